@@ -1,0 +1,109 @@
+//! Server-side plumbing shared by every domain: the application state, the SQLite pool and
+//! its settings, the migrations, and write transactions.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::error::AppError;
+
+/// The migrations in `migrations/`, embedded in the binary and run at start-up.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// What every request handler and server function can reach. Built once at start-up.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    /// Leptos's settings (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// The one database pool of the process.
+    pub pool: SqlitePool,
+}
+
+/// How long a connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connection settings for a `sqlite:` URL: created if missing, WAL, foreign keys enforced,
+/// a busy timeout, and `synchronous=NORMAL` (safe with WAL, much faster than FULL).
+pub fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
+    // sqlx would read any other URL as a file name and create that file.
+    if !url.starts_with("sqlite:") {
+        return Err(sqlx::Error::Configuration(
+            "the URL must start with sqlite: (for example sqlite://data/centre.db)".into(),
+        ));
+    }
+    Ok(SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT))
+}
+
+/// The pool for these options. An in-memory database exists once per connection, so it
+/// gets exactly one.
+pub async fn connect(options: SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
+    let in_memory = options.get_filename().as_os_str() == ":memory:";
+    SqlitePoolOptions::new()
+        .max_connections(if in_memory { 1 } else { 8 })
+        .connect_with(options)
+        .await
+}
+
+/// The pool, from the state that `leptos_routes_with_context` provides to server functions.
+pub fn pool() -> Result<SqlitePool, AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .map(|state| state.pool)
+        .ok_or_else(|| {
+            tracing::error!("AppState is missing from the server function's context");
+            AppError::Internal
+        })
+}
+
+/// Opens a write transaction with `BEGIN IMMEDIATE`: it takes the write lock at once, so a
+/// transaction that reads before it writes waits its turn (up to the busy timeout) instead of
+/// failing with SQLITE_BUSY when it tries to upgrade.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Answers when the database answers: for `/healthz`.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT 1 AS "one!: i64""#)
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
+}
+
+/// Writes a consistent copy of the whole database to `path` while the server keeps running.
+/// Refuses to overwrite an existing file.
+pub async fn backup_to(pool: &SqlitePool, path: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("VACUUM INTO ?", path).execute(pool).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn connections_enforce_foreign_keys_and_use_wal() {
+        let dir = std::env::temp_dir().join(format!("centre-db-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/t.db", dir.display());
+        let pool = connect(connect_options(&url).expect("valid url")).await.expect("opens");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("pragma");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.expect("pragma");
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        pool.close().await;
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_url_that_is_not_sqlite_is_refused() {
+        assert!(connect_options("postgres://localhost/x").is_err());
+    }
+}

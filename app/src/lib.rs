@@ -1,0 +1,77 @@
+//! The boarding-centre application, shared by the server and the browser: every domain's
+//! types, server functions and pages, the routes, and the translations.
+
+pub mod centre;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+pub mod error;
+pub mod i18n;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::centre::pages::HomePage;
+use crate::components::{Layout, NotFoundPage};
+use crate::i18n::{I18n, Key, current_lang};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let i18n = I18n {
+        lang: current_lang(),
+    };
+    provide_context(i18n);
+    view! {
+        <!DOCTYPE html>
+        <html lang=i18n.lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link
+                    rel="preload"
+                    href="/fonts/noto-sans-khmer-khmer-400-normal.woff2"
+                    r#as="font"
+                    r#type="font/woff2"
+                    crossorigin=""
+                />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes inside the shell's layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // On the server `shell` provided the language; in the browser it is read back from the page.
+    let i18n = use_context::<I18n>().unwrap_or(I18n {
+        lang: current_lang(),
+    });
+    provide_context(i18n);
+    view! {
+        <Title formatter=move |page: String| format!("{page} · {}", i18n.t(Key::AppName)) />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    // Async: every resource is awaited before the page is sent, so pages are
+                    // complete without JavaScript and error pages carry their real status.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,59 @@
+//! The server's configuration: one typed struct, from flags or the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Operations system for the centre's boarding facilities.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// The database settings shared by every command.
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// The web server's settings, for `serve`.
+    #[command(flatten)]
+    pub serve: ServeConfig,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args)]
+pub struct DatabaseConfig {
+    /// The SQLite database, as a `sqlite:` URL; its folder is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/centre.db", global = true)]
+    pub database_url: String,
+}
+
+/// The server's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply the database migrations, then exit.
+    Migrate,
+    /// Create the demo data (idempotent: running it again adds nothing).
+    SeedDemo,
+    /// Write a consistent copy of the database to PATH, while the server may be running.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
+}
+
+/// How the web server listens and where its static files are.
+#[derive(Debug, Args, Clone)]
+pub struct ServeConfig {
+    /// The address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+    /// The folder cargo-leptos built the site into (holds `pkg/` and `fonts/`).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+    /// Create the demo data at start-up if the database has none.
+    #[arg(long, env = "SEED_DEMO", default_value_t = false, global = true)]
+    pub seed_demo: bool,
+}

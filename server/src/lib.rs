@@ -1,0 +1,7 @@
+//! The web server: configuration, start-up, the HTTP router and the command-line tasks.
+
+pub mod config;
+pub mod routes;
+pub mod tasks;
+
+pub use routes::router;

@@ -1,0 +1,51 @@
+//! The server binary: `serve` (the default), `migrate`, `seed-demo`, `backup PATH`.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::tasks;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let started = Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_target(false)
+        .init();
+    match run(Cli::parse(), started).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line, with its causes: "cannot listen on 127.0.0.1:3000: Address in use".
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
+    let pool = tasks::open_database(&cli.database.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => tasks::serve(pool, cli.serve, started).await,
+        Command::Migrate => {
+            tasks::migrate(&pool).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            tasks::migrate(&pool).await?;
+            tasks::seed_demo(&pool).await?;
+            println!("demo data ready");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            tasks::backup(&pool, &path).await?;
+            println!("backup written to {}", path.display());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The HTTP router: Leptos pages and server functions, static files, health, and the layers
+//! every response goes through (compression, caching, request logs, error statuses).
+
+use std::time::Duration;
+
+use app::db::AppState;
+use app::error::AppError;
+use app::{App, shell};
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Router, middleware};
+use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
+
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Files under `/pkg` carry a content hash in their names: a year, never revalidated.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Other static files (fonts) keep their names across releases: a week.
+const A_WEEK: &str = "public, max-age=604800";
+
+/// The whole application as one router, for the server and for the HTTP tests.
+pub fn router(state: AppState) -> Router {
+    let site_root = state.leptos_options.site_root.to_string();
+    let routes = generate_route_list(App);
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(format!("{site_root}/pkg")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(IMMUTABLE),
+        ));
+    let fonts = Router::new()
+        .fallback_service(ServeDir::new(format!("{site_root}/fonts")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(A_WEEK),
+        ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .nest("/pkg", pkg)
+        .nest("/fonts", fonts)
+        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::map_response(server_fn_error_status))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+        )
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match app::db::ping(&state.pool).await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Server functions answer every error with 500. This gives each its real status (400 for
+/// arguments that cannot be decoded, 422 for invalid input, 404, 403...) in one place, so
+/// only real faults are 500s. Form posts redirected back to the page (302) are left alone.
+async fn server_fn_error_status(response: Response<Body>) -> Response<Body> {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Error bodies are a few dozen bytes of JSON; anything larger is not ours.
+    let bytes = match tokio::time::timeout(Duration::from_secs(5), to_bytes(body, 64 * 1024)).await {
+        Ok(Ok(bytes)) => bytes,
+        _ => return Response::from_parts(parts, Body::from(AppError::Internal.ser())),
+    };
+    parts.status = serde_json::from_slice::<AppError>(&bytes)
+        .map(|error| error.status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,155 @@
+//! Start-up and the command-line tasks: open the database, migrate, seed, back up, serve.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use app::db::{self, AppState};
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+
+use crate::config::ServeConfig;
+
+/// Opens the database at `url`, creating its folder and file if missing.
+pub async fn open_database(url: &str) -> Result<SqlitePool> {
+    let options = db::connect_options(url)
+        .with_context(|| format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)"))?;
+    let file = options.get_filename().to_path_buf();
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
+    }
+    let pool = db::connect(options)
+        .await
+        .with_context(|| format!("cannot open the database {}", file.display()))?;
+    // Prove now that the file is writable, rather than at the first save of the day.
+    let probe = db::begin_write(&pool)
+        .await
+        .with_context(|| format!("cannot write to the database {}", file.display()))?;
+    probe.rollback().await?;
+    Ok(pool)
+}
+
+/// Applies every migration not yet applied.
+pub async fn migrate(pool: &SqlitePool) -> Result<()> {
+    db::MIGRATOR
+        .run(pool)
+        .await
+        .context("the database migrations failed")
+}
+
+/// Creates the demo data (idempotent).
+pub async fn seed_demo(pool: &SqlitePool) -> Result<()> {
+    app::demo::seed(pool).await.context("seeding the demo data failed")
+}
+
+/// Writes a consistent copy of the live database to `path`.
+pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<()> {
+    if path.exists() {
+        bail!("{} exists already: choose a new file for the backup", path.display());
+    }
+    let target = path
+        .to_str()
+        .with_context(|| format!("the backup path {} is not valid UTF-8", path.display()))?;
+    db::backup_to(pool, target)
+        .await
+        .with_context(|| format!("cannot write the backup to {}", path.display()))
+}
+
+/// The site's name in `[[workspace.metadata.leptos]]`: the files under `/pkg` are named after it.
+const OUTPUT_NAME: &str = "centre";
+
+/// Leptos's settings for this site. The hashed file names come from `hash.txt`, which
+/// cargo-leptos writes beside the server binary: without it no page could load its scripts.
+pub fn leptos_options(config: &ServeConfig) -> Result<LeptosOptions> {
+    let hash_file = std::env::current_exe()
+        .context("cannot locate the server binary")?
+        .with_file_name("hash.txt");
+    if !hash_file.exists() {
+        bail!(
+            "{} is missing: build the site with `cargo leptos build --release` and keep hash.txt beside the binary",
+            hash_file.display()
+        );
+    }
+    let site_root = config
+        .site_root
+        .to_str()
+        .context("the site root is not valid UTF-8")?;
+    if !config.site_root.join("pkg").is_dir() {
+        bail!(
+            "the site folder {} has no pkg/: build it with `cargo leptos build --release`, or set LEPTOS_SITE_ROOT",
+            config.site_root.display()
+        );
+    }
+    Ok(LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .hash_files(true)
+        .build())
+}
+
+/// Runs the web server until SIGTERM or Ctrl-C, then finishes the requests in flight.
+pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> Result<()> {
+    let leptos_options = leptos_options(&config)?;
+    migrate(&pool).await?;
+    if config.seed_demo {
+        seed_demo(&pool).await?;
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let app = crate::router(AppState {
+        leptos_options,
+        pool: pool.clone(),
+    });
+    tracing::info!(
+        "listening on http://{} (ready in {} ms)",
+        config.addr,
+        started.elapsed().as_millis()
+    );
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY, a small response split in two writes waits ~40 ms for an ACK.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::warn!(%error, "cannot set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -15,7 +15,8 @@ fn load(lang: &str) -> BTreeMap<String, String> {
     let path = format!("locales/{lang}.json");
     println!("cargo:rerun-if-changed={path}");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
 }
 
 fn variant(key: &str) -> String {
@@ -23,7 +24,10 @@ fn variant(key: &str) -> String {
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
-            let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or_default();
+            let first = chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .unwrap_or_default();
             std::iter::once(first).chain(chars).collect::<String>()
         })
         .collect()
@@ -56,17 +60,30 @@ fn main() {
     out.push_str("        }\n    }\n}\n\n");
 
     for (lang, table) in LANGS.iter().zip(&tables) {
-        let missing: Vec<&String> = reference.keys().filter(|k| !table.contains_key(*k)).collect();
+        let missing: Vec<&String> = reference
+            .keys()
+            .filter(|k| !table.contains_key(*k))
+            .collect();
         if !missing.is_empty() {
-            println!("cargo:warning=locales/{lang}.json lacks {} key(s): {missing:?}", missing.len());
+            println!(
+                "cargo:warning=locales/{lang}.json lacks {} key(s): {missing:?}",
+                missing.len()
+            );
         }
-        writeln!(out, "static {}: [&str; {}] = [", lang.to_uppercase(), reference.len()).unwrap();
+        writeln!(
+            out,
+            "static {}: [&str; {}] = [",
+            lang.to_uppercase(),
+            reference.len()
+        )
+        .unwrap();
         for (key, english) in reference {
             writeln!(out, "    {:?},", table.get(key).unwrap_or(english)).unwrap();
         }
         out.push_str("];\n\n");
     }
 
-    let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("i18n_keys.rs");
+    let dest =
+        Path::new(&env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("i18n_keys.rs");
     fs::write(dest, out).expect("cannot write the generated keys");
 }

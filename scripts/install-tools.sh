@@ -62,12 +62,15 @@ install_npm_packages() {
 }
 
 install_chromium() {
-  if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'khmer'; then return; fi
+  local packages=(chromium fonts-noto-core)
+  local installed
+  installed="$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c 'install ok installed' || true)"
+  if [ "$installed" -eq "${#packages[@]}" ]; then return; fi
   say "installing Debian's chromium and fonts"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 }
 
 case "$what" in

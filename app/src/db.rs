@@ -81,7 +81,10 @@ pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 /// Writes a consistent copy of the whole database to `path` while the server keeps running.
 /// Refuses to overwrite an existing file.
 pub async fn backup_to(pool: &SqlitePool, path: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("VACUUM INTO ?", path).execute(pool).await.map(|_| ())
+    sqlx::query!("VACUUM INTO ?", path)
+        .execute(pool)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]
@@ -93,9 +96,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("centre-db-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}/t.db", dir.display());
-        let pool = connect(connect_options(&url).expect("valid url")).await.expect("opens");
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("pragma");
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.expect("pragma");
+        let pool = connect(connect_options(&url).expect("valid url"))
+            .await
+            .expect("opens");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&pool)
+            .await
+            .expect("pragma");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&pool)
+            .await
+            .expect("pragma");
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
         pool.close().await;

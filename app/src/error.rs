@@ -140,7 +140,10 @@ mod tests {
         assert_eq!(AppError::Unauthorized.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(AppError::Forbidden.status(), StatusCode::FORBIDDEN);
         assert_eq!(AppError::BadRequest.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(AppError::Internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            AppError::Internal.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
         let invalid = AppError::Validation {
             field: "lang".into(),
             message: Key::ErrorInvalidLanguage,
@@ -175,6 +178,9 @@ mod tests {
     #[test]
     fn a_missing_row_is_not_found_and_other_faults_say_nothing() {
         assert_eq!(AppError::from(sqlx::Error::RowNotFound), AppError::NotFound);
-        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Internal);
+        assert_eq!(
+            AppError::from(sqlx::Error::PoolTimedOut),
+            AppError::Internal
+        );
     }
 }

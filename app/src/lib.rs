@@ -34,6 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" r#type="image/svg+xml" />
                 <link
                     rel="preload"
                     href="/fonts/noto-sans-khmer-khmer-400-normal.woff2"
@@ -62,6 +63,14 @@ pub fn App() -> impl IntoView {
         lang: current_lang(),
     });
     provide_context(i18n);
+    // Effects run only in the browser, after hydration: mark the page as live, for the
+    // browser tests (and any style that needs to know).
+    Effect::new(|_| {
+        if let Some(html) = document().document_element() {
+            // Only a marker: nothing depends on it succeeding.
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", i18n.t(Key::AppName)) />
         <Router>

@@ -24,7 +24,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct DatabaseConfig {
     /// The SQLite database, as a `sqlite:` URL; its folder is created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/centre.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/centre.db",
+        global = true
+    )]
     pub database_url: String,
 }
 
@@ -48,10 +53,20 @@ pub enum Command {
 #[derive(Debug, Args, Clone)]
 pub struct ServeConfig {
     /// The address to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// The folder cargo-leptos built the site into (holds `pkg/` and `fonts/`).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
     /// Create the demo data at start-up if the database has none.
     #[arg(long, env = "SEED_DEMO", default_value_t = false, global = true)]

@@ -55,9 +55,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(CompressionLayer::new())
         .layer(
-            TraceLayer::new_for_http()
-                .on_request(())
-                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+            TraceLayer::new_for_http().on_request(()).on_response(
+                DefaultOnResponse::new()
+                    .level(Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Millis),
+            ),
         )
         .with_state(state)
 }
@@ -84,7 +86,8 @@ async fn server_fn_error_status(response: Response<Body>) -> Response<Body> {
     }
     let (mut parts, body) = response.into_parts();
     // Error bodies are a few dozen bytes of JSON; anything larger is not ours.
-    let bytes = match tokio::time::timeout(Duration::from_secs(5), to_bytes(body, 64 * 1024)).await {
+    let bytes = match tokio::time::timeout(Duration::from_secs(5), to_bytes(body, 64 * 1024)).await
+    {
         Ok(Ok(bytes)) => bytes,
         _ => return Response::from_parts(parts, Body::from(AppError::Internal.ser())),
     };

@@ -13,8 +13,9 @@ use crate::config::ServeConfig;
 
 /// Opens the database at `url`, creating its folder and file if missing.
 pub async fn open_database(url: &str) -> Result<SqlitePool> {
-    let options = db::connect_options(url)
-        .with_context(|| format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)"))?;
+    let options = db::connect_options(url).with_context(|| {
+        format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)")
+    })?;
     let file = options.get_filename().to_path_buf();
     if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder)
@@ -41,13 +42,18 @@ pub async fn migrate(pool: &SqlitePool) -> Result<()> {
 
 /// Creates the demo data (idempotent).
 pub async fn seed_demo(pool: &SqlitePool) -> Result<()> {
-    app::demo::seed(pool).await.context("seeding the demo data failed")
+    app::demo::seed(pool)
+        .await
+        .context("seeding the demo data failed")
 }
 
 /// Writes a consistent copy of the live database to `path`.
 pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<()> {
     if path.exists() {
-        bail!("{} exists already: choose a new file for the backup", path.display());
+        bail!(
+            "{} exists already: choose a new file for the backup",
+            path.display()
+        );
     }
     let target = path
         .to_str()

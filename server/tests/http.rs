@@ -14,7 +14,11 @@ fn site_root(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("centre-site-{}-{name}", std::process::id()));
     std::fs::create_dir_all(root.join("pkg")).expect("pkg folder");
     std::fs::create_dir_all(root.join("fonts")).expect("fonts folder");
-    std::fs::write(root.join("pkg/centre.0123abcd.js"), "export function hydrate() {}\n".repeat(20)).expect("pkg file");
+    std::fs::write(
+        root.join("pkg/centre.0123abcd.js"),
+        "export function hydrate() {}\n".repeat(20),
+    )
+    .expect("pkg file");
     std::fs::write(root.join("fonts/test.woff2"), [0u8; 64]).expect("font file");
     root
 }
@@ -28,7 +32,10 @@ fn router(pool: SqlitePool, name: &str) -> axum::Router {
         // The tests load no scripts: there is no hash.txt beside the test binary.
         .hash_files(false)
         .build();
-    server::router(AppState { leptos_options, pool })
+    server::router(AppState {
+        leptos_options,
+        pool,
+    })
 }
 
 async fn seeded(pool: &SqlitePool) {
@@ -44,7 +51,9 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 async fn text(response: Response<Body>) -> String {
-    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024).await.expect("body");
+    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024)
+        .await
+        .expect("body");
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
@@ -73,25 +82,40 @@ async fn the_home_page_is_in_khmer_by_default(pool: SqlitePool) {
     assert_eq!(response.status(), StatusCode::OK);
     let page = text(response).await;
     assert!(page.contains(r#"<html lang="km""#), "{page}");
-    assert!(page.contains("មជ្ឈមណ្ឌលភ្នំពេញ"), "the centre's Khmer name is in the top bar");
-    assert!(page.contains("សាលាស្នាក់នៅ"), "the facility kinds are translated");
+    assert!(
+        page.contains("មជ្ឈមណ្ឌលភ្នំពេញ"),
+        "the centre's Khmer name is in the top bar"
+    );
+    assert!(
+        page.contains("សាលាស្នាក់នៅ"),
+        "the facility kinds are translated"
+    );
     assert!(page.contains("១៦០ កន្លែង"), "figures are in Khmer digits");
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn the_language_cookie_chooses_french(pool: SqlitePool) {
     seeded(&pool).await;
-    let request = Request::get("/").header(header::COOKIE, "lang=fr").body(Body::empty()).expect("request");
+    let request = Request::get("/")
+        .header(header::COOKIE, "lang=fr")
+        .body(Body::empty())
+        .expect("request");
     let page = text(send(router(pool, "home-fr"), request).await).await;
     assert!(page.contains(r#"<html lang="fr""#));
     assert!(page.contains("Internat scolaire"));
     assert!(page.contains("Phnom Penh centre"));
-    assert!(!page.contains("មជ្ឈមណ្ឌលភ្នំពេញ"), "Latin names for French readers");
+    assert!(
+        !page.contains("មជ្ឈមណ្ឌលភ្នំពេញ"),
+        "Latin names for French readers"
+    );
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
-    let request = Request::get("/").header(header::COOKIE, "lang=en").body(Body::empty()).expect("request");
+    let request = Request::get("/")
+        .header(header::COOKIE, "lang=en")
+        .body(Body::empty())
+        .expect("request");
     let response = send(router(pool, "home-empty"), request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(text(response).await.contains("No centre is set up yet"));
@@ -99,7 +123,10 @@ async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
-    let request = Request::get("/no/such/page").header(header::COOKIE, "lang=en").body(Body::empty()).expect("request");
+    let request = Request::get("/no/such/page")
+        .header(header::COOKIE, "lang=en")
+        .body(Body::empty())
+        .expect("request");
     let response = send(router(pool, "404"), request).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(text(response).await.contains("Page not found"));
@@ -109,7 +136,10 @@ async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
 async fn a_database_fault_is_a_500_page_without_database_text(pool: SqlitePool) {
     let app = router(pool.clone(), "500");
     pool.close().await;
-    let request = Request::get("/").header(header::COOKIE, "lang=en").body(Body::empty()).expect("request");
+    let request = Request::get("/")
+        .header(header::COOKIE, "lang=en")
+        .body(Body::empty())
+        .expect("request");
     let response = send(app, request).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let page = text(response).await;
@@ -128,7 +158,9 @@ async fn switching_language_sets_the_cookie_and_goes_back(pool: SqlitePool) {
     let response = send(router(pool, "lang-ok"), request).await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[header::LOCATION], "/?day=2026-11-22");
-    let cookie = response.headers()[header::SET_COOKIE].to_str().expect("ASCII cookie");
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ASCII cookie");
     assert!(cookie.starts_with("lang=fr;"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"));
 }
@@ -149,14 +181,22 @@ async fn an_unknown_language_is_refused_with_422_and_a_translation_key(pool: Sql
         .expect("request");
     let response = send(router(pool, "lang-bad"), request).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.headers().get(header::SET_COOKIE).is_none(), "nothing changed");
+    assert!(
+        response.headers().get(header::SET_COOKIE).is_none(),
+        "nothing changed"
+    );
     let body = text(response).await;
-    assert_eq!(body, r#"{"Validation":{"field":"lang","message":"error.invalid_language"}}"#);
+    assert_eq!(
+        body,
+        r#"{"Validation":{"field":"lang","message":"error.invalid_language"}}"#
+    );
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn undecodable_arguments_are_a_400_not_a_500(pool: SqlitePool) {
-    let request = form_post("/api/set_language").body(Body::from("nonsense")).expect("request");
+    let request = form_post("/api/set_language")
+        .body(Body::from("nonsense"))
+        .expect("request");
     let response = send(router(pool, "lang-garbage"), request).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(text(response).await, r#""BadRequest""#);
@@ -171,14 +211,19 @@ async fn a_js_off_form_error_goes_back_to_the_page_with_the_error(pool: SqlitePo
         .expect("request");
     let response = send(router(pool, "lang-bad-html"), request).await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    let location = response.headers()[header::LOCATION].to_str().expect("ASCII");
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .expect("ASCII");
     assert!(location.contains("__err="), "{location}");
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn pages_are_compressed_for_browsers_that_accept_it(pool: SqlitePool) {
     seeded(&pool).await;
-    let request = Request::get("/").header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).expect("request");
+    let request = Request::get("/")
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .expect("request");
     let response = send(router(pool, "compress"), request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
@@ -189,10 +234,16 @@ async fn hashed_files_are_cached_for_a_year_and_fonts_for_a_week(pool: SqlitePoo
     let app = router(pool, "cache");
     let response = send(app.clone(), get("/pkg/centre.0123abcd.js")).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     let response = send(app.clone(), get("/fonts/test.woff2")).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=604800");
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "public, max-age=604800"
+    );
     let response = send(app, get("/pkg/missing.js")).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

@@ -38,9 +38,13 @@ impl FacilityKind {
 
     /// Reads the stored value.
     pub fn parse(code: &str) -> Option<Self> {
-        [FacilityKind::BoardingSchool, FacilityKind::Residence, FacilityKind::Camp]
-            .into_iter()
-            .find(|kind| kind.code() == code)
+        [
+            FacilityKind::BoardingSchool,
+            FacilityKind::Residence,
+            FacilityKind::Camp,
+        ]
+        .into_iter()
+        .find(|kind| kind.code() == code)
     }
 
     /// Its translated label.
@@ -109,7 +113,11 @@ mod tests {
 
     #[test]
     fn facility_kinds_round_trip_through_their_stored_codes() {
-        for kind in [FacilityKind::BoardingSchool, FacilityKind::Residence, FacilityKind::Camp] {
+        for kind in [
+            FacilityKind::BoardingSchool,
+            FacilityKind::Residence,
+            FacilityKind::Camp,
+        ] {
             assert_eq!(FacilityKind::parse(kind.code()), Some(kind));
         }
         assert_eq!(FacilityKind::parse("hotel"), None);

@@ -53,7 +53,11 @@ pub async fn facilities(pool: &SqlitePool, centre_id: i64) -> Result<Vec<Facilit
 }
 
 /// Creates the centre with this code unless it exists, and returns its id.
-pub async fn ensure_centre(conn: &mut SqliteConnection, code: &str, name: &Name) -> Result<i64, sqlx::Error> {
+pub async fn ensure_centre(
+    conn: &mut SqliteConnection,
+    code: &str,
+    name: &Name,
+) -> Result<i64, sqlx::Error> {
     sqlx::query!(
         "INSERT INTO centre (code, name_km, name_latin) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
         code,
@@ -62,9 +66,12 @@ pub async fn ensure_centre(conn: &mut SqliteConnection, code: &str, name: &Name)
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM centre WHERE code = ?"#, code)
-        .fetch_one(&mut *conn)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM centre WHERE code = ?"#,
+        code
+    )
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Creates the facility with this code in the centre unless it exists.
@@ -103,12 +110,28 @@ pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         khmer: "សាលាស្នាក់នៅភ្នំពេញ".into(),
         latin: "Phnom Penh boarding school".into(),
     };
-    ensure_facility(conn, centre_id, "PNH-BS", FacilityKind::BoardingSchool, &school, 160).await?;
+    ensure_facility(
+        conn,
+        centre_id,
+        "PNH-BS",
+        FacilityKind::BoardingSchool,
+        &school,
+        160,
+    )
+    .await?;
     let residences = Name {
         khmer: "អន្តេវាសិកដ្ឋាននិស្សិតភ្នំពេញ".into(),
         latin: "Phnom Penh student residences".into(),
     };
-    ensure_facility(conn, centre_id, "PNH-RES", FacilityKind::Residence, &residences, 250).await?;
+    ensure_facility(
+        conn,
+        centre_id,
+        "PNH-RES",
+        FacilityKind::Residence,
+        &residences,
+        250,
+    )
+    .await?;
     Ok(())
 }
 
@@ -126,7 +149,10 @@ mod tests {
         assert_eq!(name.latin, "Phnom Penh centre");
         let facilities = facilities(&pool, id).await?;
         let kinds: Vec<_> = facilities.iter().map(|f| f.kind).collect();
-        assert_eq!(kinds, [FacilityKind::BoardingSchool, FacilityKind::Residence]);
+        assert_eq!(
+            kinds,
+            [FacilityKind::BoardingSchool, FacilityKind::Residence]
+        );
         assert_eq!(facilities.iter().map(|f| f.capacity).sum::<i64>(), 410);
         Ok(())
     }
@@ -146,7 +172,10 @@ mod tests {
         )
         .execute(&mut *conn)
         .await;
-        assert!(refused.is_err(), "a facility kind outside the list must be refused");
+        assert!(
+            refused.is_err(),
+            "a facility kind outside the list must be refused"
+        );
         let negative = sqlx::query!(
             "INSERT INTO facility (centre_id, code, kind, name_km, name_latin, capacity)
              VALUES (?, 'Y', 'camp', 'ក', 'A', -1)",

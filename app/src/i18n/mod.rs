@@ -204,7 +204,11 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     fn locale(lang: Lang) -> BTreeMap<String, String> {
-        let path = format!("{}/locales/{}.json", env!("CARGO_MANIFEST_DIR"), lang.code());
+        let path = format!(
+            "{}/locales/{}.json",
+            env!("CARGO_MANIFEST_DIR"),
+            lang.code()
+        );
         let text = std::fs::read_to_string(&path).expect("locale file is readable");
         serde_json::from_str(&text).expect("locale file is a flat object of strings")
     }
@@ -224,9 +228,17 @@ mod tests {
             let missing: Vec<_> = english.keys().filter(|k| !table.contains_key(*k)).collect();
             let unknown: Vec<_> = table.keys().filter(|k| !english.contains_key(*k)).collect();
             assert!(missing.is_empty(), "{}.json lacks {missing:?}", lang.code());
-            assert!(unknown.is_empty(), "{}.json has keys English lacks: {unknown:?}", lang.code());
+            assert!(
+                unknown.is_empty(),
+                "{}.json has keys English lacks: {unknown:?}",
+                lang.code()
+            );
             for (key, text) in &table {
-                assert!(!text.trim().is_empty(), "{}.json: {key} is empty", lang.code());
+                assert!(
+                    !text.trim().is_empty(),
+                    "{}.json: {key} is empty",
+                    lang.code()
+                );
                 assert_eq!(
                     placeholders(text),
                     placeholders(&english[key]),
@@ -245,7 +257,10 @@ mod tests {
         let shared = ["lang.en", "lang.fr"];
         for (key, text) in locale(Lang::Km) {
             if !shared.contains(&key.as_str()) {
-                assert!(text.chars().any(is_khmer), "km.json: {key} has no Khmer: {text:?}");
+                assert!(
+                    text.chars().any(is_khmer),
+                    "km.json: {key} has no Khmer: {text:?}"
+                );
             }
         }
     }
@@ -262,8 +277,14 @@ mod tests {
     #[test]
     fn dates_read_naturally_in_each_language() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a valid date");
-        assert_eq!(I18n { lang: Lang::En }.date_long(day), "Sunday 22 November 2026");
-        assert_eq!(I18n { lang: Lang::Fr }.date_long(day), "dimanche 22 novembre 2026");
+        assert_eq!(
+            I18n { lang: Lang::En }.date_long(day),
+            "Sunday 22 November 2026"
+        );
+        assert_eq!(
+            I18n { lang: Lang::Fr }.date_long(day),
+            "dimanche 22 novembre 2026"
+        );
         assert_eq!(
             I18n { lang: Lang::Km }.date_long(day),
             "ថ្ងៃអាទិត្យ ទី២២ ខែវិច្ឆិកា ឆ្នាំ២០២៦"
@@ -296,7 +317,10 @@ mod tests {
 
     #[test]
     fn the_cookie_header_names_the_language() {
-        assert_eq!(Lang::from_cookie_header("a=1; lang=fr; b=2"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_cookie_header("a=1; lang=fr; b=2"),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_cookie_header("language=fr"), None);
         assert_eq!(Lang::from_cookie_header("lang=xx"), None);
         assert_eq!(Lang::from_cookie_header(""), None);

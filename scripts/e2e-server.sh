@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts the built server for the browser suite: a fresh SQLite database with the demo data,
+# on E2E_PORT (default 3100). Playwright runs this and waits for /healthz.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+profile="${E2E_PROFILE:-debug}"
+data="$(mktemp -d)"
+trap 'rm -rf "$data"' EXIT
+export DATABASE_URL="sqlite://$data/e2e.db"
+export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
+export LEPTOS_SITE_ROOT="$root/target/site"
+export RUST_LOG="${RUST_LOG:-warn}"
+"$root/target/$profile/server" seed-demo >/dev/null
+# Not exec: the trap must remove the database when Playwright stops the server.
+"$root/target/$profile/server" serve &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; rm -rf "$data"' EXIT TERM INT
+wait "$server"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing (once per machine), then runs every
+# check and test suite: formatting, the .sqlx query data, clippy for the server and the
+# WASM, Rust unit/database/HTTP tests, and the Playwright suite in Debian's Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$root/tests/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+started=$SECONDS
+step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
+
+step "tools"
+scripts/install-tools.sh test
+
+step "formatting"
+cargo fmt --all --check
+
+step "the committed .sqlx query data matches the queries"
+scripts/sqlx-prepare.sh --check
+
+step "clippy: server side (ssr)"
+cargo clippy -p app --features ssr -p server --all-targets -- -D warnings
+
+step "clippy: browser side (wasm32, hydrate)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust tests: unit, database (sqlx::test) and HTTP"
+cargo test -p app --features ssr -p server
+
+step "build the site (cargo leptos build)"
+cargo leptos build
+
+step "browser suite (Playwright, Debian Chromium)"
+(cd tests && npx playwright test)
+
+step "all passed"

@@ -1,0 +1,54 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * Every test fails on a console error, an uncaught page error, a request that fails, or a
+ * response with an error status, unless the test names that status as expected.
+ */
+type Options = { expectedStatuses: number[] };
+type Fixtures = { problems: string[] };
+
+export const test = base.extend<Options & Fixtures>({
+  expectedStatuses: [[], { option: true }],
+  problems: [
+    async ({ page, expectedStatuses }, use, testInfo) => {
+      const jsOff = testInfo.project.use.javaScriptEnabled === false;
+      const problems: string[] = [];
+      const expectedMessage = (text: string) =>
+        expectedStatuses.some((status) => text.includes(`status of ${status}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !expectedMessage(message.text())) {
+          problems.push(`console error: ${message.text()}`);
+        }
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('requestfailed', (request) => {
+        // With JavaScript off, Chromium refuses the page's script preloads: that is the setting
+        // under test, not a fault.
+        if (jsOff && request.resourceType() === 'script') return;
+        // Leaving a page cancels its downloads still in flight (the WASM preload, say).
+        if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+        problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+      });
+      page.on('response', (response) => {
+        if (response.status() >= 400 && !expectedStatuses.includes(response.status())) {
+          problems.push(`HTTP ${response.status()}: ${response.url()}`);
+        }
+      });
+      await use(problems);
+      expect(problems, 'console errors, failed requests or error statuses').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** True when this project runs with JavaScript on. */
+export function jsEnabled(testInfo: { project: { use: { javaScriptEnabled?: boolean } } }): boolean {
+  return testInfo.project.use.javaScriptEnabled !== false;
+}
+
+/** Waits until the WASM has hydrated the page (with JavaScript on). */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+}

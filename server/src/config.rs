@@ -42,6 +42,19 @@ pub enum Command {
     Migrate,
     /// Create the demo data (idempotent: running it again adds nothing).
     SeedDemo,
+    /// Create an administrator account. The password is read from ADMIN_PASSWORD, else
+    /// asked for on the terminal (not echoed), else read as one line from standard input.
+    CreateAdmin {
+        /// The login (3-32 characters: a-z, 0-9, `.`, `_`, `-`).
+        #[arg(long)]
+        login: String,
+        /// The name colleagues know them by.
+        #[arg(long)]
+        name: String,
+        /// The language their pages open in: km, en or fr.
+        #[arg(long, default_value = "km")]
+        language: String,
+    },
     /// Write a consistent copy of the database to PATH, while the server may be running.
     Backup {
         /// Where to write the copy; must not exist yet.

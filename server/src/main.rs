@@ -1,5 +1,7 @@
-//! The server binary: `serve` (the default), `migrate`, `seed-demo`, `backup PATH`.
+//! The server binary: `serve` (the default), `migrate`, `seed-demo`, `create-admin`,
+//! `backup PATH`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -16,6 +18,8 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(Cli::parse(), started).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -40,6 +44,16 @@ async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
             tasks::migrate(&pool).await?;
             tasks::seed_demo(&pool).await?;
             println!("demo data ready");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            login,
+            name,
+            language,
+        } => {
+            tasks::migrate(&pool).await?;
+            tasks::create_admin(&pool, &login, &name, &language).await?;
+            println!("administrator {login:?} created");
             Ok(())
         }
         Command::Backup { path } => {

@@ -18,7 +18,7 @@ use server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Files under `/pkg` carry a content hash in their names: a year, never revalidated.
@@ -55,11 +55,15 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(CompressionLayer::new())
         .layer(
-            TraceLayer::new_for_http().on_request(()).on_response(
-                DefaultOnResponse::new()
-                    .level(Level::INFO)
-                    .latency_unit(tower_http::LatencyUnit::Millis),
-            ),
+            // One line per request: method, path, status and duration.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
         )
         .with_state(state)
 }

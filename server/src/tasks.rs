@@ -47,6 +47,59 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<()> {
         .context("seeding the demo data failed")
 }
 
+/// Creates an administrator account, reading the password without putting it on the command
+/// line (where `ps` and the shell history would keep it).
+pub async fn create_admin(
+    pool: &SqlitePool,
+    login: &str,
+    name: &str,
+    language: &str,
+) -> Result<()> {
+    use app::i18n::Lang;
+    use app::people::accounts::{AccountError, create_staff_account};
+    use app::people::model::{CredentialProblem, MIN_PASSWORD_CHARS, Role};
+
+    let language = Lang::parse(language)
+        .with_context(|| format!("unknown language {language:?}: use km, en or fr"))?;
+    let password = read_password()?;
+    match create_staff_account(pool, login, name, &password, language, &[Role::Admin]).await {
+        Ok(_) => Ok(()),
+        Err(AccountError::Invalid(problem)) => bail!(match problem {
+            CredentialProblem::LoginLength => "the login must have 3 to 32 characters".to_owned(),
+            CredentialProblem::LoginCharacters =>
+                "the login may only use a-z, 0-9, '.', '_' and '-'".to_owned(),
+            CredentialProblem::PasswordTooShort =>
+                format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
+            CredentialProblem::PasswordTooLong => "the password is too long".to_owned(),
+        }),
+        Err(AccountError::LoginTaken) => {
+            bail!("a staff account with the login {login:?} exists already")
+        }
+        Err(error) => Err(error).context("cannot create the administrator"),
+    }
+}
+
+fn read_password() -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if let Ok(password) = std::env::var("ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").context("cannot read the password")?;
+        let second = rpassword::prompt_password("Again: ").context("cannot read the password")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 /// Writes a consistent copy of the live database to `path`.
 pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<()> {
     if path.exists() {

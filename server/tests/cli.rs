@@ -1,0 +1,256 @@
+//! The server binary as an operator runs it: subcommands, start-up failures, serving and
+//! stopping on SIGTERM, in the deployment layout (binary, hash.txt beside it, site folder).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A deployment in a fresh folder: the binary (hard-linked), hash.txt, site/pkg, data/.
+struct Deployment {
+    dir: PathBuf,
+}
+
+impl Deployment {
+    fn new(name: &str) -> Deployment {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("deploy-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("site/pkg")).expect("site folder");
+        let binary = dir.join("server");
+        if std::fs::hard_link(env!("CARGO_BIN_EXE_server"), &binary).is_err() {
+            std::fs::copy(env!("CARGO_BIN_EXE_server"), &binary).expect("copy of the binary");
+        }
+        std::fs::write(dir.join("hash.txt"), "js: test\nwasm: test\ncss: test\n")
+            .expect("hash.txt");
+        Deployment { dir }
+    }
+
+    fn database_url(&self) -> String {
+        format!("sqlite://{}/data/centre.db", self.dir.display())
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(self.dir.join("server"));
+        command
+            .args(args)
+            .env("DATABASE_URL", self.database_url())
+            .env("LEPTOS_SITE_ROOT", self.dir.join("site"))
+            .env("RUST_LOG", "info")
+            .env_remove("ADMIN_PASSWORD")
+            .env_remove("SEED_DEMO")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("the binary runs")
+    }
+}
+
+impl Drop for Deployment {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The one line a start-up failure must end with: "error: ..." and no panic.
+fn assert_one_clear_line(output: &Output, expected: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert!(!text.contains("panicked"), "no panic: {text}");
+    let last = text.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: ") && last.contains(expected),
+        "{text}"
+    );
+}
+
+async fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    Ok(response)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+#[test]
+fn seed_demo_creates_the_database_and_is_idempotent() {
+    let deployment = Deployment::new("seed");
+    for _ in 0..2 {
+        let output = deployment.run(&["seed-demo"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert!(deployment.dir.join("data/centre.db").exists());
+}
+
+#[test]
+fn create_admin_makes_one_admin_and_refuses_a_second_with_the_same_login() {
+    let deployment = Deployment::new("admin");
+    let created = deployment
+        .command(&["create-admin", "--login", "director", "--name", "Srey Mom"])
+        .env("ADMIN_PASSWORD", "a long passphrase")
+        .output()
+        .expect("runs");
+    assert!(created.status.success(), "{}", stderr(&created));
+    let again = deployment
+        .command(&["create-admin", "--login", "Director", "--name", "Other"])
+        .env("ADMIN_PASSWORD", "another passphrase")
+        .output()
+        .expect("runs");
+    assert_one_clear_line(&again, "exists already");
+    let short = deployment
+        .command(&["create-admin", "--login", "dara", "--name", "Dara"])
+        .env("ADMIN_PASSWORD", "short")
+        .output()
+        .expect("runs");
+    assert_one_clear_line(&short, "at least 8 characters");
+}
+
+#[test]
+fn create_admin_reads_the_password_from_standard_input() {
+    use std::io::Write;
+    let deployment = Deployment::new("admin-stdin");
+    let mut child = deployment
+        .command(&["create-admin", "--login", "sokha", "--name", "Sokha"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a long passphrase\n")
+        .expect("written");
+    let output = child.wait_with_output().expect("finishes");
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn backup_writes_a_usable_copy_and_never_overwrites() {
+    let deployment = Deployment::new("backup");
+    assert!(deployment.run(&["seed-demo"]).status.success());
+    let target = deployment.dir.join("backup.db");
+    let target = target.to_str().expect("UTF-8 path");
+    let output = deployment.run(&["backup", target]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The copy is a database the server can open and migrate: a real restore.
+    let restored = deployment
+        .command(&["migrate"])
+        .env("DATABASE_URL", format!("sqlite://{target}"))
+        .output()
+        .expect("runs");
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert_one_clear_line(&deployment.run(&["backup", target]), "exists already");
+}
+
+#[test]
+fn a_bad_database_url_ends_with_one_clear_line() {
+    let deployment = Deployment::new("bad-url");
+    let output = deployment
+        .command(&["migrate"])
+        .env("DATABASE_URL", "postgres://localhost/centre")
+        .output()
+        .expect("runs");
+    assert_one_clear_line(&output, "not a valid SQLite URL");
+}
+
+#[test]
+fn an_unusable_data_folder_ends_with_one_clear_line() {
+    let deployment = Deployment::new("bad-folder");
+    // A folder cannot be made below a file, even by root.
+    let blocker = deployment.dir.join("blocker");
+    std::fs::write(&blocker, "").expect("file");
+    let output = deployment
+        .command(&["migrate"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/data/centre.db", blocker.display()),
+        )
+        .output()
+        .expect("runs");
+    assert_one_clear_line(&output, "cannot create the data folder");
+}
+
+#[test]
+fn a_missing_hash_file_ends_with_one_clear_line() {
+    let deployment = Deployment::new("no-hash");
+    std::fs::remove_file(deployment.dir.join("hash.txt")).expect("removed");
+    let output = deployment.run(&["serve", "--addr", "127.0.0.1:0"]);
+    assert_one_clear_line(&output, "hash.txt is missing");
+}
+
+#[test]
+fn a_port_in_use_ends_with_one_clear_line() {
+    let deployment = Deployment::new("port");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bound");
+    let addr = taken.local_addr().expect("address").to_string();
+    let output = deployment.run(&["serve", "--addr", &addr]);
+    assert_one_clear_line(&output, &format!("cannot listen on {addr}"));
+}
+
+#[tokio::test]
+async fn serve_answers_health_then_stops_cleanly_on_sigterm() {
+    let deployment = Deployment::new("serve");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = deployment
+        .command(&["serve", "--addr", &addr, "--seed-demo"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let response = loop {
+        match http_get(port, "/healthz").await {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(error) => panic!("the server never answered: {error}"),
+        }
+    };
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+            .expect("read");
+        (child.wait().expect("exits"), stderr)
+    })
+    .await
+    .expect("joined");
+    let (exit, log) = output;
+    assert!(exit.success(), "a SIGTERM is a clean stop: {log}");
+    assert!(log.contains("listening on http://"), "{log}");
+    let request_line = log
+        .lines()
+        .find(|line| line.contains("uri=/healthz"))
+        .unwrap_or_default();
+    assert!(
+        request_line.contains("method=GET")
+            && request_line.contains("status=200")
+            && request_line.contains("latency="),
+        "one log line per request, with its status and duration: {log}"
+    );
+    assert!(log.contains("stopped"), "{log}");
+}

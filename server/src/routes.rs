@@ -31,7 +31,10 @@ pub fn router(state: AppState) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
     let routes = generate_route_list(App);
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(format!("{site_root}/pkg")))
+        // A release build made with `--precompress` has a .br beside each file, compressed
+        // once at the highest level (the WASM: 168 KB against 204 KB on the fly). Its .gz
+        // files are no smaller than the compression layer's gzip, so they are not used.
+        .fallback_service(ServeDir::new(format!("{site_root}/pkg")).precompressed_br())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static(IMMUTABLE),

@@ -254,3 +254,19 @@ async fn serve_answers_health_then_stops_cleanly_on_sigterm() {
     );
     assert!(log.contains("stopped"), "{log}");
 }
+
+#[tokio::test]
+async fn a_failed_migration_ends_with_one_clear_line() {
+    let deployment = Deployment::new("bad-migration");
+    assert!(deployment.run(&["migrate"]).status.success());
+    // A landed migration whose file changed afterwards: sqlx refuses to go on.
+    let options = app::db::connect_options(&deployment.database_url()).expect("valid url");
+    let pool = app::db::connect(options).await.expect("opens");
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
+        .execute(&pool)
+        .await
+        .expect("tampered");
+    pool.close().await;
+    let output = deployment.run(&["migrate"]);
+    assert_one_clear_line(&output, "the database migrations failed");
+}

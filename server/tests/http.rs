@@ -19,6 +19,7 @@ fn site_root(name: &str) -> PathBuf {
         "export function hydrate() {}\n".repeat(20),
     )
     .expect("pkg file");
+    std::fs::write(root.join("pkg/centre.0123abcd.js.br"), b"precompressed").expect("pkg .br file");
     std::fs::write(root.join("fonts/test.woff2"), [0u8; 64]).expect("font file");
     root
 }
@@ -48,6 +49,14 @@ async fn send(router: axum::Router, request: Request<Body>) -> Response<Body> {
 
 fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).expect("request")
+}
+
+/// A GET from a browser that chose `lang` with the language switch.
+fn get_in(lang: &str, uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, format!("lang={lang}"))
+        .body(Body::empty())
+        .expect("request")
 }
 
 async fn text(response: Response<Body>) -> String {
@@ -96,10 +105,7 @@ async fn the_home_page_is_in_khmer_by_default(pool: SqlitePool) {
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn the_language_cookie_chooses_french(pool: SqlitePool) {
     seeded(&pool).await;
-    let request = Request::get("/")
-        .header(header::COOKIE, "lang=fr")
-        .body(Body::empty())
-        .expect("request");
+    let request = get_in("fr", "/");
     let page = text(send(router(pool, "home-fr"), request).await).await;
     assert!(page.contains(r#"<html lang="fr""#));
     assert!(page.contains("Internat scolaire"));
@@ -112,10 +118,7 @@ async fn the_language_cookie_chooses_french(pool: SqlitePool) {
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
-    let request = Request::get("/")
-        .header(header::COOKIE, "lang=en")
-        .body(Body::empty())
-        .expect("request");
+    let request = get_in("en", "/");
     let response = send(router(pool, "home-empty"), request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(text(response).await.contains("No centre is set up yet"));
@@ -123,10 +126,7 @@ async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
-    let request = Request::get("/no/such/page")
-        .header(header::COOKIE, "lang=en")
-        .body(Body::empty())
-        .expect("request");
+    let request = get_in("en", "/no/such/page");
     let response = send(router(pool, "404"), request).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(text(response).await.contains("Page not found"));
@@ -136,10 +136,7 @@ async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
 async fn a_database_fault_is_a_500_page_without_database_text(pool: SqlitePool) {
     let app = router(pool.clone(), "500");
     pool.close().await;
-    let request = Request::get("/")
-        .header(header::COOKIE, "lang=en")
-        .body(Body::empty())
-        .expect("request");
+    let request = get_in("en", "/");
     let response = send(app, request).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let page = text(response).await;
@@ -246,4 +243,15 @@ async fn hashed_files_are_cached_for_a_year_and_fonts_for_a_week(pool: SqlitePoo
     );
     let response = send(app, get("/pkg/missing.js")).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn precompressed_brotli_files_are_sent_as_they_are(pool: SqlitePool) {
+    let request = Request::get("/pkg/centre.0123abcd.js")
+        .header(header::ACCEPT_ENCODING, "br")
+        .body(Body::empty())
+        .expect("request");
+    let response = send(router(pool, "precompressed"), request).await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(text(response).await, "precompressed");
 }

@@ -25,8 +25,9 @@ cargo clippy -p app --features ssr -p server --all-targets -- -D warnings
 step "clippy: browser side (wasm32, hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "Rust tests: unit, database (sqlx::test) and HTTP"
-cargo test -p app --features ssr -p server
+step "Rust tests: unit, database (sqlx::test), HTTP and CLI"
+# A hung test must fail this run quickly, not run out CI's clock.
+timeout 20m cargo test -p app --features ssr -p server
 
 step "build the site (cargo leptos build)"
 cargo leptos build

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod people;
+#[cfg(feature = "ssr")]
+pub mod security;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -28,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         lang: current_lang(),
     };
     provide_context(i18n);
+    #[cfg(feature = "ssr")]
+    security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=i18n.lang.code()>

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod routes;
+pub mod security;
 pub mod tasks;
 
 pub use routes::router;

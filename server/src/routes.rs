@@ -12,14 +12,21 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Router, middleware};
-use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+
+use crate::security;
+use leptos::nonce::provide_nonce;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+
+/// The largest request body accepted: forms are small; imports will get their own limit.
+const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Files under `/pkg` carry a content hash in their names: a year, never revalidated.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -48,14 +55,20 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, provide_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .nest("/pkg", pkg)
         .nest("/fonts", fonts)
-        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_nonce,
+            shell,
+        ))
         .layer(middleware::map_response(server_fn_error_status))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(
             // One line per request: method, path, status and duration.

@@ -66,8 +66,12 @@ async fn text(response: Response<Body>) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
+/// A form post from this site's own page, as a browser sends it.
 fn form_post(uri: &str) -> axum::http::request::Builder {
-    Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+    Request::post(uri)
+        .header(header::HOST, "centre.local")
+        .header(header::ORIGIN, "http://centre.local")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -203,7 +207,7 @@ async fn undecodable_arguments_are_a_400_not_a_500(pool: SqlitePool) {
 async fn a_js_off_form_error_goes_back_to_the_page_with_the_error(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, "http://localhost/")
+        .header(header::REFERER, "http://centre.local/")
         .body(Body::from("lang=tlh&back=%2F"))
         .expect("request");
     let response = send(router(pool, "lang-bad-html"), request).await;
@@ -254,4 +258,140 @@ async fn precompressed_brotli_files_are_sent_as_they_are(pool: SqlitePool) {
     let response = send(router(pool, "precompressed"), request).await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(text(response).await, "precompressed");
+}
+
+/// A post that another site's page makes the browser send.
+fn forged_post(uri: &str) -> axum::http::request::Builder {
+    Request::post(uri)
+        .header(header::HOST, "centre.local")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn forged_requests_are_refused_and_change_nothing(pool: SqlitePool) {
+    let app = router(pool, "forged");
+    let forgeries = [
+        forged_post("/api/set_language").header(header::ORIGIN, "https://evil.example"),
+        forged_post("/api/set_language").header(header::ORIGIN, "null"),
+        forged_post("/api/set_language").header("sec-fetch-site", "cross-site"),
+        forged_post("/api/set_language")
+            .header(header::REFERER, "https://evil.example/centre.local/"),
+        forged_post("/api/set_language"),
+    ];
+    for forgery in forgeries {
+        let request = forgery
+            .body(Body::from("lang=fr&back=%2F"))
+            .expect("request");
+        let response = send(app.clone(), request).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(
+            response.headers().get(header::SET_COOKIE).is_none(),
+            "nothing changed"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_same_site_post_without_origin_passes_on_fetch_metadata(pool: SqlitePool) {
+    let request = forged_post("/api/set_language")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("lang=fr&back=%2F"))
+        .expect("request");
+    let response = send(router(pool, "fetch-metadata"), request).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert!(
+        response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII")
+            .starts_with("lang=fr;")
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn server_functions_change_nothing_on_get(pool: SqlitePool) {
+    let response = send(
+        router(pool, "get-write"),
+        get("/api/set_language?lang=fr&back=%2F"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn an_oversized_body_is_refused(pool: SqlitePool) {
+    let body = format!("lang=fr&back=%2F{}", "a".repeat(300 * 1024));
+    // Browsers send Content-Length with a form post: refused before a byte is read.
+    let request = form_post("/api/set_language")
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(router(pool, "big-body"), request).await;
+    let status = response.status();
+    assert_eq!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        text(response).await
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: SqlitePool) {
+    seeded(&pool).await;
+    let response = send(router(pool, "csp"), get("/")).await;
+    let headers = response.headers().clone();
+    let policy = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce")
+        .to_owned();
+    assert!(nonce.len() >= 16, "a nonce of 128 bits: {nonce}");
+    let page = text(response).await;
+    assert!(
+        page.contains(&format!(r#"nonce="{nonce}""#)),
+        "the inline scripts carry it"
+    );
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"));
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "no-store",
+        "pages are never cached"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn each_page_gets_its_own_nonce(pool: SqlitePool) {
+    let app = router(pool, "csp-fresh");
+    let policy =
+        |response: Response<Body>| response.headers()[header::CONTENT_SECURITY_POLICY].clone();
+    let first = policy(send(app.clone(), get("/")).await);
+    let second = policy(send(app.clone(), get("/")).await);
+    assert_ne!(first, second);
+    let not_found = policy(send(app, get("/no/such/page")).await);
+    assert!(
+        not_found.to_str().expect("ASCII").contains("'nonce-"),
+        "error pages too"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn other_responses_get_the_strict_policy_and_are_not_stored(pool: SqlitePool) {
+    let response = send(router(pool, "strict"), get("/healthz")).await;
+    assert_eq!(
+        response.headers()[header::CONTENT_SECURITY_POLICY],
+        app::security::STRICT_POLICY
+    );
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    assert_eq!(
+        response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff"
+    );
 }

@@ -1,8 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
 /**
- * Every test fails on a console error, an uncaught page error, a request that fails, or a
- * response with an error status, unless the test names that status as expected.
+ * Every test fails on a console error (Chromium reports each Content-Security-Policy
+ * violation as one), an uncaught page error, a request that fails, or a response with an
+ * error status, unless the test names that status as expected.
  */
 type Options = { expectedStatuses: number[] };
 type Fixtures = { problems: string[] };

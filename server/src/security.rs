@@ -1,0 +1,147 @@
+//! Security layers for every response and request: headers, and refusal of cross-site writes.
+
+use app::error::AppError;
+use app::security::STRICT_POLICY;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, Response, header};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use server_fn::error::FromServerFnError;
+
+/// Adds the headers every response carries. Pages set their own policy (with the nonce of
+/// their scripts) and static files their own caching; everything else gets the strict
+/// defaults: nothing runs, nothing is stored. Children's data must not sit in a shared
+/// tablet's cache.
+pub async fn headers(request: Request, next: Next) -> Response<Body> {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(STRICT_POLICY));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Refuses every state-changing request that does not come from this site's own pages.
+/// Leptos server functions do no forgery checks of their own, and a session cookie rides
+/// along with any cross-site form post; the browser's `Origin` header says where it came from.
+pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response<Body> {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || is_same_origin(request.headers()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(uri = %request.uri(), "refused a cross-site write");
+        let error = AppError::Forbidden;
+        (
+            error.status(),
+            [(header::CONTENT_TYPE, "application/json")],
+            error.ser(),
+        )
+            .into_response()
+    }
+}
+
+/// Whether the request says it comes from this site: `Origin` when present, else
+/// `Sec-Fetch-Site`, else `Referer`. A request with none of them is refused: every browser
+/// this app supports sends `Origin` with a POST.
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let Some(host) = text(header::HOST) else {
+        return false;
+    };
+    if let Some(origin) = text(header::ORIGIN) {
+        return authority(origin) == Some(host);
+    }
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return site == "same-origin";
+    }
+    text(header::REFERER).and_then(authority) == Some(host)
+}
+
+/// The `host[:port]` of an absolute http(s) URL.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    header::HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_origin_must_name_this_host() {
+        assert!(is_same_origin(&headers(&[
+            ("host", "centre.local:3000"),
+            ("origin", "http://centre.local:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "centre.local:3000"),
+            ("origin", "http://centre.local")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "centre.local"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "centre.local"),
+            ("origin", "null")
+        ])));
+    }
+
+    #[test]
+    fn without_origin_fetch_metadata_then_the_referer_decide() {
+        assert!(is_same_origin(&headers(&[
+            ("host", "c.local"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "c.local"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(is_same_origin(&headers(&[
+            ("host", "c.local"),
+            ("referer", "http://c.local/beds")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "c.local"),
+            ("referer", "http://c.local.evil.example/")
+        ])));
+        assert!(
+            !is_same_origin(&headers(&[("host", "c.local")])),
+            "no evidence at all is refused"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The boarding-centre application, shared by the server and the browser: every domain's
 //! types, server functions and pages, the routes, and the translations.
 
+pub mod audit;
 pub mod centre;
 pub mod components;
 #[cfg(feature = "ssr")]

@@ -62,7 +62,18 @@ pub async fn create_admin(
     let language = Lang::parse(language)
         .with_context(|| format!("unknown language {language:?}: use km, en or fr"))?;
     let password = read_password()?;
-    match create_staff_account(pool, login, name, &password, language, &[Role::Admin]).await {
+    let actor = app::audit::model::Actor::System("server create-admin".into());
+    match create_staff_account(
+        pool,
+        &actor,
+        login,
+        name,
+        &password,
+        language,
+        &[Role::Admin],
+    )
+    .await
+    {
         Ok(_) => Ok(()),
         Err(AccountError::Invalid(problem)) => bail!(match problem {
             CredentialProblem::LoginLength => "the login must have 3 to 32 characters".to_owned(),

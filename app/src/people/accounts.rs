@@ -6,6 +6,8 @@ use sqlx::SqlitePool;
 use super::model::{CredentialProblem, Login, Role, check_new_password};
 use super::password;
 use super::repo::{NewStaff, create_staff};
+use crate::audit::model::Actor;
+use crate::audit::repo::{Change, record};
 use crate::db::begin_write;
 use crate::i18n::Lang;
 
@@ -38,9 +40,11 @@ impl From<sqlx::Error> for AccountError {
     }
 }
 
-/// Creates an active staff account with these roles and returns its id.
+/// Creates an active staff account with these roles, records it in the audit log as done by
+/// `actor`, and returns its id.
 pub async fn create_staff_account(
     pool: &SqlitePool,
+    actor: &Actor,
     login: &str,
     display_name: &str,
     password: &str,
@@ -63,6 +67,21 @@ pub async fn create_staff_account(
         roles,
     };
     let id = create_staff(&mut tx, &staff).await?;
+    let roles: Vec<&str> = roles.iter().map(|role| role.code()).collect();
+    let change = Change {
+        entity: "staff_user",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        // What was created, never the password or its hash.
+        after: Some(serde_json::json!({
+            "login": login.as_str(),
+            "display_name": display_name,
+            "language": language.code(),
+            "roles": roles,
+        })),
+    };
+    record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -71,10 +90,15 @@ pub async fn create_staff_account(
 mod tests {
     use super::*;
 
+    fn cli() -> Actor {
+        Actor::System("test".into())
+    }
+
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn an_admin_is_created_once_and_a_second_is_refused(pool: SqlitePool) {
         let id = create_staff_account(
             &pool,
+            &cli(),
             "Director",
             "Srey Mom",
             "a long passphrase",
@@ -86,6 +110,7 @@ mod tests {
         assert!(id > 0);
         let again = create_staff_account(
             &pool,
+            &cli(),
             "director",
             "Other",
             "another passphrase",
@@ -108,14 +133,23 @@ mod tests {
 
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn bad_input_is_refused_before_anything_is_written(pool: SqlitePool) {
-        let short =
-            create_staff_account(&pool, "dara", "Dara", "short", Lang::Km, &[Role::Admin]).await;
+        let short = create_staff_account(
+            &pool,
+            &cli(),
+            "dara",
+            "Dara",
+            "short",
+            Lang::Km,
+            &[Role::Admin],
+        )
+        .await;
         assert!(matches!(
             short,
             Err(AccountError::Invalid(CredentialProblem::PasswordTooShort))
         ));
         let nameless = create_staff_account(
             &pool,
+            &cli(),
             "dara",
             "  ",
             "a long passphrase",

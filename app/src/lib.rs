@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod centre;
 pub mod components;
+pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+use crate::i18n::Lang;
+
 /// What a staff member may do. A person may hold several roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
@@ -100,9 +103,69 @@ pub fn check_new_password(password: &str) -> Result<(), CredentialProblem> {
     }
 }
 
+/// The signed-in staff member, as server functions and the shell see them. No secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentStaff {
+    /// `staff_user.id`.
+    pub id: i64,
+    /// Their login.
+    pub login: String,
+    /// Their name.
+    pub display_name: String,
+    /// The language their pages open in.
+    pub language: Lang,
+    /// What they may do.
+    pub roles: Vec<Role>,
+}
+
+/// Lets `current` through if they hold one of the `allowed` roles: no session is 401,
+/// the wrong role 403. Every server function starts with this check (through `require`).
+pub fn authorize(
+    current: Option<CurrentStaff>,
+    allowed: &[Role],
+) -> Result<CurrentStaff, AppError> {
+    let staff = current.ok_or(AppError::Unauthorized)?;
+    if staff.roles.iter().any(|role| allowed.contains(role)) {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn staff(roles: &[Role]) -> CurrentStaff {
+        CurrentStaff {
+            id: 1,
+            login: "sokha".into(),
+            display_name: "Sokha".into(),
+            language: Lang::Km,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn no_session_is_401_and_the_wrong_role_403() {
+        assert_eq!(authorize(None, &[Role::Admin]), Err(AppError::Unauthorized));
+        assert_eq!(
+            authorize(
+                Some(staff(&[Role::Tutor])),
+                &[Role::Admin, Role::HouseStaff]
+            ),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(staff(&[])), &[Role::Admin]),
+            Err(AppError::Forbidden)
+        );
+        let tutor_and_staff = staff(&[Role::Tutor, Role::HouseStaff]);
+        assert_eq!(
+            authorize(Some(tutor_and_staff.clone()), &[Role::HouseStaff]),
+            Ok(tutor_and_staff)
+        );
+    }
 
     #[test]
     fn roles_round_trip_through_their_stored_codes() {

@@ -1,0 +1,261 @@
+//! Staff sessions stored in the database: a random token in an HttpOnly cookie, its hash in
+//! `staff_session`, an idle timeout and an absolute limit.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::model::{CurrentStaff, Role};
+use crate::i18n::Lang;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "sid";
+
+/// How long a staff session lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// Ended after this many seconds without a request.
+    pub idle_secs: i64,
+    /// Ended this many seconds after sign-in, however busy.
+    pub absolute_secs: i64,
+}
+
+/// Staff: 8 hours idle (a shift), 24 hours at most (a shared tablet must not stay signed in).
+pub const STAFF_LIMITS: SessionLimits = SessionLimits {
+    idle_secs: 8 * 3600,
+    absolute_secs: 24 * 3600,
+};
+
+/// Whether a session signed in at `created_at` and last used at `last_seen_at` is still valid.
+pub fn is_alive(limits: SessionLimits, now: i64, created_at: i64, last_seen_at: i64) -> bool {
+    now - last_seen_at <= limits.idle_secs && now - created_at <= limits.absolute_secs
+}
+
+/// Last-seen times are written at most this often, not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// A fresh session token (256 random bits, URL-safe) and the hash that is stored.
+fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Starts a session for the account and returns the token for the cookie. Always a new
+/// token: signing in never reuses an identifier an attacker could have planted.
+pub async fn start(
+    conn: &mut SqliteConnection,
+    staff_user_id: i64,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let (token, hash) = new_token();
+    sqlx::query!(
+        "INSERT INTO staff_session (token_hash, staff_user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        hash,
+        staff_user_id,
+        now,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(token)
+}
+
+/// The staff member signed in with `token`, if the session is alive and the account active.
+/// An expired session is removed.
+pub async fn resolve(
+    pool: &SqlitePool,
+    token: &str,
+    now: i64,
+) -> Result<Option<CurrentStaff>, sqlx::Error> {
+    let hash = token_hash(token);
+    let Some(row) = sqlx::query!(
+        r#"SELECT u.id AS "id!: i64", u.login, u.display_name, u.language,
+                  s.created_at, s.last_seen_at
+           FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
+           WHERE s.token_hash = ? AND u.active = 1"#,
+        hash
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if !is_alive(STAFF_LIMITS, now, row.created_at, row.last_seen_at) {
+        sqlx::query!("DELETE FROM staff_session WHERE token_hash = ?", hash)
+            .execute(pool)
+            .await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= TOUCH_EVERY_SECS {
+        sqlx::query!(
+            "UPDATE staff_session SET last_seen_at = ? WHERE token_hash = ?",
+            now,
+            hash
+        )
+        .execute(pool)
+        .await?;
+    }
+    let roles = sqlx::query_scalar!(
+        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
+        row.id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(CurrentStaff {
+        id: row.id,
+        login: row.login,
+        display_name: row.display_name,
+        language: Lang::parse(&row.language).unwrap_or_default(),
+        roles: roles.iter().filter_map(|code| Role::parse(code)).collect(),
+    }))
+}
+
+/// Ends the session with this token (sign-out).
+pub async fn end(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+    let hash = token_hash(token);
+    sqlx::query!("DELETE FROM staff_session WHERE token_hash = ?", hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account: when it is disabled or its password changes.
+pub async fn end_all_for(
+    conn: &mut SqliteConnection,
+    staff_user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM staff_session WHERE staff_user_id = ?",
+        staff_user_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::model::Login;
+    use crate::people::repo::{NewStaff, create_staff};
+
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+    const T0: i64 = 1_800_000_000;
+
+    async fn staff(pool: &SqlitePool, login: &str, roles: &[Role]) -> i64 {
+        let login = Login::parse(login).expect("valid login");
+        let mut conn = pool.acquire().await.expect("connection");
+        let new = NewStaff {
+            login: &login,
+            display_name: "Sokha",
+            password_hash: HASH,
+            language: Lang::En,
+            roles,
+        };
+        create_staff(&mut conn, &new).await.expect("created")
+    }
+
+    async fn sign_in(pool: &SqlitePool, id: i64, now: i64) -> String {
+        let mut conn = pool.acquire().await.expect("connection");
+        start(&mut conn, id, now).await.expect("started")
+    }
+
+    #[test]
+    fn a_session_ends_after_eight_idle_hours_or_a_day_in_all() {
+        let limits = STAFF_LIMITS;
+        assert!(is_alive(limits, T0 + 8 * 3600, T0, T0));
+        assert!(!is_alive(limits, T0 + 8 * 3600 + 1, T0, T0));
+        // Busy all day: still ended when the day is over.
+        assert!(is_alive(limits, T0 + 24 * 3600, T0, T0 + 24 * 3600 - 60));
+        assert!(!is_alive(limits, T0 + 24 * 3600 + 1, T0, T0 + 24 * 3600));
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (first, first_hash) = new_token();
+        let (second, _) = new_token();
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 43, "256 bits, base64url");
+        assert_eq!(first_hash.len(), 64);
+        assert_ne!(first_hash, first);
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_signed_in_token_names_the_staff_member_and_their_roles(
+        pool: SqlitePool,
+    ) -> sqlx::Result<()> {
+        let id = staff(&pool, "sokha", &[Role::HouseStaff, Role::Tutor]).await;
+        let token = sign_in(&pool, id, T0).await;
+        let current = resolve(&pool, &token, T0 + 10).await?.expect("signed in");
+        assert_eq!(current.id, id);
+        assert_eq!(current.roles, [Role::HouseStaff, Role::Tutor]);
+        assert_eq!(resolve(&pool, "forged-token", T0 + 10).await?, None);
+        let stored: Vec<String> = sqlx::query_scalar!("SELECT token_hash FROM staff_session")
+            .fetch_all(&pool)
+            .await?;
+        assert_eq!(
+            stored,
+            [token_hash(&token)],
+            "the token itself is never stored"
+        );
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn use_keeps_a_session_alive_and_idleness_ends_it(pool: SqlitePool) -> sqlx::Result<()> {
+        let id = staff(&pool, "sokha", &[Role::Canteen]).await;
+        let token = sign_in(&pool, id, T0).await;
+        // Used every 7 hours: alive at 14 hours, though sign-in was longer ago than the idle limit.
+        assert!(resolve(&pool, &token, T0 + 7 * 3600).await?.is_some());
+        assert!(resolve(&pool, &token, T0 + 14 * 3600).await?.is_some());
+        // Then 8 hours and a second of nothing.
+        assert_eq!(resolve(&pool, &token, T0 + 22 * 3600 + 1).await?, None);
+        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM staff_session"#)
+            .fetch_one(&pool)
+            .await?;
+        assert_eq!(left, 0, "the expired session is removed");
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn signing_out_or_disabling_the_account_ends_sessions(
+        pool: SqlitePool,
+    ) -> sqlx::Result<()> {
+        let id = staff(&pool, "sokha", &[Role::Admin]).await;
+        let tablet = sign_in(&pool, id, T0).await;
+        let office = sign_in(&pool, id, T0).await;
+        end(&pool, &tablet).await?;
+        assert_eq!(resolve(&pool, &tablet, T0 + 1).await?, None);
+        assert!(
+            resolve(&pool, &office, T0 + 1).await?.is_some(),
+            "only that session ended"
+        );
+        sqlx::query!("UPDATE staff_user SET active = 0 WHERE id = ?", id)
+            .execute(&pool)
+            .await?;
+        assert_eq!(
+            resolve(&pool, &office, T0 + 2).await?,
+            None,
+            "a disabled account is signed out"
+        );
+        let mut conn = pool.acquire().await?;
+        end_all_for(&mut conn, id).await?;
+        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM staff_session"#)
+            .fetch_one(&mut *conn)
+            .await?;
+        assert_eq!(left, 0);
+        Ok(())
+    }
+}

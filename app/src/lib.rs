@@ -25,6 +25,7 @@ use leptos_router::{
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
 use crate::i18n::{I18n, Key, current_lang};
+use crate::people::pages::LoginPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -33,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     };
     provide_context(i18n);
     #[cfg(feature = "ssr")]
-    security::set_page_policy();
+    security::share_page_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=i18n.lang.code()>
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     // Async: every resource is awaited before the page is sent, so pages are
                     // complete without JavaScript and error pages carry their real status.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -14,17 +14,20 @@ pub fn page_policy(nonce: &str) -> String {
 pub const STRICT_POLICY: &str =
     "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Sets the page policy for this response, with the nonce Leptos gives its inline scripts.
-pub fn set_page_policy() {
+/// A per-request place where the page's renderer leaves the nonce Leptos put on its inline
+/// scripts. The security layer puts it in the request and writes the page's policy from it
+/// once the page is rendered, so the header does not depend on anything else carrying it.
+#[derive(Clone, Debug, Default)]
+pub struct PageNonce(pub std::sync::Arc<std::sync::OnceLock<String>>);
+
+/// Hands this page's script nonce to the security layer.
+pub fn share_page_nonce() {
     use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    let slot = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let (Some(slot), Some(nonce)) = (slot, leptos::nonce::use_nonce()) {
+        // A page renders its shell once; a second value could only be the same page's.
+        let _ = slot.0.set(nonce.to_string());
     }
 }
 

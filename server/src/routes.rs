@@ -20,7 +20,7 @@ use server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -61,6 +61,12 @@ pub fn router(state: AppState) -> Router {
         })
         .nest("/pkg", pkg)
         .nest("/fonts", fonts)
+        // Served here rather than by the fallback, which answers a browser's conditional
+        // request (304 Not Modified) with the 404 page.
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(format!("{site_root}/favicon.svg")),
+        )
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_nonce,
             shell,

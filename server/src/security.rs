@@ -1,7 +1,7 @@
 //! Security layers for every response and request: headers, and refusal of cross-site writes.
 
 use app::error::AppError;
-use app::security::STRICT_POLICY;
+use app::security::{PageNonce, STRICT_POLICY, page_policy};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, header};
@@ -9,13 +9,23 @@ use axum::middleware::Next;
 use axum::response::IntoResponse;
 use server_fn::error::FromServerFnError;
 
-/// Adds the headers every response carries. Pages set their own policy (with the nonce of
-/// their scripts) and static files their own caching; everything else gets the strict
-/// defaults: nothing runs, nothing is stored. Children's data must not sit in a shared
+/// Adds the headers every response carries. Pages get a policy with the nonce of their
+/// scripts, static files keep their own caching; everything else gets the strict defaults:
+/// nothing runs, nothing is stored. Children's data must not sit in a shared
 /// tablet's cache.
-pub async fn headers(request: Request, next: Next) -> Response<Body> {
+pub async fn headers(mut request: Request, next: Next) -> Response<Body> {
+    let page_nonce = PageNonce::default();
+    request.extensions_mut().insert(page_nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // A rendered page left the nonce of its scripts: it gets the page policy.
+    if let Some(policy) = page_nonce
+        .0
+        .get()
+        .and_then(|nonce| HeaderValue::from_str(&page_policy(nonce)).ok())
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -21,6 +21,11 @@ fn site_root(name: &str) -> PathBuf {
     .expect("pkg file");
     std::fs::write(root.join("pkg/centre.0123abcd.js.br"), b"precompressed").expect("pkg .br file");
     std::fs::write(root.join("fonts/test.woff2"), [0u8; 64]).expect("font file");
+    std::fs::write(
+        root.join("favicon.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    )
+    .expect("icon");
     root
 }
 
@@ -393,5 +398,215 @@ async fn other_responses_get_the_strict_policy_and_are_not_stored(pool: SqlitePo
     assert_eq!(
         response.headers()[header::X_CONTENT_TYPE_OPTIONS],
         "nosniff"
+    );
+}
+
+async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
+    use app::audit::model::Actor;
+    use app::people::model::Role;
+    app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        "Srey Mom",
+        password,
+        app::i18n::Lang::Fr,
+        &[Role::Admin],
+    )
+    .await
+    .expect("account created");
+}
+
+fn sign_in_request(login: &str, password: &str) -> Request<Body> {
+    form_post("/api/log_in")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/login")
+        .body(Body::from(format!(
+            "login={login}&password={password}&back=%2F"
+        )))
+        .expect("request")
+}
+
+/// The `name=value` of each cookie the response sets.
+fn set_cookies(response: &Response<Body>) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().expect("ASCII").to_owned())
+        .collect()
+}
+
+fn session_of(cookies: &[String]) -> String {
+    cookies
+        .iter()
+        .find(|cookie| cookie.starts_with("sid="))
+        .and_then(|cookie| cookie.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn signing_in_sets_an_http_only_session_and_the_users_language(pool: SqlitePool) {
+    seeded(&pool).await;
+    staff_account(&pool, "director", "a long passphrase").await;
+    let app = router(pool, "sign-in");
+    let response = send(
+        app.clone(),
+        sign_in_request("Director", "a+long+passphrase"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[header::LOCATION], "/");
+    let cookies = set_cookies(&response);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("sid="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    assert!(!session.contains("Secure"), "plain HTTP here");
+    assert!(
+        cookies.iter().any(|c| c.starts_with("lang=fr;")),
+        "pages open in their language"
+    );
+    let page = Request::get("/")
+        .header(header::COOKIE, format!("{}; lang=fr", session_of(&cookies)))
+        .body(Body::empty())
+        .expect("request");
+    let page = text(send(app, page).await).await;
+    assert!(
+        page.contains("Srey Mom") && page.contains("Se déconnecter"),
+        "the top bar names them"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_wrong_password_and_an_unknown_login_get_the_same_refusal(pool: SqlitePool) {
+    staff_account(&pool, "director", "a long passphrase").await;
+    let app = router(pool, "sign-in-refused");
+    let mut answers = Vec::new();
+    for (login, password) in [
+        ("director", "wrong+password"),
+        ("nobody", "a+long+passphrase"),
+        ("x", "y"),
+    ] {
+        let request = form_post("/api/log_in")
+            .body(Body::from(format!(
+                "login={login}&password={password}&back=%2F"
+            )))
+            .expect("request");
+        let response = send(app.clone(), request).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(set_cookies(&response).is_empty(), "no session");
+        answers.push(text(response).await);
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    assert!(answers[0].contains("login.failed"));
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_refused_sign_in_without_javascript_shows_the_reason_on_the_page(pool: SqlitePool) {
+    let app = router(pool, "sign-in-js-off");
+    let response = send(app.clone(), sign_in_request("nobody", "whatever+it+is")).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let back = location
+        .strip_prefix("http://centre.local")
+        .expect("back to the login page");
+    let page = text(send(app, get_in("en", back)).await).await;
+    assert!(
+        page.contains("The login or the password is not right."),
+        "{page}"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn each_sign_in_gets_a_new_session_and_signing_out_ends_it_on_the_server(pool: SqlitePool) {
+    staff_account(&pool, "director", "a long passphrase").await;
+    let app = router(pool, "sign-out");
+    let first = session_of(&set_cookies(
+        &send(
+            app.clone(),
+            sign_in_request("director", "a+long+passphrase"),
+        )
+        .await,
+    ));
+    let second = session_of(&set_cookies(
+        &send(
+            app.clone(),
+            sign_in_request("director", "a+long+passphrase"),
+        )
+        .await,
+    ));
+    assert_ne!(first, second, "the session id changes at every sign-in");
+
+    let who = |session: String| {
+        form_post("/api/current_staff")
+            .header(header::COOKIE, session)
+            .body(Body::empty())
+            .expect("request")
+    };
+    assert!(
+        text(send(app.clone(), who(first.clone())).await)
+            .await
+            .contains("director")
+    );
+    let sign_out = form_post("/api/log_out")
+        .header(header::COOKIE, first.clone())
+        .body(Body::empty())
+        .expect("request");
+    let response = send(app.clone(), sign_out).await;
+    assert!(
+        set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("sid=;") && c.contains("Max-Age=0"))
+    );
+    // The old cookie, replayed, no longer signs anyone in; the other session lives on.
+    assert_eq!(text(send(app.clone(), who(first)).await).await, "null");
+    assert!(
+        text(send(app, who(second)).await)
+            .await
+            .contains("director")
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn behind_a_tls_proxy_the_session_cookie_is_secure(pool: SqlitePool) {
+    staff_account(&pool, "director", "a long passphrase").await;
+    let request = form_post("/api/log_in")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(
+            "login=director&password=a+long+passphrase&back=%2F",
+        ))
+        .expect("request");
+    let response = send(router(pool, "secure-cookie"), request).await;
+    let cookies = set_cookies(&response);
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("sid=") && c.ends_with("; Secure")),
+        "{cookies:?}"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_browser_revalidating_the_icon_gets_304_not_the_404_page(pool: SqlitePool) {
+    let app = router(pool, "icon");
+    let response = send(app.clone(), get("/favicon.svg")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let modified = response.headers()[header::LAST_MODIFIED].clone();
+    let revalidate = Request::get("/favicon.svg")
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        send(app, revalidate).await.status(),
+        StatusCode::NOT_MODIFIED
     );
 }

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
 use crate::i18n::{Key, Lang, SetLanguage, use_i18n};
+use crate::people::api::{LogOut, get_current_staff};
 
 /// Wraps every page in the shell.
 #[component]
@@ -18,7 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="topbar">
             <CentreName summary />
             <div class="topbar-end">
-                <span class="user-slot">{i18n.t(Key::ShellUserSlot)}</span>
+                <UserSlot />
                 <LanguageSwitch />
             </div>
         </header>
@@ -33,6 +34,32 @@ pub fn Layout(children: Children) -> impl IntoView {
             </ul>
         </nav>
         <main id="main">{children()}</main>
+    }
+}
+
+/// Who is signed in, with a sign-out button; or a link to sign in.
+#[component]
+fn UserSlot() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = Resource::new_blocking(|| (), |_| get_current_staff());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(Some(staff)) => view! {
+                        <form class="user-slot" method="post" action=LogOut::url()>
+                            <span class="user-name">{staff.display_name}</span>
+                            <button class="link-button" type="submit">{i18n.t(Key::ShellSignOut)}</button>
+                        </form>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <a class="user-slot sign-in" href="/login">{i18n.t(Key::ShellSignIn)}</a>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

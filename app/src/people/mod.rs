@@ -3,9 +3,11 @@
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

@@ -76,6 +76,21 @@ pub async fn active_roles(
     ))
 }
 
+/// What sign-in needs of an active account: its id and password hash.
+pub async fn sign_in_record(
+    pool: &sqlx::SqlitePool,
+    login: &Login,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let login = login.as_str();
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", password_hash FROM staff_user WHERE login = ? AND active = 1"#,
+        login
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

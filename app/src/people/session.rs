@@ -33,6 +33,19 @@ pub fn is_alive(limits: SessionLimits, now: i64, created_at: i64, last_seen_at: 
     now - last_seen_at <= limits.idle_secs && now - created_at <= limits.absolute_secs
 }
 
+/// The `Set-Cookie` value that carries `token`: HttpOnly (no script can read it), SameSite=Lax,
+/// and Secure when the site is served over TLS.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_session_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}")
+}
+
 /// Last-seen times are written at most this often, not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 
@@ -180,6 +193,16 @@ mod tests {
         // Busy all day: still ended when the day is over.
         assert!(is_alive(limits, T0 + 24 * 3600, T0, T0 + 24 * 3600 - 60));
         assert!(!is_alive(limits, T0 + 24 * 3600 + 1, T0, T0 + 24 * 3600));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_secure_over_tls() {
+        assert_eq!(
+            session_cookie("t", false),
+            "sid=t; Path=/; HttpOnly; SameSite=Lax"
+        );
+        assert!(session_cookie("t", true).ends_with("; Secure"));
+        assert!(cleared_session_cookie(false).contains("Max-Age=0"));
     }
 
     #[test]

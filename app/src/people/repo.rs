@@ -50,30 +50,36 @@ pub async fn create_staff(
     Ok(id)
 }
 
+/// The roles an account holds.
+pub async fn roles_of(
+    conn: &mut SqliteConnection,
+    staff_user_id: i64,
+) -> Result<Vec<Role>, sqlx::Error> {
+    let codes = sqlx::query_scalar!(
+        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
+        staff_user_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(codes.iter().filter_map(|code| Role::parse(code)).collect())
+}
+
 /// The roles of an active account with this login, or `None` when there is no such account.
 pub async fn active_roles(
     conn: &mut SqliteConnection,
     login: &Login,
 ) -> Result<Option<Vec<Role>>, sqlx::Error> {
     let login = login.as_str();
-    let Some(id) = sqlx::query_scalar!(
+    let id = sqlx::query_scalar!(
         r#"SELECT id AS "id!: i64" FROM staff_user WHERE login = ? AND active = 1"#,
         login
     )
     .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let codes = sqlx::query_scalar!(
-        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
-        id
-    )
-    .fetch_all(&mut *conn)
     .await?;
-    Ok(Some(
-        codes.iter().filter_map(|code| Role::parse(code)).collect(),
-    ))
+    match id {
+        Some(id) => roles_of(conn, id).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// What sign-in needs of an active account: its id and password hash.

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::{CurrentStaff, Role};
+use super::model::CurrentStaff;
 use crate::i18n::Lang;
 
 /// The session cookie's name.
@@ -120,18 +120,13 @@ pub async fn resolve(
         .execute(pool)
         .await?;
     }
-    let roles = sqlx::query_scalar!(
-        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
-        row.id
-    )
-    .fetch_all(pool)
-    .await?;
+    let roles = super::repo::roles_of(&mut *pool.acquire().await?, row.id).await?;
     Ok(Some(CurrentStaff {
         id: row.id,
         login: row.login,
         display_name: row.display_name,
         language: Lang::parse(&row.language).unwrap_or_default(),
-        roles: roles.iter().filter_map(|code| Role::parse(code)).collect(),
+        roles,
     }))
 }
 
@@ -161,7 +156,7 @@ pub async fn end_all_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::people::model::Login;
+    use crate::people::model::{Login, Role};
     use crate::people::repo::{NewStaff, create_staff};
 
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";

@@ -58,9 +58,12 @@ impl Lang {
         }
     }
 
-    /// Reads the language from a `Cookie` header value.
-    pub fn from_cookie_header(header: &str) -> Option<Lang> {
-        crate::cookies::cookie_value(header, LANG_COOKIE).and_then(Lang::parse)
+    /// The `Set-Cookie` value that remembers this language for a year.
+    pub fn cookie(self) -> String {
+        format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            self.code()
+        )
     }
 
     fn table(self) -> &'static [&'static str; Key::ALL.len()] {
@@ -161,12 +164,7 @@ pub fn current_lang() -> Lang {
         use leptos::prelude::use_context;
         use_context::<http::request::Parts>()
             .and_then(|parts| {
-                parts
-                    .headers
-                    .get_all(http::header::COOKIE)
-                    .iter()
-                    .filter_map(|value| value.to_str().ok())
-                    .find_map(Lang::from_cookie_header)
+                crate::cookies::request_cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse)
             })
             .unwrap_or_default()
     }
@@ -313,13 +311,12 @@ mod tests {
 
     #[test]
     fn the_cookie_header_names_the_language() {
-        assert_eq!(
-            Lang::from_cookie_header("a=1; lang=fr; b=2"),
-            Some(Lang::Fr)
-        );
-        assert_eq!(Lang::from_cookie_header("language=fr"), None);
-        assert_eq!(Lang::from_cookie_header("lang=xx"), None);
-        assert_eq!(Lang::from_cookie_header(""), None);
+        let from_cookie_header =
+            |header: &str| crate::cookies::cookie_value(header, LANG_COOKIE).and_then(Lang::parse);
+        assert_eq!(from_cookie_header("a=1; lang=fr; b=2"), Some(Lang::Fr));
+        assert_eq!(from_cookie_header("language=fr"), None);
+        assert_eq!(from_cookie_header("lang=xx"), None);
+        assert_eq!(from_cookie_header(""), None);
     }
 
     #[test]

@@ -17,8 +17,8 @@ pub async fn get_current_staff() -> Result<Option<CurrentStaff>, AppError> {
 pub async fn log_in(login: String, password: String, back: String) -> Result<(), AppError> {
     use super::model::Login;
     use super::{password as hashing, repo, session};
-    use crate::i18n::{Key, LANG_COOKIE, local_path};
-    use http::header::SET_COOKIE;
+    use crate::cookies::set_cookie;
+    use crate::i18n::{Key, local_path};
 
     // Public by nature: signing in is how a caller gets a role.
     let refused = || AppError::Validation {
@@ -31,37 +31,26 @@ pub async fn log_in(login: String, password: String, back: String) -> Result<(),
         Err(_) => None,
     };
     let stored = match &account {
-        Some((_, hash)) => hash.clone(),
+        Some((_, hash, _)) => hash.clone(),
         None => decoy_hash().await?,
     };
     let matches = hashing::verify(password, stored).await.map_err(|error| {
         tracing::error!(%error, "password verification failed");
         AppError::Internal
     })?;
-    let Some((id, _)) = account.filter(|_| matches) else {
+    let Some((id, _, language)) = account.filter(|_| matches) else {
         return Err(refused());
     };
 
     let mut tx = crate::db::begin_write(&pool).await?;
     let token = session::start(&mut tx, id, chrono::Utc::now().timestamp()).await?;
     tx.commit().await?;
-    let current = super::guard::staff_by_token(&pool, &token)
-        .await?
-        .ok_or(AppError::Internal)?;
-
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    let secure = super::guard::request_is_https();
-    for cookie in [
-        session::session_cookie(&token, secure),
-        // Their pages open in their language.
-        format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            current.language.code()
-        ),
-    ] {
-        let value = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
-        response.append_header(SET_COOKIE, value);
-    }
+    set_cookie(&session::session_cookie(
+        &token,
+        super::guard::request_is_https(),
+    ))?;
+    // Their pages open in their language.
+    set_cookie(&language.cookie())?;
     leptos_axum::redirect(local_path(&back));
     Ok(())
 }
@@ -70,15 +59,14 @@ pub async fn log_in(login: String, password: String, back: String) -> Result<(),
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     use super::session;
-    use http::header::SET_COOKIE;
 
     // Anyone may sign out; without a session there is nothing to end.
     if let Some(token) = super::guard::session_token() {
         session::end(&crate::db::pool()?, &token).await?;
     }
-    let cookie = session::cleared_session_cookie(super::guard::request_is_https());
-    let value = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
-    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, value);
+    crate::cookies::set_cookie(&session::cleared_session_cookie(
+        super::guard::request_is_https(),
+    ))?;
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -1,10 +1,8 @@
 //! The one access check every server function starts with, and what it reads from the request.
 
-use sqlx::SqlitePool;
-
 use super::model::{CurrentStaff, Role, authorize};
 use super::session::{SESSION_COOKIE, resolve};
-use crate::cookies::cookie_value;
+use crate::cookies::request_cookie;
 use crate::error::AppError;
 
 fn request() -> Option<http::request::Parts> {
@@ -13,14 +11,7 @@ fn request() -> Option<http::request::Parts> {
 
 /// The session token in this request's cookie.
 pub fn session_token() -> Option<String> {
-    let parts = request()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|header| cookie_value(header, SESSION_COOKIE))
-        .map(str::to_owned)
+    request_cookie(&request()?.headers, SESSION_COOKIE).map(str::to_owned)
 }
 
 /// Whether the browser reached the site over TLS (directly, or through a proxy that says so).
@@ -34,20 +25,13 @@ pub fn request_is_https() -> bool {
     })
 }
 
-/// The staff member a token signs in, now.
-pub async fn staff_by_token(
-    pool: &SqlitePool,
-    token: &str,
-) -> Result<Option<CurrentStaff>, AppError> {
-    Ok(resolve(pool, token, chrono::Utc::now().timestamp()).await?)
-}
-
 /// The staff member signed in on this request, if any.
 pub async fn current_staff() -> Result<Option<CurrentStaff>, AppError> {
     let Some(token) = session_token() else {
         return Ok(None);
     };
-    staff_by_token(&crate::db::pool()?, &token).await
+    let pool = crate::db::pool()?;
+    Ok(resolve(&pool, &token, chrono::Utc::now().timestamp()).await?)
 }
 
 /// Returns the signed-in staff member if they hold one of `allowed`; else 401 or 403.

@@ -82,19 +82,25 @@ pub async fn active_roles(
     }
 }
 
-/// What sign-in needs of an active account: its id and password hash.
+/// What sign-in needs of an active account: its id, password hash and language.
 pub async fn sign_in_record(
     pool: &sqlx::SqlitePool,
     login: &Login,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<(i64, String, Lang)>, sqlx::Error> {
     let login = login.as_str();
     let row = sqlx::query!(
-        r#"SELECT id AS "id!: i64", password_hash FROM staff_user WHERE login = ? AND active = 1"#,
+        r#"SELECT id AS "id!: i64", password_hash, language FROM staff_user WHERE login = ? AND active = 1"#,
         login
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| (r.id, r.password_hash)))
+    Ok(row.map(|r| {
+        (
+            r.id,
+            r.password_hash,
+            Lang::parse(&r.language).unwrap_or_default(),
+        )
+    }))
 }
 
 #[cfg(test)]

@@ -93,6 +93,7 @@ pub async fn resolve(
     now: i64,
 ) -> Result<Option<CurrentStaff>, sqlx::Error> {
     let hash = token_hash(token);
+    let mut conn = pool.acquire().await?;
     let Some(row) = sqlx::query!(
         r#"SELECT u.id AS "id!: i64", u.login, u.display_name, u.language,
                   s.created_at, s.last_seen_at
@@ -100,14 +101,14 @@ pub async fn resolve(
            WHERE s.token_hash = ? AND u.active = 1"#,
         hash
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
     if !is_alive(STAFF_LIMITS, now, row.created_at, row.last_seen_at) {
         sqlx::query!("DELETE FROM staff_session WHERE token_hash = ?", hash)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
         return Ok(None);
     }
@@ -117,10 +118,10 @@ pub async fn resolve(
             now,
             hash
         )
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     }
-    let roles = super::repo::roles_of(&mut *pool.acquire().await?, row.id).await?;
+    let roles = super::repo::roles_of(&mut conn, row.id).await?;
     Ok(Some(CurrentStaff {
         id: row.id,
         login: row.login,

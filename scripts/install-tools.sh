@@ -5,7 +5,7 @@
 #
 # Usage: scripts/install-tools.sh [build|test|all] (default: all)
 #   build: Rust wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt (npm binaryen)
-#   test:  build + sqlx-cli, Debian chromium and fonts, Playwright (npm)
+#   test:  build + sqlx-cli, cargo-nextest, Debian chromium and fonts, Playwright (npm)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,6 +53,13 @@ install_sqlx_cli() {
   cargo install sqlx-cli --version 0.8.6 --no-default-features --features sqlite,rustls --locked
 }
 
+install_nextest() {
+  # The machines here come with it; install it where one does not.
+  if cargo nextest --version >/dev/null 2>&1; then return; fi
+  say "installing cargo-nextest"
+  cargo install cargo-nextest --locked
+}
+
 install_npm_packages() {
   # Playwright (driving Debian's Chromium, never a downloaded browser) and binaryen's wasm-opt.
   if [ -x "$root/tests/node_modules/.bin/playwright" ] && [ -x "$root/tests/node_modules/.bin/wasm-opt" ] &&
@@ -87,6 +94,7 @@ case "$what" in
     install_wasm_bindgen
     install_npm_packages
     install_sqlx_cli
+    install_nextest
     install_chromium
     ;;
   *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;

@@ -109,7 +109,7 @@ mod tests {
             .expect("pragma");
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
-        pool.close().await;
+        drop(pool);
         std::fs::remove_dir_all(dir).ok();
     }
 

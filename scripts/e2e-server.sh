@@ -10,12 +10,13 @@ export DATABASE_URL="sqlite://$data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export RUST_LOG="${RUST_LOG:-warn}"
+export DEMO_ACCOUNTS="$root/demo/accounts.json"
 "$root/target/$profile/server" seed-demo >/dev/null
 # The browser suite's own administrator (tests/e2e/auth.spec.ts signs in with it).
 ADMIN_PASSWORD="e2e admin passphrase" "$root/target/$profile/server" create-admin \
   --login e2e-admin --name "Sophea E2E" --language km >/dev/null
 # Not exec: the trap must remove the database when Playwright stops the server.
-"$root/target/$profile/server" serve &
+"$root/target/$profile/server" serve --demo &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; rm -rf "$data"' EXIT TERM INT
 wait "$server"

@@ -14,8 +14,8 @@ cargo leptos build --release --precompress
 target/release/server seed-demo
 cat <<MSG
 
-  The centre's app is at http://$LEPTOS_SITE_ADDR
+  The centre's app is at http://$LEPTOS_SITE_ADDR (demo mode: the sign-ins above work).
   Database: $DATABASE_URL (demo data loaded). Stop with Ctrl-C.
 
 MSG
-exec target/release/server serve
+exec target/release/server serve --demo

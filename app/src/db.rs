@@ -21,6 +21,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The one database pool of the process.
     pub pool: SqlitePool,
+    /// Demo mode: the demo accounts may sign in. Off in a real deployment.
+    pub demo: bool,
 }
 
 /// How long a connection waits for another writer before giving up.

@@ -1,13 +1,190 @@
 //! Demo data: a realistic centre to try the app with. Each domain seeds its own part;
 //! every step is idempotent, so seeding twice adds nothing.
+//!
+//! The demo sign-ins come from a file (`demo/accounts.json`), never from the binary, and the
+//! accounts are marked as demo: they sign in only while the server runs in demo mode.
 
+use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use crate::audit::model::Actor;
 use crate::db::begin_write;
+use crate::i18n::Lang;
+use crate::people::accounts::{AccountError, create_family_account, create_staff_account};
+use crate::people::model::{Account, Role};
+use crate::people::repo::{mark_demo, sign_in_record};
 
-/// Creates (or completes) the demo data, in one transaction.
-pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+/// The demo sign-ins, as `demo/accounts.json` lists them.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoAccounts {
+    /// One staff member per role.
+    pub staff: Vec<DemoStaff>,
+    /// A few families.
+    pub families: Vec<DemoFamily>,
+}
+
+/// A demo staff member.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoStaff {
+    /// Their login.
+    pub login: String,
+    /// Their name.
+    pub name: String,
+    /// Their demo password.
+    pub password: String,
+    /// `km`, `en` or `fr`.
+    pub language: String,
+    /// Role codes (`admin`, `house_staff`...).
+    pub roles: Vec<String>,
+}
+
+/// A demo family.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoFamily {
+    /// Its name.
+    pub name: String,
+    /// The phone it signs in with.
+    pub phone: String,
+    /// Its demo PIN.
+    pub pin: String,
+}
+
+/// Why the demo data could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The accounts file lists something invalid.
+    #[error("demo account {0}: {1}")]
+    Account(String, AccountError),
+    /// The accounts file names an unknown role or language.
+    #[error("demo account {0}: unknown role or language")]
+    Unknown(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates (or completes) the demo data. The centre is one transaction; each account, with
+/// its audit entry, another. Accounts that exist already are left as they are.
+pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
     crate::centre::repo::seed_demo(&mut tx).await?;
-    tx.commit().await
+    tx.commit().await?;
+
+    let actor = Actor::System("server seed-demo".into());
+    for staff in &accounts.staff {
+        let unknown = || SeedError::Unknown(staff.login.clone());
+        let language = Lang::parse(&staff.language).ok_or_else(unknown)?;
+        let roles = staff
+            .roles
+            .iter()
+            .map(|code| Role::parse(code).ok_or_else(unknown))
+            .collect::<Result<Vec<_>, _>>()?;
+        let account = Account::parse(&staff.login).map_err(|_| unknown())?;
+        if sign_in_record(pool, &account).await?.is_some() {
+            continue;
+        }
+        let result = create_staff_account(
+            pool,
+            &actor,
+            &staff.login,
+            &staff.name,
+            &staff.password,
+            language,
+            &roles,
+        )
+        .await;
+        let id = result.map_err(|error| SeedError::Account(staff.login.clone(), error))?;
+        let mut conn = pool.acquire().await?;
+        mark_demo(&mut conn, crate::people::session::Owner::Staff(id)).await?;
+    }
+    for family in &accounts.families {
+        let account =
+            Account::parse(&family.phone).map_err(|_| SeedError::Unknown(family.phone.clone()))?;
+        if sign_in_record(pool, &account).await?.is_some() {
+            continue;
+        }
+        let result =
+            create_family_account(pool, &actor, &family.name, &family.phone, &family.pin).await;
+        let id = result.map_err(|error| SeedError::Account(family.phone.clone(), error))?;
+        let mut conn = pool.acquire().await?;
+        mark_demo(&mut conn, crate::people::session::Owner::Family(id)).await?;
+    }
+    Ok(())
+}
+
+/// The demo sign-ins as `seed-demo` prints them.
+pub fn credentials_table(accounts: &DemoAccounts) -> String {
+    let mut out =
+        String::from("Demo sign-ins (they work only while the server runs with --demo):\n");
+    for staff in &accounts.staff {
+        out += &format!(
+            "  staff   {:<14} password {:<20} {}\n",
+            staff.login,
+            format!("{:?}", staff.password),
+            staff.roles.join(", ")
+        );
+    }
+    for family in &accounts.families {
+        out += &format!(
+            "  family  {:<14} PIN      {:<20} {}\n",
+            family.phone.replace(' ', ""),
+            family.pin,
+            family.name
+        );
+    }
+    out
+}
+
+/// The accounts file of this repository, for tests.
+#[cfg(test)]
+pub fn repository_accounts() -> DemoAccounts {
+    let text = include_str!("../../demo/accounts.json");
+    serde_json::from_str(text).expect("demo/accounts.json is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_file_has_one_staff_member_per_role_and_valid_families() {
+        let accounts = repository_accounts();
+        for role in Role::ALL {
+            assert!(
+                accounts.staff.iter().any(|s| s.roles == [role.code()]),
+                "no demo user holds only {role:?}"
+            );
+        }
+        for staff in &accounts.staff {
+            assert!(crate::people::model::check_new_password(&staff.password).is_ok());
+        }
+        for family in &accounts.families {
+            assert!(crate::people::model::Pin::parse_new(&family.pin).is_ok());
+            assert!(crate::people::model::Phone::parse(&family.phone).is_ok());
+        }
+        let table = credentials_table(&accounts);
+        assert!(
+            table.contains("director") && table.contains("012345678"),
+            "{table}"
+        );
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn seeding_twice_creates_each_account_once_marked_as_demo(pool: SqlitePool) {
+        let accounts = repository_accounts();
+        seed(&pool, &accounts).await.expect("seeded");
+        seed(&pool, &accounts).await.expect("seeded again");
+        let staff =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM staff_user WHERE demo = 1"#)
+                .fetch_one(&pool)
+                .await
+                .expect("counted");
+        let families =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM family WHERE demo = 1"#)
+                .fetch_one(&pool)
+                .await
+                .expect("counted");
+        assert_eq!(staff as usize, accounts.staff.len());
+        assert_eq!(families as usize, accounts.families.len());
+    }
 }

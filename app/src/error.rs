@@ -38,6 +38,9 @@ pub enum AppError {
         /// What it clashes with, as a translation key.
         message: Key,
     },
+    /// Too many failed sign-ins: refused for a while.
+    #[error("too many attempts")]
+    TooManyAttempts,
     /// The browser could not reach the server (never produced by the server).
     #[error("network error")]
     Network,
@@ -56,6 +59,7 @@ impl AppError {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Network => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -69,6 +73,7 @@ impl AppError {
             AppError::Forbidden => Key::ErrorForbidden,
             AppError::BadRequest => Key::ErrorBadRequest,
             AppError::Validation { message, .. } | AppError::Conflict { message } => *message,
+            AppError::TooManyAttempts => Key::LoginThrottled,
             AppError::Network => Key::ErrorNetwork,
             AppError::Internal => Key::ErrorInternal,
         }

@@ -18,14 +18,17 @@ pub mod security;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+use crate::audit::pages::AuditLogPage;
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
 use crate::i18n::{I18n, Key, current_lang};
-use crate::people::pages::LoginPage;
+use crate::people::pages::{
+    FamiliesPage, FamilyPage, FamilyPortalPage, LoginPage, StaffMemberPage, StaffPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -88,6 +91,28 @@ pub fn App() -> impl IntoView {
                     // complete without JavaScript and error pages carry their real status.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("family") view=FamilyPortalPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("families") view=FamiliesPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("families"), ParamSegment("id"))
+                        view=FamilyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("staff"))
+                        view=StaffPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("staff"), ParamSegment("id"))
+                        view=StaffMemberPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view=AuditLogPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

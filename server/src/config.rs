@@ -81,7 +81,16 @@ pub struct ServeConfig {
         global = true
     )]
     pub site_root: PathBuf,
-    /// Create the demo data at start-up if the database has none.
-    #[arg(long, env = "SEED_DEMO", default_value_t = false, global = true)]
-    pub seed_demo: bool,
+    /// Demo mode: create the demo data at start-up if missing, and let the demo accounts
+    /// sign in. Never in a real deployment: the demo passwords are public.
+    #[arg(long, env = "DEMO", default_value_t = false, global = true)]
+    pub demo: bool,
+    /// The demo sign-ins (`seed-demo` and `--demo` read them; they are not in the binary).
+    #[arg(
+        long,
+        env = "DEMO_ACCOUNTS",
+        default_value = "demo/accounts.json",
+        global = true
+    )]
+    pub demo_accounts: PathBuf,
 }

@@ -42,8 +42,8 @@ async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             tasks::migrate(&pool).await?;
-            tasks::seed_demo(&pool).await?;
-            println!("demo data ready");
+            let sign_ins = tasks::seed_demo(&pool, &cli.serve.demo_accounts).await?;
+            println!("demo data ready\n\n{sign_ins}");
             Ok(())
         }
         Command::CreateAdmin {

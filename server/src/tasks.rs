@@ -40,11 +40,21 @@ pub async fn migrate(pool: &SqlitePool) -> Result<()> {
         .context("the database migrations failed")
 }
 
-/// Creates the demo data (idempotent).
-pub async fn seed_demo(pool: &SqlitePool) -> Result<()> {
-    app::demo::seed(pool)
+/// Creates the demo data (idempotent), with the sign-ins listed in `accounts`, and returns
+/// the sign-ins as a table to print.
+pub async fn seed_demo(pool: &SqlitePool, accounts: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(accounts).with_context(|| {
+        format!(
+            "cannot read the demo sign-ins {} (set DEMO_ACCOUNTS or --demo-accounts)",
+            accounts.display()
+        )
+    })?;
+    let accounts: app::demo::DemoAccounts = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid demo sign-ins file", accounts.display()))?;
+    app::demo::seed(pool, &accounts)
         .await
-        .context("seeding the demo data failed")
+        .context("seeding the demo data failed")?;
+    Ok(app::demo::credentials_table(&accounts))
 }
 
 /// Creates an administrator account, reading the password without putting it on the command
@@ -78,10 +88,14 @@ pub async fn create_admin(
         Err(AccountError::Invalid(problem)) => bail!(match problem {
             CredentialProblem::LoginLength => "the login must have 3 to 32 characters".to_owned(),
             CredentialProblem::LoginCharacters =>
-                "the login may only use a-z, 0-9, '.', '_' and '-'".to_owned(),
+                "the login may only use a-z, 0-9, '.', '_' and '-', and starts with a letter"
+                    .to_owned(),
             CredentialProblem::PasswordTooShort =>
                 format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
             CredentialProblem::PasswordTooLong => "the password is too long".to_owned(),
+            CredentialProblem::PasswordCommon =>
+                "the password is one of the 1,000 most common: choose another".to_owned(),
+            other => format!("invalid input: {other:?}"),
         }),
         Err(AccountError::LoginTaken) => {
             bail!("a staff account with the login {login:?} exists already")
@@ -165,8 +179,9 @@ pub fn leptos_options(config: &ServeConfig) -> Result<LeptosOptions> {
 pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> Result<()> {
     let leptos_options = leptos_options(&config)?;
     migrate(&pool).await?;
-    if config.seed_demo {
-        seed_demo(&pool).await?;
+    if config.demo {
+        seed_demo(&pool, &config.demo_accounts).await?;
+        tracing::warn!("demo mode: the demo accounts, whose passwords are public, may sign in");
     }
     let listener = TcpListener::bind(config.addr)
         .await
@@ -174,6 +189,7 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
     let app = crate::router(AppState {
         leptos_options,
         pool: pool.clone(),
+        demo: config.demo,
     });
     tracing::info!(
         "listening on http://{} (ready in {} ms)",
@@ -187,6 +203,8 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
+    // The peer address: sign-in throttling counts failures per address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -40,7 +40,11 @@ impl Deployment {
             .env("LEPTOS_SITE_ROOT", self.dir.join("site"))
             .env("RUST_LOG", "info")
             .env_remove("ADMIN_PASSWORD")
-            .env_remove("SEED_DEMO")
+            .env_remove("DEMO")
+            .env(
+                "DEMO_ACCOUNTS",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/accounts.json"),
+            )
             .stdin(Stdio::null());
         command
     }
@@ -94,8 +98,26 @@ fn seed_demo_creates_the_database_and_is_idempotent() {
     for _ in 0..2 {
         let output = deployment.run(&["seed-demo"]);
         assert!(output.status.success(), "{}", stderr(&output));
+        let printed = String::from_utf8_lossy(&output.stdout);
+        for sign_in in ["director", "\"demo director\"", "012345678", "482913"] {
+            assert!(
+                printed.contains(sign_in),
+                "seed-demo prints the demo sign-ins: {printed}"
+            );
+        }
     }
     assert!(deployment.dir.join("data/centre.db").exists());
+}
+
+#[test]
+fn seed_demo_without_its_sign_ins_file_ends_with_one_clear_line() {
+    let deployment = Deployment::new("seed-missing");
+    let output = deployment
+        .command(&["seed-demo"])
+        .env("DEMO_ACCOUNTS", deployment.dir.join("nowhere.json"))
+        .output()
+        .expect("runs");
+    assert_one_clear_line(&output, "cannot read the demo sign-ins");
 }
 
 #[test]
@@ -211,7 +233,7 @@ async fn serve_answers_health_then_stops_cleanly_on_sigterm() {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = deployment
-        .command(&["serve", "--addr", &addr, "--seed-demo"])
+        .command(&["serve", "--addr", &addr, "--demo"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

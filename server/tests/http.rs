@@ -1,97 +1,11 @@
 //! HTTP tests: the real router, a fresh migrated SQLite database each, requests with `oneshot`.
 
-use std::path::PathBuf;
+mod support;
 
-use app::db::AppState;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
-use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
-
-/// A site folder with one file under `pkg/` and one under `fonts/`, unique to the test.
-fn site_root(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("centre-site-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(root.join("pkg")).expect("pkg folder");
-    std::fs::create_dir_all(root.join("fonts")).expect("fonts folder");
-    std::fs::write(
-        root.join("pkg/centre.0123abcd.js"),
-        "export function hydrate() {}\n".repeat(20),
-    )
-    .expect("pkg file");
-    std::fs::write(root.join("pkg/centre.0123abcd.js.br"), b"precompressed").expect("pkg .br file");
-    std::fs::write(root.join("fonts/test.woff2"), [0u8; 64]).expect("font file");
-    std::fs::write(
-        root.join("favicon.svg"),
-        "<svg xmlns='http://www.w3.org/2000/svg'/>",
-    )
-    .expect("icon");
-    root
-}
-
-fn router(pool: SqlitePool, name: &str) -> axum::Router {
-    let root = site_root(name);
-    let leptos_options = LeptosOptions::builder()
-        .output_name("centre")
-        .site_root(root.to_str().expect("UTF-8 temp path"))
-        .site_pkg_dir("pkg")
-        // The tests load no scripts: there is no hash.txt beside the test binary.
-        .hash_files(false)
-        .build();
-    server::router(AppState {
-        leptos_options,
-        pool,
-    })
-}
-
-/// A pool whose database cannot be opened: its folder does not exist. Every query fails as a
-/// real outage does, without waiting on `Pool::close` (which can hang when a connection is
-/// still on its way back to the pool).
-fn unreachable_database() -> SqlitePool {
-    let missing =
-        std::env::temp_dir().join(format!("centre-no-such-folder-{}", std::process::id()));
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(missing.join("centre.db"))
-        .create_if_missing(false);
-    sqlx::sqlite::SqlitePoolOptions::new()
-        .acquire_timeout(std::time::Duration::from_secs(2))
-        .connect_lazy_with(options)
-}
-
-async fn seeded(pool: &SqlitePool) {
-    app::demo::seed(pool).await.expect("demo data");
-}
-
-async fn send(router: axum::Router, request: Request<Body>) -> Response<Body> {
-    router.oneshot(request).await.expect("the router answers")
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
-}
-
-/// A GET from a browser that chose `lang` with the language switch.
-fn get_in(lang: &str, uri: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::COOKIE, format!("lang={lang}"))
-        .body(Body::empty())
-        .expect("request")
-}
-
-async fn text(response: Response<Body>) -> String {
-    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024)
-        .await
-        .expect("body");
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
-}
-
-/// A form post from this site's own page, as a browser sends it.
-fn form_post(uri: &str) -> axum::http::request::Builder {
-    Request::post(uri)
-        .header(header::HOST, "centre.local")
-        .header(header::ORIGIN, "http://centre.local")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-}
+use support::*;
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn health_answers_ok_when_the_database_answers(pool: SqlitePool) {
@@ -413,61 +327,12 @@ async fn other_responses_get_the_strict_policy_and_are_not_stored(pool: SqlitePo
     );
 }
 
-async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
-    use app::audit::model::Actor;
-    use app::people::model::Role;
-    app::people::accounts::create_staff_account(
-        pool,
-        &Actor::System("test".into()),
-        login,
-        "Srey Mom",
-        password,
-        app::i18n::Lang::Fr,
-        &[Role::Admin],
-    )
-    .await
-    .expect("account created");
-}
-
-fn sign_in_request(login: &str, password: &str) -> Request<Body> {
-    form_post("/api/log_in")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, "http://centre.local/login")
-        .body(Body::from(format!(
-            "login={login}&password={password}&back=%2F"
-        )))
-        .expect("request")
-}
-
-/// The `name=value` of each cookie the response sets.
-fn set_cookies(response: &Response<Body>) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|value| value.to_str().expect("ASCII").to_owned())
-        .collect()
-}
-
-fn session_of(cookies: &[String]) -> String {
-    cookies
-        .iter()
-        .find(|cookie| cookie.starts_with("sid="))
-        .and_then(|cookie| cookie.split(';').next())
-        .expect("a session cookie")
-        .to_owned()
-}
-
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn signing_in_sets_an_http_only_session_and_the_users_language(pool: SqlitePool) {
     seeded(&pool).await;
-    staff_account(&pool, "director", "a long passphrase").await;
+    staff_account(&pool, "sreymom", "a long passphrase").await;
     let app = router(pool, "sign-in");
-    let response = send(
-        app.clone(),
-        sign_in_request("Director", "a+long+passphrase"),
-    )
-    .await;
+    let response = send(app.clone(), sign_in_request("SreyMom", "a+long+passphrase")).await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[header::LOCATION], "/");
     let cookies = set_cookies(&response);
@@ -532,10 +397,7 @@ async fn a_refused_sign_in_without_javascript_shows_the_reason_on_the_page(pool:
         .strip_prefix("http://centre.local")
         .expect("back to the login page");
     let page = text(send(app, get_in("en", back)).await).await;
-    assert!(
-        page.contains("The login or the password is not right."),
-        "{page}"
-    );
+    assert!(page.contains("That sign-in is not right."), "{page}");
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -559,7 +421,7 @@ async fn each_sign_in_gets_a_new_session_and_signing_out_ends_it_on_the_server(p
     assert_ne!(first, second, "the session id changes at every sign-in");
 
     let who = |session: String| {
-        form_post("/api/current_staff")
+        form_post("/api/current_viewer")
             .header(header::COOKIE, session)
             .body(Body::empty())
             .expect("request")

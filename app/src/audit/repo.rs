@@ -2,7 +2,9 @@
 
 use sqlx::{Sqlite, Transaction};
 
-use super::model::Actor;
+use super::model::{
+    Actor, AuditActor, AuditEntry, AuditFilter, AuditPage, PAGE_SIZE, parse_who, utc_bounds,
+};
 
 /// One change to record.
 pub struct Change<'a> {
@@ -43,6 +45,99 @@ pub async fn record(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The entries matching `filter`, newest first, one page of them, with the filter's choices.
+/// A `who` that names nobody matches nothing.
+pub async fn search(
+    conn: &mut sqlx::SqliteConnection,
+    filter: &AuditFilter,
+) -> Result<AuditPage, sqlx::Error> {
+    let who = filter.who.as_deref().filter(|who| !who.is_empty());
+    let (kind, id, no_actor) = match who.map(parse_who) {
+        None => (None, None, false),
+        Some(Some((kind, id))) => (Some(kind), id, false),
+        Some(None) => (None, None, true),
+    };
+    let entity = filter.entity.as_deref().filter(|entity| !entity.is_empty());
+    let (start, end) = utc_bounds(filter.from, filter.to);
+    let page = filter.page.max(1);
+    let limit = i64::from(PAGE_SIZE);
+    let offset = i64::from(page - 1) * limit;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log
+           WHERE ?1 = 0
+             AND (?2 IS NULL OR actor_kind = ?2) AND (?3 IS NULL OR actor_id = ?3)
+             AND (?4 IS NULL OR entity = ?4)
+             AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"#,
+        no_actor,
+        kind,
+        id,
+        entity,
+        start,
+        end
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query!(
+        r#"SELECT strftime('%Y-%m-%d %H:%M', at, '+7 hours') AS "at!: String", actor_kind,
+                  actor_label, entity, entity_id, action, before_json, after_json
+           FROM audit_log
+           WHERE ?1 = 0
+             AND (?2 IS NULL OR actor_kind = ?2) AND (?3 IS NULL OR actor_id = ?3)
+             AND (?4 IS NULL OR entity = ?4)
+             AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+           ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8"#,
+        no_actor,
+        kind,
+        id,
+        entity,
+        start,
+        end,
+        limit,
+        offset
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = rows
+        .into_iter()
+        .map(|row| AuditEntry {
+            at: row.at,
+            actor_kind: row.actor_kind,
+            actor_label: row.actor_label,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            action: row.action,
+            before: row.before_json,
+            after: row.after_json,
+        })
+        .collect();
+    let actors = sqlx::query!(
+        r#"SELECT actor_kind, actor_id, actor_label FROM audit_log
+           WHERE id IN (SELECT max(id) FROM audit_log GROUP BY actor_kind, actor_id)
+           ORDER BY actor_kind DESC, actor_label"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| AuditActor {
+        who: match row.actor_id {
+            Some(id) => format!("{}:{id}", row.actor_kind),
+            None => "system".into(),
+        },
+        label: row.actor_label,
+    })
+    .collect();
+    let entities = sqlx::query_scalar!("SELECT DISTINCT entity FROM audit_log ORDER BY entity")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(AuditPage {
+        entries,
+        total,
+        page,
+        actors,
+        entities,
+    })
 }
 
 #[cfg(test)]
@@ -119,6 +214,69 @@ mod tests {
         .execute(&pool)
         .await;
         assert!(bad_json.is_err());
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn the_log_filters_by_who_what_and_when_and_pages(pool: SqlitePool) -> sqlx::Result<()> {
+        let dara = Actor::Staff {
+            id: 7,
+            login: "dara".into(),
+        };
+        let mut tx = pool.begin().await?;
+        for n in 0..55 {
+            record(&mut tx, &dara, change(&n.to_string())).await?;
+        }
+        let other = Change {
+            entity: "family",
+            ..change("9")
+        };
+        record(&mut tx, &Actor::System("seed".into()), other).await?;
+        tx.commit().await?;
+        let mut conn = pool.acquire().await?;
+        let all = search(&mut conn, &AuditFilter::default()).await?;
+        assert_eq!(all.total, 56);
+        assert_eq!(all.entries.len(), 50, "one page");
+        assert_eq!(all.pages(), 2);
+        let second = AuditFilter {
+            page: 2,
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &second).await?.entries.len(), 6);
+        let by_dara = AuditFilter {
+            who: Some("staff:7".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &by_dara).await?.total, 55);
+        let families = AuditFilter {
+            entity: Some("family".into()),
+            ..AuditFilter::default()
+        };
+        let found = search(&mut conn, &families).await?;
+        assert_eq!(found.total, 1);
+        assert_eq!(found.entries[0].actor_label, "seed");
+        let nobody = AuditFilter {
+            who: Some("staff:x".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &nobody).await?.total, 0);
+        let today = crate::centre::model::today_at_centre();
+        let long_ago = today - chrono::Days::new(30);
+        let in_range = AuditFilter {
+            from: Some(today),
+            to: Some(today),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &in_range).await?.total, 56);
+        let before = AuditFilter {
+            from: Some(long_ago),
+            to: Some(long_ago),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &before).await?.total, 0);
+        let whos: Vec<String> = all.actors.iter().map(|a| a.who.clone()).collect();
+        assert_eq!(whos, ["system", "staff:7"]);
+        assert_eq!(all.entities, ["family", "staff_user"]);
         Ok(())
     }
 }

@@ -28,3 +28,19 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 pub fn NotFoundPage() -> impl IntoView {
     view! { <ErrorPage error=AppError::NotFound /> }
 }
+
+/// What a page shows when its data was refused or failed: a visitor who is not signed in is
+/// sent to sign in (and back here after), anything else gets the error page.
+#[component]
+pub fn ProblemPage(error: AppError) -> impl IntoView {
+    if error == AppError::Unauthorized {
+        let back = leptos_router::hooks::use_location();
+        let path = back.pathname.get_untracked();
+        let target = format!("/login?back={}", crate::i18n::encode_query_value(&path));
+        // On the server: a real 302, so it works without JavaScript.
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect(&target);
+        return view! { <leptos_router::components::Redirect path=target /> }.into_any();
+    }
+    view! { <ErrorPage error /> }.into_any()
+}

@@ -5,55 +5,129 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
+use crate::error::AppError;
 use crate::i18n::{Key, Lang, SetLanguage, use_i18n};
-use crate::people::api::{LogOut, get_current_staff};
+use crate::people::api::{LogOut, get_current_viewer};
+use crate::people::model::{Role, Viewer};
+
+/// Whoever is signed in, loaded once per page by the layout and shared through context.
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    icon: &'static str,
+    label: Key,
+}
+
+/// What the navigation offers this viewer: staff see their areas, families their portal only.
+fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
+    let item = |href, icon, label| NavItem { href, icon, label };
+    match viewer {
+        None => vec![],
+        Some(Viewer::Family(_)) => vec![item("/family", "⌂", Key::NavFamily)],
+        Some(Viewer::Staff(staff)) => {
+            let mut items = vec![item("/", "☀", Key::NavToday)];
+            if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
+                items.push(item("/families", "♥", Key::NavFamilies));
+            }
+            if staff.has(Role::Admin) {
+                items.push(item("/admin/staff", "☺", Key::NavStaff));
+                items.push(item("/admin/audit", "☰", Key::NavAudit));
+            }
+            items
+        }
+    }
+}
 
 /// Wraps every page in the shell.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    // Provided here, above the page, so the page reuses it instead of asking again.
+    // Provided here, above the page, so the page reuses them instead of asking again.
     let summary = provide_centre_summary();
+    let viewer: ViewerResource = Resource::new_blocking(|| (), |_| get_current_viewer());
+    provide_context(viewer);
     view! {
         <a class="skip-link" href="#main">{i18n.t(Key::ShellSkipToContent)}</a>
         <header class="topbar">
             <CentreName summary />
             <div class="topbar-end">
-                <UserSlot />
+                <UserSlot viewer />
                 <LanguageSwitch />
             </div>
         </header>
-        <nav class="mainnav" aria-label=i18n.t(Key::ShellMenu)>
-            <ul>
-                <li>
-                    <a href="/" aria-current=move || (use_location().pathname.get() == "/").then_some("page")>
-                        <span class="icon" aria-hidden="true">"☀"</span>
-                        {i18n.t(Key::NavToday)}
-                    </a>
-                </li>
-            </ul>
-        </nav>
+        <MainNav viewer />
         <main id="main">{children()}</main>
+    }
+}
+
+/// The main navigation, by role.
+#[component]
+fn MainNav(viewer: ViewerResource) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let viewer = viewer.await.ok().flatten();
+                let items = nav_items(viewer.as_ref());
+                (!items.is_empty()).then(|| {
+                    view! {
+                        <nav class="mainnav" aria-label=i18n.t(Key::ShellMenu)>
+                            <ul>
+                                {items
+                                    .into_iter()
+                                    .map(|item| {
+                                        let href = item.href;
+                                        let current = move || {
+                                            let path = use_location().pathname.get();
+                                            let here = if href == "/" {
+                                                path == "/"
+                                            } else {
+                                                path == href || path.starts_with(&format!("{href}/"))
+                                            };
+                                            here.then_some("page")
+                                        };
+                                        view! {
+                                            <li>
+                                                <a href=href aria-current=current>
+                                                    <span class="icon" aria-hidden="true">{item.icon}</span>
+                                                    {i18n.t(item.label)}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </nav>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }
 
 /// Who is signed in, with a sign-out button; or a link to sign in.
 #[component]
-fn UserSlot() -> impl IntoView {
+fn UserSlot(viewer: ViewerResource) -> impl IntoView {
     let i18n = use_i18n();
-    let current = Resource::new_blocking(|| (), |_| get_current_staff());
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match current.await {
-                    Ok(Some(staff)) => view! {
+                let name = match viewer.await {
+                    Ok(Some(Viewer::Staff(staff))) => Some(staff.display_name),
+                    Ok(Some(Viewer::Family(family))) => Some(family.display_name),
+                    _ => None,
+                };
+                match name {
+                    Some(name) => view! {
                         <form class="user-slot" method="post" action=LogOut::url()>
-                            <span class="user-name">{staff.display_name}</span>
+                            <span class="user-name">{name}</span>
                             <button class="link-button" type="submit">{i18n.t(Key::ShellSignOut)}</button>
                         </form>
                     }
                     .into_any(),
-                    _ => view! {
+                    None => view! {
                         <a class="user-slot sign-in" href="/login">{i18n.t(Key::ShellSignIn)}</a>
                     }
                     .into_any(),
@@ -118,5 +192,49 @@ fn LanguageSwitch() -> impl IntoView {
                     .collect_view()}
             </fieldset>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::people::model::{CurrentFamily, CurrentStaff};
+
+    fn hrefs(viewer: Option<&Viewer>) -> Vec<&'static str> {
+        nav_items(viewer)
+            .into_iter()
+            .map(|item| item.href)
+            .collect()
+    }
+
+    fn staff(roles: &[Role]) -> Viewer {
+        Viewer::Staff(CurrentStaff {
+            id: 1,
+            login: "sokha".into(),
+            display_name: "Sokha".into(),
+            language: Lang::Km,
+            roles: roles.to_vec(),
+        })
+    }
+
+    #[test]
+    fn each_role_sees_its_areas_and_a_family_only_its_portal() {
+        assert!(hrefs(None).is_empty());
+        assert_eq!(
+            hrefs(Some(&staff(&[Role::Admin]))),
+            ["/", "/families", "/admin/staff", "/admin/audit"]
+        );
+        assert_eq!(hrefs(Some(&staff(&[Role::SocialTeam]))), ["/", "/families"]);
+        for role in [Role::HouseStaff, Role::Canteen, Role::Tutor] {
+            assert_eq!(hrefs(Some(&staff(&[role]))), ["/"], "{role:?}");
+        }
+        let family = Viewer::Family(CurrentFamily {
+            id: 1,
+            display_name: "Sok family".into(),
+            phone: "012345678".into(),
+            language: Lang::Km,
+        });
+        assert_eq!(hrefs(Some(&family)), ["/family"]);
     }
 }

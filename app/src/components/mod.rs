@@ -1,7 +1,9 @@
-//! Shared UI: the page layout, the language switch, error pages.
+//! Shared UI: the page layout, the language switch, error pages, form helpers.
 
 mod error_page;
+mod form;
 mod layout;
 
-pub use error_page::{ErrorPage, NotFoundPage};
-pub use layout::Layout;
+pub use error_page::{ErrorPage, NotFoundPage, ProblemPage};
+pub use form::{FormError, SavedNotice, decode_error, refusal_for};
+pub use layout::{Layout, ViewerResource};

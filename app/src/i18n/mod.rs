@@ -187,6 +187,19 @@ pub fn local_path(back: &str) -> &str {
     if is_local { back } else { "/" }
 }
 
+/// `value` percent-encoded for a query string (letters, digits, `-._~/` kept as they are).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 /// The translations for the current render.
 pub fn use_i18n() -> I18n {
     leptos::prelude::use_context::<I18n>().unwrap_or_default()
@@ -317,6 +330,12 @@ mod tests {
         assert_eq!(from_cookie_header("language=fr"), None);
         assert_eq!(from_cookie_header("lang=xx"), None);
         assert_eq!(from_cookie_header(""), None);
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query_value("/admin/staff/3"), "/admin/staff/3");
+        assert_eq!(encode_query_value("/a?b=c&d"), "/a%3Fb%3Dc%26d");
     }
 
     #[test]

@@ -1,14 +1,21 @@
-//! Creating staff accounts: parse, hash, write, in that order, in one transaction.
-//! Used by `server create-admin` and, later, the admin's staff page.
+//! Staff and family accounts: parse, hash, then write with the audit entry in one
+//! transaction. Used by `server create-admin`, `seed-demo`, the admin's staff page and the
+//! social team's family page. Passwords, PINs and hashes never reach the audit log.
 
 use sqlx::SqlitePool;
 
-use super::model::{CredentialProblem, Login, Role, check_new_password};
+use super::model::{
+    CredentialProblem, EditProblem, Login, Phone, Pin, Role, StaffEdit, check_name,
+    check_new_password, check_staff_edit,
+};
 use super::password;
-use super::repo::{NewStaff, create_staff};
+use super::repo::{self, NewFamily, NewStaff, create_staff};
+use super::session::{Owner, end_all_for};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
 use crate::db::begin_write;
+use crate::error::AppError;
+use crate::i18n::Key;
 use crate::i18n::Lang;
 
 /// Why an account was not created. Nothing was written in any case.
@@ -23,6 +30,15 @@ pub enum AccountError {
     /// Another account has this login.
     #[error("a staff account with this login exists already")]
     LoginTaken,
+    /// Another family signs in with this phone number.
+    #[error("a family account with this phone exists already")]
+    PhoneTaken,
+    /// The edit breaks a rule.
+    #[error("{0:?}")]
+    Edit(EditProblem),
+    /// There is no such account.
+    #[error("no such account")]
+    NotFound,
     /// Hashing failed.
     #[error(transparent)]
     Hash(#[from] password::HashError),
@@ -37,6 +53,38 @@ impl From<sqlx::Error> for AccountError {
             sqlx::Error::Database(db) if db.is_unique_violation() => AccountError::LoginTaken,
             _ => AccountError::Database(error),
         }
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::Invalid(problem) => problem.into(),
+            AccountError::Name => EditProblem::Name.into(),
+            AccountError::Edit(problem) => problem.into(),
+            AccountError::LoginTaken => AppError::Validation {
+                field: "login".into(),
+                message: Key::ProblemLoginTaken,
+            },
+            AccountError::PhoneTaken => AppError::Validation {
+                field: "phone".into(),
+                message: Key::ProblemPhoneTaken,
+            },
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::Hash(error) => {
+                tracing::error!(%error, "hashing failed");
+                AppError::Internal
+            }
+            AccountError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// A unique violation on a family is its phone.
+fn family_error(error: sqlx::Error) -> AccountError {
+    match AccountError::from(error) {
+        AccountError::LoginTaken => AccountError::PhoneTaken,
+        other => other,
     }
 }
 
@@ -84,6 +132,193 @@ pub async fn create_staff_account(
     record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Changes a staff account's name, language, roles and state. Disabling it ends its sessions
+/// at once. The last active admin can be neither disabled nor stripped of the role.
+pub async fn edit_staff_account(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    mut edit: StaffEdit,
+) -> Result<(), AccountError> {
+    edit.display_name = check_name(&edit.display_name).map_err(AccountError::Edit)?;
+    let mut tx = begin_write(pool).await?;
+    let before = repo::staff_member(&mut tx, id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    let other_admins = repo::other_active_admins(&mut tx, id).await?;
+    check_staff_edit(&edit, other_admins).map_err(AccountError::Edit)?;
+    repo::update_staff(&mut tx, id, &edit).await?;
+    let ended = if edit.active {
+        0
+    } else {
+        end_all_for(&mut tx, Owner::Staff(id)).await?
+    };
+    let after = repo::staff_member(&mut tx, id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    let change = Change {
+        entity: "staff_user",
+        entity_id: id.to_string(),
+        action: if before.active && !after.active {
+            "disable"
+        } else {
+            "update"
+        },
+        before: Some(serde_json::to_value(&before).unwrap_or_default()),
+        after: Some(serde_json::json!({
+            "account": after,
+            "sessions_ended": ended,
+        })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password for a staff account and ends all its sessions.
+pub async fn reset_staff_password(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    new_password: &str,
+) -> Result<(), AccountError> {
+    check_new_password(new_password).map_err(AccountError::Invalid)?;
+    let hash = password::hash(new_password.to_owned()).await?;
+    let mut tx = begin_write(pool).await?;
+    if !repo::set_password_hash(&mut tx, id, &hash).await? {
+        return Err(AccountError::NotFound);
+    }
+    let ended = end_all_for(&mut tx, Owner::Staff(id)).await?;
+    let change = Change {
+        entity: "staff_user",
+        entity_id: id.to_string(),
+        action: "reset_password",
+        before: None,
+        after: Some(serde_json::json!({ "sessions_ended": ended })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates an active family account with the PIN the social team chose; returns its id.
+pub async fn create_family_account(
+    pool: &SqlitePool,
+    actor: &Actor,
+    display_name: &str,
+    phone: &str,
+    pin: &str,
+) -> Result<i64, AccountError> {
+    let display_name = check_name(display_name).map_err(AccountError::Edit)?;
+    let phone = Phone::parse(phone).map_err(AccountError::Invalid)?;
+    let pin = Pin::parse_new(pin).map_err(AccountError::Invalid)?;
+    let pin_hash = password::hash(pin.as_str().to_owned()).await?;
+    let mut tx = begin_write(pool).await?;
+    let family = NewFamily {
+        display_name: &display_name,
+        phone: &phone,
+        pin_hash: &pin_hash,
+    };
+    let id = repo::create_family(&mut tx, &family)
+        .await
+        .map_err(family_error)?;
+    let change = Change {
+        entity: "family",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::json!({
+            "display_name": display_name,
+            "phone": phone.as_str(),
+        })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a family's name, phone and state; disabling it ends its sessions at once.
+pub async fn edit_family_account(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    display_name: &str,
+    phone: &str,
+    active: bool,
+) -> Result<(), AccountError> {
+    let display_name = check_name(display_name).map_err(AccountError::Edit)?;
+    let phone = Phone::parse(phone).map_err(AccountError::Invalid)?;
+    let mut tx = begin_write(pool).await?;
+    let before = repo::family_account(&mut tx, id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    repo::update_family(&mut tx, id, &display_name, &phone, active)
+        .await
+        .map_err(family_error)?;
+    // A new phone is a new login: whoever held the old one is signed out too.
+    let ended = if active && before.phone == phone.as_str() {
+        0
+    } else {
+        end_all_for(&mut tx, Owner::Family(id)).await?
+    };
+    let change = Change {
+        entity: "family",
+        entity_id: id.to_string(),
+        action: if before.active && !active {
+            "disable"
+        } else {
+            "update"
+        },
+        before: Some(serde_json::to_value(&before).unwrap_or_default()),
+        after: Some(serde_json::json!({
+            "display_name": display_name,
+            "phone": phone.as_str(),
+            "active": active,
+            "sessions_ended": ended,
+        })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a family's new PIN and ends all its sessions.
+pub async fn reset_family_pin(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    pin: &str,
+) -> Result<(), AccountError> {
+    let pin = Pin::parse_new(pin).map_err(AccountError::Invalid)?;
+    let pin_hash = password::hash(pin.as_str().to_owned()).await?;
+    let mut tx = begin_write(pool).await?;
+    if !repo::set_pin_hash(&mut tx, id, &pin_hash).await? {
+        return Err(AccountError::NotFound);
+    }
+    let ended = end_all_for(&mut tx, Owner::Family(id)).await?;
+    let change = Change {
+        entity: "family",
+        entity_id: id.to_string(),
+        action: "reset_pin",
+        before: None,
+        after: Some(serde_json::json!({ "sessions_ended": ended })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A random PIN that the social team may give a family: 6 digits, not trivial.
+pub fn random_pin() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    loop {
+        let pin = format!("{:06}", OsRng.next_u32() % 1_000_000);
+        if Pin::parse_new(&pin).is_ok() {
+            return pin;
+        }
+    }
 }
 
 #[cfg(test)]

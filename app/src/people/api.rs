@@ -1,57 +1,51 @@
-//! Server functions of people and access: signing in and out, and who is signed in.
+//! Server functions of people and access: signing in and out, who is signed in, the admin's
+//! staff accounts and the social team's family accounts. Each starts with its guard.
 
 use leptos::prelude::*;
 
-use super::model::CurrentStaff;
+#[cfg(feature = "ssr")]
+use super::model::Role;
+use super::model::{FamilyAccount, StaffMember, Viewer};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Lang;
 
-/// The staff member signed in on this request, or `None`. Anyone may ask.
-#[server(endpoint = "current_staff")]
-pub async fn get_current_staff() -> Result<Option<CurrentStaff>, AppError> {
-    super::guard::current_staff().await
+/// Whoever is signed in on this request, or `None`. Anyone may ask.
+#[server(endpoint = "current_viewer")]
+pub async fn get_current_viewer() -> Result<Option<Viewer>, AppError> {
+    // Public: it says only who the caller is.
+    super::guard::current_viewer().await
 }
 
-/// Signs a staff member in and sends the browser on to `back`. A wrong login and a wrong
-/// password get the same answer, in the same time, so nobody learns which logins exist.
+/// Signs in staff (login and password) or a family (phone and PIN), and sends the browser on:
+/// staff to `back`, families to their portal. Throttled; the refusal never says which part
+/// was wrong.
 #[server(endpoint = "log_in")]
 pub async fn log_in(login: String, password: String, back: String) -> Result<(), AppError> {
-    use super::model::Login;
-    use super::{password as hashing, repo, session};
+    use super::guard::{client_address, demo_mode, request_is_https};
+    use super::session::{Owner, session_cookie};
     use crate::cookies::set_cookie;
-    use crate::i18n::{Key, local_path};
+    use crate::i18n::local_path;
 
     // Public by nature: signing in is how a caller gets a role.
-    let refused = || AppError::Validation {
-        field: "login".into(),
-        message: Key::LoginFailed,
-    };
     let pool = crate::db::pool()?;
-    let account = match Login::parse(&login) {
-        Ok(login) => repo::sign_in_record(&pool, &login).await?,
-        Err(_) => None,
-    };
-    let stored = match &account {
-        Some((_, hash, _)) => hash.clone(),
-        None => decoy_hash().await?,
-    };
-    let matches = hashing::verify(password, stored).await.map_err(|error| {
-        tracing::error!(%error, "password verification failed");
-        AppError::Internal
-    })?;
-    let Some((id, _, language)) = account.filter(|_| matches) else {
-        return Err(refused());
-    };
-
-    let mut tx = crate::db::begin_write(&pool).await?;
-    let token = session::start(&mut tx, id, chrono::Utc::now().timestamp()).await?;
-    tx.commit().await?;
-    set_cookie(&session::session_cookie(
-        &token,
-        super::guard::request_is_https(),
-    ))?;
+    let now = chrono::Utc::now().timestamp();
+    let signed_in = super::signin::sign_in(
+        &pool,
+        &login,
+        &password,
+        &client_address(),
+        now,
+        demo_mode(),
+    )
+    .await?;
+    set_cookie(&session_cookie(&signed_in.token, request_is_https()))?;
     // Their pages open in their language.
-    set_cookie(&language.cookie())?;
-    leptos_axum::redirect(local_path(&back));
+    set_cookie(&signed_in.language.cookie())?;
+    match signed_in.owner {
+        Owner::Staff(_) => leptos_axum::redirect(local_path(&back)),
+        Owner::Family(_) => leptos_axum::redirect("/family"),
+    }
     Ok(())
 }
 
@@ -71,22 +65,182 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// A real argon2id hash of nothing anyone knows, to verify against when the login does not
-/// exist: the refusal then takes as long as for a wrong password.
+/// Every staff account. Admin only.
+#[server(endpoint = "staff_list")]
+pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
+    super::guard::require(&[Role::Admin]).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok(super::repo::staff_list(&mut conn).await?)
+}
+
+/// One staff account. Admin only.
+#[server(endpoint = "staff_member")]
+pub async fn get_staff_member(id: i64) -> Result<StaffMember, AppError> {
+    super::guard::require(&[Role::Admin]).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    super::repo::staff_member(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Creates a staff account and opens its page. Admin only.
+#[server(endpoint = "staff_create")]
+pub async fn create_staff(
+    login: String,
+    display_name: String,
+    password: String,
+    language: String,
+    #[server(default)] roles: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let admin = super::guard::require(&[Role::Admin]).await?;
+    let language = parse_language(&language)?;
+    let roles = parse_roles(&roles)?;
+    if roles.is_empty() {
+        return Err(super::model::EditProblem::NoRole.into());
+    }
+    let id = super::accounts::create_staff_account(
+        &crate::db::pool()?,
+        &admin.actor(),
+        &login,
+        &display_name,
+        &password,
+        language,
+        &roles,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
+    Ok(())
+}
+
+/// Changes a staff account's name, language, roles and whether it may sign in. Admin only.
+#[server(endpoint = "staff_update")]
+pub async fn update_staff(
+    id: i64,
+    display_name: String,
+    language: String,
+    #[server(default)] roles: std::collections::BTreeMap<String, String>,
+    #[server(default)] active: Option<String>,
+) -> Result<(), AppError> {
+    let admin = super::guard::require(&[Role::Admin]).await?;
+    let edit = super::model::StaffEdit {
+        display_name,
+        language: parse_language(&language)?,
+        roles: parse_roles(&roles)?,
+        active: active.is_some(),
+    };
+    super::accounts::edit_staff_account(&crate::db::pool()?, &admin.actor(), id, edit).await?;
+    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
+    Ok(())
+}
+
+/// Gives a staff account a new password and signs it out everywhere. Admin only.
+#[server(endpoint = "staff_password")]
+pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
+    let admin = super::guard::require(&[Role::Admin]).await?;
+    super::accounts::reset_staff_password(&crate::db::pool()?, &admin.actor(), id, &password)
+        .await?;
+    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
+    Ok(())
+}
+
+/// Every family account. Social team and admin.
+#[server(endpoint = "family_list")]
+pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
+    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok(super::repo::family_list(&mut conn).await?)
+}
+
+/// One family account, and a fresh random PIN the social team may give it. Social team and
+/// admin.
+#[server(endpoint = "family_account")]
+pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppError> {
+    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let family = super::repo::family_account(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((family, super::accounts::random_pin()))
+}
+
+/// A fresh random PIN for a new family's form. Social team and admin.
+#[server(endpoint = "family_pin_suggestion")]
+pub async fn suggest_pin() -> Result<String, AppError> {
+    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    Ok(super::accounts::random_pin())
+}
+
+/// Creates a family account with the PIN shown on the form. Social team and admin.
+#[server(endpoint = "family_create")]
+pub async fn create_family(
+    display_name: String,
+    phone: String,
+    pin: String,
+) -> Result<(), AppError> {
+    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let id = super::accounts::create_family_account(
+        &crate::db::pool()?,
+        &staff.actor(),
+        &display_name,
+        &phone,
+        &pin,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/families/{id}?saved=1"));
+    Ok(())
+}
+
+/// Changes a family's name, phone and whether it may sign in. Social team and admin.
+#[server(endpoint = "family_update")]
+pub async fn update_family(
+    id: i64,
+    display_name: String,
+    phone: String,
+    #[server(default)] active: Option<String>,
+) -> Result<(), AppError> {
+    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    super::accounts::edit_family_account(
+        &crate::db::pool()?,
+        &staff.actor(),
+        id,
+        &display_name,
+        &phone,
+        active.is_some(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/families/{id}?saved=1"));
+    Ok(())
+}
+
+/// Gives a family the new PIN shown on the form, and signs it out everywhere. Social team
+/// and admin.
+#[server(endpoint = "family_pin")]
+pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
+    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    super::accounts::reset_family_pin(&crate::db::pool()?, &staff.actor(), id, &pin).await?;
+    leptos_axum::redirect(&format!("/families/{id}?pin=1"));
+    Ok(())
+}
+
+/// The signed-in family's portal: for now, its name. Families only.
+#[server(endpoint = "family_home")]
+pub async fn get_family_home() -> Result<super::model::CurrentFamily, AppError> {
+    super::guard::require_family().await
+}
+
 #[cfg(feature = "ssr")]
-async fn decoy_hash() -> Result<String, AppError> {
-    static DECOY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DECOY
-        .get_or_try_init(|| {
-            super::password::hash(format!(
-                "decoy-{}",
-                chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-            ))
-        })
-        .await
-        .cloned()
-        .map_err(|error| {
-            tracing::error!(%error, "cannot make the decoy hash");
-            AppError::Internal
-        })
+fn parse_language(code: &str) -> Result<Lang, AppError> {
+    Lang::parse(code).ok_or(AppError::Validation {
+        field: "language".into(),
+        message: crate::i18n::Key::ErrorInvalidLanguage,
+    })
+}
+
+#[cfg(feature = "ssr")]
+/// Reads the role checkboxes, named `roles[<code>]`: the codes of those ticked.
+fn parse_roles(ticked: &std::collections::BTreeMap<String, String>) -> Result<Vec<Role>, AppError> {
+    ticked
+        .keys()
+        .map(|code| Role::parse(code).ok_or(AppError::BadRequest))
+        .collect()
 }

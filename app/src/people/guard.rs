@@ -1,6 +1,13 @@
 //! The one access check every server function starts with, and what it reads from the request.
+//!
+//! Staff functions call `require(&[Role::...])`; family functions call `require_family()`,
+//! then check the child or booking belongs to that family before anything else.
 
-use super::model::{CurrentStaff, Role, authorize};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+
+use super::model::{CurrentFamily, CurrentStaff, Role, Viewer, authorize, authorize_family};
 use super::session::{SESSION_COOKIE, resolve};
 use crate::cookies::request_cookie;
 use crate::error::AppError;
@@ -25,8 +32,46 @@ pub fn request_is_https() -> bool {
     })
 }
 
-/// The staff member signed in on this request, if any.
-pub async fn current_staff() -> Result<Option<CurrentStaff>, AppError> {
+/// The address a request came from: the peer, or, when the peer is a proxy on this machine,
+/// the address that proxy saw (the last `X-Forwarded-For` entry, the one it added itself).
+pub fn client_address_of(peer: Option<SocketAddr>, forwarded_for: Option<&str>) -> String {
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
+    if peer.ip().is_loopback() {
+        let forwarded = forwarded_for
+            .and_then(|list| list.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        if let Some(address) = forwarded {
+            return address.to_string();
+        }
+    }
+    peer.ip().to_string()
+}
+
+/// This request's client address (see [`client_address_of`]).
+pub fn client_address() -> String {
+    let Some(parts) = request() else {
+        return "unknown".into();
+    };
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    client_address_of(peer, forwarded)
+}
+
+/// Whether the server runs in demo mode.
+pub fn demo_mode() -> bool {
+    leptos::prelude::use_context::<crate::db::AppState>().is_some_and(|state| state.demo)
+}
+
+/// Whoever is signed in on this request, if anyone.
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(token) = session_token() else {
         return Ok(None);
     };
@@ -34,8 +79,52 @@ pub async fn current_staff() -> Result<Option<CurrentStaff>, AppError> {
     Ok(resolve(&pool, &token, chrono::Utc::now().timestamp()).await?)
 }
 
+/// The staff member signed in on this request, if any.
+pub async fn current_staff() -> Result<Option<CurrentStaff>, AppError> {
+    Ok(match current_viewer().await? {
+        Some(Viewer::Staff(staff)) => Some(staff),
+        _ => None,
+    })
+}
+
 /// Returns the signed-in staff member if they hold one of `allowed`; else 401 or 403.
-/// Call it first in every server function: `let staff = require(&[Role::HouseStaff, Role::Admin]).await?;`
+/// Call it first in every staff server function:
+/// `let staff = require(&[Role::HouseStaff, Role::Admin]).await?;`
 pub async fn require(allowed: &[Role]) -> Result<CurrentStaff, AppError> {
-    authorize(current_staff().await?, allowed)
+    authorize(current_viewer().await?, allowed)
+}
+
+/// Returns the signed-in family; else 401 (nobody) or 403 (staff). Call it first in every
+/// family server function, then check the record asked for is the family's own.
+pub async fn require_family() -> Result<CurrentFamily, AppError> {
+    authorize_family(current_viewer().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_proxy_is_believed_and_anyone_else_is_not() {
+        let peer = |s: &str| Some(s.parse::<SocketAddr>().expect("address"));
+        assert_eq!(client_address_of(None, None), "unknown");
+        assert_eq!(
+            client_address_of(peer("203.0.113.9:5000"), None),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            client_address_of(peer("203.0.113.9:5000"), Some("10.0.0.1")),
+            "203.0.113.9",
+            "a remote client cannot choose its address"
+        );
+        assert_eq!(
+            client_address_of(peer("127.0.0.1:5000"), Some("10.0.0.1, 198.51.100.7")),
+            "198.51.100.7",
+            "the entry the local proxy added"
+        );
+        assert_eq!(
+            client_address_of(peer("127.0.0.1:5000"), Some("junk")),
+            "127.0.0.1"
+        );
+    }
 }

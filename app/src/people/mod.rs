@@ -1,5 +1,5 @@
-//! People and access: staff accounts and roles, sessions, and the guard every server
-//! function starts with (family accounts come with the rest of the people-and-access issue).
+//! People and access: staff accounts and roles, family accounts, sign-in and its throttling,
+//! sessions, and the guards every server function starts with.
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
@@ -14,3 +14,5 @@ pub mod password;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod signin;

@@ -2,7 +2,10 @@
 
 use sqlx::SqliteConnection;
 
-use super::model::{Login, Role};
+use super::model::{
+    Account, FamilyAccount, Login, Phone, RecentFailures, Role, StaffEdit, StaffMember,
+};
+use super::session::Owner;
 use crate::i18n::Lang;
 
 /// A new staff account, its password already hashed.
@@ -82,25 +85,356 @@ pub async fn active_roles(
     }
 }
 
-/// What sign-in needs of an active account: its id, password hash and language.
+/// What sign-in needs of an active account: its id, secret hash (password or PIN), language,
+/// and whether it is a demo account.
+#[derive(Clone, Debug)]
+pub struct SignInRecord {
+    /// Whose account.
+    pub owner: Owner,
+    /// The argon2id PHC string of the password or PIN.
+    pub secret_hash: String,
+    /// The language its pages open in.
+    pub language: Lang,
+    /// A demo account (signs in only in demo mode).
+    pub demo: bool,
+}
+
+/// The sign-in record of the active account named in the form, if there is one.
 pub async fn sign_in_record(
     pool: &sqlx::SqlitePool,
-    login: &Login,
-) -> Result<Option<(i64, String, Lang)>, sqlx::Error> {
-    let login = login.as_str();
-    let row = sqlx::query!(
-        r#"SELECT id AS "id!: i64", password_hash, language FROM staff_user WHERE login = ? AND active = 1"#,
-        login
+    account: &Account,
+) -> Result<Option<SignInRecord>, sqlx::Error> {
+    Ok(match account {
+        Account::Staff(login) => {
+            let login = login.as_str();
+            sqlx::query!(
+                r#"SELECT id AS "id!: i64", password_hash, language, demo AS "demo: bool"
+                   FROM staff_user WHERE login = ? AND active = 1"#,
+                login
+            )
+            .fetch_optional(pool)
+            .await?
+            .map(|r| SignInRecord {
+                owner: Owner::Staff(r.id),
+                secret_hash: r.password_hash,
+                language: Lang::parse(&r.language).unwrap_or_default(),
+                demo: r.demo,
+            })
+        }
+        Account::Family(phone) => {
+            let phone = phone.as_str();
+            sqlx::query!(
+                r#"SELECT id AS "id!: i64", pin_hash, language, demo AS "demo: bool"
+                   FROM family WHERE phone = ? AND active = 1"#,
+                phone
+            )
+            .fetch_optional(pool)
+            .await?
+            .map(|r| SignInRecord {
+                owner: Owner::Family(r.id),
+                secret_hash: r.pin_hash,
+                language: Lang::parse(&r.language).unwrap_or_default(),
+                demo: r.demo,
+            })
+        }
+    })
+}
+
+/// Failed sign-ins since `since` for the account and from the address.
+pub async fn recent_failures(
+    conn: &mut SqliteConnection,
+    account: &str,
+    address: &str,
+    since: i64,
+) -> Result<(RecentFailures, RecentFailures), sqlx::Error> {
+    let by_account = sqlx::query!(
+        r#"SELECT count(*) AS "count!: i64", max(at) AS "latest?: i64"
+           FROM login_failure WHERE account = ? AND at > ?"#,
+        account,
+        since
     )
-    .fetch_optional(pool)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(row.map(|r| {
-        (
-            r.id,
-            r.password_hash,
-            Lang::parse(&r.language).unwrap_or_default(),
-        )
+    let by_address = sqlx::query!(
+        r#"SELECT count(*) AS "count!: i64", max(at) AS "latest?: i64"
+           FROM login_failure WHERE address = ? AND at > ?"#,
+        address,
+        since
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        RecentFailures {
+            count: by_account.count,
+            latest: by_account.latest,
+        },
+        RecentFailures {
+            count: by_address.count,
+            latest: by_address.latest,
+        },
+    ))
+}
+
+/// Records a failed sign-in, and forgets failures older than a day.
+pub async fn record_failure(
+    conn: &mut SqliteConnection,
+    account: &str,
+    address: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO login_failure (at, account, address) VALUES (?, ?, ?)",
+        now,
+        account,
+        address
+    )
+    .execute(&mut *conn)
+    .await?;
+    let day_ago = now - 24 * 3600;
+    sqlx::query!("DELETE FROM login_failure WHERE at < ?", day_ago)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets an account's failures once it signs in.
+pub async fn clear_failures(conn: &mut SqliteConnection, account: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM login_failure WHERE account = ?", account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks an account as demo data: it signs in only while the server runs in demo mode.
+pub async fn mark_demo(conn: &mut SqliteConnection, owner: Owner) -> Result<(), sqlx::Error> {
+    match owner {
+        Owner::Staff(id) => {
+            sqlx::query!("UPDATE staff_user SET demo = 1 WHERE id = ?", id)
+                .execute(&mut *conn)
+                .await?
+        }
+        Owner::Family(id) => {
+            sqlx::query!("UPDATE family SET demo = 1 WHERE id = ?", id)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// A staff account as the admin's page lists it.
+pub async fn staff_list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT u.id AS "id!: i64", u.login, u.display_name, u.language, u.active AS "active: bool",
+                  coalesce(group_concat(r.role, ','), '') AS "roles!: String"
+           FROM staff_user u LEFT JOIN staff_role r ON r.staff_user_id = u.id
+           GROUP BY u.id ORDER BY u.active DESC, u.display_name COLLATE NOCASE, u.id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffMember {
+            id: r.id,
+            login: r.login,
+            display_name: r.display_name,
+            language: Lang::parse(&r.language).unwrap_or_default(),
+            active: r.active,
+            roles: sorted_roles(r.roles.split(',').filter_map(Role::parse)),
+        })
+        .collect())
+}
+
+/// One staff account, as the admin's page shows it.
+pub async fn staff_member(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<StaffMember>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", login, display_name, language, active AS "active: bool"
+           FROM staff_user WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let roles = roles_of(conn, id).await?;
+    Ok(Some(StaffMember {
+        id: r.id,
+        login: r.login,
+        display_name: r.display_name,
+        language: Lang::parse(&r.language).unwrap_or_default(),
+        active: r.active,
+        roles: sorted_roles(roles.into_iter()),
     }))
+}
+
+/// Roles in the order of [`Role::ALL`].
+fn sorted_roles(roles: impl Iterator<Item = Role>) -> Vec<Role> {
+    let held: Vec<Role> = roles.collect();
+    Role::ALL
+        .into_iter()
+        .filter(|role| held.contains(role))
+        .collect()
+}
+
+/// Writes an account's name, language, roles and state (inside the caller's transaction).
+pub async fn update_staff(
+    conn: &mut SqliteConnection,
+    id: i64,
+    edit: &StaffEdit,
+) -> Result<(), sqlx::Error> {
+    let language = edit.language.code();
+    sqlx::query!(
+        "UPDATE staff_user SET display_name = ?, language = ?, active = ? WHERE id = ?",
+        edit.display_name,
+        language,
+        edit.active,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("DELETE FROM staff_role WHERE staff_user_id = ?", id)
+        .execute(&mut *conn)
+        .await?;
+    for role in &edit.roles {
+        let role = role.code();
+        sqlx::query!(
+            "INSERT INTO staff_role (staff_user_id, role) VALUES (?, ?)",
+            id,
+            role
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces an account's password hash (inside the caller's transaction).
+pub async fn set_password_hash(
+    conn: &mut SqliteConnection,
+    id: i64,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE staff_user SET password_hash = ? WHERE id = ?",
+        password_hash,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many active admins there are other than `id`.
+pub async fn other_active_admins(conn: &mut SqliteConnection, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM staff_user u JOIN staff_role r ON r.staff_user_id = u.id
+           WHERE r.role = 'admin' AND u.active = 1 AND u.id <> ?"#,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A new family account, its PIN already hashed.
+pub struct NewFamily<'a> {
+    /// How the social team names the family.
+    pub display_name: &'a str,
+    /// The phone it signs in with.
+    pub phone: &'a Phone,
+    /// The argon2id PHC string of its PIN.
+    pub pin_hash: &'a str,
+}
+
+/// Creates a family account (inside the caller's transaction); a phone that is taken fails
+/// with a unique violation.
+pub async fn create_family(
+    conn: &mut SqliteConnection,
+    family: &NewFamily<'_>,
+) -> Result<i64, sqlx::Error> {
+    let phone = family.phone.as_str();
+    sqlx::query_scalar!(
+        r#"INSERT INTO family (display_name, phone, pin_hash) VALUES (?, ?, ?)
+           RETURNING id AS "id!: i64""#,
+        family.display_name,
+        phone,
+        family.pin_hash
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Every family account, as the social team's page lists them.
+pub async fn family_list(conn: &mut SqliteConnection) -> Result<Vec<FamilyAccount>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
+           FROM family ORDER BY active DESC, display_name COLLATE NOCASE, id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FamilyAccount {
+            id: r.id,
+            display_name: r.display_name,
+            phone: r.phone,
+            active: r.active,
+        })
+        .collect())
+}
+
+/// One family account.
+pub async fn family_account(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<FamilyAccount>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
+           FROM family WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| FamilyAccount {
+        id: r.id,
+        display_name: r.display_name,
+        phone: r.phone,
+        active: r.active,
+    }))
+}
+
+/// Writes a family's name, phone and state (inside the caller's transaction).
+pub async fn update_family(
+    conn: &mut SqliteConnection,
+    id: i64,
+    display_name: &str,
+    phone: &Phone,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    let phone = phone.as_str();
+    sqlx::query!(
+        "UPDATE family SET display_name = ?, phone = ?, active = ? WHERE id = ?",
+        display_name,
+        phone,
+        active,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a family's PIN hash (inside the caller's transaction).
+pub async fn set_pin_hash(
+    conn: &mut SqliteConnection,
+    id: i64,
+    pin_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("UPDATE family SET pin_hash = ? WHERE id = ?", pin_hash, id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]

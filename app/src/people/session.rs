@@ -1,5 +1,5 @@
-//! Staff sessions stored in the database: a random token in an HttpOnly cookie, its hash in
-//! `staff_session`, an idle timeout and an absolute limit.
+//! Sessions stored in the database, for staff and families: a random token in an HttpOnly
+//! cookie, its hash in `session`, an idle timeout and an absolute limit for each kind.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
@@ -7,13 +7,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::CurrentStaff;
+use super::model::{CurrentFamily, CurrentStaff, Viewer};
 use crate::i18n::Lang;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "sid";
 
-/// How long a staff session lives.
+/// How long a session lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionLimits {
     /// Ended after this many seconds without a request.
@@ -27,6 +27,21 @@ pub const STAFF_LIMITS: SessionLimits = SessionLimits {
     idle_secs: 8 * 3600,
     absolute_secs: 24 * 3600,
 };
+
+/// Families: 30 minutes idle (a phone is easily lost or shared), 12 hours at most.
+pub const FAMILY_LIMITS: SessionLimits = SessionLimits {
+    idle_secs: 30 * 60,
+    absolute_secs: 12 * 3600,
+};
+
+/// Whose session it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// `staff_user.id`.
+    Staff(i64),
+    /// `family.id`.
+    Family(i64),
+}
 
 /// Whether a session signed in at `created_at` and last used at `last_seen_at` is still valid.
 pub fn is_alive(limits: SessionLimits, now: i64, created_at: i64, last_seen_at: i64) -> bool {
@@ -69,14 +84,20 @@ fn token_hash(token: &str) -> String {
 /// token: signing in never reuses an identifier an attacker could have planted.
 pub async fn start(
     conn: &mut SqliteConnection,
-    staff_user_id: i64,
+    owner: Owner,
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let (token, hash) = new_token();
+    let (staff_user_id, family_id) = match owner {
+        Owner::Staff(id) => (Some(id), None),
+        Owner::Family(id) => (None, Some(id)),
+    };
     sqlx::query!(
-        "INSERT INTO staff_session (token_hash, staff_user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO session (token_hash, staff_user_id, family_id, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?)",
         hash,
         staff_user_id,
+        family_id,
         now,
         now
     )
@@ -85,20 +106,25 @@ pub async fn start(
     Ok(token)
 }
 
-/// The staff member signed in with `token`, if the session is alive and the account active.
+/// Who is signed in with `token`, if the session is alive and the account active.
 /// An expired session is removed.
 pub async fn resolve(
     pool: &SqlitePool,
     token: &str,
     now: i64,
-) -> Result<Option<CurrentStaff>, sqlx::Error> {
+) -> Result<Option<Viewer>, sqlx::Error> {
     let hash = token_hash(token);
     let mut conn = pool.acquire().await?;
     let Some(row) = sqlx::query!(
-        r#"SELECT u.id AS "id!: i64", u.login, u.display_name, u.language,
-                  s.created_at, s.last_seen_at
-           FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
-           WHERE s.token_hash = ? AND u.active = 1"#,
+        r#"SELECT s.created_at, s.last_seen_at,
+                  u.id AS "staff_id?: i64", u.login AS "login?", u.display_name AS "staff_name?",
+                  u.language AS "staff_language?",
+                  f.id AS "family_id?: i64", f.display_name AS "family_name?", f.phone AS "phone?",
+                  f.language AS "family_language?"
+           FROM session s
+           LEFT JOIN staff_user u ON u.id = s.staff_user_id AND u.active = 1
+           LEFT JOIN family f ON f.id = s.family_id AND f.active = 1
+           WHERE s.token_hash = ?"#,
         hash
     )
     .fetch_optional(&mut *conn)
@@ -106,52 +132,73 @@ pub async fn resolve(
     else {
         return Ok(None);
     };
-    if !is_alive(STAFF_LIMITS, now, row.created_at, row.last_seen_at) {
-        sqlx::query!("DELETE FROM staff_session WHERE token_hash = ?", hash)
+    let limits = if row.family_id.is_some() {
+        FAMILY_LIMITS
+    } else {
+        STAFF_LIMITS
+    };
+    let active = row.staff_id.is_some() || row.family_id.is_some();
+    if !active || !is_alive(limits, now, row.created_at, row.last_seen_at) {
+        sqlx::query!("DELETE FROM session WHERE token_hash = ?", hash)
             .execute(&mut *conn)
             .await?;
         return Ok(None);
     }
     if now - row.last_seen_at >= TOUCH_EVERY_SECS {
         sqlx::query!(
-            "UPDATE staff_session SET last_seen_at = ? WHERE token_hash = ?",
+            "UPDATE session SET last_seen_at = ? WHERE token_hash = ?",
             now,
             hash
         )
         .execute(&mut *conn)
         .await?;
     }
-    let roles = super::repo::roles_of(&mut conn, row.id).await?;
-    Ok(Some(CurrentStaff {
-        id: row.id,
-        login: row.login,
-        display_name: row.display_name,
-        language: Lang::parse(&row.language).unwrap_or_default(),
+    let language = |code: Option<String>| code.as_deref().and_then(Lang::parse).unwrap_or_default();
+    if let Some(id) = row.family_id {
+        return Ok(Some(Viewer::Family(CurrentFamily {
+            id,
+            display_name: row.family_name.unwrap_or_default(),
+            phone: row.phone.unwrap_or_default(),
+            language: language(row.family_language),
+        })));
+    }
+    let Some(id) = row.staff_id else {
+        return Ok(None);
+    };
+    let roles = super::repo::roles_of(&mut conn, id).await?;
+    Ok(Some(Viewer::Staff(CurrentStaff {
+        id,
+        login: row.login.unwrap_or_default(),
+        display_name: row.staff_name.unwrap_or_default(),
+        language: language(row.staff_language),
         roles,
-    }))
+    })))
 }
 
 /// Ends the session with this token (sign-out).
 pub async fn end(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
     let hash = token_hash(token);
-    sqlx::query!("DELETE FROM staff_session WHERE token_hash = ?", hash)
+    sqlx::query!("DELETE FROM session WHERE token_hash = ?", hash)
         .execute(pool)
         .await?;
     Ok(())
 }
 
-/// Ends every session of an account: when it is disabled or its password changes.
-pub async fn end_all_for(
-    conn: &mut SqliteConnection,
-    staff_user_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "DELETE FROM staff_session WHERE staff_user_id = ?",
-        staff_user_id
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+/// Ends every session of an account: when it is disabled or its password or PIN changes.
+pub async fn end_all_for(conn: &mut SqliteConnection, owner: Owner) -> Result<u64, sqlx::Error> {
+    let done = match owner {
+        Owner::Staff(id) => {
+            sqlx::query!("DELETE FROM session WHERE staff_user_id = ?", id)
+                .execute(&mut *conn)
+                .await?
+        }
+        Owner::Family(id) => {
+            sqlx::query!("DELETE FROM session WHERE family_id = ?", id)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]
@@ -178,7 +225,9 @@ mod tests {
 
     async fn sign_in(pool: &SqlitePool, id: i64, now: i64) -> String {
         let mut conn = pool.acquire().await.expect("connection");
-        start(&mut conn, id, now).await.expect("started")
+        start(&mut conn, Owner::Staff(id), now)
+            .await
+            .expect("started")
     }
 
     #[test]
@@ -217,11 +266,13 @@ mod tests {
     ) -> sqlx::Result<()> {
         let id = staff(&pool, "sokha", &[Role::HouseStaff, Role::Tutor]).await;
         let token = sign_in(&pool, id, T0).await;
-        let current = resolve(&pool, &token, T0 + 10).await?.expect("signed in");
+        let Some(Viewer::Staff(current)) = resolve(&pool, &token, T0 + 10).await? else {
+            panic!("signed in as staff");
+        };
         assert_eq!(current.id, id);
         assert_eq!(current.roles, [Role::HouseStaff, Role::Tutor]);
         assert_eq!(resolve(&pool, "forged-token", T0 + 10).await?, None);
-        let stored: Vec<String> = sqlx::query_scalar!("SELECT token_hash FROM staff_session")
+        let stored: Vec<String> = sqlx::query_scalar!("SELECT token_hash FROM session")
             .fetch_all(&pool)
             .await?;
         assert_eq!(
@@ -241,7 +292,7 @@ mod tests {
         assert!(resolve(&pool, &token, T0 + 14 * 3600).await?.is_some());
         // Then 8 hours and a second of nothing.
         assert_eq!(resolve(&pool, &token, T0 + 22 * 3600 + 1).await?, None);
-        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM staff_session"#)
+        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM session"#)
             .fetch_one(&pool)
             .await?;
         assert_eq!(left, 0, "the expired session is removed");
@@ -270,8 +321,8 @@ mod tests {
             "a disabled account is signed out"
         );
         let mut conn = pool.acquire().await?;
-        end_all_for(&mut conn, id).await?;
-        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM staff_session"#)
+        end_all_for(&mut conn, Owner::Staff(id)).await?;
+        let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM session"#)
             .fetch_one(&mut *conn)
             .await?;
         assert_eq!(left, 0);

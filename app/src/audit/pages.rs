@@ -1,0 +1,204 @@
+//! `/admin/audit`: the audit log for the admin, filtered by who, what and when, and paged.
+//! The filters are a plain GET form, so the page works without the WASM.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::search_audit;
+use super::model::{AuditFilter, AuditPage};
+use crate::components::ProblemPage;
+use crate::i18n::{Key, use_i18n};
+
+/// The filter the page's address asks for; anything unreadable is ignored.
+fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AuditFilter {
+    let date = |name: &str| get(name).and_then(|value| value.parse().ok());
+    AuditFilter {
+        who: get("who").filter(|who| !who.is_empty()),
+        entity: get("entity").filter(|entity| !entity.is_empty()),
+        from: date("from"),
+        to: date("to"),
+        page: get("page")
+            .and_then(|page| page.parse().ok())
+            .unwrap_or(1)
+            .max(1),
+    }
+}
+
+/// The address of `page` of the same filter.
+fn page_href(filter: &AuditFilter, page: u32) -> String {
+    use crate::i18n::encode_query_value as enc;
+    let mut query = vec![format!("page={page}")];
+    if let Some(who) = &filter.who {
+        query.push(format!("who={}", enc(who)));
+    }
+    if let Some(entity) = &filter.entity {
+        query.push(format!("entity={}", enc(entity)));
+    }
+    if let Some(from) = filter.from {
+        query.push(format!("from={from}"));
+    }
+    if let Some(to) = filter.to {
+        query.push(format!("to={to}"));
+    }
+    format!("/admin/audit?{}", query.join("&"))
+}
+
+/// `/admin/audit`.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        filter_from_query(|name| query.get(name))
+    };
+    let log = Resource::new_blocking(filter, search_audit);
+    view! {
+        <Title text=i18n.t(Key::AuditTitle) />
+        <h1>{i18n.t(Key::AuditTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Ok(log) => view! { <AuditView log filter=filter() /> }.into_any(),
+                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let pages = log.pages();
+    let page = log.page;
+    let date_value =
+        |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    let selected_who = filter.who.clone().unwrap_or_default();
+    let selected_entity = filter.entity.clone().unwrap_or_default();
+    view! {
+        <form class="filters" method="get" action="/admin/audit">
+            <div class="field">
+                <label for="who">{i18n.t(Key::AuditWho)}</label>
+                <select id="who" name="who">
+                    <option value="">{i18n.t(Key::AuditAnyone)}</option>
+                    {log
+                        .actors
+                        .into_iter()
+                        .map(|actor| {
+                            let selected = actor.who == selected_who;
+                            view! { <option value=actor.who selected=selected>{actor.label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="entity">{i18n.t(Key::AuditEntity)}</label>
+                <select id="entity" name="entity">
+                    <option value="">{i18n.t(Key::AuditAnything)}</option>
+                    {log
+                        .entities
+                        .into_iter()
+                        .map(|entity| {
+                            let selected = entity == selected_entity;
+                            let label = entity.clone();
+                            view! { <option value=entity selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="from">{i18n.t(Key::AuditFrom)}</label>
+                <input id="from" name="from" type="date" value=date_value(filter.from) />
+            </div>
+            <div class="field">
+                <label for="to">{i18n.t(Key::AuditTo)}</label>
+                <input id="to" name="to" type="date" value=date_value(filter.to) />
+            </div>
+            <button class="button" type="submit">{i18n.t(Key::AuditApply)}</button>
+        </form>
+        <p class="count" role="status">
+            {i18n.fmt(Key::AuditCount, &[("count", &i18n.num(log.total))])}
+        </p>
+        <div class="table-wrap">
+            <table class="list audit">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t(Key::AuditWhen)}</th>
+                        <th scope="col">{i18n.t(Key::AuditWho)}</th>
+                        <th scope="col">{i18n.t(Key::AuditEntity)}</th>
+                        <th scope="col">{i18n.t(Key::AuditAction)}</th>
+                        <th scope="col">{i18n.t(Key::AuditChange)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {log
+                        .entries
+                        .into_iter()
+                        .map(|entry| {
+                            view! {
+                                <tr>
+                                    <td class="nowrap">{entry.at}</td>
+                                    <td>{entry.actor_label}</td>
+                                    <td>{format!("{} #{}", entry.entity, entry.entity_id)}</td>
+                                    <td>{entry.action}</td>
+                                    <td class="json">
+                                        {entry.before.map(|before| view! { <code class="before">{before}</code> })}
+                                        {entry.after.map(|after| view! { <code class="after">{after}</code> })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label=i18n.t(Key::AuditPages)>
+            {(page > 1)
+                .then(|| {
+                    view! { <a class="button" rel="prev" href=page_href(&filter, page - 1)>{i18n.t(Key::AuditNewer)}</a> }
+                })}
+            <span>{i18n.fmt(Key::AuditPageOf, &[("page", &i18n.num(i64::from(page))), ("pages", &i18n.num(i64::from(pages)))])}</span>
+            {(page < pages)
+                .then(|| {
+                    view! { <a class="button" rel="next" href=page_href(&filter, page + 1)>{i18n.t(Key::AuditOlder)}</a> }
+                })}
+        </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_round_trips_the_filter_and_ignores_junk() {
+        let filter = AuditFilter {
+            who: Some("staff:3".into()),
+            entity: Some("family".into()),
+            from: "2026-11-01".parse().ok(),
+            to: None,
+            page: 2,
+        };
+        assert_eq!(
+            page_href(&filter, 3),
+            "/admin/audit?page=3&who=staff%3A3&entity=family&from=2026-11-01"
+        );
+        let query = [
+            ("who", "staff:3"),
+            ("entity", "family"),
+            ("from", "2026-11-01"),
+            ("to", "someday"),
+            ("page", "2"),
+        ];
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        assert_eq!(filter_from_query(get), filter);
+        assert_eq!(filter_from_query(|_| None).page, 1);
+    }
+}

@@ -1,0 +1,180 @@
+//! The social team's family accounts: `/families` (the list and a form to add one) and
+//! `/families/:id` (edit, disable, new PIN). A family signs in with its phone and a 6-digit
+//! PIN; the form suggests a random one, which the social team reads out or writes down for
+//! the family before saving. The PIN is never stored or shown again afterwards.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{FormError, ProblemPage, SavedNotice};
+use crate::error::AppError;
+use crate::i18n::{Key, use_i18n};
+use crate::people::api::{
+    CreateFamily, ResetFamilyPin, UpdateFamily, get_family_account, list_families, suggest_pin,
+};
+use crate::people::model::FamilyAccount;
+
+/// `/families`: every family account, and a form to add one.
+#[component]
+pub fn FamiliesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(
+        || (),
+        |_| async move { Ok::<_, AppError>((list_families().await?, suggest_pin().await?)) },
+    );
+    view! {
+        <Title text=i18n.t(Key::FamiliesTitle) />
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((families, pin)) => view! { <FamilyList families pin /> }.into_any(),
+                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{i18n.t(Key::FamiliesTitle)}</h1>
+        <div class="table-wrap">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t(Key::FieldFamilyName)}</th>
+                        <th scope="col">{i18n.t(Key::FieldPhone)}</th>
+                        <th scope="col">{i18n.t(Key::FieldState)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {families
+                        .into_iter()
+                        .map(|family| {
+                            let tel = format!("tel:{}", family.phone);
+                            view! {
+                                <tr class:inactive=!family.active>
+                                    <td>
+                                        <a href=format!("/families/{}", family.id)>{family.display_name}</a>
+                                    </td>
+                                    <td>
+                                        <a href=tel>{family.phone}</a>
+                                    </td>
+                                    <td>
+                                        {i18n.t(if family.active { Key::StateActive } else { Key::StateDisabled })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2 id="new">{i18n.t(Key::FamiliesNew)}</h2>
+        <FormError url=CreateFamily::url() />
+        <form class="stack narrow" method="post" action=CreateFamily::url()>
+            <label for="display_name">{i18n.t(Key::FieldFamilyName)}</label>
+            <input id="display_name" name="display_name" type="text" maxlength="100" required />
+            <label for="phone">{i18n.t(Key::FieldPhone)}</label>
+            <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="off" required />
+            <PinField pin />
+            <button class="button" type="submit">{i18n.t(Key::FamiliesCreate)}</button>
+        </form>
+    }
+}
+
+/// The PIN field, filled with a random suggestion, and what to do with it.
+#[component]
+fn PinField(pin: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for="pin">{i18n.t(Key::FieldPin)}</label>
+        <input
+            id="pin"
+            class="pin"
+            name="pin"
+            type="text"
+            inputmode="numeric"
+            pattern="[0-9០-៩ ]{6,7}"
+            autocomplete="off"
+            value=pin
+            required
+        />
+        <p class="hint">{i18n.t(Key::HintPin)}</p>
+    }
+}
+
+/// `/families/:id`: edit a family account, disable it, give it a new PIN.
+#[component]
+pub fn FamilyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let family = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => get_family_account(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::FamiliesTitle) />
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match family.await {
+                    Ok((family, pin)) => view! { <FamilyEditor family pin /> }.into_any(),
+                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FamilyEditor(family: FamilyAccount, pin: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = family.id.to_string();
+    view! {
+        <p class="breadcrumb">
+            <a href="/families">{i18n.t(Key::FamiliesTitle)}</a>
+        </p>
+        <h1>{family.display_name.clone()}</h1>
+        <SavedNotice message=Key::Saved />
+        <SavedNotice flag="pin" message=Key::PinSaved />
+        <FormError url=UpdateFamily::url() />
+        <form class="stack narrow" method="post" action=UpdateFamily::url()>
+            <input type="hidden" name="id" value=id.clone() />
+            <label for="display_name">{i18n.t(Key::FieldFamilyName)}</label>
+            <input
+                id="display_name"
+                name="display_name"
+                type="text"
+                maxlength="100"
+                value=family.display_name
+                required
+            />
+            <label for="phone">{i18n.t(Key::FieldPhone)}</label>
+            <input id="phone" name="phone" type="tel" inputmode="tel" value=family.phone required />
+            <label class="choice" for="active">
+                <input id="active" type="checkbox" name="active" checked=family.active />
+                {i18n.t(Key::FamilyActive)}
+            </label>
+            <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+        </form>
+        <h2>{i18n.t(Key::FamiliesNewPin)}</h2>
+        <FormError url=ResetFamilyPin::url() />
+        <form class="stack narrow" method="post" action=ResetFamilyPin::url()>
+            <input type="hidden" name="id" value=id />
+            <PinField pin />
+            <button class="button" type="submit">{i18n.t(Key::FamiliesSetPin)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,219 @@
+//! The admin's staff accounts: `/admin/staff` (the list and a form to add someone) and
+//! `/admin/staff/:id` (edit, disable, new password).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{LanguageSelect, role_label};
+use crate::components::{FormError, ProblemPage, SavedNotice};
+use crate::i18n::{Key, Lang, use_i18n};
+use crate::people::api::{
+    CreateStaff, ResetStaffPassword, UpdateStaff, get_staff_member, list_staff,
+};
+use crate::people::model::{MIN_PASSWORD_CHARS, Role, StaffMember};
+
+/// `/admin/staff`: every account, and a form to add one.
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let staff = Resource::new_blocking(|| (), |_| list_staff());
+    view! {
+        <Title text=i18n.t(Key::StaffTitle) />
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(staff) => view! { <StaffList staff /> }.into_any(),
+                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{i18n.t(Key::StaffTitle)}</h1>
+        <div class="table-wrap">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t(Key::FieldName)}</th>
+                        <th scope="col">{i18n.t(Key::FieldLogin)}</th>
+                        <th scope="col">{i18n.t(Key::FieldRoles)}</th>
+                        <th scope="col">{i18n.t(Key::FieldState)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {staff
+                        .into_iter()
+                        .map(|member| {
+                            let roles = member
+                                .roles
+                                .iter()
+                                .map(|role| i18n.t(role_label(*role)))
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            view! {
+                                <tr class:inactive=!member.active>
+                                    <td>
+                                        <a href=format!("/admin/staff/{}", member.id)>{member.display_name}</a>
+                                    </td>
+                                    <td>{member.login}</td>
+                                    <td>{roles}</td>
+                                    <td>
+                                        {i18n.t(if member.active { Key::StateActive } else { Key::StateDisabled })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2 id="new">{i18n.t(Key::StaffNew)}</h2>
+        <FormError url=CreateStaff::url() />
+        <form class="stack narrow" method="post" action=CreateStaff::url()>
+            <label for="display_name">{i18n.t(Key::FieldName)}</label>
+            <input id="display_name" name="display_name" type="text" maxlength="100" required />
+            <label for="login">{i18n.t(Key::FieldLogin)}</label>
+            <input
+                id="login"
+                name="login"
+                type="text"
+                autocapitalize="none"
+                spellcheck="false"
+                autocomplete="off"
+                pattern="[A-Za-z][A-Za-z0-9._\\-]{2,31}"
+                required
+            />
+            <p class="hint">{i18n.t(Key::HintLogin)}</p>
+            <label for="password">{i18n.t(Key::FieldPassword)}</label>
+            <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                minlength=MIN_PASSWORD_CHARS.to_string()
+                required
+            />
+            <p class="hint">{i18n.t(Key::HintPassword)}</p>
+            <LanguageSelect selected=Lang::Km />
+            <RoleChoices held=vec![] />
+            <button class="button" type="submit">{i18n.t(Key::StaffCreate)}</button>
+        </form>
+    }
+}
+
+/// One checkbox per role, named `roles[<code>]`.
+#[component]
+fn RoleChoices(held: Vec<Role>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="choices">
+            <legend>{i18n.t(Key::FieldRoles)}</legend>
+            {Role::ALL
+                .into_iter()
+                .map(|role| {
+                    let id = format!("role-{}", role.code());
+                    let label_for = id.clone();
+                    view! {
+                        <label class="choice" for=label_for>
+                            <input
+                                id=id
+                                type="checkbox"
+                                name=format!("roles[{}]", role.code())
+                                checked=held.contains(&role)
+                            />
+                            {i18n.t(role_label(role))}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// `/admin/staff/:id`: edit an account, disable it, give it a new password.
+#[component]
+pub fn StaffMemberPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let member = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => get_staff_member(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::StaffTitle) />
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match member.await {
+                    Ok(member) => view! { <StaffEditor member /> }.into_any(),
+                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffEditor(member: StaffMember) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = member.id.to_string();
+    view! {
+        <p class="breadcrumb">
+            <a href="/admin/staff">{i18n.t(Key::StaffTitle)}</a>
+        </p>
+        <h1>{member.display_name.clone()}</h1>
+        <p class="subtitle">{member.login.clone()}</p>
+        <SavedNotice message=Key::Saved />
+        <FormError url=UpdateStaff::url() />
+        <form class="stack narrow" method="post" action=UpdateStaff::url()>
+            <input type="hidden" name="id" value=id.clone() />
+            <label for="display_name">{i18n.t(Key::FieldName)}</label>
+            <input
+                id="display_name"
+                name="display_name"
+                type="text"
+                maxlength="100"
+                value=member.display_name
+                required
+            />
+            <LanguageSelect selected=member.language />
+            <RoleChoices held=member.roles />
+            <label class="choice" for="active">
+                <input id="active" type="checkbox" name="active" checked=member.active />
+                {i18n.t(Key::StaffActive)}
+            </label>
+            <p class="hint">{i18n.t(Key::HintDisable)}</p>
+            <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+        </form>
+        <h2>{i18n.t(Key::StaffNewPassword)}</h2>
+        <FormError url=ResetStaffPassword::url() />
+        <form class="stack narrow" method="post" action=ResetStaffPassword::url()>
+            <input type="hidden" name="id" value=id />
+            <label for="new-password">{i18n.t(Key::FieldPassword)}</label>
+            <input
+                id="new-password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                minlength=MIN_PASSWORD_CHARS.to_string()
+                required
+            />
+            <p class="hint">{i18n.t(Key::HintPasswordReset)}</p>
+            <button class="button" type="submit">{i18n.t(Key::StaffSetPassword)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,562 @@
+//! Who may call what: the role table over every server function, and sign-in for staff and
+//! families (demo accounts, throttling, sessions ended by an admin or the social team).
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use app::audit::model::Actor;
+use app::people::model::Role;
+use app::people::session::{self, Owner};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sqlx::SqlitePool;
+use support::*;
+
+/// Who may call a server function.
+#[derive(Clone, Copy, Debug)]
+enum Allowed {
+    /// Anyone, signed in or not.
+    Public,
+    /// Staff holding one of these roles.
+    Staff(&'static [Role]),
+    /// A signed-in family.
+    Family,
+}
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Nobody,
+    Staff(Role),
+    Family,
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+const SOCIAL: &[Role] = &[Role::SocialTeam, Role::Admin];
+
+/// The ids the requests name.
+struct Fixture {
+    /// A staff account the admin edits (not one of the callers).
+    staff_id: i64,
+    /// A family account the social team edits (not the calling family).
+    family_id: i64,
+}
+
+/// A valid request body for a function; `n` makes values unique where it creates something.
+type MakeBody = fn(&Fixture, usize) -> String;
+
+/// Every server function: its path, who may call it, and a valid request body for it.
+fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
+    vec![
+        ("/api/set_language", Allowed::Public, |_, _| {
+            "lang=en&back=%2F".into()
+        }),
+        ("/api/centre_summary", Allowed::Public, |_, _| String::new()),
+        ("/api/current_viewer", Allowed::Public, |_, _| String::new()),
+        ("/api/log_in", Allowed::Public, |_, _| {
+            "login=signin&password=sign+in+passphrase&back=%2F".into()
+        }),
+        ("/api/log_out", Allowed::Public, |_, _| String::new()),
+        ("/api/staff_list", Allowed::Staff(ADMIN), |_, _| {
+            String::new()
+        }),
+        ("/api/staff_member", Allowed::Staff(ADMIN), |f, _| {
+            format!("id={}", f.staff_id)
+        }),
+        ("/api/staff_create", Allowed::Staff(ADMIN), |_, n| {
+            format!(
+                "login=new{n}&display_name=New&password=a+fresh+passphrase&language=km&roles%5Btutor%5D=on"
+            )
+        }),
+        ("/api/staff_update", Allowed::Staff(ADMIN), |f, _| {
+            format!(
+                "id={}&display_name=Dara&language=km&roles%5Bcanteen%5D=on&active=on",
+                f.staff_id
+            )
+        }),
+        ("/api/staff_password", Allowed::Staff(ADMIN), |f, _| {
+            format!("id={}&password=another+passphrase", f.staff_id)
+        }),
+        ("/api/family_list", Allowed::Staff(SOCIAL), |_, _| {
+            String::new()
+        }),
+        ("/api/family_account", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}", f.family_id)
+        }),
+        (
+            "/api/family_pin_suggestion",
+            Allowed::Staff(SOCIAL),
+            |_, _| String::new(),
+        ),
+        ("/api/family_create", Allowed::Staff(SOCIAL), |_, n| {
+            format!("display_name=Keo+family&phone=0771000{n:02}&pin=735194")
+        }),
+        ("/api/family_update", Allowed::Staff(SOCIAL), |f, _| {
+            format!(
+                "id={}&display_name=Heng+family&phone=088765432&active=on",
+                f.family_id
+            )
+        }),
+        ("/api/family_pin", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}&pin=846213", f.family_id)
+        }),
+        ("/api/family_home", Allowed::Family, |_, _| String::new()),
+        ("/api/audit_search", Allowed::Staff(ADMIN), |_, _| {
+            "filter%5Bpage%5D=1".into()
+        }),
+    ]
+}
+
+/// What `caller` should get from a function `allowed` to these callers.
+fn expected(allowed: Allowed, caller: Caller) -> Result<(), StatusCode> {
+    match (allowed, caller) {
+        (Allowed::Public, _) => Ok(()),
+        (_, Caller::Nobody) => Err(StatusCode::UNAUTHORIZED),
+        (Allowed::Staff(roles), Caller::Staff(role)) if roles.contains(&role) => Ok(()),
+        (Allowed::Family, Caller::Family) => Ok(()),
+        _ => Err(StatusCode::FORBIDDEN),
+    }
+}
+
+async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
+    app::people::accounts::create_family_account(
+        pool,
+        &Actor::System("test".into()),
+        name,
+        phone,
+        pin,
+    )
+    .await
+    .expect("family created")
+}
+
+async fn create_staff(pool: &SqlitePool, login: &str, password: &str, roles: &[Role]) -> i64 {
+    app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        login,
+        password,
+        app::i18n::Lang::En,
+        roles,
+    )
+    .await
+    .expect("staff created")
+}
+
+/// A session cookie for `owner`, started directly (no password hashing per case).
+async fn session_cookie(pool: &SqlitePool, owner: Owner) -> String {
+    let mut conn = pool.acquire().await.expect("connection");
+    let token = session::start(&mut conn, owner, chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    format!("sid={token}")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: SqlitePool) {
+    let table = table();
+    // The table must name every registered server function: a new one without a row fails.
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let listed: BTreeSet<String> = table.iter().map(|(path, ..)| (*path).to_owned()).collect();
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the role table: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for functions that do not exist: {stale:?}"
+    );
+
+    app::demo::seed(
+        &pool,
+        &app::demo::DemoAccounts {
+            staff: vec![],
+            families: vec![],
+        },
+    )
+    .await
+    .expect("centre");
+    // Who calls: one account per role, and a family. The edited accounts are others.
+    let mut callers = vec![(Caller::Nobody, None)];
+    for role in Role::ALL {
+        let id = create_staff(
+            &pool,
+            &format!("as-{}", role.code().replace('_', "-")),
+            "caller passphrase",
+            &[role],
+        )
+        .await;
+        callers.push((Caller::Staff(role), Some(Owner::Staff(id))));
+    }
+    let family = create_family(&pool, "Sok family", "012345678", "482913").await;
+    callers.push((Caller::Family, Some(Owner::Family(family))));
+    create_staff(&pool, "signin", "sign in passphrase", &[Role::Tutor]).await;
+    let fixture = Fixture {
+        staff_id: create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await,
+        family_id: create_family(&pool, "Heng family", "088765432", "259146").await,
+    };
+
+    let app = router(pool.clone(), "role-table");
+    let mut n = 0;
+    let mut wrong = Vec::new();
+    for (path, who_may, body) in &table {
+        for (caller, owner) in &callers {
+            n += 1;
+            let mut request = form_post(path);
+            if let Some(owner) = owner {
+                request = request.header(header::COOKIE, session_cookie(&pool, *owner).await);
+            }
+            let request = request
+                .body(Body::from(body(&fixture, n)))
+                .expect("request");
+            let response = send(app.clone(), request).await;
+            let status = response.status();
+            let outcome = if allowed(status) { Ok(()) } else { Err(status) };
+            let want = expected(*who_may, *caller);
+            if outcome != want {
+                wrong.push(format!(
+                    "{path} as {caller:?}: got {status}, want {want:?}: {}",
+                    text(response).await
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A family's sign-in from the phone form, from `address` (as a local proxy reports it).
+fn family_sign_in(phone: &str, pin: &str, address: &str) -> Request<Body> {
+    form_post("/api/log_in")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/login")
+        .header("x-forwarded-for", address)
+        .body(Body::from(format!("login={phone}&password={pin}&back=%2F")))
+        .expect("request")
+}
+
+/// Sends `request` as if from a proxy on this machine, so the server believes its
+/// `X-Forwarded-For`.
+async fn send_via_proxy(
+    app: &axum::Router,
+    mut request: Request<Body>,
+) -> axum::http::Response<Body> {
+    let proxy: std::net::SocketAddr = "127.0.0.1:40000".parse().expect("address");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(proxy));
+    send(app.clone(), request).await
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_family_signs_in_with_phone_and_pin_and_lands_on_its_portal(pool: SqlitePool) {
+    create_family(&pool, "គ្រួសារ សុខ Sok family", "012345678", "482913").await;
+    let app = router(pool, "family-sign-in");
+    let response = send_via_proxy(
+        &app,
+        family_sign_in("012+345+678", "482913", "198.51.100.1"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[header::LOCATION], "/family");
+    let cookies = set_cookies(&response);
+    assert!(
+        cookies.iter().any(|c| c.starts_with("lang=km")),
+        "{cookies:?}"
+    );
+    let page = Request::get("/family")
+        .header(header::COOKIE, format!("{}; lang=km", session_of(&cookies)))
+        .body(Body::empty())
+        .expect("request");
+    let page = text(send(app.clone(), page).await).await;
+    assert!(
+        page.contains("សូមស្វាគមន៍ គ្រួសារ សុខ Sok family"),
+        "the portal names the family"
+    );
+    assert!(
+        !page.contains("href=\"/families\""),
+        "no staff navigation for a family"
+    );
+    // A family is not staff: staff pages refuse it.
+    let staff_page = Request::get("/admin/staff")
+        .header(header::COOKIE, session_of(&cookies))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(send(app, staff_page).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_sixth_wrong_pin_is_refused_for_fifteen_minutes_even_when_right(pool: SqlitePool) {
+    create_family(&pool, "Sok family", "012345678", "482913").await;
+    let app = router(pool, "family-throttle");
+    let refusal = |response: &axum::http::Response<Body>| {
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII");
+        let encoded = location
+            .split("__err=")
+            .nth(1)
+            .expect("an error for the page");
+        let encoded = encoded
+            .split('&')
+            .next()
+            .unwrap_or_default()
+            .replace("%3D", "=");
+        app::components::decode_error(&encoded)
+    };
+    for attempt in 1..=5 {
+        let response =
+            send_via_proxy(&app, family_sign_in("012345678", "111111", "198.51.100.2")).await;
+        assert_eq!(
+            refusal(&response).message(),
+            app::i18n::Key::LoginFailed,
+            "attempt {attempt}"
+        );
+    }
+    // From another address, and with the right PIN: the account is locked all the same.
+    let sixth = send_via_proxy(&app, family_sign_in("012345678", "482913", "198.51.100.3")).await;
+    assert_eq!(refusal(&sixth), app::error::AppError::TooManyAttempts);
+    assert!(
+        set_cookies(&sixth).iter().all(|c| !c.starts_with("sid=")),
+        "no session"
+    );
+    // The page it goes back to says why, in Khmer by default.
+    let back = sixth.headers()[header::LOCATION].to_str().expect("ASCII");
+    let back = back
+        .strip_prefix("http://centre.local")
+        .expect("back to the login page");
+    let page = text(send(app.clone(), get(back)).await).await;
+    assert!(page.contains("ព្យាយាមខុសច្រើនដងពេក"), "{page}");
+    // Another family is not locked out by it.
+    let other = send_via_proxy(&app, family_sign_in("012345679", "482913", "198.51.100.3")).await;
+    assert_eq!(refusal(&other).message(), app::i18n::Key::LoginFailed);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn twenty_failures_from_one_address_lock_that_address_only(pool: SqlitePool) {
+    create_family(&pool, "Sok family", "012345678", "482913").await;
+    let app = router(pool, "address-throttle");
+    // Twenty different phones, one failure each: no account reaches five.
+    for n in 0..20 {
+        let phone = format!("0120000{n:02}");
+        let response = send_via_proxy(&app, family_sign_in(&phone, "111111", "203.0.113.7")).await;
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII");
+        assert!(location.contains("__err="), "attempt {n}");
+    }
+    let locked = send_via_proxy(&app, family_sign_in("012345678", "482913", "203.0.113.7")).await;
+    let location = locked.headers()[header::LOCATION].to_str().expect("ASCII");
+    assert!(
+        location.contains("__err="),
+        "the address is locked, even for a right PIN"
+    );
+    let elsewhere =
+        send_via_proxy(&app, family_sign_in("012345678", "482913", "203.0.113.8")).await;
+    assert_eq!(
+        elsewhere.headers()[header::LOCATION],
+        "/family",
+        "the family itself is not locked"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn demo_accounts_sign_in_only_in_demo_mode(pool: SqlitePool) {
+    seeded(&pool).await;
+    let accounts = demo_accounts();
+    let director = &accounts.staff[0];
+    let request = || {
+        let password = director.password.replace(' ', "+");
+        sign_in_request(&director.login, &password)
+    };
+    let off = send(router_in(pool.clone(), "demo-off", false), request()).await;
+    assert_eq!(off.status(), StatusCode::FOUND);
+    assert!(
+        off.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII")
+            .contains("__err="),
+        "refused like a wrong password"
+    );
+    assert!(set_cookies(&off).iter().all(|c| !c.starts_with("sid=")));
+    let on = send(router_in(pool, "demo-on", true), request()).await;
+    assert_eq!(on.headers()[header::LOCATION], "/");
+    assert!(set_cookies(&on).iter().any(|c| c.starts_with("sid=")));
+}
+
+/// A status that means the call went through.
+fn allowed(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
+}
+
+/// Whether `cookie` still names someone signed in.
+async fn still_signed_in(app: &axum::Router, cookie: &str) -> bool {
+    let request = form_post("/api/current_viewer")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let body = text(send(app.clone(), request).await).await;
+    body != "null"
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool: SqlitePool) {
+    let admin = create_staff(&pool, "director", "director passphrase", &[Role::Admin]).await;
+    let social = create_staff(&pool, "social", "social passphrase", &[Role::SocialTeam]).await;
+    let dara = create_staff(&pool, "dara", "dara passphrase", &[Role::HouseStaff]).await;
+    let family = create_family(&pool, "Sok family", "012345678", "482913").await;
+    let app = router(pool.clone(), "end-sessions");
+    let as_admin = session_cookie(&pool, Owner::Staff(admin)).await;
+    let as_social = session_cookie(&pool, Owner::Staff(social)).await;
+
+    let dara_tablet = session_cookie(&pool, Owner::Staff(dara)).await;
+    assert!(still_signed_in(&app, &dara_tablet).await);
+    let reset = form_post("/api/staff_password")
+        .header(header::COOKIE, &as_admin)
+        .body(Body::from(format!("id={dara}&password=a+new+passphrase")))
+        .expect("request");
+    assert!(allowed(send(app.clone(), reset).await.status()));
+    assert!(
+        !still_signed_in(&app, &dara_tablet).await,
+        "a new password signs them out"
+    );
+
+    let dara_tablet = session_cookie(&pool, Owner::Staff(dara)).await;
+    let disable = form_post("/api/staff_update")
+        .header(header::COOKIE, &as_admin)
+        .body(Body::from(format!(
+            "id={dara}&display_name=Dara&language=km&roles%5Bhouse_staff%5D=on"
+        )))
+        .expect("request");
+    assert!(allowed(send(app.clone(), disable).await.status()));
+    assert!(
+        !still_signed_in(&app, &dara_tablet).await,
+        "disabling signs them out"
+    );
+
+    let phone = session_cookie(&pool, Owner::Family(family)).await;
+    assert!(still_signed_in(&app, &phone).await);
+    let new_pin = form_post("/api/family_pin")
+        .header(header::COOKIE, &as_social)
+        .body(Body::from(format!("id={family}&pin=846213")))
+        .expect("request");
+    assert!(allowed(send(app.clone(), new_pin).await.status()));
+    assert!(
+        !still_signed_in(&app, &phone).await,
+        "a new PIN signs the family out"
+    );
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE actor_kind = 'staff' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("audit");
+    assert_eq!(
+        actions,
+        ["reset_password", "disable", "reset_pin"],
+        "each change is audited"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothing(
+    pool: SqlitePool,
+) {
+    let admin = create_staff(&pool, "director", "director passphrase", &[Role::Admin]).await;
+    let app = router(pool.clone(), "account-input");
+    let as_admin = session_cookie(&pool, Owner::Staff(admin)).await;
+    let cases = [
+        ("/api/staff_create", "login=dara&display_name=Dara&password=password1&language=km&roles%5Btutor%5D=on".to_owned(), "problem.password_common"),
+        ("/api/staff_create", "login=9dara&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_characters"),
+        ("/api/staff_create", "login=dara&display_name=Dara&password=a+fine+passphrase&language=km".to_owned(), "problem.no_role"),
+        ("/api/staff_create", "login=director&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_taken"),
+        ("/api/staff_update", format!("id={admin}&display_name=Me&language=km&roles%5Btutor%5D=on&active=on"), "problem.last_admin"),
+        ("/api/family_create", "display_name=Keo&phone=12345&pin=735194".to_owned(), "problem.phone"),
+        ("/api/family_create", "display_name=Keo&phone=012999888&pin=123456".to_owned(), "problem.pin_simple"),
+        ("/api/family_create", "display_name=Keo&phone=012999888&pin=12".to_owned(), "problem.pin_format"),
+    ];
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    for (path, body, key) in cases {
+        let request = form_post(path)
+            .header(header::COOKIE, &as_admin)
+            .body(Body::from(body.clone()))
+            .expect("request");
+        let response = send(app.clone(), request).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {body}"
+        );
+        let answer = text(response).await;
+        assert!(answer.contains(key), "{path} {body}: {answer}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(before, after, "nothing was written");
+    let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM staff_role")
+        .fetch_all(&pool)
+        .await
+        .expect("roles");
+    assert_eq!(roles, ["admin"]);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_admin_pages_list_accounts_and_the_audit_log_filters(pool: SqlitePool) {
+    seeded(&pool).await;
+    let admin = create_staff(&pool, "director2", "director passphrase", &[Role::Admin]).await;
+    let app = router(pool.clone(), "admin-pages");
+    let cookie = format!(
+        "{}; lang=en",
+        session_cookie(&pool, Owner::Staff(admin)).await
+    );
+    let page = |uri: &str| {
+        Request::get(uri)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let staff = text(send(app.clone(), page("/admin/staff")).await).await;
+    assert!(
+        staff.contains("Claire Martin") && staff.contains("Social team"),
+        "{staff}"
+    );
+    let audit = text(send(app.clone(), page("/admin/audit?entity=family")).await).await;
+    assert!(
+        audit.contains("3 entries"),
+        "three demo families were created: {audit}"
+    );
+    assert!(!audit.contains("staff_user #"), "filtered to families");
+    let nobody = text(send(app.clone(), page("/admin/audit?who=staff:999")).await).await;
+    assert!(nobody.contains("0 entries"));
+    let response = send(app, page("/families")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let families = text(response).await;
+    assert!(families.contains("088765432") && families.contains("name=\"pin\""));
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_visitor_who_is_not_signed_in_is_sent_to_sign_in(pool: SqlitePool) {
+    let app = router(pool, "to-sign-in");
+    for page in ["/admin/staff", "/families", "/family", "/admin/audit"] {
+        let request = Request::get(page)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .expect("request");
+        let response = send(app.clone(), request).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{page}");
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII");
+        assert_eq!(location, format!("/login?back={page}"));
+    }
+}

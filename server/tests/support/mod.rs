@@ -1,0 +1,155 @@
+//! What the HTTP tests share: the real router on a test site folder, requests, and reading
+//! responses.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use app::db::AppState;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response, header};
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+/// A site folder with one file under `pkg/` and one under `fonts/`, unique to the test.
+pub fn site_root(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("centre-site-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(root.join("pkg")).expect("pkg folder");
+    std::fs::create_dir_all(root.join("fonts")).expect("fonts folder");
+    std::fs::write(
+        root.join("pkg/centre.0123abcd.js"),
+        "export function hydrate() {}\n".repeat(20),
+    )
+    .expect("pkg file");
+    std::fs::write(root.join("pkg/centre.0123abcd.js.br"), b"precompressed").expect("pkg .br file");
+    std::fs::write(root.join("fonts/test.woff2"), [0u8; 64]).expect("font file");
+    std::fs::write(
+        root.join("favicon.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    )
+    .expect("icon");
+    root
+}
+
+pub fn router(pool: SqlitePool, name: &str) -> axum::Router {
+    router_in(pool, name, false)
+}
+
+/// The router, in demo mode or not.
+pub fn router_in(pool: SqlitePool, name: &str, demo: bool) -> axum::Router {
+    let root = site_root(name);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("centre")
+        .site_root(root.to_str().expect("UTF-8 temp path"))
+        .site_pkg_dir("pkg")
+        // The tests load no scripts: there is no hash.txt beside the test binary.
+        .hash_files(false)
+        .build();
+    server::router(AppState {
+        leptos_options,
+        pool,
+        demo,
+    })
+}
+
+/// A pool whose database cannot be opened: its folder does not exist. Every query fails as a
+/// real outage does, without waiting on `Pool::close` (which can hang when a connection is
+/// still on its way back to the pool).
+pub fn unreachable_database() -> SqlitePool {
+    let missing =
+        std::env::temp_dir().join(format!("centre-no-such-folder-{}", std::process::id()));
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(missing.join("centre.db"))
+        .create_if_missing(false);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_secs(2))
+        .connect_lazy_with(options)
+}
+
+/// The repository's demo sign-ins.
+pub fn demo_accounts() -> app::demo::DemoAccounts {
+    let text = include_str!("../../../demo/accounts.json");
+    serde_json::from_str(text).expect("demo/accounts.json is valid")
+}
+
+pub async fn seeded(pool: &SqlitePool) {
+    app::demo::seed(pool, &demo_accounts())
+        .await
+        .expect("demo data");
+}
+
+pub async fn send(router: axum::Router, request: Request<Body>) -> Response<Body> {
+    router.oneshot(request).await.expect("the router answers")
+}
+
+pub fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
+}
+
+/// A GET from a browser that chose `lang` with the language switch.
+pub fn get_in(lang: &str, uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, format!("lang={lang}"))
+        .body(Body::empty())
+        .expect("request")
+}
+
+pub async fn text(response: Response<Body>) -> String {
+    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024)
+        .await
+        .expect("body");
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+}
+
+/// A form post from this site's own page, as a browser sends it.
+pub fn form_post(uri: &str) -> axum::http::request::Builder {
+    Request::post(uri)
+        .header(header::HOST, "centre.local")
+        .header(header::ORIGIN, "http://centre.local")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
+    use app::audit::model::Actor;
+    use app::people::model::Role;
+    app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        "Srey Mom",
+        password,
+        app::i18n::Lang::Fr,
+        &[Role::Admin],
+    )
+    .await
+    .expect("account created");
+}
+
+pub fn sign_in_request(login: &str, password: &str) -> Request<Body> {
+    form_post("/api/log_in")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/login")
+        .body(Body::from(format!(
+            "login={login}&password={password}&back=%2F"
+        )))
+        .expect("request")
+}
+
+/// The `name=value` of each cookie the response sets.
+pub fn set_cookies(response: &Response<Body>) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().expect("ASCII").to_owned())
+        .collect()
+}
+
+pub fn session_of(cookies: &[String]) -> String {
+    cookies
+        .iter()
+        .find(|cookie| cookie.starts_with("sid="))
+        .and_then(|cookie| cookie.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}

@@ -1,11 +1,13 @@
 import { test, expect, jsEnabled, hydrated } from './fixtures';
 
-test('the shell renders in Khmer by default, with the centre and the navigation', async ({ page }, testInfo) => {
+test('the shell renders in Khmer by default, with the centre and a way to sign in', async ({ page }, testInfo) => {
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
   await expect(page.locator('html')).toHaveAttribute('lang', 'km');
   await expect(page.getByRole('banner').getByRole('link', { name: 'មជ្ឈមណ្ឌលភ្នំពេញ' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'ម៉ឺនុយមេ' }).getByRole('link', { name: 'ថ្ងៃនេះ' })).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'ចូលគណនី' })).toBeVisible();
+  // The navigation is for people signed in (tests/e2e/access.spec.ts): none for a visitor.
+  await expect(page.getByRole('navigation', { name: 'ម៉ឺនុយមេ' })).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1, name: 'ថ្ងៃនេះ' })).toBeVisible();
   await expect(page.getByText('សាលាស្នាក់នៅភ្នំពេញ')).toBeVisible();
   await expect(page.getByText('១៦០ កន្លែង')).toBeVisible();

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, jsEnabled, hydrated } from './fixtures';
+import type { Page, TestInfo } from '@playwright/test';
+
+// The demo sign-ins that scripts/e2e-server.sh seeds (the server runs with --demo).
+type Demo = {
+  staff: { login: string; name: string; password: string; language: string; roles: string[] }[];
+  families: { name: string; phone: string; pin: string }[];
+};
+// The suite runs from tests/ (scripts/test.sh).
+const demo: Demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
+
+/** What the main navigation offers each role, by address. */
+const navigation: Record<string, string[]> = {
+  admin: ['/', '/families', '/admin/staff', '/admin/audit'],
+  social_team: ['/', '/families'],
+  house_staff: ['/'],
+  canteen: ['/'],
+  tutor: ['/'],
+};
+
+async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(secret);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+}
+
+async function navHrefs(page: Page): Promise<string[]> {
+  return page.locator('nav.mainnav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+}
+
+for (const staff of demo.staff) {
+  const role = staff.roles[0];
+  test(`${role}: signs in and sees the navigation of the role`, async ({ page }, testInfo) => {
+    await signIn(page, testInfo, staff.login, staff.password);
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('banner').getByText(staff.name)).toBeVisible();
+    // Their pages open in their own language.
+    await expect(page.locator('html')).toHaveAttribute('lang', staff.language);
+    expect(await navHrefs(page)).toEqual(navigation[role]);
+    // Each area the navigation offers opens.
+    for (const href of navigation[role].slice(1)) {
+      await page.locator(`nav.mainnav a[href="${href}"]`).click();
+      await expect(page).toHaveURL(new RegExp(`${href}$`));
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.locator(`nav.mainnav a[href="${href}"]`)).toHaveAttribute('aria-current', 'page');
+    }
+  });
+}
+
+test.describe('an area outside the role', () => {
+  test.use({ expectedStatuses: [403] });
+  test('is refused with a translated page', async ({ page }, testInfo) => {
+    const canteen = demo.staff.find((s) => s.roles[0] === 'canteen')!;
+    await signIn(page, testInfo, canteen.login, canteen.password);
+    await expect(page).toHaveURL(/\/$/);
+    const response = await page.goto('/admin/staff');
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole('alert')).toContainText('អ្នកមិនមានសិទ្ធិមើលទំព័រនេះទេ');
+  });
+});
+
+test('a family signs in on a phone with its PIN and sees only its portal, in Khmer', async ({ page }, testInfo) => {
+  const family = demo.families[0];
+  await signIn(page, testInfo, family.phone, family.pin);
+  await expect(page).toHaveURL(/\/family$/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'km');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`សូមស្វាគមន៍ ${family.name}`);
+  expect(await navHrefs(page)).toEqual(['/family']);
+  // Nothing for staff is reachable.
+  await expect(page.locator('a[href="/families"], a[href^="/admin"]')).toHaveCount(0);
+});
+
+test.describe('on a phone', () => {
+  test.use({ expectedStatuses: [] });
+  test('the sixth wrong PIN is refused with the message, even with the right PIN', async ({ page }, testInfo) => {
+    test.skip(!testInfo.project.name.startsWith('phone'), 'a family signs in from a phone');
+    // A family per project: a locked account stays locked for 15 minutes. Its own address,
+    // so the suite's other failures do not count against it.
+    const family = testInfo.project.name === 'phone-nojs' ? demo.families[2] : demo.families[1];
+    await page.setExtraHTTPHeaders({ 'X-Forwarded-For': `198.51.100.${testInfo.project.name === 'phone-nojs' ? 61 : 62}` });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await signIn(page, testInfo, family.phone, '000001');
+      await expect(page.getByRole('alert')).toContainText('ការចូលនេះមិនត្រឹមត្រូវទេ');
+    }
+    await signIn(page, testInfo, family.phone, family.pin);
+    await expect(page.getByRole('alert')).toHaveText('ព្យាយាមខុសច្រើនដងពេក។ សូមរង់ចាំ ១៥ នាទី រួចព្យាយាមម្តងទៀត។');
+    await expect(page).toHaveURL(/\/login/);
+  });
+});
+
+test('not signed in, a staff page sends the visitor to sign in and back', async ({ page }, testInfo) => {
+  await page.goto('/admin/audit');
+  await expect(page).toHaveURL(/\/login\?back=\/admin\/audit$/);
+  const admin = demo.staff.find((s) => s.roles[0] === 'admin')!;
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(admin.login);
+  await page.locator('#password').fill(admin.password);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/admin\/audit$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('កំណត់ត្រាសវនកម្ម');
+});

@@ -535,7 +535,8 @@ async fn the_admin_pages_list_accounts_and_the_audit_log_filters(pool: SqlitePoo
         audit.contains("3 entries"),
         "three demo families were created: {audit}"
     );
-    assert!(!audit.contains("staff_user #"), "filtered to families");
+    assert!(audit.contains("Family account #"), "{audit}");
+    assert!(!audit.contains("Staff account #"), "filtered to families");
     let nobody = text(send(app.clone(), page("/admin/audit?who=staff:999")).await).await;
     assert!(nobody.contains("0 entries"));
     let response = send(app, page("/families")).await;

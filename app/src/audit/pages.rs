@@ -25,6 +25,35 @@ fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AuditFilter {
     }
 }
 
+/// The label of a kind of record, for the codes this version writes; others show as stored.
+fn entity_label(code: &str) -> Option<Key> {
+    match code {
+        "staff_user" => Some(Key::AuditEntityStaffUser),
+        "family" => Some(Key::AuditEntityFamily),
+        _ => None,
+    }
+}
+
+/// The label of an action, for the codes this version writes; others show as stored.
+fn action_label(code: &str) -> Option<Key> {
+    match code {
+        "create" => Some(Key::AuditActionCreate),
+        "update" => Some(Key::AuditActionUpdate),
+        "disable" => Some(Key::AuditActionDisable),
+        "reset_password" => Some(Key::AuditActionResetPassword),
+        "reset_pin" => Some(Key::AuditActionResetPin),
+        _ => None,
+    }
+}
+
+/// A stored code in words, when there are words for it.
+fn in_words(i18n: crate::i18n::I18n, code: String, label: fn(&str) -> Option<Key>) -> String {
+    match label(&code) {
+        Some(key) => i18n.t(key).to_owned(),
+        None => code,
+    }
+}
+
 /// The address of `page` of the same filter.
 fn page_href(filter: &AuditFilter, page: u32) -> String {
     use crate::i18n::encode_query_value as enc;
@@ -102,7 +131,7 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                         .into_iter()
                         .map(|entity| {
                             let selected = entity == selected_entity;
-                            let label = entity.clone();
+                            let label = in_words(i18n, entity.clone(), entity_label);
                             view! { <option value=entity selected=selected>{label}</option> }
                         })
                         .collect_view()}
@@ -141,8 +170,14 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                                 <tr>
                                     <td class="nowrap">{entry.at}</td>
                                     <td>{entry.actor_label}</td>
-                                    <td>{format!("{} #{}", entry.entity, entry.entity_id)}</td>
-                                    <td>{entry.action}</td>
+                                    <td>
+                                        {format!(
+                                            "{} #{}",
+                                            in_words(i18n, entry.entity, entity_label),
+                                            entry.entity_id,
+                                        )}
+                                    </td>
+                                    <td>{in_words(i18n, entry.action, action_label)}</td>
                                     <td class="json">
                                         {entry.before.map(|before| view! { <code class="before">{before}</code> })}
                                         {entry.after.map(|after| view! { <code class="after">{after}</code> })}
@@ -200,5 +235,18 @@ mod tests {
         };
         assert_eq!(filter_from_query(get), filter);
         assert_eq!(filter_from_query(|_| None).page, 1);
+    }
+
+    #[test]
+    fn codes_this_version_writes_read_as_words_and_others_as_stored() {
+        let i18n = crate::i18n::I18n {
+            lang: crate::i18n::Lang::En,
+        };
+        assert_eq!(
+            in_words(i18n, "staff_user".into(), entity_label),
+            "Staff account"
+        );
+        assert_eq!(in_words(i18n, "reset_pin".into(), action_label), "New PIN");
+        assert_eq!(in_words(i18n, "bed".into(), entity_label), "bed");
     }
 }

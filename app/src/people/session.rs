@@ -284,6 +284,52 @@ mod tests {
     }
 
     #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_family_session_ends_after_thirty_idle_minutes(pool: SqlitePool) -> sqlx::Result<()> {
+        let family = sqlx::query_scalar!(
+            r#"INSERT INTO family (display_name, phone, pin_hash) VALUES ('Sok family', '012345678', ?)
+               RETURNING id AS "id!: i64""#,
+            HASH
+        )
+        .fetch_one(&pool)
+        .await?;
+        let mut conn = pool.acquire().await?;
+        let token = start(&mut conn, Owner::Family(family), T0).await?;
+        drop(conn);
+        let Some(Viewer::Family(current)) = resolve(&pool, &token, T0 + 29 * 60).await? else {
+            panic!("signed in as the family");
+        };
+        assert_eq!(current.display_name, "Sok family");
+        assert!(
+            resolve(&pool, &token, T0 + 58 * 60).await?.is_some(),
+            "kept alive by use"
+        );
+        assert_eq!(
+            resolve(&pool, &token, T0 + 88 * 60 + 1).await?,
+            None,
+            "30 idle minutes"
+        );
+        // Staff limits are not family limits: the same idleness keeps a staff session.
+        let id = staff(&pool, "sokha", &[Role::Tutor]).await;
+        let staff_token = sign_in(&pool, id, T0).await;
+        assert!(resolve(&pool, &staff_token, T0 + 31 * 60).await?.is_some());
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_session_belongs_to_exactly_one_staff_member_or_family(
+        pool: SqlitePool,
+    ) -> sqlx::Result<()> {
+        let neither = sqlx::query!(
+            "INSERT INTO session (token_hash, created_at, last_seen_at) VALUES (?, 1, 1)",
+            "0000000000000000000000000000000000000000000000000000000000000000"
+        )
+        .execute(&pool)
+        .await;
+        assert!(neither.is_err(), "a session without an owner is refused");
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
     async fn use_keeps_a_session_alive_and_idleness_ends_it(pool: SqlitePool) -> sqlx::Result<()> {
         let id = staff(&pool, "sokha", &[Role::Canteen]).await;
         let token = sign_in(&pool, id, T0).await;

@@ -367,21 +367,13 @@ pub async fn create_family(
 
 /// Every family account, as the social team's page lists them.
 pub async fn family_list(conn: &mut SqliteConnection) -> Result<Vec<FamilyAccount>, sqlx::Error> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        FamilyAccount,
         r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
            FROM family ORDER BY active DESC, display_name COLLATE NOCASE, id"#
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| FamilyAccount {
-            id: r.id,
-            display_name: r.display_name,
-            phone: r.phone,
-            active: r.active,
-        })
-        .collect())
+    .await
 }
 
 /// One family account.
@@ -389,19 +381,14 @@ pub async fn family_account(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<FamilyAccount>, sqlx::Error> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        FamilyAccount,
         r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
            FROM family WHERE id = ?"#,
         id
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| FamilyAccount {
-        id: r.id,
-        display_name: r.display_name,
-        phone: r.phone,
-        active: r.active,
-    }))
+    .await
 }
 
 /// Writes a family's name, phone and state (inside the caller's transaction).

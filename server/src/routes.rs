@@ -33,6 +33,13 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Other static files (fonts) keep their names across releases: a week.
 const A_WEEK: &str = "public, max-age=604800";
 
+/// What each page render and server function call gets in its context: the page's script
+/// nonce, and a slot that keeps who is signed in once looked up.
+fn request_context() {
+    provide_nonce();
+    app::people::guard::provide_viewer_cache();
+}
+
 /// The whole application as one router, for the server and for the HTTP tests.
 pub fn router(state: AppState) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
@@ -55,7 +62,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, routes, provide_nonce, {
+        .leptos_routes_with_context(&state, routes, request_context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
@@ -68,7 +75,7 @@ pub fn router(state: AppState) -> Router {
             ServeFile::new(format!("{site_root}/favicon.svg")),
         )
         .fallback(file_and_error_handler_with_context::<AppState, _>(
-            provide_nonce,
+            request_context,
             shell,
         ))
         .layer(middleware::map_response(server_fn_error_status))

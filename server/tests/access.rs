@@ -452,7 +452,7 @@ async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool
     );
 
     let actions: Vec<String> =
-        sqlx::query_scalar("SELECT action FROM audit_log WHERE actor_kind = 'staff' ORDER BY id")
+        sqlx::query_scalar!("SELECT action FROM audit_log WHERE actor_kind = 'staff' ORDER BY id")
             .fetch_all(&pool)
             .await
             .expect("audit");
@@ -480,7 +480,7 @@ async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothi
         ("/api/family_create", "display_name=Keo&phone=012999888&pin=123456".to_owned(), "problem.pin_simple"),
         ("/api/family_create", "display_name=Keo&phone=012999888&pin=12".to_owned(), "problem.pin_format"),
     ];
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+    let before: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM audit_log"#)
         .fetch_one(&pool)
         .await
         .expect("count");
@@ -498,12 +498,12 @@ async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothi
         let answer = text(response).await;
         assert!(answer.contains(key), "{path} {body}: {answer}");
     }
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+    let after: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM audit_log"#)
         .fetch_one(&pool)
         .await
         .expect("count");
     assert_eq!(before, after, "nothing was written");
-    let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM staff_role")
+    let roles: Vec<String> = sqlx::query_scalar!("SELECT role FROM staff_role")
         .fetch_all(&pool)
         .await
         .expect("roles");

@@ -289,7 +289,7 @@ async fn a_failed_migration_ends_with_one_clear_line() {
     let mut connection = sqlx::SqliteConnection::connect_with(&options)
         .await
         .expect("opens");
-    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
+    sqlx::query!("UPDATE _sqlx_migrations SET checksum = x'00'")
         .execute(&mut connection)
         .await
         .expect("tampered");

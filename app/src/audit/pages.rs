@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::search_audit;
 use super::model::{AuditFilter, AuditPage};
-use crate::components::ProblemPage;
+use crate::components::{ListTable, page_data};
 use crate::i18n::{Key, use_i18n};
 
 /// The filter the page's address asks for; anything unreadable is ignored.
@@ -86,14 +86,7 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Title text=i18n.t(Key::AuditTitle) />
         <h1>{i18n.t(Key::AuditTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match log.await {
-                    Ok(log) => view! { <AuditView log filter=filter() /> }.into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page_data(log, move |log| view! { <AuditView log filter=filter() /> })}
     }
 }
 
@@ -150,18 +143,10 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
         <p class="count" role="status">
             {i18n.fmt(Key::AuditCount, &[("count", &i18n.num(log.total))])}
         </p>
-        <div class="table-wrap">
-            <table class="list audit">
-                <thead>
-                    <tr>
-                        <th scope="col">{i18n.t(Key::AuditWhen)}</th>
-                        <th scope="col">{i18n.t(Key::AuditWho)}</th>
-                        <th scope="col">{i18n.t(Key::AuditEntity)}</th>
-                        <th scope="col">{i18n.t(Key::AuditAction)}</th>
-                        <th scope="col">{i18n.t(Key::AuditChange)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <ListTable
+            class="audit"
+            headers=vec![Key::AuditWhen, Key::AuditWho, Key::AuditEntity, Key::AuditAction, Key::AuditChange]
+        >
                     {log
                         .entries
                         .into_iter()
@@ -186,9 +171,7 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </ListTable>
         <nav class="pager" aria-label=i18n.t(Key::AuditPages)>
             {(page > 1)
                 .then(|| {

@@ -3,7 +3,9 @@
 mod error_page;
 mod form;
 mod layout;
+mod page;
 
 pub use error_page::{ErrorPage, NotFoundPage, ProblemPage};
 pub use form::{FormError, SavedNotice, decode_error, refusal_for};
 pub use layout::{Layout, ViewerResource};
+pub use page::{ListTable, page_data};

@@ -100,16 +100,13 @@ pub async fn create_staff_account(
     roles: &[Role],
 ) -> Result<i64, AccountError> {
     let login = Login::parse(login).map_err(AccountError::Invalid)?;
-    let display_name = display_name.trim();
-    if !(1..=100).contains(&display_name.chars().count()) {
-        return Err(AccountError::Name);
-    }
+    let display_name = check_name(display_name).map_err(|_| AccountError::Name)?;
     check_new_password(password).map_err(AccountError::Invalid)?;
     let password_hash = password::hash(password.to_owned()).await?;
     let mut tx = begin_write(pool).await?;
     let staff = NewStaff {
         login: &login,
-        display_name,
+        display_name: &display_name,
         password_hash: &password_hash,
         language,
         roles,
@@ -186,15 +183,30 @@ pub async fn reset_staff_password(
 ) -> Result<(), AccountError> {
     check_new_password(new_password).map_err(AccountError::Invalid)?;
     let hash = password::hash(new_password.to_owned()).await?;
+    replace_secret(pool, actor, Owner::Staff(id), &hash).await
+}
+
+/// Stores the new password or PIN hash of `owner`, ends all its sessions and records it, in
+/// one transaction.
+async fn replace_secret(
+    pool: &SqlitePool,
+    actor: &Actor,
+    owner: Owner,
+    hash: &str,
+) -> Result<(), AccountError> {
     let mut tx = begin_write(pool).await?;
-    if !repo::set_password_hash(&mut tx, id, &hash).await? {
+    if !repo::set_secret_hash(&mut tx, owner, hash).await? {
         return Err(AccountError::NotFound);
     }
-    let ended = end_all_for(&mut tx, Owner::Staff(id)).await?;
+    let ended = end_all_for(&mut tx, owner).await?;
+    let (entity, id, action) = match owner {
+        Owner::Staff(id) => ("staff_user", id, "reset_password"),
+        Owner::Family(id) => ("family", id, "reset_pin"),
+    };
     let change = Change {
-        entity: "staff_user",
+        entity,
         entity_id: id.to_string(),
-        action: "reset_password",
+        action,
         before: None,
         after: Some(serde_json::json!({ "sessions_ended": ended })),
     };
@@ -293,21 +305,7 @@ pub async fn reset_family_pin(
 ) -> Result<(), AccountError> {
     let pin = Pin::parse_new(pin).map_err(AccountError::Invalid)?;
     let pin_hash = password::hash(pin.as_str().to_owned()).await?;
-    let mut tx = begin_write(pool).await?;
-    if !repo::set_pin_hash(&mut tx, id, &pin_hash).await? {
-        return Err(AccountError::NotFound);
-    }
-    let ended = end_all_for(&mut tx, Owner::Family(id)).await?;
-    let change = Change {
-        entity: "family",
-        entity_id: id.to_string(),
-        action: "reset_pin",
-        before: None,
-        after: Some(serde_json::json!({ "sessions_ended": ended })),
-    };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    replace_secret(pool, actor, Owner::Family(id), &pin_hash).await
 }
 
 /// A random PIN that the social team may give a family: 6 digits, not trivial.

@@ -4,6 +4,7 @@
 //! then check the child or booking belongs to that family before anything else.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 
@@ -70,20 +71,30 @@ pub fn demo_mode() -> bool {
     leptos::prelude::use_context::<crate::db::AppState>().is_some_and(|state| state.demo)
 }
 
-/// Whoever is signed in on this request, if anyone.
-pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    let Some(token) = session_token() else {
-        return Ok(None);
-    };
-    let pool = crate::db::pool()?;
-    Ok(resolve(&pool, &token, chrono::Utc::now().timestamp()).await?)
+/// Who is signed in, looked up once per request: a page asks for the layout and again for
+/// its own data, and both get the first answer.
+#[derive(Clone, Default)]
+pub struct ViewerCache(Arc<tokio::sync::OnceCell<Option<Viewer>>>);
+
+/// Gives this request its [`ViewerCache`]; the router calls it for every page and server
+/// function request.
+pub fn provide_viewer_cache() {
+    leptos::prelude::provide_context(ViewerCache::default());
 }
 
-/// The staff member signed in on this request, if any.
-pub async fn current_staff() -> Result<Option<CurrentStaff>, AppError> {
-    Ok(match current_viewer().await? {
-        Some(Viewer::Staff(staff)) => Some(staff),
-        _ => None,
+/// Whoever is signed in on this request, if anyone.
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    let token = session_token();
+    let pool = crate::db::pool()?;
+    let lookup = || async move {
+        match token {
+            Some(token) => resolve(&pool, &token, chrono::Utc::now().timestamp()).await,
+            None => Ok(None),
+        }
+    };
+    Ok(match leptos::prelude::use_context::<ViewerCache>() {
+        Some(cache) => cache.0.get_or_try_init(lookup).await?.clone(),
+        None => lookup().await?,
     })
 }
 

@@ -452,24 +452,6 @@ pub enum Viewer {
     Family(CurrentFamily),
 }
 
-impl Viewer {
-    /// The language their pages open in.
-    pub fn language(&self) -> Lang {
-        match self {
-            Viewer::Staff(staff) => staff.language,
-            Viewer::Family(family) => family.language,
-        }
-    }
-
-    /// Who they are in the audit log.
-    pub fn actor(&self) -> crate::audit::model::Actor {
-        match self {
-            Viewer::Staff(staff) => staff.actor(),
-            Viewer::Family(family) => family.actor(),
-        }
-    }
-}
-
 impl CurrentStaff {
     /// Whether they hold this role.
     pub fn has(&self, role: Role) -> bool {

@@ -68,7 +68,8 @@ pub async fn roles_of(
 }
 
 /// The roles of an active account with this login, or `None` when there is no such account.
-pub async fn active_roles(
+#[cfg(test)]
+async fn active_roles(
     conn: &mut SqliteConnection,
     login: &Login,
 ) -> Result<Option<Vec<Role>>, sqlx::Error> {
@@ -104,40 +105,45 @@ pub async fn sign_in_record(
     pool: &sqlx::SqlitePool,
     account: &Account,
 ) -> Result<Option<SignInRecord>, sqlx::Error> {
-    Ok(match account {
+    /// A staff member's or family's row, read alike.
+    struct Row {
+        id: i64,
+        secret_hash: String,
+        language: String,
+        demo: bool,
+    }
+    let (row, owner): (Option<Row>, fn(i64) -> Owner) = match account {
         Account::Staff(login) => {
             let login = login.as_str();
-            sqlx::query!(
-                r#"SELECT id AS "id!: i64", password_hash, language, demo AS "demo: bool"
+            let row = sqlx::query_as!(
+                Row,
+                r#"SELECT id AS "id!: i64", password_hash AS secret_hash, language, demo AS "demo: bool"
                    FROM staff_user WHERE login = ? AND active = 1"#,
                 login
             )
             .fetch_optional(pool)
-            .await?
-            .map(|r| SignInRecord {
-                owner: Owner::Staff(r.id),
-                secret_hash: r.password_hash,
-                language: Lang::parse(&r.language).unwrap_or_default(),
-                demo: r.demo,
-            })
+            .await?;
+            (row, Owner::Staff)
         }
         Account::Family(phone) => {
             let phone = phone.as_str();
-            sqlx::query!(
-                r#"SELECT id AS "id!: i64", pin_hash, language, demo AS "demo: bool"
+            let row = sqlx::query_as!(
+                Row,
+                r#"SELECT id AS "id!: i64", pin_hash AS secret_hash, language, demo AS "demo: bool"
                    FROM family WHERE phone = ? AND active = 1"#,
                 phone
             )
             .fetch_optional(pool)
-            .await?
-            .map(|r| SignInRecord {
-                owner: Owner::Family(r.id),
-                secret_hash: r.pin_hash,
-                language: Lang::parse(&r.language).unwrap_or_default(),
-                demo: r.demo,
-            })
+            .await?;
+            (row, Owner::Family)
         }
-    })
+    };
+    Ok(row.map(|row| SignInRecord {
+        owner: owner(row.id),
+        secret_hash: row.secret_hash,
+        language: Lang::parse(&row.language).unwrap_or_default(),
+        demo: row.demo,
+    }))
 }
 
 /// Failed sign-ins since `since` for the account and from the address.
@@ -310,19 +316,29 @@ pub async fn update_staff(
     Ok(())
 }
 
-/// Replaces an account's password hash (inside the caller's transaction).
-pub async fn set_password_hash(
+/// Replaces the password hash of a staff account or the PIN hash of a family (inside the
+/// caller's transaction). False when there is no such account.
+pub async fn set_secret_hash(
     conn: &mut SqliteConnection,
-    id: i64,
-    password_hash: &str,
+    owner: Owner,
+    hash: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE staff_user SET password_hash = ? WHERE id = ?",
-        password_hash,
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
+    let done = match owner {
+        Owner::Staff(id) => {
+            sqlx::query!(
+                "UPDATE staff_user SET password_hash = ? WHERE id = ?",
+                hash,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Owner::Family(id) => {
+            sqlx::query!("UPDATE family SET pin_hash = ? WHERE id = ?", hash, id)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
     Ok(done.rows_affected() == 1)
 }
 
@@ -410,18 +426,6 @@ pub async fn update_family(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Replaces a family's PIN hash (inside the caller's transaction).
-pub async fn set_pin_hash(
-    conn: &mut SqliteConnection,
-    id: i64,
-    pin_hash: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("UPDATE family SET pin_hash = ? WHERE id = ?", pin_hash, id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]

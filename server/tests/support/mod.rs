@@ -1,6 +1,9 @@
 //! What the HTTP tests share: the real router on a test site folder, requests, and reading
 //! responses.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these helpers"
+)]
 
 use std::path::PathBuf;
 

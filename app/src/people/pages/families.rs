@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{FormError, ProblemPage, SavedNotice};
+use crate::components::{FormError, ListTable, SavedNotice, page_data};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::people::api::{
@@ -26,14 +26,7 @@ pub fn FamiliesPage() -> impl IntoView {
     );
     view! {
         <Title text=i18n.t(Key::FamiliesTitle) />
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((families, pin)) => view! { <FamilyList families pin /> }.into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page_data(data, |(families, pin)| view! { <FamilyList families pin /> })}
     }
 }
 
@@ -42,16 +35,7 @@ fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{i18n.t(Key::FamiliesTitle)}</h1>
-        <div class="table-wrap">
-            <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col">{i18n.t(Key::FieldFamilyName)}</th>
-                        <th scope="col">{i18n.t(Key::FieldPhone)}</th>
-                        <th scope="col">{i18n.t(Key::FieldState)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <ListTable headers=vec![Key::FieldFamilyName, Key::FieldPhone, Key::FieldState]>
                     {families
                         .into_iter()
                         .map(|family| {
@@ -71,9 +55,7 @@ fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </ListTable>
         <h2 id="new">{i18n.t(Key::FamiliesNew)}</h2>
         <FormError url=CreateFamily::url() />
         <form class="stack narrow" method="post" action=CreateFamily::url()>
@@ -127,14 +109,7 @@ pub fn FamilyPage() -> impl IntoView {
     });
     view! {
         <Title text=i18n.t(Key::FamiliesTitle) />
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match family.await {
-                    Ok((family, pin)) => view! { <FamilyEditor family pin /> }.into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page_data(family, |(family, pin)| view! { <FamilyEditor family pin /> })}
     }
 }
 

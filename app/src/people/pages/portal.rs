@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::ProblemPage;
+use crate::components::page_data;
 use crate::i18n::{Key, use_i18n};
 use crate::people::api::get_family_home;
 
@@ -15,19 +15,16 @@ pub fn FamilyPortalPage() -> impl IntoView {
     let family = Resource::new_blocking(|| (), |_| get_family_home());
     view! {
         <Title text=i18n.t(Key::FamilyTitle) />
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match family.await {
-                    Ok(family) => view! {
-                        <section class="narrow family-portal">
-                            <h1>{i18n.fmt(Key::FamilyWelcome, &[("name", family.display_name.as_str())])}</h1>
-                            <p>{i18n.t(Key::FamilyComingSoon)}</p>
-                        </section>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
+        {page_data(
+            family,
+            move |family| {
+                view! {
+                    <section class="narrow family-portal">
+                        <h1>{i18n.fmt(Key::FamilyWelcome, &[("name", family.display_name.as_str())])}</h1>
+                        <p>{i18n.t(Key::FamilyComingSoon)}</p>
+                    </section>
                 }
-            })}
-        </Suspense>
+            },
+        )}
     }
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{LanguageSelect, role_label};
-use crate::components::{FormError, ProblemPage, SavedNotice};
+use crate::components::{FormError, ListTable, SavedNotice, page_data};
 use crate::i18n::{Key, Lang, use_i18n};
 use crate::people::api::{
     CreateStaff, ResetStaffPassword, UpdateStaff, get_staff_member, list_staff,
@@ -21,14 +21,7 @@ pub fn StaffPage() -> impl IntoView {
     let staff = Resource::new_blocking(|| (), |_| list_staff());
     view! {
         <Title text=i18n.t(Key::StaffTitle) />
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match staff.await {
-                    Ok(staff) => view! { <StaffList staff /> }.into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page_data(staff, |staff| view! { <StaffList staff /> })}
     }
 }
 
@@ -37,17 +30,7 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{i18n.t(Key::StaffTitle)}</h1>
-        <div class="table-wrap">
-            <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col">{i18n.t(Key::FieldName)}</th>
-                        <th scope="col">{i18n.t(Key::FieldLogin)}</th>
-                        <th scope="col">{i18n.t(Key::FieldRoles)}</th>
-                        <th scope="col">{i18n.t(Key::FieldState)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <ListTable headers=vec![Key::FieldName, Key::FieldLogin, Key::FieldRoles, Key::FieldState]>
                     {staff
                         .into_iter()
                         .map(|member| {
@@ -71,9 +54,7 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </ListTable>
         <h2 id="new">{i18n.t(Key::StaffNew)}</h2>
         <FormError url=CreateStaff::url() />
         <form class="stack narrow" method="post" action=CreateStaff::url()>
@@ -156,14 +137,7 @@ pub fn StaffMemberPage() -> impl IntoView {
     });
     view! {
         <Title text=i18n.t(Key::StaffTitle) />
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match member.await {
-                    Ok(member) => view! { <StaffEditor member /> }.into_any(),
-                    Err(error) => view! { <ProblemPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page_data(member, |member| view! { <StaffEditor member /> })}
     }
 }
 

@@ -1,0 +1,65 @@
+//! What every data page shares: waiting for its data, its refusal, and its list table.
+
+use leptos::prelude::*;
+
+use super::ProblemPage;
+use crate::error::AppError;
+use crate::i18n::{Key, use_i18n};
+
+/// A page's data: "Loading…" while it comes, then `ready(data)`; or, when it was refused,
+/// the sign-in redirect or the error page (see [`ProblemPage`]).
+pub fn page_data<T, V, F>(resource: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || {
+                let ready = ready.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => ready(data).into_any(),
+                        Err(error) => view! { <ProblemPage error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A list as a table that scrolls sideways on a phone, with these column headings.
+#[component]
+pub fn ListTable(
+    /// The column headings.
+    headers: Vec<Key>,
+    /// Another class beside `list`.
+    #[prop(optional)]
+    class: &'static str,
+    /// The rows.
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = if class.is_empty() {
+        "list".to_owned()
+    } else {
+        format!("list {class}")
+    };
+    view! {
+        <div class="table-wrap">
+            <table class=class>
+                <thead>
+                    <tr>
+                        {headers
+                            .into_iter()
+                            .map(|heading| view! { <th scope="col">{i18n.t(heading)}</th> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}

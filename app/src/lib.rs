@@ -10,8 +10,11 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod housing;
 pub mod i18n;
 pub mod people;
+pub mod presence;
+pub mod residents;
 #[cfg(feature = "ssr")]
 pub mod security;
 

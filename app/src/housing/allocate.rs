@@ -1,0 +1,233 @@
+//! Changing who sleeps where: assign, move, release, and beds in and out of service. Each
+//! checks the rules first for a clear answer, writes in one `BEGIN IMMEDIATE` transaction
+//! with its audit entry, and reads a refusal by the database (the hard rules, or a race lost
+//! to another tablet) back as the same clear answer.
+
+use chrono::{Duration, NaiveDate};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::model::{AllocationProblem, Warning, check_override, warnings};
+use super::repo;
+use crate::audit::model::Actor;
+use crate::audit::repo::{Change, record};
+use crate::db::begin_write;
+use crate::error::AppError;
+
+/// How far ahead an assignment may start: a child expected next month is booked in.
+const MAX_DAYS_AHEAD: i64 = 30;
+
+/// A database refusal by one of the allocation rules, as the user's answer.
+pub fn allocation_error(error: sqlx::Error) -> AppError {
+    if let sqlx::Error::Database(db) = &error {
+        let message = db.message();
+        if let Some(problem) = AllocationProblem::from_constraint(message) {
+            return problem.into();
+        }
+        // A unique index names its columns, not itself.
+        if message.contains("allocation.bed_id") {
+            return AllocationProblem::BedTaken.into();
+        }
+        if message.contains("allocation.resident_id") {
+            return AllocationProblem::ResidentHoused.into();
+        }
+    }
+    error.into()
+}
+
+/// What an allocation looks like in the audit log.
+fn entry(resident_id: i64, bed_id: i64, on: NaiveDate, reason: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "resident_id": resident_id,
+        "bed_id": bed_id,
+        "on": on,
+        "override_reason": reason,
+    })
+}
+
+/// Checks that `resident_id` may sleep in `bed_id` from `on`, and returns the soft rules it
+/// breaks. `moving` is true when the resident's own current bed is being left.
+async fn check_placement(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    bed_id: i64,
+    on: NaiveDate,
+    today: NaiveDate,
+    moving: bool,
+) -> Result<Vec<Warning>, AppError> {
+    let (resident, left_on) = repo::placement(conn, resident_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if left_on.is_some() {
+        return Err(AllocationProblem::ResidentLeft.into());
+    }
+    let bed = repo::bed(conn, bed_id).await?.ok_or(AppError::NotFound)?;
+    if on > today + Duration::days(MAX_DAYS_AHEAD) {
+        return Err(AllocationProblem::Date.into());
+    }
+    if !bed.in_service {
+        return Err(AllocationProblem::OutOfService.into());
+    }
+    if repo::current_of_bed(conn, bed_id).await?.is_some() {
+        return Err(AllocationProblem::BedTaken.into());
+    }
+    if !moving && repo::current_of_resident(conn, resident_id).await?.is_some() {
+        return Err(AllocationProblem::ResidentHoused.into());
+    }
+    if bed.room.sex != resident.sex {
+        return Err(AllocationProblem::SexMismatch.into());
+    }
+    Ok(warnings(&resident, &bed.room, on))
+}
+
+/// Puts a resident without a bed in a free bed from `on`. Soft rules that are broken need a
+/// `reason`. Returns the allocation's id.
+pub async fn assign(
+    pool: &SqlitePool,
+    actor: &Actor,
+    resident_id: i64,
+    bed_id: i64,
+    on: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let warnings = check_placement(&mut tx, resident_id, bed_id, on, today, false).await?;
+    let reason = check_override(&warnings, reason)?;
+    let admitted = sqlx::query_scalar!(
+        r#"SELECT admitted_on AS "d: NaiveDate" FROM resident WHERE id = ?"#,
+        resident_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if on < admitted {
+        return Err(AllocationProblem::Date.into());
+    }
+    let id = repo::insert_allocation(&mut tx, resident_id, bed_id, on, reason.as_deref())
+        .await
+        .map_err(allocation_error)?;
+    let change = Change {
+        entity: "allocation",
+        entity_id: id.to_string(),
+        action: "assign",
+        before: None,
+        after: Some(entry(resident_id, bed_id, on, reason.as_deref())),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves a resident from their bed to another from `on`: the old allocation ends and the new
+/// one starts in one transaction. Returns the new allocation's id.
+pub async fn move_resident(
+    pool: &SqlitePool,
+    actor: &Actor,
+    resident_id: i64,
+    to_bed_id: i64,
+    on: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let (old_id, old_bed, from_on) = repo::current_of_resident(&mut tx, resident_id)
+        .await?
+        .ok_or(AllocationProblem::NoBed)?;
+    if on < from_on || on > today {
+        return Err(AllocationProblem::Date.into());
+    }
+    if old_bed == to_bed_id {
+        return Err(AllocationProblem::BedTaken.into());
+    }
+    let warnings = check_placement(&mut tx, resident_id, to_bed_id, on, today, true).await?;
+    let reason = check_override(&warnings, reason)?;
+    repo::end_allocation(&mut tx, old_id, on)
+        .await
+        .map_err(allocation_error)?;
+    let id = repo::insert_allocation(&mut tx, resident_id, to_bed_id, on, reason.as_deref())
+        .await
+        .map_err(allocation_error)?;
+    let change = Change {
+        entity: "allocation",
+        entity_id: id.to_string(),
+        action: "move",
+        before: Some(entry(resident_id, old_bed, from_on, None)),
+        after: Some(entry(resident_id, to_bed_id, on, reason.as_deref())),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends the allocation of a bed: `on` is the first night the resident is not in it.
+pub async fn release(
+    pool: &SqlitePool,
+    actor: &Actor,
+    bed_id: i64,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let (id, resident_id, from_on) = repo::current_of_bed(&mut tx, bed_id)
+        .await?
+        .ok_or(AllocationProblem::NoBed)?;
+    if on < from_on || on > today + Duration::days(MAX_DAYS_AHEAD) {
+        return Err(AllocationProblem::Date.into());
+    }
+    end_current(&mut tx, actor, id, resident_id, bed_id, from_on, on).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a current allocation in `tx` and records it (also used when a resident leaves).
+pub async fn end_current(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    actor: &Actor,
+    id: i64,
+    resident_id: i64,
+    bed_id: i64,
+    from_on: NaiveDate,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let on = on.max(from_on);
+    repo::end_allocation(tx, id, on)
+        .await
+        .map_err(allocation_error)?;
+    let change = Change {
+        entity: "allocation",
+        entity_id: id.to_string(),
+        action: "release",
+        before: Some(entry(resident_id, bed_id, from_on, None)),
+        after: Some(serde_json::json!({ "until_on": on })),
+    };
+    record(tx, actor, change).await?;
+    Ok(())
+}
+
+/// Puts a bed in or out of service. An occupied bed cannot go out of service.
+pub async fn set_in_service(
+    pool: &SqlitePool,
+    actor: &Actor,
+    bed_id: i64,
+    in_service: bool,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    if !in_service && repo::current_of_bed(&mut tx, bed_id).await?.is_some() {
+        return Err(AllocationProblem::BedOccupied.into());
+    }
+    if !repo::set_in_service(&mut tx, bed_id, in_service)
+        .await
+        .map_err(allocation_error)?
+    {
+        return Err(AppError::NotFound);
+    }
+    let change = Change {
+        entity: "bed",
+        entity_id: bed_id.to_string(),
+        action: if in_service { "in_service" } else { "out_of_service" },
+        before: None,
+        after: Some(serde_json::json!({ "in_service": in_service })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

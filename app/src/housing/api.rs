@@ -1,0 +1,212 @@
+//! Server functions of rooms, beds and allocations. Every staff role reads; house staff and
+//! admin assign, move and release; admin manages buildings, rooms and beds.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{AllocationEntry, BedPlace, BuildingPlan, BuildingSummary, OccupancyRow, Suggestion, Warning};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::people::model::Role;
+#[cfg(feature = "ssr")]
+use crate::residents::api::HOUSE;
+use crate::residents::model::{ResidentRow, Sex};
+
+/// A bed's page: where it is, who is in it, its history, and what can be done with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BedPage {
+    /// Where.
+    pub place: BedPlace,
+    /// Its building.
+    pub building_id: i64,
+    /// The room's sex.
+    pub sex: Sex,
+    /// The room's age band.
+    pub ages: (i32, i32),
+    /// Whether it may be slept in.
+    pub in_service: bool,
+    /// Its allocations, newest first; the current one has no end.
+    pub history: Vec<AllocationEntry>,
+    /// When free: residents waiting for a bed of this sex, each with the warnings this bed
+    /// would give them.
+    pub candidates: Vec<(ResidentRow, Vec<Warning>)>,
+    /// When occupied: free beds to move the resident to, best first.
+    pub moves: Vec<Suggestion>,
+    /// Whether the caller may assign, move and release.
+    pub can_edit: bool,
+    /// Whether the caller may put it in or out of service.
+    pub can_manage: bool,
+    /// Today at the centre.
+    pub today: NaiveDate,
+}
+
+fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
+    crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
+        field: field.into(),
+        message: crate::i18n::Key::ProblemDate,
+    })
+}
+
+/// Every building with its beds and those occupied today. Every staff role.
+#[server(endpoint = "building_list")]
+pub async fn list_buildings() -> Result<Vec<BuildingSummary>, AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::centre::model::today_at_centre();
+    Ok(super::repo::buildings(&mut conn, today).await?)
+}
+
+/// A building's rooms and beds. Every staff role.
+#[server(endpoint = "building_plan")]
+pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::centre::model::today_at_centre();
+    let building = super::repo::building(&mut conn, id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rooms = super::repo::rooms(&mut conn, id).await?;
+    Ok(BuildingPlan { building, rooms })
+}
+
+/// A bed's page. Every staff role; the choices only for those who may act.
+#[server(endpoint = "bed_page")]
+pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
+    use super::model::{rank_beds, warnings};
+    use super::repo;
+
+    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let can_edit = HOUSE.iter().any(|role| staff.has(*role));
+    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let bed = repo::bed(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let history = repo::history(&mut conn, Some(id), None).await?;
+    let occupant = history
+        .iter()
+        .find(|entry| entry.until_on.is_none())
+        .map(|entry| entry.resident_id);
+    let mut candidates = Vec::new();
+    let mut moves = Vec::new();
+    if can_edit && bed.in_service {
+        match occupant {
+            None => {
+                for row in crate::residents::repo::waiting_list(&mut conn).await? {
+                    if row.sex != bed.room.sex {
+                        continue;
+                    }
+                    if let Some((placement, _)) = repo::placement(&mut conn, row.id).await? {
+                        let found = warnings(&placement, &bed.room, today);
+                        candidates.push((row, found));
+                    }
+                }
+                candidates.sort_by_key(|(_, found)| found.len());
+            }
+            Some(resident_id) => {
+                if let Some((mut placement, _)) = repo::placement(&mut conn, resident_id).await? {
+                    // Their own room does not count as a sibling's.
+                    placement.sibling_rooms.retain(|room| *room != bed.room.room_id);
+                    let free = repo::free_beds(&mut conn).await?;
+                    moves = rank_beds(&placement, free, today).into_iter().take(8).collect();
+                }
+            }
+        }
+    }
+    Ok(BedPage {
+        sex: bed.room.sex,
+        ages: (bed.room.min_age, bed.room.max_age),
+        place: bed.place,
+        building_id: bed.building_id,
+        in_service: bed.in_service,
+        history,
+        candidates,
+        moves,
+        can_edit,
+        can_manage: staff.has(Role::Admin),
+        today,
+    })
+}
+
+/// Puts a resident without a bed in a bed from `on`. House staff and admin.
+#[server(endpoint = "bed_assign")]
+pub async fn assign_bed(
+    resident_id: i64,
+    bed_id: i64,
+    on: String,
+    #[server(default)] reason: String,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let on = parse_day(&on, "on")?;
+    let today = crate::centre::model::today_at_centre();
+    super::allocate::assign(&crate::db::pool()?, &staff.actor(), resident_id, bed_id, on, &reason, today)
+        .await?;
+    leptos_axum::redirect(&after_change(&back, bed_id));
+    Ok(())
+}
+
+/// Moves a resident to another bed from `on`. House staff and admin.
+#[server(endpoint = "bed_move")]
+pub async fn move_bed(
+    resident_id: i64,
+    bed_id: i64,
+    on: String,
+    #[server(default)] reason: String,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let on = parse_day(&on, "on")?;
+    let today = crate::centre::model::today_at_centre();
+    super::allocate::move_resident(&crate::db::pool()?, &staff.actor(), resident_id, bed_id, on, &reason, today)
+        .await?;
+    leptos_axum::redirect(&after_change(&back, bed_id));
+    Ok(())
+}
+
+/// Frees a bed from `on` (the first night the resident is not in it). House staff and admin.
+#[server(endpoint = "bed_release")]
+pub async fn release_bed(bed_id: i64, on: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let on = parse_day(&on, "on")?;
+    let today = crate::centre::model::today_at_centre();
+    super::allocate::release(&crate::db::pool()?, &staff.actor(), bed_id, on, today).await?;
+    leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
+    Ok(())
+}
+
+/// Puts a bed in or out of service. Admin.
+#[server(endpoint = "bed_service")]
+pub async fn set_bed_service(
+    bed_id: i64,
+    #[server(default)] in_service: Option<String>,
+) -> Result<(), AppError> {
+    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    super::allocate::set_in_service(&crate::db::pool()?, &admin.actor(), bed_id, in_service.is_some())
+        .await?;
+    leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
+    Ok(())
+}
+
+/// Beds by facility and sex on a day (today when none is given). Every staff role.
+#[server(endpoint = "occupancy")]
+pub async fn get_occupancy(#[server(default)] on: String) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let day = if on.trim().is_empty() {
+        crate::centre::model::today_at_centre()
+    } else {
+        parse_day(&on, "on")?
+    };
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok((day, super::repo::occupancy(&mut conn, day).await?))
+}
+
+/// Where to go after a bed changed: back to the page it came from if that is one of ours.
+#[cfg(feature = "ssr")]
+fn after_change(back: &str, bed_id: i64) -> String {
+    let back = crate::i18n::local_path(back);
+    if back == "/" || back.is_empty() {
+        format!("/beds/{bed_id}?saved=1")
+    } else {
+        back.to_owned()
+    }
+}

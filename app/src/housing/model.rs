@@ -1,0 +1,460 @@
+//! Shared types and rules of rooms, beds and allocations: the soft rules that warn, and the
+//! ranking of free beds for a resident who has none. The hard rules are in the schema.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::Key;
+use crate::residents::model::{Programme, Sex, age_on};
+
+/// A room, for the building plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    /// Its id.
+    pub id: i64,
+    /// Its code on the door ("G3").
+    pub code: String,
+    /// Girls or boys.
+    pub sex: Sex,
+    /// The youngest age it is meant for.
+    pub min_age: i32,
+    /// The oldest age it is meant for.
+    pub max_age: i32,
+    /// Its beds, by code.
+    pub beds: Vec<BedCell>,
+}
+
+/// One bed in the plan: free, occupied or out of service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BedCell {
+    /// Its id.
+    pub id: i64,
+    /// Its code in the room ("2").
+    pub code: String,
+    /// Whether it may be slept in.
+    pub in_service: bool,
+    /// Who sleeps in it now.
+    pub occupant: Option<Occupant>,
+}
+
+/// The resident in a bed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occupant {
+    /// The resident's id.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+}
+
+/// A building and its rooms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildingPlan {
+    /// The building.
+    pub building: BuildingSummary,
+    /// Its rooms, by code.
+    pub rooms: Vec<Room>,
+}
+
+/// A building, with its counts today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildingSummary {
+    /// Its id.
+    pub id: i64,
+    /// Its code.
+    pub code: String,
+    /// Its name in Khmer script.
+    pub name_km: String,
+    /// Its name in Latin letters.
+    pub name_latin: String,
+    /// The facility it belongs to, by name in both scripts.
+    pub facility_km: String,
+    /// The facility in Latin letters.
+    pub facility_latin: String,
+    /// Beds in service.
+    pub beds: i64,
+    /// Beds with someone in them.
+    pub occupied: i64,
+}
+
+/// Where a bed is, for lists and histories.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BedPlace {
+    /// The bed's id.
+    pub bed_id: i64,
+    /// The building's code.
+    pub building: String,
+    /// The room's code.
+    pub room: String,
+    /// The bed's code.
+    pub bed: String,
+}
+
+impl BedPlace {
+    /// "A · G3 · 2": short enough for a phone.
+    pub fn label(&self) -> String {
+        format!("{} · {} · {}", self.building, self.room, self.bed)
+    }
+}
+
+/// One allocation in a history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationEntry {
+    /// Its id.
+    pub id: i64,
+    /// The resident.
+    pub resident_id: i64,
+    /// The resident's name in Latin letters.
+    pub name_latin: String,
+    /// The resident's name in Khmer script.
+    pub name_km: String,
+    /// The bed.
+    pub place: BedPlace,
+    /// First night.
+    pub from_on: NaiveDate,
+    /// The day it ended (they slept elsewhere that night), if it has.
+    pub until_on: Option<NaiveDate>,
+    /// Why a warning was overridden.
+    pub override_reason: Option<String>,
+}
+
+/// A soft rule that an allocation breaks: shown, and accepted only with a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Warning {
+    /// The resident's age is outside the room's band.
+    AgeOutsideBand,
+    /// A brother or sister sleeps in another room of the same facility.
+    SiblingsApart,
+    /// The bed's facility is not the resident's programme.
+    OtherProgramme,
+}
+
+impl Warning {
+    /// What staff are told.
+    pub const fn message(self) -> Key {
+        match self {
+            Warning::AgeOutsideBand => Key::WarningAgeOutsideBand,
+            Warning::SiblingsApart => Key::WarningSiblingsApart,
+            Warning::OtherProgramme => Key::WarningOtherProgramme,
+        }
+    }
+}
+
+/// What the rules need to know about a resident to be placed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Girl or boy.
+    pub sex: Sex,
+    /// Date of birth.
+    pub born_on: NaiveDate,
+    /// Boarding school or residence.
+    pub programme: Programme,
+    /// The rooms where their brothers and sisters sleep now.
+    pub sibling_rooms: Vec<i64>,
+}
+
+/// What the rules need to know about a free bed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeBed {
+    /// Where it is.
+    pub place: BedPlace,
+    /// Its room.
+    pub room_id: i64,
+    /// The room's sex.
+    pub sex: Sex,
+    /// The room's age band.
+    pub min_age: i32,
+    /// The room's age band.
+    pub max_age: i32,
+    /// The programme of the bed's facility (none for a camp).
+    pub programme: Option<Programme>,
+}
+
+/// The soft rules `bed` breaks for `resident` on `day`. The sex rule is not among them: the
+/// database refuses that outright.
+pub fn warnings(resident: &Placement, bed: &FreeBed, day: NaiveDate) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let age = age_on(resident.born_on, day);
+    if age < bed.min_age || age > bed.max_age {
+        out.push(Warning::AgeOutsideBand);
+    }
+    if !resident.sibling_rooms.is_empty() && !resident.sibling_rooms.contains(&bed.room_id) {
+        out.push(Warning::SiblingsApart);
+    }
+    if bed.programme != Some(resident.programme) {
+        out.push(Warning::OtherProgramme);
+    }
+    out
+}
+
+/// A free bed suggested for a resident, with the warnings it would give.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The bed.
+    pub bed: FreeBed,
+    /// The soft rules it breaks, none for a perfect fit.
+    pub warnings: Vec<Warning>,
+}
+
+/// The free beds that `resident` may have (their sex only), best fit first: a sibling's room,
+/// then the right programme, then the right age band, then the nearest band; ties by place.
+pub fn rank_beds(resident: &Placement, beds: Vec<FreeBed>, day: NaiveDate) -> Vec<Suggestion> {
+    let age = age_on(resident.born_on, day);
+    let mut ranked: Vec<(u8, i32, Suggestion)> = beds
+        .into_iter()
+        .filter(|bed| bed.sex == resident.sex)
+        .map(|bed| {
+            let warnings = warnings(resident, &bed, day);
+            // Lower is better; each broken rule costs by how much it matters.
+            let cost = warnings
+                .iter()
+                .map(|warning| match warning {
+                    Warning::SiblingsApart => 4,
+                    Warning::OtherProgramme => 2,
+                    Warning::AgeOutsideBand => 1,
+                })
+                .sum::<u8>();
+            let distance = if age < bed.min_age {
+                bed.min_age - age
+            } else {
+                (age - bed.max_age).max(0)
+            };
+            (cost, distance, Suggestion { bed, warnings })
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        (a.0, a.1, &a.2.bed.place.building, &a.2.bed.place.room, a.2.bed.place.bed_id).cmp(&(
+            b.0,
+            b.1,
+            &b.2.bed.place.building,
+            &b.2.bed.place.room,
+            b.2.bed.place.bed_id,
+        ))
+    });
+    ranked.into_iter().map(|(_, _, s)| s).collect()
+}
+
+/// An override reason: needed, and 1 to 200 characters, when there are warnings.
+pub fn check_override(warnings: &[Warning], reason: &str) -> Result<Option<String>, AppError> {
+    let reason = reason.trim();
+    if warnings.is_empty() {
+        return Ok((!reason.is_empty()).then(|| reason.chars().take(200).collect()));
+    }
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::Validation {
+            field: "reason".into(),
+            message: Key::ProblemOverrideReason,
+        });
+    }
+    Ok(Some(reason.to_owned()))
+}
+
+/// Beds by facility and sex on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccupancyRow {
+    /// The facility's name in Khmer script.
+    pub facility_km: String,
+    /// The facility's name in Latin letters.
+    pub facility_latin: String,
+    /// Girls' or boys' rooms.
+    pub sex: Sex,
+    /// Beds in service.
+    pub beds: i64,
+    /// Beds slept in that night.
+    pub occupied: i64,
+}
+
+/// Why a change of allocation was refused; the database says the same for the hard rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocationProblem {
+    /// Someone has this bed then.
+    BedTaken,
+    /// The resident has another bed then.
+    ResidentHoused,
+    /// A girl in a boys' room or the reverse.
+    SexMismatch,
+    /// The bed is out of service.
+    OutOfService,
+    /// The bed is occupied, so it cannot go out of service.
+    BedOccupied,
+    /// The date is not a date, or before the current allocation began, or before admission.
+    Date,
+    /// The resident has left.
+    ResidentLeft,
+    /// The resident has no bed to move from or release.
+    NoBed,
+}
+
+impl AllocationProblem {
+    /// Reads the constraint a trigger raised, if it is one of ours.
+    pub fn from_constraint(message: &str) -> Option<Self> {
+        Some(match message {
+            "allocation_bed_taken" | "allocation_current_bed" => AllocationProblem::BedTaken,
+            "allocation_resident_housed" | "allocation_current_resident" => {
+                AllocationProblem::ResidentHoused
+            }
+            "allocation_sex_mismatch" => AllocationProblem::SexMismatch,
+            "allocation_bed_out_of_service" => AllocationProblem::OutOfService,
+            "bed_occupied" => AllocationProblem::BedOccupied,
+            "allocation_overlap" => AllocationProblem::BedTaken,
+            _ => return None,
+        })
+    }
+}
+
+impl From<AllocationProblem> for AppError {
+    fn from(problem: AllocationProblem) -> Self {
+        let message = match problem {
+            AllocationProblem::BedTaken => Key::ProblemBedTaken,
+            AllocationProblem::ResidentHoused => Key::ProblemResidentHoused,
+            AllocationProblem::SexMismatch => Key::ProblemSexMismatch,
+            AllocationProblem::OutOfService => Key::ProblemBedOutOfService,
+            AllocationProblem::BedOccupied => Key::ProblemBedOccupied,
+            AllocationProblem::Date => {
+                return AppError::Validation {
+                    field: "on".into(),
+                    message: Key::ProblemAllocationDate,
+                };
+            }
+            AllocationProblem::ResidentLeft => Key::ProblemResidentLeft,
+            AllocationProblem::NoBed => Key::ProblemNoBed,
+        };
+        AppError::Conflict { message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(text: &str) -> NaiveDate {
+        crate::residents::model::parse_date(text).expect("a date")
+    }
+
+    fn bed(id: i64, room_id: i64, sex: Sex, band: (i32, i32), programme: Programme) -> FreeBed {
+        FreeBed {
+            place: BedPlace {
+                bed_id: id,
+                building: "A".into(),
+                room: format!("R{room_id}"),
+                bed: id.to_string(),
+            },
+            room_id,
+            sex,
+            min_age: band.0,
+            max_age: band.1,
+            programme: Some(programme),
+        }
+    }
+
+    fn girl_of_ten() -> Placement {
+        Placement {
+            sex: Sex::Female,
+            born_on: day("2016-01-15"),
+            programme: Programme::BoardingSchool,
+            sibling_rooms: vec![],
+        }
+    }
+
+    #[test]
+    fn a_bed_in_the_right_band_and_programme_has_no_warning() {
+        let fit = bed(1, 1, Sex::Female, (9, 12), Programme::BoardingSchool);
+        assert!(warnings(&girl_of_ten(), &fit, day("2026-11-22")).is_empty());
+    }
+
+    #[test]
+    fn age_sibling_and_programme_rules_each_warn() {
+        let mut girl = girl_of_ten();
+        girl.sibling_rooms = vec![7];
+        let far = bed(1, 1, Sex::Female, (13, 16), Programme::Residence);
+        assert_eq!(
+            warnings(&girl, &far, day("2026-11-22")),
+            vec![
+                Warning::AgeOutsideBand,
+                Warning::SiblingsApart,
+                Warning::OtherProgramme
+            ]
+        );
+    }
+
+    #[test]
+    fn a_siblings_room_comes_first_then_programme_then_band() {
+        let mut girl = girl_of_ten();
+        girl.sibling_rooms = vec![3];
+        let beds = vec![
+            bed(10, 1, Sex::Female, (9, 12), Programme::BoardingSchool),
+            bed(11, 2, Sex::Female, (13, 16), Programme::BoardingSchool),
+            bed(12, 3, Sex::Female, (13, 16), Programme::BoardingSchool),
+            bed(13, 4, Sex::Male, (9, 12), Programme::BoardingSchool),
+            bed(14, 5, Sex::Female, (9, 12), Programme::Residence),
+        ];
+        let ranked: Vec<i64> = rank_beds(&girl, beds, day("2026-11-22"))
+            .into_iter()
+            .map(|s| s.bed.place.bed_id)
+            .collect();
+        // Her sister's room despite the band; then the right programme; never a boys' room.
+        assert_eq!(ranked, vec![12, 10, 11, 14]);
+    }
+
+    #[test]
+    fn an_override_reason_is_needed_only_with_warnings() {
+        assert_eq!(check_override(&[], "  "), Ok(None));
+        assert!(check_override(&[Warning::AgeOutsideBand], " ").is_err());
+        assert_eq!(
+            check_override(&[Warning::AgeOutsideBand], " small for her age "),
+            Ok(Some("small for her age".into()))
+        );
+    }
+
+    fn any_bed() -> impl Strategy<Value = FreeBed> {
+        (
+            1..500i64,
+            1..20i64,
+            any::<bool>(),
+            3..25i32,
+            0..6i32,
+            any::<bool>(),
+        )
+            .prop_map(|(id, room, girl, min, span, school)| {
+                bed(
+                    id,
+                    room,
+                    if girl { Sex::Female } else { Sex::Male },
+                    (min, min + span),
+                    if school {
+                        Programme::BoardingSchool
+                    } else {
+                        Programme::Residence
+                    },
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn ranking_never_offers_the_other_sex_and_never_loses_a_bed(
+            beds in proptest::collection::vec(any_bed(), 0..40),
+            girl in any::<bool>(),
+            age in 5..23i64,
+            sibling_rooms in proptest::collection::vec(1..20i64, 0..3),
+        ) {
+            let today = day("2026-11-22");
+            let resident = Placement {
+                sex: if girl { Sex::Female } else { Sex::Male },
+                born_on: today - chrono::Duration::days(age * 365 + 100),
+                programme: Programme::BoardingSchool,
+                sibling_rooms,
+            };
+            let same_sex = beds.iter().filter(|b| b.sex == resident.sex).count();
+            let ranked = rank_beds(&resident, beds, today);
+            prop_assert_eq!(ranked.len(), same_sex);
+            prop_assert!(ranked.iter().all(|s| s.bed.sex == resident.sex));
+            // A bed with no warning is never ranked below one with a warning.
+            let first_warned = ranked.iter().position(|s| !s.warnings.is_empty()).unwrap_or(ranked.len());
+            prop_assert!(ranked[first_warned..].iter().all(|s| !s.warnings.is_empty()));
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! SQL of rooms, beds and allocations.
+
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::model::{
+    AllocationEntry, BedCell, BedPlace, BuildingSummary, FreeBed, OccupancyRow, Occupant,
+    Placement, Room,
+};
+use crate::residents::model::{Programme, Sex};
+
+fn sex(raw: &str) -> Result<Sex, sqlx::Error> {
+    Sex::parse(raw).ok_or_else(|| sqlx::Error::Decode(format!("unknown sex {raw:?}").into()))
+}
+
+/// Every building with its beds in service and those occupied on `day`.
+pub async fn buildings(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<Vec<BuildingSummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT bu.id AS "id!: i64", bu.code, bu.name_km, bu.name_latin,
+                  f.name_km AS facility_km, f.name_latin AS facility_latin,
+                  (SELECT count(*) FROM bed b JOIN room r ON r.id = b.room_id
+                    WHERE r.building_id = bu.id AND b.in_service = 1) AS "beds!: i64",
+                  (SELECT count(*) FROM allocation a JOIN bed b ON b.id = a.bed_id
+                    JOIN room r ON r.id = b.room_id
+                    WHERE r.building_id = bu.id AND a.from_on <= ?1
+                      AND (a.until_on IS NULL OR a.until_on > ?1)) AS "occupied!: i64"
+           FROM building bu JOIN facility f ON f.id = bu.facility_id
+           ORDER BY f.kind = 'camp', f.kind, bu.code"#,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BuildingSummary {
+            id: r.id,
+            code: r.code,
+            name_km: r.name_km,
+            name_latin: r.name_latin,
+            facility_km: r.facility_km,
+            facility_latin: r.facility_latin,
+            beds: r.beds,
+            occupied: r.occupied,
+        })
+        .collect())
+}
+
+/// A building's rooms and beds with who sleeps in each now.
+pub async fn rooms(conn: &mut SqliteConnection, building_id: i64) -> Result<Vec<Room>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex, ro.min_age AS "min_age!: i32",
+                  ro.max_age AS "max_age!: i32", b.id AS "bed_id?: i64", b.code AS "bed_code?: String",
+                  b.in_service AS "in_service?: bool", r.id AS "resident_id?: i64",
+                  r.name_km AS "name_km?: String", r.name_latin AS "name_latin?: String"
+           FROM room ro
+           LEFT JOIN bed b ON b.room_id = ro.id
+           LEFT JOIN allocation a ON a.bed_id = b.id AND a.until_on IS NULL
+           LEFT JOIN resident r ON r.id = a.resident_id
+           WHERE ro.building_id = ?
+           ORDER BY ro.code, length(b.code), b.code"#,
+        building_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut rooms: Vec<Room> = Vec::new();
+    for r in rows {
+        if rooms.last().is_none_or(|room| room.id != r.room_id) {
+            rooms.push(Room {
+                id: r.room_id,
+                code: r.room_code,
+                sex: sex(&r.sex)?,
+                min_age: r.min_age,
+                max_age: r.max_age,
+                beds: Vec::new(),
+            });
+        }
+        if let (Some(room), Some(id), Some(code)) = (rooms.last_mut(), r.bed_id, r.bed_code) {
+            let occupant = match (r.resident_id, r.name_km, r.name_latin) {
+                (Some(resident_id), Some(name_km), Some(name_latin)) => Some(Occupant {
+                    resident_id,
+                    name_km,
+                    name_latin,
+                }),
+                _ => None,
+            };
+            room.beds.push(BedCell {
+                id,
+                code,
+                in_service: r.in_service.unwrap_or(false),
+                occupant,
+            });
+        }
+    }
+    Ok(rooms)
+}
+
+/// One building's summary.
+pub async fn building(
+    conn: &mut SqliteConnection,
+    id: i64,
+    day: NaiveDate,
+) -> Result<Option<BuildingSummary>, sqlx::Error> {
+    Ok(buildings(conn, day).await?.into_iter().find(|b| b.id == id))
+}
+
+/// A bed: where it is, its room's rules and whether it is in service.
+#[derive(Clone, Debug)]
+pub struct StoredBed {
+    /// Where.
+    pub place: BedPlace,
+    /// The building's id.
+    pub building_id: i64,
+    /// The room and its rules.
+    pub room: FreeBed,
+    /// Whether it may be slept in.
+    pub in_service: bool,
+}
+
+/// One bed, or `None`.
+pub async fn bed(conn: &mut SqliteConnection, id: i64) -> Result<Option<StoredBed>, sqlx::Error> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT b.id AS "id!: i64", b.code, b.in_service AS "in_service!: bool",
+                  ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex,
+                  ro.min_age AS "min_age!: i32", ro.max_age AS "max_age!: i32",
+                  bu.id AS "building_id!: i64", bu.code AS building_code, f.kind
+           FROM bed b JOIN room ro ON ro.id = b.room_id JOIN building bu ON bu.id = ro.building_id
+           JOIN facility f ON f.id = bu.facility_id
+           WHERE b.id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let place = BedPlace {
+        bed_id: r.id,
+        building: r.building_code,
+        room: r.room_code,
+        bed: r.code,
+    };
+    Ok(Some(StoredBed {
+        room: FreeBed {
+            place: place.clone(),
+            room_id: r.room_id,
+            sex: sex(&r.sex)?,
+            min_age: r.min_age,
+            max_age: r.max_age,
+            programme: Programme::parse(&r.kind),
+        },
+        place,
+        building_id: r.building_id,
+        in_service: r.in_service,
+    }))
+}
+
+/// Beds in service with nobody in them now (and no one due in them later).
+pub async fn free_beds(conn: &mut SqliteConnection) -> Result<Vec<FreeBed>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT b.id AS "id!: i64", b.code, ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex,
+                  ro.min_age AS "min_age!: i32", ro.max_age AS "max_age!: i32",
+                  bu.code AS building_code, f.kind
+           FROM bed b JOIN room ro ON ro.id = b.room_id JOIN building bu ON bu.id = ro.building_id
+           JOIN facility f ON f.id = bu.facility_id
+           WHERE b.in_service = 1
+             AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.bed_id = b.id AND a.until_on IS NULL)
+           ORDER BY bu.code, ro.code, length(b.code), b.code"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(FreeBed {
+                place: BedPlace {
+                    bed_id: r.id,
+                    building: r.building_code,
+                    room: r.room_code,
+                    bed: r.code,
+                },
+                room_id: r.room_id,
+                sex: sex(&r.sex)?,
+                min_age: r.min_age,
+                max_age: r.max_age,
+                programme: Programme::parse(&r.kind),
+            })
+        })
+        .collect()
+}
+
+/// What the placement rules need about a resident, or `None` if there is no such resident.
+pub async fn placement(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+) -> Result<Option<(Placement, Option<NaiveDate>)>, sqlx::Error> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT sex, born_on AS "born_on: NaiveDate", programme, left_on AS "left_on: NaiveDate",
+                  sibling_group_id
+           FROM resident WHERE id = ?"#,
+        resident_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let sibling_rooms = sqlx::query_scalar!(
+        r#"SELECT DISTINCT b.room_id AS "room_id!: i64"
+           FROM resident s JOIN allocation a ON a.resident_id = s.id AND a.until_on IS NULL
+           JOIN bed b ON b.id = a.bed_id
+           WHERE s.sibling_group_id = ? AND s.id <> ?"#,
+        r.sibling_group_id,
+        resident_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let programme = Programme::parse(&r.programme).ok_or_else(|| {
+        sqlx::Error::Decode(format!("unknown programme {:?}", r.programme).into())
+    })?;
+    Ok(Some((
+        Placement {
+            sex: sex(&r.sex)?,
+            born_on: r.born_on,
+            programme,
+            sibling_rooms,
+        },
+        r.left_on,
+    )))
+}
+
+/// The current allocation of a resident: its id, bed and first night.
+pub async fn current_of_resident(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+) -> Result<Option<(i64, i64, NaiveDate)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", bed_id AS "bed_id!: i64", from_on AS "from_on: NaiveDate"
+           FROM allocation WHERE resident_id = ? AND until_on IS NULL"#,
+        resident_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.bed_id, r.from_on)))
+}
+
+/// The current allocation of a bed: its id, resident and first night.
+pub async fn current_of_bed(
+    conn: &mut SqliteConnection,
+    bed_id: i64,
+) -> Result<Option<(i64, i64, NaiveDate)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", resident_id AS "resident_id!: i64", from_on AS "from_on: NaiveDate"
+           FROM allocation WHERE bed_id = ? AND until_on IS NULL"#,
+        bed_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.resident_id, r.from_on)))
+}
+
+/// Whether the bed or resident has an allocation starting after `day` (a booking ahead).
+pub async fn starts_after(
+    conn: &mut SqliteConnection,
+    bed_id: i64,
+    resident_id: i64,
+    day: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM allocation
+           WHERE (bed_id = ? OR resident_id = ?) AND from_on > ?"#,
+        bed_id,
+        resident_id,
+        day
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Starts an allocation and returns its id.
+pub async fn insert_allocation(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    bed_id: i64,
+    from_on: NaiveDate,
+    override_reason: Option<&str>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO allocation (resident_id, bed_id, from_on, override_reason)
+           VALUES (?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        resident_id,
+        bed_id,
+        from_on,
+        override_reason
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Ends an allocation: `until_on` is the first night elsewhere.
+pub async fn end_allocation(
+    conn: &mut SqliteConnection,
+    id: i64,
+    until_on: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE allocation SET until_on = ? WHERE id = ?", until_on, id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Allocations of a bed or of a resident, newest first.
+pub async fn history(
+    conn: &mut SqliteConnection,
+    bed_id: Option<i64>,
+    resident_id: Option<i64>,
+) -> Result<Vec<AllocationEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id AS "id!: i64", a.resident_id AS "resident_id!: i64", r.name_latin, r.name_km,
+                  a.bed_id AS "bed_id!: i64", bu.code AS building, ro.code AS room, b.code AS bed,
+                  a.from_on AS "from_on: NaiveDate", a.until_on AS "until_on: NaiveDate",
+                  a.override_reason
+           FROM allocation a JOIN resident r ON r.id = a.resident_id
+           JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN building bu ON bu.id = ro.building_id
+           WHERE (?1 IS NULL OR a.bed_id = ?1) AND (?2 IS NULL OR a.resident_id = ?2)
+           ORDER BY a.from_on DESC, a.id DESC
+           LIMIT 200"#,
+        bed_id,
+        resident_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AllocationEntry {
+            id: r.id,
+            resident_id: r.resident_id,
+            name_latin: r.name_latin,
+            name_km: r.name_km,
+            place: BedPlace {
+                bed_id: r.bed_id,
+                building: r.building,
+                room: r.room,
+                bed: r.bed,
+            },
+            from_on: r.from_on,
+            until_on: r.until_on,
+            override_reason: r.override_reason,
+        })
+        .collect())
+}
+
+/// Beds in service and beds slept in on `day`, by facility and the rooms' sex.
+pub async fn occupancy(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<Vec<OccupancyRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT f.name_km, f.name_latin, ro.sex,
+                  sum(b.in_service) AS "beds!: i64",
+                  count(a.id) AS "occupied!: i64"
+           FROM bed b JOIN room ro ON ro.id = b.room_id JOIN building bu ON bu.id = ro.building_id
+           JOIN facility f ON f.id = bu.facility_id
+           LEFT JOIN allocation a ON a.bed_id = b.id AND a.from_on <= ?1
+                                  AND (a.until_on IS NULL OR a.until_on > ?1)
+           GROUP BY f.id, ro.sex
+           ORDER BY f.kind = 'camp', f.kind, ro.sex"#,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(OccupancyRow {
+                facility_km: r.name_km,
+                facility_latin: r.name_latin,
+                sex: sex(&r.sex)?,
+                beds: r.beds,
+                occupied: r.occupied,
+            })
+        })
+        .collect()
+}
+
+/// Adds a building to a facility and returns its id.
+pub async fn insert_building(
+    conn: &mut SqliteConnection,
+    facility_id: i64,
+    code: &str,
+    name_km: &str,
+    name_latin: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO building (facility_id, code, name_km, name_latin) VALUES (?, ?, ?, ?)
+           RETURNING id AS "id!: i64""#,
+        facility_id,
+        code,
+        name_km,
+        name_latin
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Adds a room with `beds` beds numbered from 1, and returns its id.
+pub async fn insert_room(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    code: &str,
+    sex: Sex,
+    ages: (i32, i32),
+    beds: u32,
+) -> Result<i64, sqlx::Error> {
+    let sex = sex.code();
+    let room = sqlx::query_scalar!(
+        r#"INSERT INTO room (building_id, code, sex, min_age, max_age) VALUES (?, ?, ?, ?, ?)
+           RETURNING id AS "id!: i64""#,
+        building_id,
+        code,
+        sex,
+        ages.0,
+        ages.1
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    for n in 1..=beds {
+        let code = n.to_string();
+        sqlx::query!("INSERT INTO bed (room_id, code) VALUES (?, ?)", room, code)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(room)
+}
+
+/// Puts a bed in or out of service.
+pub async fn set_in_service(
+    conn: &mut SqliteConnection,
+    bed_id: i64,
+    in_service: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("UPDATE bed SET in_service = ? WHERE id = ?", in_service, bed_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

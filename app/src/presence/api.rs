@@ -1,0 +1,226 @@
+//! Server functions of presence. Every staff role reads; house staff and admin record
+//! absences and returns, take the roll and resolve alerts.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{MissingAlert, RollCall, RollSummary};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::people::model::Role;
+#[cfg(feature = "ssr")]
+use crate::residents::api::HOUSE;
+
+/// A building's roll for a night, and whether the caller may mark it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollPage {
+    /// The roll.
+    pub roll: RollCall,
+    /// Whether the caller may mark and close it (and it is still open and recent).
+    pub can_mark: bool,
+    /// Earlier nights of this building's roll, newest first: night, closed, present, missing.
+    pub history: Vec<(NaiveDate, bool, i64, i64)>,
+}
+
+#[cfg(feature = "ssr")]
+async fn recorder() -> Result<super::record::Recorder, AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    Ok(super::record::Recorder {
+        actor: staff.actor(),
+        staff_id: staff.id,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
+    if night.trim().is_empty() {
+        return Ok(crate::centre::model::today_at_centre());
+    }
+    crate::residents::model::parse_date(night).ok_or(AppError::Validation {
+        field: "night".into(),
+        message: crate::i18n::Key::ProblemDate,
+    })
+}
+
+/// Records an absence: from a date and time until a date and time, or open-ended. House
+/// staff and admin.
+#[server(endpoint = "absence_create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_absence(
+    resident_id: i64,
+    reason: String,
+    from_date: String,
+    #[server(default)] from_time: String,
+    #[server(default)] until_date: String,
+    #[server(default)] until_time: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let absence = super::model::check_absence(
+        &reason,
+        (&from_date, &from_time),
+        (&until_date, &until_time),
+        &note,
+    )?;
+    let now = chrono::Utc::now().timestamp();
+    super::record::record_absence(&crate::db::pool()?, &by, resident_id, &absence, now).await?;
+    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
+    Ok(())
+}
+
+/// Records that a resident came back (now, unless a date and time are given). House staff
+/// and admin.
+#[server(endpoint = "absence_return")]
+pub async fn record_return(
+    absence_id: i64,
+    #[server(default)] date: String,
+    #[server(default)] time: String,
+) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let now = chrono::Utc::now().timestamp();
+    let at = if date.trim().is_empty() {
+        now
+    } else {
+        super::model::parse_moment(&date, &time)
+            .ok_or(super::model::AbsenceProblem::Return)?
+    };
+    let resident_id =
+        super::record::record_return(&crate::db::pool()?, &by, absence_id, at, now).await?;
+    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
+    Ok(())
+}
+
+/// Every building's roll for a night (tonight when none is given). Every staff role.
+#[server(endpoint = "roll_overview")]
+pub async fn roll_overview(
+    #[server(default)] night: String,
+) -> Result<(NaiveDate, Vec<RollSummary>), AppError> {
+    use super::model::{instant, roll_time, tally};
+
+    crate::people::guard::require(&Role::ALL).await?;
+    let night = night_or_today(&night)?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::centre::model::today_at_centre();
+    let mut out = Vec::new();
+    for building in crate::housing::repo::buildings(&mut conn, today).await? {
+        let rows =
+            super::repo::roll_rows(&mut conn, building.id, night, instant(night, roll_time()))
+                .await?;
+        let closed = super::repo::roll_call(&mut conn, building.id, night)
+            .await?
+            .is_some_and(|(_, closed)| closed);
+        out.push(RollSummary {
+            building_id: building.id,
+            building_km: building.name_km,
+            building_latin: building.name_latin,
+            closed,
+            tally: tally(&rows),
+        });
+    }
+    Ok((night, out))
+}
+
+/// A building's roll for a night. Every staff role; marking for house staff and admin.
+#[server(endpoint = "roll_call")]
+pub async fn get_roll_call(
+    building_id: i64,
+    #[server(default)] night: String,
+) -> Result<RollPage, AppError> {
+    use super::model::{instant, roll_time};
+
+    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let night = night_or_today(&night)?;
+    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let building = crate::housing::repo::building(&mut conn, building_id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows =
+        super::repo::roll_rows(&mut conn, building_id, night, instant(night, roll_time())).await?;
+    let closed = super::repo::roll_call(&mut conn, building_id, night)
+        .await?
+        .is_some_and(|(_, closed)| closed);
+    let recent = night <= today && night >= today - chrono::Duration::days(1);
+    let history = super::repo::roll_history(&mut conn, building_id).await?;
+    Ok(RollPage {
+        can_mark: HOUSE.iter().any(|role| staff.has(*role)) && !closed && recent,
+        roll: RollCall {
+            building_id,
+            building_km: building.name_km,
+            building_latin: building.name_latin,
+            night,
+            closed,
+            rows,
+        },
+        history,
+    })
+}
+
+/// Marks one resident present or missing. House staff and admin.
+#[server(endpoint = "roll_mark")]
+pub async fn mark_roll(
+    building_id: i64,
+    night: String,
+    resident_id: i64,
+    mark: String,
+) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let night = night_or_today(&night)?;
+    let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
+    let now = chrono::Utc::now().timestamp();
+    let today = crate::centre::model::today_at_centre();
+    super::record::mark(&crate::db::pool()?, &by, building_id, night, resident_id, mark, now, today)
+        .await?;
+    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
+    Ok(())
+}
+
+/// Marks everyone not yet marked as present. House staff and admin.
+#[server(endpoint = "roll_all_present")]
+pub async fn mark_all_present(building_id: i64, night: String) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let night = night_or_today(&night)?;
+    let now = chrono::Utc::now().timestamp();
+    let today = crate::centre::model::today_at_centre();
+    super::record::mark_all_present(&crate::db::pool()?, &by, building_id, night, now, today)
+        .await?;
+    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}"));
+    Ok(())
+}
+
+/// Closes the roll; refused while anyone is unmarked. House staff and admin.
+#[server(endpoint = "roll_close")]
+pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let night = night_or_today(&night)?;
+    let now = chrono::Utc::now().timestamp();
+    let today = crate::centre::model::today_at_centre();
+    super::record::close(&crate::db::pool()?, &by, building_id, night, now, today).await?;
+    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}&saved=1"));
+    Ok(())
+}
+
+/// Residents marked missing and not found yet. Every staff role; nobody else learns of them.
+#[server(endpoint = "missing_alerts")]
+pub async fn missing_alerts() -> Result<Vec<MissingAlert>, AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok(super::repo::open_alerts(&mut conn).await?)
+}
+
+/// Ends a resident's missing alert: found, or came back. House staff and admin.
+#[server(endpoint = "alert_resolve")]
+pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), AppError> {
+    use super::model::Resolution;
+
+    let by = recorder().await?;
+    let resolution = match Resolution::parse(&resolution) {
+        Some(resolution @ (Resolution::Found | Resolution::Returned)) => resolution,
+        _ => return Err(AppError::BadRequest),
+    };
+    let now = chrono::Utc::now().timestamp();
+    super::record::resolve(&crate::db::pool()?, &by, resident_id, resolution, now).await?;
+    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1"));
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Presence: who is at the centre at a moment (a bed that night, not away), absences and
+//! returns, the nightly roll call per building, and missing-resident alerts.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod record;
+#[cfg(feature = "ssr")]
+pub mod repo;

@@ -1,0 +1,568 @@
+//! Shared types and rules of presence: absences, the one rule for who is at the centre at a
+//! moment, and the nightly roll call.
+//!
+//! **Presence** at a day and a time of day = the resident has a bed that night and is not
+//! away at that instant. The SQL in `repo::present_at` is this rule; the property test there
+//! checks that the two agree.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::centre::model::phnom_penh;
+use crate::error::AppError;
+use crate::i18n::Key;
+
+/// Why a resident is away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AbsenceReason {
+    /// At home with their family, approved by the social team.
+    HomeStay,
+    /// In hospital.
+    Hospital,
+    /// On a school trip.
+    SchoolTrip,
+    /// At a camp elsewhere.
+    Camp,
+    /// Anything else (the note says what).
+    Other,
+}
+
+impl AbsenceReason {
+    /// Every reason.
+    pub const ALL: [AbsenceReason; 5] = [
+        AbsenceReason::HomeStay,
+        AbsenceReason::Hospital,
+        AbsenceReason::SchoolTrip,
+        AbsenceReason::Camp,
+        AbsenceReason::Other,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            AbsenceReason::HomeStay => "home_stay",
+            AbsenceReason::Hospital => "hospital",
+            AbsenceReason::SchoolTrip => "school_trip",
+            AbsenceReason::Camp => "camp",
+            AbsenceReason::Other => "other",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Self> {
+        AbsenceReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            AbsenceReason::HomeStay => Key::AbsenceHomeStay,
+            AbsenceReason::Hospital => Key::AbsenceHospital,
+            AbsenceReason::SchoolTrip => Key::AbsenceSchoolTrip,
+            AbsenceReason::Camp => Key::AbsenceCamp,
+            AbsenceReason::Other => Key::AbsenceOther,
+        }
+    }
+}
+
+/// The instant (Unix seconds) of a local day and time at the centre.
+pub fn instant(day: NaiveDate, time: NaiveTime) -> i64 {
+    phnom_penh()
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .map(|moment| moment.timestamp())
+        // UTC+7 has no gaps or overlaps: this never happens.
+        .unwrap_or_default()
+}
+
+/// The local day and time at the centre of an instant.
+pub fn local(instant: i64) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(instant, 0)
+        .unwrap_or_default()
+        .with_timezone(&phnom_penh())
+        .naive_local()
+}
+
+/// When the roll is called: 21:00, after the evening classes.
+pub fn roll_time() -> NaiveTime {
+    NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default()
+}
+
+/// An allocation's nights: from a day until a day (exclusive), or open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nights {
+    /// The first night.
+    pub from_on: NaiveDate,
+    /// The first night no longer in that bed.
+    pub until_on: Option<NaiveDate>,
+}
+
+/// An absence's span: from an instant until the return, or the planned end, or open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Away {
+    /// When they left.
+    pub starts_at: i64,
+    /// When they are due back.
+    pub ends_at: Option<i64>,
+    /// When they came back: the absence ends then.
+    pub returned_at: Option<i64>,
+}
+
+impl Away {
+    /// When the absence ends: the return if recorded, else the plan, else never.
+    pub fn end(&self) -> Option<i64> {
+        self.returned_at.or(self.ends_at)
+    }
+
+    /// Whether they are away at `at`.
+    pub fn covers(&self, at: i64) -> bool {
+        self.starts_at <= at && self.end().is_none_or(|end| end > at)
+    }
+}
+
+/// The presence rule: at the centre on `day` at `at` (an instant on that day) = a bed that
+/// night, and not away at that instant.
+pub fn is_present(beds: &[Nights], absences: &[Away], day: NaiveDate, at: i64) -> bool {
+    let housed = beds
+        .iter()
+        .any(|n| n.from_on <= day && n.until_on.is_none_or(|until| until > day));
+    housed && !absences.iter().any(|away| away.covers(at))
+}
+
+/// Why an absence was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbsenceProblem {
+    /// An unknown reason.
+    Reason,
+    /// The start is not a date and time.
+    Start,
+    /// The end is not a date and time, or not after the start.
+    End,
+    /// The note is longer than 200 characters.
+    Note,
+    /// The return is before the start, or in the future.
+    Return,
+    /// The absence has ended already.
+    Ended,
+}
+
+impl From<AbsenceProblem> for AppError {
+    fn from(problem: AbsenceProblem) -> Self {
+        let (field, message) = match problem {
+            AbsenceProblem::Reason => ("reason", Key::ProblemAbsenceReason),
+            AbsenceProblem::Start => ("from_date", Key::ProblemAbsenceStart),
+            AbsenceProblem::End => ("until_date", Key::ProblemAbsenceEnd),
+            AbsenceProblem::Note => ("note", Key::ProblemAbsenceNote),
+            AbsenceProblem::Return => ("returned_date", Key::ProblemAbsenceReturn),
+            AbsenceProblem::Ended => {
+                return AppError::Conflict {
+                    message: Key::ProblemAbsenceEnded,
+                };
+            }
+        };
+        AppError::Validation {
+            field: field.into(),
+            message,
+        }
+    }
+}
+
+/// A date and an optional time as the form sends them; no time means the start of the day.
+pub fn parse_moment(date: &str, time: &str) -> Option<i64> {
+    let day = crate::residents::model::parse_date(date)?;
+    let time = match time.trim() {
+        "" => NaiveTime::MIN,
+        text => NaiveTime::parse_from_str(text, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+            .ok()?,
+    };
+    Some(instant(day, time))
+}
+
+/// A new absence, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAbsence {
+    /// Why.
+    pub reason: AbsenceReason,
+    /// What else staff should know.
+    pub note: String,
+    /// The span.
+    pub away: Away,
+}
+
+/// Checks an absence form: a reason, a start, and an end after it or none (open-ended).
+pub fn check_absence(
+    reason: &str,
+    from: (&str, &str),
+    until: (&str, &str),
+    note: &str,
+) -> Result<NewAbsence, AbsenceProblem> {
+    let reason = AbsenceReason::parse(reason).ok_or(AbsenceProblem::Reason)?;
+    let starts_at = parse_moment(from.0, from.1).ok_or(AbsenceProblem::Start)?;
+    let ends_at = if until.0.trim().is_empty() {
+        None
+    } else {
+        // An end day without a time means they are back for the evening.
+        let time = if until.1.trim().is_empty() {
+            "18:00"
+        } else {
+            until.1
+        };
+        let end = parse_moment(until.0, time).ok_or(AbsenceProblem::End)?;
+        if end <= starts_at {
+            return Err(AbsenceProblem::End);
+        }
+        Some(end)
+    };
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err(AbsenceProblem::Note);
+    }
+    Ok(NewAbsence {
+        reason,
+        note: note.to_owned(),
+        away: Away {
+            starts_at,
+            ends_at,
+            returned_at: None,
+        },
+    })
+}
+
+/// An absence of a resident, for their page and for the roll call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsenceEntry {
+    /// Its id.
+    pub id: i64,
+    /// The resident.
+    pub resident_id: i64,
+    /// Why.
+    pub reason: AbsenceReason,
+    /// What else.
+    pub note: String,
+    /// When.
+    pub away: Away,
+}
+
+/// A roll-call mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mark {
+    /// Seen in their bed.
+    Present,
+    /// Not there, and not away with leave: an alert until resolved.
+    Missing,
+}
+
+impl Mark {
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Mark::Present => "present",
+            Mark::Missing => "missing",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "present" => Some(Mark::Present),
+            "missing" => Some(Mark::Missing),
+            _ => None,
+        }
+    }
+}
+
+/// One row of a roll call: a bed slept in that night.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollRow {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// The room's code.
+    pub room: String,
+    /// The bed's code.
+    pub bed: String,
+    /// Away with leave at roll time: already accounted for.
+    pub away: Option<AbsenceReason>,
+    /// The latest mark, if any.
+    pub mark: Option<Mark>,
+}
+
+impl RollRow {
+    /// Whether this row still needs a mark.
+    pub fn unmarked(&self) -> bool {
+        self.away.is_none() && self.mark.is_none()
+    }
+}
+
+/// A building's roll call for one night.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollCall {
+    /// The building.
+    pub building_id: i64,
+    /// The building's name in Khmer script.
+    pub building_km: String,
+    /// The building's name in Latin letters.
+    pub building_latin: String,
+    /// The night.
+    pub night: NaiveDate,
+    /// When it was closed, if it was.
+    pub closed: bool,
+    /// One row per occupied bed, by room and bed.
+    pub rows: Vec<RollRow>,
+}
+
+/// The counts that sum up a roll call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollTally {
+    /// Marked present.
+    pub present: i64,
+    /// Away with leave.
+    pub away: i64,
+    /// Marked missing.
+    pub missing: i64,
+    /// Not marked yet.
+    pub unmarked: i64,
+}
+
+impl RollCall {
+    /// Its counts.
+    pub fn tally(&self) -> RollTally {
+        tally(&self.rows)
+    }
+}
+
+/// The counts of these rows.
+pub fn tally(rows: &[RollRow]) -> RollTally {
+    rows.iter().fold(RollTally::default(), |mut t, row| {
+        match (row.away, row.mark) {
+            (Some(_), _) => t.away += 1,
+            (None, Some(Mark::Present)) => t.present += 1,
+            (None, Some(Mark::Missing)) => t.missing += 1,
+            (None, None) => t.unmarked += 1,
+        }
+        t
+    })
+}
+
+/// A roll may be closed only when no resident is left unmarked.
+pub fn check_close(rows: &[RollRow]) -> Result<(), AppError> {
+    if rows.iter().any(RollRow::unmarked) {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollUnmarked,
+        });
+    }
+    Ok(())
+}
+
+/// A building's roll for a night, in the list of buildings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollSummary {
+    /// The building.
+    pub building_id: i64,
+    /// Its name in Khmer script.
+    pub building_km: String,
+    /// Its name in Latin letters.
+    pub building_latin: String,
+    /// Whether it was closed.
+    pub closed: bool,
+    /// Its counts.
+    pub tally: RollTally,
+}
+
+/// A resident marked missing and not found yet: on every staff page until resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingAlert {
+    /// The roll call that found them missing.
+    pub roll_call_id: i64,
+    /// The night.
+    pub night: NaiveDate,
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// The building's code.
+    pub building: String,
+}
+
+/// How a missing resident's alert ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolution {
+    /// Found at the centre.
+    Found,
+    /// Came back.
+    Returned,
+    /// Recorded as an absence (they are away with leave after all, or in hospital).
+    Absence,
+}
+
+impl Resolution {
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Resolution::Found => "found",
+            Resolution::Returned => "returned",
+            Resolution::Absence => "absence",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Resolution::Found, Resolution::Returned, Resolution::Absence]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        crate::residents::model::parse_date(text).expect("a date")
+    }
+
+    fn at(date: &str, time: &str) -> i64 {
+        parse_moment(date, time).expect("a moment")
+    }
+
+    #[test]
+    fn a_resident_with_a_bed_and_no_absence_is_present() {
+        let beds = [Nights {
+            from_on: day("2026-11-01"),
+            until_on: None,
+        }];
+        assert!(is_present(&beds, &[], day("2026-11-22"), at("2026-11-22", "12:00")));
+        assert!(!is_present(&beds, &[], day("2026-10-31"), at("2026-10-31", "12:00")));
+    }
+
+    #[test]
+    fn the_last_night_of_an_allocation_is_the_day_before_it_ends() {
+        let beds = [Nights {
+            from_on: day("2026-11-01"),
+            until_on: Some(day("2026-11-10")),
+        }];
+        assert!(is_present(&beds, &[], day("2026-11-09"), at("2026-11-09", "20:00")));
+        assert!(!is_present(&beds, &[], day("2026-11-10"), at("2026-11-10", "07:00")));
+    }
+
+    #[test]
+    fn a_child_leaving_at_ten_misses_lunch_but_not_breakfast() {
+        let beds = [Nights {
+            from_on: day("2026-11-01"),
+            until_on: None,
+        }];
+        let away = [Away {
+            starts_at: at("2026-11-23", "10:00"),
+            ends_at: Some(at("2026-11-25", "18:00")),
+            returned_at: None,
+        }];
+        let today = day("2026-11-23");
+        assert!(is_present(&beds, &away, today, at("2026-11-23", "07:00")));
+        assert!(!is_present(&beds, &away, today, at("2026-11-23", "11:30")));
+        // Back at 18:00 on the 25th: in for dinner at 18:00, not for lunch.
+        assert!(!is_present(&beds, &away, day("2026-11-25"), at("2026-11-25", "11:30")));
+        assert!(is_present(&beds, &away, day("2026-11-25"), at("2026-11-25", "18:00")));
+    }
+
+    #[test]
+    fn a_recorded_return_ends_the_absence_whatever_was_planned() {
+        let early = Away {
+            starts_at: 100,
+            ends_at: Some(1000),
+            returned_at: Some(500),
+        };
+        assert!(early.covers(499));
+        assert!(!early.covers(500));
+        let open = Away {
+            starts_at: 100,
+            ends_at: None,
+            returned_at: None,
+        };
+        assert!(open.covers(i64::MAX));
+    }
+
+    #[test]
+    fn the_centre_day_begins_at_17_00_utc_the_day_before() {
+        assert_eq!(
+            at("2026-11-22", "00:00"),
+            chrono::DateTime::parse_from_rfc3339("2026-11-21T17:00:00Z")
+                .expect("a time")
+                .timestamp()
+        );
+        assert_eq!(local(at("2026-11-22", "21:00")).to_string(), "2026-11-22 21:00:00");
+    }
+
+    #[test]
+    fn an_absence_needs_a_known_reason_and_an_end_after_its_start() {
+        assert!(check_absence("home_stay", ("2026-11-22", "09:00"), ("", ""), "").is_ok());
+        assert_eq!(
+            check_absence("holiday", ("2026-11-22", ""), ("", ""), ""),
+            Err(AbsenceProblem::Reason)
+        );
+        assert_eq!(
+            check_absence("hospital", ("2026-11-22", "09:00"), ("2026-11-22", "08:00"), ""),
+            Err(AbsenceProblem::End)
+        );
+        let open = check_absence("camp", ("2026-11-22", ""), ("2026-11-24", ""), "")
+            .expect("valid");
+        assert_eq!(open.away.ends_at, Some(at("2026-11-24", "18:00")));
+    }
+
+    fn row(away: Option<AbsenceReason>, mark: Option<Mark>) -> RollRow {
+        RollRow {
+            resident_id: 1,
+            name_km: "សុខ".into(),
+            name_latin: "Sok".into(),
+            room: "G1".into(),
+            bed: "1".into(),
+            away,
+            mark,
+        }
+    }
+
+    #[test]
+    fn a_roll_closes_only_when_every_row_is_accounted_for() {
+        let done = vec![
+            row(Some(AbsenceReason::Hospital), None),
+            row(None, Some(Mark::Present)),
+            row(None, Some(Mark::Missing)),
+        ];
+        assert!(check_close(&done).is_ok());
+        assert_eq!(
+            tally(&done),
+            RollTally {
+                present: 1,
+                away: 1,
+                missing: 1,
+                unmarked: 0
+            }
+        );
+        let open = vec![row(None, Some(Mark::Present)), row(None, None)];
+        assert!(check_close(&open).is_err());
+    }
+}
+
+/// A resident at the centre at a moment, with what the canteen and tutors need to know.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentResident {
+    /// Their id.
+    pub id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// Girl or boy.
+    pub sex: crate::residents::model::Sex,
+    /// Boarding school or residence.
+    pub programme: crate::residents::model::Programme,
+    /// What they eat.
+    pub diet: crate::residents::model::Diet,
+    /// What they must not eat.
+    pub allergies: Vec<crate::residents::model::Allergen>,
+}

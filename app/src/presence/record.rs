@@ -1,0 +1,265 @@
+//! Recording presence: absences and returns, roll-call marks, closing a roll, resolving a
+//! missing-resident alert. Each writes with its audit entry in one `BEGIN IMMEDIATE`
+//! transaction, so two tablets marking the same roll merge: every mark lands, the later one
+//! for a resident wins, and both are in the audit log.
+
+use chrono::{Duration, NaiveDate};
+use sqlx::SqlitePool;
+
+use super::model::{AbsenceProblem, Mark, NewAbsence, Resolution, check_close, instant, roll_time};
+use super::repo;
+use crate::audit::model::Actor;
+use crate::audit::repo::{Change, record};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::i18n::Key;
+
+/// Who is recording: their audit identity and staff id.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    /// As the audit log names them.
+    pub actor: Actor,
+    /// `staff_user.id`.
+    pub staff_id: i64,
+}
+
+/// Records an absence of a current resident. If it covers now, any missing alert for them
+/// is resolved by it. Returns its id.
+pub async fn record_absence(
+    pool: &SqlitePool,
+    by: &Recorder,
+    resident_id: i64,
+    absence: &NewAbsence,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let left_on = sqlx::query_scalar!(
+        r#"SELECT left_on AS "left_on: NaiveDate" FROM resident WHERE id = ?"#,
+        resident_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if left_on.is_some() {
+        return Err(AppError::Conflict {
+            message: Key::ProblemResidentLeft,
+        });
+    }
+    let id = repo::insert_absence(
+        &mut tx,
+        resident_id,
+        absence.reason,
+        &absence.note,
+        absence.away,
+    )
+    .await?;
+    let resolved = if absence.away.covers(now) {
+        repo::resolve_alerts(&mut tx, resident_id, Resolution::Absence, by.staff_id, now).await?
+    } else {
+        0
+    };
+    let change = Change {
+        entity: "absence",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::json!({
+            "resident_id": resident_id,
+            "reason": absence.reason.code(),
+            "note": absence.note,
+            "starts_at": absence.away.starts_at,
+            "ends_at": absence.away.ends_at,
+            "alerts_resolved": resolved,
+        })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records that a resident came back at `at` (not in the future, not before they left).
+pub async fn record_return(
+    pool: &SqlitePool,
+    by: &Recorder,
+    absence_id: i64,
+    at: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let (resident_id, away) = repo::absence(&mut tx, absence_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if away.returned_at.is_some() {
+        return Err(AbsenceProblem::Ended.into());
+    }
+    if at < away.starts_at || at > now {
+        return Err(AbsenceProblem::Return.into());
+    }
+    repo::set_returned(&mut tx, absence_id, at).await?;
+    let change = Change {
+        entity: "absence",
+        entity_id: absence_id.to_string(),
+        action: "return",
+        before: Some(serde_json::json!({ "returned_at": null })),
+        after: Some(serde_json::json!({ "resident_id": resident_id, "returned_at": at })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(resident_id)
+}
+
+/// Rolls may be taken for tonight, and for last night until the morning's corrections end.
+fn check_night(night: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+    if night > today || night < today - Duration::days(1) {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollNight,
+        });
+    }
+    Ok(())
+}
+
+/// Marks one resident of a building's roll for `night`. The later mark wins.
+#[allow(clippy::too_many_arguments)]
+pub async fn mark(
+    pool: &SqlitePool,
+    by: &Recorder,
+    building_id: i64,
+    night: NaiveDate,
+    resident_id: i64,
+    mark: Mark,
+    now: i64,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    check_night(night, today)?;
+    let mut tx = begin_write(pool).await?;
+    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
+    let row = rows
+        .iter()
+        .find(|row| row.resident_id == resident_id)
+        .ok_or(AppError::NotFound)?;
+    if row.away.is_some() {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollAway,
+        });
+    }
+    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
+    if closed {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollClosed,
+        });
+    }
+    let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
+    repo::set_mark(&mut tx, roll_id, resident_id, mark, by.staff_id, now).await?;
+    let change = Change {
+        entity: "roll_mark",
+        entity_id: format!("{roll_id}:{resident_id}"),
+        action: "mark",
+        before: before.map(|m| serde_json::json!({ "status": m.code() })),
+        after: Some(serde_json::json!({ "status": mark.code(), "night": night })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks every resident of the roll who has no mark yet as present: the one tap before the
+/// exceptions. Marks already made (by this or another tablet) stay. Returns how many.
+pub async fn mark_all_present(
+    pool: &SqlitePool,
+    by: &Recorder,
+    building_id: i64,
+    night: NaiveDate,
+    now: i64,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    check_night(night, today)?;
+    let mut tx = begin_write(pool).await?;
+    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
+    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
+    if closed {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollClosed,
+        });
+    }
+    let unmarked: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.unmarked())
+        .map(|row| row.resident_id)
+        .collect();
+    for resident_id in &unmarked {
+        repo::set_mark(&mut tx, roll_id, *resident_id, Mark::Present, by.staff_id, now).await?;
+    }
+    let change = Change {
+        entity: "roll_call",
+        entity_id: roll_id.to_string(),
+        action: "all_present",
+        before: None,
+        after: Some(serde_json::json!({ "night": night, "present": unmarked })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(unmarked.len())
+}
+
+/// Closes a building's roll for `night`; refused while a resident is unmarked.
+pub async fn close(
+    pool: &SqlitePool,
+    by: &Recorder,
+    building_id: i64,
+    night: NaiveDate,
+    now: i64,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    check_night(night, today)?;
+    let mut tx = begin_write(pool).await?;
+    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
+    check_close(&rows)?;
+    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
+    if closed {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollClosed,
+        });
+    }
+    repo::close_roll_call(&mut tx, roll_id, by.staff_id, now).await?;
+    let tally = super::model::tally(&rows);
+    let change = Change {
+        entity: "roll_call",
+        entity_id: roll_id.to_string(),
+        action: "close",
+        before: None,
+        after: Some(serde_json::json!({
+            "night": night,
+            "present": tally.present,
+            "away": tally.away,
+            "missing": tally.missing,
+        })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the missing alert of a resident: found at the centre, or came back.
+pub async fn resolve(
+    pool: &SqlitePool,
+    by: &Recorder,
+    resident_id: i64,
+    resolution: Resolution,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let resolved = repo::resolve_alerts(&mut tx, resident_id, resolution, by.staff_id, now).await?;
+    if resolved == 0 {
+        return Err(AppError::NotFound);
+    }
+    let change = Change {
+        entity: "resident",
+        entity_id: resident_id.to_string(),
+        action: "alert_resolved",
+        before: None,
+        after: Some(serde_json::json!({ "resolution": resolution.code(), "alerts": resolved })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

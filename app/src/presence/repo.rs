@@ -1,0 +1,359 @@
+//! SQL of presence: the one query every domain uses to know who is at the centre, absences,
+//! roll calls and missing-resident alerts.
+
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::model::{
+    AbsenceEntry, AbsenceReason, Away, Mark, MissingAlert, PresentResident, RollRow,
+};
+use crate::residents::model::{Allergen, Diet, Programme, Sex};
+
+fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
+    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
+}
+
+/// **Presence**: the residents at the centre on `day` at the instant `at` (a moment of that
+/// day, such as a meal time): a bed that night, and no absence covering `at`. This is
+/// `model::is_present` in SQL; every later domain (canteen, homework, visits, dashboard)
+/// counts from it.
+pub async fn present_at(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+    at: i64,
+) -> Result<Vec<PresentResident>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.programme, r.diet, r.allergies
+           FROM allocation a JOIN resident r ON r.id = a.resident_id
+           WHERE a.from_on <= ?1 AND (a.until_on IS NULL OR a.until_on > ?1)
+             AND NOT EXISTS (
+                 SELECT 1 FROM absence x
+                 WHERE x.resident_id = a.resident_id AND x.starts_at <= ?2
+                   AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                        OR coalesce(x.returned_at, x.ends_at) > ?2))
+           ORDER BY r.id"#,
+        day,
+        at
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(PresentResident {
+                id: r.id,
+                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
+                diet: decode(Diet::parse(&r.diet), "diet", &r.diet)?,
+                allergies: decode(Allergen::split(&r.allergies), "allergies", &r.allergies)?,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+            })
+        })
+        .collect()
+}
+
+/// A resident's absences, newest first.
+pub async fn absences_of(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+) -> Result<Vec<AbsenceEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!: i64", reason, note, starts_at, ends_at, returned_at
+           FROM absence WHERE resident_id = ? ORDER BY starts_at DESC LIMIT 100"#,
+        resident_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(AbsenceEntry {
+                id: r.id,
+                resident_id,
+                reason: decode(AbsenceReason::parse(&r.reason), "reason", &r.reason)?,
+                note: r.note,
+                away: Away {
+                    starts_at: r.starts_at,
+                    ends_at: r.ends_at,
+                    returned_at: r.returned_at,
+                },
+            })
+        })
+        .collect()
+}
+
+/// One absence: its resident and span.
+pub async fn absence(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(i64, Away)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT resident_id AS "resident_id!: i64", starts_at, ends_at, returned_at
+           FROM absence WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.resident_id,
+            Away {
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                returned_at: r.returned_at,
+            },
+        )
+    }))
+}
+
+/// Records an absence and returns its id.
+pub async fn insert_absence(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    reason: AbsenceReason,
+    note: &str,
+    away: Away,
+) -> Result<i64, sqlx::Error> {
+    let reason = reason.code();
+    sqlx::query_scalar!(
+        r#"INSERT INTO absence (resident_id, reason, note, starts_at, ends_at, returned_at)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        resident_id,
+        reason,
+        note,
+        away.starts_at,
+        away.ends_at,
+        away.returned_at
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Records a return.
+pub async fn set_returned(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE absence SET returned_at = ? WHERE id = ?", at, id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The rows of a building's roll for `night`, taken at the instant `at`: one per resident
+/// with a bed there that night, by room and bed, with any absence and the latest mark.
+pub async fn roll_rows(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+    at: i64,
+) -> Result<Vec<RollRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, ro.code AS room, b.code AS bed,
+                  (SELECT x.reason FROM absence x
+                    WHERE x.resident_id = r.id AND x.starts_at <= ?3
+                      AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                           OR coalesce(x.returned_at, x.ends_at) > ?3)
+                    ORDER BY x.starts_at DESC LIMIT 1) AS "away?: String",
+                  m.status AS "mark?: String"
+           FROM allocation a
+           JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN resident r ON r.id = a.resident_id
+           LEFT JOIN roll_call rc ON rc.building_id = ?1 AND rc.night = ?2
+           LEFT JOIN roll_mark m ON m.roll_call_id = rc.id AND m.resident_id = r.id
+           WHERE ro.building_id = ?1 AND a.from_on <= ?2 AND (a.until_on IS NULL OR a.until_on > ?2)
+           ORDER BY ro.code, length(b.code), b.code"#,
+        building_id,
+        night,
+        at
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RollRow {
+                resident_id: r.id,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                room: r.room,
+                bed: r.bed,
+                away: match r.away {
+                    Some(code) => Some(decode(AbsenceReason::parse(&code), "reason", &code)?),
+                    None => None,
+                },
+                mark: match r.mark {
+                    Some(code) => Some(decode(Mark::parse(&code), "mark", &code)?),
+                    None => None,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The roll call of a building for a night: its id and whether it is closed.
+pub async fn roll_call(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!: i64", closed_at FROM roll_call WHERE building_id = ? AND night = ?"#,
+        building_id,
+        night
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.closed_at.is_some())))
+}
+
+/// The roll call of a building for a night, opened now if it was not.
+pub async fn open_roll_call(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+    now: i64,
+) -> Result<(i64, bool), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO roll_call (building_id, night, opened_at) VALUES (?, ?, ?)
+         ON CONFLICT (building_id, night) DO NOTHING",
+        building_id,
+        night,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    roll_call(conn, building_id, night)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// The mark of a resident in a roll call.
+pub async fn mark_of(
+    conn: &mut SqliteConnection,
+    roll_call_id: i64,
+    resident_id: i64,
+) -> Result<Option<Mark>, sqlx::Error> {
+    let status = sqlx::query_scalar!(
+        "SELECT status FROM roll_mark WHERE roll_call_id = ? AND resident_id = ?",
+        roll_call_id,
+        resident_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(status.and_then(|s| Mark::parse(&s)))
+}
+
+/// Sets a resident's mark: the later mark wins, and a new mark clears an old resolution.
+pub async fn set_mark(
+    conn: &mut SqliteConnection,
+    roll_call_id: i64,
+    resident_id: i64,
+    mark: Mark,
+    staff_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let status = mark.code();
+    sqlx::query!(
+        "INSERT INTO roll_mark (roll_call_id, resident_id, status, marked_at, marked_by)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (roll_call_id, resident_id) DO UPDATE
+         SET status = excluded.status, marked_at = excluded.marked_at,
+             marked_by = excluded.marked_by, resolved_at = NULL, resolution = NULL,
+             resolved_by = NULL",
+        roll_call_id,
+        resident_id,
+        status,
+        now,
+        staff_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Closes a roll call.
+pub async fn close_roll_call(
+    conn: &mut SqliteConnection,
+    roll_call_id: i64,
+    staff_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE roll_call SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+        now,
+        staff_id,
+        roll_call_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Residents marked missing and not yet found, most recent first.
+pub async fn open_alerts(conn: &mut SqliteConnection) -> Result<Vec<MissingAlert>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT m.roll_call_id AS "roll_call_id!: i64", rc.night AS "night: NaiveDate",
+                  r.id AS "resident_id!: i64", r.name_km, r.name_latin, bu.code AS building
+           FROM roll_mark m JOIN roll_call rc ON rc.id = m.roll_call_id
+           JOIN resident r ON r.id = m.resident_id JOIN building bu ON bu.id = rc.building_id
+           WHERE m.status = 'missing' AND m.resolved_at IS NULL
+           ORDER BY rc.night DESC, r.name_latin"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MissingAlert {
+            roll_call_id: r.roll_call_id,
+            night: r.night,
+            resident_id: r.resident_id,
+            name_km: r.name_km,
+            name_latin: r.name_latin,
+            building: r.building,
+        })
+        .collect())
+}
+
+/// Resolves every open alert of a resident; returns how many were resolved.
+pub async fn resolve_alerts(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    resolution: super::model::Resolution,
+    staff_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let code = resolution.code();
+    let done = sqlx::query!(
+        "UPDATE roll_mark SET resolved_at = ?, resolution = ?, resolved_by = ?
+         WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL",
+        now,
+        code,
+        staff_id,
+        resident_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A building's recent roll calls, newest first: night, closed, marked present, missing.
+pub async fn roll_history(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+) -> Result<Vec<(NaiveDate, bool, i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT rc.night AS "night: NaiveDate", rc.closed_at IS NOT NULL AS "closed!: bool",
+                  count(m.resident_id) FILTER (WHERE m.status = 'present') AS "present!: i64",
+                  count(m.resident_id) FILTER (WHERE m.status = 'missing') AS "missing!: i64"
+           FROM roll_call rc LEFT JOIN roll_mark m ON m.roll_call_id = rc.id
+           WHERE rc.building_id = ?
+           GROUP BY rc.id ORDER BY rc.night DESC LIMIT 35"#,
+        building_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.night, r.closed, r.present, r.missing))
+        .collect())
+}

@@ -1,0 +1,295 @@
+//! Server functions of residents. Each starts with its guard: every staff role reads names
+//! and diets; house staff and admin change records; only house staff and admin receive the
+//! medical note, and only the social team and admin the safeguarding note.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{ResidentRecord, ResidentRow};
+use crate::error::AppError;
+use crate::housing::model::{AllocationEntry, Suggestion};
+use crate::presence::model::AbsenceEntry;
+#[cfg(feature = "ssr")]
+use crate::people::model::Role;
+
+/// Who may change residents, beds and presence.
+#[cfg(feature = "ssr")]
+pub const HOUSE: [Role; 2] = [Role::HouseStaff, Role::Admin];
+
+/// Everything a resident's page shows, as far as the caller may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentPage {
+    /// The record.
+    pub record: ResidentRecord,
+    /// Their beds, newest first (the current one has no end).
+    pub beds: Vec<AllocationEntry>,
+    /// Their absences, newest first.
+    pub absences: Vec<AbsenceEntry>,
+    /// Free beds for them, best first, when they have none and the caller may assign.
+    pub suggestions: Vec<Suggestion>,
+    /// Residents matching the sibling search, to link.
+    pub sibling_matches: Vec<ResidentRow>,
+    /// Whether the caller may change beds, absences and details.
+    pub can_edit: bool,
+    /// Whether the caller may read and write the safeguarding note.
+    pub can_safeguard: bool,
+    /// Today at the centre.
+    pub today: chrono::NaiveDate,
+}
+
+/// Residents whose name in either script contains `q`; those who left only when asked.
+/// Every staff role.
+#[server(endpoint = "resident_search")]
+pub async fn search_residents(
+    #[server(default)] q: String,
+    #[server(default)] left: bool,
+) -> Result<Vec<ResidentRow>, AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok(super::repo::search(&mut conn, &q, left).await?)
+}
+
+/// Current residents without a bed, longest waiting first. Every staff role.
+#[server(endpoint = "waiting_list")]
+pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
+    crate::people::guard::require(&Role::ALL).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    Ok(super::repo::waiting_list(&mut conn).await?)
+}
+
+/// A resident's page. Every staff role; the notes only for the roles that may read them.
+#[server(endpoint = "resident_page")]
+pub async fn get_resident_page(
+    id: i64,
+    #[server(default)] sibling: String,
+) -> Result<ResidentPage, AppError> {
+    use crate::centre::model::today_at_centre;
+    use crate::housing::{model::rank_beds, repo as housing};
+
+    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let can_edit = HOUSE.iter().any(|role| staff.has(*role));
+    let can_safeguard = staff.has(Role::SocialTeam) || staff.has(Role::Admin);
+    let can_medical = can_edit;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let stored = super::repo::resident(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let siblings = match stored.sibling_group_id {
+        Some(group) => super::repo::siblings(&mut conn, group, id).await?,
+        None => Vec::new(),
+    };
+    let today = today_at_centre();
+    let beds = housing::history(&mut conn, None, Some(id)).await?;
+    let housed = beds.iter().any(|entry| entry.until_on.is_none());
+    let suggestions = if can_edit && !housed && stored.left.is_none() {
+        match housing::placement(&mut conn, id).await? {
+            Some((placement, _)) => {
+                let free = housing::free_beds(&mut conn).await?;
+                rank_beds(&placement, free, today)
+                    .into_iter()
+                    .take(8)
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let sibling_matches = if can_edit && !sibling.trim().is_empty() {
+        super::repo::search(&mut conn, &sibling, false)
+            .await?
+            .into_iter()
+            .filter(|row| row.id != id && !siblings.iter().any(|s| s.id == row.id))
+            .take(10)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let absences = crate::presence::repo::absences_of(&mut conn, id).await?;
+    Ok(ResidentPage {
+        record: ResidentRecord {
+            id,
+            fields: stored.fields,
+            left: stored.left,
+            // Sent only to those who may read it; for anyone else it never leaves the server.
+            medical_note: can_medical.then_some(stored.medical_note),
+            safeguarding_note: can_safeguard.then_some(stored.safeguarding_note),
+            siblings,
+        },
+        beds,
+        absences,
+        suggestions,
+        sibling_matches,
+        can_edit,
+        can_safeguard,
+        today,
+    })
+}
+
+/// The fields of the resident form.
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+fn checked_fields(
+    name_km: String,
+    name_latin: String,
+    sex: String,
+    born_on: String,
+    grade: String,
+    programme: String,
+    admitted_on: String,
+    diet: String,
+    allergies: std::collections::BTreeMap<String, String>,
+) -> Result<super::model::ResidentFields, AppError> {
+    let input = super::model::ResidentInput {
+        name_km,
+        name_latin,
+        sex,
+        born_on,
+        grade,
+        programme,
+        admitted_on,
+        diet,
+        allergies: allergies.into_keys().collect::<Vec<_>>().join(","),
+    };
+    super::model::check_resident(&input, crate::centre::model::today_at_centre())
+        .map_err(|problems| problems[0].into())
+}
+
+/// Admits a resident and opens their page. House staff and admin.
+#[server(endpoint = "resident_create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_resident(
+    name_km: String,
+    name_latin: String,
+    sex: String,
+    born_on: String,
+    #[server(default)] grade: String,
+    programme: String,
+    admitted_on: String,
+    #[server(default)] diet: String,
+    #[server(default)] allergies: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let fields = checked_fields(
+        name_km,
+        name_latin,
+        sex,
+        born_on,
+        grade,
+        programme,
+        admitted_on,
+        diet,
+        allergies,
+    )?;
+    let id = super::record::admit(&crate::db::pool()?, &staff.actor(), &fields).await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
+    Ok(())
+}
+
+/// Changes a resident's details. House staff and admin.
+#[server(endpoint = "resident_update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_resident(
+    id: i64,
+    name_km: String,
+    name_latin: String,
+    sex: String,
+    born_on: String,
+    #[server(default)] grade: String,
+    programme: String,
+    admitted_on: String,
+    #[server(default)] diet: String,
+    #[server(default)] allergies: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let fields = checked_fields(
+        name_km,
+        name_latin,
+        sex,
+        born_on,
+        grade,
+        programme,
+        admitted_on,
+        diet,
+        allergies,
+    )?;
+    super::record::edit(&crate::db::pool()?, &staff.actor(), id, &fields).await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
+    Ok(())
+}
+
+/// Replaces the medical note. House staff and admin.
+#[server(endpoint = "resident_medical_note")]
+pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let note = super::model::check_note(&note)?;
+    super::record::set_note(
+        &crate::db::pool()?,
+        &staff.actor(),
+        id,
+        super::record::Note::Medical,
+        &note,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
+    Ok(())
+}
+
+/// Replaces the safeguarding note. Social team and admin.
+#[server(endpoint = "resident_safeguarding_note")]
+pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let note = super::model::check_note(&note)?;
+    super::record::set_note(
+        &crate::db::pool()?,
+        &staff.actor(),
+        id,
+        super::record::Note::Safeguarding,
+        &note,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
+    Ok(())
+}
+
+/// Records that a resident left, which releases their bed. House staff and admin.
+#[server(endpoint = "resident_leave")]
+pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let pool = crate::db::pool()?;
+    let admitted = {
+        let mut conn = pool.acquire().await?;
+        super::repo::resident(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .fields
+            .admitted_on
+    };
+    let (left_on, reason) = super::model::check_leaving(
+        &left_on,
+        &reason,
+        admitted,
+        crate::centre::model::today_at_centre(),
+    )?;
+    super::record::leave(&pool, &staff.actor(), id, left_on, &reason).await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
+    Ok(())
+}
+
+/// Links two residents as siblings. House staff and admin.
+#[server(endpoint = "sibling_link")]
+pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    super::record::link_siblings(&crate::db::pool()?, &staff.actor(), id, other).await?;
+    leptos_axum::redirect(&format!("/residents/{id}?saved=1#siblings"));
+    Ok(())
+}
+
+/// Takes a resident out of their sibling group. House staff and admin.
+#[server(endpoint = "sibling_unlink")]
+pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    super::record::unlink_sibling(&crate::db::pool()?, &staff.actor(), id).await?;
+    leptos_axum::redirect(&format!("/residents/{back}?saved=1#siblings"));
+    Ok(())
+}

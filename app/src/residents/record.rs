@@ -1,0 +1,188 @@
+//! Recording residents: admission, edits, notes, siblings, leaving. Each change is written
+//! with its audit entry in one transaction.
+
+use chrono::NaiveDate;
+use sqlx::SqlitePool;
+
+use super::model::{ResidentFields, ResidentProblem};
+use super::repo;
+use crate::audit::model::Actor;
+use crate::audit::repo::{Change, record};
+use crate::db::begin_write;
+use crate::error::AppError;
+
+/// A duplicate name and date of birth is the same child entered twice.
+fn resident_error(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => ResidentProblem::Duplicate.into(),
+        _ => error.into(),
+    }
+}
+
+/// Adds a resident and returns their id.
+pub async fn admit(
+    pool: &SqlitePool,
+    actor: &Actor,
+    fields: &ResidentFields,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let id = repo::insert(&mut tx, fields).await.map_err(resident_error)?;
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::to_value(fields).unwrap_or_default()),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a resident's details.
+pub async fn edit(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    fields: &ResidentFields,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    repo::update(&mut tx, id, fields)
+        .await
+        .map_err(|error| match crate::housing::allocate::allocation_error(error) {
+            AppError::Conflict { message } => AppError::Conflict { message },
+            other => other,
+        })?;
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action: "update",
+        before: Some(serde_json::to_value(&before.fields).unwrap_or_default()),
+        after: Some(serde_json::to_value(fields).unwrap_or_default()),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Which note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// House staff and admin only.
+    Medical,
+    /// Social team and admin only.
+    Safeguarding,
+}
+
+/// Replaces one of a resident's notes.
+pub async fn set_note(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    which: Note,
+    text: &str,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let (action, old) = match which {
+        Note::Medical => {
+            repo::set_medical_note(&mut tx, id, text).await?;
+            ("medical_note", before.medical_note)
+        }
+        Note::Safeguarding => {
+            repo::set_safeguarding_note(&mut tx, id, text).await?;
+            ("safeguarding_note", before.safeguarding_note)
+        }
+    };
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action,
+        before: Some(serde_json::json!({ "note": old })),
+        after: Some(serde_json::json!({ "note": text })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that a resident left on `left_on`: their bed is released from that night.
+pub async fn leave(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    left_on: NaiveDate,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if before.left.is_some() {
+        return Err(AppError::Conflict {
+            message: crate::i18n::Key::ProblemResidentLeft,
+        });
+    }
+    if let Some((allocation, bed_id, from_on)) =
+        crate::housing::repo::current_of_resident(&mut tx, id).await?
+    {
+        crate::housing::allocate::end_current(
+            &mut tx, actor, allocation, id, bed_id, from_on, left_on,
+        )
+        .await?;
+    }
+    repo::set_left(&mut tx, id, left_on, reason).await?;
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action: "leave",
+        before: None,
+        after: Some(serde_json::json!({ "left_on": left_on, "reason": reason })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links two residents as brothers and sisters (with each one's siblings).
+pub async fn link_siblings(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    other: i64,
+) -> Result<(), AppError> {
+    if id == other {
+        return Err(AppError::Validation {
+            field: "sibling".into(),
+            message: crate::i18n::Key::ProblemSiblingSelf,
+        });
+    }
+    let mut tx = begin_write(pool).await?;
+    let group = repo::link_siblings(&mut tx, id, other).await?;
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action: "link_sibling",
+        before: None,
+        after: Some(serde_json::json!({ "sibling": other, "group": group })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes a resident out of their sibling group.
+pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    repo::unlink_sibling(&mut tx, id).await?;
+    let change = Change {
+        entity: "resident",
+        entity_id: id.to_string(),
+        action: "unlink_sibling",
+        before: Some(serde_json::json!({ "group": before.sibling_group_id })),
+        after: None,
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

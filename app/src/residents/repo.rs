@@ -1,0 +1,351 @@
+//! SQL of residents.
+
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex};
+
+fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
+    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
+}
+
+/// The longest list a search returns: more is not read on a tablet.
+pub const SEARCH_LIMIT: i64 = 60;
+
+/// Residents whose name in either script contains `query` (any case), current ones first,
+/// then by Latin name; those who left only when `include_left`.
+pub async fn search(
+    conn: &mut SqliteConnection,
+    query: &str,
+    include_left: bool,
+) -> Result<Vec<ResidentRow>, sqlx::Error> {
+    // LIKE's own wildcards typed by a user are matched literally.
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
+                  r.programme, r.left_on AS "left_on: NaiveDate",
+                  bu.code || ' · ' || ro.code || ' · ' || b.code AS "bed: String"
+           FROM resident r
+           LEFT JOIN allocation a ON a.resident_id = r.id AND a.until_on IS NULL
+           LEFT JOIN bed b ON b.id = a.bed_id
+           LEFT JOIN room ro ON ro.id = b.room_id
+           LEFT JOIN building bu ON bu.id = ro.building_id
+           WHERE (r.name_latin LIKE ?1 ESCAPE '\' OR r.name_km LIKE ?1 ESCAPE '\')
+             AND (?2 OR r.left_on IS NULL)
+           ORDER BY r.left_on IS NOT NULL, r.name_latin COLLATE NOCASE
+           LIMIT ?3"#,
+        pattern,
+        include_left,
+        SEARCH_LIMIT
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ResidentRow {
+                id: r.id,
+                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                born_on: r.born_on,
+                bed: r.bed,
+                left_on: r.left_on,
+            })
+        })
+        .collect()
+}
+
+/// Current residents with no bed: the waiting list, longest waiting first.
+pub async fn waiting_list(conn: &mut SqliteConnection) -> Result<Vec<ResidentRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
+                  r.programme
+           FROM resident r
+           WHERE r.left_on IS NULL
+             AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.resident_id = r.id AND a.until_on IS NULL)
+           ORDER BY r.admitted_on, r.name_latin COLLATE NOCASE"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ResidentRow {
+                id: r.id,
+                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                born_on: r.born_on,
+                bed: None,
+                left_on: None,
+            })
+        })
+        .collect()
+}
+
+/// A resident's full row, notes included: callers decide who may see what.
+#[derive(Clone, Debug)]
+pub struct StoredResident {
+    /// The details staff type.
+    pub fields: ResidentFields,
+    /// The day they left and why.
+    pub left: Option<(NaiveDate, String)>,
+    /// The medical note.
+    pub medical_note: String,
+    /// The safeguarding note.
+    pub safeguarding_note: String,
+    /// Their sibling group.
+    pub sibling_group_id: Option<i64>,
+}
+
+/// One resident, or `None`.
+pub async fn resident(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<StoredResident>, sqlx::Error> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT name_km, name_latin, sex, born_on AS "born_on: NaiveDate", grade, programme,
+                  admitted_on AS "admitted_on: NaiveDate", left_on AS "left_on: NaiveDate",
+                  leaving_reason, diet, allergies, medical_note, safeguarding_note, sibling_group_id
+           FROM resident WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(StoredResident {
+        fields: ResidentFields {
+            sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+            programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
+            diet: decode(Diet::parse(&r.diet), "diet", &r.diet)?,
+            allergies: decode(Allergen::split(&r.allergies), "allergies", &r.allergies)?,
+            name_km: r.name_km,
+            name_latin: r.name_latin,
+            born_on: r.born_on,
+            grade: r.grade,
+            admitted_on: r.admitted_on,
+        },
+        left: r.left_on.zip(r.leaving_reason),
+        medical_note: r.medical_note,
+        safeguarding_note: r.safeguarding_note,
+        sibling_group_id: r.sibling_group_id,
+    }))
+}
+
+/// The other residents of a sibling group.
+pub async fn siblings(
+    conn: &mut SqliteConnection,
+    group: i64,
+    except: i64,
+) -> Result<Vec<ResidentRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
+                  r.programme, r.left_on AS "left_on: NaiveDate",
+                  bu.code || ' · ' || ro.code || ' · ' || b.code AS "bed: String"
+           FROM resident r
+           LEFT JOIN allocation a ON a.resident_id = r.id AND a.until_on IS NULL
+           LEFT JOIN bed b ON b.id = a.bed_id
+           LEFT JOIN room ro ON ro.id = b.room_id
+           LEFT JOIN building bu ON bu.id = ro.building_id
+           WHERE r.sibling_group_id = ? AND r.id <> ?
+           ORDER BY r.born_on"#,
+        group,
+        except
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ResidentRow {
+                id: r.id,
+                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                born_on: r.born_on,
+                bed: r.bed,
+                left_on: r.left_on,
+            })
+        })
+        .collect()
+}
+
+/// Adds a resident and returns their id.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    fields: &ResidentFields,
+) -> Result<i64, sqlx::Error> {
+    let sex = fields.sex.code();
+    let programme = fields.programme.code();
+    let diet = fields.diet.code();
+    let allergies = Allergen::join(&fields.allergies);
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO resident (name_km, name_latin, sex, born_on, grade, programme, admitted_on, diet, allergies)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        fields.name_km,
+        fields.name_latin,
+        sex,
+        fields.born_on,
+        fields.grade,
+        programme,
+        fields.admitted_on,
+        diet,
+        allergies
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The id of the resident with this Latin name (any case) and date of birth.
+pub async fn find_by_identity(
+    conn: &mut SqliteConnection,
+    name_latin: &str,
+    born_on: NaiveDate,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM resident WHERE name_latin = ? COLLATE NOCASE AND born_on = ?"#,
+        name_latin,
+        born_on
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Replaces a resident's details.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fields: &ResidentFields,
+) -> Result<bool, sqlx::Error> {
+    let sex = fields.sex.code();
+    let programme = fields.programme.code();
+    let diet = fields.diet.code();
+    let allergies = Allergen::join(&fields.allergies);
+    let done = sqlx::query!(
+        "UPDATE resident SET name_km = ?, name_latin = ?, sex = ?, born_on = ?, grade = ?,
+                programme = ?, admitted_on = ?, diet = ?, allergies = ?
+         WHERE id = ?",
+        fields.name_km,
+        fields.name_latin,
+        sex,
+        fields.born_on,
+        fields.grade,
+        programme,
+        fields.admitted_on,
+        diet,
+        allergies,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the medical note.
+pub async fn set_medical_note(
+    conn: &mut SqliteConnection,
+    id: i64,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("UPDATE resident SET medical_note = ? WHERE id = ?", note, id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the safeguarding note.
+pub async fn set_safeguarding_note(
+    conn: &mut SqliteConnection,
+    id: i64,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE resident SET safeguarding_note = ? WHERE id = ?",
+        note,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records that a resident left.
+pub async fn set_left(
+    conn: &mut SqliteConnection,
+    id: i64,
+    left_on: NaiveDate,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE resident SET left_on = ?, leaving_reason = ? WHERE id = ?",
+        left_on,
+        reason,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts two residents in one sibling group (merging their groups) and returns the group.
+pub async fn link_siblings(
+    conn: &mut SqliteConnection,
+    a: i64,
+    b: i64,
+) -> Result<i64, sqlx::Error> {
+    let groups = sqlx::query!(
+        r#"SELECT id AS "id!: i64", sibling_group_id FROM resident WHERE id IN (?, ?)"#,
+        a,
+        b
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if groups.len() != 2 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    let group = match groups.iter().find_map(|g| g.sibling_group_id) {
+        Some(group) => group,
+        None => {
+            sqlx::query_scalar!(r#"INSERT INTO sibling_group DEFAULT VALUES RETURNING id AS "id!: i64""#)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    for old in groups.iter().filter_map(|g| g.sibling_group_id) {
+        sqlx::query!(
+            "UPDATE resident SET sibling_group_id = ? WHERE sibling_group_id = ?",
+            group,
+            old
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        "UPDATE resident SET sibling_group_id = ? WHERE id IN (?, ?)",
+        group,
+        a,
+        b
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(group)
+}
+
+/// Takes a resident out of their sibling group.
+pub async fn unlink_sibling(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE resident SET sibling_group_id = NULL WHERE id = ?", id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -64,7 +64,8 @@ pub enum SeedError {
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
-/// its audit entry, another. Accounts that exist already are left as they are.
+/// its audit entry, another; the residents, beds and their history a last one. Accounts that
+/// exist already are left as they are.
 pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
     crate::centre::repo::seed_demo(&mut tx).await?;
@@ -109,6 +110,24 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
         let mut conn = pool.acquire().await?;
         mark_demo(&mut conn, crate::people::session::Owner::Family(id)).await?;
     }
+
+    // The roll-call history is signed by the demo's house staff member.
+    let mut house_staff_id = None;
+    let house_staff = accounts.staff.iter().find(|staff| {
+        staff
+            .roles
+            .iter()
+            .any(|role| role == Role::HouseStaff.code())
+    });
+    if let Some(staff) = house_staff
+        && let Ok(account) = Account::parse(&staff.login)
+        && let Some(found) = sign_in_record(pool, &account).await?
+        && let crate::people::session::Owner::Staff(id) = found.owner
+    {
+        house_staff_id = Some(id);
+    }
+    let today = crate::centre::model::today_at_centre();
+    crate::residents::demo::seed(pool, today, house_staff_id).await?;
     Ok(())
 }
 

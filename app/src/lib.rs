@@ -29,6 +29,9 @@ use crate::audit::pages::AuditLogPage;
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
 use crate::i18n::{I18n, Key, current_lang};
+use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
+use crate::presence::pages::{RollOverviewPage, RollPage};
+use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
 use crate::people::pages::{
     FamiliesPage, FamilyPage, FamilyPortalPage, LoginPage, StaffMemberPage, StaffPage,
 };
@@ -114,6 +117,35 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=AuditLogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("residents") view=ResidentsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("residents"), StaticSegment("new"))
+                        view=NewResidentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("residents"), ParamSegment("id"))
+                        view=ResidentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("buildings") view=BuildingsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("buildings"), ParamSegment("id"))
+                        view=BuildingPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("beds"), ParamSegment("id"))
+                        view=BedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("occupancy") view=OccupancyPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("roll") view=RollOverviewPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("roll"), ParamSegment("id"))
+                        view=RollPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -34,6 +34,8 @@ enum Caller {
 
 const ADMIN: &[Role] = &[Role::Admin];
 const SOCIAL: &[Role] = &[Role::SocialTeam, Role::Admin];
+const HOUSE: &[Role] = &[Role::HouseStaff, Role::Admin];
+const STAFF: &[Role] = &Role::ALL;
 
 /// The ids the requests name.
 struct Fixture {
@@ -41,6 +43,94 @@ struct Fixture {
     staff_id: i64,
     /// A family account the social team edits (not the calling family).
     family_id: i64,
+    /// The building of the slots below.
+    building_id: i64,
+    /// Records for each call `n`, so that every allowed call of a write succeeds.
+    slots: Vec<Slot>,
+    /// Today at the centre.
+    today: chrono::NaiveDate,
+}
+
+/// What one call may use up: a resident waiting for a bed and a free bed, a resident in a
+/// bed with a free bed beside it, an absence still running, a missing mark, an empty building.
+struct Slot {
+    waiting: i64,
+    free_bed: i64,
+    housed: i64,
+    housed_bed: i64,
+    target_bed: i64,
+    absence: i64,
+    empty_building: i64,
+}
+
+/// Builds a room of girls and `count` slots in a fresh building of the boarding school.
+async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, Vec<Slot>) {
+    use app::housing::repo as housing;
+    use app::presence::{model::{AbsenceReason, Away, Mark}, repo as presence};
+    use app::residents::model::{Diet, Programme, ResidentFields, Sex};
+
+    let today = app::centre::model::today_at_centre();
+    let mut tx = pool.begin().await.expect("transaction");
+    let facility = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("facility");
+    let building = housing::insert_building(&mut tx, facility, "T", "អគារ T", "Test building")
+        .await
+        .expect("building");
+    let beds = u32::try_from(count * 3).expect("small");
+    let room = housing::insert_room(&mut tx, building, "G", Sex::Female, (5, 16), beds)
+        .await
+        .expect("room");
+    let bed_ids = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#, room)
+        .fetch_all(&mut *tx)
+        .await
+        .expect("beds");
+    let (roll, _) = presence::open_roll_call(&mut tx, building, today, 0)
+        .await
+        .expect("roll");
+    let mut slots = Vec::new();
+    for n in 0..count {
+        let girl = |who: &str| ResidentFields {
+            name_km: "ក្មេងស្រី".into(),
+            name_latin: format!("{who} {n}"),
+            sex: Sex::Female,
+            born_on: today - chrono::Duration::days(3650),
+            grade: "4".into(),
+            programme: Programme::BoardingSchool,
+            admitted_on: today - chrono::Duration::days(400),
+            diet: Diet::Normal,
+            allergies: vec![],
+        };
+        let waiting = app::residents::repo::insert(&mut tx, &girl("Waiting"))
+            .await
+            .expect("resident");
+        let housed = app::residents::repo::insert(&mut tx, &girl("Housed"))
+            .await
+            .expect("resident");
+        let (free_bed, housed_bed, target_bed) = (bed_ids[3 * n], bed_ids[3 * n + 1], bed_ids[3 * n + 2]);
+        housing::insert_allocation(&mut tx, housed, housed_bed, today - chrono::Duration::days(10), None)
+            .await
+            .expect("allocation");
+        let absence = presence::insert_absence(
+            &mut tx,
+            housed,
+            AbsenceReason::SchoolTrip,
+            "",
+            Away { starts_at: 1, ends_at: Some(2), returned_at: None },
+        )
+        .await
+        .expect("absence");
+        presence::set_mark(&mut tx, roll, housed, Mark::Missing, marker, 0)
+            .await
+            .expect("mark");
+        let empty_building = housing::insert_building(&mut tx, facility, &format!("E{n}"), "អគារ", "Empty")
+            .await
+            .expect("building");
+        slots.push(Slot { waiting, free_bed, housed, housed_bed, target_bed, absence, empty_building });
+    }
+    tx.commit().await.expect("commit");
+    (building, slots)
 }
 
 /// A valid request body for a function; `n` makes values unique where it creates something.
@@ -104,6 +194,94 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/family_home", Allowed::Family, |_, _| String::new()),
         ("/api/audit_search", Allowed::Staff(ADMIN), |_, _| {
             "filter%5Bpage%5D=1".into()
+        }),
+        ("/api/resident_search", Allowed::Staff(STAFF), |_, _| "q=a".into()),
+        ("/api/waiting_list", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/resident_page", Allowed::Staff(STAFF), |f, _| {
+            format!("id={}", f.slots[0].housed)
+        }),
+        ("/api/resident_form", Allowed::Staff(HOUSE), |_, _| String::new()),
+        ("/api/resident_create", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=New+{n}&sex=f&born_on=2015-01-01&programme=boarding_school&admitted_on={}",
+                f.today
+            )
+        }),
+        ("/api/resident_update", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "id={}&name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=Sok+Dara&sex=f&born_on=2015-01-01&programme=boarding_school&admitted_on=2024-01-01&diet=vegetarian&allergies%5Bfish%5D=on",
+                f.slots[0].waiting
+            )
+        }),
+        ("/api/resident_medical_note", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}&note=Asthma", f.slots[0].housed)
+        }),
+        ("/api/resident_safeguarding_note", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}&note=Uncle+barred", f.slots[0].housed)
+        }),
+        ("/api/resident_leave", Allowed::Staff(HOUSE), |f, n| {
+            format!("id={}&left_on={}&reason=Went+home", f.slots[n].waiting, f.today)
+        }),
+        ("/api/sibling_link", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}&other={}", f.slots[0].housed, f.slots[1].housed)
+        }),
+        ("/api/sibling_unlink", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}&back={}", f.slots[2].housed, f.slots[2].housed)
+        }),
+        ("/api/building_list", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/building_plan", Allowed::Staff(STAFF), |f, _| {
+            format!("id={}", f.building_id)
+        }),
+        ("/api/bed_page", Allowed::Staff(STAFF), |f, _| {
+            format!("id={}", f.slots[0].free_bed)
+        }),
+        ("/api/occupancy", Allowed::Staff(STAFF), |_, _| "on=2026-01-01".into()),
+        ("/api/bed_assign", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "resident_id={}&bed_id={}&on={}",
+                f.slots[n].waiting, f.slots[n].free_bed, f.today
+            )
+        }),
+        ("/api/bed_move", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "resident_id={}&bed_id={}&on={}",
+                f.slots[n].housed, f.slots[n].target_bed, f.today
+            )
+        }),
+        ("/api/bed_release", Allowed::Staff(HOUSE), |f, n| {
+            format!("bed_id={}&on={}", f.slots[n].housed_bed, f.today)
+        }),
+        ("/api/bed_service", Allowed::Staff(ADMIN), |f, _| {
+            format!("bed_id={}&in_service=on", f.slots[0].free_bed)
+        }),
+        ("/api/absence_create", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "resident_id={}&reason=home_stay&from_date={}&from_time=10%3A00",
+                f.slots[0].waiting, f.today
+            )
+        }),
+        ("/api/absence_return", Allowed::Staff(HOUSE), |f, n| {
+            format!("absence_id={}", f.slots[n].absence)
+        }),
+        ("/api/roll_overview", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/roll_call", Allowed::Staff(STAFF), |f, _| {
+            format!("building_id={}", f.building_id)
+        }),
+        ("/api/roll_mark", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "building_id={}&night={}&resident_id={}&mark=present",
+                f.building_id, f.today, f.slots[0].housed
+            )
+        }),
+        ("/api/roll_all_present", Allowed::Staff(HOUSE), |f, _| {
+            format!("building_id={}&night={}", f.building_id, f.today)
+        }),
+        ("/api/roll_close", Allowed::Staff(HOUSE), |f, n| {
+            format!("building_id={}&night={}", f.slots[n].empty_building, f.today)
+        }),
+        ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/alert_resolve", Allowed::Staff(HOUSE), |f, n| {
+            format!("resident_id={}&resolution=found", f.slots[n].housed)
         }),
     ]
 }
@@ -197,9 +375,14 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     let family = create_family(&pool, "Sok family", "012345678", "482913").await;
     callers.push((Caller::Family, Some(Owner::Family(family))));
     create_staff(&pool, "signin", "sign in passphrase", &[Role::Tutor]).await;
+    let staff_id = create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await;
+    let (building_id, slots) = housing_fixture(&pool, staff_id, table.len() * callers.len() + 1).await;
     let fixture = Fixture {
-        staff_id: create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await,
+        staff_id,
         family_id: create_family(&pool, "Heng family", "088765432", "259146").await,
+        building_id,
+        slots,
+        today: app::centre::model::today_at_centre(),
     };
 
     let app = router(pool.clone(), "role-table");

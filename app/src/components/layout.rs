@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, Lang, SetLanguage, use_i18n};
 use crate::people::api::{LogOut, get_current_viewer};
 use crate::people::model::{Role, Viewer};
+use crate::presence::pages::MissingBanner;
 
 /// Whoever is signed in, loaded once per page by the layout and shared through context.
 pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
@@ -27,7 +28,14 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
         None => vec![],
         Some(Viewer::Family(_)) => vec![item("/family", "⌂", Key::NavFamily)],
         Some(Viewer::Staff(staff)) => {
-            let mut items = vec![item("/", "☀", Key::NavToday)];
+            // Every staff role reads residents, beds and the roll (what each may change is
+            // decided by the server functions).
+            let mut items = vec![
+                item("/", "☀", Key::NavToday),
+                item("/residents", "☻", Key::NavResidents),
+                item("/buildings", "▦", Key::NavBeds),
+                item("/roll", "✓", Key::NavRoll),
+            ];
             if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
                 items.push(item("/families", "♥", Key::NavFamilies));
             }
@@ -58,7 +66,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <MainNav viewer />
-        <main id="main">{children()}</main>
+        <main id="main">
+            <MissingBanner />
+            {children()}
+        </main>
     }
 }
 
@@ -223,11 +234,26 @@ mod tests {
         assert!(hrefs(None).is_empty());
         assert_eq!(
             hrefs(Some(&staff(&[Role::Admin]))),
-            ["/", "/families", "/admin/staff", "/admin/audit"]
+            [
+                "/",
+                "/residents",
+                "/buildings",
+                "/roll",
+                "/families",
+                "/admin/staff",
+                "/admin/audit"
+            ]
         );
-        assert_eq!(hrefs(Some(&staff(&[Role::SocialTeam]))), ["/", "/families"]);
+        assert_eq!(
+            hrefs(Some(&staff(&[Role::SocialTeam]))),
+            ["/", "/residents", "/buildings", "/roll", "/families"]
+        );
         for role in [Role::HouseStaff, Role::Canteen, Role::Tutor] {
-            assert_eq!(hrefs(Some(&staff(&[role]))), ["/"], "{role:?}");
+            assert_eq!(
+                hrefs(Some(&staff(&[role]))),
+                ["/", "/residents", "/buildings", "/roll"],
+                "{role:?}"
+            );
         }
         let family = Viewer::Family(CurrentFamily {
             id: 1,

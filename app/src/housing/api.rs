@@ -41,6 +41,7 @@ pub struct BedPage {
     pub today: NaiveDate,
 }
 
+#[cfg(feature = "ssr")]
 fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
     crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
         field: field.into(),

@@ -1,1 +1,362 @@
-//! Pages of housing.
+//! Pages of rooms and beds: `/buildings` (buildings and the waiting list), `/buildings/:id`
+//! (the plan: every room and bed at a glance), `/beds/:id` (assign, move, release, history)
+//! and `/occupancy` (beds by facility and sex on any date).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    AssignBed, BedPage as BedData, MoveBed, ReleaseBed, SetBedService, get_bed_page,
+    get_building_plan, get_occupancy, list_buildings,
+};
+use super::model::{AllocationEntry, BuildingPlan, Warning};
+use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::error::AppError;
+use crate::i18n::{Key, use_i18n};
+use crate::residents::api::waiting_list;
+use crate::residents::pages::{ResidentTable, resident_name};
+
+fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("id").and_then(|id| id.parse::<i64>().ok())
+}
+
+/// The soft rules a bed breaks, in orange.
+#[component]
+pub fn WarningList(warnings: Vec<Warning>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!warnings.is_empty()).then(|| {
+        view! {
+            <ul class="warnings">
+                {warnings
+                    .into_iter()
+                    .map(|w| view! { <li>{i18n.t(w.message())}</li> })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// Allocations as a table: resident (or not), bed, from, until, override reason.
+#[component]
+pub fn AllocationTable(entries: Vec<AllocationEntry>, show_resident: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let mut headers = vec![Key::FieldBed, Key::FieldFrom, Key::FieldUntil, Key::FieldOverrideReason];
+    if show_resident {
+        headers.insert(0, Key::FieldName);
+    }
+    view! {
+        <ListTable headers>
+            {entries
+                .into_iter()
+                .map(|entry| {
+                    view! {
+                        <tr>
+                            {show_resident.then(|| view! {
+                                <td>
+                                    <a href=format!("/residents/{}", entry.resident_id)>
+                                        {resident_name(i18n, &entry.name_km, &entry.name_latin)}
+                                    </a>
+                                </td>
+                            })}
+                            <td>
+                                <a href=format!("/beds/{}", entry.place.bed_id)>{entry.place.label()}</a>
+                            </td>
+                            <td>{i18n.date_short(entry.from_on)}</td>
+                            <td>
+                                {entry.until_on.map_or_else(|| i18n.t(Key::AllocationCurrent).to_owned(), |day| i18n.date_short(day))}
+                            </td>
+                            <td>{entry.override_reason.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </ListTable>
+    }
+}
+
+/// `/buildings`: every building with its beds, and the waiting list.
+#[component]
+pub fn BuildingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(
+        || (),
+        |_| async move { Ok::<_, AppError>((list_buildings().await?, waiting_list().await?)) },
+    );
+    view! {
+        <Title text=i18n.t(Key::BuildingsTitle) />
+        <h1>{i18n.t(Key::BuildingsTitle)}</h1>
+        {page_data(data, move |(buildings, waiting)| view! {
+            <ul class="cards">
+                {buildings
+                    .into_iter()
+                    .map(|b| {
+                        let free = b.beds - b.occupied;
+                        view! {
+                            <li class="card">
+                                <a class="card-link" href=format!("/buildings/{}", b.id)>
+                                    <p class="card-kind">{if i18n.lang == crate::i18n::Lang::Km { b.facility_km } else { b.facility_latin }}</p>
+                                    <p class="card-title">{if i18n.lang == crate::i18n::Lang::Km { b.name_km } else { b.name_latin }}</p>
+                                    <p class="card-figure">
+                                        {i18n.fmt(Key::BuildingBeds, &[("occupied", &i18n.num(b.occupied)), ("beds", &i18n.num(b.beds)), ("free", &i18n.num(free))])}
+                                    </p>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="actions">
+                <a class="button secondary" href="/occupancy">{i18n.t(Key::OccupancyTitle)}</a>
+            </p>
+            <h2 id="waiting">{i18n.t(Key::WaitingTitle)}</h2>
+            {if waiting.is_empty() {
+                view! { <p>{i18n.t(Key::WaitingNone)}</p> }.into_any()
+            } else {
+                view! { <ResidentTable rows=waiting /> }.into_any()
+            }}
+        })}
+    }
+}
+
+/// `/buildings/:id`: the plan of a building, room by room, bed by bed.
+#[component]
+pub fn BuildingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => get_building_plan(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::BuildingsTitle) />
+        {page_data(data, |plan| view! { <Plan plan /> })}
+    }
+}
+
+#[component]
+fn Plan(plan: BuildingPlan) -> impl IntoView {
+    let i18n = use_i18n();
+    let b = plan.building;
+    let name = if i18n.lang == crate::i18n::Lang::Km { b.name_km } else { b.name_latin };
+    view! {
+        <p class="breadcrumb">
+            <a href="/buildings">{i18n.t(Key::BuildingsTitle)}</a>
+        </p>
+        <h1>{name}</h1>
+        <p class="legend">
+            <span class="bed-key free">{i18n.t(Key::BedFree)}</span>
+            <span class="bed-key occupied">{i18n.t(Key::BedOccupied)}</span>
+            <span class="bed-key out">{i18n.t(Key::BedOutOfService)}</span>
+            <a class="button secondary" href=format!("/roll/{}", b.id)>{i18n.t(Key::RollTitle)}</a>
+        </p>
+        <div class="plan">
+            {plan
+                .rooms
+                .into_iter()
+                .map(|room| {
+                    let band = i18n.fmt(Key::RoomAges, &[("min", &i18n.num(i64::from(room.min_age))), ("max", &i18n.num(i64::from(room.max_age)))]);
+                    view! {
+                        <section class=format!("room sex-{}", room.sex.code()) aria-label=format!("{} {}", i18n.t(Key::FieldRoom), room.code)>
+                            <h2>
+                                {room.code.clone()}
+                                <span class="room-kind">{format!("{} · {}", i18n.t(room.sex.rooms_label()), band)}</span>
+                            </h2>
+                            <ul class="beds">
+                                {room
+                                    .beds
+                                    .into_iter()
+                                    .map(|bed| {
+                                        let (class, label) = match (&bed.occupant, bed.in_service) {
+                                            (Some(o), _) => ("bed occupied", resident_name(i18n, &o.name_km, &o.name_latin)),
+                                            (None, true) => ("bed free", i18n.t(Key::BedFree).to_owned()),
+                                            (None, false) => ("bed out", i18n.t(Key::BedOutOfService).to_owned()),
+                                        };
+                                        view! {
+                                            <li>
+                                                <a class=class href=format!("/beds/{}", bed.id)>
+                                                    <span class="bed-code">{bed.code}</span>
+                                                    <span class="bed-who">{label}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// `/beds/:id`: one bed, who is in it, and what can be done with it.
+#[component]
+pub fn BedPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => get_bed_page(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::BedTitle) />
+        {page_data(data, |bed| view! { <BedView bed /> })}
+    }
+}
+
+#[component]
+fn BedView(bed: BedData) -> impl IntoView {
+    let i18n = use_i18n();
+    let bed_id = bed.place.bed_id;
+    let current = bed.history.iter().find(|e| e.until_on.is_none()).cloned();
+    let today = bed.today.to_string();
+    let band = i18n.fmt(Key::RoomAges, &[("min", &i18n.num(i64::from(bed.ages.0))), ("max", &i18n.num(i64::from(bed.ages.1)))]);
+    let back = format!("/buildings/{}", bed.building_id);
+    view! {
+        <p class="breadcrumb">
+            <a href="/buildings">{i18n.t(Key::BuildingsTitle)}</a>
+            " › "
+            <a href=back.clone()>{bed.place.building.clone()}</a>
+        </p>
+        <h1>{format!("{} {}", i18n.t(Key::BedTitle), bed.place.label())}</h1>
+        <p class=format!("room-kind sex-{}", bed.sex.code())>{format!("{} · {}", i18n.t(bed.sex.rooms_label()), band)}</p>
+        <SavedNotice message=Key::Saved />
+        <FormError url=AssignBed::url() />
+        <FormError url=MoveBed::url() />
+        <FormError url=ReleaseBed::url() />
+        <FormError url=SetBedService::url() />
+        {match current {
+            Some(entry) => view! {
+                <p class="big">
+                    <a href=format!("/residents/{}", entry.resident_id)>{resident_name(i18n, &entry.name_km, &entry.name_latin)}</a>
+                    " · "
+                    {format!("{} {}", i18n.t(Key::BedSince), i18n.date_short(entry.from_on))}
+                </p>
+                {bed.can_edit.then(|| view! {
+                    <h2>{i18n.t(Key::BedMoveTitle)}</h2>
+                    {if bed.moves.is_empty() {
+                        view! { <p>{i18n.t(Key::SuggestionsNone)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="choices-list">
+                                {bed.moves.clone().into_iter().map(|s| {
+                                    let warned = !s.warnings.is_empty();
+                                    view! {
+                                        <li>
+                                            <form class="assign" method="post" action=MoveBed::url()>
+                                                <input type="hidden" name="resident_id" value=entry.resident_id />
+                                                <input type="hidden" name="bed_id" value=s.bed.place.bed_id />
+                                                <input type="hidden" name="on" value=today.clone() />
+                                                <span class="place">{s.bed.place.label()}</span>
+                                                <WarningList warnings=s.warnings.clone() />
+                                                {warned.then(|| view! {
+                                                    <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
+                                                })}
+                                                <button class="button" type="submit">{i18n.t(Key::BedMoveHere)}</button>
+                                            </form>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <h2>{i18n.t(Key::BedRelease)}</h2>
+                    <form class="inline" method="post" action=ReleaseBed::url()>
+                        <input type="hidden" name="bed_id" value=bed_id />
+                        <label for="release_on">{i18n.t(Key::FieldReleaseOn)}</label>
+                        <input id="release_on" name="on" type="date" required value=today.clone() />
+                        <button class="button danger" type="submit">{i18n.t(Key::BedRelease)}</button>
+                    </form>
+                })}
+            }.into_any(),
+            None if bed.in_service => view! {
+                <p class="notice">{i18n.t(Key::BedFree)}</p>
+                {bed.can_edit.then(|| {
+                    if bed.candidates.is_empty() {
+                        view! { <p>{i18n.t(Key::WaitingNone)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <h2>{i18n.t(Key::BedAssignTitle)}</h2>
+                            <ul class="choices-list">
+                                {bed.candidates.clone().into_iter().map(|(row, warnings)| {
+                                    let warned = !warnings.is_empty();
+                                    view! {
+                                        <li>
+                                            <form class="assign" method="post" action=AssignBed::url()>
+                                                <input type="hidden" name="resident_id" value=row.id />
+                                                <input type="hidden" name="bed_id" value=bed_id />
+                                                <input type="hidden" name="on" value=today.clone() />
+                                                <span class="place">{resident_name(i18n, &row.name_km, &row.name_latin)}</span>
+                                                <WarningList warnings />
+                                                {warned.then(|| view! {
+                                                    <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
+                                                })}
+                                                <button class="button" type="submit">{i18n.t(Key::BedAssign)}</button>
+                                            </form>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            }.into_any(),
+            None => view! { <p class="notice">{i18n.t(Key::BedOutOfService)}</p> }.into_any(),
+        }}
+        {bed.can_manage.then(|| view! {
+            <form class="inline" method="post" action=SetBedService::url()>
+                <input type="hidden" name="bed_id" value=bed_id />
+                <label class="choice" for="in_service">
+                    <input id="in_service" type="checkbox" name="in_service" checked=bed.in_service />
+                    {i18n.t(Key::BedInService)}
+                </label>
+                <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button>
+            </form>
+        })}
+        <h2>{i18n.t(Key::BedHistory)}</h2>
+        <AllocationTable entries=bed.history.clone() show_resident=true />
+    }
+}
+
+/// `/occupancy`: beds by facility and sex on a date.
+#[component]
+pub fn OccupancyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let on = move || query.read().get("on").unwrap_or_default();
+    let data = Resource::new_blocking(on, get_occupancy);
+    view! {
+        <Title text=i18n.t(Key::OccupancyTitle) />
+        <p class="breadcrumb">
+            <a href="/buildings">{i18n.t(Key::BuildingsTitle)}</a>
+        </p>
+        <h1>{i18n.t(Key::OccupancyTitle)}</h1>
+        {page_data(data, move |(day, rows)| view! {
+            <form class="search" method="get" action="/occupancy">
+                <label for="on">{i18n.t(Key::FieldDate)}</label>
+                <input id="on" name="on" type="date" value=day.to_string() />
+                <button class="button secondary" type="submit">{i18n.t(Key::Show)}</button>
+            </form>
+            <p class="today">{i18n.date_long(day)}</p>
+            <ListTable headers=vec![Key::FieldFacility, Key::FieldRoomSex, Key::OccupancyBeds, Key::OccupancyOccupied, Key::OccupancyFree]>
+                {rows.into_iter().map(|row| view! {
+                    <tr>
+                        <td>{if i18n.lang == crate::i18n::Lang::Km { row.facility_km } else { row.facility_latin }}</td>
+                        <td>{i18n.t(row.sex.rooms_label())}</td>
+                        <td>{i18n.num(row.beds)}</td>
+                        <td>{i18n.num(row.occupied)}</td>
+                        <td>{i18n.num((row.beds - row.occupied).max(0))}</td>
+                    </tr>
+                }).collect_view()}
+            </ListTable>
+        })}
+    }
+}

@@ -123,6 +123,26 @@ impl I18n {
     }
 }
 
+impl I18n {
+    /// A date in figures, day first, in the language's digits: "២២/១១/២០២៦", "22/11/2026".
+    pub fn date_short(self, date: NaiveDate) -> String {
+        let text = date.format("%d/%m/%Y").to_string();
+        match self.lang {
+            Lang::Km => text.chars().map(khmer_digit).collect(),
+            Lang::En | Lang::Fr => text,
+        }
+    }
+
+    /// A local date and time, "22/11/2026 21:00", in the language's digits.
+    pub fn date_time(self, at: chrono::NaiveDateTime) -> String {
+        let text = at.format("%d/%m/%Y %H:%M").to_string();
+        match self.lang {
+            Lang::Km => text.chars().map(khmer_digit).collect(),
+            Lang::En | Lang::Fr => text,
+        }
+    }
+}
+
 const WEEKDAYS: [Key; 7] = [
     Key::Weekday1,
     Key::Weekday2,

@@ -1,1 +1,202 @@
-//! Pages of presence.
+//! Pages of presence: `/roll` (tonight's roll in every building), `/roll/:id` (a building's
+//! roll for a night, one row per occupied bed, with its history), and the missing-resident
+//! banner shown on every staff page.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    CloseRoll, MarkAllPresent, MarkRoll, RollPage as RollData, get_roll_call, missing_alerts,
+    roll_overview,
+};
+use super::model::{Mark, RollTally};
+use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::error::AppError;
+use crate::i18n::{I18n, Key, Lang, use_i18n};
+use crate::residents::pages::resident_name;
+
+fn tally_line(i18n: I18n, tally: RollTally) -> String {
+    i18n.fmt(
+        Key::RollTally,
+        &[
+            ("present", &i18n.num(tally.present)),
+            ("away", &i18n.num(tally.away)),
+            ("missing", &i18n.num(tally.missing)),
+            ("unmarked", &i18n.num(tally.unmarked)),
+        ],
+    )
+}
+
+/// Residents marked missing and not found yet: at the top of every staff page.
+#[component]
+pub fn MissingBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let alerts = Resource::new_blocking(|| (), |_| missing_alerts());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                // Only staff get alerts; anyone else gets a refusal, and sees nothing here.
+                let alerts = alerts.await.unwrap_or_default();
+                (!alerts.is_empty()).then(|| view! {
+                    <section class="alert missing-banner" role="alert">
+                        <p class="alert-title">{i18n.t(Key::AlertMissingTitle)}</p>
+                        <ul>
+                            {alerts.into_iter().map(|alert| view! {
+                                <li>
+                                    <a href=format!("/residents/{}", alert.resident_id)>
+                                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
+                                    </a>
+                                    {format!(" · {} · {}", alert.building, i18n.date_short(alert.night))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/roll`: tonight's roll in every building (or another night's, `?night=`).
+#[component]
+pub fn RollOverviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let night = move || query.read().get("night").unwrap_or_default();
+    let data = Resource::new_blocking(night, roll_overview);
+    view! {
+        <Title text=i18n.t(Key::RollTitle) />
+        <h1>{i18n.t(Key::RollTitle)}</h1>
+        {page_data(data, move |(night, buildings)| view! {
+            <p class="today">{i18n.date_long(night)}</p>
+            <ul class="cards">
+                {buildings.into_iter().map(|b| {
+                    let name = if i18n.lang == Lang::Km { b.building_km } else { b.building_latin };
+                    let state = if b.closed { Key::RollClosed } else if b.tally.present + b.tally.missing > 0 { Key::RollInProgress } else { Key::RollNotStarted };
+                    view! {
+                        <li class="card" class:has-missing={b.tally.missing > 0}>
+                            <a class="card-link" href=format!("/roll/{}?night={night}", b.building_id)>
+                                <p class="card-kind">{i18n.t(state)}</p>
+                                <p class="card-title">{name}</p>
+                                <p class="card-figure">{tally_line(i18n, b.tally)}</p>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// `/roll/:id`: a building's roll for a night.
+#[component]
+pub fn RollPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        (
+            params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+            query.read().get("night").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new_blocking(key, |(id, night)| async move {
+        match id {
+            Some(id) => get_roll_call(id, night).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::RollTitle) />
+        {page_data(data, |page| view! { <RollView page /> })}
+    }
+}
+
+#[component]
+fn RollView(page: RollData) -> impl IntoView {
+    let i18n = use_i18n();
+    let roll = page.roll;
+    let tally = roll.tally();
+    let building = roll.building_id;
+    let night = roll.night.to_string();
+    let name = if i18n.lang == Lang::Km { roll.building_km.clone() } else { roll.building_latin.clone() };
+    let can_mark = page.can_mark;
+    view! {
+        <p class="breadcrumb">
+            <a href="/roll">{i18n.t(Key::RollTitle)}</a>
+            " › "
+            <a href=format!("/buildings/{building}")>{name.clone()}</a>
+        </p>
+        <h1>{format!("{} · {}", i18n.t(Key::RollTitle), name)}</h1>
+        <p class="today">{i18n.date_long(roll.night)}</p>
+        <SavedNotice message=Key::RollClosedNotice />
+        <p class="tally" role="status">{tally_line(i18n, tally)}</p>
+        {roll.closed.then(|| view! { <p class="notice">{i18n.t(Key::RollClosed)}</p> })}
+        <FormError url=MarkRoll::url() />
+        <FormError url=MarkAllPresent::url() />
+        <FormError url=CloseRoll::url() />
+        {(can_mark && tally.unmarked > 0).then(|| view! {
+            <form class="inline" method="post" action=MarkAllPresent::url()>
+                <input type="hidden" name="building_id" value=building />
+                <input type="hidden" name="night" value=night.clone() />
+                <button class="button big-button" type="submit">
+                    {i18n.fmt(Key::RollAllPresent, &[("count", &i18n.num(tally.unmarked))])}
+                </button>
+            </form>
+        })}
+        <ul class="roll">
+            {roll.rows.into_iter().map(|row| {
+                let (class, state) = match (row.away, row.mark) {
+                    (Some(reason), _) => ("away", format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label()))),
+                    (None, Some(Mark::Present)) => ("present", i18n.t(Key::RollPresent).to_owned()),
+                    (None, Some(Mark::Missing)) => ("missing", i18n.t(Key::RollMissing).to_owned()),
+                    (None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
+                };
+                let markable = can_mark && row.away.is_none();
+                let night = night.clone();
+                view! {
+                    <li id=format!("r{}", row.resident_id) class=format!("roll-row {class}")>
+                        <span class="roll-bed">{format!("{} · {}", row.room, row.bed)}</span>
+                        <a class="roll-name" href=format!("/residents/{}", row.resident_id)>
+                            {resident_name(i18n, &row.name_km, &row.name_latin)}
+                        </a>
+                        <span class="roll-state">{state}</span>
+                        {markable.then(|| view! {
+                            <form class="roll-marks" method="post" action=MarkRoll::url()>
+                                <input type="hidden" name="building_id" value=building />
+                                <input type="hidden" name="night" value=night />
+                                <input type="hidden" name="resident_id" value=row.resident_id />
+                                <button class="button present" type="submit" name="mark" value="present" aria-pressed=(row.mark == Some(Mark::Present)).to_string()>
+                                    {i18n.t(Key::RollPresent)}
+                                </button>
+                                <button class="button missing" type="submit" name="mark" value="missing" aria-pressed=(row.mark == Some(Mark::Missing)).to_string()>
+                                    {i18n.t(Key::RollMissing)}
+                                </button>
+                            </form>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {can_mark.then(|| view! {
+            <form class="inline" method="post" action=CloseRoll::url()>
+                <input type="hidden" name="building_id" value=building />
+                <input type="hidden" name="night" value=night.clone() />
+                <button class="button" type="submit">{i18n.t(Key::RollClose)}</button>
+            </form>
+        })}
+        <h2>{i18n.t(Key::RollHistory)}</h2>
+        <ListTable headers=vec![Key::FieldNight, Key::RollPresent, Key::RollMissing, Key::FieldState]>
+            {page.history.into_iter().map(|(day, closed, present, missing)| view! {
+                <tr>
+                    <td><a href=format!("/roll/{building}?night={day}")>{i18n.date_short(day)}</a></td>
+                    <td>{i18n.num(present)}</td>
+                    <td>{i18n.num(missing)}</td>
+                    <td>{i18n.t(if closed { Key::RollClosed } else { Key::RollInProgress })}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
+    }
+}

@@ -29,6 +29,8 @@ pub struct ResidentPage {
     pub suggestions: Vec<Suggestion>,
     /// Residents matching the sibling search, to link.
     pub sibling_matches: Vec<ResidentRow>,
+    /// Whether they are marked missing and not yet found.
+    pub missing: bool,
     /// Whether the caller may change beds, absences and details.
     pub can_edit: bool,
     /// Whether the caller may read and write the safeguarding note.
@@ -37,16 +39,35 @@ pub struct ResidentPage {
     pub today: chrono::NaiveDate,
 }
 
+/// A search's results, and whether the caller may add residents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentList {
+    /// The residents found, current ones first.
+    pub rows: Vec<ResidentRow>,
+    /// Whether the caller may admit residents.
+    pub can_edit: bool,
+}
+
 /// Residents whose name in either script contains `q`; those who left only when asked.
 /// Every staff role.
 #[server(endpoint = "resident_search")]
 pub async fn search_residents(
     #[server(default)] q: String,
-    #[server(default)] left: bool,
-) -> Result<Vec<ResidentRow>, AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
+    #[server(default)] left: Option<String>,
+) -> Result<ResidentList, AppError> {
+    let staff = crate::people::guard::require(&Role::ALL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
-    Ok(super::repo::search(&mut conn, &q, left).await?)
+    Ok(ResidentList {
+        rows: super::repo::search(&mut conn, &q, left.is_some()).await?,
+        can_edit: HOUSE.iter().any(|role| staff.has(*role)),
+    })
+}
+
+/// Today's date for the admission form. House staff and admin.
+#[server(endpoint = "resident_form")]
+pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
+    crate::people::guard::require(&HOUSE).await?;
+    Ok(crate::centre::model::today_at_centre())
 }
 
 /// Current residents without a bed, longest waiting first. Every staff role.
@@ -106,6 +127,10 @@ pub async fn get_resident_page(
         Vec::new()
     };
     let absences = crate::presence::repo::absences_of(&mut conn, id).await?;
+    let missing = crate::presence::repo::open_alerts(&mut conn)
+        .await?
+        .iter()
+        .any(|alert| alert.resident_id == id);
     Ok(ResidentPage {
         record: ResidentRecord {
             id,
@@ -120,6 +145,7 @@ pub async fn get_resident_page(
         absences,
         suggestions,
         sibling_matches,
+        missing,
         can_edit,
         can_safeguard,
         today,

@@ -2,6 +2,8 @@
 //! they are, what they eat, their notes, their siblings, and when they leave.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

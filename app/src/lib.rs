@@ -28,13 +28,13 @@ use leptos_router::{
 use crate::audit::pages::AuditLogPage;
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
-use crate::i18n::{I18n, Key, current_lang};
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
-use crate::presence::pages::{RollOverviewPage, RollPage};
-use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
+use crate::i18n::{I18n, Key, current_lang};
 use crate::people::pages::{
     FamiliesPage, FamilyPage, FamilyPortalPage, LoginPage, StaffMemberPage, StaffPage,
 };
+use crate::presence::pages::{RollOverviewPage, RollPage};
+use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -66,15 +66,20 @@ struct Slot {
 /// Builds a room of girls and `count` slots in a fresh building of the boarding school.
 async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, Vec<Slot>) {
     use app::housing::repo as housing;
-    use app::presence::{model::{AbsenceReason, Away, Mark}, repo as presence};
+    use app::presence::{
+        model::{AbsenceReason, Away, Mark},
+        repo as presence,
+    };
     use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 
     let today = app::centre::model::today_at_centre();
     let mut tx = pool.begin().await.expect("transaction");
-    let facility = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#)
-        .fetch_one(&mut *tx)
-        .await
-        .expect("facility");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .expect("facility");
     let building = housing::insert_building(&mut tx, facility, "T", "អគារ T", "Test building")
         .await
         .expect("building");
@@ -82,10 +87,13 @@ async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, 
     let room = housing::insert_room(&mut tx, building, "G", Sex::Female, (5, 16), beds)
         .await
         .expect("room");
-    let bed_ids = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#, room)
-        .fetch_all(&mut *tx)
-        .await
-        .expect("beds");
+    let bed_ids = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+        room
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .expect("beds");
     let (roll, _) = presence::open_roll_call(&mut tx, building, today, 0)
         .await
         .expect("roll");
@@ -108,26 +116,46 @@ async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, 
         let housed = app::residents::repo::insert(&mut tx, &girl("Housed"))
             .await
             .expect("resident");
-        let (free_bed, housed_bed, target_bed) = (bed_ids[3 * n], bed_ids[3 * n + 1], bed_ids[3 * n + 2]);
-        housing::insert_allocation(&mut tx, housed, housed_bed, today - chrono::Duration::days(10), None)
-            .await
-            .expect("allocation");
+        let (free_bed, housed_bed, target_bed) =
+            (bed_ids[3 * n], bed_ids[3 * n + 1], bed_ids[3 * n + 2]);
+        housing::insert_allocation(
+            &mut tx,
+            housed,
+            housed_bed,
+            today - chrono::Duration::days(10),
+            None,
+        )
+        .await
+        .expect("allocation");
         let absence = presence::insert_absence(
             &mut tx,
             housed,
             AbsenceReason::SchoolTrip,
             "",
-            Away { starts_at: 1, ends_at: Some(2), returned_at: None },
+            Away {
+                starts_at: 1,
+                ends_at: Some(2),
+                returned_at: None,
+            },
         )
         .await
         .expect("absence");
         presence::set_mark(&mut tx, roll, housed, Mark::Missing, marker, 0)
             .await
             .expect("mark");
-        let empty_building = housing::insert_building(&mut tx, facility, &format!("E{n}"), "អគារ", "Empty")
-            .await
-            .expect("building");
-        slots.push(Slot { waiting, free_bed, housed, housed_bed, target_bed, absence, empty_building });
+        let empty_building =
+            housing::insert_building(&mut tx, facility, &format!("E{n}"), "អគារ", "Empty")
+                .await
+                .expect("building");
+        slots.push(Slot {
+            waiting,
+            free_bed,
+            housed,
+            housed_bed,
+            target_bed,
+            absence,
+            empty_building,
+        });
     }
     tx.commit().await.expect("commit");
     (building, slots)
@@ -195,12 +223,18 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/audit_search", Allowed::Staff(ADMIN), |_, _| {
             "filter%5Bpage%5D=1".into()
         }),
-        ("/api/resident_search", Allowed::Staff(STAFF), |_, _| "q=a".into()),
-        ("/api/waiting_list", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/resident_search", Allowed::Staff(STAFF), |_, _| {
+            "q=a".into()
+        }),
+        ("/api/waiting_list", Allowed::Staff(STAFF), |_, _| {
+            String::new()
+        }),
         ("/api/resident_page", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.slots[0].housed)
         }),
-        ("/api/resident_form", Allowed::Staff(HOUSE), |_, _| String::new()),
+        ("/api/resident_form", Allowed::Staff(HOUSE), |_, _| {
+            String::new()
+        }),
         ("/api/resident_create", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=New+{n}&sex=f&born_on=2015-01-01&programme=boarding_school&admitted_on={}",
@@ -213,14 +247,21 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
                 f.slots[0].waiting
             )
         }),
-        ("/api/resident_medical_note", Allowed::Staff(HOUSE), |f, _| {
-            format!("id={}&note=Asthma", f.slots[0].housed)
-        }),
-        ("/api/resident_safeguarding_note", Allowed::Staff(SOCIAL), |f, _| {
-            format!("id={}&note=Uncle+barred", f.slots[0].housed)
-        }),
+        (
+            "/api/resident_medical_note",
+            Allowed::Staff(HOUSE),
+            |f, _| format!("id={}&note=Asthma", f.slots[0].housed),
+        ),
+        (
+            "/api/resident_safeguarding_note",
+            Allowed::Staff(SOCIAL),
+            |f, _| format!("id={}&note=Uncle+barred", f.slots[0].housed),
+        ),
         ("/api/resident_leave", Allowed::Staff(HOUSE), |f, n| {
-            format!("id={}&left_on={}&reason=Went+home", f.slots[n].waiting, f.today)
+            format!(
+                "id={}&left_on={}&reason=Went+home",
+                f.slots[n].waiting, f.today
+            )
         }),
         ("/api/sibling_link", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}&other={}", f.slots[0].housed, f.slots[1].housed)
@@ -228,14 +269,18 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/sibling_unlink", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}&back={}", f.slots[2].housed, f.slots[2].housed)
         }),
-        ("/api/building_list", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/building_list", Allowed::Staff(STAFF), |_, _| {
+            String::new()
+        }),
         ("/api/building_plan", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.building_id)
         }),
         ("/api/bed_page", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.slots[0].free_bed)
         }),
-        ("/api/occupancy", Allowed::Staff(STAFF), |_, _| "on=2026-01-01".into()),
+        ("/api/occupancy", Allowed::Staff(STAFF), |_, _| {
+            "on=2026-01-01".into()
+        }),
         ("/api/bed_assign", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "resident_id={}&bed_id={}&on={}",
@@ -263,7 +308,9 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/absence_return", Allowed::Staff(HOUSE), |f, n| {
             format!("absence_id={}", f.slots[n].absence)
         }),
-        ("/api/roll_overview", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/roll_overview", Allowed::Staff(STAFF), |_, _| {
+            String::new()
+        }),
         ("/api/roll_call", Allowed::Staff(STAFF), |f, _| {
             format!("building_id={}", f.building_id)
         }),
@@ -277,9 +324,14 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             format!("building_id={}&night={}", f.building_id, f.today)
         }),
         ("/api/roll_close", Allowed::Staff(HOUSE), |f, n| {
-            format!("building_id={}&night={}", f.slots[n].empty_building, f.today)
+            format!(
+                "building_id={}&night={}",
+                f.slots[n].empty_building, f.today
+            )
         }),
-        ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| String::new()),
+        ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| {
+            String::new()
+        }),
         ("/api/alert_resolve", Allowed::Staff(HOUSE), |f, n| {
             format!("resident_id={}&resolution=found", f.slots[n].housed)
         }),
@@ -376,7 +428,8 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     callers.push((Caller::Family, Some(Owner::Family(family))));
     create_staff(&pool, "signin", "sign in passphrase", &[Role::Tutor]).await;
     let staff_id = create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await;
-    let (building_id, slots) = housing_fixture(&pool, staff_id, table.len() * callers.len() + 1).await;
+    let (building_id, slots) =
+        housing_fixture(&pool, staff_id, table.len() * callers.len() + 1).await;
     let fixture = Fixture {
         staff_id,
         family_id: create_family(&pool, "Heng family", "088765432", "259146").await,

@@ -11,12 +11,13 @@ type Demo = {
 const demo: Demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 
 /** What the main navigation offers each role, by address. */
+const everyone = ['/', '/residents', '/buildings', '/roll'];
 const navigation: Record<string, string[]> = {
-  admin: ['/', '/families', '/admin/staff', '/admin/audit'],
-  social_team: ['/', '/families'],
-  house_staff: ['/'],
-  canteen: ['/'],
-  tutor: ['/'],
+  admin: [...everyone, '/families', '/admin/staff', '/admin/audit'],
+  social_team: [...everyone, '/families'],
+  house_staff: everyone,
+  canteen: everyone,
+  tutor: everyone,
 };
 
 async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {

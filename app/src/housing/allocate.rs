@@ -70,7 +70,11 @@ async fn check_placement(
     if repo::current_of_bed(conn, bed_id).await?.is_some() {
         return Err(AllocationProblem::BedTaken.into());
     }
-    if !moving && repo::current_of_resident(conn, resident_id).await?.is_some() {
+    if !moving
+        && repo::current_of_resident(conn, resident_id)
+            .await?
+            .is_some()
+    {
         return Err(AllocationProblem::ResidentHoused.into());
     }
     if bed.room.sex != resident.sex {
@@ -223,7 +227,11 @@ pub async fn set_in_service(
     let change = Change {
         entity: "bed",
         entity_id: bed_id.to_string(),
-        action: if in_service { "in_service" } else { "out_of_service" },
+        action: if in_service {
+            "in_service"
+        } else {
+            "out_of_service"
+        },
         before: None,
         after: Some(serde_json::json!({ "in_service": in_service })),
     };

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{AllocationEntry, BedPlace, BuildingPlan, BuildingSummary, OccupancyRow, Suggestion, Warning};
+use super::model::{
+    AllocationEntry, BedPlace, BuildingPlan, BuildingSummary, OccupancyRow, Suggestion, Warning,
+};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
@@ -106,9 +108,14 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
             Some(resident_id) => {
                 if let Some((mut placement, _)) = repo::placement(&mut conn, resident_id).await? {
                     // Their own room does not count as a sibling's.
-                    placement.sibling_rooms.retain(|room| *room != bed.room.room_id);
+                    placement
+                        .sibling_rooms
+                        .retain(|room| *room != bed.room.room_id);
                     let free = repo::free_beds(&mut conn).await?;
-                    moves = rank_beds(&placement, free, today).into_iter().take(8).collect();
+                    moves = rank_beds(&placement, free, today)
+                        .into_iter()
+                        .take(8)
+                        .collect();
                 }
             }
         }
@@ -140,8 +147,16 @@ pub async fn assign_bed(
     let staff = crate::people::guard::require(&HOUSE).await?;
     let on = parse_day(&on, "on")?;
     let today = crate::centre::model::today_at_centre();
-    super::allocate::assign(&crate::db::pool()?, &staff.actor(), resident_id, bed_id, on, &reason, today)
-        .await?;
+    super::allocate::assign(
+        &crate::db::pool()?,
+        &staff.actor(),
+        resident_id,
+        bed_id,
+        on,
+        &reason,
+        today,
+    )
+    .await?;
     leptos_axum::redirect(&after_change(&back, bed_id));
     Ok(())
 }
@@ -158,8 +173,16 @@ pub async fn move_bed(
     let staff = crate::people::guard::require(&HOUSE).await?;
     let on = parse_day(&on, "on")?;
     let today = crate::centre::model::today_at_centre();
-    super::allocate::move_resident(&crate::db::pool()?, &staff.actor(), resident_id, bed_id, on, &reason, today)
-        .await?;
+    super::allocate::move_resident(
+        &crate::db::pool()?,
+        &staff.actor(),
+        resident_id,
+        bed_id,
+        on,
+        &reason,
+        today,
+    )
+    .await?;
     leptos_axum::redirect(&after_change(&back, bed_id));
     Ok(())
 }
@@ -182,15 +205,22 @@ pub async fn set_bed_service(
     #[server(default)] in_service: Option<String>,
 ) -> Result<(), AppError> {
     let admin = crate::people::guard::require(&[Role::Admin]).await?;
-    super::allocate::set_in_service(&crate::db::pool()?, &admin.actor(), bed_id, in_service.is_some())
-        .await?;
+    super::allocate::set_in_service(
+        &crate::db::pool()?,
+        &admin.actor(),
+        bed_id,
+        in_service.is_some(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
     Ok(())
 }
 
 /// Beds by facility and sex on a day (today when none is given). Every staff role.
 #[server(endpoint = "occupancy")]
-pub async fn get_occupancy(#[server(default)] on: String) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
+pub async fn get_occupancy(
+    #[server(default)] on: String,
+) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
     crate::people::guard::require(&Role::ALL).await?;
     let day = if on.trim().is_empty() {
         crate::centre::model::today_at_centre()

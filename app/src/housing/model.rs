@@ -225,13 +225,20 @@ pub fn rank_beds(resident: &Placement, beds: Vec<FreeBed>, day: NaiveDate) -> Ve
         })
         .collect();
     ranked.sort_by(|a, b| {
-        (a.0, a.1, &a.2.bed.place.building, &a.2.bed.place.room, a.2.bed.place.bed_id).cmp(&(
-            b.0,
-            b.1,
-            &b.2.bed.place.building,
-            &b.2.bed.place.room,
-            b.2.bed.place.bed_id,
-        ))
+        (
+            a.0,
+            a.1,
+            &a.2.bed.place.building,
+            &a.2.bed.place.room,
+            a.2.bed.place.bed_id,
+        )
+            .cmp(&(
+                b.0,
+                b.1,
+                &b.2.bed.place.building,
+                &b.2.bed.place.room,
+                b.2.bed.place.bed_id,
+            ))
     });
     ranked.into_iter().map(|(_, _, s)| s).collect()
 }

@@ -20,7 +20,12 @@ use crate::residents::pages::{ResidentTable, resident_name};
 
 fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let params = use_params_map();
-    move || params.read().get("id").and_then(|id| id.parse::<i64>().ok())
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    }
 }
 
 /// The soft rules a bed breaks, in orange.
@@ -43,7 +48,12 @@ pub fn WarningList(warnings: Vec<Warning>) -> impl IntoView {
 #[component]
 pub fn AllocationTable(entries: Vec<AllocationEntry>, show_resident: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let mut headers = vec![Key::FieldBed, Key::FieldFrom, Key::FieldUntil, Key::FieldOverrideReason];
+    let mut headers = vec![
+        Key::FieldBed,
+        Key::FieldFrom,
+        Key::FieldUntil,
+        Key::FieldOverrideReason,
+    ];
     if show_resident {
         headers.insert(0, Key::FieldName);
     }
@@ -142,7 +152,11 @@ pub fn BuildingPage() -> impl IntoView {
 fn Plan(plan: BuildingPlan) -> impl IntoView {
     let i18n = use_i18n();
     let b = plan.building;
-    let name = if i18n.lang == crate::i18n::Lang::Km { b.name_km } else { b.name_latin };
+    let name = if i18n.lang == crate::i18n::Lang::Km {
+        b.name_km
+    } else {
+        b.name_latin
+    };
     view! {
         <p class="breadcrumb">
             <a href="/buildings">{i18n.t(Key::BuildingsTitle)}</a>
@@ -218,7 +232,13 @@ fn BedView(bed: BedData) -> impl IntoView {
     let bed_id = bed.place.bed_id;
     let current = bed.history.iter().find(|e| e.until_on.is_none()).cloned();
     let today = bed.today.to_string();
-    let band = i18n.fmt(Key::RoomAges, &[("min", &i18n.num(i64::from(bed.ages.0))), ("max", &i18n.num(i64::from(bed.ages.1)))]);
+    let band = i18n.fmt(
+        Key::RoomAges,
+        &[
+            ("min", &i18n.num(i64::from(bed.ages.0))),
+            ("max", &i18n.num(i64::from(bed.ages.1))),
+        ],
+    );
     let back = format!("/buildings/{}", bed.building_id);
     view! {
         <p class="breadcrumb">

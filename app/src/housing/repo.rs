@@ -49,7 +49,10 @@ pub async fn buildings(
 }
 
 /// A building's rooms and beds with who sleeps in each now.
-pub async fn rooms(conn: &mut SqliteConnection, building_id: i64) -> Result<Vec<Room>, sqlx::Error> {
+pub async fn rooms(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+) -> Result<Vec<Room>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex, ro.min_age AS "min_age!: i32",
                   ro.max_age AS "max_age!: i32", b.id AS "bed_id?: i64", b.code AS "bed_code?: String",
@@ -305,9 +308,13 @@ pub async fn end_allocation(
     id: i64,
     until_on: NaiveDate,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE allocation SET until_on = ? WHERE id = ?", until_on, id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE allocation SET until_on = ? WHERE id = ?",
+        until_on,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -441,8 +448,12 @@ pub async fn set_in_service(
     bed_id: i64,
     in_service: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("UPDATE bed SET in_service = ? WHERE id = ?", in_service, bed_id)
-        .execute(&mut *conn)
-        .await?;
+    let done = sqlx::query!(
+        "UPDATE bed SET in_service = ? WHERE id = ?",
+        in_service,
+        bed_id
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -82,8 +82,7 @@ pub async fn record_return(
     let at = if date.trim().is_empty() {
         now
     } else {
-        super::model::parse_moment(&date, &time)
-            .ok_or(super::model::AbsenceProblem::Return)?
+        super::model::parse_moment(&date, &time).ok_or(super::model::AbsenceProblem::Return)?
     };
     let resident_id =
         super::record::record_return(&crate::db::pool()?, &by, absence_id, at, now).await?;
@@ -170,8 +169,17 @@ pub async fn mark_roll(
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
     let now = chrono::Utc::now().timestamp();
     let today = crate::centre::model::today_at_centre();
-    super::record::mark(&crate::db::pool()?, &by, building_id, night, resident_id, mark, now, today)
-        .await?;
+    super::record::mark(
+        &crate::db::pool()?,
+        &by,
+        building_id,
+        night,
+        resident_id,
+        mark,
+        now,
+        today,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
     Ok(())
 }

@@ -437,8 +437,18 @@ mod tests {
             from_on: day("2026-11-01"),
             until_on: None,
         }];
-        assert!(is_present(&beds, &[], day("2026-11-22"), at("2026-11-22", "12:00")));
-        assert!(!is_present(&beds, &[], day("2026-10-31"), at("2026-10-31", "12:00")));
+        assert!(is_present(
+            &beds,
+            &[],
+            day("2026-11-22"),
+            at("2026-11-22", "12:00")
+        ));
+        assert!(!is_present(
+            &beds,
+            &[],
+            day("2026-10-31"),
+            at("2026-10-31", "12:00")
+        ));
     }
 
     #[test]
@@ -447,8 +457,18 @@ mod tests {
             from_on: day("2026-11-01"),
             until_on: Some(day("2026-11-10")),
         }];
-        assert!(is_present(&beds, &[], day("2026-11-09"), at("2026-11-09", "20:00")));
-        assert!(!is_present(&beds, &[], day("2026-11-10"), at("2026-11-10", "07:00")));
+        assert!(is_present(
+            &beds,
+            &[],
+            day("2026-11-09"),
+            at("2026-11-09", "20:00")
+        ));
+        assert!(!is_present(
+            &beds,
+            &[],
+            day("2026-11-10"),
+            at("2026-11-10", "07:00")
+        ));
     }
 
     #[test]
@@ -466,8 +486,18 @@ mod tests {
         assert!(is_present(&beds, &away, today, at("2026-11-23", "07:00")));
         assert!(!is_present(&beds, &away, today, at("2026-11-23", "11:30")));
         // Back at 18:00 on the 25th: in for dinner at 18:00, not for lunch.
-        assert!(!is_present(&beds, &away, day("2026-11-25"), at("2026-11-25", "11:30")));
-        assert!(is_present(&beds, &away, day("2026-11-25"), at("2026-11-25", "18:00")));
+        assert!(!is_present(
+            &beds,
+            &away,
+            day("2026-11-25"),
+            at("2026-11-25", "11:30")
+        ));
+        assert!(is_present(
+            &beds,
+            &away,
+            day("2026-11-25"),
+            at("2026-11-25", "18:00")
+        ));
     }
 
     #[test]
@@ -495,7 +525,10 @@ mod tests {
                 .expect("a time")
                 .timestamp()
         );
-        assert_eq!(local(at("2026-11-22", "21:00")).to_string(), "2026-11-22 21:00:00");
+        assert_eq!(
+            local(at("2026-11-22", "21:00")).to_string(),
+            "2026-11-22 21:00:00"
+        );
     }
 
     #[test]
@@ -506,11 +539,16 @@ mod tests {
             Err(AbsenceProblem::Reason)
         );
         assert_eq!(
-            check_absence("hospital", ("2026-11-22", "09:00"), ("2026-11-22", "08:00"), ""),
+            check_absence(
+                "hospital",
+                ("2026-11-22", "09:00"),
+                ("2026-11-22", "08:00"),
+                ""
+            ),
             Err(AbsenceProblem::End)
         );
-        let open = check_absence("camp", ("2026-11-22", ""), ("2026-11-24", ""), "")
-            .expect("valid");
+        let open =
+            check_absence("camp", ("2026-11-22", ""), ("2026-11-24", ""), "").expect("valid");
         assert_eq!(open.away.ends_at, Some(at("2026-11-24", "18:00")));
     }
 

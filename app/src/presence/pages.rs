@@ -98,7 +98,10 @@ pub fn RollPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         (
-            params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok()),
             query.read().get("night").unwrap_or_default(),
         )
     };
@@ -121,7 +124,11 @@ fn RollView(page: RollData) -> impl IntoView {
     let tally = roll.tally();
     let building = roll.building_id;
     let night = roll.night.to_string();
-    let name = if i18n.lang == Lang::Km { roll.building_km.clone() } else { roll.building_latin.clone() };
+    let name = if i18n.lang == Lang::Km {
+        roll.building_km.clone()
+    } else {
+        roll.building_latin.clone()
+    };
     let can_mark = page.can_mark;
     view! {
         <p class="breadcrumb">

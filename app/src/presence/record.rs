@@ -187,7 +187,15 @@ pub async fn mark_all_present(
         .map(|row| row.resident_id)
         .collect();
     for resident_id in &unmarked {
-        repo::set_mark(&mut tx, roll_id, *resident_id, Mark::Present, by.staff_id, now).await?;
+        repo::set_mark(
+            &mut tx,
+            roll_id,
+            *resident_id,
+            Mark::Present,
+            by.staff_id,
+            now,
+        )
+        .await?;
     }
     let change = Change {
         entity: "roll_call",

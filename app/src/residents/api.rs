@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::model::{ResidentRecord, ResidentRow};
 use crate::error::AppError;
 use crate::housing::model::{AllocationEntry, Suggestion};
-use crate::presence::model::AbsenceEntry;
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
+use crate::presence::model::AbsenceEntry;
 
 /// Who may change residents, beds and presence.
 #[cfg(feature = "ssr")]

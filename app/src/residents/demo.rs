@@ -483,168 +483,208 @@ fn plan_people(rng: &mut Rng, rooms: Vec<RoomPlan>, today: NaiveDate) -> Plan {
         groups: 0,
         nights: HashMap::new(),
     };
-    for r in 0..plan.rooms.len() {
-        let mut beds = plan.rooms[r].occupied.clone();
-        let (sex, (lo, hi)) = (plan.rooms[r].sex, plan.rooms[r].ages);
-        // Two school rooms in three hold a sibling group.
-        if plan.rooms[r].programme == Programme::BoardingSchool && r % 3 != 2 && beds.len() >= 2 {
-            let size = if beds.len() >= 3 && rng.chance(35) {
-                3
-            } else {
-                2
-            };
-            let mut ages: Vec<i32> = (lo..=hi).collect();
-            rng.shuffle(&mut ages);
-            let offset = rng.between(45, 319);
-            let family = rng.below(FAMILIES.len());
-            let given = rng.below(GIRLS.len().min(BOYS.len()));
-            for (n, age) in ages.into_iter().take(size).enumerate() {
-                let jitter = rng.between(-45, 45);
-                let mut person = plan.person(rng, today, Some(r), sex, age, offset + jitter);
-                person.family = family;
-                person.given = given + n;
-                person.group = Some(plan.groups);
-                person.bed = beds.pop();
-                plan.people.push(person);
-            }
-            plan.groups += 1;
-        }
-        for bed in beds {
-            let age = rng.between(i64::from(lo), i64::from(hi)) as i32;
-            let offset = rng.between(0, 364);
-            let mut person = plan.person(rng, today, Some(r), sex, age, offset);
-            person.bed = Some(bed);
-            plan.people.push(person);
+    plan.fill_rooms(rng, today);
+    plan.pair_sisters_and_brothers(rng);
+    plan.add_waiting_list(rng, today);
+    for person in &plan.people {
+        if let Some(bed) = person.bed {
+            plan.nights
+                .entry(bed)
+                .or_default()
+                .push((person.from_on, None));
         }
     }
-
-    // A sister in building A and a brother in building B.
-    let singles = |plan: &Plan, sex: Sex| -> Vec<usize> {
-        (0..plan.people.len())
-            .filter(|&i| {
-                let p = &plan.people[i];
-                p.programme == Programme::BoardingSchool && p.sex == sex && p.group.is_none()
-            })
-            .collect()
-    };
-    let (mut sisters, mut brothers) = (singles(&plan, Sex::Female), singles(&plan, Sex::Male));
-    rng.shuffle(&mut sisters);
-    rng.shuffle(&mut brothers);
-    for (sister, brother) in sisters.into_iter().zip(brothers).take(MIXED_SIBLING_GROUPS) {
-        plan.people[brother].family = plan.people[sister].family;
-        plan.people[sister].group = Some(plan.groups);
-        plan.people[brother].group = Some(plan.groups);
-        plan.groups += 1;
-    }
-
-    for (sex, count) in WAITING {
-        for _ in 0..count {
-            let age = rng.between(5, 16) as i32;
-            let offset = rng.between(0, 364);
-            let mut person = plan.person(rng, today, None, sex, age, offset);
-            let fifth_birthday = years_after(person.born_on, 5);
-            person.admitted_on = (today - days(rng.between(0, 13))).max(fifth_birthday);
-            person.from_on = person.admitted_on;
-            plan.people.push(person);
-        }
-    }
-
-    for (n, bed) in plan
-        .people
-        .iter()
-        .filter_map(|p| p.bed.map(|b| (p.from_on, b)))
-        .collect::<Vec<_>>()
-    {
-        plan.nights.entry(bed).or_default().push((n, None));
-    }
-
-    // Those who left, one of each sex in each programme, each from a bed of their building.
-    for (building, reason) in LEAVING_REASONS.iter().enumerate() {
-        let programme = BUILDINGS[building].facility;
-        let (sex, ages) = (
-            BUILDINGS[building].sex,
-            if programme == "PNH-BS" {
-                (8_i64, 16_i64)
-            } else {
-                (17, 22)
-            },
-        );
-        let Some(room) = plan.rooms.iter().position(|room| room.building == building) else {
-            continue;
-        };
-        let age = rng.between(ages.0, ages.1) as i32;
-        let offset = rng.between(0, 364);
-        let mut person = plan.person(rng, today, Some(room), sex, age, offset);
-        let left_on = today - days(rng.between(10, 60));
-        let old_enough = years_after(person.born_on, min_admission_age(person.programme));
-        person.admitted_on = (left_on - days(rng.between(365, 1100))).max(old_enough);
-        let age_then = age_on(person.born_on, person.admitted_on);
-        let span = (person.admitted_on, left_on);
-        let Some(bed) = plan.free_bed(rng, building, age_then, span, None) else {
-            continue;
-        };
-        plan.nights
-            .entry(bed)
-            .or_default()
-            .push((span.0, Some(span.1)));
-        person.earlier = Some((bed, left_on));
-        person.left = Some((left_on, *reason));
-        plan.people.push(person);
-    }
-
-    // About one in ten changed beds once (most often a child who outgrew a younger room).
-    let long_ago = today - days(120);
-    for i in 0..plan.people.len() {
-        let p = &plan.people[i];
-        let Some(bed) = p.bed else { continue };
-        if p.admitted_on > long_ago || !rng.chance(10) {
-            continue;
-        }
-        let (admitted_on, building) = (p.admitted_on, p.building);
-        let moved_on = day_between(rng, admitted_on + days(30), today - days(30));
-        let age_then = age_on(p.born_on, admitted_on);
-        let span = (admitted_on, moved_on);
-        let Some(old) = plan.free_bed(rng, building, age_then, span, Some(bed)) else {
-            continue;
-        };
-        if let Some(spans) = plan.nights.get_mut(&bed) {
-            for span in spans.iter_mut().filter(|(_, until)| until.is_none()) {
-                span.0 = moved_on;
-            }
-        }
-        plan.nights
-            .entry(old)
-            .or_default()
-            .push((admitted_on, Some(moved_on)));
-        plan.people[i].earlier = Some((old, moved_on));
-        plan.people[i].from_on = moved_on;
-    }
-
-    // The same child is never entered twice: another given name where one would be.
-    let mut seen = HashSet::new();
-    for person in &mut plan.people {
-        while !seen.insert((person.names().1.to_lowercase(), person.born_on)) {
-            person.given += 1;
-        }
-    }
-
-    let current: Vec<usize> = (0..plan.people.len())
-        .filter(|&i| plan.people[i].left.is_none())
-        .collect();
-    for note in MEDICAL_NOTES {
-        let i = current[rng.below(current.len())];
-        if plan.people[i].medical_note.is_empty() {
-            plan.people[i].medical_note = note;
-        }
-    }
-    for note in SAFEGUARDING_NOTES {
-        let i = current[rng.below(current.len())];
-        let person = &mut plan.people[i];
-        if person.safeguarding_note.is_empty() && person.programme == Programme::BoardingSchool {
-            person.safeguarding_note = note;
-        }
-    }
+    plan.add_leavers(rng, today);
+    plan.add_moves(rng, today);
+    plan.name_everyone_once();
+    plan.add_notes(rng);
     plan
+}
+
+impl Plan {
+    /// Fills the rooms' occupied beds with children of the rooms' sex and ages; two school
+    /// rooms in three hold a sibling group.
+    fn fill_rooms(&mut self, rng: &mut Rng, today: NaiveDate) {
+        for r in 0..self.rooms.len() {
+            let mut beds = self.rooms[r].occupied.clone();
+            let (sex, (lo, hi)) = (self.rooms[r].sex, self.rooms[r].ages);
+            let school = self.rooms[r].programme == Programme::BoardingSchool;
+            if school && r % 3 != 2 && beds.len() >= 2 {
+                let size = if beds.len() >= 3 && rng.chance(35) {
+                    3
+                } else {
+                    2
+                };
+                let mut ages: Vec<i32> = (lo..=hi).collect();
+                rng.shuffle(&mut ages);
+                // Near the same day of the year, so siblings are about a year or more apart.
+                let offset = rng.between(45, 319);
+                let family = rng.below(FAMILIES.len());
+                let given = rng.below(GIRLS.len().min(BOYS.len()));
+                for (n, age) in ages.into_iter().take(size).enumerate() {
+                    let jitter = rng.between(-45, 45);
+                    let mut person = self.person(rng, today, Some(r), sex, age, offset + jitter);
+                    person.family = family;
+                    person.given = given + n;
+                    person.group = Some(self.groups);
+                    person.bed = beds.pop();
+                    self.people.push(person);
+                }
+                self.groups += 1;
+            }
+            for bed in beds {
+                let age = rng.between(i64::from(lo), i64::from(hi)) as i32;
+                let offset = rng.between(0, 364);
+                let mut person = self.person(rng, today, Some(r), sex, age, offset);
+                person.bed = Some(bed);
+                self.people.push(person);
+            }
+        }
+    }
+
+    /// Makes a few girls of building A and boys of building B sister and brother.
+    fn pair_sisters_and_brothers(&mut self, rng: &mut Rng) {
+        let singles = |sex: Sex| -> Vec<usize> {
+            (0..self.people.len())
+                .filter(|&i| {
+                    let p = &self.people[i];
+                    p.programme == Programme::BoardingSchool && p.sex == sex && p.group.is_none()
+                })
+                .collect()
+        };
+        let (mut sisters, mut brothers) = (singles(Sex::Female), singles(Sex::Male));
+        rng.shuffle(&mut sisters);
+        rng.shuffle(&mut brothers);
+        let mut paired = 0;
+        for sister in sisters {
+            // Born at least ten months and at most eight years apart.
+            let born = self.people[sister].born_on;
+            let Some(at) = brothers.iter().position(|&b| {
+                (300..=2920).contains(&(self.people[b].born_on - born).num_days().abs())
+            }) else {
+                continue;
+            };
+            let brother = brothers.remove(at);
+            self.people[brother].family = self.people[sister].family;
+            self.people[sister].group = Some(self.groups);
+            self.people[brother].group = Some(self.groups);
+            self.groups += 1;
+            paired += 1;
+            if paired == MIXED_SIBLING_GROUPS {
+                break;
+            }
+        }
+    }
+
+    /// Children admitted in the last two weeks, with no bed yet.
+    fn add_waiting_list(&mut self, rng: &mut Rng, today: NaiveDate) {
+        for (sex, count) in WAITING {
+            for _ in 0..count {
+                let age = rng.between(5, 16) as i32;
+                let offset = rng.between(0, 364);
+                let mut person = self.person(rng, today, None, sex, age, offset);
+                let fifth_birthday = years_after(person.born_on, 5);
+                person.admitted_on = (today - days(rng.between(0, 13))).max(fifth_birthday);
+                person.from_on = person.admitted_on;
+                self.people.push(person);
+            }
+        }
+    }
+
+    /// One resident who left from each building, in the last two months.
+    fn add_leavers(&mut self, rng: &mut Rng, today: NaiveDate) {
+        for (building, reason) in LEAVING_REASONS.into_iter().enumerate() {
+            let Some(room) = self.rooms.iter().position(|room| room.building == building) else {
+                continue;
+            };
+            let (sex, programme) = (self.rooms[room].sex, self.rooms[room].programme);
+            let age = match programme {
+                Programme::BoardingSchool => rng.between(8, 16),
+                Programme::Residence => rng.between(17, 22),
+            } as i32;
+            let offset = rng.between(0, 364);
+            let mut person = self.person(rng, today, Some(room), sex, age, offset);
+            let left_on = today - days(rng.between(10, 60));
+            let old_enough = years_after(person.born_on, min_admission_age(programme));
+            person.admitted_on = (left_on - days(rng.between(365, 1100))).max(old_enough);
+            let age_then = age_on(person.born_on, person.admitted_on);
+            let span = (person.admitted_on, left_on);
+            let Some(bed) = self.free_bed(rng, building, age_then, span, None) else {
+                continue;
+            };
+            self.nights
+                .entry(bed)
+                .or_default()
+                .push((span.0, Some(left_on)));
+            person.earlier = Some((bed, left_on));
+            person.left = Some((left_on, reason));
+            self.people.push(person);
+        }
+    }
+
+    /// About one in ten changed beds once, most often a child who outgrew a younger room.
+    fn add_moves(&mut self, rng: &mut Rng, today: NaiveDate) {
+        let long_ago = today - days(120);
+        for i in 0..self.people.len() {
+            let p = &self.people[i];
+            let Some(bed) = p.bed else { continue };
+            if p.admitted_on > long_ago || !rng.chance(10) {
+                continue;
+            }
+            let (admitted_on, building) = (p.admitted_on, p.building);
+            let moved_on = day_between(rng, admitted_on + days(30), today - days(30));
+            let age_then = age_on(p.born_on, admitted_on);
+            let span = (admitted_on, moved_on);
+            let Some(old) = self.free_bed(rng, building, age_then, span, Some(bed)) else {
+                continue;
+            };
+            // Shortening the current stay never makes it run into another.
+            if let Some(spans) = self.nights.get_mut(&bed) {
+                for span in spans.iter_mut().filter(|(_, until)| until.is_none()) {
+                    span.0 = moved_on;
+                }
+            }
+            self.nights
+                .entry(old)
+                .or_default()
+                .push((admitted_on, Some(moved_on)));
+            self.people[i].earlier = Some((old, moved_on));
+            self.people[i].from_on = moved_on;
+        }
+    }
+
+    /// The same child is never entered twice: another given name where one would be.
+    fn name_everyone_once(&mut self) {
+        let mut seen = HashSet::new();
+        for person in &mut self.people {
+            while !seen.insert((person.names().1.to_lowercase(), person.born_on)) {
+                person.given += 1;
+            }
+        }
+    }
+
+    /// A few medical notes, and safeguarding notes for a few children of the school.
+    fn add_notes(&mut self, rng: &mut Rng) {
+        let current: Vec<usize> = (0..self.people.len())
+            .filter(|&i| self.people[i].left.is_none())
+            .collect();
+        if current.is_empty() {
+            return;
+        }
+        for note in MEDICAL_NOTES {
+            let person = &mut self.people[current[rng.below(current.len())]];
+            if person.medical_note.is_empty() {
+                person.medical_note = note;
+            }
+        }
+        for note in SAFEGUARDING_NOTES {
+            let person = &mut self.people[current[rng.below(current.len())]];
+            if person.safeguarding_note.is_empty() && person.programme == Programme::BoardingSchool
+            {
+                person.safeguarding_note = note;
+            }
+        }
+    }
 }
 
 /// Creates the buildings, rooms and beds, puts a few beds out of service, and chooses the
@@ -781,12 +821,21 @@ async fn write_people(conn: &mut SqliteConnection, plan: &Plan) -> Result<Vec<i6
             }
         }
     }
-    // Ended allocations first: an allocation starts open, which an open one of its bed forbids.
-    for (person, id) in plan.people.iter().zip(&ids) {
-        if let Some((bed, until_on)) = person.earlier {
-            let allocation = insert_allocation(conn, *id, bed, person.admitted_on, None).await?;
-            end_allocation(conn, allocation, until_on).await?;
-        }
+    // An allocation is inserted open, then ended: the ended ones go first and oldest first,
+    // so that none runs into a later one of its bed while it is still open.
+    let mut ended: Vec<(NaiveDate, i64, i64, NaiveDate)> = plan
+        .people
+        .iter()
+        .zip(&ids)
+        .filter_map(|(p, id)| {
+            p.earlier
+                .map(|(bed, until)| (p.admitted_on, *id, bed, until))
+        })
+        .collect();
+    ended.sort();
+    for (from_on, id, bed, until_on) in ended {
+        let allocation = insert_allocation(conn, id, bed, from_on, None).await?;
+        end_allocation(conn, allocation, until_on).await?;
     }
     for (person, id) in plan.people.iter().zip(&ids) {
         if let Some(bed) = person.bed {
@@ -1034,9 +1083,7 @@ mod tests {
         .fetch_one(&mut *conn)
         .await?;
         drop(conn);
-        let started = std::time::Instant::now();
         seed(pool, today, Some(staff)).await?;
-        eprintln!("seeded in {:?}", started.elapsed());
         seed(pool, today, Some(staff)).await?;
         Ok(staff)
     }

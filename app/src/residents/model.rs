@@ -31,7 +31,9 @@ impl Sex {
     pub fn parse(input: &str) -> Option<Sex> {
         match input.trim().to_lowercase().as_str() {
             "f" | "female" | "girl" | "g" | "ស្រី" | "fille" => Some(Sex::Female),
-            "m" | "male" | "boy" | "b" | "ប្រុស" | "garçon" | "garcon" => Some(Sex::Male),
+            "m" | "male" | "boy" | "b" | "ប្រុស" | "garçon" | "garcon" => {
+                Some(Sex::Male)
+            }
             _ => None,
         }
     }
@@ -450,8 +452,8 @@ pub fn check_resident(
     if sex.is_none() {
         problems.push(ResidentProblem::Sex);
     }
-    let born_on = parse_date(&input.born_on)
-        .filter(|born| *born <= today && age_on(*born, today) <= 40);
+    let born_on =
+        parse_date(&input.born_on).filter(|born| *born <= today && age_on(*born, today) <= 40);
     if born_on.is_none() {
         problems.push(ResidentProblem::BornOn);
     }

@@ -152,7 +152,10 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
     let sex = fields.as_ref().map(|f| f.sex);
     let programme = fields.as_ref().map(|f| f.programme);
     let diet = fields.as_ref().map_or(Diet::Normal, |f| f.diet);
-    let allergies = fields.as_ref().map(|f| f.allergies.clone()).unwrap_or_default();
+    let allergies = fields
+        .as_ref()
+        .map(|f| f.allergies.clone())
+        .unwrap_or_default();
     let admitted = fields
         .as_ref()
         .map_or(today.to_string(), |f| f.admitted_on.to_string());
@@ -232,7 +235,10 @@ pub fn ResidentPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         (
-            params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok()),
             query.read().get("sibling").unwrap_or_default(),
         )
     };
@@ -256,13 +262,20 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
     let id = record.id;
     let name = resident_name(i18n, &fields.name_km, &fields.name_latin);
     let age = age_on(fields.born_on, page.today);
-    let current = page.beds.iter().find(|entry| entry.until_on.is_none()).cloned();
+    let current = page
+        .beds
+        .iter()
+        .find(|entry| entry.until_on.is_none())
+        .cloned();
     let can_edit = page.can_edit && record.left.is_none();
     let diet_line = {
         let mut parts = vec![i18n.t(fields.diet.label()).to_owned()];
-        parts.extend(fields.allergies.iter().map(|a| {
-            format!("{} {}", i18n.t(Key::ResidentAllergic), i18n.t(a.label()))
-        }));
+        parts.extend(
+            fields
+                .allergies
+                .iter()
+                .map(|a| format!("{} {}", i18n.t(Key::ResidentAllergic), i18n.t(a.label()))),
+        );
         parts.join(" · ")
     };
     view! {

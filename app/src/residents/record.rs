@@ -26,7 +26,9 @@ pub async fn admit(
     fields: &ResidentFields,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let id = repo::insert(&mut tx, fields).await.map_err(resident_error)?;
+    let id = repo::insert(&mut tx, fields)
+        .await
+        .map_err(resident_error)?;
     let change = Change {
         entity: "resident",
         entity_id: id.to_string(),
@@ -47,13 +49,15 @@ pub async fn edit(
     fields: &ResidentFields,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    repo::update(&mut tx, id, fields)
-        .await
-        .map_err(|error| match crate::housing::allocate::allocation_error(error) {
+    let before = repo::resident(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    repo::update(&mut tx, id, fields).await.map_err(|error| {
+        match crate::housing::allocate::allocation_error(error) {
             AppError::Conflict { message } => AppError::Conflict { message },
             other => other,
-        })?;
+        }
+    })?;
     let change = Change {
         entity: "resident",
         entity_id: id.to_string(),
@@ -84,7 +88,9 @@ pub async fn set_note(
     text: &str,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = repo::resident(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (action, old) = match which {
         Note::Medical => {
             repo::set_medical_note(&mut tx, id, text).await?;
@@ -116,7 +122,9 @@ pub async fn leave(
     reason: &str,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = repo::resident(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if before.left.is_some() {
         return Err(AppError::Conflict {
             message: crate::i18n::Key::ProblemResidentLeft,
@@ -173,7 +181,9 @@ pub async fn link_siblings(
 /// Takes a resident out of their sibling group.
 pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let before = repo::resident(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = repo::resident(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     repo::unlink_sibling(&mut tx, id).await?;
     let change = Change {
         entity: "resident",

@@ -258,9 +258,13 @@ pub async fn set_medical_note(
     id: i64,
     note: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("UPDATE resident SET medical_note = ? WHERE id = ?", note, id)
-        .execute(&mut *conn)
-        .await?;
+    let done = sqlx::query!(
+        "UPDATE resident SET medical_note = ? WHERE id = ?",
+        note,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -317,9 +321,11 @@ pub async fn link_siblings(
     let group = match groups.iter().find_map(|g| g.sibling_group_id) {
         Some(group) => group,
         None => {
-            sqlx::query_scalar!(r#"INSERT INTO sibling_group DEFAULT VALUES RETURNING id AS "id!: i64""#)
-                .fetch_one(&mut *conn)
-                .await?
+            sqlx::query_scalar!(
+                r#"INSERT INTO sibling_group DEFAULT VALUES RETURNING id AS "id!: i64""#
+            )
+            .fetch_one(&mut *conn)
+            .await?
         }
     };
     for old in groups.iter().filter_map(|g| g.sibling_group_id) {
@@ -344,8 +350,11 @@ pub async fn link_siblings(
 
 /// Takes a resident out of their sibling group.
 pub async fn unlink_sibling(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE resident SET sibling_group_id = NULL WHERE id = ?", id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE resident SET sibling_group_id = NULL WHERE id = ?",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

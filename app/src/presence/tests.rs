@@ -1,0 +1,281 @@
+//! Database tests of presence and the housing rules: the constraints hold even when the
+//! application's own checks are bypassed, and the presence SQL agrees with the rule.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use sqlx::SqlitePool;
+
+use super::model::{Away, Nights, instant, is_present};
+use super::repo::present_at;
+use crate::housing::repo::{insert_allocation, insert_building, insert_room};
+use crate::residents::model::{Diet, Programme, ResidentFields, Sex};
+
+fn day(text: &str) -> NaiveDate {
+    crate::residents::model::parse_date(text).expect("a date")
+}
+
+fn child(name: &str, sex: Sex) -> ResidentFields {
+    ResidentFields {
+        name_km: "កុមារ".into(),
+        name_latin: name.into(),
+        sex,
+        born_on: day("2015-05-05"),
+        grade: "5".into(),
+        programme: Programme::BoardingSchool,
+        admitted_on: day("2024-01-01"),
+        diet: Diet::Normal,
+        allergies: vec![],
+    }
+}
+
+/// A girls' room and a boys' room of `beds` beds each; returns their bed ids.
+async fn rooms(pool: &SqlitePool, beds: u32) -> (Vec<i64>, Vec<i64>) {
+    let mut conn = pool.acquire().await.expect("connection");
+    crate::centre::repo::seed_demo(&mut conn)
+        .await
+        .expect("centre");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("facility");
+    let building = insert_building(&mut conn, facility, "Z", "អគារ", "Z")
+        .await
+        .expect("building");
+    let girls = insert_room(&mut conn, building, "G", Sex::Female, (5, 16), beds)
+        .await
+        .expect("room");
+    let boys = insert_room(&mut conn, building, "B", Sex::Male, (5, 16), beds)
+        .await
+        .expect("room");
+    let mut ids = Vec::new();
+    for room in [girls, boys] {
+        ids.push(
+            sqlx::query_scalar!(
+                r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+                room
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .expect("beds"),
+        );
+    }
+    let boys = ids.pop().expect("boys");
+    (ids.pop().expect("girls"), boys)
+}
+
+async fn resident(pool: &SqlitePool, name: &str, sex: Sex) -> i64 {
+    let mut conn = pool.acquire().await.expect("connection");
+    crate::residents::repo::insert(&mut conn, &child(name, sex))
+        .await
+        .expect("resident")
+}
+
+/// The message of the database's refusal.
+fn refusal(result: Result<i64, sqlx::Error>) -> String {
+    match result {
+        Err(sqlx::Error::Database(db)) => db.message().to_owned(),
+        other => panic!("expected a refusal by the database, got {other:?}"),
+    }
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn the_database_refuses_a_second_resident_in_a_bed(pool: SqlitePool) {
+    let (girls, _) = rooms(&pool, 2).await;
+    let (a, b) = (
+        resident(&pool, "A", Sex::Female).await,
+        resident(&pool, "B", Sex::Female).await,
+    );
+    let mut conn = pool.acquire().await.expect("connection");
+    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+        .await
+        .expect("first");
+    let message = refusal(insert_allocation(&mut conn, b, girls[0], day("2026-02-01"), None).await);
+    assert_eq!(message, "allocation_bed_taken");
+    // Not even in the past, while the first was there.
+    sqlx::query!("UPDATE allocation SET until_on = '2026-03-01'")
+        .execute(&mut *conn)
+        .await
+        .expect("ended");
+    let message = refusal(insert_allocation(&mut conn, b, girls[0], day("2026-02-01"), None).await);
+    assert_eq!(message, "allocation_bed_taken");
+    insert_allocation(&mut conn, b, girls[0], day("2026-03-01"), None)
+        .await
+        .expect("free from the day the first left");
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn the_database_refuses_a_resident_in_two_beds(pool: SqlitePool) {
+    let (girls, _) = rooms(&pool, 2).await;
+    let a = resident(&pool, "A", Sex::Female).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+        .await
+        .expect("first");
+    let message = refusal(insert_allocation(&mut conn, a, girls[1], day("2026-01-05"), None).await);
+    assert_eq!(message, "allocation_resident_housed");
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn the_database_refuses_a_boy_in_a_girls_room_and_a_bed_out_of_service(pool: SqlitePool) {
+    let (girls, boys) = rooms(&pool, 2).await;
+    let boy = resident(&pool, "Boy", Sex::Male).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    let message =
+        refusal(insert_allocation(&mut conn, boy, girls[0], day("2026-01-01"), None).await);
+    assert_eq!(message, "allocation_sex_mismatch");
+    sqlx::query!("UPDATE bed SET in_service = 0 WHERE id = ?", boys[0])
+        .execute(&mut *conn)
+        .await
+        .expect("out of service");
+    let message =
+        refusal(insert_allocation(&mut conn, boy, boys[0], day("2026-01-01"), None).await);
+    assert_eq!(message, "allocation_bed_out_of_service");
+    insert_allocation(&mut conn, boy, boys[1], day("2026-01-01"), None)
+        .await
+        .expect("a boys' bed in service");
+    // An occupied bed cannot go out of service, and his room cannot become a girls' room.
+    let occupied = sqlx::query!("UPDATE bed SET in_service = 0 WHERE id = ?", boys[1])
+        .execute(&mut *conn)
+        .await;
+    assert!(matches!(occupied, Err(sqlx::Error::Database(db)) if db.message() == "bed_occupied"));
+    let swapped = sqlx::query!("UPDATE room SET sex = 'f' WHERE code = 'B'")
+        .execute(&mut *conn)
+        .await;
+    assert!(swapped.is_err(), "an occupied room keeps its sex");
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn a_closed_roll_keeps_its_marks(pool: SqlitePool) {
+    let (girls, _) = rooms(&pool, 1).await;
+    let a = resident(&pool, "A", Sex::Female).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+        .await
+        .expect("bed");
+    let staff = sqlx::query_scalar!(
+        r#"INSERT INTO staff_user (login, display_name, password_hash) VALUES ('tester', 'T', '$argon2id$x')
+           RETURNING id AS "id!: i64""#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("staff");
+    let building = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM building WHERE code = 'Z'"#)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("building");
+    let (roll, _) = super::repo::open_roll_call(&mut conn, building, day("2026-02-01"), 0)
+        .await
+        .expect("roll");
+    super::repo::close_roll_call(&mut conn, roll, staff, 1)
+        .await
+        .expect("closed");
+    let late = sqlx::query!(
+        "INSERT INTO roll_mark (roll_call_id, resident_id, status, marked_at, marked_by) VALUES (?, ?, 'present', 2, ?)",
+        roll,
+        a,
+        staff
+    )
+    .execute(&mut *conn)
+    .await;
+    assert!(matches!(late, Err(sqlx::Error::Database(db)) if db.message() == "roll_closed"));
+}
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(pool: SqlitePool) {
+    let residents = 40;
+    let (girls, _) = rooms(&pool, residents).await;
+    let base = day("2026-01-01");
+    let origin = instant(base, NaiveTime::MIN);
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut expected: Vec<(i64, Vec<Nights>, Vec<Away>)> = Vec::new();
+    let mut conn = pool.acquire().await.expect("connection");
+    for n in 0..residents {
+        let id =
+            crate::residents::repo::insert(&mut conn, &child(&format!("Girl {n}"), Sex::Female))
+                .await
+                .expect("resident");
+        // Up to two stays in the resident's own bed, one after the other.
+        let mut nights = Vec::new();
+        let mut start = rng.below(20) as i64;
+        for _ in 0..=rng.below(2) {
+            let from_on = base + Duration::days(start);
+            let until_on =
+                (rng.below(3) > 0).then(|| from_on + Duration::days(1 + rng.below(15) as i64));
+            insert_allocation(&mut conn, id, girls[n as usize], from_on, None)
+                .await
+                .expect("allocation");
+            if let Some(until) = until_on {
+                sqlx::query!(
+                    "UPDATE allocation SET until_on = ? WHERE resident_id = ? AND until_on IS NULL",
+                    until,
+                    id
+                )
+                .execute(&mut *conn)
+                .await
+                .expect("ended");
+            }
+            nights.push(Nights { from_on, until_on });
+            match until_on {
+                Some(until) => start = (until - base).num_days() + rng.below(5) as i64,
+                None => break,
+            }
+        }
+        let mut aways = Vec::new();
+        for _ in 0..rng.below(4) {
+            let starts_at = origin + rng.below(40 * 86_400) as i64;
+            let away = Away {
+                starts_at,
+                ends_at: (rng.below(4) > 0).then(|| starts_at + 1 + rng.below(5 * 86_400) as i64),
+                returned_at: (rng.below(3) == 0).then(|| starts_at + rng.below(3 * 86_400) as i64),
+            };
+            super::repo::insert_absence(
+                &mut conn,
+                id,
+                super::model::AbsenceReason::Other,
+                "",
+                away,
+            )
+            .await
+            .expect("absence");
+            aways.push(away);
+        }
+        expected.push((id, nights, aways));
+    }
+    let mut checked = 0;
+    for _ in 0..120 {
+        let probe_day = base + Duration::days(rng.below(45) as i64);
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(rng.below(86_400) as u32, 0)
+            .expect("a time");
+        let at = instant(probe_day, time);
+        let got: Vec<i64> = present_at(&mut conn, probe_day, at)
+            .await
+            .expect("presence")
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let want: Vec<i64> = expected
+            .iter()
+            .filter(|(_, nights, aways)| is_present(nights, aways, probe_day, at))
+            .map(|(id, ..)| *id)
+            .collect();
+        assert_eq!(got, want, "on {probe_day} at {time}");
+        checked += want.len();
+    }
+    assert!(
+        checked > 100,
+        "the histories must have people present to compare: {checked}"
+    );
+}

@@ -1,0 +1,300 @@
+//! Beds and the roll call through the real router: a race for one bed, the notes each role
+//! receives, and the roll-call flow as a tablet without JavaScript drives it.
+
+mod support;
+
+use std::sync::Arc;
+
+use app::audit::model::Actor;
+use app::people::model::Role;
+use app::people::session::{self, Owner};
+use app::residents::model::{Diet, Programme, ResidentFields, Sex};
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use sqlx::SqlitePool;
+use support::*;
+
+/// A staff account with `roles`, signed in: its session cookie.
+async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
+    let id = app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        login,
+        "a test passphrase",
+        app::i18n::Lang::En,
+        roles,
+    )
+    .await
+    .expect("staff");
+    let mut conn = pool.acquire().await.expect("connection");
+    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    format!("sid={token}; lang=en")
+}
+
+/// A building with one girls' room of `beds` beds, and `girls` girls waiting for a bed.
+async fn girls_waiting(pool: &SqlitePool, beds: u32, girls: usize) -> (i64, Vec<i64>, Vec<i64>) {
+    let mut conn = pool.acquire().await.expect("connection");
+    app::centre::repo::seed_demo(&mut conn)
+        .await
+        .expect("centre");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("facility");
+    let building = app::housing::repo::insert_building(&mut conn, facility, "H", "អគារ ហ", "House")
+        .await
+        .expect("building");
+    let room =
+        app::housing::repo::insert_room(&mut conn, building, "H1", Sex::Female, (5, 16), beds)
+            .await
+            .expect("room");
+    let bed_ids = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+        room
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("beds");
+    let today = app::centre::model::today_at_centre();
+    let mut residents = Vec::new();
+    for n in 0..girls {
+        let fields = ResidentFields {
+            name_km: format!("សុខ ស្រីមុំ {n}"),
+            name_latin: format!("Sok Sreymom {n}"),
+            sex: Sex::Female,
+            born_on: today - chrono::Duration::days(365 * 10),
+            grade: "4".into(),
+            programme: Programme::BoardingSchool,
+            admitted_on: today - chrono::Duration::days(30),
+            diet: Diet::Normal,
+            allergies: vec![],
+        };
+        residents.push(
+            app::residents::repo::insert(&mut conn, &fields)
+                .await
+                .expect("resident"),
+        );
+    }
+    (building, bed_ids, residents)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_answers() {
+    // A real database file with the server's own settings (WAL, busy timeout), not a test pool.
+    let dir = std::env::temp_dir().join(format!("centre-race-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let url = format!("sqlite://{}/race.db", dir.display());
+    let pool = app::db::connect(app::db::connect_options(&url).expect("url"))
+        .await
+        .expect("pool");
+    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    let cookie = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
+    let (_, beds, girls) = girls_waiting(&pool, 1, 50).await;
+    let app = router(pool.clone(), "race");
+    let today = app::centre::model::today_at_centre();
+    let barrier = Arc::new(tokio::sync::Barrier::new(girls.len()));
+    let mut tasks = Vec::new();
+    for girl in girls {
+        let (app, barrier, cookie, bed) = (app.clone(), barrier.clone(), cookie.clone(), beds[0]);
+        tasks.push(tokio::spawn(async move {
+            let request = form_post("/api/bed_assign")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(format!(
+                    "resident_id={girl}&bed_id={bed}&on={today}"
+                )))
+                .expect("request");
+            barrier.wait().await;
+            let response = send(app, request).await;
+            (response.status(), text(response).await)
+        }));
+    }
+    let mut assigned = 0;
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        if status.is_success() || status.is_redirection() {
+            assigned += 1;
+        } else {
+            assert_eq!(status, StatusCode::CONFLICT, "{body}");
+            assert!(body.contains("problem.bed_taken"), "a clear answer: {body}");
+        }
+    }
+    assert_eq!(assigned, 1);
+    let allocations = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM allocation"#)
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(allocations, 1);
+    drop(pool);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_medical_note_reaches_house_staff_and_the_safeguarding_note_only_the_social_team(
+    pool: SqlitePool,
+) {
+    let (_, _, girls) = girls_waiting(&pool, 1, 1).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    app::residents::repo::set_medical_note(&mut conn, girls[0], "Asthma inhaler in office")
+        .await
+        .expect("note");
+    app::residents::repo::set_safeguarding_note(&mut conn, girls[0], "Stepfather barred by court")
+        .await
+        .expect("note");
+    drop(conn);
+    let app = router(pool.clone(), "notes");
+    let page = |cookie: String| {
+        let app = app.clone();
+        let uri = format!("/residents/{}", girls[0]);
+        async move {
+            let request = axum::http::Request::get(&uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request");
+            text(send(app, request).await).await
+        }
+    };
+    let house = page(signed_in(&pool, "house", &[Role::HouseStaff]).await).await;
+    assert!(house.contains("Asthma inhaler in office"));
+    assert!(
+        !house.contains("Stepfather"),
+        "never sent to house staff, not even hidden"
+    );
+    let social = page(signed_in(&pool, "social", &[Role::SocialTeam]).await).await;
+    assert!(social.contains("Stepfather barred by court"));
+    assert!(!social.contains("Asthma"));
+    for role in [Role::Canteen, Role::Tutor] {
+        let seen = page(
+            signed_in(
+                &pool,
+                &format!("r-{}", role.code().replace('_', "-")),
+                &[role],
+            )
+            .await,
+        )
+        .await;
+        assert!(seen.contains("Sok Sreymom 0"), "{role:?} reads the name");
+        assert!(
+            !seen.contains("Asthma") && !seen.contains("Stepfather"),
+            "{role:?}"
+        );
+    }
+}
+
+/// A form post as a browser without JavaScript sends it.
+fn html_post(uri: &str, cookie: &str, body: String) -> axum::http::Request<Body> {
+    form_post(uri)
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/roll")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_found(
+    pool: SqlitePool,
+) {
+    let (building, beds, girls) = girls_waiting(&pool, 3, 3).await;
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "roll");
+    let today = app::centre::model::today_at_centre();
+    for (girl, bed) in girls.iter().zip(&beds) {
+        let response = send(
+            app.clone(),
+            html_post(
+                "/api/bed_assign",
+                &house,
+                format!("resident_id={girl}&bed_id={bed}&on={today}"),
+            ),
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FOUND,
+            "assigned without JavaScript"
+        );
+    }
+    let close = || {
+        html_post(
+            "/api/roll_close",
+            &house,
+            format!("building_id={building}&night={today}"),
+        )
+    };
+    // Nobody marked yet: the roll cannot close.
+    let refused = send(app.clone(), close()).await;
+    assert!(
+        refused.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII")
+            .contains("__err")
+    );
+    // One girl missing, then everyone else present with one tap.
+    let missing = html_post(
+        "/api/roll_mark",
+        &house,
+        format!(
+            "building_id={building}&night={today}&resident_id={}&mark=missing",
+            girls[1]
+        ),
+    );
+    assert_eq!(send(app.clone(), missing).await.status(), StatusCode::FOUND);
+    let all = html_post(
+        "/api/roll_all_present",
+        &house,
+        format!("building_id={building}&night={today}"),
+    );
+    assert_eq!(send(app.clone(), all).await.status(), StatusCode::FOUND);
+    let closed = send(app.clone(), close()).await;
+    assert!(
+        !closed.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII")
+            .contains("__err")
+    );
+    let marks = sqlx::query!(
+        r#"SELECT status, count(*) AS "n!: i64" FROM roll_mark GROUP BY status ORDER BY status"#
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("marks");
+    assert_eq!(
+        marks
+            .iter()
+            .map(|m| (m.status.as_str(), m.n))
+            .collect::<Vec<_>>(),
+        [("missing", 1), ("present", 2)]
+    );
+    // The alert is on every staff page, even a canteen manager's home page.
+    let canteen = signed_in(&pool, "canteen", &[Role::Canteen]).await;
+    let home = axum::http::Request::get("/")
+        .header(header::COOKIE, canteen.clone())
+        .body(Body::empty())
+        .expect("request");
+    let home = text(send(app.clone(), home).await).await;
+    assert!(home.contains("missing-banner") && home.contains("Sok Sreymom 1"));
+    let found = html_post(
+        "/api/alert_resolve",
+        &house,
+        format!("resident_id={}&resolution=found", girls[1]),
+    );
+    assert_eq!(send(app.clone(), found).await.status(), StatusCode::FOUND);
+    let home = axum::http::Request::get("/")
+        .header(header::COOKIE, canteen)
+        .body(Body::empty())
+        .expect("request");
+    assert!(!text(send(app, home).await).await.contains("missing-banner"));
+    // Every change is in the audit log: 3 assignments, 2 kinds of mark, the close, the find.
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity IN ('allocation', 'roll_mark', 'roll_call', 'resident')"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 3 + 1 + 1 + 1 + 1);
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, jsEnabled, hydrated } from './fixtures';
+import type { Page, TestInfo } from '@playwright/test';
+
+// House staff on a tablet, in Khmer: a bed for a child on the waiting list, a move, and the
+// nightly roll call with one child missing. Each tablet project takes its own child and
+// building, so the projects do not tread on each other's data.
+const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
+const house = demo.staff.find((s: { roles: string[] }) => s.roles[0] === 'house_staff');
+
+async function signInAsHouseStaff(page: Page, testInfo: TestInfo) {
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(house.login);
+  await page.locator('#password').fill(house.password);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** Submits the first form of `selector` on the page, giving a reason when the bed warns. */
+async function chooseFirst(page: Page, selector: string, button: string) {
+  const form = page.locator(selector).first();
+  const reason = form.locator('input[name="reason"]');
+  if (await reason.count()) await reason.fill('ជិតបងប្អូន');
+  await form.getByRole('button', { name: button }).click();
+}
+
+test.beforeEach(async ({}, testInfo) => {
+  test.skip(!testInfo.project.name.startsWith('tablet'), 'house staff work on tablets');
+});
+
+test('house staff give a waiting child a bed, then move her', async ({ page }, testInfo) => {
+  await signInAsHouseStaff(page, testInfo);
+  await page.locator('nav.mainnav a[href="/buildings"]').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('គ្រែ');
+  const waiting = page.locator('#waiting + .table-wrap tbody tr a');
+  const index = jsEnabled(testInfo) ? 0 : 1;
+  const name = (await waiting.nth(index).textContent()) ?? '';
+  await waiting.nth(index).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.getByText('គ្មានគ្រែ').first()).toBeVisible();
+
+  // The best free bed first; a warning needs a reason, which the helper gives.
+  await chooseFirst(page, '#bed ~ .choices-list form.assign', 'ចាត់គ្រែ');
+  await expect(page.locator('.form-saved')).toHaveText('បានរក្សាទុក។');
+  const bedLink = page.locator('#bed + p.big a');
+  const firstBed = (await bedLink.textContent()) ?? '';
+  expect(firstBed).toMatch(/·/);
+
+  // From the bed's page, move her to the best other bed.
+  await bedLink.click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(firstBed);
+  await expect(page.locator('p.big a')).toHaveText(name);
+  const firstBedPage = page.url();
+  await chooseFirst(page, 'form.assign', 'ផ្លាស់មកទីនេះ');
+  await expect(page.locator('.form-saved')).toHaveText('បានរក្សាទុក។');
+  await expect(page.locator('p.big a')).toHaveText(name);
+  await expect(page.getByRole('heading', { level: 1 })).not.toContainText(firstBed);
+  // The bed she left is free again, and its history keeps her.
+  await page.goto(firstBedPage);
+  await expect(page.locator('p.notice')).toHaveText('ទំនេរ');
+  await expect(page.locator('table.list').last()).toContainText(name);
+});
+
+test('the roll call with one child missing raises the alert until she is found', async ({ page }, testInfo) => {
+  await signInAsHouseStaff(page, testInfo);
+  await page.locator('nav.mainnav a[href="/roll"]').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ការហៅឈ្មោះ');
+  // Building A on one tablet project, building B on the other.
+  const building = jsEnabled(testInfo) ? 'អគារ ក' : 'អគារ ខ';
+  await page.locator('.card a', { hasText: building }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(building);
+
+  // One child missing, then everyone else present with one tap.
+  const first = page.locator('li.roll-row.unmarked').first();
+  const missingName = ((await first.locator('.roll-name').textContent()) ?? '').trim();
+  await first.getByRole('button', { name: 'បាត់ខ្លួន' }).click();
+  await expect(page.locator('li.roll-row.missing .roll-name')).toHaveText(missingName);
+  const banner = page.locator('.missing-banner');
+  await expect(banner).toContainText(missingName);
+  await page.getByRole('button', { name: /^វត្តមានទាំងអស់/ }).click();
+  await expect(page.locator('li.roll-row.unmarked')).toHaveCount(0);
+  await expect(page.locator('p.tally')).toContainText('បាត់ ១');
+
+  await page.getByRole('button', { name: 'បិទការហៅឈ្មោះ' }).click();
+  await expect(page.locator('.form-saved')).toHaveText('ការហៅឈ្មោះបានបិទ។');
+  await expect(page.getByRole('button', { name: 'បាត់ខ្លួន' })).toHaveCount(0);
+
+  // The alert is on every page until she is found.
+  await page.locator('nav.mainnav a[href="/residents"]').click();
+  await expect(banner).toContainText(missingName);
+  await banner.getByRole('link', { name: missingName }).click();
+  await page.getByRole('button', { name: 'រកឃើញនៅមជ្ឈមណ្ឌល' }).click();
+  await expect(page.locator('.form-saved')).toHaveText('បានរក្សាទុក។');
+  await expect(page.locator('.missing-banner li', { hasText: missingName })).toHaveCount(0);
+});

@@ -237,13 +237,13 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         }),
         ("/api/resident_create", Allowed::Staff(HOUSE), |f, n| {
             format!(
-                "name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=New+{n}&sex=f&born_on=2015-01-01&programme=boarding_school&admitted_on={}",
+                "resident%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&resident%5Bname_latin%5D=New+{n}&resident%5Bsex%5D=f&resident%5Bborn_on%5D=2015-01-01&resident%5Bprogramme%5D=boarding_school&resident%5Badmitted_on%5D={}",
                 f.today
             )
         }),
         ("/api/resident_update", Allowed::Staff(HOUSE), |f, _| {
             format!(
-                "id={}&name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=Sok+Dara&sex=f&born_on=2015-01-01&programme=boarding_school&admitted_on=2024-01-01&diet=vegetarian&allergies%5Bfish%5D=on",
+                "id={}&resident%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&resident%5Bname_latin%5D=Sok+Dara&resident%5Bsex%5D=f&resident%5Bborn_on%5D=2015-01-01&resident%5Bprogramme%5D=boarding_school&resident%5Badmitted_on%5D=2024-01-01&resident%5Bdiet%5D=vegetarian&resident%5Ballergies%5D%5Bfish%5D=on",
                 f.slots[0].waiting
             )
         }),

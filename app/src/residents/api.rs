@@ -152,61 +152,58 @@ pub async fn get_resident_page(
     })
 }
 
-/// The fields of the resident form.
+/// The resident form as posted: fields named `resident[name_km]`, `resident[allergies][fish]`...
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentForm {
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// `f` or `m`.
+    #[serde(default)]
+    pub sex: String,
+    /// Date of birth.
+    pub born_on: String,
+    /// School grade.
+    #[serde(default)]
+    pub grade: String,
+    /// `boarding_school` or `residence`.
+    pub programme: String,
+    /// Admission date.
+    pub admitted_on: String,
+    /// A diet code.
+    #[serde(default)]
+    pub diet: String,
+    /// The ticked allergy boxes, by allergen code.
+    #[serde(default)]
+    pub allergies: std::collections::BTreeMap<String, String>,
+}
+
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
-fn checked_fields(
-    name_km: String,
-    name_latin: String,
-    sex: String,
-    born_on: String,
-    grade: String,
-    programme: String,
-    admitted_on: String,
-    diet: String,
-    allergies: std::collections::BTreeMap<String, String>,
-) -> Result<super::model::ResidentFields, AppError> {
-    let input = super::model::ResidentInput {
-        name_km,
-        name_latin,
-        sex,
-        born_on,
-        grade,
-        programme,
-        admitted_on,
-        diet,
-        allergies: allergies.into_keys().collect::<Vec<_>>().join(","),
-    };
-    super::model::check_resident(&input, crate::centre::model::today_at_centre())
-        .map_err(|problems| problems[0].into())
+impl ResidentForm {
+    /// Checks the form on today's date; the first problem is the answer.
+    fn checked(self) -> Result<super::model::ResidentFields, AppError> {
+        let input = super::model::ResidentInput {
+            name_km: self.name_km,
+            name_latin: self.name_latin,
+            sex: self.sex,
+            born_on: self.born_on,
+            grade: self.grade,
+            programme: self.programme,
+            admitted_on: self.admitted_on,
+            diet: self.diet,
+            allergies: self.allergies.into_keys().collect::<Vec<_>>().join(","),
+        };
+        super::model::check_resident(&input, crate::centre::model::today_at_centre())
+            .map_err(|problems| problems[0].into())
+    }
 }
 
 /// Admits a resident and opens their page. House staff and admin.
 #[server(endpoint = "resident_create")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_resident(
-    name_km: String,
-    name_latin: String,
-    sex: String,
-    born_on: String,
-    #[server(default)] grade: String,
-    programme: String,
-    admitted_on: String,
-    #[server(default)] diet: String,
-    #[server(default)] allergies: std::collections::BTreeMap<String, String>,
-) -> Result<(), AppError> {
+pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let fields = checked_fields(
-        name_km,
-        name_latin,
-        sex,
-        born_on,
-        grade,
-        programme,
-        admitted_on,
-        diet,
-        allergies,
-    )?;
+    let fields = resident.checked()?;
     let id = super::record::admit(&crate::db::pool()?, &staff.actor(), &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
     Ok(())
@@ -214,31 +211,9 @@ pub async fn create_resident(
 
 /// Changes a resident's details. House staff and admin.
 #[server(endpoint = "resident_update")]
-#[allow(clippy::too_many_arguments)]
-pub async fn update_resident(
-    id: i64,
-    name_km: String,
-    name_latin: String,
-    sex: String,
-    born_on: String,
-    #[server(default)] grade: String,
-    programme: String,
-    admitted_on: String,
-    #[server(default)] diet: String,
-    #[server(default)] allergies: std::collections::BTreeMap<String, String>,
-) -> Result<(), AppError> {
+pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let fields = checked_fields(
-        name_km,
-        name_latin,
-        sex,
-        born_on,
-        grade,
-        programme,
-        admitted_on,
-        diet,
-        allergies,
-    )?;
+    let fields = resident.checked()?;
     super::record::edit(&crate::db::pool()?, &staff.actor(), id, &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
     Ok(())

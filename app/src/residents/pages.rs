@@ -161,9 +161,9 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
         .map_or(today.to_string(), |f| f.admitted_on.to_string());
     view! {
         <label for="name_km">{i18n.t(Key::FieldNameKhmer)}</label>
-        <input id="name_km" name="name_km" type="text" lang="km" maxlength="100" required value=value(|f| f.name_km.clone()) />
+        <input id="name_km" name="resident[name_km]" type="text" lang="km" maxlength="100" required value=value(|f| f.name_km.clone()) />
         <label for="name_latin">{i18n.t(Key::FieldNameLatin)}</label>
-        <input id="name_latin" name="name_latin" type="text" maxlength="100" required value=value(|f| f.name_latin.clone()) />
+        <input id="name_latin" name="resident[name_latin]" type="text" maxlength="100" required value=value(|f| f.name_latin.clone()) />
         <fieldset class="choices">
             <legend>{i18n.t(Key::FieldSex)}</legend>
             {Sex::ALL
@@ -173,7 +173,7 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
                     let for_id = id.clone();
                     view! {
                         <label class="choice" for=for_id>
-                            <input id=id type="radio" name="sex" value=option.code() required checked=sex == Some(option) />
+                            <input id=id type="radio" name="resident[sex]" value=option.code() required checked=sex == Some(option) />
                             {i18n.t(option.label())}
                         </label>
                     }
@@ -181,11 +181,11 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
                 .collect_view()}
         </fieldset>
         <label for="born_on">{i18n.t(Key::FieldBornOn)}</label>
-        <input id="born_on" name="born_on" type="date" required max=today.to_string() value=value(|f| f.born_on.to_string()) />
+        <input id="born_on" name="resident[born_on]" type="date" required max=today.to_string() value=value(|f| f.born_on.to_string()) />
         <label for="grade">{i18n.t(Key::FieldGrade)}</label>
-        <input id="grade" name="grade" type="text" maxlength="20" value=value(|f| f.grade.clone()) />
+        <input id="grade" name="resident[grade]" type="text" maxlength="20" value=value(|f| f.grade.clone()) />
         <label for="programme">{i18n.t(Key::FieldProgramme)}</label>
-        <select id="programme" name="programme" required>
+        <select id="programme" name="resident[programme]" required>
             {Programme::ALL
                 .into_iter()
                 .map(|option| {
@@ -198,9 +198,9 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
                 .collect_view()}
         </select>
         <label for="admitted_on">{i18n.t(Key::FieldAdmittedOn)}</label>
-        <input id="admitted_on" name="admitted_on" type="date" required max=today.to_string() value=admitted />
+        <input id="admitted_on" name="resident[admitted_on]" type="date" required max=today.to_string() value=admitted />
         <label for="diet">{i18n.t(Key::FieldDiet)}</label>
-        <select id="diet" name="diet">
+        <select id="diet" name="resident[diet]">
             {Diet::ALL
                 .into_iter()
                 .map(|option| {
@@ -217,7 +217,7 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
                     let for_id = id.clone();
                     view! {
                         <label class="choice" for=for_id>
-                            <input id=id type="checkbox" name=format!("allergies[{}]", option.code()) checked=allergies.contains(&option) />
+                            <input id=id type="checkbox" name=format!("resident[allergies][{}]", option.code()) checked=allergies.contains(&option) />
                             {i18n.t(option.label())}
                         </label>
                     }

@@ -94,7 +94,7 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     if can_edit && bed.in_service {
         match occupant {
             None => {
-                for row in crate::residents::repo::waiting_list(&mut conn).await? {
+                for row in crate::residents::repo::waiting_list(&mut conn, today).await? {
                     if row.sex != bed.room.sex {
                         continue;
                     }

@@ -55,10 +55,12 @@ pub async fn search_residents(
     #[server(default)] q: String,
     #[server(default)] left: Option<String>,
 ) -> Result<ResidentList, AppError> {
+    use crate::centre::model::today_at_centre;
+
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
     Ok(ResidentList {
-        rows: super::repo::search(&mut conn, &q, left.is_some()).await?,
+        rows: super::repo::search(&mut conn, &q, left.is_some(), today_at_centre()).await?,
         can_edit: HOUSE.iter().any(|role| staff.has(*role)),
     })
 }
@@ -75,7 +77,8 @@ pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
 pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
     crate::people::guard::require(&Role::ALL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
-    Ok(super::repo::waiting_list(&mut conn).await?)
+    let today = crate::centre::model::today_at_centre();
+    Ok(super::repo::waiting_list(&mut conn, today).await?)
 }
 
 /// A resident's page. Every staff role; the notes only for the roles that may read them.
@@ -96,7 +99,7 @@ pub async fn get_resident_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let siblings = match stored.sibling_group_id {
-        Some(group) => super::repo::siblings(&mut conn, group, id).await?,
+        Some(group) => super::repo::siblings(&mut conn, group, id, today_at_centre()).await?,
         None => Vec::new(),
     };
     let today = today_at_centre();
@@ -117,7 +120,7 @@ pub async fn get_resident_page(
         Vec::new()
     };
     let sibling_matches = if can_edit && !sibling.trim().is_empty() {
-        super::repo::search(&mut conn, &sibling, false)
+        super::repo::search(&mut conn, &sibling, false, today_at_centre())
             .await?
             .into_iter()
             .filter(|row| row.id != id && !siblings.iter().any(|s| s.id == row.id))

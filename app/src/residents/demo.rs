@@ -1133,7 +1133,7 @@ mod tests {
         .await?;
         assert!((3..=4).contains(&left), "{left} left");
 
-        let waiting = waiting_list(&mut conn).await?;
+        let waiting = waiting_list(&mut conn, today()).await?;
         assert!(
             (3..=8).contains(&waiting.len()),
             "{} waiting",

@@ -261,6 +261,8 @@ pub struct ResidentRow {
     pub sex: Sex,
     /// Date of birth.
     pub born_on: NaiveDate,
+    /// Age today at the centre, worked out on the server (the browser has no clock here).
+    pub age: i32,
     /// Boarding school or residence.
     pub programme: Programme,
     /// Where they sleep now: "Building A · Room 3 · Bed 2", if anywhere.

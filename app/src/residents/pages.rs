@@ -86,13 +86,12 @@ fn ResidentResults(list: ResidentList) -> impl IntoView {
 #[component]
 pub fn ResidentTable(rows: Vec<ResidentRow>) -> impl IntoView {
     let i18n = use_i18n();
-    let today = crate::centre::model::today_at_centre();
     view! {
         <ListTable headers=vec![Key::FieldName, Key::FieldSexAge, Key::FieldProgramme, Key::FieldBed]>
             {rows
                 .into_iter()
                 .map(|row| {
-                    let age = i18n.num(i64::from(age_on(row.born_on, today)));
+                    let age = i18n.num(i64::from(row.age));
                     view! {
                         <tr class:inactive=row.left_on.is_some()>
                             <td>

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
-use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex};
+use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
 
 fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
     value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
@@ -18,6 +18,7 @@ pub async fn search(
     conn: &mut SqliteConnection,
     query: &str,
     include_left: bool,
+    today: NaiveDate,
 ) -> Result<Vec<ResidentRow>, sqlx::Error> {
     // LIKE's own wildcards typed by a user are matched literally.
     let pattern = format!(
@@ -56,6 +57,7 @@ pub async fn search(
                 name_km: r.name_km,
                 name_latin: r.name_latin,
                 born_on: r.born_on,
+                age: age_on(r.born_on, today),
                 bed: r.bed,
                 left_on: r.left_on,
             })
@@ -64,7 +66,10 @@ pub async fn search(
 }
 
 /// Current residents with no bed: the waiting list, longest waiting first.
-pub async fn waiting_list(conn: &mut SqliteConnection) -> Result<Vec<ResidentRow>, sqlx::Error> {
+pub async fn waiting_list(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+) -> Result<Vec<ResidentRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
                   r.programme
@@ -84,6 +89,7 @@ pub async fn waiting_list(conn: &mut SqliteConnection) -> Result<Vec<ResidentRow
                 name_km: r.name_km,
                 name_latin: r.name_latin,
                 born_on: r.born_on,
+                age: age_on(r.born_on, today),
                 bed: None,
                 left_on: None,
             })
@@ -147,6 +153,7 @@ pub async fn siblings(
     conn: &mut SqliteConnection,
     group: i64,
     except: i64,
+    today: NaiveDate,
 ) -> Result<Vec<ResidentRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
@@ -173,6 +180,7 @@ pub async fn siblings(
                 name_km: r.name_km,
                 name_latin: r.name_latin,
                 born_on: r.born_on,
+                age: age_on(r.born_on, today),
                 bed: r.bed,
                 left_on: r.left_on,
             })

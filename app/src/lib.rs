@@ -34,6 +34,7 @@ use crate::people::pages::{
     FamiliesPage, FamilyPage, FamilyPortalPage, LoginPage, StaffMemberPage, StaffPage,
 };
 use crate::presence::pages::{RollOverviewPage, RollPage};
+use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
 use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -123,6 +124,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("residents"), StaticSegment("new"))
                         view=NewResidentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("residents"), StaticSegment("import"))
+                        view=ImportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("residents"), StaticSegment("import"), ParamSegment("id"))
+                        view=ImportPreviewPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -49,6 +49,25 @@ struct Fixture {
     slots: Vec<Slot>,
     /// Today at the centre.
     today: chrono::NaiveDate,
+    /// A stored spreadsheet waiting for its preview.
+    import_id: i64,
+}
+
+/// The one function that takes a file: its body is multipart.
+const UPLOAD: &str = "/api/resident_import_upload";
+
+/// A multipart body holding `csv` as the `file` field.
+fn multipart_csv(csv: &str) -> String {
+    format!(
+        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
+    )
+}
+
+/// A small spreadsheet of residents, one row per `n`.
+fn residents_csv(n: usize) -> String {
+    format!(
+        "name_km,name_latin,sex,born_on,programme,admitted_on\nសុខ,Imported {n},f,2015-01-01,boarding_school,2024-01-01\n"
+    )
 }
 
 /// What one call may use up: a resident waiting for a bed and a free bed, a resident in a
@@ -332,6 +351,17 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
+        (UPLOAD, Allowed::Staff(HOUSE), |_, n| {
+            multipart_csv(&residents_csv(n))
+        }),
+        ("/api/resident_import", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}", f.import_id)
+        }),
+        (
+            "/api/resident_import_confirm",
+            Allowed::Staff(HOUSE),
+            |f, _| format!("id={}&step=1", f.import_id),
+        ),
         ("/api/alert_resolve", Allowed::Staff(HOUSE), |f, n| {
             format!("resident_id={}&resolution=found", f.slots[n].housed)
         }),
@@ -430,7 +460,14 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     let staff_id = create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await;
     let (building_id, slots) =
         housing_fixture(&pool, staff_id, table.len() * callers.len() + 1).await;
+    let import_id = {
+        let mut conn = pool.acquire().await.expect("connection");
+        app::residents::repo::insert_import(&mut conn, staff_id, 0, "r.csv", &residents_csv(0))
+            .await
+            .expect("import")
+    };
     let fixture = Fixture {
+        import_id,
         staff_id,
         family_id: create_family(&pool, "Heng family", "088765432", "259146").await,
         building_id,
@@ -444,7 +481,14 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     for (path, who_may, body) in &table {
         for (caller, owner) in &callers {
             n += 1;
-            let mut request = form_post(path);
+            let mut request = form_post_as(
+                path,
+                if *path == UPLOAD {
+                    "multipart/form-data; boundary=XBOUNDARY"
+                } else {
+                    "application/x-www-form-urlencoded"
+                },
+            );
             if let Some(owner) = owner {
                 request = request.header(header::COOKIE, session_cookie(&pool, *owner).await);
             }

@@ -298,3 +298,80 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     .expect("audit");
     assert_eq!(audited, 3 + 1 + 1 + 1 + 1);
 }
+
+/// A file upload from the import page, as a browser without JavaScript sends it.
+fn upload(cookie: &str, csv: &str) -> axum::http::Request<Body> {
+    form_post_as("/api/resident_import_upload", "multipart/form-data; boundary=XB")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/residents/import")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(format!(
+            "--XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"children.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
+        )))
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_spreadsheet_is_previewed_row_by_row_then_imported_once_however_often_it_is_sent(
+    pool: SqlitePool,
+) {
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "import");
+    let csv = "name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies\n\
+               សុខ ស្រីមុំ,Sok Sreymom,f,2015-03-09,5,boarding_school,2022-06-01,,fish\n\
+               ចាន់ ដារា,Chan Dara,m,2012-10-09,8,residence,2021-06-01,vegetarian,\n\
+               Heng,Heng Sokha,x,2015-01-01,,boarding_school,2022-06-01,,\n";
+    let residents = || async {
+        sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM resident"#)
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+    };
+    let mut added = Vec::new();
+    for round in 0..2 {
+        let response = send(app.clone(), upload(&house, csv)).await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        let preview = response.headers()[header::LOCATION]
+            .to_str()
+            .expect("ASCII")
+            .to_owned();
+        assert!(preview.starts_with("/residents/import/"), "{preview}");
+        assert_eq!(
+            residents().await,
+            if round == 0 { 0 } else { 2 },
+            "nothing before confirming"
+        );
+        let page = axum::http::Request::get(&preview)
+            .header(header::COOKIE, house.clone())
+            .body(Body::empty())
+            .expect("request");
+        let page = text(send(app.clone(), page).await).await;
+        // Every row's fate in words: the third has no Khmer name and no sex.
+        assert!(page.contains("Enter the name in Khmer script."), "{page}");
+        assert!(page.contains("Choose girl or boy."));
+        let id = preview.rsplit('/').next().expect("id");
+        let confirm = form_post("/api/resident_import_confirm")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, format!("http://centre.local{preview}"))
+            .header(header::COOKIE, house.clone())
+            .body(Body::from(format!("id={id}")))
+            .expect("request");
+        assert_eq!(send(app.clone(), confirm).await.status(), StatusCode::FOUND);
+        added.push(residents().await);
+    }
+    assert_eq!(added, [2, 2], "the same file twice adds its children once");
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'resident' AND action = 'import'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 2);
+    // A file that is not a resident list is refused on the upload page itself.
+    let refused = send(app, upload(&house, "hello,world\n1,2\n")).await;
+    let location = refused.headers()[header::LOCATION].to_str().expect("ASCII");
+    assert!(
+        location.contains("/residents/import?") && location.contains("__err"),
+        "{location}"
+    );
+}

@@ -94,3 +94,31 @@ test('the roll call with one child missing raises the alert until she is found',
   await expect(page.locator('.form-saved')).toHaveText('បានរក្សាទុក។');
   await expect(page.locator('.missing-banner li', { hasText: missingName })).toHaveCount(0);
 });
+
+test('a spreadsheet is checked row by row, then imported after confirming', async ({ page }, testInfo) => {
+  await signInAsHouseStaff(page, testInfo);
+  await page.goto('/residents');
+  await page.getByRole('link', { name: 'នាំចូលតារាង' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('នាំចូលពីតារាង');
+  const tag = testInfo.project.name;
+  const csv = [
+    'name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies',
+    `សុខ ស្រីនាង,Sok Sreyneang ${tag},f,2016-02-03,4,boarding_school,2025-06-01,,`,
+    `កែវ វិសាល,Keo Visal ${tag},m,2008-11-20,12,residence,2024-09-01,vegetarian,peanut`,
+    `No Khmer,No Khmer ${tag},x,2016-02-03,,boarding_school,2025-06-01,,`,
+  ].join('\n');
+  await page.locator('#file').setInputFiles({ name: 'children.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'ពិនិត្យឯកសារ' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('children.csv');
+  await expect(page.locator('p.tally')).toHaveText('២ ត្រូវបន្ថែម · ០ មានរួចហើយ · ១ មានកំហុស');
+  await expect(page.locator('tr.import-refused')).toContainText('សូមជ្រើសស្រី ឬប្រុស។');
+  // Nothing is written before confirming.
+  await page.goto(`/residents?q=${encodeURIComponent(tag)}`);
+  await expect(page.locator('p.notice')).toHaveText('គ្មាននរណាម្នាក់ត្រូវនឹងការស្វែងរកនេះទេ។');
+  await page.goBack();
+  await page.getByRole('button', { name: 'បន្ថែមអ្នកស្នាក់នៅ ២ នាក់' }).click();
+  await expect(page.locator('.form-saved')).toHaveText('ការនាំចូលបានបញ្ចប់។');
+  await expect(page.locator('p.tally')).toHaveText('០ ត្រូវបន្ថែម · ២ មានរួចហើយ · ១ មានកំហុស');
+  await page.goto(`/residents?q=${encodeURIComponent(tag)}`);
+  await expect(page.locator('table.list tbody tr')).toHaveCount(2);
+});

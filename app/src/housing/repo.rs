@@ -63,7 +63,7 @@ pub async fn rooms(
            LEFT JOIN allocation a ON a.bed_id = b.id AND a.until_on IS NULL
            LEFT JOIN resident r ON r.id = a.resident_id
            WHERE ro.building_id = ?
-           ORDER BY ro.code, length(b.code), b.code"#,
+           ORDER BY length(ro.code), ro.code, length(b.code), b.code"#,
         building_id
     )
     .fetch_all(&mut *conn)
@@ -170,7 +170,7 @@ pub async fn free_beds(conn: &mut SqliteConnection) -> Result<Vec<FreeBed>, sqlx
            JOIN facility f ON f.id = bu.facility_id
            WHERE b.in_service = 1
              AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.bed_id = b.id AND a.until_on IS NULL)
-           ORDER BY bu.code, ro.code, length(b.code), b.code"#
+           ORDER BY bu.code, length(ro.code), ro.code, length(b.code), b.code"#
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -162,7 +162,7 @@ pub async fn roll_rows(
            LEFT JOIN roll_call rc ON rc.building_id = ?1 AND rc.night = ?2
            LEFT JOIN roll_mark m ON m.roll_call_id = rc.id AND m.resident_id = r.id
            WHERE ro.building_id = ?1 AND a.from_on <= ?2 AND (a.until_on IS NULL OR a.until_on > ?2)
-           ORDER BY ro.code, length(b.code), b.code"#,
+           ORDER BY length(ro.code), ro.code, length(b.code), b.code"#,
         building_id,
         night,
         at

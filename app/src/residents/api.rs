@@ -297,3 +297,96 @@ pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/residents/{back}?saved=1#siblings"));
     Ok(())
 }
+
+/// Takes a spreadsheet saved as CSV (the `file` field) and opens its preview. Nothing is
+/// added until the preview is confirmed. House staff and admin.
+#[server(endpoint = "resident_import_upload", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use super::import::{FileProblem, MAX_BYTES, parse_csv, read_rows};
+
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut upload = None;
+    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name: String = field
+            .file_name()
+            .unwrap_or("residents.csv")
+            .chars()
+            .take(200)
+            .collect();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > MAX_BYTES {
+                return Err(FileProblem::TooLarge.into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        upload = Some((name, bytes));
+    }
+    let (name, bytes) = upload.ok_or(FileProblem::Empty)?;
+    let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+    // A file the preview could not show is refused now, on the upload page.
+    read_rows(&parse_csv(&text)?, crate::centre::model::today_at_centre())?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let now = chrono::Utc::now().timestamp();
+    let id = super::repo::insert_import(&mut conn, staff.id, now, &name, &text).await?;
+    leptos_axum::redirect(&format!("/residents/import/{id}"));
+    Ok(())
+}
+
+/// An uploaded file's preview: every row, and whether it will be added, skipped as already
+/// recorded, or refused and why. House staff and admin.
+#[server(endpoint = "resident_import")]
+pub async fn get_import(id: i64) -> Result<super::import::ImportPreview, AppError> {
+    use super::import::{ImportPreview, RowStatus, parse_csv, read_rows};
+
+    crate::people::guard::require(&HOUSE).await?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let stored = super::repo::import(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = crate::centre::model::today_at_centre();
+    let mut rows = Vec::new();
+    for (mut row, fields) in read_rows(&parse_csv(&stored.csv)?, today)? {
+        if let Some(fields) = fields
+            && super::repo::find_by_identity(&mut conn, &fields.name_latin, fields.born_on)
+                .await?
+                .is_some()
+        {
+            row.status = RowStatus::Recorded;
+        }
+        rows.push(row);
+    }
+    Ok(ImportPreview {
+        id,
+        file_name: stored.file_name,
+        rows,
+        confirmed: stored.confirmed,
+    })
+}
+
+/// Runs a confirmed import: `step` rows at a time when the page shows a progress bar, all of
+/// them at once from a plain form (then back to the preview). House staff and admin.
+#[server(endpoint = "resident_import_confirm")]
+pub async fn confirm_import(
+    id: i64,
+    #[server(default)] step: Option<usize>,
+) -> Result<super::import::ImportProgress, AppError> {
+    let staff = crate::people::guard::require(&HOUSE).await?;
+    let progress = super::record::import_step(
+        &crate::db::pool()?,
+        &staff.actor(),
+        id,
+        step,
+        crate::centre::model::today_at_centre(),
+        chrono::Utc::now().timestamp(),
+    )
+    .await?;
+    if step.is_none() {
+        leptos_axum::redirect(&format!("/residents/import/{id}?done=1"));
+    }
+    Ok(progress)
+}

@@ -4,6 +4,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod import;
+pub mod import_pages;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -73,6 +73,7 @@ fn ResidentResults(list: ResidentList) -> impl IntoView {
                 view! {
                     <p class="actions">
                         <a class="button" href="/residents/new">{i18n.t(Key::ResidentsNew)}</a>
+                        <a class="button secondary" href="/residents/import">{i18n.t(Key::ResidentsImport)}</a>
                         <a class="button secondary" href="/buildings#waiting">{i18n.t(Key::WaitingTitle)}</a>
                     </p>
                 }

@@ -196,3 +196,57 @@ pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result
     tx.commit().await?;
     Ok(())
 }
+
+/// Imports the next `count` rows of a confirmed file (`None`: all the rest): each new,
+/// valid row becomes a resident with its audit entry; rows already recorded are skipped,
+/// so importing the same file twice adds no one. Each step is one transaction.
+pub async fn import_step(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: i64,
+    count: Option<usize>,
+    today: NaiveDate,
+    now: i64,
+) -> Result<super::import::ImportProgress, AppError> {
+    use super::import::{ImportProgress, parse_csv, read_rows};
+
+    let mut tx = begin_write(pool).await?;
+    let stored = repo::import(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let rows = read_rows(&parse_csv(&stored.csv)?, today)?;
+    let total = rows.len();
+    let from = usize::try_from(stored.done_rows)
+        .unwrap_or(total)
+        .min(total);
+    let until = count.map_or(total, |count| (from + count.max(1)).min(total));
+    let mut added = usize::try_from(stored.added).unwrap_or_default();
+    for (_, fields) in &rows[from..until] {
+        let Some(fields) = fields else { continue };
+        if repo::find_by_identity(&mut tx, &fields.name_latin, fields.born_on)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let resident = repo::insert(&mut tx, fields)
+            .await
+            .map_err(resident_error)?;
+        let change = Change {
+            entity: "resident",
+            entity_id: resident.to_string(),
+            action: "import",
+            before: None,
+            after: Some(serde_json::json!({ "import": id, "resident": fields })),
+        };
+        record(&mut tx, actor, change).await?;
+        added += 1;
+    }
+    let done = i64::try_from(until).unwrap_or(i64::MAX);
+    let added_count = i64::try_from(added).unwrap_or(i64::MAX);
+    repo::set_import_progress(&mut tx, id, now, done, added_count).await?;
+    tx.commit().await?;
+    Ok(ImportProgress {
+        done: until,
+        total,
+        added,
+    })
+}

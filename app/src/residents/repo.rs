@@ -366,3 +366,83 @@ pub async fn unlink_sibling(conn: &mut SqliteConnection, id: i64) -> Result<(), 
     .await?;
     Ok(())
 }
+
+/// A stored import file: who uploaded it, its name and text, and how far it has run.
+#[derive(Clone, Debug)]
+pub struct StoredImport {
+    /// `staff_user.id` of the uploader.
+    pub created_by: i64,
+    /// The file's name.
+    pub file_name: String,
+    /// Its text.
+    pub csv: String,
+    /// Whether it was confirmed.
+    pub confirmed: bool,
+    /// Rows dealt with.
+    pub done_rows: i64,
+    /// Residents added.
+    pub added: i64,
+}
+
+/// Keeps an uploaded file until it is confirmed; returns its id.
+pub async fn insert_import(
+    conn: &mut SqliteConnection,
+    created_by: i64,
+    now: i64,
+    file_name: &str,
+    csv: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO resident_import (created_by, created_at, file_name, csv) VALUES (?, ?, ?, ?)
+           RETURNING id AS "id!: i64""#,
+        created_by,
+        now,
+        file_name,
+        csv
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// One stored import.
+pub async fn import(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<StoredImport>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT created_by AS "created_by!: i64", file_name, csv, confirmed_at, done_rows, added
+           FROM resident_import WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| StoredImport {
+        created_by: r.created_by,
+        file_name: r.file_name,
+        csv: r.csv,
+        confirmed: r.confirmed_at.is_some(),
+        done_rows: r.done_rows,
+        added: r.added,
+    }))
+}
+
+/// Records how far an import has run.
+pub async fn set_import_progress(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: i64,
+    done_rows: i64,
+    added: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE resident_import SET confirmed_at = coalesce(confirmed_at, ?), done_rows = ?, added = ?
+         WHERE id = ?",
+        now,
+        done_rows,
+        added,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

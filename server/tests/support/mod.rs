@@ -106,10 +106,15 @@ pub async fn text(response: Response<Body>) -> String {
 
 /// A form post from this site's own page, as a browser sends it.
 pub fn form_post(uri: &str) -> axum::http::request::Builder {
+    form_post_as(uri, "application/x-www-form-urlencoded")
+}
+
+/// A post from this site's own page with this content type (a file upload is multipart).
+pub fn form_post_as(uri: &str, content_type: &str) -> axum::http::request::Builder {
     Request::post(uri)
         .header(header::HOST, "centre.local")
         .header(header::ORIGIN, "http://centre.local")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_TYPE, content_type)
 }
 
 pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {

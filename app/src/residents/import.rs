@@ -1,0 +1,341 @@
+//! Importing residents from a spreadsheet saved as CSV: reading the file, checking every row
+//! in words, and telling which rows are new, already recorded, or wrong. Nothing is written
+//! until the user confirms (see `api::confirm_import`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::model::{ResidentFields, ResidentInput, ResidentProblem, check_resident};
+use crate::i18n::Key;
+
+/// The largest file accepted: far more than a centre's spreadsheet.
+pub const MAX_BYTES: usize = 1_000_000;
+
+/// The columns, by their header in the file (English, French or Khmer), in form order.
+const COLUMNS: [(&str, &[&str]); 9] = [
+    ("name_km", &["name_km", "khmer name", "nom khmer", "ឈ្មោះខ្មែរ"]),
+    (
+        "name_latin",
+        &["name_latin", "latin name", "name", "nom", "ឈ្មោះឡាតាំង"],
+    ),
+    ("sex", &["sex", "sexe", "ភេទ"]),
+    (
+        "born_on",
+        &[
+            "born_on",
+            "date of birth",
+            "birth date",
+            "date de naissance",
+            "ថ្ងៃកំណើត",
+        ],
+    ),
+    ("grade", &["grade", "classe", "ថ្នាក់"]),
+    ("programme", &["programme", "program", "កម្មវិធី"]),
+    (
+        "admitted_on",
+        &["admitted_on", "admission date", "date d'admission", "ថ្ងៃចូល"],
+    ),
+    ("diet", &["diet", "régime", "regime", "របបអាហារ"]),
+    ("allergies", &["allergies", "allergy", "អាឡែស៊ី"]),
+];
+
+/// Columns a file must have.
+const REQUIRED: [&str; 6] = [
+    "name_km",
+    "name_latin",
+    "sex",
+    "born_on",
+    "programme",
+    "admitted_on",
+];
+
+/// Why a whole file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileProblem {
+    /// Not UTF-8 text.
+    NotText,
+    /// Empty, or only a header.
+    Empty,
+    /// Larger than [`MAX_BYTES`].
+    TooLarge,
+    /// A quote is never closed.
+    Quotes,
+    /// A required column is missing from the header.
+    MissingColumn,
+}
+
+impl FileProblem {
+    /// What the user is told.
+    pub const fn message(self) -> Key {
+        match self {
+            FileProblem::NotText => Key::ImportNotText,
+            FileProblem::Empty => Key::ImportEmpty,
+            FileProblem::TooLarge => Key::ImportTooLarge,
+            FileProblem::Quotes => Key::ImportQuotes,
+            FileProblem::MissingColumn => Key::ImportMissingColumn,
+        }
+    }
+}
+
+impl From<FileProblem> for crate::error::AppError {
+    fn from(problem: FileProblem) -> Self {
+        crate::error::AppError::Validation {
+            field: "file".into(),
+            message: problem.message(),
+        }
+    }
+}
+
+/// Splits CSV text into records of fields: commas or semicolons (as spreadsheets set to
+/// French save them), double quotes around fields that hold them, CRLF or LF line ends.
+pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, FileProblem> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or_default();
+    let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
+        ';'
+    } else {
+        ','
+    };
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            (false, c) if c == separator => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(FileProblem::Quotes);
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records.retain(|r| r.iter().any(|f| !f.trim().is_empty()));
+    Ok(records)
+}
+
+/// What an import will do with one row of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowStatus {
+    /// Valid and new: it will be added.
+    Ready,
+    /// A resident with this name and date of birth is recorded already: it is skipped.
+    Recorded,
+    /// The same child appears on an earlier line of the file: it is skipped.
+    Repeated,
+    /// What is wrong, in words; it is skipped.
+    Problems(Vec<Key>),
+}
+
+/// One row of the file, as the preview shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// Its line in the file (the header is line 1).
+    pub line: usize,
+    /// The Khmer name as written.
+    pub name_km: String,
+    /// The Latin name as written.
+    pub name_latin: String,
+    /// What will happen to it.
+    pub status: RowStatus,
+}
+
+/// Reads every data row of a parsed file: the header names the columns.
+pub fn read_rows(
+    records: &[Vec<String>],
+    today: NaiveDate,
+) -> Result<Vec<(ImportRow, Option<ResidentFields>)>, FileProblem> {
+    let (header, rows) = records.split_first().ok_or(FileProblem::Empty)?;
+    if rows.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    let index = |column: &str| {
+        let names = COLUMNS
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, n)| *n)?;
+        header
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    if REQUIRED.iter().any(|column| index(column).is_none()) {
+        return Err(FileProblem::MissingColumn);
+    }
+    let cell = |row: &[String], column: &str| {
+        index(column)
+            .and_then(|i| row.get(i))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut seen: Vec<(String, NaiveDate)> = Vec::new();
+    Ok(rows
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let input = ResidentInput {
+                name_km: cell(row, "name_km"),
+                name_latin: cell(row, "name_latin"),
+                sex: cell(row, "sex"),
+                born_on: cell(row, "born_on"),
+                grade: cell(row, "grade"),
+                programme: cell(row, "programme"),
+                admitted_on: cell(row, "admitted_on"),
+                diet: cell(row, "diet"),
+                allergies: cell(row, "allergies"),
+            };
+            let (status, fields) = match check_resident(&input, today) {
+                Err(problems) => (
+                    RowStatus::Problems(
+                        problems.into_iter().map(ResidentProblem::message).collect(),
+                    ),
+                    None,
+                ),
+                Ok(fields) => {
+                    let identity = (fields.name_latin.to_lowercase(), fields.born_on);
+                    if seen.contains(&identity) {
+                        (RowStatus::Repeated, None)
+                    } else {
+                        seen.push(identity);
+                        (RowStatus::Ready, Some(fields))
+                    }
+                }
+            };
+            (
+                ImportRow {
+                    line: n + 2,
+                    name_km: input.name_km,
+                    name_latin: input.name_latin,
+                    status,
+                },
+                fields,
+            )
+        })
+        .collect())
+}
+
+/// A stored file, checked again against today's records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// The import's id.
+    pub id: i64,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// Every row and what will happen to it.
+    pub rows: Vec<ImportRow>,
+    /// Whether it was confirmed (and so has run).
+    pub confirmed: bool,
+}
+
+impl ImportPreview {
+    /// How many rows have each status: ready, recorded or repeated, with problems.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        self.rows
+            .iter()
+            .fold((0, 0, 0), |(r, s, p), row| match row.status {
+                RowStatus::Ready => (r + 1, s, p),
+                RowStatus::Recorded | RowStatus::Repeated => (r, s + 1, p),
+                RowStatus::Problems(_) => (r, s, p + 1),
+            })
+    }
+}
+
+/// How far a confirmed import has gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    /// Rows dealt with so far.
+    pub done: usize,
+    /// Rows in the file.
+    pub total: usize,
+    /// Residents added so far.
+    pub added: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        crate::residents::model::parse_date("2026-11-22").expect("a date")
+    }
+
+    const FILE: &str = "name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies\r\n\
+        សុខ ស្រីមុំ,Sok Sreymom,f,2015-03-09,5,boarding_school,2022-06-01,,fish\r\n\
+        \"ចាន់, ដារា\",\"Chan \"\"Dara\"\"\",m,09/10/2012,8,boarding_school,01/06/2021,vegetarian,\r\n\
+        Heng,Heng Sokha,x,2030-01-01,,hotel,2022-06-01,,\r\n\
+        សុខ ស្រីមុំ,sok sreymom,f,2015-03-09,5,boarding_school,2022-06-01,,\r\n";
+
+    #[test]
+    fn quoted_fields_keep_their_commas_and_quotes() {
+        let records = parse_csv(FILE).expect("parsed");
+        assert_eq!(records.len(), 5);
+        assert_eq!(records[2][0], "ចាន់, ដារា");
+        assert_eq!(records[2][1], "Chan \"Dara\"");
+        assert_eq!(parse_csv("a,\"b\nc"), Err(FileProblem::Quotes));
+    }
+
+    #[test]
+    fn semicolon_files_from_french_spreadsheets_read_the_same() {
+        let semicolons = FILE
+            .replace(',', ";")
+            .replace("\"ចាន់; ដារា\"", "\"ចាន់, ដារា\"");
+        let records = parse_csv(&semicolons).expect("parsed");
+        assert_eq!(records[1][1], "Sok Sreymom");
+    }
+
+    #[test]
+    fn each_row_says_in_words_what_is_wrong_and_repeats_are_skipped() {
+        let rows = read_rows(&parse_csv(FILE).expect("parsed"), today()).expect("rows");
+        let statuses: Vec<_> = rows
+            .iter()
+            .map(|(row, _)| (row.line, row.status.clone()))
+            .collect();
+        assert_eq!(statuses[0], (2, RowStatus::Ready));
+        assert_eq!(statuses[1], (3, RowStatus::Ready));
+        assert_eq!(
+            statuses[2],
+            (
+                4,
+                RowStatus::Problems(vec![
+                    Key::ProblemNameKhmer,
+                    Key::ProblemSex,
+                    Key::ProblemBornOn,
+                    Key::ProblemProgramme
+                ])
+            )
+        );
+        assert_eq!(statuses[3], (5, RowStatus::Repeated));
+        assert!(rows[0].1.is_some() && rows[2].1.is_none());
+    }
+
+    #[test]
+    fn a_file_without_a_required_column_or_rows_is_refused() {
+        let no_sex = "name_km,name_latin,born_on,programme,admitted_on\nក,K,2015-01-01,residence,2024-01-01\n";
+        assert_eq!(
+            read_rows(&parse_csv(no_sex).expect("parsed"), today()),
+            Err(FileProblem::MissingColumn)
+        );
+        assert_eq!(
+            read_rows(&parse_csv("name_km\n").expect("parsed"), today()),
+            Err(FileProblem::Empty)
+        );
+    }
+}

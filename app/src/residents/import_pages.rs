@@ -1,0 +1,163 @@
+//! Importing residents from a spreadsheet: `/residents/import` (upload a CSV file) and
+//! `/residents/import/:id` (every row checked in words, then confirm; a progress bar while
+//! it runs when JavaScript is there, one plain post when it is not).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{ConfirmImport, UploadImport, confirm_import, get_import, new_resident_form};
+use super::import::{ImportPreview, ImportProgress, RowStatus};
+use crate::components::{FormError, ListTable, page_data};
+use crate::error::AppError;
+use crate::i18n::{Key, use_i18n};
+
+/// How many rows each step of an import with a progress bar adds.
+const STEP: usize = 25;
+
+/// `/residents/import`: choose the file.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    // Only to refuse the page to roles that may not import.
+    let access = Resource::new_blocking(|| (), |_| new_resident_form());
+    view! {
+        <Title text=i18n.t(Key::ImportTitle) />
+        <p class="breadcrumb">
+            <a href="/residents">{i18n.t(Key::ResidentsTitle)}</a>
+        </p>
+        <h1>{i18n.t(Key::ImportTitle)}</h1>
+        {page_data(access, move |_| view! {
+            <p>{i18n.t(Key::ImportExplain)}</p>
+            <pre class="sample">"name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies"</pre>
+            <p class="hint">{i18n.t(Key::ImportColumns)}</p>
+            <FormError url=UploadImport::url() />
+            <form class="stack narrow" method="post" action=UploadImport::url() enctype="multipart/form-data">
+                <label for="file">{i18n.t(Key::ImportFile)}</label>
+                <input id="file" name="file" type="file" accept=".csv,text/csv" required />
+                <button class="button" type="submit">{i18n.t(Key::ImportCheck)}</button>
+            </form>
+        })}
+    }
+}
+
+/// `/residents/import/:id`: the preview, and the confirmation.
+#[component]
+pub fn ImportPreviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let key = move || (id(), query.read().get("done").is_some());
+    let data = Resource::new_blocking(key, |(id, _)| async move {
+        match id {
+            Some(id) => get_import(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::ImportTitle) />
+        <p class="breadcrumb">
+            <a href="/residents">{i18n.t(Key::ResidentsTitle)}</a>
+            " › "
+            <a href="/residents/import">{i18n.t(Key::ImportTitle)}</a>
+        </p>
+        {page_data(data, |preview| view! { <Preview preview /> })}
+    }
+}
+
+#[component]
+fn Preview(preview: ImportPreview) -> impl IntoView {
+    let i18n = use_i18n();
+    let (ready, skipped, refused) = preview.counts();
+    let summary = i18n.fmt(
+        Key::ImportSummary,
+        &[
+            ("ready", &i18n.num(ready as i64)),
+            ("skipped", &i18n.num(skipped as i64)),
+            ("refused", &i18n.num(refused as i64)),
+        ],
+    );
+    view! {
+        <h1>{preview.file_name.clone()}</h1>
+        {preview.confirmed.then(|| view! { <p class="form-saved" role="status">{i18n.t(Key::ImportDone)}</p> })}
+        <p class="tally">{summary}</p>
+        {(ready > 0).then(|| view! { <Confirm id=preview.id ready /> })}
+        <ListTable headers=vec![Key::ImportLine, Key::FieldName, Key::ImportStatus]>
+            {preview.rows.into_iter().map(|row| {
+                let (class, words) = match &row.status {
+                    RowStatus::Ready => ("ready", i18n.t(Key::ImportReady).to_owned()),
+                    RowStatus::Recorded => ("skipped", i18n.t(Key::ImportRecorded).to_owned()),
+                    RowStatus::Repeated => ("skipped", i18n.t(Key::ImportRepeated).to_owned()),
+                    RowStatus::Problems(problems) => (
+                        "refused",
+                        problems.iter().map(|p| i18n.t(*p)).collect::<Vec<_>>().join(" "),
+                    ),
+                };
+                view! {
+                    <tr class=format!("import-{class}")>
+                        <td>{i18n.num(row.line as i64)}</td>
+                        <td>{format!("{} · {}", row.name_km, row.name_latin)}</td>
+                        <td>{words}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </ListTable>
+    }
+}
+
+/// The confirmation: a plain form that imports everything in one post; with JavaScript, the
+/// same button imports step by step and shows how far it has gone.
+#[component]
+fn Confirm(id: i64, ready: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    let progress = RwSignal::new(None::<ImportProgress>);
+    let failed = RwSignal::new(None::<AppError>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            loop {
+                match confirm_import(id, Some(STEP)).await {
+                    Ok(step) => {
+                        progress.set(Some(step));
+                        if step.done >= step.total {
+                            navigate(
+                                &format!("/residents/import/{id}?done=1"),
+                                Default::default(),
+                            );
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        failed.set(Some(error));
+                        break;
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <FormError url=ConfirmImport::url() />
+        {move || failed.get().map(|error| view! { <p class="form-error" role="alert">{i18n.t(error.message())}</p> })}
+        <form class="inline" method="post" action=ConfirmImport::url() on:submit=on_submit>
+            <input type="hidden" name="id" value=id />
+            <button class="button big-button" type="submit" disabled=move || progress.get().is_some()>
+                {i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num(ready as i64))])}
+            </button>
+        </form>
+        {move || progress.get().map(|step| view! {
+            <div class="import-progress" role="status">
+                <progress max=step.total value=step.done></progress>
+                <span>{i18n.fmt(Key::ImportProgress, &[("done", &i18n.num(step.done as i64)), ("total", &i18n.num(step.total as i64))])}</span>
+            </div>
+        })}
+    }
+}

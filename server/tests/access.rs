@@ -43,8 +43,10 @@ struct Fixture {
     staff_id: i64,
     /// A family account the social team edits (not the calling family).
     family_id: i64,
-    /// The building of the slots below.
+    /// The building of the slots below, its facility and its room.
     building_id: i64,
+    facility_id: i64,
+    room_id: i64,
     /// Records for each call `n`, so that every allowed call of a write succeeds.
     slots: Vec<Slot>,
     /// Today at the centre.
@@ -83,7 +85,11 @@ struct Slot {
 }
 
 /// Builds a room of girls and `count` slots in a fresh building of the boarding school.
-async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, Vec<Slot>) {
+async fn housing_fixture(
+    pool: &SqlitePool,
+    marker: i64,
+    count: usize,
+) -> (i64, i64, i64, Vec<Slot>) {
     use app::housing::repo as housing;
     use app::presence::{
         model::{AbsenceReason, Away, Mark},
@@ -177,7 +183,7 @@ async fn housing_fixture(pool: &SqlitePool, marker: i64, count: usize) -> (i64, 
         });
     }
     tx.commit().await.expect("commit");
-    (building, slots)
+    (facility, building, room, slots)
 }
 
 /// A valid request body for a function; `n` makes values unique where it creates something.
@@ -351,6 +357,21 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
+        ("/api/building_create", Allowed::Staff(ADMIN), |f, n| {
+            format!(
+                "facility_id={}&code=N{n}&name_km=%E1%9E%A2%E1%9E%82%E1%9E%B6%E1%9E%9A&name_latin=New+{n}",
+                f.facility_id
+            )
+        }),
+        ("/api/room_create", Allowed::Staff(ADMIN), |f, n| {
+            format!(
+                "building_id={}&code=R{n}&sex=m&min_age=5&max_age=8&beds=4",
+                f.building_id
+            )
+        }),
+        ("/api/bed_create", Allowed::Staff(ADMIN), |f, _| {
+            format!("room_id={}", f.room_id)
+        }),
         (UPLOAD, Allowed::Staff(HOUSE), |_, n| {
             multipart_csv(&residents_csv(n))
         }),
@@ -458,7 +479,7 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     callers.push((Caller::Family, Some(Owner::Family(family))));
     create_staff(&pool, "signin", "sign in passphrase", &[Role::Tutor]).await;
     let staff_id = create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await;
-    let (building_id, slots) =
+    let (facility_id, building_id, room_id, slots) =
         housing_fixture(&pool, staff_id, table.len() * callers.len() + 1).await;
     let import_id = {
         let mut conn = pool.acquire().await.expect("connection");
@@ -471,6 +492,8 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
         staff_id,
         family_id: create_family(&pool, "Heng family", "088765432", "259146").await,
         building_id,
+        facility_id,
+        room_id,
         slots,
         today: app::centre::model::today_at_centre(),
     };

@@ -375,3 +375,93 @@ async fn a_spreadsheet_is_previewed_row_by_row_then_imported_once_however_often_
         "{location}"
     );
 }
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(pool: SqlitePool) {
+    let (_, _, _) = girls_waiting(&pool, 1, 0).await;
+    let admin = signed_in(&pool, "director", &[Role::Admin]).await;
+    let app = router(pool.clone(), "manage");
+    let facility =
+        sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'residence'"#)
+            .fetch_one(&pool)
+            .await
+            .expect("facility");
+    let post = |uri: &str, body: String| html_post(uri, &admin, body);
+    let khmer = "%E1%9E%A2%E1%9E%82%E1%9E%B6%E1%9E%9A+%E1%9E%82";
+    let created = send(
+        app.clone(),
+        post(
+            "/api/building_create",
+            format!("facility_id={facility}&code=R3&name_km={khmer}&name_latin=Residence+3"),
+        ),
+    )
+    .await;
+    let location = created.headers()[header::LOCATION]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let building: i64 = location
+        .trim_start_matches("/buildings/")
+        .trim_end_matches("?saved=1")
+        .parse()
+        .expect("the new building's page");
+    let room = send(
+        app.clone(),
+        post(
+            "/api/room_create",
+            format!("building_id={building}&code=301&sex=f&min_age=15&max_age=22&beds=4"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        room.headers()[header::LOCATION],
+        format!("/buildings/{building}?saved=1")
+    );
+    let room_id = sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM room WHERE code = '301'"#)
+        .fetch_one(&pool)
+        .await
+        .expect("room");
+    send(
+        app.clone(),
+        post("/api/bed_create", format!("room_id={room_id}")),
+    )
+    .await;
+    let beds = sqlx::query_scalar!(
+        r#"SELECT code FROM bed WHERE room_id = ? ORDER BY id"#,
+        room_id
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("beds");
+    assert_eq!(beds, ["1", "2", "3", "4", "5"]);
+    // The same room code again: refused with its reason, nothing added.
+    let again = send(
+        app,
+        post(
+            "/api/room_create",
+            format!("building_id={building}&code=301&sex=m&min_age=15&max_age=22&beds=4"),
+        ),
+    )
+    .await;
+    let location = again.headers()[header::LOCATION].to_str().expect("ASCII");
+    let error = location
+        .split("__err=")
+        .nth(1)
+        .expect("an error")
+        .replace("%3D", "=");
+    assert_eq!(
+        app::components::decode_error(&error),
+        app::error::AppError::Validation {
+            field: "code".into(),
+            message: app::i18n::Key::ProblemPlaceCodeTaken
+        }
+    );
+    let rooms = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM room WHERE building_id = ?"#,
+        building
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("rooms");
+    assert_eq!(rooms, 1);
+}

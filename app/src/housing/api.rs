@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    AllocationEntry, BedPlace, BuildingPlan, BuildingSummary, OccupancyRow, Suggestion, Warning,
+    AllocationEntry, BedPlace, BuildingList, BuildingPlan, OccupancyRow, Suggestion, Warning,
 };
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -53,24 +53,38 @@ fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
 
 /// Every building with its beds and those occupied today. Every staff role.
 #[server(endpoint = "building_list")]
-pub async fn list_buildings() -> Result<Vec<BuildingSummary>, AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+pub async fn list_buildings() -> Result<BuildingList, AppError> {
+    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let pool = crate::db::pool()?;
+    let mut conn = pool.acquire().await?;
     let today = crate::centre::model::today_at_centre();
-    Ok(super::repo::buildings(&mut conn, today).await?)
+    let can_manage = staff.has(Role::Admin);
+    let facilities = match crate::centre::repo::centre_name(&pool).await? {
+        Some((centre, _)) if can_manage => crate::centre::repo::facilities(&pool, centre).await?,
+        _ => Vec::new(),
+    };
+    Ok(BuildingList {
+        buildings: super::repo::buildings(&mut conn, today).await?,
+        can_manage,
+        facilities,
+    })
 }
 
 /// A building's rooms and beds. Every staff role.
 #[server(endpoint = "building_plan")]
 pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::people::guard::require(&Role::ALL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let today = crate::centre::model::today_at_centre();
     let building = super::repo::building(&mut conn, id, today)
         .await?
         .ok_or(AppError::NotFound)?;
     let rooms = super::repo::rooms(&mut conn, id).await?;
-    Ok(BuildingPlan { building, rooms })
+    Ok(BuildingPlan {
+        building,
+        rooms,
+        can_manage: staff.has(Role::Admin),
+    })
 }
 
 /// A bed's page. Every staff role; the choices only for those who may act.
@@ -229,6 +243,71 @@ pub async fn get_occupancy(
     };
     let mut conn = crate::db::pool()?.acquire().await?;
     Ok((day, super::repo::occupancy(&mut conn, day).await?))
+}
+
+/// Adds a building to a facility. Admin.
+#[server(endpoint = "building_create")]
+pub async fn create_building(
+    facility_id: i64,
+    code: String,
+    name_km: String,
+    name_latin: String,
+) -> Result<(), AppError> {
+    use super::model::{check_code, check_names};
+
+    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let code = check_code(&code)?;
+    let (km, latin) = check_names(&name_km, &name_latin)?;
+    let id = super::manage::add_building(
+        &crate::db::pool()?,
+        &admin.actor(),
+        facility_id,
+        &code,
+        (&km, &latin),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/buildings/{id}?saved=1"));
+    Ok(())
+}
+
+/// Adds a room with its beds to a building. Admin.
+#[server(endpoint = "room_create")]
+pub async fn create_room(
+    building_id: i64,
+    code: String,
+    sex: String,
+    min_age: i32,
+    max_age: i32,
+    beds: u32,
+) -> Result<(), AppError> {
+    use super::model::{check_code, check_room};
+
+    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let code = check_code(&code)?;
+    let sex = crate::residents::model::Sex::parse(&sex)
+        .ok_or(crate::residents::model::ResidentProblem::Sex)?;
+    check_room(min_age, max_age, beds)?;
+    super::manage::add_room(
+        &crate::db::pool()?,
+        &admin.actor(),
+        building_id,
+        &code,
+        sex,
+        (min_age, max_age),
+        beds,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/buildings/{building_id}?saved=1"));
+    Ok(())
+}
+
+/// Adds one bed to a room. Admin.
+#[server(endpoint = "bed_create")]
+pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
+    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let building = super::manage::add_bed(&crate::db::pool()?, &admin.actor(), room_id).await?;
+    leptos_axum::redirect(&format!("/buildings/{building}?saved=1"));
+    Ok(())
 }
 
 /// Where to go after a bed changed: back to the page it came from if that is one of ours.

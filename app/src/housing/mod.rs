@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod allocate;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod manage;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

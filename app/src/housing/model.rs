@@ -56,6 +56,19 @@ pub struct BuildingPlan {
     pub building: BuildingSummary,
     /// Its rooms, by code.
     pub rooms: Vec<Room>,
+    /// Whether the caller may add rooms and beds (admin).
+    pub can_manage: bool,
+}
+
+/// Every building, and what the admin needs to add one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildingList {
+    /// The buildings, boarding school first.
+    pub buildings: Vec<BuildingSummary>,
+    /// Whether the caller may add buildings (admin).
+    pub can_manage: bool,
+    /// The facilities a building can belong to.
+    pub facilities: Vec<crate::centre::model::Facility>,
 }
 
 /// A building, with its counts today.
@@ -463,5 +476,86 @@ mod tests {
             let first_warned = ranked.iter().position(|s| !s.warnings.is_empty()).unwrap_or(ranked.len());
             prop_assert!(ranked[first_warned..].iter().all(|s| !s.warnings.is_empty()));
         }
+    }
+}
+
+/// Why a building, room or bed was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceProblem {
+    /// The code is empty or longer than 16 characters.
+    Code,
+    /// A name is empty or longer than 100 characters (the Khmer one must be in Khmer script).
+    Name,
+    /// The ages are not 0-99 with the youngest first.
+    Ages,
+    /// Not 1 to 40 beds.
+    Beds,
+    /// Another building of the facility, or room of the building, has this code.
+    CodeTaken,
+}
+
+impl From<PlaceProblem> for AppError {
+    fn from(problem: PlaceProblem) -> Self {
+        let (field, message) = match problem {
+            PlaceProblem::Code => ("code", Key::ProblemPlaceCode),
+            PlaceProblem::Name => ("name_km", Key::ProblemPlaceName),
+            PlaceProblem::Ages => ("min_age", Key::ProblemRoomAges),
+            PlaceProblem::Beds => ("beds", Key::ProblemRoomBeds),
+            PlaceProblem::CodeTaken => ("code", Key::ProblemPlaceCodeTaken),
+        };
+        AppError::Validation {
+            field: field.into(),
+            message,
+        }
+    }
+}
+
+/// A code as written on a door: 1 to 16 characters, trimmed.
+pub fn check_code(code: &str) -> Result<String, PlaceProblem> {
+    let code = code.trim();
+    if (1..=16).contains(&code.chars().count()) {
+        Ok(code.to_owned())
+    } else {
+        Err(PlaceProblem::Code)
+    }
+}
+
+/// A building's names: Khmer script and Latin letters, 1 to 100 characters each.
+pub fn check_names(khmer: &str, latin: &str) -> Result<(String, String), PlaceProblem> {
+    let (khmer, latin) = (khmer.trim(), latin.trim());
+    let fits = |name: &str| (1..=100).contains(&name.chars().count());
+    let is_khmer = khmer
+        .chars()
+        .any(|c| ('\u{1780}'..='\u{17FF}').contains(&c));
+    if fits(khmer) && fits(latin) && is_khmer {
+        Ok((khmer.to_owned(), latin.to_owned()))
+    } else {
+        Err(PlaceProblem::Name)
+    }
+}
+
+/// A room's age band and number of beds.
+pub fn check_room(min_age: i32, max_age: i32, beds: u32) -> Result<(), PlaceProblem> {
+    if !(0..=99).contains(&min_age) || !(0..=99).contains(&max_age) || min_age > max_age {
+        return Err(PlaceProblem::Ages);
+    }
+    if !(1..=40).contains(&beds) {
+        return Err(PlaceProblem::Beds);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn rooms_need_a_sensible_band_and_one_to_forty_beds() {
+        assert_eq!(check_room(5, 8, 8), Ok(()));
+        assert_eq!(check_room(9, 5, 8), Err(PlaceProblem::Ages));
+        assert_eq!(check_room(5, 8, 0), Err(PlaceProblem::Beds));
+        assert_eq!(check_code("  "), Err(PlaceProblem::Code));
+        assert_eq!(check_names("Building", "Building"), Err(PlaceProblem::Name));
+        assert!(check_names("អគារ គ", "Building C").is_ok());
     }
 }

@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AssignBed, BedPage as BedData, MoveBed, ReleaseBed, SetBedService, get_bed_page,
-    get_building_plan, get_occupancy, list_buildings,
+    AssignBed, BedPage as BedData, CreateBed, CreateBuilding, CreateRoom, MoveBed, ReleaseBed,
+    SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
 use super::model::{AllocationEntry, BuildingPlan, Warning};
 use crate::components::{FormError, ListTable, SavedNotice, page_data};
@@ -98,9 +98,11 @@ pub fn BuildingsPage() -> impl IntoView {
     view! {
         <Title text=i18n.t(Key::BuildingsTitle) />
         <h1>{i18n.t(Key::BuildingsTitle)}</h1>
-        {page_data(data, move |(buildings, waiting)| view! {
+        {page_data(data, move |(list, waiting)| view! {
+            <SavedNotice message=Key::Saved />
             <ul class="cards">
-                {buildings
+                {list
+                    .buildings
                     .into_iter()
                     .map(|b| {
                         let free = b.beds - b.occupied;
@@ -121,6 +123,27 @@ pub fn BuildingsPage() -> impl IntoView {
             <p class="actions">
                 <a class="button secondary" href="/occupancy">{i18n.t(Key::OccupancyTitle)}</a>
             </p>
+            {list.can_manage.then(|| view! {
+                <details class="more">
+                    <summary>{i18n.t(Key::BuildingNew)}</summary>
+                    <FormError url=CreateBuilding::url() />
+                    <form class="stack narrow" method="post" action=CreateBuilding::url()>
+                        <label for="facility_id">{i18n.t(Key::FieldFacility)}</label>
+                        <select id="facility_id" name="facility_id" required>
+                            {list.facilities.iter().map(|f| view! {
+                                <option value=f.id>{f.name.in_lang(i18n.lang).to_owned()}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for="building_code">{i18n.t(Key::FieldCode)}</label>
+                        <input id="building_code" name="code" type="text" maxlength="16" required />
+                        <label for="building_km">{i18n.t(Key::FieldNameKhmer)}</label>
+                        <input id="building_km" name="name_km" type="text" lang="km" maxlength="100" required />
+                        <label for="building_latin">{i18n.t(Key::FieldNameLatin)}</label>
+                        <input id="building_latin" name="name_latin" type="text" maxlength="100" required />
+                        <button class="button" type="submit">{i18n.t(Key::BuildingNew)}</button>
+                    </form>
+                </details>
+            })}
             <h2 id="waiting">{i18n.t(Key::WaitingTitle)}</h2>
             {if waiting.is_empty() {
                 view! { <p>{i18n.t(Key::WaitingNone)}</p> }.into_any()
@@ -152,6 +175,8 @@ pub fn BuildingPage() -> impl IntoView {
 fn Plan(plan: BuildingPlan) -> impl IntoView {
     let i18n = use_i18n();
     let b = plan.building;
+    let can_manage = plan.can_manage;
+    let building_id = b.id;
     let name = if i18n.lang == crate::i18n::Lang::Km {
         b.name_km
     } else {
@@ -162,6 +187,8 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
             <a href="/buildings">{i18n.t(Key::BuildingsTitle)}</a>
         </p>
         <h1>{name}</h1>
+        <SavedNotice message=Key::Saved />
+        <FormError url=CreateBed::url() />
         <p class="legend">
             <span class="bed-key free">{i18n.t(Key::BedFree)}</span>
             <span class="bed-key occupied">{i18n.t(Key::BedOccupied)}</span>
@@ -201,11 +228,41 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            {can_manage.then(|| view! {
+                                <form class="inline" method="post" action=CreateBed::url()>
+                                    <input type="hidden" name="room_id" value=room.id />
+                                    <button class="button small secondary" type="submit">{i18n.t(Key::BedNew)}</button>
+                                </form>
+                            })}
                         </section>
                     }
                 })
                 .collect_view()}
         </div>
+        {can_manage.then(|| view! {
+            <details class="more">
+                <summary>{i18n.t(Key::RoomNew)}</summary>
+                <FormError url=CreateRoom::url() />
+                <form class="stack narrow" method="post" action=CreateRoom::url()>
+                    <input type="hidden" name="building_id" value=building_id />
+                    <label for="room_code">{i18n.t(Key::FieldCode)}</label>
+                    <input id="room_code" name="code" type="text" maxlength="16" required />
+                    <label for="room_sex">{i18n.t(Key::FieldRoomSex)}</label>
+                    <select id="room_sex" name="sex" required>
+                        {crate::residents::model::Sex::ALL.into_iter().map(|sex| view! {
+                            <option value=sex.code()>{i18n.t(sex.rooms_label())}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="min_age">{i18n.t(Key::FieldMinAge)}</label>
+                    <input id="min_age" name="min_age" type="number" inputmode="numeric" min="0" max="99" required />
+                    <label for="max_age">{i18n.t(Key::FieldMaxAge)}</label>
+                    <input id="max_age" name="max_age" type="number" inputmode="numeric" min="0" max="99" required />
+                    <label for="room_beds">{i18n.t(Key::FieldBeds)}</label>
+                    <input id="room_beds" name="beds" type="number" inputmode="numeric" min="1" max="40" value="8" required />
+                    <button class="button" type="submit">{i18n.t(Key::RoomNew)}</button>
+                </form>
+            </details>
+        })}
     }
 }
 

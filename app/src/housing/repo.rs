@@ -457,3 +457,31 @@ pub async fn set_in_service(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Adds a bed to a room, numbered one more than its highest number; returns the bed's id and
+/// the room's building, or `None` when there is no such room.
+pub async fn insert_next_bed(
+    conn: &mut SqliteConnection,
+    room_id: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let Some(room) = sqlx::query!(
+        r#"SELECT building_id AS "building_id!: i64",
+                  (SELECT coalesce(max(CAST(code AS INTEGER)), 0) FROM bed WHERE room_id = room.id) AS "last!: i64"
+           FROM room WHERE id = ?"#,
+        room_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let code = (room.last + 1).to_string();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO bed (room_id, code) VALUES (?, ?) RETURNING id AS "id!: i64""#,
+        room_id,
+        code
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some((id, room.building_id)))
+}

@@ -139,12 +139,22 @@ async fn the_medical_note_reaches_house_staff_and_the_safeguarding_note_only_the
 ) {
     let (_, _, girls) = girls_waiting(&pool, 1, 1).await;
     let mut conn = pool.acquire().await.expect("connection");
-    app::residents::repo::set_medical_note(&mut conn, girls[0], "Asthma inhaler in office")
-        .await
-        .expect("note");
-    app::residents::repo::set_safeguarding_note(&mut conn, girls[0], "Stepfather barred by court")
-        .await
-        .expect("note");
+    app::residents::repo::set_note(
+        &mut conn,
+        girls[0],
+        app::residents::model::Note::Medical,
+        "Asthma inhaler in office",
+    )
+    .await
+    .expect("note");
+    app::residents::repo::set_note(
+        &mut conn,
+        girls[0],
+        app::residents::model::Note::Safeguarding,
+        "Stepfather barred by court",
+    )
+    .await
+    .expect("note");
     drop(conn);
     let app = router(pool.clone(), "notes");
     let page = |cookie: String| {

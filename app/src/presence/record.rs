@@ -118,6 +118,26 @@ fn check_night(night: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A building's roll for a recent night, in `tx`: its open roll call (opened now if needed)
+/// and its rows. Refused when the night is too old or the roll is closed.
+async fn open_roll(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    building_id: i64,
+    night: NaiveDate,
+    now: i64,
+    today: NaiveDate,
+) -> Result<(i64, Vec<super::model::RollRow>), AppError> {
+    check_night(night, today)?;
+    let rows = repo::roll_rows(tx, building_id, night, instant(night, roll_time())).await?;
+    let (roll_id, closed) = repo::open_roll_call(tx, building_id, night, now).await?;
+    if closed {
+        return Err(AppError::Conflict {
+            message: Key::ProblemRollClosed,
+        });
+    }
+    Ok((roll_id, rows))
+}
+
 /// Marks one resident of a building's roll for `night`. The later mark wins.
 #[allow(clippy::too_many_arguments)]
 pub async fn mark(
@@ -130,9 +150,8 @@ pub async fn mark(
     now: i64,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    check_night(night, today)?;
     let mut tx = begin_write(pool).await?;
-    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
     let row = rows
         .iter()
         .find(|row| row.resident_id == resident_id)
@@ -140,12 +159,6 @@ pub async fn mark(
     if row.away.is_some() {
         return Err(AppError::Conflict {
             message: Key::ProblemRollAway,
-        });
-    }
-    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
-    if closed {
-        return Err(AppError::Conflict {
-            message: Key::ProblemRollClosed,
         });
     }
     let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
@@ -172,15 +185,8 @@ pub async fn mark_all_present(
     now: i64,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
-    check_night(night, today)?;
     let mut tx = begin_write(pool).await?;
-    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
-    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
-    if closed {
-        return Err(AppError::Conflict {
-            message: Key::ProblemRollClosed,
-        });
-    }
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
     let unmarked: Vec<i64> = rows
         .iter()
         .filter(|row| row.unmarked())
@@ -218,16 +224,9 @@ pub async fn close(
     now: i64,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    check_night(night, today)?;
     let mut tx = begin_write(pool).await?;
-    let rows = repo::roll_rows(&mut tx, building_id, night, instant(night, roll_time())).await?;
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
     check_close(&rows)?;
-    let (roll_id, closed) = repo::open_roll_call(&mut tx, building_id, night, now).await?;
-    if closed {
-        return Err(AppError::Conflict {
-            message: Key::ProblemRollClosed,
-        });
-    }
     repo::close_roll_call(&mut tx, roll_id, by.staff_id, now).await?;
     let tally = super::model::tally(&rows);
     let change = Change {

@@ -231,7 +231,7 @@ pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
         &crate::db::pool()?,
         &staff.actor(),
         id,
-        super::record::Note::Medical,
+        super::model::Note::Medical,
         &note,
     )
     .await?;
@@ -248,7 +248,7 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
         &crate::db::pool()?,
         &staff.actor(),
         id,
-        super::record::Note::Safeguarding,
+        super::model::Note::Safeguarding,
         &note,
     )
     .await?;

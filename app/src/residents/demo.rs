@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Months, NaiveDate, NaiveTime, TimeDelta};
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::model::Note;
 use super::model::{Allergen, Diet, Programme, ResidentFields, Sex, age_on};
-use super::repo::{insert, link_siblings, set_left, set_medical_note, set_safeguarding_note};
+use super::repo::{insert, link_siblings, set_left, set_note};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
 use crate::centre::repo::DEMO_CENTRE_CODE;
@@ -798,10 +799,10 @@ async fn write_people(conn: &mut SqliteConnection, plan: &Plan) -> Result<Vec<i6
         };
         let id = insert(conn, &fields).await?;
         if !person.medical_note.is_empty() {
-            set_medical_note(conn, id, person.medical_note).await?;
+            set_note(conn, id, Note::Medical, person.medical_note).await?;
         }
         if !person.safeguarding_note.is_empty() {
-            set_safeguarding_note(conn, id, person.safeguarding_note).await?;
+            set_note(conn, id, Note::Safeguarding, person.safeguarding_note).await?;
         }
         if let Some((left_on, reason)) = person.left {
             set_left(conn, id, left_on, reason).await?;

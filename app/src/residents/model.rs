@@ -516,6 +516,15 @@ pub fn check_resident(
     }
 }
 
+/// Which of a resident's notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// Read and written by house staff and admin only.
+    Medical,
+    /// Read and written by the social team and admin only.
+    Safeguarding,
+}
+
 /// Checks a note (medical or safeguarding): at most 2,000 characters, trimmed.
 pub fn check_note(note: &str) -> Result<String, ResidentProblem> {
     let note = note.trim();

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
-use super::model::{ResidentFields, ResidentProblem};
+use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
@@ -70,15 +70,6 @@ pub async fn edit(
     Ok(())
 }
 
-/// Which note.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Note {
-    /// House staff and admin only.
-    Medical,
-    /// Social team and admin only.
-    Safeguarding,
-}
-
 /// Replaces one of a resident's notes.
 pub async fn set_note(
     pool: &SqlitePool,
@@ -91,15 +82,10 @@ pub async fn set_note(
     let before = repo::resident(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    repo::set_note(&mut tx, id, which, text).await?;
     let (action, old) = match which {
-        Note::Medical => {
-            repo::set_medical_note(&mut tx, id, text).await?;
-            ("medical_note", before.medical_note)
-        }
-        Note::Safeguarding => {
-            repo::set_safeguarding_note(&mut tx, id, text).await?;
-            ("safeguarding_note", before.safeguarding_note)
-        }
+        Note::Medical => ("medical_note", before.medical_note),
+        Note::Safeguarding => ("safeguarding_note", before.safeguarding_note),
     };
     let change = Change {
         entity: "resident",

@@ -9,6 +9,38 @@ fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> 
     value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
 }
 
+/// A line of a residents list as stored; [`RowRecord::into_row`] makes the wire type.
+struct RowRecord {
+    id: i64,
+    name_km: String,
+    name_latin: String,
+    sex: String,
+    born_on: NaiveDate,
+    programme: String,
+    left_on: Option<NaiveDate>,
+    bed: Option<String>,
+}
+
+impl RowRecord {
+    fn into_row(self, today: NaiveDate) -> Result<ResidentRow, sqlx::Error> {
+        Ok(ResidentRow {
+            id: self.id,
+            sex: decode(Sex::parse(&self.sex), "sex", &self.sex)?,
+            programme: decode(
+                Programme::parse(&self.programme),
+                "programme",
+                &self.programme,
+            )?,
+            age: age_on(self.born_on, today),
+            name_km: self.name_km,
+            name_latin: self.name_latin,
+            born_on: self.born_on,
+            bed: self.bed,
+            left_on: self.left_on,
+        })
+    }
+}
+
 /// The longest list a search returns: more is not read on a tablet.
 pub const SEARCH_LIMIT: i64 = 60;
 
@@ -29,7 +61,8 @@ pub async fn search(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RowRecord,
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
                   r.programme, r.left_on AS "left_on: NaiveDate",
                   bu.code || ' · ' || ro.code || ' · ' || b.code AS "bed: String"
@@ -48,21 +81,7 @@ pub async fn search(
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ResidentRow {
-                id: r.id,
-                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
-                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
-                name_km: r.name_km,
-                name_latin: r.name_latin,
-                born_on: r.born_on,
-                age: age_on(r.born_on, today),
-                bed: r.bed,
-                left_on: r.left_on,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_row(today)).collect()
 }
 
 /// Current residents with no bed: the waiting list, longest waiting first.
@@ -70,9 +89,10 @@ pub async fn waiting_list(
     conn: &mut SqliteConnection,
     today: NaiveDate,
 ) -> Result<Vec<ResidentRow>, sqlx::Error> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RowRecord,
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
-                  r.programme
+                  r.programme, NULL AS "left_on: NaiveDate", NULL AS "bed: String"
            FROM resident r
            WHERE r.left_on IS NULL
              AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.resident_id = r.id AND a.until_on IS NULL)
@@ -80,21 +100,7 @@ pub async fn waiting_list(
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ResidentRow {
-                id: r.id,
-                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
-                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
-                name_km: r.name_km,
-                name_latin: r.name_latin,
-                born_on: r.born_on,
-                age: age_on(r.born_on, today),
-                bed: None,
-                left_on: None,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_row(today)).collect()
 }
 
 /// A resident's full row, notes included: callers decide who may see what.
@@ -155,7 +161,8 @@ pub async fn siblings(
     except: i64,
     today: NaiveDate,
 ) -> Result<Vec<ResidentRow>, sqlx::Error> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RowRecord,
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",
                   r.programme, r.left_on AS "left_on: NaiveDate",
                   bu.code || ' · ' || ro.code || ' · ' || b.code AS "bed: String"
@@ -171,21 +178,7 @@ pub async fn siblings(
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ResidentRow {
-                id: r.id,
-                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
-                programme: decode(Programme::parse(&r.programme), "programme", &r.programme)?,
-                name_km: r.name_km,
-                name_latin: r.name_latin,
-                born_on: r.born_on,
-                age: age_on(r.born_on, today),
-                bed: r.bed,
-                left_on: r.left_on,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.into_row(today)).collect()
 }
 
 /// Adds a resident and returns their id.
@@ -260,35 +253,33 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// Sets the medical note.
-pub async fn set_medical_note(
+/// Replaces one of a resident's notes.
+pub async fn set_note(
     conn: &mut SqliteConnection,
     id: i64,
+    which: super::model::Note,
     note: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE resident SET medical_note = ? WHERE id = ?",
-        note,
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Sets the safeguarding note.
-pub async fn set_safeguarding_note(
-    conn: &mut SqliteConnection,
-    id: i64,
-    note: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE resident SET safeguarding_note = ? WHERE id = ?",
-        note,
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
+    let done = match which {
+        super::model::Note::Medical => {
+            sqlx::query!(
+                "UPDATE resident SET medical_note = ? WHERE id = ?",
+                note,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        super::model::Note::Safeguarding => {
+            sqlx::query!(
+                "UPDATE resident SET safeguarding_note = ? WHERE id = ?",
+                note,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+    };
     Ok(done.rows_affected() == 1)
 }
 

@@ -30,6 +30,14 @@ fn entity_label(code: &str) -> Option<Key> {
     match code {
         "staff_user" => Some(Key::AuditEntityStaffUser),
         "family" => Some(Key::AuditEntityFamily),
+        "resident" => Some(Key::AuditEntityResident),
+        "allocation" => Some(Key::AuditEntityAllocation),
+        "absence" => Some(Key::AuditEntityAbsence),
+        "roll_call" => Some(Key::AuditEntityRollCall),
+        "roll_mark" => Some(Key::AuditEntityRollMark),
+        "building" => Some(Key::AuditEntityBuilding),
+        "room" => Some(Key::AuditEntityRoom),
+        "bed" => Some(Key::AuditEntityBed),
         _ => None,
     }
 }
@@ -42,6 +50,23 @@ fn action_label(code: &str) -> Option<Key> {
         "disable" => Some(Key::AuditActionDisable),
         "reset_password" => Some(Key::AuditActionResetPassword),
         "reset_pin" => Some(Key::AuditActionResetPin),
+        "assign" => Some(Key::AuditActionAssign),
+        "move" => Some(Key::AuditActionMove),
+        "release" => Some(Key::AuditActionRelease),
+        "leave" => Some(Key::AuditActionLeave),
+        "import" => Some(Key::AuditActionImport),
+        "seed" => Some(Key::AuditActionSeed),
+        "medical_note" => Some(Key::AuditActionMedicalNote),
+        "safeguarding_note" => Some(Key::AuditActionSafeguardingNote),
+        "link_sibling" => Some(Key::AuditActionLinkSibling),
+        "unlink_sibling" => Some(Key::AuditActionUnlinkSibling),
+        "return" => Some(Key::AuditActionReturn),
+        "mark" => Some(Key::AuditActionMark),
+        "all_present" => Some(Key::AuditActionAllPresent),
+        "close" => Some(Key::AuditActionClose),
+        "alert_resolved" => Some(Key::AuditActionAlertResolved),
+        "in_service" => Some(Key::AuditActionInService),
+        "out_of_service" => Some(Key::AuditActionOutOfService),
         _ => None,
     }
 }
@@ -230,6 +255,14 @@ mod tests {
             "Staff account"
         );
         assert_eq!(in_words(i18n, "reset_pin".into(), action_label), "New PIN");
-        assert_eq!(in_words(i18n, "bed".into(), entity_label), "bed");
+        assert_eq!(
+            in_words(i18n, "allocation".into(), entity_label),
+            "Bed allocation"
+        );
+        assert_eq!(
+            in_words(i18n, "move".into(), action_label),
+            "Moved to another bed"
+        );
+        assert_eq!(in_words(i18n, "visit_booking".into(), entity_label), "visit_booking");
     }
 }

@@ -263,6 +263,9 @@ mod tests {
             in_words(i18n, "move".into(), action_label),
             "Moved to another bed"
         );
-        assert_eq!(in_words(i18n, "visit_booking".into(), entity_label), "visit_booking");
+        assert_eq!(
+            in_words(i18n, "visit_booking".into(), entity_label),
+            "visit_booking"
+        );
     }
 }

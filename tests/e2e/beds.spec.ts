@@ -122,3 +122,25 @@ test('a spreadsheet is checked row by row, then imported after confirming', asyn
   await page.goto(`/residents?q=${encodeURIComponent(tag)}`);
   await expect(page.locator('table.list tbody tr')).toHaveCount(2);
 });
+
+test('with JavaScript the residents list follows the typing, in Khmer script', async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'without JavaScript the search button sends the form');
+  await signInAsHouseStaff(page, testInfo);
+  await page.goto('/residents');
+  await hydrated(page);
+  await page.locator('#q').pressSequentially('ស្រីមុំ');
+  await expect(page).toHaveURL(/\/residents\?q=/);
+  const rows = page.locator('table.list tbody tr');
+  await expect(rows.first()).toContainText('ស្រីមុំ');
+  for (const row of await rows.all()) await expect(row).toContainText('Sreymom');
+});
+
+test('without JavaScript the search button finds a resident by part of the Latin name', async ({ page }, testInfo) => {
+  await signInAsHouseStaff(page, testInfo);
+  await page.goto('/residents');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#q').fill('reymo');
+  await page.getByRole('button', { name: 'ស្វែងរក' }).click();
+  await expect(page).toHaveURL(/q=reymo/);
+  await expect(page.locator('table.list tbody tr').first()).toContainText('Sreymom');
+});

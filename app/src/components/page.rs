@@ -6,8 +6,10 @@ use super::ProblemPage;
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 
-/// A page's data: "Loading…" while it comes, then `ready(data)`; or, when it was refused,
-/// the sign-in redirect or the error page (see [`ProblemPage`]).
+/// A page's data: "Loading…" while it first comes, then `ready(data)`; or, when it was
+/// refused, the sign-in redirect or the error page (see [`ProblemPage`]). New data for the same
+/// page (a search as it is typed) replaces the old when it arrives, without a flash of
+/// "Loading…" (a transition).
 pub fn page_data<T, V, F>(resource: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -16,7 +18,7 @@ where
 {
     let i18n = use_i18n();
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || {
                 let ready = ready.clone();
                 Suspend::new(async move {
@@ -26,7 +28,7 @@ where
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -39,6 +39,22 @@ pub fn ResidentsPage() -> impl IntoView {
         move || (q(), left()),
         |(q, left)| search_residents(q, left.then(|| "on".to_owned())),
     );
+    // Once the page is live, the list follows the typing (the address too, so a reload or
+    // the back button keeps the search); before that, the button sends the form.
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_input = move |event: leptos::ev::Event| {
+        let typed = event_target_value(&event);
+        let mut href = format!("/residents?q={}", crate::i18n::encode_query_value(&typed));
+        if left() {
+            href.push_str("&left=on");
+        }
+        let options = leptos_router::NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&href, options);
+    };
     view! {
         <Title text=i18n.t(Key::ResidentsTitle) />
         <h1>{i18n.t(Key::ResidentsTitle)}</h1>
@@ -51,6 +67,7 @@ pub fn ResidentsPage() -> impl IntoView {
                 value=q
                 placeholder=i18n.t(Key::ResidentsSearchHint)
                 autocomplete="off"
+                on:input=on_input
             />
             <label class="choice" for="left">
                 <input id="left" type="checkbox" name="left" checked=left />

@@ -220,7 +220,7 @@ async fn large_centre(day: NaiveDate) -> anyhow_free::Result<SqlitePool> {
         }
     }
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(&pool).await?;
+    sqlx::query!("ANALYZE").execute(&pool).await?;
     Ok(pool)
 }
 

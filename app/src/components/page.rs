@@ -32,6 +32,17 @@ where
     }
 }
 
+/// The page's `:id` as a number; `None` when it is not one (the page then answers 404).
+pub fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    }
+}
+
 /// A list as a table that scrolls sideways on a phone, with these column headings.
 #[component]
 pub fn ListTable(

@@ -54,11 +54,14 @@ async fn check_placement(
     today: NaiveDate,
     moving: bool,
 ) -> Result<Vec<Warning>, AppError> {
-    let (resident, left_on) = repo::placement(conn, resident_id)
+    let (resident, stay) = repo::placement(conn, resident_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if left_on.is_some() {
+    if stay.left_on.is_some() {
         return Err(AllocationProblem::ResidentLeft.into());
+    }
+    if on < stay.admitted_on {
+        return Err(AllocationProblem::Date.into());
     }
     let bed = repo::bed(conn, bed_id).await?.ok_or(AppError::NotFound)?;
     if on > today + Duration::days(MAX_DAYS_AHEAD) {
@@ -97,15 +100,6 @@ pub async fn assign(
     let mut tx = begin_write(pool).await?;
     let warnings = check_placement(&mut tx, resident_id, bed_id, on, today, false).await?;
     let reason = check_override(&warnings, reason)?;
-    let admitted = sqlx::query_scalar!(
-        r#"SELECT admitted_on AS "d: NaiveDate" FROM resident WHERE id = ?"#,
-        resident_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if on < admitted {
-        return Err(AllocationProblem::Date.into());
-    }
     let id = repo::insert_allocation(&mut tx, resident_id, bed_id, on, reason.as_deref())
         .await
         .map_err(allocation_error)?;

@@ -159,20 +159,14 @@ pub async fn assign_bed(
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let on = parse_day(&on, "on")?;
-    let today = crate::centre::model::today_at_centre();
-    super::allocate::assign(
-        &crate::db::pool()?,
-        &staff.actor(),
+    let change = BedChange {
         resident_id,
         bed_id,
         on,
-        &reason,
-        today,
-    )
-    .await?;
-    leptos_axum::redirect(&after_change(&back, bed_id));
-    Ok(())
+        reason,
+        back,
+    };
+    change.apply(&staff, Placing::Assign).await
 }
 
 /// Moves a resident to another bed from `on`. House staff and admin.
@@ -185,20 +179,55 @@ pub async fn move_bed(
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let on = parse_day(&on, "on")?;
-    let today = crate::centre::model::today_at_centre();
-    super::allocate::move_resident(
-        &crate::db::pool()?,
-        &staff.actor(),
+    let change = BedChange {
         resident_id,
         bed_id,
         on,
-        &reason,
-        today,
-    )
-    .await?;
-    leptos_axum::redirect(&after_change(&back, bed_id));
-    Ok(())
+        reason,
+        back,
+    };
+    change.apply(&staff, Placing::Move).await
+}
+
+/// Whether a resident without a bed gets one, or one with a bed moves.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+enum Placing {
+    Assign,
+    Move,
+}
+
+/// An assignment or a move as the form posts it.
+#[cfg(feature = "ssr")]
+struct BedChange {
+    resident_id: i64,
+    bed_id: i64,
+    on: String,
+    reason: String,
+    back: String,
+}
+
+#[cfg(feature = "ssr")]
+impl BedChange {
+    /// Reads the date, makes the change, and goes back where the form came from.
+    async fn apply(
+        self,
+        staff: &crate::people::model::CurrentStaff,
+        how: Placing,
+    ) -> Result<(), AppError> {
+        use super::allocate::{assign, move_resident};
+
+        let on = parse_day(&self.on, "on")?;
+        let today = crate::centre::model::today_at_centre();
+        let (pool, actor) = (crate::db::pool()?, staff.actor());
+        let (resident, bed, reason) = (self.resident_id, self.bed_id, self.reason.as_str());
+        match how {
+            Placing::Assign => assign(&pool, &actor, resident, bed, on, reason, today).await?,
+            Placing::Move => move_resident(&pool, &actor, resident, bed, on, reason, today).await?,
+        };
+        leptos_axum::redirect(&after_change(&self.back, bed));
+        Ok(())
+    }
 }
 
 /// Frees a bed from `on` (the first night the resident is not in it). House staff and admin.
@@ -314,7 +343,7 @@ pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 fn after_change(back: &str, bed_id: i64) -> String {
     let back = crate::i18n::local_path(back);
-    if back == "/" || back.is_empty() {
+    if back == "/" {
         format!("/beds/{bed_id}?saved=1")
     } else {
         back.to_owned()

@@ -5,28 +5,18 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     AssignBed, BedPage as BedData, CreateBed, CreateBuilding, CreateRoom, MoveBed, ReleaseBed,
     SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
 use super::model::{AllocationEntry, BuildingPlan, Warning};
-use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::residents::api::waiting_list;
 use crate::residents::pages::{ResidentTable, resident_name};
-
-fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    }
-}
 
 /// The soft rules a bed breaks, in orange.
 #[component]

@@ -18,6 +18,24 @@ pub async fn buildings(
     conn: &mut SqliteConnection,
     day: NaiveDate,
 ) -> Result<Vec<BuildingSummary>, sqlx::Error> {
+    buildings_where(conn, day, None).await
+}
+
+/// One building's summary.
+pub async fn building(
+    conn: &mut SqliteConnection,
+    id: i64,
+    day: NaiveDate,
+) -> Result<Option<BuildingSummary>, sqlx::Error> {
+    Ok(buildings_where(conn, day, Some(id)).await?.pop())
+}
+
+/// The buildings, or only the one with id `only`.
+async fn buildings_where(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+    only: Option<i64>,
+) -> Result<Vec<BuildingSummary>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT bu.id AS "id!: i64", bu.code, bu.name_km, bu.name_latin,
                   f.name_km AS facility_km, f.name_latin AS facility_latin,
@@ -28,8 +46,10 @@ pub async fn buildings(
                     WHERE r.building_id = bu.id AND a.from_on <= ?1
                       AND (a.until_on IS NULL OR a.until_on > ?1)) AS "occupied!: i64"
            FROM building bu JOIN facility f ON f.id = bu.facility_id
+           WHERE ?2 IS NULL OR bu.id = ?2
            ORDER BY f.kind = 'camp', f.kind, bu.code"#,
-        day
+        day,
+        only
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -98,15 +118,6 @@ pub async fn rooms(
         }
     }
     Ok(rooms)
-}
-
-/// One building's summary.
-pub async fn building(
-    conn: &mut SqliteConnection,
-    id: i64,
-    day: NaiveDate,
-) -> Result<Option<BuildingSummary>, sqlx::Error> {
-    Ok(buildings(conn, day).await?.into_iter().find(|b| b.id == id))
 }
 
 /// A bed: where it is, its room's rules and whether it is in service.
@@ -193,14 +204,23 @@ pub async fn free_beds(conn: &mut SqliteConnection) -> Result<Vec<FreeBed>, sqlx
         .collect()
 }
 
+/// When a resident came and, if they have, left.
+#[derive(Clone, Copy, Debug)]
+pub struct Stay {
+    /// The day they came.
+    pub admitted_on: NaiveDate,
+    /// The day they left.
+    pub left_on: Option<NaiveDate>,
+}
+
 /// What the placement rules need about a resident, or `None` if there is no such resident.
 pub async fn placement(
     conn: &mut SqliteConnection,
     resident_id: i64,
-) -> Result<Option<(Placement, Option<NaiveDate>)>, sqlx::Error> {
+) -> Result<Option<(Placement, Stay)>, sqlx::Error> {
     let Some(r) = sqlx::query!(
         r#"SELECT sex, born_on AS "born_on: NaiveDate", programme, left_on AS "left_on: NaiveDate",
-                  sibling_group_id
+                  admitted_on AS "admitted_on: NaiveDate", sibling_group_id
            FROM resident WHERE id = ?"#,
         resident_id
     )
@@ -229,7 +249,10 @@ pub async fn placement(
             programme,
             sibling_rooms,
         },
-        r.left_on,
+        Stay {
+            admitted_on: r.admitted_on,
+            left_on: r.left_on,
+        },
     )))
 }
 

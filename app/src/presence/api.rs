@@ -46,7 +46,6 @@ fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
 /// Records an absence: from a date and time until a date and time, or open-ended. House
 /// staff and admin.
 #[server(endpoint = "absence_create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_absence(
     resident_id: i64,
     reason: String,

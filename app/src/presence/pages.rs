@@ -5,14 +5,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     CloseRoll, MarkAllPresent, MarkRoll, RollPage as RollData, get_roll_call, missing_alerts,
     roll_overview,
 };
 use super::model::{Mark, RollTally};
-use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang, use_i18n};
 use crate::residents::pages::resident_name;
@@ -94,17 +94,9 @@ pub fn RollOverviewPage() -> impl IntoView {
 #[component]
 pub fn RollPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = id_param();
     let query = use_query_map();
-    let key = move || {
-        (
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok()),
-            query.read().get("night").unwrap_or_default(),
-        )
-    };
+    let key = move || (id(), query.read().get("night").unwrap_or_default());
     let data = Resource::new_blocking(key, |(id, night)| async move {
         match id {
             Some(id) => get_roll_call(id, night).await,

@@ -325,6 +325,21 @@ pub async fn open_alerts(conn: &mut SqliteConnection) -> Result<Vec<MissingAlert
         .collect())
 }
 
+/// Whether a resident is marked missing and not yet found.
+pub async fn has_open_alert(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM roll_mark
+                          WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL)
+           AS "missing!: bool""#,
+        resident_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Resolves every open alert of a resident; returns how many were resolved.
 pub async fn resolve_alerts(
     conn: &mut SqliteConnection,

@@ -130,10 +130,7 @@ pub async fn get_resident_page(
         Vec::new()
     };
     let absences = crate::presence::repo::absences_of(&mut conn, id).await?;
-    let missing = crate::presence::repo::open_alerts(&mut conn)
-        .await?
-        .iter()
-        .any(|alert| alert.resident_id == id);
+    let missing = crate::presence::repo::has_open_alert(&mut conn, id).await?;
     Ok(ResidentPage {
         record: ResidentRecord {
             id,
@@ -260,22 +257,14 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
 #[server(endpoint = "resident_leave")]
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let pool = crate::db::pool()?;
-    let admitted = {
-        let mut conn = pool.acquire().await?;
-        super::repo::resident(&mut conn, id)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .fields
-            .admitted_on
-    };
-    let (left_on, reason) = super::model::check_leaving(
-        &left_on,
-        &reason,
-        admitted,
+    super::record::leave(
+        &crate::db::pool()?,
+        &staff.actor(),
+        id,
+        (&left_on, &reason),
         crate::centre::model::today_at_centre(),
-    )?;
-    super::record::leave(&pool, &staff.actor(), id, left_on, &reason).await?;
+    )
+    .await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
     Ok(())
 }

@@ -168,14 +168,21 @@ pub fn read_rows(
     if rows.is_empty() {
         return Err(FileProblem::Empty);
     }
+    // Where each column is, found once from the header.
+    let positions: Vec<(&str, Option<usize>)> = COLUMNS
+        .iter()
+        .map(|(column, names)| {
+            let at = header
+                .iter()
+                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+            (*column, at)
+        })
+        .collect();
     let index = |column: &str| {
-        let names = COLUMNS
+        positions
             .iter()
             .find(|(c, _)| *c == column)
-            .map(|(_, n)| *n)?;
-        header
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+            .and_then(|(_, at)| *at)
     };
     if REQUIRED.iter().any(|column| index(column).is_none()) {
         return Err(FileProblem::MissingColumn);

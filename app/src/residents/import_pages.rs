@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{ConfirmImport, UploadImport, confirm_import, get_import, new_resident_form};
 use super::import::{ImportPreview, ImportProgress, RowStatus};
-use crate::components::{FormError, ListTable, page_data};
+use crate::components::{FormError, ListTable, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 
@@ -46,14 +46,8 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = id_param();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
     let key = move || (id(), query.read().get("done").is_some());
     let data = Resource::new_blocking(key, |(id, _)| async move {
         match id {

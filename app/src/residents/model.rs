@@ -399,8 +399,8 @@ fn name(input: &str) -> Option<String> {
     (1..=100).contains(&name.chars().count()).then_some(name)
 }
 
-/// Khmer script is U+1780 to U+17FF (and U+19E0 to U+19FF for symbols).
-fn has_khmer(text: &str) -> bool {
+/// Whether `text` has a Khmer letter: U+1780 to U+17FF (and U+19E0 to U+19FF for symbols).
+pub fn has_khmer(text: &str) -> bool {
     text.chars()
         .any(|c| ('\u{1780}'..='\u{17FF}').contains(&c) || ('\u{19E0}'..='\u{19FF}').contains(&c))
 }

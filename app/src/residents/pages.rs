@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     CreateResident, LeaveResident, LinkSibling, ResidentList, ResidentPage, SetMedicalNote,
@@ -12,7 +12,7 @@ use super::api::{
     search_residents,
 };
 use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
-use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::housing::api::AssignBed;
 use crate::housing::pages::WarningList;
@@ -248,17 +248,9 @@ fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate) ->
 #[component]
 pub fn ResidentPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let id = id_param();
     let query = use_query_map();
-    let key = move || {
-        (
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok()),
-            query.read().get("sibling").unwrap_or_default(),
-        )
-    };
+    let key = move || (id(), query.read().get("sibling").unwrap_or_default());
     let data = Resource::new_blocking(key, |(id, sibling)| async move {
         match id {
             Some(id) => get_resident_page(id, sibling).await,

@@ -11,11 +11,12 @@ use crate::audit::repo::{Change, record};
 use crate::db::begin_write;
 use crate::error::AppError;
 
-/// A duplicate name and date of birth is the same child entered twice.
+/// A duplicate name and date of birth is the same child entered twice; a sex that no longer
+/// fits the resident's room is refused by the allocation rules.
 fn resident_error(error: sqlx::Error) -> AppError {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => ResidentProblem::Duplicate.into(),
-        _ => error.into(),
+        _ => crate::housing::allocate::allocation_error(error),
     }
 }
 
@@ -99,13 +100,14 @@ pub async fn set_note(
     Ok(())
 }
 
-/// Records that a resident left on `left_on`: their bed is released from that night.
+/// Records that a resident left on `left_on` (as typed: checked against their admission and
+/// `today`): their bed is released from that night.
 pub async fn leave(
     pool: &SqlitePool,
     actor: &Actor,
     id: i64,
-    left_on: NaiveDate,
-    reason: &str,
+    (left_on, reason): (&str, &str),
+    today: NaiveDate,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let before = repo::resident(&mut tx, id)
@@ -116,6 +118,9 @@ pub async fn leave(
             message: crate::i18n::Key::ProblemResidentLeft,
         });
     }
+    let (left_on, reason) =
+        super::model::check_leaving(left_on, reason, before.fields.admitted_on, today)?;
+    let reason = reason.as_str();
     if let Some((allocation, bed_id, from_on)) =
         crate::housing::repo::current_of_resident(&mut tx, id).await?
     {

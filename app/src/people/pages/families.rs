@@ -6,9 +6,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::people::api::{
@@ -94,13 +93,7 @@ fn PinField(pin: String) -> impl IntoView {
 #[component]
 pub fn FamilyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = id_param();
     let family = Resource::new_blocking(id, |id| async move {
         match id {
             Some(id) => get_family_account(id).await,

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{LanguageSelect, role_label};
-use crate::components::{FormError, ListTable, SavedNotice, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::i18n::{Key, Lang, use_i18n};
 use crate::people::api::{
     CreateStaff, ResetStaffPassword, UpdateStaff, get_staff_member, list_staff,
@@ -122,13 +121,7 @@ fn RoleChoices(held: Vec<Role>) -> impl IntoView {
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = id_param();
     let member = Resource::new_blocking(id, |id| async move {
         match id {
             Some(id) => get_staff_member(id).await,

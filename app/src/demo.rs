@@ -64,8 +64,8 @@ pub enum SeedError {
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
-/// its audit entry, another; the residents, beds and their history a last one. Accounts that
-/// exist already are left as they are.
+/// its audit entry, another; the residents, beds and their history another; the canteen a
+/// last one. Accounts that exist already are left as they are.
 pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
     crate::centre::repo::seed_demo(&mut tx).await?;
@@ -111,24 +111,34 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
         mark_demo(&mut conn, crate::people::session::Owner::Family(id)).await?;
     }
 
-    // The roll-call history is signed by the demo's house staff member.
-    let mut house_staff_id = None;
-    let house_staff = accounts.staff.iter().find(|staff| {
-        staff
-            .roles
-            .iter()
-            .any(|role| role == Role::HouseStaff.code())
-    });
-    if let Some(staff) = house_staff
+    // The roll-call history is signed by the demo's house staff member, the served records
+    // by its canteen manager.
+    let today = crate::centre::model::today_at_centre();
+    let house_staff_id = staff_id_with_role(pool, accounts, Role::HouseStaff).await?;
+    crate::residents::demo::seed(pool, today, house_staff_id).await?;
+    let canteen_staff_id = staff_id_with_role(pool, accounts, Role::Canteen).await?;
+    crate::canteen::demo::seed(pool, today, canteen_staff_id).await?;
+    Ok(())
+}
+
+/// The id of the first demo staff member holding `role`, once their account exists.
+async fn staff_id_with_role(
+    pool: &SqlitePool,
+    accounts: &DemoAccounts,
+    role: Role,
+) -> Result<Option<i64>, SeedError> {
+    let staff = accounts
+        .staff
+        .iter()
+        .find(|staff| staff.roles.iter().any(|code| code == role.code()));
+    if let Some(staff) = staff
         && let Ok(account) = Account::parse(&staff.login)
         && let Some(found) = sign_in_record(pool, &account).await?
         && let crate::people::session::Owner::Staff(id) = found.owner
     {
-        house_staff_id = Some(id);
+        return Ok(Some(id));
     }
-    let today = crate::centre::model::today_at_centre();
-    crate::residents::demo::seed(pool, today, house_staff_id).await?;
-    Ok(())
+    Ok(None)
 }
 
 /// The demo sign-ins as `seed-demo` prints them.

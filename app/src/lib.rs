@@ -2,6 +2,7 @@
 //! types, server functions and pages, the routes, and the translations.
 
 pub mod audit;
+pub mod canteen;
 pub mod centre;
 pub mod components;
 pub mod cookies;
@@ -26,6 +27,10 @@ use leptos_router::{
 };
 
 use crate::audit::pages::AuditLogPage;
+use crate::canteen::pages::{
+    CanteenDayPage, CanteenPage, CanteenSettingsPage, KitchenSheetPage, RecipePage, RecipesPage,
+    ShoppingPage,
+};
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
@@ -157,6 +162,37 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("roll"), ParamSegment("id"))
                         view=RollPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("canteen") view=CanteenPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("day"))
+                        view=CanteenDayPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("kitchen"))
+                        view=KitchenSheetPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("shopping"))
+                        view=ShoppingPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("recipes"))
+                        view=RecipesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("recipes"), ParamSegment("id"))
+                        view=RecipePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("canteen"), StaticSegment("settings"))
+                        view=CanteenSettingsPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

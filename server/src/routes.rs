@@ -62,6 +62,11 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/canteen/counts.csv", get(app::canteen::export::counts_csv))
+        .route(
+            "/canteen/shopping.csv",
+            get(app::canteen::export::shopping_csv),
+        )
         .leptos_routes_with_context(&state, routes, request_context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

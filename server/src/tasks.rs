@@ -183,6 +183,7 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
         seed_demo(&pool, &config.demo_accounts).await?;
         tracing::warn!("demo mode: the demo accounts, whose passwords are public, may sign in");
     }
+    tokio::spawn(freeze_meal_counts(pool.clone()));
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -212,6 +213,21 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every minute, freezes the meal counts whose cut-off has passed (pages showing counts also
+/// do it first, so this only makes the freeze time exact when nobody is looking).
+async fn freeze_meal_counts(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now().timestamp();
+        match app::canteen::counts::freeze_due(&pool, now).await {
+            Ok(0) => {}
+            Ok(frozen) => tracing::info!(frozen, "meal counts frozen at the cut-off"),
+            Err(error) => tracing::error!(%error, "cannot freeze meal counts"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

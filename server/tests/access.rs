@@ -36,6 +36,8 @@ const ADMIN: &[Role] = &[Role::Admin];
 const SOCIAL: &[Role] = &[Role::SocialTeam, Role::Admin];
 const HOUSE: &[Role] = &[Role::HouseStaff, Role::Admin];
 const STAFF: &[Role] = &Role::ALL;
+const KITCHEN: &[Role] = &[Role::Canteen, Role::Admin];
+const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
 
 /// The ids the requests name.
 struct Fixture {
@@ -53,6 +55,11 @@ struct Fixture {
     today: chrono::NaiveDate,
     /// A stored spreadsheet waiting for its preview.
     import_id: i64,
+    /// A recipe and an ingredient the canteen functions name.
+    recipe_id: i64,
+    ingredient_id: i64,
+    /// Extra heads for each call `n` to remove.
+    extras: Vec<i64>,
 }
 
 /// The one function that takes a file: its body is multipart.
@@ -184,6 +191,35 @@ async fn housing_fixture(
     }
     tx.commit().await.expect("commit");
     (facility, building, room, slots)
+}
+
+/// A recipe, an ingredient and `count` entries of extra heads for the canteen's functions.
+async fn canteen_fixture(pool: &SqlitePool, count: usize) -> (i64, i64, Vec<i64>) {
+    use app::canteen::{model, record, repo};
+    let actor = Actor::System("test".into());
+    let recipe = repo::Recipe {
+        id: 0,
+        name_km: "សម្លកកូរ".into(),
+        name_en: "Role table soup".into(),
+    };
+    let recipe_id = record::save_recipe(pool, &actor, &recipe)
+        .await
+        .expect("recipe");
+    let ingredient_id =
+        record::add_ingredient(pool, &actor, ("អង្ករ", "Role table rice"), model::Unit::Gram)
+            .await
+            .expect("ingredient");
+    let today = app::centre::model::today_at_centre();
+    let mut extras = Vec::new();
+    for _ in 0..count {
+        let extra = model::check_extra(today, 1, "2", "", "guest", "").expect("extra");
+        extras.push(
+            record::add_typed_extra(pool, &actor, &extra, 0)
+                .await
+                .expect("extra"),
+        );
+    }
+    (recipe_id, ingredient_id, extras)
 }
 
 /// A valid request body for a function; `n` makes values unique where it creates something.
@@ -386,6 +422,79 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/alert_resolve", Allowed::Staff(HOUSE), |f, n| {
             format!("resident_id={}&resolution=found", f.slots[n].housed)
         }),
+        (
+            "/api/canteen_forecast",
+            Allowed::Staff(KITCHEN_READ),
+            |_, _| String::new(),
+        ),
+        ("/api/canteen_day", Allowed::Staff(KITCHEN_READ), |f, _| {
+            format!("on={}", f.today)
+        }),
+        ("/api/extra_add", Allowed::Staff(KITCHEN), |f, _| {
+            format!(
+                "day={}&meal_service_id=3&heads=4&diet=normal&kind=staff",
+                f.today
+            )
+        }),
+        ("/api/extra_remove", Allowed::Staff(KITCHEN), |f, n| {
+            format!("id={}", f.extras[n])
+        }),
+        ("/api/served_record", Allowed::Staff(KITCHEN), |f, _| {
+            format!(
+                "day={}&meal_service_id=3&served=100",
+                f.today - chrono::Days::new(1)
+            )
+        }),
+        ("/api/menu_change", Allowed::Staff(KITCHEN), |f, _| {
+            format!(
+                "day={}&meal_service_id=3&recipe_id={}&change=add",
+                f.today, f.recipe_id
+            )
+        }),
+        (
+            "/api/kitchen_sheet",
+            Allowed::Staff(KITCHEN_READ),
+            |_, _| String::new(),
+        ),
+        ("/api/recipe_list", Allowed::Staff(KITCHEN_READ), |_, _| {
+            String::new()
+        }),
+        ("/api/recipe_save", Allowed::Staff(KITCHEN), |_, n| {
+            format!("name_km=Samlor+{n}&name_en=Samlor+{n}")
+        }),
+        ("/api/recipe_get", Allowed::Staff(KITCHEN_READ), |f, _| {
+            format!("id={}", f.recipe_id)
+        }),
+        ("/api/recipe_line", Allowed::Staff(KITCHEN), |f, _| {
+            format!(
+                "recipe_id={}&ingredient_id={}&per_head=120",
+                f.recipe_id, f.ingredient_id
+            )
+        }),
+        ("/api/ingredient_add", Allowed::Staff(KITCHEN), |f, n| {
+            format!(
+                "recipe_id={}&name_km=Trey+{n}&name_en=Fish+{n}&unit=g",
+                f.recipe_id
+            )
+        }),
+        (
+            "/api/shopping_list",
+            Allowed::Staff(KITCHEN_READ),
+            |_, _| String::new(),
+        ),
+        (
+            "/api/canteen_settings",
+            Allowed::Staff(KITCHEN_READ),
+            |_, _| String::new(),
+        ),
+        (
+            "/api/canteen_settings_save",
+            Allowed::Staff(KITCHEN),
+            |_, _| "cutoff=18%3A00&margin_percent=10".into(),
+        ),
+        ("/api/meal_service_save", Allowed::Staff(KITCHEN), |_, _| {
+            "service%5Bid%5D=3&service%5Bname_km%5D=Dinner&service%5Bname_en%5D=Dinner&service%5Bname_fr%5D=D%C3%AEner&service%5Bserves_at%5D=17%3A30&service%5Bboarding%5D%5Bd0%5D=1&service%5Bactive%5D=1".into()
+        }),
     ]
 }
 
@@ -487,7 +596,12 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
             .await
             .expect("import")
     };
+    let calls = table.len() * callers.len() + 1;
+    let (recipe_id, ingredient_id, extras) = canteen_fixture(&pool, calls).await;
     let fixture = Fixture {
+        recipe_id,
+        ingredient_id,
+        extras,
         import_id,
         staff_id,
         family_id: create_family(&pool, "Heng family", "088765432", "259146").await,

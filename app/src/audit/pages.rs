@@ -38,6 +38,15 @@ fn entity_label(code: &str) -> Option<Key> {
         "building" => Some(Key::AuditEntityBuilding),
         "room" => Some(Key::AuditEntityRoom),
         "bed" => Some(Key::AuditEntityBed),
+        "extra_heads" => Some(Key::AuditEntityExtraHeads),
+        "meal_served" => Some(Key::AuditEntityMealServed),
+        "menu_item" => Some(Key::AuditEntityMenuItem),
+        "recipe" => Some(Key::AuditEntityRecipe),
+        "recipe_line" => Some(Key::AuditEntityRecipeLine),
+        "ingredient" => Some(Key::AuditEntityIngredient),
+        "meal_service" => Some(Key::AuditEntityMealService),
+        "canteen_setting" => Some(Key::AuditEntityCanteenSetting),
+        "canteen" => Some(Key::AuditEntityCanteen),
         _ => None,
     }
 }
@@ -47,6 +56,7 @@ fn action_label(code: &str) -> Option<Key> {
     match code {
         "create" => Some(Key::AuditActionCreate),
         "update" => Some(Key::AuditActionUpdate),
+        "delete" => Some(Key::AuditActionDelete),
         "disable" => Some(Key::AuditActionDisable),
         "reset_password" => Some(Key::AuditActionResetPassword),
         "reset_pin" => Some(Key::AuditActionResetPin),

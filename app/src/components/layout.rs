@@ -36,6 +36,12 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
                 item("/buildings", "▦", Key::NavBeds),
                 item("/roll", "✓", Key::NavRoll),
             ];
+            if [Role::Canteen, Role::Admin, Role::HouseStaff]
+                .iter()
+                .any(|role| staff.has(*role))
+            {
+                items.push(item("/canteen", "♨", Key::NavCanteen));
+            }
             if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
                 items.push(item("/families", "♥", Key::NavFamilies));
             }
@@ -239,6 +245,7 @@ mod tests {
                 "/residents",
                 "/buildings",
                 "/roll",
+                "/canteen",
                 "/families",
                 "/admin/staff",
                 "/admin/audit"
@@ -248,13 +255,17 @@ mod tests {
             hrefs(Some(&staff(&[Role::SocialTeam]))),
             ["/", "/residents", "/buildings", "/roll", "/families"]
         );
-        for role in [Role::HouseStaff, Role::Canteen, Role::Tutor] {
+        for role in [Role::HouseStaff, Role::Canteen] {
             assert_eq!(
                 hrefs(Some(&staff(&[role]))),
-                ["/", "/residents", "/buildings", "/roll"],
+                ["/", "/residents", "/buildings", "/roll", "/canteen"],
                 "{role:?}"
             );
         }
+        assert_eq!(
+            hrefs(Some(&staff(&[Role::Tutor]))),
+            ["/", "/residents", "/buildings", "/roll"]
+        );
         let family = Viewer::Family(CurrentFamily {
             id: 1,
             display_name: "Sok family".into(),

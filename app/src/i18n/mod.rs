@@ -133,6 +133,15 @@ impl I18n {
         }
     }
 
+    /// A local time of day, "18:00", in the language's digits.
+    pub fn time(self, at: chrono::NaiveTime) -> String {
+        let text = at.format("%H:%M").to_string();
+        match self.lang {
+            Lang::Km => text.chars().map(khmer_digit).collect(),
+            Lang::En | Lang::Fr => text,
+        }
+    }
+
     /// A local date and time, "22/11/2026 21:00", in the language's digits.
     pub fn date_time(self, at: chrono::NaiveDateTime) -> String {
         let text = at.format("%d/%m/%Y %H:%M").to_string();

@@ -123,10 +123,13 @@ impl Away {
 /// The presence rule: at the centre on `day` at `at` (an instant on that day) = a bed that
 /// night, and not away at that instant.
 pub fn is_present(beds: &[Nights], absences: &[Away], day: NaiveDate, at: i64) -> bool {
-    let housed = beds
-        .iter()
-        .any(|n| n.from_on <= day && n.until_on.is_none_or(|until| until > day));
-    housed && !absences.iter().any(|away| away.covers(at))
+    housed(beds, day) && !absences.iter().any(|away| away.covers(at))
+}
+
+/// Whether one of `beds` is theirs on the night of `day`.
+fn housed(beds: &[Nights], day: NaiveDate) -> bool {
+    beds.iter()
+        .any(|n| n.from_on <= day && n.until_on.is_none_or(|until| until > day))
 }
 
 /// Why an absence was refused.
@@ -603,4 +606,32 @@ pub struct PresentResident {
     pub diet: crate::residents::model::Diet,
     /// What they must not eat.
     pub allergies: Vec<crate::residents::model::Allergen>,
+}
+
+/// A resident who had (or has) a bed during a span of days, with their nights and absences:
+/// what a forecast needs to apply the presence rule to many moments at once
+/// (`repo::occupants_between` loads them; `is_present` is the same rule).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occupant {
+    /// The resident, with their diet and allergies.
+    pub resident: PresentResident,
+    /// Their allocations overlapping the span.
+    pub nights: Vec<Nights>,
+    /// Their absences overlapping the span, with the reason.
+    pub away: Vec<(Away, AbsenceReason)>,
+}
+
+impl Occupant {
+    /// Whether they are at the centre on `day` at `at`: the presence rule, as `is_present`.
+    pub fn present(&self, day: NaiveDate, at: i64) -> bool {
+        housed(&self.nights, day) && !self.away.iter().any(|(away, _)| away.covers(at))
+    }
+
+    /// Why they are not at the centre at `at`, if an absence says so.
+    pub fn away_reason(&self, at: i64) -> Option<AbsenceReason> {
+        self.away
+            .iter()
+            .find(|(away, _)| away.covers(at))
+            .map(|(_, reason)| *reason)
+    }
 }

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::model::{
-    AbsenceEntry, AbsenceReason, Away, Mark, MissingAlert, PresentResident, RollRow,
+    AbsenceEntry, AbsenceReason, Away, Mark, MissingAlert, Nights, Occupant, PresentResident,
+    RollRow, instant,
 };
 use crate::residents::model::{Allergen, Diet, Programme, Sex};
 
@@ -61,6 +62,96 @@ pub async fn present_at(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     present.sort_by_key(|resident| resident.id);
     Ok(present)
+}
+
+/// Everyone with a bed on some night from `from` to `until` (inclusive), with their
+/// allocations and absences overlapping those days: the data of `present_at` for a span, so a
+/// forecast applies the rule (`Occupant::present`) to every meal in one query.
+pub async fn occupants_between(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<Occupant>, sqlx::Error> {
+    let midnight = chrono::NaiveTime::MIN;
+    let starts = instant(from, midnight);
+    let ends = instant(until.succ_opt().unwrap_or(until), midnight);
+    let packed = sqlx::query_scalar!(
+        r#"WITH housed AS (
+               SELECT DISTINCT resident_id FROM allocation
+               WHERE from_on <= ?2 AND (until_on IS NULL OR until_on > ?1))
+           SELECT json_group_array(json_array(
+                      r.id, r.name_km, r.name_latin, r.sex, r.programme, r.diet, r.allergies,
+                      json((SELECT json_group_array(json_array(a.from_on, a.until_on))
+                            FROM allocation a
+                            WHERE a.resident_id = r.id AND a.from_on <= ?2
+                              AND (a.until_on IS NULL OR a.until_on > ?1))),
+                      json((SELECT json_group_array(json_array(x.starts_at, x.ends_at,
+                                                               x.returned_at, x.reason))
+                            FROM absence x
+                            WHERE x.resident_id = r.id AND x.starts_at < ?4
+                              AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                                   OR coalesce(x.returned_at, x.ends_at) > ?3)))))
+                  AS "rows!: String"
+           FROM housed h JOIN resident r ON r.id = h.resident_id"#,
+        from,
+        until,
+        starts,
+        ends
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    type Stay = (NaiveDate, Option<NaiveDate>);
+    type Absence = (i64, Option<i64>, Option<i64>, String);
+    type Packed = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Vec<Stay>,
+        Vec<Absence>,
+    );
+    let rows: Vec<Packed> =
+        serde_json::from_str(&packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    let mut occupants = rows
+        .into_iter()
+        .map(
+            |(id, name_km, name_latin, sex, programme, diet, allergies, stays, absences)| {
+                let away = absences
+                    .into_iter()
+                    .map(|(starts_at, ends_at, returned_at, reason)| {
+                        let reason = decode(AbsenceReason::parse(&reason), "reason", &reason)?;
+                        let span = Away {
+                            starts_at,
+                            ends_at,
+                            returned_at,
+                        };
+                        Ok((span, reason))
+                    })
+                    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                Ok(Occupant {
+                    resident: PresentResident {
+                        id,
+                        sex: decode(Sex::parse(&sex), "sex", &sex)?,
+                        programme: decode(Programme::parse(&programme), "programme", &programme)?,
+                        diet: decode(Diet::parse(&diet), "diet", &diet)?,
+                        allergies: decode(Allergen::split(&allergies), "allergies", &allergies)?,
+                        name_km,
+                        name_latin,
+                    },
+                    nights: stays
+                        .into_iter()
+                        .map(|(from_on, until_on)| Nights { from_on, until_on })
+                        .collect(),
+                    away,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    occupants.sort_by_key(|occupant| occupant.resident.id);
+    Ok(occupants)
 }
 
 /// A resident's absences, newest first.

@@ -272,6 +272,21 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
             .map(|(id, ..)| *id)
             .collect();
         assert_eq!(got, want, "on {probe_day} at {time}");
+        // The span loader the canteen forecasts with gives the same answer, over a span
+        // of days around the probe.
+        let span = super::repo::occupants_between(
+            &mut conn,
+            probe_day - Duration::days(rng.below(5) as i64),
+            probe_day + Duration::days(rng.below(5) as i64),
+        )
+        .await
+        .expect("occupants");
+        let from_span: Vec<i64> = span
+            .iter()
+            .filter(|o| o.present(probe_day, at))
+            .map(|o| o.resident.id)
+            .collect();
+        assert_eq!(from_span, want, "span, on {probe_day} at {time}");
         checked += want.len();
     }
     assert!(

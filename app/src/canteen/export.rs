@@ -1,0 +1,212 @@
+//! CSV downloads: counts and served figures for a span of days, and the shopping list. Plain
+//! axum handlers (a file, not a page), behind the same role check as the server functions.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::model::quantity;
+use crate::db::AppState;
+use crate::error::AppError;
+use crate::i18n::{I18n, Key, LANG_COOKIE, Lang};
+use crate::residents::model::Diet;
+
+/// The span asked for: `?from=YYYY-MM-DD&until=YYYY-MM-DD`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Span {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+}
+
+/// One CSV field: quoted when it holds a separator, a quote or a line break, and a leading
+/// `= + - @` escaped so a spreadsheet never runs it as a formula.
+pub fn field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+fn line(fields: &[String]) -> String {
+    let mut out = fields
+        .iter()
+        .map(|f| field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push_str("\r\n");
+    out
+}
+
+async fn allowed(state: &AppState, headers: &HeaderMap) -> Result<Lang, AppError> {
+    let token = crate::cookies::request_cookie(headers, crate::people::session::SESSION_COOKIE);
+    let viewer = match token {
+        Some(token) => {
+            crate::people::session::resolve(&state.pool, token, chrono::Utc::now().timestamp())
+                .await?
+        }
+        None => None,
+    };
+    let staff = crate::people::model::authorize(viewer, &super::api::READ)?;
+    let lang = crate::cookies::request_cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or(staff.language);
+    Ok(lang)
+}
+
+fn span(query: &Span) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let day = |text: &str, field: &str| {
+        crate::residents::model::parse_date(text).ok_or_else(|| AppError::Validation {
+            field: field.into(),
+            message: Key::ProblemDate,
+        })
+    };
+    let (from, until) = (day(&query.from, "from")?, day(&query.until, "until")?);
+    super::model::check_range(from, until)?;
+    Ok((from, until))
+}
+
+fn refused(error: &AppError, lang: Lang) -> Response {
+    let message = match error {
+        AppError::Validation { message, .. } | AppError::Conflict { message } => *message,
+        AppError::Unauthorized => Key::ErrorUnauthorized,
+        AppError::Forbidden => Key::ErrorForbidden,
+        _ => Key::ErrorInternal,
+    };
+    let text = I18n { lang }.t(message).to_owned();
+    (error.status(), text).into_response()
+}
+
+fn csv(name: &str, body: String) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `GET /canteen/counts.csv?from=&until=`: per day and meal, the expected heads (frozen
+/// where frozen), residents, extras, heads per diet, and what was served.
+pub async fn counts_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<Span>,
+) -> Response {
+    let lang = match allowed(&state, &headers).await {
+        Ok(lang) => lang,
+        Err(error) => return refused(&error, Lang::default()),
+    };
+    match counts_text(&state, &query, lang).await {
+        Ok((name, body)) => csv(&name, body),
+        Err(error) => refused(&error, lang),
+    }
+}
+
+async fn counts_text(
+    state: &AppState,
+    query: &Span,
+    lang: Lang,
+) -> Result<(String, String), AppError> {
+    let i18n = I18n { lang };
+    let (from, until) = span(query)?;
+    let mut conn = state.pool.acquire().await?;
+    let (services, days) = super::counts::counts(&mut conn, from, until).await?;
+    let served = super::repo::served(&mut conn, from, until).await?;
+    let mut header: Vec<String> = [
+        Key::FieldDate,
+        Key::CanteenMeal,
+        Key::CanteenExpected,
+        Key::CanteenFrozen,
+        Key::CanteenResidents,
+        Key::CanteenExtra,
+    ]
+    .iter()
+    .map(|k| i18n.t(*k).to_owned())
+    .collect();
+    header.extend(Diet::ALL.iter().map(|d| i18n.t(d.label()).to_owned()));
+    header.extend([Key::CanteenServed, Key::FieldNote].map(|k| i18n.t(k).to_owned()));
+    let mut body = line(&header);
+    for day in &days {
+        for (service, meal) in services.iter().zip(&day.meals) {
+            let heads = meal.frozen.as_ref().map_or(&meal.live, |f| &f.heads);
+            let record = served.get(&(day.day, service.id));
+            let mut row = vec![
+                day.day.to_string(),
+                service.name(lang).to_owned(),
+                meal.expected().to_string(),
+                i18n.t(if meal.frozen.is_some() {
+                    Key::CommonYes
+                } else {
+                    Key::CommonNo
+                })
+                .to_owned(),
+                heads.residents.to_string(),
+                heads.extra.to_string(),
+            ];
+            row.extend(Diet::ALL.iter().map(|d| heads.diet(*d).to_string()));
+            row.push(record.map(|r| r.served.to_string()).unwrap_or_default());
+            row.push(record.map(|r| r.note.clone()).unwrap_or_default());
+            body.push_str(&line(&row));
+        }
+    }
+    Ok((format!("meals-{from}-{until}.csv"), body))
+}
+
+/// `GET /canteen/shopping.csv?from=&until=`: the shopping list.
+pub async fn shopping_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<Span>,
+) -> Response {
+    let lang = match allowed(&state, &headers).await {
+        Ok(lang) => lang,
+        Err(error) => return refused(&error, Lang::default()),
+    };
+    match shopping_text(&state, &query, lang).await {
+        Ok((name, body)) => csv(&name, body),
+        Err(error) => refused(&error, lang),
+    }
+}
+
+async fn shopping_text(
+    state: &AppState,
+    query: &Span,
+    lang: Lang,
+) -> Result<(String, String), AppError> {
+    let i18n = I18n { lang };
+    let (from, until) = span(query)?;
+    let mut conn = state.pool.acquire().await?;
+    let (lines, _) = super::counts::shopping(&mut conn, from, until).await?;
+    let header = [
+        Key::CanteenIngredientKm,
+        Key::CanteenIngredientEn,
+        Key::CanteenQuantity,
+        Key::CanteenUnit,
+    ]
+    .map(|k| i18n.t(k).to_owned());
+    let mut body = line(&header);
+    for (ingredient, milli) in &lines {
+        let (amount, unit) = quantity(*milli, ingredient.unit);
+        body.push_str(&line(&[
+            ingredient.name_km.clone(),
+            ingredient.name_en.clone(),
+            amount,
+            i18n.t(unit).to_owned(),
+        ]));
+    }
+    Ok((format!("shopping-{from}-{until}.csv"), body))
+}

@@ -1,0 +1,653 @@
+//! Shared types and rules of the canteen: who eats which meal, counts by diet, the cut-off and
+//! late changes, served flags, recipes and the shopping-list arithmetic.
+//!
+//! **Expected heads** for a day's meal = residents present at the meal's time (presence)
+//! whose programme eats that meal on that weekday, plus extra heads. At the cut-off (the day
+//! before, 18:00 by default) the figure is frozen; what moves afterwards shows as late changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::{Key, Lang};
+use crate::presence::model::{AbsenceReason, Occupant, PresentResident, instant};
+use crate::residents::model::{Allergen, Diet, Programme};
+
+/// Every weekday: bit 0 is Monday, bit 6 Sunday.
+pub const EVERY_DAY: u8 = 127;
+
+/// A meal the canteen serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MealService {
+    /// Its id.
+    pub id: i64,
+    /// Its name in Khmer.
+    pub name_km: String,
+    /// Its name in English.
+    pub name_en: String,
+    /// Its name in French.
+    pub name_fr: String,
+    /// When it is served, local time.
+    pub serves_at: NaiveTime,
+    /// The weekdays boarding-school children eat it (bit 0 Monday).
+    pub boarding_days: u8,
+    /// The weekdays residence students eat it.
+    pub residence_days: u8,
+    /// Whether it is still served.
+    pub active: bool,
+}
+
+impl MealService {
+    /// Its name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Km => &self.name_km,
+            Lang::En => &self.name_en,
+            Lang::Fr => &self.name_fr,
+        }
+    }
+
+    /// Whether residents of `programme` eat it on `day`.
+    pub fn eaten_by(&self, programme: Programme, day: NaiveDate) -> bool {
+        let days = match programme {
+            Programme::BoardingSchool => self.boarding_days,
+            Programme::Residence => self.residence_days,
+        };
+        days & (1 << day.weekday().num_days_from_monday()) != 0
+    }
+
+    /// The instant it is served on `day`: presence is taken then.
+    pub fn instant_on(&self, day: NaiveDate) -> i64 {
+        instant(day, self.serves_at)
+    }
+}
+
+/// The canteen's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// A day's counts freeze the day before at this local time.
+    pub cutoff: NaiveTime,
+    /// Served above expected by more than this percentage is flagged.
+    pub margin_percent: i64,
+}
+
+/// The instant a day's counts freeze: the day before at the cut-off time.
+pub fn cutoff_instant(day: NaiveDate, cutoff: NaiveTime) -> i64 {
+    instant(day.pred_opt().unwrap_or(day), cutoff)
+}
+
+/// Reads a local time typed as `HH:MM`.
+pub fn parse_time(input: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(input.trim(), "%H:%M").ok()
+}
+
+/// Why extra heads eat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ExtraKind {
+    /// Staff on duty.
+    Staff,
+    /// Guests.
+    Guest,
+    /// Children of a holiday camp.
+    Camp,
+    /// Families visiting on a family day.
+    FamilyDay,
+    /// Anything else (the reason says what).
+    Other,
+}
+
+impl ExtraKind {
+    /// Every kind.
+    pub const ALL: [ExtraKind; 5] = [
+        ExtraKind::Staff,
+        ExtraKind::Guest,
+        ExtraKind::Camp,
+        ExtraKind::FamilyDay,
+        ExtraKind::Other,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ExtraKind::Staff => "staff",
+            ExtraKind::Guest => "guest",
+            ExtraKind::Camp => "camp",
+            ExtraKind::FamilyDay => "family_day",
+            ExtraKind::Other => "other",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<ExtraKind> {
+        ExtraKind::ALL
+            .into_iter()
+            .find(|kind| kind.code() == code.trim())
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            ExtraKind::Staff => Key::ExtraStaff,
+            ExtraKind::Guest => Key::ExtraGuest,
+            ExtraKind::Camp => Key::ExtraCamp,
+            ExtraKind::FamilyDay => Key::ExtraFamilyDay,
+            ExtraKind::Other => Key::ExtraOther,
+        }
+    }
+}
+
+/// Extra heads for a day's meal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extra {
+    /// Its id.
+    pub id: i64,
+    /// The day.
+    pub day: NaiveDate,
+    /// The meal.
+    pub meal_service_id: i64,
+    /// How many.
+    pub heads: i64,
+    /// What they eat.
+    pub diet: Diet,
+    /// Who they are.
+    pub kind: ExtraKind,
+    /// Why, in the manager's words.
+    pub reason: String,
+    /// The record of another domain that added them (`visit_booking:42`), if any.
+    pub source: Option<String>,
+}
+
+/// Extra heads to add, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewExtra {
+    /// The day.
+    pub day: NaiveDate,
+    /// The meal.
+    pub meal_service_id: i64,
+    /// How many.
+    pub heads: i64,
+    /// What they eat.
+    pub diet: Diet,
+    /// Who they are.
+    pub kind: ExtraKind,
+    /// Why.
+    pub reason: String,
+    /// The other domain's record that adds them; `None` when typed in.
+    pub source: Option<String>,
+}
+
+fn invalid(field: &str, message: Key) -> AppError {
+    AppError::Validation {
+        field: field.into(),
+        message,
+    }
+}
+
+/// Checks extra heads typed into the day page: 1 to 2,000 heads, a known diet and kind, and a
+/// reason when the kind is "other".
+pub fn check_extra(
+    day: NaiveDate,
+    meal_service_id: i64,
+    heads: &str,
+    diet: &str,
+    kind: &str,
+    reason: &str,
+) -> Result<NewExtra, AppError> {
+    let heads = heads
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=2000).contains(n))
+        .ok_or_else(|| invalid("heads", Key::ProblemHeads))?;
+    let diet = Diet::parse(diet).ok_or_else(|| invalid("diet", Key::ProblemChoice))?;
+    let kind = ExtraKind::parse(kind).ok_or_else(|| invalid("kind", Key::ProblemChoice))?;
+    let reason = reason.trim().to_owned();
+    if reason.chars().count() > 200 {
+        return Err(invalid("reason", Key::ProblemTooLong));
+    }
+    if kind == ExtraKind::Other && reason.is_empty() {
+        return Err(invalid("reason", Key::ProblemReasonNeeded));
+    }
+    Ok(NewExtra {
+        day,
+        meal_service_id,
+        heads,
+        diet,
+        kind,
+        reason,
+        source: None,
+    })
+}
+
+/// Heads for a meal: residents and extras, by diet, and how many of them avoid each allergen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heads {
+    /// Residents expected.
+    pub residents: i64,
+    /// Extra heads.
+    pub extra: i64,
+    /// Heads per diet (residents and extras), every diet listed.
+    pub diets: Vec<(Diet, i64)>,
+    /// Residents avoiding each allergen, only those with some.
+    pub allergies: Vec<(Allergen, i64)>,
+}
+
+impl Heads {
+    /// Everyone to feed.
+    pub fn total(&self) -> i64 {
+        self.residents + self.extra
+    }
+
+    /// Heads eating `diet`.
+    pub fn diet(&self, diet: Diet) -> i64 {
+        self.diets
+            .iter()
+            .find(|(d, _)| *d == diet)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Counts `eaters` (residents expected at a meal) and `extras` by diet and allergen.
+pub fn count<'a>(eaters: impl IntoIterator<Item = &'a PresentResident>, extras: &[Extra]) -> Heads {
+    let mut diets: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut allergies: BTreeMap<Allergen, i64> = BTreeMap::new();
+    let index = |diet: Diet| Diet::ALL.iter().position(|d| *d == diet).unwrap_or(0);
+    let mut residents = 0;
+    for eater in eaters {
+        residents += 1;
+        *diets.entry(index(eater.diet)).or_default() += 1;
+        for allergen in &eater.allergies {
+            *allergies.entry(*allergen).or_default() += 1;
+        }
+    }
+    let mut extra = 0;
+    for e in extras {
+        extra += e.heads;
+        *diets.entry(index(e.diet)).or_default() += e.heads;
+    }
+    Heads {
+        residents,
+        extra,
+        diets: Diet::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, diet)| (*diet, diets.get(&i).copied().unwrap_or(0)))
+            .collect(),
+        allergies: allergies.into_iter().collect(),
+    }
+}
+
+/// A day's meal as frozen at the cut-off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frozen {
+    /// When it froze (Unix seconds).
+    pub at: i64,
+    /// The residents expected then.
+    pub resident_ids: Vec<i64>,
+    /// The counts then.
+    pub heads: Heads,
+}
+
+/// A change since the cut-off: a resident now expected who was not, or the reverse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateChange {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// What they eat.
+    pub diet: Diet,
+    /// True when they now eat (came back, got a bed); false when they no longer do.
+    pub now_eats: bool,
+    /// Why they no longer eat, when an absence says so (none: they no longer have a bed).
+    pub away: Option<AbsenceReason>,
+}
+
+/// The counts of one day's meal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MealCount {
+    /// The meal.
+    pub meal_service_id: i64,
+    /// The counts as they stand now.
+    pub live: Heads,
+    /// The counts at the cut-off, once it has passed.
+    pub frozen: Option<Frozen>,
+    /// What changed since the cut-off, resident by resident.
+    pub late: Vec<LateChange>,
+}
+
+impl MealCount {
+    /// The figure the kitchen cooks for: the frozen one once frozen, else the live one.
+    pub fn expected(&self) -> i64 {
+        self.frozen
+            .as_ref()
+            .map_or(self.live.total(), |frozen| frozen.heads.total())
+    }
+
+    /// Heads added (positive) or gone (negative) since the cut-off.
+    pub fn late_delta(&self) -> i64 {
+        self.frozen
+            .as_ref()
+            .map_or(0, |frozen| self.live.total() - frozen.heads.total())
+    }
+}
+
+/// Whether `occupant` is expected at `service` on `day`: present at its time (the presence
+/// rule) and their programme eats it that weekday.
+pub fn eats(occupant: &Occupant, service: &MealService, day: NaiveDate) -> bool {
+    service.eaten_by(occupant.resident.programme, day)
+        && occupant.present(day, service.instant_on(day))
+}
+
+/// One day's counts, a `MealCount` per active meal service in serving order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    /// The day.
+    pub day: NaiveDate,
+    /// Its meals.
+    pub meals: Vec<MealCount>,
+}
+
+/// The residents expected at `service` on `day`.
+pub fn eaters<'a>(
+    occupants: &'a [Occupant],
+    service: &MealService,
+    day: NaiveDate,
+) -> Vec<&'a Occupant> {
+    occupants
+        .iter()
+        .filter(|occupant| eats(occupant, service, day))
+        .collect()
+}
+
+/// Counts `service` on `day` from the occupants and extras, against its frozen figure if any.
+pub fn meal_count(
+    occupants: &[Occupant],
+    extras: &[Extra],
+    service: &MealService,
+    day: NaiveDate,
+    frozen: Option<Frozen>,
+) -> MealCount {
+    let eating = eaters(occupants, service, day);
+    let extras: Vec<Extra> = extras
+        .iter()
+        .filter(|e| e.day == day && e.meal_service_id == service.id)
+        .cloned()
+        .collect();
+    let live = count(eating.iter().map(|o| &o.resident), &extras);
+    let late = frozen
+        .as_ref()
+        .map(|frozen| late_changes(occupants, &eating, frozen, service.instant_on(day)))
+        .unwrap_or_default();
+    MealCount {
+        meal_service_id: service.id,
+        live,
+        frozen,
+        late,
+    }
+}
+
+/// Freezes `service` on `day` as it stands: the residents expected and the counts.
+pub fn freeze(
+    occupants: &[Occupant],
+    extras: &[Extra],
+    service: &MealService,
+    day: NaiveDate,
+    at: i64,
+) -> Frozen {
+    let count = meal_count(occupants, extras, service, day, None);
+    Frozen {
+        at,
+        resident_ids: eaters(occupants, service, day)
+            .iter()
+            .map(|o| o.resident.id)
+            .collect(),
+        heads: count.live,
+    }
+}
+
+/// The days whose counts must be frozen by `now`: today and tomorrow once their cut-off (the
+/// day before at `cutoff`) has passed. Earlier days are history and are not frozen late.
+pub fn days_to_freeze(today: NaiveDate, cutoff: NaiveTime, now: i64) -> Vec<NaiveDate> {
+    [Some(today), today.succ_opt()]
+        .into_iter()
+        .flatten()
+        .filter(|day| cutoff_instant(*day, cutoff) <= now)
+        .collect()
+}
+
+/// Who moved between the frozen list and `eating` now, and why.
+pub fn late_changes(
+    occupants: &[Occupant],
+    eating: &[&Occupant],
+    frozen: &Frozen,
+    at: i64,
+) -> Vec<LateChange> {
+    let then: BTreeSet<i64> = frozen.resident_ids.iter().copied().collect();
+    let now: BTreeSet<i64> = eating.iter().map(|o| o.resident.id).collect();
+    let change = |occupant: &Occupant, now_eats: bool| LateChange {
+        resident_id: occupant.resident.id,
+        name_km: occupant.resident.name_km.clone(),
+        name_latin: occupant.resident.name_latin.clone(),
+        diet: occupant.resident.diet,
+        now_eats,
+        away: if now_eats {
+            None
+        } else {
+            occupant.away_reason(at)
+        },
+    };
+    let mut out: Vec<LateChange> = occupants
+        .iter()
+        .filter_map(|o| {
+            let id = o.resident.id;
+            match (then.contains(&id), now.contains(&id)) {
+                (true, false) => Some(change(o, false)),
+                (false, true) => Some(change(o, true)),
+                _ => None,
+            }
+        })
+        .collect();
+    // Someone frozen who no longer had any bed in the span is not among the occupants.
+    let known: BTreeSet<i64> = occupants.iter().map(|o| o.resident.id).collect();
+    out.extend(
+        then.difference(&known)
+            .filter(|id| !now.contains(id))
+            .map(|id| LateChange {
+                resident_id: *id,
+                name_km: String::new(),
+                name_latin: String::new(),
+                diet: Diet::Normal,
+                now_eats: false,
+                away: None,
+            }),
+    );
+    out
+}
+
+/// Why a served figure needs a look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServedFlag {
+    /// More were served than expected, beyond the margin.
+    Above,
+    /// The meal is over and nothing was recorded.
+    NotRecorded,
+}
+
+/// Flags a meal: served above `expected` by more than `margin_percent`, or over with no record.
+pub fn served_flag(
+    expected: i64,
+    served: Option<i64>,
+    margin_percent: i64,
+    over: bool,
+) -> Option<ServedFlag> {
+    match served {
+        Some(served) if served * 100 > expected * (100 + margin_percent) => Some(ServedFlag::Above),
+        Some(_) => None,
+        None if over => Some(ServedFlag::NotRecorded),
+        None => None,
+    }
+}
+
+/// Reads a served figure: a whole number from 0 to 5,000.
+pub fn check_served(input: &str) -> Result<i64, AppError> {
+    input
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (0..=5000).contains(n))
+        .ok_or_else(|| invalid("served", Key::ProblemServed))
+}
+
+/// The unit an ingredient is bought in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Unit {
+    /// Grams (shown as kilograms from 1,000).
+    Gram,
+    /// Millilitres (shown as litres from 1,000).
+    Millilitre,
+    /// Pieces (eggs, bananas), rounded up to whole pieces.
+    Piece,
+}
+
+impl Unit {
+    /// Every unit.
+    pub const ALL: [Unit; 3] = [Unit::Gram, Unit::Millilitre, Unit::Piece];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Unit::Gram => "g",
+            Unit::Millilitre => "ml",
+            Unit::Piece => "piece",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Unit> {
+        Unit::ALL
+            .into_iter()
+            .find(|unit| unit.code() == code.trim())
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            Unit::Gram => Key::UnitGram,
+            Unit::Millilitre => Key::UnitMillilitre,
+            Unit::Piece => Key::UnitPiece,
+        }
+    }
+}
+
+/// A quantity in thousandths of a unit, shown for buying: grams and millilitres from 1,000
+/// as kilograms and litres to two decimals (rounded up), pieces rounded up to whole ones.
+/// Returns the number as text (ASCII digits) and the unit's key.
+pub fn quantity(milli: i64, unit: Unit) -> (String, Key) {
+    let whole_up = (milli + 999).div_euclid(1000);
+    match unit {
+        Unit::Piece => (whole_up.to_string(), Key::UnitPiece),
+        Unit::Gram | Unit::Millilitre if whole_up >= 1000 => {
+            // Hundredths of a kilogram (ten grams), rounded up.
+            let hundredths = (milli + 9_999).div_euclid(10_000);
+            let big = if unit == Unit::Gram {
+                Key::UnitKilogram
+            } else {
+                Key::UnitLitre
+            };
+            (format!("{}.{:02}", hundredths / 100, hundredths % 100), big)
+        }
+        Unit::Gram | Unit::Millilitre => (whole_up.to_string(), unit.label()),
+    }
+}
+
+/// Reads a quantity per head typed with up to three decimals ("150", "0.5", "0,25") into
+/// thousandths.
+pub fn parse_per_head(input: &str) -> Option<i64> {
+    let text = input.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+        || fraction.len() > 3
+        || whole.len() > 5
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction: i64 = format!("{fraction:0<3}").parse().ok()?;
+    Some(whole * 1000 + fraction)
+}
+
+/// Shows thousandths as a short decimal ("150", "0.5").
+pub fn show_per_head(milli: i64) -> String {
+    let text = format!("{}.{:03}", milli / 1000, milli % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A line of a recipe: one head's quantity of an ingredient, for everyone or for one diet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipeLine {
+    /// The ingredient.
+    pub ingredient_id: i64,
+    /// The diet it applies to instead of the usual line; `None` for everyone.
+    pub diet: Option<Diet>,
+    /// Thousandths of the ingredient's unit per head.
+    pub per_head_milli: i64,
+}
+
+/// What one head of `diet` eats of `ingredient` in a recipe: the diet's own line if there is
+/// one, else the line for everyone, else nothing.
+pub fn per_head(lines: &[RecipeLine], ingredient_id: i64, diet: Diet) -> i64 {
+    let of = |wanted: Option<Diet>| {
+        lines
+            .iter()
+            .find(|l| l.ingredient_id == ingredient_id && l.diet == wanted)
+            .map(|l| l.per_head_milli)
+    };
+    of(Some(diet)).or_else(|| of(None)).unwrap_or(0)
+}
+
+/// The shopping list: for every meal (its heads by diet and the recipes on its menu), heads x
+/// quantity per head, summed by ingredient (thousandths of its unit).
+pub fn shopping<'a>(
+    meals: impl IntoIterator<Item = (&'a Heads, &'a [i64])>,
+    recipes: &BTreeMap<i64, Vec<RecipeLine>>,
+) -> BTreeMap<i64, i64> {
+    let mut total: BTreeMap<i64, i64> = BTreeMap::new();
+    for (heads, menu) in meals {
+        for recipe in menu {
+            let Some(lines) = recipes.get(recipe) else {
+                continue;
+            };
+            let ingredients: BTreeSet<i64> = lines.iter().map(|l| l.ingredient_id).collect();
+            for ingredient in ingredients {
+                let amount: i64 = Diet::ALL
+                    .iter()
+                    .map(|diet| heads.diet(*diet) * per_head(lines, ingredient, *diet))
+                    .sum();
+                *total.entry(ingredient).or_default() += amount;
+            }
+        }
+    }
+    total
+}
+
+/// Checks a date range for the shopping list and exports: from before until, at most 62 days.
+pub fn check_range(from: NaiveDate, until: NaiveDate) -> Result<(), AppError> {
+    if until < from || (until - from).num_days() > 61 {
+        return Err(invalid("until", Key::ProblemRange));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

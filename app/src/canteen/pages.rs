@@ -1,0 +1,817 @@
+//! Pages of the canteen: `/canteen` (the 14-day forecast and flags), `/canteen/day` (a day's
+//! meals: counts, late changes, extra heads, served, menu), `/canteen/kitchen` (the printable
+//! kitchen sheet), `/canteen/shopping`, `/canteen/recipes`, `/canteen/recipes/:id` and
+//! `/canteen/settings`.
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    AddExtra, AddIngredient, ChangeMenu, DayPage, ForecastPage, KitchenSheet as SheetData,
+    RecipeName, RecipePage as RecipeData, RecordServed, RemoveExtra, SaveRecipe, SaveService,
+    SaveSettings, SetRecipeLine, SettingsPage, ShoppingPage as ShoppingData, canteen_day,
+    canteen_forecast, canteen_settings, get_kitchen_sheet, get_recipe, list_recipes, shopping_list,
+};
+use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
+use crate::error::AppError;
+use crate::i18n::{I18n, Key, Lang, use_i18n};
+use crate::residents::model::Diet;
+use crate::residents::pages::resident_name;
+
+/// Short weekday names, Monday first.
+const WEEKDAYS: [Key; 7] = [
+    Key::Weekday1,
+    Key::Weekday2,
+    Key::Weekday3,
+    Key::Weekday4,
+    Key::Weekday5,
+    Key::Weekday6,
+    Key::Weekday7,
+];
+
+fn recipe_label(i18n: I18n, recipe: &RecipeName) -> String {
+    if i18n.lang == Lang::Km {
+        recipe.name_km.clone()
+    } else {
+        recipe.name_en.clone()
+    }
+}
+
+fn canteen_links(i18n: I18n) -> impl IntoView {
+    view! {
+        <nav class="actions" aria-label=i18n.t(Key::CanteenTitle)>
+            <a class="button secondary" href="/canteen">{i18n.t(Key::CanteenForecast)}</a>
+            <a class="button secondary" href="/canteen/kitchen">{i18n.t(Key::KitchenTitle)}</a>
+            <a class="button secondary" href="/canteen/shopping">{i18n.t(Key::ShoppingTitle)}</a>
+            <a class="button secondary" href="/canteen/recipes">{i18n.t(Key::RecipesTitle)}</a>
+            <a class="button secondary" href="/canteen/settings">{i18n.t(Key::CanteenSettingsTitle)}</a>
+        </nav>
+    }
+}
+
+/// The figure the kitchen cooks for, with the late change beside it.
+fn expected_cell(i18n: I18n, meal: &MealCount) -> impl IntoView + use<> {
+    let delta = meal.late_delta();
+    let frozen = meal.frozen.is_some();
+    view! {
+        <span class="figure">{i18n.num(meal.expected())}</span>
+        {frozen.then(|| view! { <span class="badge frozen">{i18n.t(Key::CanteenFrozen)}</span> })}
+        {(delta != 0).then(|| {
+            let sign = if delta > 0 { "+" } else { "−" };
+            view! {
+                <span class="late" title=i18n.t(Key::CanteenLateChanges)>
+                    {format!("{sign}{}", i18n.num(delta.abs()))}
+                </span>
+            }
+        })}
+    }
+}
+
+/// `/canteen`: the 14-day forecast and the meals that need a look.
+#[component]
+pub fn CanteenPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(|| (), |_| canteen_forecast());
+    view! {
+        <Title text=i18n.t(Key::CanteenTitle) />
+        <h1>{i18n.t(Key::CanteenTitle)}</h1>
+        {canteen_links(i18n)}
+        {page_data(data, |page| view! { <Forecast page /> })}
+    }
+}
+
+#[component]
+fn Forecast(page: ForecastPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let services = page.services.clone();
+    let mut headers = vec![Key::FieldDate];
+    let names: Vec<String> = services
+        .iter()
+        .map(|s| s.name(i18n.lang).to_owned())
+        .collect();
+    headers.extend(std::iter::repeat_n(Key::CanteenMeal, services.len()));
+    let cutoff = i18n.time(page.cutoff);
+    let csv_from = page.today - chrono::Days::new(28);
+    view! {
+        <h2>{i18n.t(Key::CanteenForecast)}</h2>
+        <p class="muted">{i18n.fmt(Key::CanteenCutoffRule, &[("time", &cutoff)])}</p>
+        <div class="table-wrap">
+            <table class="list forecast">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t(Key::FieldDate)}</th>
+                        {names.iter().map(|name| view! { <th scope="col">{name.clone()}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.days.into_iter().map(|day| {
+                        let href = format!("/canteen/day?on={}", day.day);
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=href>{i18n.date_short(day.day)}</a>
+                                    <span class="muted weekday">{i18n.t(WEEKDAYS[day.day.weekday().num_days_from_monday() as usize])}</span>
+                                </th>
+                                {day.meals.iter().map(|meal| view! {
+                                    <td>{expected_cell(i18n, meal)}</td>
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2>{i18n.t(Key::CanteenFlags)}</h2>
+        {if page.flags.is_empty() {
+            view! { <p>{i18n.t(Key::CanteenFlagsNone)}</p> }.into_any()
+        } else {
+            view! {
+                <ListTable headers=vec![Key::FieldDate, Key::CanteenMeal, Key::CanteenExpected, Key::CanteenServed, Key::FieldState]>
+                    {page.flags.into_iter().map(|flag| {
+                        let meal = services.iter().find(|s| s.id == flag.meal_service_id).map(|s| s.name(i18n.lang).to_owned()).unwrap_or_default();
+                        let state = match flag.flag {
+                            ServedFlag::Above => Key::CanteenFlagAbove,
+                            ServedFlag::NotRecorded => Key::CanteenFlagNotRecorded,
+                        };
+                        view! {
+                            <tr>
+                                <td><a href=format!("/canteen/day?on={}#meal-{}", flag.day, flag.meal_service_id)>{i18n.date_short(flag.day)}</a></td>
+                                <td>{meal}</td>
+                                <td>{i18n.num(flag.expected)}</td>
+                                <td>{flag.served.map(|n| i18n.num(n)).unwrap_or_else(|| "—".into())}</td>
+                                <td>{i18n.t(state)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </ListTable>
+            }.into_any()
+        }}
+        <p class="actions">
+            <a class="button secondary" href=format!("/canteen/counts.csv?from={csv_from}&until={}", page.today) download="">
+                {i18n.t(Key::CanteenExportCsv)}
+            </a>
+        </p>
+    }
+}
+
+/// Heads by diet (and allergies) as a small table; the frozen figures beside the live ones.
+fn heads_table(i18n: I18n, live: &Heads, frozen: Option<&Heads>) -> impl IntoView + use<> {
+    let mut headers = vec![Key::FieldDiet, Key::CanteenNow];
+    if frozen.is_some() {
+        headers.push(Key::CanteenAtCutoff);
+    }
+    let rows: Vec<(String, i64, Option<i64>)> = Diet::ALL
+        .iter()
+        .map(|d| {
+            (
+                i18n.t(d.label()).to_owned(),
+                live.diet(*d),
+                frozen.map(|f| f.diet(*d)),
+            )
+        })
+        .filter(|(_, now, then)| *now > 0 || then.is_some_and(|n| n > 0))
+        .collect();
+    let extra = (
+        i18n.t(Key::CanteenExtra).to_owned(),
+        live.extra,
+        frozen.map(|f| f.extra),
+    );
+    let total = (
+        i18n.t(Key::CanteenTotal).to_owned(),
+        live.total(),
+        frozen.map(Heads::total),
+    );
+    let allergies: Vec<String> = live
+        .allergies
+        .iter()
+        .map(|(a, n)| format!("{} {}", i18n.t(a.label()), i18n.num(*n)))
+        .collect();
+    view! {
+        <ListTable headers class="heads">
+            {rows.into_iter().chain([extra, total]).map(|(label, now, then)| view! {
+                <tr>
+                    <th scope="row">{label}</th>
+                    <td>{i18n.num(now)}</td>
+                    {then.map(|n| view! { <td>{i18n.num(n)}</td> })}
+                </tr>
+            }).collect_view()}
+        </ListTable>
+        {(!allergies.is_empty()).then(|| view! {
+            <p class="allergies"><strong>{i18n.t(Key::FieldAllergies)}": "</strong>{allergies.join(" · ")}</p>
+        })}
+    }
+}
+
+/// `/canteen/day?on=`: one day's meals.
+#[component]
+pub fn CanteenDayPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let on = move || query.read().get("on").unwrap_or_default();
+    let data = Resource::new_blocking(on, canteen_day);
+    view! {
+        <Title text=i18n.t(Key::CanteenDayTitle) />
+        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        {page_data(data, |page| view! { <DayView page /> })}
+    }
+}
+
+#[component]
+fn DayView(page: DayPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let day = page.day;
+    let prev = day.pred_opt().unwrap_or(day);
+    let next = day.succ_opt().unwrap_or(day);
+    let can_edit = page.can_edit;
+    let recipes = page.recipes.clone();
+    view! {
+        <h1>{i18n.date_long(day)}</h1>
+        <p class="actions">
+            <a class="button secondary" href=format!("/canteen/day?on={prev}")>{"‹ "}{i18n.date_short(prev)}</a>
+            <a class="button secondary" href=format!("/canteen/day?on={next}")>{i18n.date_short(next)}{" ›"}</a>
+            <a class="button secondary" href=format!("/canteen/kitchen?on={day}")>{i18n.t(Key::KitchenTitle)}</a>
+        </p>
+        <SavedNotice message=Key::Saved />
+        <FormError url=AddExtra::url() />
+        <FormError url=RemoveExtra::url() />
+        <FormError url=RecordServed::url() />
+        <FormError url=ChangeMenu::url() />
+        {page.services.iter().zip(page.counts.meals.iter()).map(|(service, meal)| {
+            let extras: Vec<_> = page.extras.iter().filter(|e| e.meal_service_id == service.id).cloned().collect();
+            let served = page.served.iter().find(|(m, _, _)| *m == service.id).map(|(_, n, note)| (*n, note.clone()));
+            let menu = page.menus.iter().find(|(m, _)| *m == service.id).map(|(_, r)| r.clone()).unwrap_or_default();
+            let over = page.over.contains(&service.id);
+            view! {
+                <MealSection
+                    day service=service.clone() meal=meal.clone() extras served menu
+                    recipes=recipes.clone() over can_edit margin=page.margin_percent
+                />
+            }
+        }).collect_view()}
+    }
+}
+
+#[component]
+fn MealSection(
+    day: NaiveDate,
+    service: MealService,
+    meal: MealCount,
+    extras: Vec<super::model::Extra>,
+    served: Option<(i64, String)>,
+    menu: Vec<RecipeName>,
+    recipes: Vec<RecipeName>,
+    over: bool,
+    can_edit: bool,
+    margin: i64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = service.id;
+    let day_text = day.to_string();
+    let status = match &meal.frozen {
+        Some(frozen) => i18n.fmt(
+            Key::CanteenFrozenAt,
+            &[
+                (
+                    "time",
+                    &i18n.date_time(crate::presence::model::local(frozen.at)),
+                ),
+                ("count", &i18n.num(frozen.heads.total())),
+            ],
+        ),
+        None => i18n.t(Key::CanteenLive).to_owned(),
+    };
+    let flag =
+        super::model::served_flag(meal.expected(), served.as_ref().map(|s| s.0), margin, over);
+    let late = meal.late.clone();
+    view! {
+        <section class="meal" id=format!("meal-{id}")>
+            <h2>{format!("{} · {}", service.name(i18n.lang), i18n.time(service.serves_at))}</h2>
+            <p class="meal-expected">
+                {i18n.t(Key::CanteenExpected)}": "{expected_cell(i18n, &meal)}
+            </p>
+            <p class="muted">{status}</p>
+            {heads_table(i18n, &meal.live, meal.frozen.as_ref().map(|f| &f.heads))}
+            {(!late.is_empty()).then(|| view! {
+                <h3>{i18n.t(Key::CanteenLateChanges)}</h3>
+                <ul class="late-changes">
+                    {late.into_iter().map(|change| {
+                        let why = if change.now_eats {
+                            i18n.t(Key::CanteenLateCame).to_owned()
+                        } else {
+                            change.away.map_or_else(|| i18n.t(Key::CanteenLateNoBed).to_owned(), |r| i18n.t(r.label()).to_owned())
+                        };
+                        let sign = if change.now_eats { "+" } else { "−" };
+                        view! {
+                            <li class:gone={!change.now_eats}>
+                                {format!("{sign} ")}
+                                <a href=format!("/residents/{}", change.resident_id)>{resident_name(i18n, &change.name_km, &change.name_latin)}</a>
+                                {format!(" · {} · {why}", i18n.t(change.diet.label()))}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            <h3 id=format!("extras-{id}")>{i18n.t(Key::CanteenExtra)}</h3>
+            {if extras.is_empty() {
+                view! { <p class="muted">{i18n.t(Key::CanteenExtraNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="extras">
+                        {extras.into_iter().map(|extra| view! {
+                            <li>
+                                {format!("{} · {} · {} {}", i18n.num(extra.heads), i18n.t(extra.kind.label()), i18n.t(extra.diet.label()), extra.reason)}
+                                {(can_edit && extra.source.is_none()).then(|| view! {
+                                    <form class="inline" method="post" action=RemoveExtra::url()>
+                                        <input type="hidden" name="id" value=extra.id />
+                                        <button class="button small secondary" type="submit">{i18n.t(Key::Remove)}</button>
+                                    </form>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {can_edit.then(|| {
+                let day_text = day_text.clone();
+                view! {
+                    <details class="more">
+                        <summary>{i18n.t(Key::CanteenExtraAdd)}</summary>
+                        <form class="stack narrow" method="post" action=AddExtra::url()>
+                            <input type="hidden" name="day" value=day_text />
+                            <input type="hidden" name="meal_service_id" value=id />
+                            <label for=format!("heads-{id}")>{i18n.t(Key::CanteenHeads)}</label>
+                            <input id=format!("heads-{id}") name="heads" type="number" min="1" max="2000" inputmode="numeric" required />
+                            <label for=format!("kind-{id}")>{i18n.t(Key::CanteenExtraKind)}</label>
+                            <select id=format!("kind-{id}") name="kind">
+                                {ExtraKind::ALL.iter().map(|k| view! { <option value=k.code()>{i18n.t(k.label())}</option> }).collect_view()}
+                            </select>
+                            <label for=format!("diet-{id}")>{i18n.t(Key::FieldDiet)}</label>
+                            <select id=format!("diet-{id}") name="diet">
+                                {Diet::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(d.label())}</option> }).collect_view()}
+                            </select>
+                            <label for=format!("reason-{id}")>{i18n.t(Key::FieldReason)}</label>
+                            <input id=format!("reason-{id}") name="reason" type="text" maxlength="200" />
+                            <button class="button" type="submit">{i18n.t(Key::CanteenExtraAdd)}</button>
+                        </form>
+                    </details>
+                }
+            })}
+            <h3>{i18n.t(Key::CanteenServed)}</h3>
+            {flag.map(|flag| {
+                let key = match flag {
+                    ServedFlag::Above => Key::CanteenFlagAbove,
+                    ServedFlag::NotRecorded => Key::CanteenFlagNotRecorded,
+                };
+                view! { <p class="notice warn">{i18n.t(key)}</p> }
+            })}
+            {match (&served, can_edit && over) {
+                (_, true) => {
+                    let (value, note) = served.clone().map_or((String::new(), String::new()), |(n, note)| (n.to_string(), note));
+                    view! {
+                        <form class="inline" method="post" action=RecordServed::url()>
+                            <input type="hidden" name="day" value=day_text.clone() />
+                            <input type="hidden" name="meal_service_id" value=id />
+                            <label for=format!("served-{id}")>{i18n.t(Key::CanteenServed)}</label>
+                            <input id=format!("served-{id}") name="served" type="number" min="0" max="5000" inputmode="numeric" value=value required />
+                            <label for=format!("note-{id}")>{i18n.t(Key::FieldNote)}</label>
+                            <input id=format!("note-{id}") name="note" type="text" maxlength="200" value=note />
+                            <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+                        </form>
+                    }.into_any()
+                }
+                (Some((n, note)), false) => view! { <p>{format!("{} {}", i18n.num(*n), note)}</p> }.into_any(),
+                (None, false) => view! { <p class="muted">{i18n.t(Key::CanteenServedLater)}</p> }.into_any(),
+            }}
+            <h3>{i18n.t(Key::CanteenMenu)}</h3>
+            {if menu.is_empty() {
+                view! { <p class="muted">{i18n.t(Key::CanteenMenuNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="menu">
+                        {menu.iter().map(|recipe| view! {
+                            <li>
+                                <a href=format!("/canteen/recipes/{}", recipe.id)>{recipe_label(i18n, recipe)}</a>
+                                {can_edit.then(|| view! {
+                                    <form class="inline" method="post" action=ChangeMenu::url()>
+                                        <input type="hidden" name="day" value=day_text.clone() />
+                                        <input type="hidden" name="meal_service_id" value=id />
+                                        <input type="hidden" name="recipe_id" value=recipe.id />
+                                        <button class="button small secondary" type="submit" name="change" value="remove">{i18n.t(Key::Remove)}</button>
+                                    </form>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(can_edit && !recipes.is_empty()).then(|| view! {
+                <form class="inline" method="post" action=ChangeMenu::url()>
+                    <input type="hidden" name="day" value=day_text.clone() />
+                    <input type="hidden" name="meal_service_id" value=id />
+                    <label for=format!("recipe-{id}")>{i18n.t(Key::CanteenRecipe)}</label>
+                    <select id=format!("recipe-{id}") name="recipe_id">
+                        {recipes.iter().filter(|r| !menu.iter().any(|m| m.id == r.id)).map(|r| view! {
+                            <option value=r.id>{recipe_label(i18n, r)}</option>
+                        }).collect_view()}
+                    </select>
+                    <button class="button secondary" type="submit" name="change" value="add">{i18n.t(Key::CanteenMenuAdd)}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// `/canteen/kitchen?on=`: the kitchen sheet for a day, made to be printed on A4.
+#[component]
+pub fn KitchenSheetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let on = move || query.read().get("on").unwrap_or_default();
+    let data = Resource::new_blocking(on, get_kitchen_sheet);
+    view! {
+        <Title text=i18n.t(Key::KitchenTitle) />
+        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        {page_data(data, |sheet| view! { <Sheet sheet /> })}
+    }
+}
+
+#[component]
+fn Sheet(sheet: SheetData) -> impl IntoView {
+    let i18n = use_i18n();
+    let services = sheet.services.clone();
+    let day = sheet.day;
+    view! {
+        <form class="search no-print" method="get" action="/canteen/kitchen">
+            <label for="on">{i18n.t(Key::FieldDate)}</label>
+            <input id="on" name="on" type="date" value=day.to_string() />
+            <button class="button secondary" type="submit">{i18n.t(Key::Show)}</button>
+        </form>
+        <p class="muted no-print">{i18n.t(Key::KitchenPrintHint)}</p>
+        <article class="kitchen-sheet">
+            <h1>{format!("{} · {}", i18n.t(Key::KitchenTitle), i18n.date_long(day))}</h1>
+            <div class="sheet-meals">
+                {services.iter().zip(sheet.counts.meals.iter()).map(|(service, meal)| {
+                    let menu = sheet.menus.iter().find(|(m, _)| *m == service.id).map(|(_, r)| r.clone()).unwrap_or_default();
+                    let heads = meal.frozen.as_ref().map_or(&meal.live, |f| &f.heads).clone();
+                    view! {
+                        <section class="sheet-meal">
+                            <h2>{format!("{} · {}", service.name(i18n.lang), i18n.time(service.serves_at))}</h2>
+                            <p class="sheet-total">{i18n.fmt(Key::KitchenHeads, &[("count", &i18n.num(meal.expected()))])}</p>
+                            {(meal.late_delta() != 0).then(|| view! {
+                                <p class="late">{i18n.fmt(Key::KitchenLate, &[("count", &i18n.num(meal.live.total()))])}</p>
+                            })}
+                            {heads_table(i18n, &heads, None)}
+                            <h3>{i18n.t(Key::CanteenMenu)}</h3>
+                            {if menu.is_empty() {
+                                view! { <p>{i18n.t(Key::CanteenMenuNone)}</p> }.into_any()
+                            } else {
+                                view! { <ul>{menu.iter().map(|r| view! { <li>{recipe_label(i18n, r)}</li> }).collect_view()}</ul> }.into_any()
+                            }}
+                        </section>
+                    }
+                }).collect_view()}
+            </div>
+            <h2>{i18n.t(Key::KitchenChildren)}</h2>
+            {if sheet.children.is_empty() {
+                view! { <p>{i18n.t(Key::KitchenChildrenNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ListTable headers=vec![Key::FieldName, Key::FieldDiet, Key::FieldAllergies, Key::CanteenMeal]>
+                        {sheet.children.into_iter().map(|child| {
+                            let meals: Vec<String> = services.iter().filter(|s| child.meals.contains(&s.id)).map(|s| s.name(i18n.lang).to_owned()).collect();
+                            let allergies: Vec<&str> = child.allergies.iter().map(|a| i18n.t(a.label())).collect();
+                            view! {
+                                <tr>
+                                    <td>{resident_name(i18n, &child.name_km, &child.name_latin)}</td>
+                                    <td>{i18n.t(child.diet.label())}</td>
+                                    <td><strong>{allergies.join(", ")}</strong></td>
+                                    <td>{meals.join(", ")}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </ListTable>
+                }.into_any()
+            }}
+        </article>
+    }
+}
+
+/// `/canteen/shopping?from=&until=`: what to buy.
+#[component]
+pub fn ShoppingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let span = move || {
+        let q = query.read();
+        (
+            q.get("from").unwrap_or_default(),
+            q.get("until").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new_blocking(span, |(from, until)| shopping_list(from, until));
+    view! {
+        <Title text=i18n.t(Key::ShoppingTitle) />
+        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        <h1>{i18n.t(Key::ShoppingTitle)}</h1>
+        {page_data(data, |list| view! { <Shopping list /> })}
+    }
+}
+
+#[component]
+fn Shopping(list: ShoppingData) -> impl IntoView {
+    let i18n = use_i18n();
+    let csv = format!(
+        "/canteen/shopping.csv?from={}&until={}",
+        list.from, list.until
+    );
+    view! {
+        <form class="search no-print" method="get" action="/canteen/shopping">
+            <label for="from">{i18n.t(Key::FieldFrom)}</label>
+            <input id="from" name="from" type="date" value=list.from.to_string() />
+            <label for="until">{i18n.t(Key::FieldUntil)}</label>
+            <input id="until" name="until" type="date" value=list.until.to_string() />
+            <button class="button secondary" type="submit">{i18n.t(Key::Show)}</button>
+        </form>
+        <p class="today">{format!("{} – {}", i18n.date_long(list.from), i18n.date_long(list.until))}</p>
+        {(list.meals_without_menu > 0).then(|| view! {
+            <p class="notice warn">{i18n.fmt(Key::ShoppingWithoutMenu, &[("count", &i18n.num(list.meals_without_menu as i64))])}</p>
+        })}
+        {if list.lines.is_empty() {
+            view! { <p>{i18n.t(Key::ShoppingEmpty)}</p> }.into_any()
+        } else {
+            view! {
+                <ListTable headers=vec![Key::CanteenIngredient, Key::CanteenQuantity, Key::CanteenUnit] class="shopping">
+                    {list.lines.into_iter().map(|(ingredient, milli)| {
+                        let (amount, unit) = quantity(milli, ingredient.unit);
+                        let name = if i18n.lang == Lang::Km { ingredient.name_km } else { ingredient.name_en };
+                        view! {
+                            <tr>
+                                <td>{name}</td>
+                                <td class="number">{amount}</td>
+                                <td>{i18n.t(unit)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </ListTable>
+            }.into_any()
+        }}
+        <p class="actions no-print">
+            <a class="button secondary" href=csv download="">{i18n.t(Key::CanteenExportCsv)}</a>
+        </p>
+    }
+}
+
+/// `/canteen/recipes`: every recipe.
+#[component]
+pub fn RecipesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(|| (), |_| list_recipes());
+    view! {
+        <Title text=i18n.t(Key::RecipesTitle) />
+        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        <h1>{i18n.t(Key::RecipesTitle)}</h1>
+        {page_data(data, move |page| view! {
+            <ListTable headers=vec![Key::CanteenRecipe, Key::CanteenIngredients]>
+                {page.recipes.into_iter().map(|(recipe, lines)| view! {
+                    <tr>
+                        <td><a href=format!("/canteen/recipes/{}", recipe.id)>{recipe_label(i18n, &recipe)}</a></td>
+                        <td>{i18n.num(lines as i64)}</td>
+                    </tr>
+                }).collect_view()}
+            </ListTable>
+            {page.can_edit.then(|| view! {
+                <details class="more">
+                    <summary>{i18n.t(Key::RecipeNew)}</summary>
+                    <FormError url=SaveRecipe::url() />
+                    <form class="stack narrow" method="post" action=SaveRecipe::url()>
+                        <label for="name_km">{i18n.t(Key::FieldNameKhmer)}</label>
+                        <input id="name_km" name="name_km" type="text" lang="km" maxlength="80" required />
+                        <label for="name_en">{i18n.t(Key::FieldNameEnglish)}</label>
+                        <input id="name_en" name="name_en" type="text" maxlength="80" required />
+                        <button class="button" type="submit">{i18n.t(Key::RecipeNew)}</button>
+                    </form>
+                </details>
+            })}
+        })}
+    }
+}
+
+/// `/canteen/recipes/:id`: a recipe and its quantities per head.
+#[component]
+pub fn RecipePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let data = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => get_recipe(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Title text=i18n.t(Key::RecipesTitle) />
+        <p class="breadcrumb">
+            <a href="/canteen">{i18n.t(Key::CanteenTitle)}</a>
+            " › "
+            <a href="/canteen/recipes">{i18n.t(Key::RecipesTitle)}</a>
+        </p>
+        {page_data(data, |page| view! { <RecipeView page /> })}
+    }
+}
+
+#[component]
+fn RecipeView(page: RecipeData) -> impl IntoView {
+    let i18n = use_i18n();
+    let recipe = page.recipe.clone();
+    let id = recipe.id;
+    let can_edit = page.can_edit;
+    let unit_of = move |unit: Unit| i18n.t(unit.label());
+    view! {
+        <h1>{recipe_label(i18n, &recipe)}</h1>
+        <SavedNotice message=Key::Saved />
+        <FormError url=SetRecipeLine::url() />
+        <FormError url=AddIngredient::url() />
+        <FormError url=SaveRecipe::url() />
+        <h2 id="lines">{i18n.t(Key::CanteenPerHead)}</h2>
+        {if page.lines.is_empty() {
+            view! { <p>{i18n.t(Key::RecipeNoLines)}</p> }.into_any()
+        } else {
+            view! {
+                <ListTable headers=vec![Key::CanteenIngredient, Key::FieldDiet, Key::CanteenPerHead, Key::CanteenUnit]>
+                    {page.lines.iter().map(|line| {
+                        let name = if i18n.lang == Lang::Km { line.ingredient.name_km.clone() } else { line.ingredient.name_en.clone() };
+                        let diet = line.diet.map_or_else(|| i18n.t(Key::RecipeEveryone).to_owned(), |d| i18n.t(d.label()).to_owned());
+                        view! {
+                            <tr>
+                                <td>{name}</td>
+                                <td>{diet}</td>
+                                <td class="number">{super::model::show_per_head(line.per_head_milli)}</td>
+                                <td>
+                                    {unit_of(line.ingredient.unit)}
+                                    {can_edit.then(|| view! {
+                                        <form class="inline" method="post" action=SetRecipeLine::url()>
+                                            <input type="hidden" name="recipe_id" value=id />
+                                            <input type="hidden" name="ingredient_id" value=line.ingredient.id />
+                                            <input type="hidden" name="diet" value=line.diet.map_or("", Diet::code) />
+                                            <button class="button small secondary" type="submit" name="remove" value="1">{i18n.t(Key::Remove)}</button>
+                                        </form>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </ListTable>
+            }.into_any()
+        }}
+        <p class="muted">{i18n.t(Key::RecipeVariantHint)}</p>
+        {can_edit.then(|| view! {
+            <h2>{i18n.t(Key::RecipeAddLine)}</h2>
+            <form class="stack narrow" method="post" action=SetRecipeLine::url()>
+                <input type="hidden" name="recipe_id" value=id />
+                <label for="ingredient_id">{i18n.t(Key::CanteenIngredient)}</label>
+                <select id="ingredient_id" name="ingredient_id" required>
+                    {page.ingredients.iter().map(|ing| {
+                        let name = if i18n.lang == Lang::Km { ing.name_km.clone() } else { ing.name_en.clone() };
+                        view! { <option value=ing.id>{format!("{name} ({})", unit_of(ing.unit))}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="line_diet">{i18n.t(Key::FieldDiet)}</label>
+                <select id="line_diet" name="diet">
+                    <option value="">{i18n.t(Key::RecipeEveryone)}</option>
+                    {Diet::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(d.label())}</option> }).collect_view()}
+                </select>
+                <label for="per_head">{i18n.t(Key::CanteenPerHead)}</label>
+                <input id="per_head" name="per_head" type="text" inputmode="decimal" maxlength="10" required />
+                <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+            </form>
+            <details class="more">
+                <summary>{i18n.t(Key::IngredientNew)}</summary>
+                <form class="stack narrow" method="post" action=AddIngredient::url()>
+                    <input type="hidden" name="recipe_id" value=id />
+                    <label for="ing_km">{i18n.t(Key::FieldNameKhmer)}</label>
+                    <input id="ing_km" name="name_km" type="text" lang="km" maxlength="60" required />
+                    <label for="ing_en">{i18n.t(Key::FieldNameEnglish)}</label>
+                    <input id="ing_en" name="name_en" type="text" maxlength="60" required />
+                    <label for="unit">{i18n.t(Key::CanteenUnit)}</label>
+                    <select id="unit" name="unit">
+                        {Unit::ALL.iter().map(|u| view! { <option value=u.code()>{i18n.t(u.label())}</option> }).collect_view()}
+                    </select>
+                    <button class="button" type="submit">{i18n.t(Key::IngredientNew)}</button>
+                </form>
+            </details>
+            <details class="more">
+                <summary>{i18n.t(Key::RecipeRename)}</summary>
+                <form class="stack narrow" method="post" action=SaveRecipe::url()>
+                    <input type="hidden" name="id" value=id />
+                    <label for="name_km">{i18n.t(Key::FieldNameKhmer)}</label>
+                    <input id="name_km" name="name_km" type="text" lang="km" maxlength="80" value=recipe.name_km.clone() required />
+                    <label for="name_en">{i18n.t(Key::FieldNameEnglish)}</label>
+                    <input id="name_en" name="name_en" type="text" maxlength="80" value=recipe.name_en.clone() required />
+                    <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+                </form>
+            </details>
+        })}
+    }
+}
+
+/// `/canteen/settings`: meal services, the cut-off and the margin.
+#[component]
+pub fn CanteenSettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(|| (), |_| canteen_settings());
+    view! {
+        <Title text=i18n.t(Key::CanteenSettingsTitle) />
+        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        <h1>{i18n.t(Key::CanteenSettingsTitle)}</h1>
+        {page_data(data, |page| view! { <SettingsView page /> })}
+    }
+}
+
+fn days_boxes(i18n: I18n, prefix: String, days: u8, enabled: bool) -> impl IntoView {
+    view! {
+        <span class="weekdays">
+            {WEEKDAYS.iter().enumerate().map(|(i, key)| {
+                let name = format!("{prefix}[d{i}]");
+                view! {
+                    <label class="choice">
+                        <input type="checkbox" name=name value="1" checked={days & (1 << i) != 0} disabled=!enabled />
+                        {i18n.t(*key)}
+                    </label>
+                }
+            }).collect_view()}
+        </span>
+    }
+}
+
+#[component]
+fn SettingsView(page: SettingsPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let can_edit = page.can_edit;
+    let blank = MealService {
+        id: 0,
+        name_km: String::new(),
+        name_en: String::new(),
+        name_fr: String::new(),
+        serves_at: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
+        boarding_days: super::model::EVERY_DAY,
+        residence_days: super::model::EVERY_DAY,
+        active: true,
+    };
+    view! {
+        <SavedNotice message=Key::Saved />
+        <FormError url=SaveSettings::url() />
+        <FormError url=SaveService::url() />
+        <form class="stack narrow" method="post" action=SaveSettings::url()>
+            <label for="cutoff">{i18n.t(Key::CanteenCutoff)}</label>
+            <input id="cutoff" name="cutoff" type="time" value=page.cutoff.format("%H:%M").to_string() required disabled=!can_edit />
+            <p class="muted">{i18n.t(Key::CanteenCutoffHint)}</p>
+            <label for="margin_percent">{i18n.t(Key::CanteenMargin)}</label>
+            <input id="margin_percent" name="margin_percent" type="number" min="0" max="100" value=page.margin_percent required disabled=!can_edit />
+            {can_edit.then(|| view! { <button class="button" type="submit">{i18n.t(Key::Save)}</button> })}
+        </form>
+        <h2>{i18n.t(Key::CanteenServices)}</h2>
+        {page.services.into_iter().map(|service| view! { <ServiceForm service can_edit /> }).collect_view()}
+        {can_edit.then(|| view! {
+            <details class="more">
+                <summary>{i18n.t(Key::CanteenServiceNew)}</summary>
+                <ServiceForm service=blank can_edit />
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn ServiceForm(service: MealService, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = service.id;
+    let field = move |name: &str| format!("s{id}-{name}");
+    view! {
+        <form class="stack narrow service" method="post" action=SaveService::url()>
+            <input type="hidden" name="service[id]" value=id />
+            <label for=field("km")>{i18n.t(Key::FieldNameKhmer)}</label>
+            <input id=field("km") name="service[name_km]" type="text" lang="km" maxlength="40" value=service.name_km.clone() required disabled=!can_edit />
+            <label for=field("en")>{i18n.t(Key::FieldNameEnglish)}</label>
+            <input id=field("en") name="service[name_en]" type="text" maxlength="40" value=service.name_en.clone() required disabled=!can_edit />
+            <label for=field("fr")>{i18n.t(Key::FieldNameFrench)}</label>
+            <input id=field("fr") name="service[name_fr]" type="text" maxlength="40" value=service.name_fr.clone() required disabled=!can_edit />
+            <label for=field("at")>{i18n.t(Key::CanteenServesAt)}</label>
+            <input id=field("at") name="service[serves_at]" type="time" value=service.serves_at.format("%H:%M").to_string() required disabled=!can_edit />
+            <fieldset>
+                <legend>{i18n.t(Key::FacilityKindBoardingSchool)}</legend>
+                {days_boxes(i18n, "service[boarding]".into(), service.boarding_days, can_edit)}
+            </fieldset>
+            <fieldset>
+                <legend>{i18n.t(Key::FacilityKindResidence)}</legend>
+                {days_boxes(i18n, "service[residence]".into(), service.residence_days, can_edit)}
+            </fieldset>
+            <label class="choice">
+                <input type="checkbox" name="service[active]" value="1" checked=service.active disabled=!can_edit />
+                {i18n.t(Key::CanteenServiceActive)}
+            </label>
+            {can_edit.then(|| view! { <button class="button" type="submit">{i18n.t(Key::Save)}</button> })}
+        </form>
+    }
+}

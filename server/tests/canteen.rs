@@ -1,0 +1,500 @@
+//! The canteen through the real router: counts that follow presence, the cut-off and late
+//! changes, the shopping list and CSV files with their roles, and bad input refused.
+
+mod support;
+
+use app::audit::model::Actor;
+use app::canteen::api::DayPage;
+use app::canteen::{model, record, repo};
+use app::people::model::Role;
+use app::people::session::{self, Owner};
+use app::presence::model::AbsenceReason;
+use app::residents::model::{Diet, Programme, ResidentFields, Sex};
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use chrono::{Days, NaiveDate};
+use sqlx::SqlitePool;
+use support::*;
+
+const DINNER: i64 = 3;
+const BREAKFAST: i64 = 1;
+const LUNCH: i64 = 2;
+
+async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
+    let id = app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        login,
+        "a test passphrase",
+        app::i18n::Lang::En,
+        roles,
+    )
+    .await
+    .expect("staff");
+    let mut conn = pool.acquire().await.expect("connection");
+    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    format!("sid={token}; lang=en")
+}
+
+fn today() -> NaiveDate {
+    app::centre::model::today_at_centre()
+}
+
+/// Three girls of the boarding school in beds since last week; the last one vegetarian.
+async fn three_girls(pool: &SqlitePool) -> Vec<i64> {
+    let mut conn = pool.acquire().await.expect("connection");
+    app::centre::repo::seed_demo(&mut conn)
+        .await
+        .expect("centre");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("facility");
+    let building = app::housing::repo::insert_building(&mut conn, facility, "K", "អគារ ក", "K")
+        .await
+        .expect("building");
+    let room = app::housing::repo::insert_room(&mut conn, building, "K1", Sex::Female, (5, 16), 3)
+        .await
+        .expect("room");
+    let beds = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+        room
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("beds");
+    let mut girls = Vec::new();
+    for (n, bed) in beds.iter().enumerate() {
+        let fields = ResidentFields {
+            name_km: format!("ចាន់ ធីតា {n}"),
+            name_latin: format!("Chan Thida {n}"),
+            sex: Sex::Female,
+            born_on: today() - chrono::Duration::days(365 * 9),
+            grade: "3".into(),
+            programme: Programme::BoardingSchool,
+            admitted_on: today() - chrono::Duration::days(30),
+            diet: if n == 2 {
+                Diet::Vegetarian
+            } else {
+                Diet::Normal
+            },
+            allergies: vec![],
+        };
+        let id = app::residents::repo::insert(&mut conn, &fields)
+            .await
+            .expect("resident");
+        app::housing::repo::insert_allocation(&mut conn, id, *bed, today() - Days::new(7), None)
+            .await
+            .expect("bed");
+        girls.push(id);
+    }
+    girls
+}
+
+async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> (StatusCode, String) {
+    let request = form_post(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
+async fn day_page(app: &axum::Router, cookie: &str, day: NaiveDate) -> DayPage {
+    let (status, body) = post(app, cookie, "/api/canteen_day", format!("on={day}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).expect("a day page")
+}
+
+fn meal(page: &DayPage, id: i64) -> &model::MealCount {
+    page.counts
+        .meals
+        .iter()
+        .find(|m| m.meal_service_id == id)
+        .expect("the meal")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool: SqlitePool) {
+    let girls = three_girls(&pool).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let house = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "canteen-counts");
+    let (tomorrow, later) = (today() + Days::new(1), today() + Days::new(2));
+
+    // A cut-off at midnight: tomorrow's figures froze at the start of today, whatever the
+    // clock says; the day after tomorrow's have not.
+    let (status, body) = post(
+        &app,
+        &canteen,
+        "/api/canteen_settings_save",
+        "cutoff=00%3A00&margin_percent=10".into(),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+
+    // The first girl leaves the day after tomorrow at 10:00: breakfast yes, lunch and dinner no.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/absence_create",
+        format!(
+            "resident_id={}&reason=home_stay&from_date={later}&from_time=10%3A00",
+            girls[0]
+        ),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    let page = day_page(&app, &canteen, later).await;
+    assert!(meal(&page, DINNER).frozen.is_none());
+    assert_eq!(meal(&page, BREAKFAST).live.residents, 3);
+    assert_eq!(meal(&page, LUNCH).live.residents, 2);
+    assert_eq!(meal(&page, DINNER).live.residents, 2);
+    assert_eq!(meal(&page, DINNER).live.diet(Diet::Vegetarian), 1);
+
+    // Tomorrow is frozen with all three. Then the second girl goes home tomorrow morning.
+    let page = day_page(&app, &canteen, tomorrow).await;
+    let frozen = meal(&page, DINNER).frozen.clone().expect("frozen");
+    assert_eq!(frozen.heads.total(), 3);
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/absence_create",
+        format!(
+            "resident_id={}&reason=home_stay&from_date={tomorrow}&from_time=08%3A00&until_date={tomorrow}&until_time=20%3A00",
+            girls[1]
+        ),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    let page = day_page(&app, &canteen, tomorrow).await;
+    let dinner = meal(&page, DINNER);
+    assert_eq!(
+        dinner.expected(),
+        3,
+        "the kitchen still sees the frozen figure"
+    );
+    assert_eq!(dinner.live.total(), 2);
+    assert_eq!(dinner.late.len(), 1);
+    let change = &dinner.late[0];
+    assert_eq!(change.resident_id, girls[1]);
+    assert!(!change.now_eats);
+    assert_eq!(change.away, Some(AbsenceReason::HomeStay));
+    assert_eq!(change.name_latin, "Chan Thida 1");
+    // Breakfast at 06:30 is before she leaves: no change there.
+    assert!(meal(&page, BREAKFAST).late.is_empty());
+
+    // The frozen figure stays put: the database refuses to change it.
+    let mut conn = pool.acquire().await.expect("connection");
+    let changed = sqlx::query!("UPDATE meal_freeze SET frozen_at = 0")
+        .execute(&mut *conn)
+        .await;
+    assert!(
+        matches!(changed, Err(sqlx::Error::Database(db)) if db.message() == "meal_freeze_final")
+    );
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'canteen_setting'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
+}
+
+/// Rice 120 g a head; fish 80 g, none for vegetarians; tofu 90 g for vegetarians only.
+async fn fish_and_rice(pool: &SqlitePool, day: NaiveDate) {
+    let actor = Actor::System("test".into());
+    let recipe = repo::Recipe {
+        id: 0,
+        name_km: "អាម៉ុកត្រី".into(),
+        name_en: "Fish amok, rice".into(),
+    };
+    let recipe = record::save_recipe(pool, &actor, &recipe)
+        .await
+        .expect("recipe");
+    let ingredient = |km: &'static str, en: &'static str| {
+        let pool = pool.clone();
+        let actor = actor.clone();
+        async move {
+            record::add_ingredient(&pool, &actor, (km, en), model::Unit::Gram)
+                .await
+                .expect("ingredient")
+        }
+    };
+    let rice = ingredient("អង្ករ", "Rice").await;
+    let fish = ingredient("ត្រី", "Fish").await;
+    let tofu = ingredient("តៅហ៊ូ", "Tofu").await;
+    for (ingredient, diet, grams) in [
+        (rice, None, 120),
+        (fish, None, 80),
+        (fish, Some(Diet::Vegetarian), 0),
+        (tofu, Some(Diet::Vegetarian), 90),
+    ] {
+        record::change_recipe_line(pool, &actor, recipe, (ingredient, diet), Some(grams * 1000))
+            .await
+            .expect("line");
+    }
+    record::change_menu(pool, &actor, (day, DINNER), recipe, true)
+        .await
+        .expect("menu");
+    let staff = model::check_extra(day, DINNER, "2", "normal", "staff", "").expect("extra");
+    record::add_typed_extra(pool, &actor, &staff, 0)
+        .await
+        .expect("extra");
+}
+
+async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (StatusCode, String) {
+    let mut request = axum::http::Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = send(app.clone(), request.body(Body::empty()).expect("request")).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles(pool: SqlitePool) {
+    three_girls(&pool).await;
+    let day = today() + Days::new(2);
+    fish_and_rice(&pool, day).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let house = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
+    let tutor = signed_in(&pool, "teacher", &[Role::Tutor]).await;
+    let app = router(pool.clone(), "canteen-shopping");
+
+    // Dinner: 2 girls + 2 staff eat normally, 1 girl is vegetarian.
+    // Rice 5 x 120 = 600 g; fish 4 x 80 = 320 g; tofu 1 x 90 = 90 g.
+    let uri = format!("/canteen/shopping.csv?from={day}&until={day}");
+    let (status, csv) = download(&app, Some(&canteen), &uri).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Ingredient (Khmer),Ingredient (English),Quantity,Unit",
+            "ត្រី,Fish,320,g",
+            "អង្ករ,Rice,600,g",
+            "តៅហ៊ូ,Tofu,90,g"
+        ]
+    );
+    let (status, _) = download(&app, Some(&house), &uri).await;
+    assert_eq!(status, StatusCode::OK, "house staff read");
+    let (status, _) = download(&app, Some(&tutor), &uri).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = download(&app, None, &uri).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = download(
+        &app,
+        Some(&canteen),
+        &format!("/canteen/shopping.csv?from={day}&until=2020-01-01"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("end date"), "{body}");
+
+    let (status, csv) = download(
+        &app,
+        Some(&canteen),
+        &format!("/canteen/counts.csv?from={day}&until={day}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let dinner = csv
+        .lines()
+        .find(|line| line.contains(",Dinner,"))
+        .expect("a dinner row");
+    assert!(
+        dinner.starts_with(&format!("{day},Dinner,5,No,3,2,4,1,0,0,0,")),
+        "{dinner}"
+    );
+
+    // The same list as the page shows it.
+    let (status, body) = post(
+        &app,
+        &canteen,
+        "/api/shopping_list",
+        format!("from={day}&until={day}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: app::canteen::api::ShoppingPage = serde_json::from_str(&body).expect("a list");
+    let totals: Vec<(String, i64)> = page
+        .lines
+        .into_iter()
+        .map(|(ingredient, milli)| (ingredient.name_en, milli))
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("Fish".to_owned(), 320_000),
+            ("Rice".to_owned(), 600_000),
+            ("Tofu".to_owned(), 90_000)
+        ]
+    );
+}
+
+async fn count(pool: &SqlitePool, table: &str) -> i64 {
+    let mut conn = pool.acquire().await.expect("connection");
+    sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
+    three_girls(&pool).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let app = router(pool.clone(), "canteen-refusals");
+    let tomorrow = today() + Days::new(1);
+    let audit_before = count(&pool, "audit_log").await;
+    for (path, body) in [
+        (
+            "/api/extra_add",
+            format!("day={tomorrow}&meal_service_id=3&heads=0&kind=staff"),
+        ),
+        (
+            "/api/extra_add",
+            format!("day={tomorrow}&meal_service_id=3&heads=4&kind=chef"),
+        ),
+        (
+            "/api/extra_add",
+            format!("day={tomorrow}&meal_service_id=3&heads=4&kind=other&reason=+"),
+        ),
+        (
+            "/api/served_record",
+            format!("day={tomorrow}&meal_service_id=3&served=80"),
+        ),
+        (
+            "/api/served_record",
+            format!("day={}&meal_service_id=3&served=lots", today()),
+        ),
+        ("/api/recipe_save", "name_km=&name_en=Soup".into()),
+        (
+            "/api/canteen_settings_save",
+            "cutoff=25%3A00&margin_percent=10".into(),
+        ),
+        (
+            "/api/canteen_settings_save",
+            "cutoff=18%3A00&margin_percent=300".into(),
+        ),
+    ] {
+        let (status, text) = post(&app, &canteen, path, body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {body}: {text}"
+        );
+        assert!(text.contains("Validation"), "{text}");
+    }
+    // A meal that does not exist is not found, not a database error.
+    let (status, text) = post(
+        &app,
+        &canteen,
+        "/api/extra_add",
+        format!("day={tomorrow}&meal_service_id=99&heads=4&kind=staff"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(count(&pool, "extra_heads").await, 0);
+    assert_eq!(count(&pool, "meal_served").await, 0);
+    assert_eq!(count(&pool, "recipe").await, 0);
+    assert_eq!(count(&pool, "audit_log").await, audit_before);
+
+    // A recipe name already used reads as such.
+    let (status, _) = post(
+        &app,
+        &canteen,
+        "/api/recipe_save",
+        "name_km=បបរ&name_en=Bobor".into(),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success());
+    let (status, text) = post(
+        &app,
+        &canteen,
+        "/api/recipe_save",
+        "name_km=បបរ&name_en=bobor".into(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert_eq!(count(&pool, "recipe").await, 1);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool) {
+    three_girls(&pool).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let app = router(pool.clone(), "canteen-hook");
+    let day = today() + Days::new(3);
+    // What the visits domain does when a family books lunch on a family day.
+    let actor = Actor::System("visits".into());
+    let mut tx = app::db::begin_write(&pool).await.expect("transaction");
+    let mut visitors = model::check_extra(day, LUNCH, "4", "", "family_day", "").expect("extra");
+    visitors.source = Some("visit_booking:42".into());
+    let id = record::add_extra(&mut tx, &actor, &visitors, 0)
+        .await
+        .expect("added");
+    tx.commit().await.expect("committed");
+    let page = day_page(&app, &canteen, day).await;
+    assert_eq!(meal(&page, LUNCH).live.extra, 4);
+    // The canteen cannot remove them by hand: they go with the booking.
+    let (status, text) = post(&app, &canteen, "/api/extra_remove", format!("id={id}")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    let mut tx = app::db::begin_write(&pool).await.expect("transaction");
+    let removed = record::remove_extras_from(&mut tx, &actor, "visit_booking:42")
+        .await
+        .expect("removed");
+    tx.commit().await.expect("committed");
+    assert_eq!(removed, 1);
+    let page = day_page(&app, &canteen, day).await;
+    assert_eq!(meal(&page, LUNCH).live.extra, 0);
+    let mut conn = pool.acquire().await.expect("connection");
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'extra_heads'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 2);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_canteen_pages_render_in_khmer_for_the_canteen_and_not_for_a_tutor(pool: SqlitePool) {
+    three_girls(&pool).await;
+    let day = today() + Days::new(1);
+    fish_and_rice(&pool, day).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen])
+        .await
+        .replace("lang=en", "lang=km");
+    let tutor = signed_in(&pool, "teacher", &[Role::Tutor]).await;
+    let app = router(pool.clone(), "canteen-pages");
+    for (uri, khmer) in [
+        ("/canteen".to_owned(), "ការព្យាករអាហារ"),
+        (format!("/canteen/day?on={day}"), "អាម៉ុកត្រី"),
+        ("/canteen/kitchen".to_owned(), "តារាងផ្ទះបាយ"),
+        ("/canteen/shopping".to_owned(), "បញ្ជីទិញឥវ៉ាន់"),
+        ("/canteen/recipes".to_owned(), "អាម៉ុកត្រី"),
+        ("/canteen/settings".to_owned(), "ម៉ោងបិទ"),
+    ] {
+        let (status, html) = download(&app, Some(&canteen), &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(html.contains(khmer), "{uri} in Khmer");
+        let (status, html) = download(&app, Some(&tutor), &uri).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri} for a tutor");
+        assert!(
+            !html.contains("អាម៉ុកត្រី") && !html.contains("Fish amok"),
+            "{uri}"
+        );
+    }
+    // The kitchen sheet names tomorrow's vegetarian.
+    let (_, html) = download(&app, Some(&canteen), "/canteen/kitchen").await;
+    assert!(html.contains("ចាន់ ធីតា 2"), "the vegetarian child is listed");
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, jsEnabled, hydrated } from './fixtures';
+import type { Page, TestInfo } from '@playwright/test';
+
+// The canteen on a tablet, in Khmer: a child recorded away lowers the meal count at once, and
+// the kitchen sheet prints to an A4 PDF with its Khmer text.
+const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
+const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
+
+async function signIn(page: Page, testInfo: TestInfo, role: string) {
+  const who = account(role);
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(who.login);
+  await page.locator('#password').fill(who.password);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
+function centreDay(offset: number): string {
+  return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
+function khmerNumber(text: string): number {
+  const ascii = [...text.trim()].map((c) => {
+    const d = KHMER_DIGITS.indexOf(c);
+    return d >= 0 ? String(d) : c;
+  });
+  return Number(ascii.join(''));
+}
+
+/** The live total of a meal (the "now" column of its heads table) on the day page. */
+async function liveTotal(page: Page, meal: number): Promise<number> {
+  const cell = page.locator(`#meal-${meal} table.heads tbody tr`).last().locator('td').first();
+  return khmerNumber((await cell.textContent()) ?? '');
+}
+
+const BREAKFAST = 1;
+const DINNER = 3;
+
+test.beforeEach(async ({}, testInfo) => {
+  test.skip(!testInfo.project.name.startsWith('tablet'), 'the canteen and house staff use tablets');
+});
+
+test('a child recorded away tomorrow lowers that meal count at once', async ({ page }, testInfo) => {
+  // Each tablet project takes its own day and residence, so they do not move each other's
+  // figures. The child is away 05:00-09:00: breakfast (06:30) loses one, dinner does not, so
+  // dinner is the reference should a bed be given elsewhere meanwhile.
+  const day = centreDay(jsEnabled(testInfo) ? 1 : 2);
+  const building = jsEnabled(testInfo) ? 'អន្តេវាសិកដ្ឋាន ១' : 'អន្តេវាសិកដ្ឋាន ២';
+  await signIn(page, testInfo, 'house_staff');
+
+  await page.goto(`/canteen/day?on=${day}`);
+  await expect(page.locator('#meal-1 h2')).toContainText('អាហារពេលព្រឹក');
+  const breakfastBefore = await liveTotal(page, BREAKFAST);
+  const dinnerBefore = await liveTotal(page, DINNER);
+  expect(breakfastBefore).toBeGreaterThan(100);
+
+  // A student in a bed tonight, not away.
+  await page.goto('/roll');
+  await page.locator('.card a', { hasText: building }).click();
+  const row = page.locator('li.roll-row:not(.away)').last();
+  const name = ((await row.locator('.roll-name').textContent()) ?? '').trim();
+  await row.locator('.roll-name').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  if (jsEnabled(testInfo)) await hydrated(page);
+
+  await page.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
+  const form = page.locator('form[action="/api/absence_create"]');
+  await form.locator('select[name="reason"]').selectOption('home_stay');
+  await form.locator('input[name="from_date"]').fill(day);
+  await form.locator('input[name="from_time"]').fill('05:00');
+  await form.locator('input[name="until_date"]').fill(day);
+  await form.locator('input[name="until_time"]').fill('09:00');
+  await form.locator('button[type=submit]').click();
+  await expect(page.locator('.form-saved')).toBeVisible();
+
+  await page.goto(`/canteen/day?on=${day}`);
+  const breakfastAfter = await liveTotal(page, BREAKFAST);
+  const dinnerAfter = await liveTotal(page, DINNER);
+  expect(breakfastAfter - breakfastBefore - (dinnerAfter - dinnerBefore)).toBe(-1);
+});
+
+test('the kitchen sheet prints on A4 with its Khmer text', async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'one PDF is enough; printing does not depend on scripts');
+  await signIn(page, testInfo, 'canteen');
+  await page.locator('nav.mainnav a[href="/canteen"]').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('អាហារដ្ឋាន');
+  await page.getByRole('link', { name: 'តារាងផ្ទះបាយ' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('តារាងផ្ទះបាយ');
+  await expect(page.locator('.sheet-meal')).toHaveCount(3);
+  await expect(page.locator('.sheet-meal').first()).toContainText('អាហារពេលព្រឹក');
+
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('nav.mainnav')).toBeHidden();
+  await expect(page.locator('form.search')).toBeHidden();
+  await expect(page.locator('.kitchen-sheet h1')).toBeVisible();
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const raw = pdf.toString('latin1');
+  // The Khmer glyphs were drawn with the Khmer font, embedded in the file.
+  expect(raw).toMatch(/NotoSansKhmer/);
+  const pages = raw.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+  expect(pages).toBeGreaterThanOrEqual(1);
+  expect(pages).toBeLessThanOrEqual(4);
+  await testInfo.attach('kitchen-sheet.pdf', { body: pdf, contentType: 'application/pdf' });
+});

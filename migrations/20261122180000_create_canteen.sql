@@ -58,7 +58,7 @@ CREATE INDEX extra_heads_by_source ON extra_heads (source) WHERE source IS NOT N
 -- diet (JSON of `canteen::model::Heads`). Written once, never changed: later changes show
 -- as late changes beside it.
 CREATE TABLE meal_freeze (
-    day TEXT NOT NULL,
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     meal_service_id INTEGER NOT NULL REFERENCES meal_service (id),
     frozen_at INTEGER NOT NULL,
     resident_ids TEXT NOT NULL CHECK (json_valid(resident_ids)),
@@ -78,7 +78,7 @@ END;
 
 -- How many were served at a meal, recorded by the canteen manager.
 CREATE TABLE meal_served (
-    day TEXT NOT NULL,
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     meal_service_id INTEGER NOT NULL REFERENCES meal_service (id),
     served INTEGER NOT NULL CHECK (served BETWEEN 0 AND 5000),
     note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 200),

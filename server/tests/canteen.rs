@@ -274,6 +274,9 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
     let uri = format!("/canteen/shopping.csv?from={day}&until={day}");
     let (status, csv) = download(&app, Some(&canteen), &uri).await;
     assert_eq!(status, StatusCode::OK, "{csv}");
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for spreadsheets");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines,
@@ -311,7 +314,7 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
         .find(|line| line.contains(",Dinner,"))
         .expect("a dinner row");
     assert!(
-        dinner.starts_with(&format!("{day},Dinner,5,No,3,2,4,1,0,0,0,")),
+        dinner.starts_with(&format!("{day},Dinner,5,No,3,2,4,1,0,0,0,0,0,0,0,0,0,0,")),
         "{dinner}"
     );
 
@@ -393,6 +396,22 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
             "{path} {body}: {text}"
         );
         assert!(text.contains("Validation"), "{text}");
+    }
+    // Dates far outside the calendar are refused, not a fault.
+    for body in [
+        "day=%2B262143-12-31&meal_service_id=3&served=80".to_owned(),
+        "day=-0005-01-01&meal_service_id=3&served=80".to_owned(),
+    ] {
+        let (status, text) = post(&app, &canteen, "/api/served_record", body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    }
+    for uri in [
+        "/canteen/shopping?from=%2B262143-12-31",
+        "/canteen/day?on=%2B262143-12-31",
+        "/canteen/kitchen?on=-0005-01-01",
+    ] {
+        let (status, _) = download(&app, Some(&canteen), uri).await;
+        assert!(status.is_client_error(), "{uri}: {status}");
     }
     // A meal that does not exist is not found, not a database error.
     let (status, text) = post(

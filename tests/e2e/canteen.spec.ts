@@ -40,11 +40,10 @@ async function liveTotal(page: Page, meal: number): Promise<number> {
 const BREAKFAST = 1;
 const DINNER = 3;
 
-test.beforeEach(async ({}, testInfo) => {
-  test.skip(!testInfo.project.name.startsWith('tablet'), 'the canteen and house staff use tablets');
-});
+const onTablet = (testInfo: TestInfo) => testInfo.project.name.startsWith('tablet');
 
 test('a child recorded away tomorrow lowers that meal count at once', async ({ page }, testInfo) => {
+  test.skip(!onTablet(testInfo), 'house staff work on tablets');
   // Each tablet project takes its own day and residence, so they do not move each other's
   // figures. The child is away 05:00-09:00: breakfast (06:30) loses one, dinner does not, so
   // dinner is the reference should a bed be given elsewhere meanwhile.
@@ -84,7 +83,7 @@ test('a child recorded away tomorrow lowers that meal count at once', async ({ p
 });
 
 test('the kitchen sheet prints on A4 with its Khmer text', async ({ page }, testInfo) => {
-  test.skip(!jsEnabled(testInfo), 'one PDF is enough; printing does not depend on scripts');
+  test.skip(!onTablet(testInfo) || !jsEnabled(testInfo), 'one PDF is enough; printing does not depend on scripts');
   await signIn(page, testInfo, 'canteen');
   await page.locator('nav.mainnav a[href="/canteen"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('អាហារដ្ឋាន');
@@ -106,4 +105,30 @@ test('the kitchen sheet prints on A4 with its Khmer text', async ({ page }, test
   expect(pages).toBeGreaterThanOrEqual(1);
   expect(pages).toBeLessThanOrEqual(4);
   await testInfo.attach('kitchen-sheet.pdf', { body: pdf, contentType: 'application/pdf' });
+});
+
+test('the canteen manager adds extra heads for a meal, on a tablet or a phone', async ({ page }, testInfo) => {
+  // Each project its own day, so the projects do not count each other's heads.
+  const projects = ['tablet-js', 'phone-js', 'tablet-nojs', 'phone-nojs'];
+  const day = centreDay(4 + projects.indexOf(testInfo.project.name));
+  await signIn(page, testInfo, 'canteen');
+  await page.goto(`/canteen/day?on=${day}`);
+  if (jsEnabled(testInfo)) await hydrated(page);
+  const dinner = page.locator(`#meal-${DINNER}`);
+  const extraRow = dinner.locator('table.heads tbody tr', { hasText: 'ចំនួនបន្ថែម' });
+  const before = khmerNumber((await extraRow.locator('td').first().textContent()) ?? '0');
+
+  await dinner.locator('summary', { hasText: 'បន្ថែមចំនួនមនុស្ស' }).click();
+  await dinner.locator('input[name="heads"]').fill('7');
+  await dinner.locator('select[name="kind"]').selectOption('guest');
+  await dinner.locator('input[name="reason"]').fill('ក្រុមការងារពីក្រសួង');
+  await dinner.locator('form[action="/api/extra_add"] button[type=submit]').click();
+  await expect(page.locator('.form-saved')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`on=${day}`));
+  const after = khmerNumber((await page.locator(`#meal-${DINNER} table.heads tbody tr`, { hasText: 'ចំនួនបន្ថែម' }).locator('td').first().textContent()) ?? '0');
+  expect(after - before).toBe(7);
+  await expect(page.locator(`#meal-${DINNER} .extras`)).toContainText('ក្រុមការងារពីក្រសួង');
+  // Nothing sticks out of a phone's screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });

@@ -81,8 +81,10 @@ pub struct DayPage {
     pub menus: Vec<(i64, Vec<RecipeName>)>,
     /// Every recipe, to put on a menu.
     pub recipes: Vec<RecipeName>,
-    /// Meals whose time is past (a served figure is expected).
+    /// Meals served by now (a served figure can be recorded).
     pub over: Vec<i64>,
+    /// Meals whose served figure is overdue.
+    pub overdue: Vec<i64>,
     /// The served margin, in percent.
     pub margin_percent: i64,
     /// When the day freezes.
@@ -280,6 +282,15 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// Freezes what is due before a page shows counts. A failure (the database busy with a long
+/// write) is logged, not shown: the server's minute task freezes it next time.
+#[cfg(feature = "ssr")]
+pub async fn freeze_before_reading(pool: &sqlx::SqlitePool, now: i64) {
+    if let Err(error) = super::counts::freeze_due(pool, now).await {
+        tracing::error!(%error, "cannot freeze meal counts");
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn kitchen_staff() -> Result<crate::people::model::CurrentStaff, AppError> {
     crate::people::guard::require(&KITCHEN).await
@@ -321,7 +332,7 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     let can_edit = reader().await?;
     let pool = crate::db::pool()?;
     let now = now();
-    super::counts::freeze_due(&pool, now).await?;
+    freeze_before_reading(&pool, now).await;
     let today = crate::centre::model::today_at_centre();
     let from = today - chrono::Days::new(28);
     let until = today + chrono::Days::new(13);
@@ -333,8 +344,8 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     for counts in days.iter().filter(|d| d.day <= today) {
         for (service, count) in services.iter().zip(&counts.meals) {
             let record = served.get(&(counts.day, service.id)).map(|s| s.served);
-            let over = service.instant_on(counts.day) + 3600 <= now;
-            let expected = count.expected();
+            let over = service.record_overdue(counts.day, now);
+            let expected = count.served_basis();
             if let Some(flag) =
                 super::model::served_flag(expected, record, settings.margin_percent, over)
             {
@@ -368,7 +379,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
     let day = day_or_tomorrow(&on)?;
     let pool = crate::db::pool()?;
     let now = now();
-    super::counts::freeze_due(&pool, now).await?;
+    freeze_before_reading(&pool, now).await;
     let mut conn = pool.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
@@ -387,7 +398,12 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
         .collect();
     let over = services
         .iter()
-        .filter(|s| s.instant_on(day) <= now)
+        .filter(|s| s.served_by(day, now))
+        .map(|s| s.id)
+        .collect();
+    let overdue = services
+        .iter()
+        .filter(|s| s.record_overdue(day, now))
         .map(|s| s.id)
         .collect();
     Ok(DayPage {
@@ -400,6 +416,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
         menus,
         recipes: all_recipe_names(&recipes),
         over,
+        overdue,
         margin_percent: settings.margin_percent,
         cutoff: settings.cutoff,
         can_edit,
@@ -433,8 +450,9 @@ pub async fn add_extra(
 #[server(endpoint = "extra_remove")]
 pub async fn remove_extra(id: i64) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = super::record::remove_typed_extra(&crate::db::pool()?, &staff.actor(), id).await?;
-    leptos_axum::redirect(&day_url(day, "extras"));
+    let (day, meal) =
+        super::record::remove_typed_extra(&crate::db::pool()?, &staff.actor(), id).await?;
+    leptos_axum::redirect(&day_url(day, &format!("meal-{meal}")));
     Ok(())
 }
 
@@ -501,7 +519,7 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
     reader().await?;
     let day = day_or_tomorrow(&on)?;
     let pool = crate::db::pool()?;
-    super::counts::freeze_due(&pool, now()).await?;
+    freeze_before_reading(&pool, now()).await;
     let mut conn = pool.acquire().await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
     let counts = days.pop().ok_or(AppError::NotFound)?;
@@ -721,12 +739,14 @@ pub async fn shopping_list(
     reader().await?;
     let from = day_or_tomorrow(&from)?;
     let until = if until.trim().is_empty() {
-        from + chrono::Days::new(6)
+        from.checked_add_days(chrono::Days::new(6)).unwrap_or(from)
     } else {
         parse_day(&until, "until")?
     };
     super::model::check_range(from, until)?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let pool = crate::db::pool()?;
+    freeze_before_reading(&pool, now()).await;
+    let mut conn = pool.acquire().await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {
         from,

@@ -11,7 +11,7 @@ use super::model::quantity;
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, LANG_COOKIE, Lang};
-use crate::residents::model::Diet;
+use crate::residents::model::{Allergen, Diet};
 
 /// The span asked for: `?from=YYYY-MM-DD&until=YYYY-MM-DD`.
 #[derive(Debug, Default, Deserialize)]
@@ -86,8 +86,10 @@ fn refused(error: &AppError, lang: Lang) -> Response {
     (error.status(), text).into_response()
 }
 
+/// A CSV download. It starts with a byte-order mark: without it, the office's spreadsheet
+/// reads the Khmer text as Latin-1.
 fn csv(name: &str, body: String) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
+    let mut response = (StatusCode::OK, format!("\u{feff}{body}")).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -100,7 +102,7 @@ fn csv(name: &str, body: String) -> Response {
 }
 
 /// `GET /canteen/counts.csv?from=&until=`: per day and meal, the expected heads (frozen
-/// where frozen), residents, extras, heads per diet, and what was served.
+/// where frozen), residents, extras, heads per diet and per allergy, and what was served.
 pub async fn counts_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -123,6 +125,7 @@ async fn counts_text(
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
     let (from, until) = span(query)?;
+    super::api::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
     let mut conn = state.pool.acquire().await?;
     let (services, days) = super::counts::counts(&mut conn, from, until).await?;
     let served = super::repo::served(&mut conn, from, until).await?;
@@ -138,6 +141,11 @@ async fn counts_text(
     .map(|k| i18n.t(*k).to_owned())
     .collect();
     header.extend(Diet::ALL.iter().map(|d| i18n.t(d.label()).to_owned()));
+    header.extend(
+        Allergen::ALL
+            .iter()
+            .map(|a| format!("{}: {}", i18n.t(Key::FieldAllergies), i18n.t(a.label()))),
+    );
     header.extend([Key::CanteenServed, Key::FieldNote].map(|k| i18n.t(k).to_owned()));
     let mut body = line(&header);
     for day in &days {
@@ -158,6 +166,14 @@ async fn counts_text(
                 heads.extra.to_string(),
             ];
             row.extend(Diet::ALL.iter().map(|d| heads.diet(*d).to_string()));
+            row.extend(Allergen::ALL.iter().map(|a| {
+                let n = heads
+                    .allergies
+                    .iter()
+                    .find(|(x, _)| x == a)
+                    .map_or(0, |(_, n)| *n);
+                n.to_string()
+            }));
             row.push(record.map(|r| r.served.to_string()).unwrap_or_default());
             row.push(record.map(|r| r.note.clone()).unwrap_or_default());
             body.push_str(&line(&row));
@@ -189,6 +205,7 @@ async fn shopping_text(
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
     let (from, until) = span(query)?;
+    super::api::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
     let mut conn = state.pool.acquire().await?;
     let (lines, _) = super::counts::shopping(&mut conn, from, until).await?;
     let header = [

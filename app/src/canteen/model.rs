@@ -18,6 +18,13 @@ use crate::residents::model::{Allergen, Diet, Programme};
 /// Every weekday: bit 0 is Monday, bit 6 Sunday.
 pub const EVERY_DAY: u8 = 127;
 
+/// How long after serving a meal its served figure is due (seconds).
+pub const RECORD_GRACE: i64 = 3600;
+
+/// How long after the cut-off a freeze counts as late (seconds): the server was down, and
+/// changes made meanwhile are inside the frozen figure.
+pub const FREEZE_LATE: i64 = 600;
+
 /// A meal the canteen serves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealService {
@@ -61,6 +68,17 @@ impl MealService {
     /// The instant it is served on `day`: presence is taken then.
     pub fn instant_on(&self, day: NaiveDate) -> i64 {
         instant(day, self.serves_at)
+    }
+
+    /// Whether it has been served on `day` by `now`: from then its served figure can be
+    /// recorded.
+    pub fn served_by(&self, day: NaiveDate, now: i64) -> bool {
+        self.instant_on(day) <= now
+    }
+
+    /// Whether its served figure is overdue on `day` at `now`: an hour after serving.
+    pub fn record_overdue(&self, day: NaiveDate, now: i64) -> bool {
+        self.instant_on(day) + RECORD_GRACE <= now
     }
 }
 
@@ -157,6 +175,8 @@ pub struct Extra {
     pub reason: String,
     /// The record of another domain that added them (`visit_booking:42`), if any.
     pub source: Option<String>,
+    /// When they were added (Unix seconds): after the cut-off, they are a late change.
+    pub created_at: i64,
 }
 
 /// Extra heads to add, checked.
@@ -222,7 +242,9 @@ pub fn check_extra(
 }
 
 /// Heads for a meal: residents and extras, by diet, and how many of them avoid each allergen.
+/// Stored as JSON in frozen figures: a field added later must default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Heads {
     /// Residents expected.
     pub residents: i64,
@@ -326,6 +348,19 @@ impl MealCount {
         self.frozen
             .as_ref()
             .map_or(self.live.total(), |frozen| frozen.heads.total())
+    }
+
+    /// What served figures are held against: the frozen figure, or the live one when more
+    /// came after the cut-off (late extra heads, a child back early).
+    pub fn served_basis(&self) -> i64 {
+        self.expected().max(self.live.total())
+    }
+
+    /// Residents who now eat and who no longer do, since the cut-off: both show, even when
+    /// they cancel out in the total (one vegetarian gone, one normal eater back).
+    pub fn late_moves(&self) -> (usize, usize) {
+        let came = self.late.iter().filter(|change| change.now_eats).count();
+        (came, self.late.len() - came)
     }
 
     /// Heads added (positive) or gone (negative) since the cut-off.
@@ -478,7 +513,8 @@ pub enum ServedFlag {
     NotRecorded,
 }
 
-/// Flags a meal: served above `expected` by more than `margin_percent`, or over with no record.
+/// Flags a meal: served above `expected` by more than `margin_percent`, or over with no record
+/// when someone was expected.
 pub fn served_flag(
     expected: i64,
     served: Option<i64>,
@@ -488,7 +524,7 @@ pub fn served_flag(
     match served {
         Some(served) if served * 100 > expected * (100 + margin_percent) => Some(ServedFlag::Above),
         Some(_) => None,
-        None if over => Some(ServedFlag::NotRecorded),
+        None if over && expected > 0 => Some(ServedFlag::NotRecorded),
         None => None,
     }
 }
@@ -584,7 +620,8 @@ pub fn parse_per_head(input: &str) -> Option<i64> {
         whole.parse().ok()?
     };
     let fraction: i64 = format!("{fraction:0<3}").parse().ok()?;
-    Some(whole * 1000 + fraction)
+    // At most 10 kg (or l, or pieces) a head, as the schema allows.
+    Some(whole * 1000 + fraction).filter(|milli| *milli <= 10_000_000)
 }
 
 /// Shows thousandths as a short decimal ("150", "0.5").

@@ -53,22 +53,62 @@ fn canteen_links(i18n: I18n) -> impl IntoView {
     }
 }
 
-/// The figure the kitchen cooks for, with the late change beside it.
-fn expected_cell(i18n: I18n, meal: &MealCount) -> impl IntoView + use<> {
-    let delta = meal.late_delta();
-    let frozen = meal.frozen.is_some();
+/// The figure the kitchen cooks for, with what moved since the cut-off beside it: residents
+/// gone and come (shown even when they cancel out) and extra heads added or removed.
+fn expected_cell(i18n: I18n, meal: &MealCount) -> AnyView {
+    let frozen = meal.frozen.as_ref();
+    let (came, gone) = meal.late_moves();
+    let extra = frozen.map_or(0, |f| meal.live.extra - f.heads.extra);
+    let mut moves = Vec::new();
+    if gone > 0 {
+        moves.push(format!("−{}", i18n.num(gone as i64)));
+    }
+    if came > 0 {
+        moves.push(format!("+{}", i18n.num(came as i64)));
+    }
+    if extra != 0 {
+        let sign = if extra > 0 { "+" } else { "−" };
+        moves.push(format!(
+            "{sign}{} {}",
+            i18n.num(extra.abs()),
+            i18n.t(Key::CanteenExtraShort)
+        ));
+    }
     view! {
         <span class="figure">{i18n.num(meal.expected())}</span>
-        {frozen.then(|| view! { <span class="badge frozen">{i18n.t(Key::CanteenFrozen)}</span> })}
-        {(delta != 0).then(|| {
-            let sign = if delta > 0 { "+" } else { "−" };
-            view! {
-                <span class="late" title=i18n.t(Key::CanteenLateChanges)>
-                    {format!("{sign}{}", i18n.num(delta.abs()))}
-                </span>
-            }
+        {frozen.is_some().then(|| view! { <span class="badge frozen">{i18n.t(Key::CanteenFrozen)}</span> })}
+        {(!moves.is_empty()).then(|| view! {
+            <span class="late">
+                <span class="visually-hidden">{i18n.t(Key::CanteenLateChanges)}": "</span>
+                {moves.join(" ")}
+            </span>
         })}
     }
+    .into_any()
+}
+
+/// Who moved since the cut-off, and why.
+fn late_list(i18n: I18n, late: Vec<super::model::LateChange>) -> impl IntoView {
+    (!late.is_empty()).then(|| view! {
+        <h3>{i18n.t(Key::CanteenLateChanges)}</h3>
+        <ul class="late-changes">
+            {late.into_iter().map(|change| {
+                let why = if change.now_eats {
+                    i18n.t(Key::CanteenLateCame).to_owned()
+                } else {
+                    change.away.map_or_else(|| i18n.t(Key::CanteenLateNoBed).to_owned(), |r| i18n.t(r.label()).to_owned())
+                };
+                let sign = if change.now_eats { "+" } else { "−" };
+                view! {
+                    <li class:gone={!change.now_eats}>
+                        {format!("{sign} ")}
+                        <a href=format!("/residents/{}", change.resident_id)>{resident_name(i18n, &change.name_km, &change.name_latin)}</a>
+                        {format!(" · {} · {why}", i18n.t(change.diet.label()))}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
 }
 
 /// `/canteen`: the 14-day forecast and the meals that need a look.
@@ -150,12 +190,23 @@ fn Forecast(page: ForecastPage) -> impl IntoView {
                 </ListTable>
             }.into_any()
         }}
-        <p class="actions">
-            <a class="button secondary" href=format!("/canteen/counts.csv?from={csv_from}&until={}", page.today) download="">
-                {i18n.t(Key::CanteenExportCsv)}
-            </a>
-        </p>
+        {export_form(i18n, csv_from, page.today)}
     }
+}
+
+/// The form that downloads counts and served figures for a span of days.
+fn export_form(i18n: I18n, from: NaiveDate, until: NaiveDate) -> AnyView {
+    view! {
+        <h2>{i18n.t(Key::CanteenExportTitle)}</h2>
+        <form class="search" method="get" action="/canteen/counts.csv">
+            <label for="csv_from">{i18n.t(Key::FieldFrom)}</label>
+            <input id="csv_from" name="from" type="date" value=from.to_string() required />
+            <label for="csv_until">{i18n.t(Key::FieldUntil)}</label>
+            <input id="csv_until" name="until" type="date" value=until.to_string() required />
+            <button class="button secondary" type="submit">{i18n.t(Key::CanteenExportCsv)}</button>
+        </form>
+    }
+    .into_any()
 }
 
 /// Heads by diet (and allergies) as a small table; the frozen figures beside the live ones.
@@ -244,15 +295,36 @@ fn DayView(page: DayPage) -> impl IntoView {
             let extras: Vec<_> = page.extras.iter().filter(|e| e.meal_service_id == service.id).cloned().collect();
             let served = page.served.iter().find(|(m, _, _)| *m == service.id).map(|(_, n, note)| (*n, note.clone()));
             let menu = page.menus.iter().find(|(m, _)| *m == service.id).map(|(_, r)| r.clone()).unwrap_or_default();
-            let over = page.over.contains(&service.id);
+            let state = MealState {
+                over: page.over.contains(&service.id),
+                overdue: page.overdue.contains(&service.id),
+                can_edit,
+                margin: page.margin_percent,
+                cutoff: page.cutoff,
+            };
             view! {
                 <MealSection
                     day service=service.clone() meal=meal.clone() extras served menu
-                    recipes=recipes.clone() over can_edit margin=page.margin_percent
+                    recipes=recipes.clone() state
                 />
             }
         }).collect_view()}
     }
+}
+
+/// Where a meal stands, for its section of the day page.
+#[derive(Clone, Copy)]
+struct MealState {
+    /// Served by now: its figure can be recorded.
+    over: bool,
+    /// Its served figure is overdue.
+    overdue: bool,
+    /// The caller may change canteen records.
+    can_edit: bool,
+    /// The served margin, in percent.
+    margin: i64,
+    /// When days freeze.
+    cutoff: chrono::NaiveTime,
 }
 
 #[component]
@@ -264,12 +336,20 @@ fn MealSection(
     served: Option<(i64, String)>,
     menu: Vec<RecipeName>,
     recipes: Vec<RecipeName>,
-    over: bool,
-    can_edit: bool,
-    margin: i64,
+    state: MealState,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = service.id;
+    let MealState {
+        over,
+        overdue,
+        can_edit,
+        margin,
+        cutoff,
+    } = state;
+    let frozen_at = meal.frozen.as_ref().map(|f| f.at);
+    let frozen_late = frozen_at
+        .filter(|at| *at - super::model::cutoff_instant(day, cutoff) > super::model::FREEZE_LATE);
     let day_text = day.to_string();
     let status = match &meal.frozen {
         Some(frozen) => i18n.fmt(
@@ -284,9 +364,17 @@ fn MealSection(
         ),
         None => i18n.t(Key::CanteenLive).to_owned(),
     };
-    let flag =
-        super::model::served_flag(meal.expected(), served.as_ref().map(|s| s.0), margin, over);
+    let flag = super::model::served_flag(
+        meal.served_basis(),
+        served.as_ref().map(|s| s.0),
+        margin,
+        overdue,
+    );
     let late = meal.late.clone();
+    let remaining: Vec<RecipeName> = recipes
+        .into_iter()
+        .filter(|r| !menu.iter().any(|m| m.id == r.id))
+        .collect();
     view! {
         <section class="meal" id=format!("meal-{id}")>
             <h2>{format!("{} · {}", service.name(i18n.lang), i18n.time(service.serves_at))}</h2>
@@ -294,27 +382,13 @@ fn MealSection(
                 {i18n.t(Key::CanteenExpected)}": "{expected_cell(i18n, &meal)}
             </p>
             <p class="muted">{status}</p>
-            {heads_table(i18n, &meal.live, meal.frozen.as_ref().map(|f| &f.heads))}
-            {(!late.is_empty()).then(|| view! {
-                <h3>{i18n.t(Key::CanteenLateChanges)}</h3>
-                <ul class="late-changes">
-                    {late.into_iter().map(|change| {
-                        let why = if change.now_eats {
-                            i18n.t(Key::CanteenLateCame).to_owned()
-                        } else {
-                            change.away.map_or_else(|| i18n.t(Key::CanteenLateNoBed).to_owned(), |r| i18n.t(r.label()).to_owned())
-                        };
-                        let sign = if change.now_eats { "+" } else { "−" };
-                        view! {
-                            <li class:gone={!change.now_eats}>
-                                {format!("{sign} ")}
-                                <a href=format!("/residents/{}", change.resident_id)>{resident_name(i18n, &change.name_km, &change.name_latin)}</a>
-                                {format!(" · {} · {why}", i18n.t(change.diet.label()))}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+            {frozen_late.map(|at| view! {
+                <p class="notice warn">
+                    {i18n.fmt(Key::CanteenFrozenLate, &[("time", &i18n.date_time(crate::presence::model::local(at)))])}
+                </p>
             })}
+            {heads_table(i18n, &meal.live, meal.frozen.as_ref().map(|f| &f.heads))}
+            {late_list(i18n, late)}
             <h3 id=format!("extras-{id}")>{i18n.t(Key::CanteenExtra)}</h3>
             {if extras.is_empty() {
                 view! { <p class="muted">{i18n.t(Key::CanteenExtraNone)}</p> }.into_any()
@@ -324,6 +398,9 @@ fn MealSection(
                         {extras.into_iter().map(|extra| view! {
                             <li>
                                 {format!("{} · {} · {} {}", i18n.num(extra.heads), i18n.t(extra.kind.label()), i18n.t(extra.diet.label()), extra.reason)}
+                                {frozen_at.is_some_and(|at| extra.created_at > at).then(|| view! {
+                                    <span class="badge late-badge">{i18n.t(Key::CanteenAfterCutoff)}</span>
+                                })}
                                 {(can_edit && extra.source.is_none()).then(|| view! {
                                     <form class="inline" method="post" action=RemoveExtra::url()>
                                         <input type="hidden" name="id" value=extra.id />
@@ -408,13 +485,13 @@ fn MealSection(
                     </ul>
                 }.into_any()
             }}
-            {(can_edit && !recipes.is_empty()).then(|| view! {
+            {(can_edit && !remaining.is_empty()).then(|| view! {
                 <form class="inline" method="post" action=ChangeMenu::url()>
                     <input type="hidden" name="day" value=day_text.clone() />
                     <input type="hidden" name="meal_service_id" value=id />
                     <label for=format!("recipe-{id}")>{i18n.t(Key::CanteenRecipe)}</label>
-                    <select id=format!("recipe-{id}") name="recipe_id">
-                        {recipes.iter().filter(|r| !menu.iter().any(|m| m.id == r.id)).map(|r| view! {
+                    <select id=format!("recipe-{id}") name="recipe_id" required>
+                        {remaining.iter().map(|r| view! {
                             <option value=r.id>{recipe_label(i18n, r)}</option>
                         }).collect_view()}
                     </select>
@@ -465,6 +542,7 @@ fn Sheet(sheet: SheetData) -> impl IntoView {
                                 <p class="late">{i18n.fmt(Key::KitchenLate, &[("count", &i18n.num(meal.live.total()))])}</p>
                             })}
                             {heads_table(i18n, &heads, None)}
+                            {late_list(i18n, meal.late.clone())}
                             <h3>{i18n.t(Key::CanteenMenu)}</h3>
                             {if menu.is_empty() {
                                 view! { <p>{i18n.t(Key::CanteenMenuNone)}</p> }.into_any()
@@ -551,7 +629,7 @@ fn Shopping(list: ShoppingData) -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{name}</td>
-                                <td class="number">{amount}</td>
+                                <td class="number">{i18n.decimal(&amount)}</td>
                                 <td>{i18n.t(unit)}</td>
                             </tr>
                         }
@@ -648,7 +726,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
                             <tr>
                                 <td>{name}</td>
                                 <td>{diet}</td>
-                                <td class="number">{super::model::show_per_head(line.per_head_milli)}</td>
+                                <td class="number">{i18n.decimal(&super::model::show_per_head(line.per_head_milli))}</td>
                                 <td>
                                     {unit_of(line.ingredient.unit)}
                                     {can_edit.then(|| view! {
@@ -669,6 +747,8 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
         <p class="muted">{i18n.t(Key::RecipeVariantHint)}</p>
         {can_edit.then(|| view! {
             <h2>{i18n.t(Key::RecipeAddLine)}</h2>
+            {page.ingredients.is_empty().then(|| view! { <p>{i18n.t(Key::RecipeNoIngredients)}</p> })}
+            {(!page.ingredients.is_empty()).then(|| view! {
             <form class="stack narrow" method="post" action=SetRecipeLine::url()>
                 <input type="hidden" name="recipe_id" value=id />
                 <label for="ingredient_id">{i18n.t(Key::CanteenIngredient)}</label>
@@ -687,6 +767,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
                 <input id="per_head" name="per_head" type="text" inputmode="decimal" maxlength="10" required />
                 <button class="button" type="submit">{i18n.t(Key::Save)}</button>
             </form>
+            })}
             <details class="more">
                 <summary>{i18n.t(Key::IngredientNew)}</summary>
                 <form class="stack narrow" method="post" action=AddIngredient::url()>

@@ -110,13 +110,13 @@ pub async fn add_typed_extra(
     Ok(id)
 }
 
-/// Removes extra heads typed in by the canteen; returns their day. Heads another domain added
-/// are refused: they go when that record changes (a visit booking is cancelled).
+/// Removes extra heads typed in by the canteen; returns their day and meal. Heads another
+/// domain added are refused: they go when that record changes (a visit booking is cancelled).
 pub async fn remove_typed_extra(
     pool: &SqlitePool,
     actor: &Actor,
     id: i64,
-) -> Result<NaiveDate, AppError> {
+) -> Result<(NaiveDate, i64), AppError> {
     let mut tx = begin_write(pool).await?;
     let extra = repo::extra(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if extra.source.is_some() {
@@ -126,7 +126,7 @@ pub async fn remove_typed_extra(
     }
     delete_extra(&mut tx, actor, &extra).await?;
     tx.commit().await?;
-    Ok(extra.day)
+    Ok((extra.day, extra.meal_service_id))
 }
 
 /// Records what was served at a day's meal, replacing an earlier figure (kept in the audit).

@@ -138,6 +138,7 @@ struct ExtraRow {
     kind: String,
     reason: String,
     source: Option<String>,
+    created_at: i64,
 }
 
 impl ExtraRow {
@@ -151,6 +152,7 @@ impl ExtraRow {
             kind: decode(ExtraKind::parse(&self.kind), "kind", &self.kind)?,
             reason: self.reason,
             source: self.source,
+            created_at: self.created_at,
         })
     }
 }
@@ -164,7 +166,7 @@ pub async fn extras(
     let rows = sqlx::query_as!(
         ExtraRow,
         r#"SELECT id AS "id!", day AS "day: NaiveDate", meal_service_id, heads, diet, kind,
-                  reason, source
+                  reason, source, created_at
            FROM extra_heads WHERE day BETWEEN ? AND ? ORDER BY day, meal_service_id, id"#,
         from,
         until
@@ -179,7 +181,7 @@ pub async fn extra(conn: &mut SqliteConnection, id: i64) -> Result<Option<Extra>
     let row = sqlx::query_as!(
         ExtraRow,
         r#"SELECT id AS "id!", day AS "day: NaiveDate", meal_service_id, heads, diet, kind,
-                  reason, source
+                  reason, source, created_at
            FROM extra_heads WHERE id = ?"#,
         id
     )
@@ -196,7 +198,7 @@ pub async fn extras_from(
     let rows = sqlx::query_as!(
         ExtraRow,
         r#"SELECT id AS "id!", day AS "day: NaiveDate", meal_service_id, heads, diet, kind,
-                  reason, source
+                  reason, source, created_at
            FROM extra_heads WHERE source = ? ORDER BY id"#,
         source
     )

@@ -133,6 +133,16 @@ impl I18n {
         }
     }
 
+    /// A decimal number written with ASCII digits and a point ("10.80"), in the language's
+    /// digits and decimal mark: "១០.៨០", "10.80", "10,80".
+    pub fn decimal(self, text: &str) -> String {
+        match self.lang {
+            Lang::Km => text.chars().map(khmer_digit).collect(),
+            Lang::En => text.to_owned(),
+            Lang::Fr => text.replace('.', ","),
+        }
+    }
+
     /// A local time of day, "18:00", in the language's digits.
     pub fn time(self, at: chrono::NaiveTime) -> String {
         let text = at.format("%H:%M").to_string();

@@ -411,6 +411,9 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(input, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(input, "%d/%m/%Y"))
         .ok()
+        // chrono reads signed years of any size ("+262143-12-31"); date arithmetic on those
+        // would overflow, and no record here is that far away.
+        .filter(|date| (1900..=2200).contains(&date.year()))
 }
 
 /// The text of a resident form or CSV row, before it is checked.
@@ -639,6 +642,8 @@ mod tests {
     fn dates_are_read_in_iso_and_day_first_forms() {
         assert_eq!(parse_date("09/03/2015"), Some(day("2015-03-09")));
         assert_eq!(parse_date("2015-02-30"), None);
+        assert_eq!(parse_date("+262143-12-31"), None, "no overflow later");
+        assert_eq!(parse_date("-0005-01-01"), None);
     }
 
     #[test]

@@ -82,6 +82,7 @@ fn extra(day: NaiveDate, meal: i64, heads: i64, diet: Diet) -> Extra {
         kind: ExtraKind::Staff,
         reason: String::new(),
         source: None,
+        created_at: 0,
     }
 }
 
@@ -231,7 +232,35 @@ fn late_changes_say_who_moved_since_the_cutoff_and_why() {
 }
 
 #[test]
+fn moves_that_cancel_out_still_show_and_late_extras_raise_the_served_basis() {
+    let monday = day(23);
+    let before = vec![
+        occupant(1, Programme::BoardingSchool, Diet::Vegetarian, &[]),
+        occupant(2, Programme::BoardingSchool, Diet::Normal, &[]),
+    ];
+    let frozen = freeze(&before, &[], &dinner(), monday, at(22, 18, 0));
+    // The vegetarian goes home; a normal eater gets a bed; five staff are added late.
+    let after = vec![
+        away(before[0].clone(), at(23, 12, 0), None),
+        before[1].clone(),
+        occupant(3, Programme::BoardingSchool, Diet::Normal, &[]),
+    ];
+    let late_staff = vec![extra(monday, 3, 5, Diet::Normal)];
+    let count = meal_count(&after, &late_staff, &dinner(), monday, Some(frozen));
+    assert_eq!(count.late_moves(), (1, 1), "one came, one went");
+    assert_eq!(count.expected(), 2);
+    assert_eq!(count.live.total(), 7);
+    assert_eq!(
+        count.served_basis(),
+        7,
+        "the late heads are not 'served above'"
+    );
+    assert_eq!(served_flag(count.served_basis(), Some(7), 10, true), None);
+}
+
+#[test]
 fn served_is_flagged_above_the_margin_or_when_missing_after_the_meal() {
+    assert_eq!(served_flag(0, None, 10, true), None, "nobody was expected");
     assert_eq!(served_flag(100, Some(110), 10, true), None);
     assert_eq!(
         served_flag(100, Some(111), 10, true),
@@ -275,6 +304,8 @@ fn quantities_per_head_read_and_show() {
     assert_eq!(parse_per_head(""), None);
     assert_eq!(parse_per_head("-1"), None);
     assert_eq!(parse_per_head("1e3"), None);
+    assert_eq!(parse_per_head("10000"), Some(10_000_000));
+    assert_eq!(parse_per_head("10000.001"), None, "the schema's limit");
     assert_eq!(show_per_head(150_000), "150");
     assert_eq!(show_per_head(500), "0.5");
     assert_eq!(show_per_head(1_250), "1.25");

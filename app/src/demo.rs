@@ -64,8 +64,8 @@ pub enum SeedError {
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
-/// its audit entry, another; the residents, beds and their history another; the canteen a
-/// last one. Accounts that exist already are left as they are.
+/// its audit entry, another; the residents, beds and their history another; the canteen
+/// another; the homework classes a last one. Accounts that exist already are left as they are.
 pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
     crate::centre::repo::seed_demo(&mut tx).await?;
@@ -118,6 +118,12 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
     crate::residents::demo::seed(pool, today, house_staff_id).await?;
     let canteen_staff_id = staff_id_with_role(pool, accounts, Role::Canteen).await?;
     crate::canteen::demo::seed(pool, today, canteen_staff_id).await?;
+    // The demo tutor teaches two of the homework classes, volunteers the others.
+    let tutor_ids: Vec<i64> = staff_id_with_role(pool, accounts, Role::Tutor)
+        .await?
+        .into_iter()
+        .collect();
+    crate::homework::demo::seed(pool, today, &tutor_ids, house_staff_id).await?;
     Ok(())
 }
 

@@ -7,10 +7,13 @@ pub mod centre;
 pub mod components;
 pub mod cookies;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod homework;
 pub mod housing;
 pub mod i18n;
 pub mod people;
@@ -33,6 +36,10 @@ use crate::canteen::pages::{
 };
 use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
+use crate::homework::pages::{
+    ClassPage as HomeworkClassPage, ClassesPage as HomeworkClassesPage, HomeworkPage,
+    ResidentHomeworkPage, SessionPage as HomeworkSessionPage,
+};
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
 use crate::i18n::{I18n, Key, current_lang};
 use crate::people::pages::{
@@ -193,6 +200,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("canteen"), StaticSegment("settings"))
                         view=CanteenSettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("homework") view=HomeworkPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("homework"), StaticSegment("session"), ParamSegment("id"))
+                        view=HomeworkSessionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("homework"), StaticSegment("classes"))
+                        view=HomeworkClassesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("homework"), StaticSegment("classes"), ParamSegment("id"))
+                        view=HomeworkClassPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("homework"), StaticSegment("residents"), ParamSegment("id"))
+                        view=ResidentHomeworkPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

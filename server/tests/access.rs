@@ -38,6 +38,7 @@ const HOUSE: &[Role] = &[Role::HouseStaff, Role::Admin];
 const STAFF: &[Role] = &Role::ALL;
 const KITCHEN: &[Role] = &[Role::Canteen, Role::Admin];
 const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
+const HOMEWORK: &[Role] = &[Role::Tutor, Role::HouseStaff, Role::Admin];
 
 /// The ids the requests name.
 struct Fixture {
@@ -60,6 +61,13 @@ struct Fixture {
     ingredient_id: i64,
     /// Extra heads for each call `n` to remove.
     extras: Vec<i64>,
+    /// The calling tutor's class, meeting every day, and a pupil in it.
+    class_id: i64,
+    pupil: i64,
+    /// The calling tutor.
+    tutor_id: i64,
+    /// For each call `n`, a resident enrolled in a class, to take out.
+    enrolled: Vec<(i64, i64)>,
 }
 
 /// The one function that takes a file: its body is multipart.
@@ -220,6 +228,54 @@ async fn canteen_fixture(pool: &SqlitePool, count: usize) -> (i64, i64, Vec<i64>
         );
     }
     (recipe_id, ingredient_id, extras)
+}
+
+/// The tutor's class, meeting every day all day this month, with `pupils[0]` in it; and
+/// each other housed resident in one of several classes, to take out.
+async fn homework_fixture(
+    pool: &SqlitePool,
+    tutor_id: i64,
+    pupils: &[i64],
+) -> (i64, i64, Vec<(i64, i64)>) {
+    use app::homework::{model, record};
+    let by = record::Recorder {
+        actor: Actor::System("test".into()),
+        staff_id: tutor_id,
+    };
+    let today = app::centre::model::today_at_centre();
+    let input = |name: String| model::ClassInput {
+        name,
+        level: "primary".into(),
+        subject: "khmer".into(),
+        tutor_id: tutor_id.to_string(),
+        room: "Library".into(),
+        starts_at: "00:00".into(),
+        ends_at: "23:59".into(),
+        capacity: "60".into(),
+        term_from: (today - chrono::Days::new(1)).to_string(),
+        term_until: (today + chrono::Days::new(30)).to_string(),
+    };
+    let class = |name: String| async {
+        let checked = model::check_class(&input(name), 127).expect("class");
+        record::save_class(pool, &by, None, &checked)
+            .await
+            .expect("class")
+    };
+    let class_id = class("Reading club".into()).await;
+    record::enrol(pool, &by, class_id, pupils[0], today)
+        .await
+        .expect("pupil");
+    let mut enrolled = vec![(class_id, pupils[0])];
+    for chunk in pupils[1..].chunks(60) {
+        let other = class(format!("Khmer {}", chunk[0])).await;
+        for pupil in chunk {
+            record::enrol(pool, &by, other, *pupil, today)
+                .await
+                .expect("enrolled");
+            enrolled.push((other, *pupil));
+        }
+    }
+    (class_id, pupils[0], enrolled)
 }
 
 /// A valid request body for a function; `n` makes values unique where it creates something.
@@ -492,6 +548,61 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             Allowed::Staff(KITCHEN),
             |_, _| "cutoff=18%3A00&margin_percent=10".into(),
         ),
+        ("/api/homework_tonight", Allowed::Staff(HOMEWORK), |_, _| {
+            String::new()
+        }),
+        ("/api/homework_session", Allowed::Staff(HOMEWORK), |f, _| {
+            format!("class_id={}&day={}", f.class_id, f.today)
+        }),
+        ("/api/homework_mark", Allowed::Staff(HOMEWORK), |f, _| {
+            format!(
+                "class_id={}&day={}&resident_id={}&status=late",
+                f.class_id, f.today, f.pupil
+            )
+        }),
+        (
+            "/api/homework_all_present",
+            Allowed::Staff(HOMEWORK),
+            |f, _| format!("class_id={}&day={}", f.class_id, f.today),
+        ),
+        ("/api/homework_classes", Allowed::Staff(HOMEWORK), |_, _| {
+            String::new()
+        }),
+        ("/api/homework_class", Allowed::Staff(HOMEWORK), |f, _| {
+            format!("id={}", f.class_id)
+        }),
+        (
+            "/api/homework_resident",
+            Allowed::Staff(HOMEWORK),
+            |f, _| format!("id={}", f.pupil),
+        ),
+        ("/api/homework_class_save", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "class%5Bid%5D=0&class%5Binput%5D%5Bname%5D=Science+{n}&class%5Binput%5D%5Blevel%5D=primary&class%5Binput%5D%5Bsubject%5D=science&class%5Binput%5D%5Btutor_id%5D={}&class%5Binput%5D%5Broom%5D=Lab&class%5Binput%5D%5Bstarts_at%5D=18%3A00&class%5Binput%5D%5Bends_at%5D=19%3A00&class%5Binput%5D%5Bcapacity%5D=20&class%5Binput%5D%5Bterm_from%5D={}&class%5Binput%5D%5Bterm_until%5D={}&class%5Bdays%5D%5Bd0%5D=1",
+                f.tutor_id,
+                f.today,
+                f.today + chrono::Days::new(30)
+            )
+        }),
+        ("/api/homework_enrol", Allowed::Staff(HOUSE), |f, n| {
+            format!("class_id={}&resident_id={}", f.class_id, f.slots[n].waiting)
+        }),
+        ("/api/homework_unenrol", Allowed::Staff(HOUSE), |f, n| {
+            let (class, resident) = f.enrolled[n];
+            format!("class_id={class}&resident_id={resident}")
+        }),
+        ("/api/homework_cancel", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "class_id={}&day={}&reason=Exams",
+                f.class_id,
+                f.today + chrono::Days::new(1)
+            )
+        }),
+        (
+            "/api/homework_settings_save",
+            Allowed::Staff(HOUSE),
+            |_, _| "absences_in_a_row=3".into(),
+        ),
         ("/api/meal_service_save", Allowed::Staff(KITCHEN), |_, _| {
             "service%5Bid%5D=3&service%5Bname_km%5D=Dinner&service%5Bname_en%5D=Dinner&service%5Bname_fr%5D=D%C3%AEner&service%5Bserves_at%5D=17%3A30&service%5Bboarding%5D%5Bd0%5D=1&service%5Bactive%5D=1".into()
         }),
@@ -598,7 +709,20 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     };
     let calls = table.len() * callers.len() + 1;
     let (recipe_id, ingredient_id, extras) = canteen_fixture(&pool, calls).await;
+    let tutor_id = callers
+        .iter()
+        .find_map(|(caller, owner)| match (caller, owner) {
+            (Caller::Staff(Role::Tutor), Some(Owner::Staff(id))) => Some(*id),
+            _ => None,
+        })
+        .expect("a tutor calls");
+    let housed: Vec<i64> = slots.iter().map(|slot| slot.housed).collect();
+    let (class_id, pupil, enrolled) = homework_fixture(&pool, tutor_id, &housed).await;
     let fixture = Fixture {
+        class_id,
+        pupil,
+        tutor_id,
+        enrolled,
         recipe_id,
         ingredient_id,
         extras,

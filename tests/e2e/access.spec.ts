@@ -13,11 +13,11 @@ const demo: Demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 /** What the main navigation offers each role, by address. */
 const everyone = ['/', '/residents', '/buildings', '/roll'];
 const navigation: Record<string, string[]> = {
-  admin: [...everyone, '/families', '/admin/staff', '/admin/audit'],
+  admin: [...everyone, '/canteen', '/homework', '/families', '/admin/staff', '/admin/audit'],
   social_team: [...everyone, '/families'],
-  house_staff: everyone,
-  canteen: everyone,
-  tutor: everyone,
+  house_staff: [...everyone, '/canteen', '/homework'],
+  canteen: [...everyone, '/canteen'],
+  tutor: [...everyone, '/homework'],
 };
 
 async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {

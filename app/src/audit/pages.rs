@@ -47,6 +47,11 @@ fn entity_label(code: &str) -> Option<Key> {
         "meal_service" => Some(Key::AuditEntityMealService),
         "canteen_setting" => Some(Key::AuditEntityCanteenSetting),
         "canteen" => Some(Key::AuditEntityCanteen),
+        "homework_class" => Some(Key::AuditEntityHomeworkClass),
+        "enrolment" => Some(Key::AuditEntityEnrolment),
+        "homework_session" => Some(Key::AuditEntityHomeworkSession),
+        "attendance" => Some(Key::AuditEntityAttendance),
+        "homework_setting" => Some(Key::AuditEntityHomeworkSetting),
         _ => None,
     }
 }
@@ -57,6 +62,9 @@ fn action_label(code: &str) -> Option<Key> {
         "create" => Some(Key::AuditActionCreate),
         "update" => Some(Key::AuditActionUpdate),
         "delete" => Some(Key::AuditActionDelete),
+        "end" => Some(Key::AuditActionEnd),
+        "cancel" => Some(Key::AuditActionCancel),
+        "restore" => Some(Key::AuditActionRestore),
         "disable" => Some(Key::AuditActionDisable),
         "reset_password" => Some(Key::AuditActionResetPassword),
         "reset_pin" => Some(Key::AuditActionResetPin),

@@ -2,15 +2,16 @@
 //! axum handlers (a file, not a page), behind the same role check as the server functions.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
+use crate::csv::{allowed, csv, line, refused};
 use crate::db::AppState;
 use crate::error::AppError;
-use crate::i18n::{I18n, Key, LANG_COOKIE, Lang};
+use crate::i18n::{I18n, Key, Lang};
 use crate::residents::model::{Allergen, Diet};
 
 /// The span asked for: `?from=YYYY-MM-DD&until=YYYY-MM-DD`.
@@ -20,47 +21,6 @@ pub struct Span {
     from: String,
     #[serde(default)]
     until: String,
-}
-
-/// One CSV field: quoted when it holds a separator, a quote or a line break, and a leading
-/// `= + - @` escaped so a spreadsheet never runs it as a formula.
-pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn line(fields: &[String]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
-}
-
-async fn allowed(state: &AppState, headers: &HeaderMap) -> Result<Lang, AppError> {
-    let token = crate::cookies::request_cookie(headers, crate::people::session::SESSION_COOKIE);
-    let viewer = match token {
-        Some(token) => {
-            crate::people::session::resolve(&state.pool, token, chrono::Utc::now().timestamp())
-                .await?
-        }
-        None => None,
-    };
-    let staff = crate::people::model::authorize(viewer, &super::api::READ)?;
-    let lang = crate::cookies::request_cookie(headers, LANG_COOKIE)
-        .and_then(Lang::parse)
-        .unwrap_or(staff.language);
-    Ok(lang)
 }
 
 fn span(query: &Span) -> Result<(NaiveDate, NaiveDate), AppError> {
@@ -75,32 +35,6 @@ fn span(query: &Span) -> Result<(NaiveDate, NaiveDate), AppError> {
     Ok((from, until))
 }
 
-fn refused(error: &AppError, lang: Lang) -> Response {
-    let message = match error {
-        AppError::Validation { message, .. } | AppError::Conflict { message } => *message,
-        AppError::Unauthorized => Key::ErrorUnauthorized,
-        AppError::Forbidden => Key::ErrorForbidden,
-        _ => Key::ErrorInternal,
-    };
-    let text = I18n { lang }.t(message).to_owned();
-    (error.status(), text).into_response()
-}
-
-/// A CSV download. It starts with a byte-order mark: without it, the office's spreadsheet
-/// reads the Khmer text as Latin-1.
-fn csv(name: &str, body: String) -> Response {
-    let mut response = (StatusCode::OK, format!("\u{feff}{body}")).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
 /// `GET /canteen/counts.csv?from=&until=`: per day and meal, the expected heads (frozen
 /// where frozen), residents, extras, heads per diet and per allergy, and what was served.
 pub async fn counts_csv(
@@ -108,8 +42,8 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match allowed(&state, &headers).await {
-        Ok(lang) => lang,
+    let lang = match allowed(&state, &headers, &super::api::READ).await {
+        Ok((_, lang)) => lang,
         Err(error) => return refused(&error, Lang::default()),
     };
     match counts_text(&state, &query, lang).await {
@@ -188,8 +122,8 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match allowed(&state, &headers).await {
-        Ok(lang) => lang,
+    let lang = match allowed(&state, &headers, &super::api::READ).await {
+        Ok((_, lang)) => lang,
         Err(error) => return refused(&error, Lang::default()),
     };
     match shopping_text(&state, &query, lang).await {

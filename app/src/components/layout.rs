@@ -42,6 +42,12 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
             {
                 items.push(item("/canteen", "♨", Key::NavCanteen));
             }
+            if [Role::Tutor, Role::HouseStaff, Role::Admin]
+                .iter()
+                .any(|role| staff.has(*role))
+            {
+                items.push(item("/homework", "✎", Key::NavHomework));
+            }
             if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
                 items.push(item("/families", "♥", Key::NavFamilies));
             }
@@ -246,6 +252,7 @@ mod tests {
                 "/buildings",
                 "/roll",
                 "/canteen",
+                "/homework",
                 "/families",
                 "/admin/staff",
                 "/admin/audit"
@@ -255,16 +262,24 @@ mod tests {
             hrefs(Some(&staff(&[Role::SocialTeam]))),
             ["/", "/residents", "/buildings", "/roll", "/families"]
         );
-        for role in [Role::HouseStaff, Role::Canteen] {
-            assert_eq!(
-                hrefs(Some(&staff(&[role]))),
-                ["/", "/residents", "/buildings", "/roll", "/canteen"],
-                "{role:?}"
-            );
-        }
+        assert_eq!(
+            hrefs(Some(&staff(&[Role::HouseStaff]))),
+            [
+                "/",
+                "/residents",
+                "/buildings",
+                "/roll",
+                "/canteen",
+                "/homework"
+            ]
+        );
+        assert_eq!(
+            hrefs(Some(&staff(&[Role::Canteen]))),
+            ["/", "/residents", "/buildings", "/roll", "/canteen"]
+        );
         assert_eq!(
             hrefs(Some(&staff(&[Role::Tutor]))),
-            ["/", "/residents", "/buildings", "/roll"]
+            ["/", "/residents", "/buildings", "/roll", "/homework"]
         );
         let family = Viewer::Family(CurrentFamily {
             id: 1,

@@ -345,6 +345,9 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
         <h2 id="absences">{i18n.t(Key::AbsencesTitle)}</h2>
         <AbsenceList absences=page.absences.clone() can_edit />
         {can_edit.then(|| view! { <AbsenceForm resident_id=id today=page.today /> })}
+        {can_edit.then(|| view! {
+            <p><a href=format!("/homework/residents/{id}")>{i18n.t(Key::HomeworkHistory)}</a></p>
+        })}
 
         <h2 id="siblings">{i18n.t(Key::SiblingsTitle)}</h2>
         {if record.siblings.is_empty() {

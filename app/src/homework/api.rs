@@ -1,0 +1,743 @@
+//! Server functions of homework. Tutors see and mark their own classes only; house staff and
+//! the admin see and mark all, and manage classes and enrolments; other roles and families
+//! get 403.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{ClassInput, HomeworkClass, Outcome, Status};
+use crate::canteen::api::DaysForm;
+use crate::error::AppError;
+use crate::presence::model::AbsenceReason;
+
+#[cfg(feature = "ssr")]
+use crate::people::model::{CurrentStaff, Role};
+
+/// Who sees homework.
+#[cfg(feature = "ssr")]
+pub const VIEW: [Role; 3] = [Role::Tutor, Role::HouseStaff, Role::Admin];
+/// Who manages classes and enrolments, and sees every class.
+#[cfg(feature = "ssr")]
+pub const MANAGE: [Role; 2] = [Role::HouseStaff, Role::Admin];
+
+/// How many marks a session's tally counts of each kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Present or late.
+    pub came: usize,
+    /// Absent.
+    pub absent: usize,
+    /// Excused by a mark.
+    pub excused: usize,
+    /// Away according to presence.
+    pub away: usize,
+    /// Not marked yet.
+    pub unmarked: usize,
+}
+
+/// A session on the tonight page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The class.
+    pub class: HomeworkClass,
+    /// The reason, when cancelled.
+    pub cancelled: Option<String>,
+    /// Its marks so far.
+    pub tally: Tally,
+}
+
+/// A resident flagged for unexplained absences in a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// Absences in a row.
+    pub absences: usize,
+    /// The last session missed.
+    pub last: NaiveDate,
+}
+
+/// `/homework`: tonight's sessions of the viewer, and the flags for house staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TonightPage {
+    /// Today at the centre.
+    pub today: NaiveDate,
+    /// Tonight's sessions.
+    pub sessions: Vec<SessionSummary>,
+    /// Residents with too many unexplained absences in a row (house staff and admin).
+    pub flags: Vec<Flag>,
+    /// How many in a row flag a resident.
+    pub absences_in_a_row: i64,
+    /// Whether the viewer manages classes.
+    pub can_manage: bool,
+}
+
+/// A row of a session's attendance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// The mark, if any.
+    pub status: Option<Status>,
+    /// Its reason.
+    pub reason: String,
+    /// Away according to presence at the session's start (excused), and why.
+    pub away: Option<Option<AbsenceReason>>,
+}
+
+/// `/homework/session/:id?day=`: a session's attendance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionPage {
+    /// The class.
+    pub class: HomeworkClass,
+    /// The day.
+    pub day: NaiveDate,
+    /// Today at the centre.
+    pub today: NaiveDate,
+    /// The reason, when cancelled.
+    pub cancelled: Option<String>,
+    /// Whether the class meets that day at all.
+    pub scheduled: bool,
+    /// The roll.
+    pub rows: Vec<AttendanceRow>,
+    /// Whether the viewer may mark it now (past sessions need a confirmation).
+    pub can_mark: bool,
+}
+
+/// A class with a resident who could join it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// School grade.
+    pub grade: String,
+}
+
+/// A pupil's attendance over the term so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilRate {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// School grade.
+    pub grade: String,
+    /// Sessions attended and expected.
+    pub rate: (usize, usize),
+}
+
+/// `/homework/classes/:id`: a class, its roll, its sessions and rates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassPage {
+    /// The class.
+    pub class: HomeworkClass,
+    /// Today at the centre.
+    pub today: NaiveDate,
+    /// Its pupils now, with their rate over the term so far.
+    pub pupils: Vec<PupilRate>,
+    /// The class's rate over the term so far.
+    pub rate: (usize, usize),
+    /// Its sessions in term, with the reason when cancelled.
+    pub sessions: Vec<(NaiveDate, Option<String>)>,
+    /// Residents of the class's level who could join (managers only).
+    pub candidates: Vec<Candidate>,
+    /// Tutors, to change the class (managers only).
+    pub tutors: Vec<(i64, String)>,
+    /// Whether the viewer manages it.
+    pub can_manage: bool,
+}
+
+/// `/homework/classes`: every class the viewer sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassesPage {
+    /// The classes.
+    pub classes: Vec<HomeworkClass>,
+    /// Tutors, to add a class (managers only).
+    pub tutors: Vec<(i64, String)>,
+    /// Today, for the new class's term.
+    pub today: NaiveDate,
+    /// How many in a row flag a resident.
+    pub absences_in_a_row: i64,
+    /// Whether the viewer manages classes.
+    pub can_manage: bool,
+}
+
+/// `/homework/residents/:id`: a resident's homework attendance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentAttendance {
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// Sessions, newest first: class name, day, outcome, reason, away reason.
+    pub sessions: Vec<(String, NaiveDate, Outcome, String, Option<AbsenceReason>)>,
+    /// Attended and expected.
+    pub rate: (usize, usize),
+}
+
+/// A class as posted by its form (`class[field]`); `id` 0 adds one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassForm {
+    /// The class, or 0 for a new one.
+    #[serde(default)]
+    pub id: i64,
+    /// The fields (`class[input][name]`...).
+    #[serde(default)]
+    pub input: ClassInput,
+    /// The ticked weekdays.
+    #[serde(default)]
+    pub days: DaysForm,
+}
+
+#[cfg(feature = "ssr")]
+fn sees_all(staff: &CurrentStaff) -> bool {
+    staff.roles.iter().any(|role| MANAGE.contains(role))
+}
+
+/// The class, if the caller may see it: every class for house staff and admin, their own
+/// for a tutor (another's reads as not found).
+#[cfg(feature = "ssr")]
+async fn visible_class(
+    conn: &mut sqlx::SqliteConnection,
+    staff: &CurrentStaff,
+    id: i64,
+) -> Result<HomeworkClass, AppError> {
+    let class = super::repo::class(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if sees_all(staff) || class.tutor_id == staff.id {
+        Ok(class)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn recorder(staff: &CurrentStaff) -> super::record::Recorder {
+    super::record::Recorder {
+        actor: staff.actor(),
+        staff_id: staff.id,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
+    crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
+        field: field.into(),
+        message: crate::i18n::Key::ProblemDate,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
+    if day.trim().is_empty() {
+        Ok(crate::centre::model::today_at_centre())
+    } else {
+        parse_day(day, "day")
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A session's rows: the roll on that day, marks, and who is away at its start.
+#[cfg(feature = "ssr")]
+async fn session_rows(
+    conn: &mut sqlx::SqliteConnection,
+    class: &HomeworkClass,
+    day: NaiveDate,
+) -> Result<Vec<AttendanceRow>, AppError> {
+    let roll = super::repo::roll(conn, class.id, day).await?;
+    let marks = super::repo::marks(conn, class.id, day).await?;
+    let occupants = crate::presence::repo::occupants_between(conn, day, day).await?;
+    let at = crate::presence::model::instant(day, class.timetable.starts_at);
+    Ok(roll
+        .into_iter()
+        .map(|pupil| {
+            let occupant = occupants
+                .iter()
+                .find(|o| o.resident.id == pupil.resident_id);
+            let mark = marks.get(&pupil.resident_id);
+            AttendanceRow {
+                resident_id: pupil.resident_id,
+                name_km: pupil.name_km,
+                name_latin: pupil.name_latin,
+                status: mark.map(|(s, _)| *s),
+                reason: mark.map(|(_, r)| r.clone()).unwrap_or_default(),
+                away: super::history::away_at(occupant, day, at),
+            }
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn tally(rows: &[AttendanceRow]) -> Tally {
+    rows.iter().fold(Tally::default(), |mut t, row| {
+        match (row.status, row.away) {
+            (Some(s), _) if s.attended() => t.came += 1,
+            (Some(Status::Absent), _) => t.absent += 1,
+            (Some(_), _) => t.excused += 1,
+            (None, Some(_)) => t.away += 1,
+            (None, None) => t.unmarked += 1,
+        }
+        t
+    })
+}
+
+/// Flags: residents whose latest sessions (over the last eight weeks) end in `n` or more
+/// unexplained absences.
+#[cfg(feature = "ssr")]
+async fn flags(
+    conn: &mut sqlx::SqliteConnection,
+    today: NaiveDate,
+    n: i64,
+) -> Result<Vec<Flag>, AppError> {
+    let from = today - chrono::Days::new(56);
+    let outcomes = super::history::outcomes(conn, (from, today), None, now()).await?;
+    let mut flagged = Vec::new();
+    for (resident_id, sessions) in outcomes {
+        let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
+        let absences = super::model::absences_in_a_row(&outcomes);
+        if absences as i64 >= n {
+            let last = sessions
+                .iter()
+                .rev()
+                .find(|s| s.outcome == Outcome::Marked(Status::Absent))
+                .map_or(today, |s| s.day);
+            flagged.push((resident_id, absences, last));
+        }
+    }
+    let mut out = Vec::new();
+    for (resident_id, absences, last) in flagged {
+        let names = crate::canteen::repo::resident_names(conn, &[resident_id]).await?;
+        if let Some((name_km, name_latin, _)) = names.get(&resident_id) {
+            out.push(Flag {
+                resident_id,
+                name_km: name_km.clone(),
+                name_latin: name_latin.clone(),
+                absences,
+                last,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.absences
+            .cmp(&a.absences)
+            .then(a.name_latin.cmp(&b.name_latin))
+    });
+    Ok(out)
+}
+
+/// Tonight's sessions: a tutor's own, or all for house staff and admin; with the flags for
+/// house staff and admin. Tutors, house staff, admin.
+#[server(endpoint = "homework_tonight")]
+pub async fn get_tonight() -> Result<TonightPage, AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let all = sees_all(&staff);
+    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
+    let mut sessions = Vec::new();
+    for class in classes.into_iter().filter(|c| c.timetable.meets_on(today)) {
+        let cancelled = super::repo::cancellations(&mut conn, class.id)
+            .await?
+            .remove(&today);
+        let rows = session_rows(&mut conn, &class, today).await?;
+        sessions.push(SessionSummary {
+            tally: tally(&rows),
+            class,
+            cancelled,
+        });
+    }
+    let n = super::repo::absences_in_a_row(&mut conn).await?;
+    let flags = if all {
+        flags(&mut conn, today, n).await?
+    } else {
+        Vec::new()
+    };
+    Ok(TonightPage {
+        today,
+        sessions,
+        flags,
+        absences_in_a_row: n,
+        can_manage: all,
+    })
+}
+
+/// A session's attendance (today's when no day is given). Tutors (their classes), house
+/// staff, admin.
+#[server(endpoint = "homework_session")]
+pub async fn get_session(
+    class_id: i64,
+    #[server(default)] day: String,
+) -> Result<SessionPage, AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let day = day_or_today(&day)?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let class = visible_class(&mut conn, &staff, class_id).await?;
+    let today = crate::centre::model::today_at_centre();
+    let scheduled = class.timetable.meets_on(day);
+    let cancelled = super::repo::cancellations(&mut conn, class.id)
+        .await?
+        .remove(&day);
+    let rows = if scheduled {
+        session_rows(&mut conn, &class, day).await?
+    } else {
+        Vec::new()
+    };
+    Ok(SessionPage {
+        can_mark: scheduled && cancelled.is_none() && day <= today,
+        class,
+        day,
+        today,
+        cancelled,
+        scheduled,
+        rows,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn markable(
+    staff: &CurrentStaff,
+    class_id: i64,
+    day: &str,
+    confirm: &str,
+) -> Result<(HomeworkClass, NaiveDate), AppError> {
+    let day = parse_day(day, "day")?;
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let class = visible_class(&mut conn, staff, class_id).await?;
+    let today = crate::centre::model::today_at_centre();
+    super::model::check_markable(day, today, !confirm.is_empty())?;
+    let cancelled = super::repo::cancellations(&mut conn, class_id)
+        .await?
+        .contains_key(&day);
+    if !class.timetable.meets_on(day) || cancelled {
+        return Err(AppError::Validation {
+            field: "day".into(),
+            message: crate::i18n::Key::ProblemNoSession,
+        });
+    }
+    Ok((class, day))
+}
+
+#[cfg(feature = "ssr")]
+fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
+    format!("/homework/session/{class_id}?day={day}&saved=1{anchor}")
+}
+
+/// Marks one resident at a session: present, absent, late, or excused with a reason. A past
+/// session needs `confirm`. Tutors (their classes), house staff, admin.
+#[server(endpoint = "homework_mark")]
+pub async fn mark_attendance(
+    class_id: i64,
+    day: String,
+    resident_id: i64,
+    status: String,
+    #[server(default)] reason: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let (status, reason) = super::model::check_mark(&status, &reason)?;
+    let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
+    let marks = [(resident_id, status, reason)];
+    super::record::mark(
+        &crate::db::pool()?,
+        &recorder(&staff),
+        (class.id, day),
+        &marks,
+        now(),
+    )
+    .await?;
+    leptos_axum::redirect(&session_url(class.id, day, &format!("#p{resident_id}")));
+    Ok(())
+}
+
+/// Marks everyone not marked yet and not away as present. Tutors (their classes), house
+/// staff, admin.
+#[server(endpoint = "homework_all_present")]
+pub async fn mark_all_present(
+    class_id: i64,
+    day: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
+    let pool = crate::db::pool()?;
+    let rows = {
+        let mut conn = pool.acquire().await?;
+        session_rows(&mut conn, &class, day).await?
+    };
+    let marks: Vec<(i64, Status, String)> = rows
+        .iter()
+        .filter(|row| row.status.is_none() && row.away.is_none())
+        .map(|row| (row.resident_id, Status::Present, String::new()))
+        .collect();
+    super::record::mark(&pool, &recorder(&staff), (class.id, day), &marks, now()).await?;
+    leptos_axum::redirect(&session_url(class.id, day, ""));
+    Ok(())
+}
+
+/// Every class the caller sees. Tutors (theirs), house staff, admin.
+#[server(endpoint = "homework_classes")]
+pub async fn list_classes() -> Result<ClassesPage, AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let all = sees_all(&staff);
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
+    let tutors = if all {
+        super::repo::tutors(&mut conn).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ClassesPage {
+        classes,
+        tutors,
+        today: crate::centre::model::today_at_centre(),
+        absences_in_a_row: super::repo::absences_in_a_row(&mut conn).await?,
+        can_manage: all,
+    })
+}
+
+/// A class with its roll, sessions and rates. Tutors (theirs), house staff, admin.
+#[server(endpoint = "homework_class")]
+pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let all = sees_all(&staff);
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let class = visible_class(&mut conn, &staff, id).await?;
+    let today = crate::centre::model::today_at_centre();
+    let t = class.timetable;
+    let cancelled = super::repo::cancellations(&mut conn, id).await?;
+    let sessions = t
+        .days(t.term_from, t.term_until)
+        .into_iter()
+        .map(|day| (day, cancelled.get(&day).cloned()))
+        .collect();
+    let outcomes = super::history::outcomes(
+        &mut conn,
+        (t.term_from, today.min(t.term_until)),
+        None,
+        now(),
+    )
+    .await?;
+    let of_class = |resident: i64| -> Vec<Outcome> {
+        outcomes
+            .get(&resident)
+            .map(|s| {
+                s.iter()
+                    .filter(|s| s.class_id == id)
+                    .map(|s| s.outcome)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let roll = super::repo::roll(&mut conn, id, today.max(t.term_from)).await?;
+    let pupils: Vec<PupilRate> = roll
+        .into_iter()
+        .map(|p| PupilRate {
+            rate: super::model::rate(&of_class(p.resident_id)),
+            resident_id: p.resident_id,
+            name_km: p.name_km,
+            name_latin: p.name_latin,
+            grade: p.grade,
+        })
+        .collect();
+    let all_outcomes: Vec<Outcome> = outcomes
+        .values()
+        .flatten()
+        .filter(|s| s.class_id == id)
+        .map(|s| s.outcome)
+        .collect();
+    let (candidates, tutors) = if all {
+        let enrolled: Vec<i64> = pupils.iter().map(|p| p.resident_id).collect();
+        let candidates = sqlx::query_as!(
+            Candidate,
+            r#"SELECT id AS "resident_id!", name_km, name_latin, grade FROM resident
+               WHERE left_on IS NULL ORDER BY name_latin COLLATE NOCASE"#
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .filter(|c| !enrolled.contains(&c.resident_id))
+        .filter(|c| super::model::Level::of_grade(&c.grade) == Some(class.level))
+        .collect();
+        (candidates, super::repo::tutors(&mut conn).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(ClassPage {
+        rate: super::model::rate(&all_outcomes),
+        class,
+        today,
+        pupils,
+        sessions,
+        candidates,
+        tutors,
+        can_manage: all,
+    })
+}
+
+/// Adds a class (`id` 0) or changes one. House staff and admin.
+#[server(endpoint = "homework_class_save")]
+pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&MANAGE).await?;
+    let checked = super::model::check_class(&class.input, class.days.bits())?;
+    let id = (class.id != 0).then_some(class.id);
+    let id =
+        super::record::save_class(&crate::db::pool()?, &recorder(&staff), id, &checked).await?;
+    leptos_axum::redirect(&format!("/homework/classes/{id}?saved=1"));
+    Ok(())
+}
+
+/// Enrols a resident in a class from today. House staff and admin.
+#[server(endpoint = "homework_enrol")]
+pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&MANAGE).await?;
+    let today = crate::centre::model::today_at_centre();
+    super::record::enrol(
+        &crate::db::pool()?,
+        &recorder(&staff),
+        class_id,
+        resident_id,
+        today,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#pupils"));
+    Ok(())
+}
+
+/// Takes a resident out of a class from today. House staff and admin.
+#[server(endpoint = "homework_unenrol")]
+pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&MANAGE).await?;
+    let today = crate::centre::model::today_at_centre();
+    super::record::unenrol(
+        &crate::db::pool()?,
+        &recorder(&staff),
+        class_id,
+        resident_id,
+        today,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#pupils"));
+    Ok(())
+}
+
+/// Cancels a session with a reason, or restores it (`restore` set). House staff and admin.
+#[server(endpoint = "homework_cancel")]
+pub async fn cancel_session(
+    class_id: i64,
+    day: String,
+    #[server(default)] reason: String,
+    #[server(default)] restore: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&MANAGE).await?;
+    let day = parse_day(&day, "day")?;
+    let reason = reason.trim();
+    let reason = if restore.is_empty() {
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(AppError::Validation {
+                field: "reason".into(),
+                message: crate::i18n::Key::ProblemReasonNeeded,
+            });
+        }
+        Some(reason)
+    } else {
+        None
+    };
+    super::record::cancel_session(
+        &crate::db::pool()?,
+        &recorder(&staff),
+        class_id,
+        day,
+        reason,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#sessions"));
+    Ok(())
+}
+
+/// A resident's homework attendance over the last four months. Tutors (only residents of
+/// their classes), house staff, admin.
+#[server(endpoint = "homework_resident")]
+pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
+    let staff = crate::people::guard::require(&VIEW).await?;
+    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::db::pool()?.acquire().await?;
+    let classes = super::repo::classes(&mut conn, None).await?;
+    let from = today - chrono::Days::new(120);
+    let mut sessions = super::history::outcomes(&mut conn, (from, today), Some(id), now())
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    if !sees_all(&staff) {
+        // A tutor sees the resident's sessions in their own classes only.
+        sessions.retain(|s| {
+            classes
+                .iter()
+                .any(|c| c.id == s.class_id && c.tutor_id == staff.id)
+        });
+        if sessions.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let names = crate::canteen::repo::resident_names(&mut conn, &[id]).await?;
+    let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;
+    let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
+    let mut rows: Vec<_> = sessions
+        .into_iter()
+        .map(|s| {
+            let name = classes
+                .iter()
+                .find(|c| c.id == s.class_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            (name, s.day, s.outcome, s.reason, s.away)
+        })
+        .collect();
+    rows.reverse();
+    Ok(ResidentAttendance {
+        resident_id: id,
+        name_km,
+        name_latin,
+        sessions: rows,
+        rate: super::model::rate(&outcomes),
+    })
+}
+
+/// Sets how many unexplained absences in a row flag a resident. House staff and admin.
+#[server(endpoint = "homework_settings_save")]
+pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&MANAGE).await?;
+    let n = absences_in_a_row
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=20).contains(n))
+        .ok_or(AppError::Validation {
+            field: "absences_in_a_row".into(),
+            message: crate::i18n::Key::ProblemAbsencesInARow,
+        })?;
+    super::record::set_absences_in_a_row(&crate::db::pool()?, &recorder(&staff), n).await?;
+    leptos_axum::redirect("/homework/classes?saved=1");
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `GET /homework/attendance.csv?class=ID`: a class's attendance over its term so far, a
+//! line per pupil and session. Tutors (their classes), house staff, admin.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::model::Outcome;
+use crate::csv::{csv, line, refused};
+use crate::db::AppState;
+use crate::error::AppError;
+use crate::i18n::{I18n, Key, Lang};
+
+/// The class asked for.
+#[derive(Debug, Default, Deserialize)]
+pub struct ClassQuery {
+    #[serde(default)]
+    class: i64,
+}
+
+/// The download.
+pub async fn attendance_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ClassQuery>,
+) -> Response {
+    match attendance_text(&state, &headers, query.class).await {
+        Ok((name, body)) => csv(&name, body),
+        Err((error, lang)) => refused(&error, lang),
+    }
+}
+
+async fn attendance_text(
+    state: &AppState,
+    headers: &HeaderMap,
+    class_id: i64,
+) -> Result<(String, String), (AppError, Lang)> {
+    let (staff, lang) = crate::csv::allowed(state, headers, &super::api::VIEW)
+        .await
+        .map_err(|error| (error, Lang::default()))?;
+    let fail = |error: AppError| (error, lang);
+    let i18n = I18n { lang };
+    let now = chrono::Utc::now().timestamp();
+    let mut conn = state.pool.acquire().await.map_err(|e| fail(e.into()))?;
+    let class = super::repo::class(&mut conn, class_id)
+        .await
+        .map_err(|e| fail(e.into()))?
+        .ok_or(fail(AppError::NotFound))?;
+    let manager = staff.roles.iter().any(|r| super::api::MANAGE.contains(r));
+    if !manager && class.tutor_id != staff.id {
+        return Err(fail(AppError::Forbidden));
+    }
+    let today = crate::centre::model::today_at_centre();
+    let t = class.timetable;
+    let outcomes =
+        super::history::outcomes(&mut conn, (t.term_from, today.min(t.term_until)), None, now)
+            .await
+            .map_err(|e| fail(e.into()))?;
+    let ids: Vec<i64> = outcomes.keys().copied().collect();
+    let names = crate::canteen::repo::resident_names(&mut conn, &ids)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let header = [
+        Key::FieldDate,
+        Key::FieldNameKhmer,
+        Key::FieldNameLatin,
+        Key::FieldState,
+        Key::FieldReason,
+    ]
+    .map(|k| i18n.t(k).to_owned());
+    let mut rows = Vec::new();
+    for (resident, sessions) in &outcomes {
+        let (km, latin) = names
+            .get(resident)
+            .map(|(km, latin, _)| (km.clone(), latin.clone()))
+            .unwrap_or_default();
+        for s in sessions.iter().filter(|s| s.class_id == class.id) {
+            let (state, reason) = match s.outcome {
+                Outcome::Marked(status) => (i18n.t(status.label()).to_owned(), s.reason.clone()),
+                Outcome::Away => (
+                    i18n.t(Key::AttendanceAway).to_owned(),
+                    s.away
+                        .map(|r| i18n.t(r.label()).to_owned())
+                        .unwrap_or_default(),
+                ),
+                Outcome::Unmarked => (i18n.t(Key::AttendanceUnmarked).to_owned(), String::new()),
+            };
+            rows.push((s.day, latin.clone(), km.clone(), state, reason));
+        }
+    }
+    rows.sort();
+    let mut body = line(&header);
+    for (day, latin, km, state, reason) in rows {
+        body.push_str(&line(&[day.to_string(), km, latin, state, reason]));
+    }
+    Ok((format!("attendance-{}.csv", class.id), body))
+}

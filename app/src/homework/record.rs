@@ -1,0 +1,251 @@
+//! Changes to homework records, each with its audit entry in the same transaction: classes,
+//! enrolments (the schema holds places and clashes, also in a race), cancelled sessions,
+//! attendance marks and the flag setting.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use super::model::{ClassProblem, NewClass, Status, check_enrolment};
+use super::repo;
+use crate::audit::model::Actor;
+use crate::audit::repo::{Change, record};
+use crate::db::begin_write;
+use crate::error::AppError;
+
+/// Who records: the audit actor and the staff id stored with marks.
+pub struct Recorder {
+    /// For the audit log.
+    pub actor: Actor,
+    /// The staff member.
+    pub staff_id: i64,
+}
+
+/// Maps the schema's refusals to the rules' answers.
+fn class_error(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.message() == "class_full" => ClassProblem::Full.into(),
+        sqlx::Error::Database(db) if db.message() == "class_clash" => ClassProblem::Clash.into(),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            ClassProblem::AlreadyEnrolled.into()
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::NotFound,
+        _ => error.into(),
+    }
+}
+
+fn class_json(class: &NewClass) -> serde_json::Value {
+    let t = &class.timetable;
+    json!({
+        "name": class.name, "level": class.level.code(), "subject": class.subject.code(),
+        "tutor_id": class.tutor_id, "room": class.room, "weekdays": t.weekdays,
+        "starts_at": t.starts_at.format("%H:%M").to_string(),
+        "ends_at": t.ends_at.format("%H:%M").to_string(),
+        "capacity": class.capacity, "term_from": t.term_from, "term_until": t.term_until,
+    })
+}
+
+/// Adds a class (`id` None) or changes one; returns its id. The tutor must hold the tutor
+/// role.
+pub async fn save_class(
+    pool: &SqlitePool,
+    by: &Recorder,
+    id: Option<i64>,
+    class: &NewClass,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    if !repo::is_tutor(&mut tx, class.tutor_id).await? {
+        return Err(AppError::Validation {
+            field: "tutor_id".into(),
+            message: crate::i18n::Key::ProblemTutor,
+        });
+    }
+    let before = match id {
+        Some(id) => Some(repo::class(&mut tx, id).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let saved = repo::save_class(&mut tx, id, class)
+        .await
+        .map_err(class_error)?;
+    let change = Change {
+        entity: "homework_class",
+        entity_id: saved.to_string(),
+        action: if before.is_some() { "update" } else { "create" },
+        before: before
+            .map(|b| json!({ "name": b.name, "capacity": b.capacity, "tutor_id": b.tutor_id })),
+        after: Some(class_json(class)),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Enrols a resident in a class from `on`. The rules are checked on fresh figures inside a
+/// write transaction; the schema checks them again, so two tablets taking the last place at
+/// once get one enrolment and one clear "full".
+pub async fn enrol(
+    pool: &SqlitePool,
+    by: &Recorder,
+    class_id: i64,
+    resident_id: i64,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let class = repo::class(&mut tx, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let left = sqlx::query_scalar!(
+        r#"SELECT left_on IS NOT NULL AS "left!: bool" FROM resident WHERE id = ?"#,
+        resident_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if left {
+        return Err(ClassProblem::ResidentLeft.into());
+    }
+    let already = repo::is_enrolled(&mut tx, class_id, resident_id).await?;
+    let others = repo::timetables_of(&mut tx, resident_id, class_id).await?;
+    check_enrolment(&class, already, &others)?;
+    let id = repo::insert_enrolment(&mut tx, class_id, resident_id, on)
+        .await
+        .map_err(class_error)?;
+    let change = Change {
+        entity: "enrolment",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "from": on })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes a resident out of a class from `on`.
+pub async fn unenrol(
+    pool: &SqlitePool,
+    by: &Recorder,
+    class_id: i64,
+    resident_id: i64,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    if !repo::end_enrolment(&mut tx, class_id, resident_id, on).await? {
+        return Err(AppError::NotFound);
+    }
+    let change = Change {
+        entity: "enrolment",
+        entity_id: format!("{class_id}/{resident_id}"),
+        action: "end",
+        before: None,
+        after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels a session with a reason (`Some`) or restores it (`None`).
+pub async fn cancel_session(
+    pool: &SqlitePool,
+    by: &Recorder,
+    class_id: i64,
+    day: NaiveDate,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let class = repo::class(&mut tx, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !class.timetable.meets_on(day) {
+        return Err(AppError::Validation {
+            field: "day".into(),
+            message: crate::i18n::Key::ProblemNoSession,
+        });
+    }
+    if repo::set_cancelled(&mut tx, class_id, day, reason, Some(by.staff_id)).await? {
+        let change = Change {
+            entity: "homework_session",
+            entity_id: format!("{class_id}/{day}"),
+            action: if reason.is_some() {
+                "cancel"
+            } else {
+                "restore"
+            },
+            before: None,
+            after: reason.map(|r| json!({ "reason": r })),
+        };
+        record(&mut tx, &by.actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records marks at a session: `(resident, status, reason)` each, audited with the mark it
+/// replaces. Only residents on the session's roll may be marked.
+pub async fn mark(
+    pool: &SqlitePool,
+    by: &Recorder,
+    (class_id, day): (i64, NaiveDate),
+    marks: &[(i64, Status, String)],
+    now: i64,
+) -> Result<usize, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let roll: Vec<i64> = repo::roll(&mut tx, class_id, day)
+        .await?
+        .into_iter()
+        .map(|p| p.resident_id)
+        .collect();
+    let before = repo::marks(&mut tx, class_id, day).await?;
+    let mut changed = 0;
+    for (resident_id, status, reason) in marks {
+        if !roll.contains(resident_id) {
+            return Err(AppError::NotFound);
+        }
+        let previous = before.get(resident_id);
+        if previous.is_some_and(|(s, r)| s == status && r == reason) {
+            continue;
+        }
+        repo::set_mark(
+            &mut tx,
+            (class_id, day, *resident_id),
+            (*status, reason),
+            Some(by.staff_id),
+            now,
+        )
+        .await?;
+        let change = Change {
+            entity: "attendance",
+            entity_id: format!("{class_id}/{day}/{resident_id}"),
+            action: "mark",
+            before: previous.map(|(s, r)| json!({ "status": s.code(), "reason": r })),
+            after: Some(json!({ "status": status.code(), "reason": reason })),
+        };
+        record(&mut tx, &by.actor, change).await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Sets how many unexplained absences in a row flag a resident.
+pub async fn set_absences_in_a_row(
+    pool: &SqlitePool,
+    by: &Recorder,
+    n: i64,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::absences_in_a_row(&mut tx).await?;
+    repo::set_absences_in_a_row(&mut tx, n).await?;
+    let change = Change {
+        entity: "homework_setting",
+        entity_id: "1".into(),
+        action: "update",
+        before: Some(json!({ "absences_in_a_row": before })),
+        after: Some(json!({ "absences_in_a_row": n })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

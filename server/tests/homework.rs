@@ -1,0 +1,444 @@
+//! Homework through the real router: the race for a class's last place, clashes held by the
+//! schema, residents away excused from presence, tutors kept to their own classes, past
+//! sessions corrected only when confirmed, and the absence flag.
+
+mod support;
+
+use std::sync::Arc;
+
+use app::audit::model::Actor;
+use app::homework::api::{SessionPage, TonightPage};
+use app::homework::{model, record};
+use app::people::model::Role;
+use app::people::session::{self, Owner};
+use app::presence::model::AbsenceReason;
+use app::residents::model::{Diet, Programme, ResidentFields, Sex};
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use chrono::{Days, NaiveDate};
+use sqlx::SqlitePool;
+use support::*;
+
+async fn staff(pool: &SqlitePool, login: &str, roles: &[Role]) -> (i64, String) {
+    let id = app::people::accounts::create_staff_account(
+        pool,
+        &Actor::System("test".into()),
+        login,
+        login,
+        "a test passphrase",
+        app::i18n::Lang::En,
+        roles,
+    )
+    .await
+    .expect("staff");
+    let mut conn = pool.acquire().await.expect("connection");
+    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    (id, format!("sid={token}; lang=en"))
+}
+
+fn today() -> NaiveDate {
+    app::centre::model::today_at_centre()
+}
+
+/// `n` girls of grade 4 in beds since last week.
+async fn girls(pool: &SqlitePool, n: u32) -> Vec<i64> {
+    let mut conn = pool.acquire().await.expect("connection");
+    app::centre::repo::seed_demo(&mut conn)
+        .await
+        .expect("centre");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("facility");
+    let building = app::housing::repo::insert_building(&mut conn, facility, "H", "អគារ ហ", "H")
+        .await
+        .expect("building");
+    let room = app::housing::repo::insert_room(&mut conn, building, "H1", Sex::Female, (5, 16), n)
+        .await
+        .expect("room");
+    let beds = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+        room
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("beds");
+    let mut ids = Vec::new();
+    for (k, bed) in beds.iter().enumerate() {
+        let fields = ResidentFields {
+            name_km: format!("សុខ លីណា {k}"),
+            name_latin: format!("Sok Lina {k}"),
+            sex: Sex::Female,
+            born_on: today() - chrono::Duration::days(365 * 10),
+            grade: "4".into(),
+            programme: Programme::BoardingSchool,
+            admitted_on: today() - chrono::Duration::days(30),
+            diet: Diet::Normal,
+            allergies: vec![],
+        };
+        let id = app::residents::repo::insert(&mut conn, &fields)
+            .await
+            .expect("resident");
+        app::housing::repo::insert_allocation(&mut conn, id, *bed, today() - Days::new(7), None)
+            .await
+            .expect("bed");
+        ids.push(id);
+    }
+    ids
+}
+
+/// A class of `tutor` meeting every day from `hours`, for this month.
+async fn class(
+    pool: &SqlitePool,
+    tutor: i64,
+    name: &str,
+    hours: (&str, &str),
+    capacity: i64,
+) -> i64 {
+    let input = model::ClassInput {
+        name: name.into(),
+        level: "primary".into(),
+        subject: "mathematics".into(),
+        tutor_id: tutor.to_string(),
+        room: "Room 1".into(),
+        starts_at: hours.0.into(),
+        ends_at: hours.1.into(),
+        capacity: capacity.to_string(),
+        term_from: (today() - Days::new(14)).to_string(),
+        term_until: (today() + Days::new(30)).to_string(),
+    };
+    let checked = model::check_class(&input, 127).expect("class");
+    let by = record::Recorder {
+        actor: Actor::System("test".into()),
+        staff_id: tutor,
+    };
+    record::save_class(pool, &by, None, &checked)
+        .await
+        .expect("class")
+}
+
+async fn enrol_directly(pool: &SqlitePool, class: i64, resident: i64, on: NaiveDate) {
+    let by = record::Recorder {
+        actor: Actor::System("test".into()),
+        staff_id: 1,
+    };
+    record::enrol(pool, &by, class, resident, on)
+        .await
+        .expect("enrolled");
+}
+
+async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> (StatusCode, String) {
+    let request = form_post(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answers() {
+    // A real database file with the server's settings (WAL, busy timeout), not a test pool.
+    let dir = std::env::temp_dir().join(format!("centre-class-race-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let url = format!("sqlite://{}/race.db", dir.display());
+    let pool = app::db::connect(app::db::connect_options(&url).expect("url"))
+        .await
+        .expect("pool");
+    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let pupils = girls(&pool, 34).await;
+    let class = class(&pool, tutor, "Maths", ("18:00", "19:00"), 5).await;
+    for pupil in &pupils[..4] {
+        enrol_directly(&pool, class, *pupil, today()).await;
+    }
+    let app = router(pool.clone(), "class-race");
+    let barrier = Arc::new(tokio::sync::Barrier::new(30));
+    let mut tasks = Vec::new();
+    for pupil in pupils[4..].iter().copied() {
+        let (app, barrier, cookie) = (app.clone(), barrier.clone(), house.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let request = form_post("/api/homework_enrol")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(format!("class_id={class}&resident_id={pupil}")))
+                .expect("request");
+            let response = send(app, request).await;
+            let status = response.status();
+            (status, text(response).await)
+        }));
+    }
+    let mut enrolled = 0;
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        if status.is_success() || status.is_redirection() {
+            enrolled += 1;
+        } else {
+            assert_eq!(status, StatusCode::CONFLICT, "{body}");
+            assert!(body.contains("problem.class_full"), "{body}");
+        }
+    }
+    assert_eq!(enrolled, 1, "exactly the last place was taken");
+    let mut conn = pool.acquire().await.expect("connection");
+    let roll = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM enrolment WHERE class_id = ? AND ended_on IS NULL"#,
+        class
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("count");
+    assert_eq!(roll, 5);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_clash_is_refused_in_words_and_by_the_schema_itself(pool: SqlitePool) {
+    let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let pupils = girls(&pool, 2).await;
+    let maths = class(&pool, tutor, "Maths", ("18:00", "19:00"), 20).await;
+    let khmer = class(&pool, tutor, "Khmer", ("18:30", "19:30"), 20).await;
+    let english = class(&pool, tutor, "English", ("19:00", "20:00"), 20).await;
+    let app = router(pool.clone(), "class-clash");
+    let enrol = |class: i64, pupil: i64| format!("class_id={class}&resident_id={pupil}");
+    let (status, _) = post(&app, &house, "/api/homework_enrol", enrol(maths, pupils[0])).await;
+    assert!(status.is_redirection() || status.is_success());
+    let (status, body) = post(&app, &house, "/api/homework_enrol", enrol(khmer, pupils[0])).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("problem.class_clash"), "{body}");
+    let (status, body) = post(&app, &house, "/api/homework_enrol", enrol(maths, pupils[0])).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("problem.already_enrolled"), "{body}");
+    // Back to back is no clash.
+    let (status, _) = post(
+        &app,
+        &house,
+        "/api/homework_enrol",
+        enrol(english, pupils[0]),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success());
+    // A write that bypasses the app meets the same rule in the schema.
+    let mut conn = pool.acquire().await.expect("connection");
+    let raw = sqlx::query!(
+        "INSERT INTO enrolment (class_id, resident_id, enrolled_on) VALUES (?, ?, '2026-01-01')",
+        khmer,
+        pupils[0]
+    )
+    .execute(&mut *conn)
+    .await;
+    assert!(matches!(raw, Err(sqlx::Error::Database(db)) if db.message() == "class_clash"));
+    // Nor can the timetable move the class onto the other.
+    let moved = sqlx::query!(
+        "UPDATE homework_class SET starts_at = '18:30', ends_at = '19:30' WHERE id = ?",
+        english
+    )
+    .execute(&mut *conn)
+    .await;
+    assert!(matches!(moved, Err(sqlx::Error::Database(db)) if db.message() == "class_clash"));
+}
+
+async fn session(app: &axum::Router, cookie: &str, class: i64, day: NaiveDate) -> SessionPage {
+    let (status, body) = post(
+        app,
+        cookie,
+        "/api/homework_session",
+        format!("class_id={class}&day={day}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).expect("a session")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: SqlitePool) {
+    let (claire, claire_cookie) = staff(&pool, "claire", &[Role::Tutor]).await;
+    let (other, other_cookie) = staff(&pool, "dara", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let pupils = girls(&pool, 4).await;
+    // All day, so tonight's session has begun whatever the clock says.
+    let mine = class(&pool, claire, "English", ("00:00", "23:59"), 20).await;
+    let theirs = class(&pool, other, "Science", ("00:00", "23:59"), 20).await;
+    for pupil in &pupils[..3] {
+        enrol_directly(&pool, mine, *pupil, today() - Days::new(14)).await;
+    }
+    enrol_directly(&pool, theirs, pupils[3], today()).await;
+    let app = router(pool.clone(), "homework-tutors");
+
+    // The first pupil has been at home since yesterday.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/absence_create",
+        format!(
+            "resident_id={}&reason=home_stay&from_date={}&from_time=08%3A00",
+            pupils[0],
+            today() - Days::new(1)
+        ),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{body}");
+
+    let page = session(&app, &claire_cookie, mine, today()).await;
+    assert_eq!(page.rows.len(), 3);
+    assert_eq!(page.rows[0].away, Some(Some(AbsenceReason::HomeStay)));
+    assert!(page.rows[1].away.is_none());
+    // Another tutor's class is not hers to see or mark.
+    let (status, _) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_session",
+        format!("class_id={theirs}&day={}", today()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(
+        &app,
+        &other_cookie,
+        "/api/homework_mark",
+        format!(
+            "class_id={mine}&day={}&resident_id={}&status=absent",
+            today(),
+            pupils[1]
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // One exception, then everyone else present: the child at home stays excused, unmarked.
+    let (status, body) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_mark",
+        format!(
+            "class_id={mine}&day={}&resident_id={}&status=absent",
+            today(),
+            pupils[1]
+        ),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{body}");
+    let (status, body) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_all_present",
+        format!("class_id={mine}&day={}", today()),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{body}");
+    let page = session(&app, &claire_cookie, mine, today()).await;
+    let states: Vec<_> = page.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        states,
+        [
+            None,
+            Some(model::Status::Absent),
+            Some(model::Status::Present)
+        ]
+    );
+    // An excuse needs a reason.
+    let (status, body) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_mark",
+        format!(
+            "class_id={mine}&day={}&resident_id={}&status=excused&reason=+",
+            today(),
+            pupils[1]
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A pupil of another class cannot be marked in this one.
+    let (status, _) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_mark",
+        format!(
+            "class_id={mine}&day={}&resident_id={}&status=present",
+            today(),
+            pupils[3]
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let _ = claire;
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag(pool: SqlitePool) {
+    let (claire, tutor) = staff(&pool, "claire", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let pupils = girls(&pool, 2).await;
+    let class = class(&pool, claire, "Khmer", ("00:00", "23:59"), 20).await;
+    for pupil in &pupils {
+        enrol_directly(&pool, class, *pupil, today() - Days::new(14)).await;
+    }
+    let app = router(pool.clone(), "homework-past");
+    let mark = |day: NaiveDate, status: &str, confirm: &str| {
+        format!(
+            "class_id={class}&day={day}&resident_id={}&status={status}&confirm={confirm}",
+            pupils[0]
+        )
+    };
+    let yesterday = today() - Days::new(1);
+    let (status, body) = post(
+        &app,
+        &tutor,
+        "/api/homework_mark",
+        mark(yesterday, "absent", ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("problem.correction_confirm"), "{body}");
+    let (status, body) = post(
+        &app,
+        &tutor,
+        "/api/homework_mark",
+        mark(today() + Days::new(1), "absent", "1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Three sessions in a row missed without a reason (corrections, confirmed).
+    for back in [3, 2, 1] {
+        let day = today() - Days::new(back);
+        let (status, body) = post(
+            &app,
+            &tutor,
+            "/api/homework_mark",
+            mark(day, "present", "1"),
+        )
+        .await;
+        assert!(status.is_redirection() || status.is_success(), "{body}");
+        let (status, body) =
+            post(&app, &tutor, "/api/homework_mark", mark(day, "absent", "1")).await;
+        assert!(status.is_redirection() || status.is_success(), "{body}");
+    }
+    let (status, body) = post(&app, &house, "/api/homework_tonight", String::new()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tonight: TonightPage = serde_json::from_str(&body).expect("tonight");
+    let flagged: Vec<i64> = tonight.flags.iter().map(|f| f.resident_id).collect();
+    assert_eq!(flagged, [pupils[0]]);
+    assert_eq!(tonight.flags[0].absences, 3);
+    // A tutor does not get the flags (they are for house staff).
+    let (_, body) = post(&app, &tutor, "/api/homework_tonight", String::new()).await;
+    let theirs: TonightPage = serde_json::from_str(&body).expect("tonight");
+    assert!(theirs.flags.is_empty());
+    // Every change is audited with what it replaced.
+    let mut conn = pool.acquire().await.expect("connection");
+    let replaced = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log
+           WHERE entity = 'attendance' AND before_json IS NOT NULL"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("audit");
+    assert_eq!(replaced, 3);
+}

@@ -161,7 +161,7 @@ async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answ
     let app = router(pool.clone(), "class-race");
     let barrier = Arc::new(tokio::sync::Barrier::new(30));
     let mut tasks = Vec::new();
-    for pupil in pupils[4..].iter().copied() {
+    for &pupil in &pupils[4..] {
         let (app, barrier, cookie) = (app.clone(), barrier.clone(), house.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;

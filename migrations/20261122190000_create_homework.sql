@@ -65,7 +65,7 @@ END;
 CREATE TRIGGER homework_class_capacity BEFORE UPDATE OF capacity ON homework_class
 WHEN (SELECT count(*) FROM enrolment WHERE class_id = NEW.id AND ended_on IS NULL) > NEW.capacity
 BEGIN
-    SELECT RAISE(ABORT, 'class_full');
+    SELECT RAISE(ABORT, 'class_capacity_below_roll');
 END;
 
 CREATE TRIGGER homework_class_clash

@@ -67,6 +67,10 @@ pub fn router(state: AppState) -> Router {
             "/canteen/shopping.csv",
             get(app::canteen::export::shopping_csv),
         )
+        .route(
+            "/homework/attendance.csv",
+            get(app::homework::export::attendance_csv),
+        )
         .leptos_routes_with_context(&state, routes, request_context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -442,3 +442,144 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     .expect("audit");
     assert_eq!(replaced, 3);
 }
+
+async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (StatusCode, String) {
+    let mut request = axum::http::Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = send(app.clone(), request.body(Body::empty()).expect("request")).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: SqlitePool) {
+    let (claire, claire_cookie) = staff(&pool, "claire", &[Role::Tutor]).await;
+    let (_, other) = staff(&pool, "dara", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let (_, cook) = staff(&pool, "cook", &[Role::Canteen]).await;
+    let pupils = girls(&pool, 2).await;
+    let class = class(&pool, claire, "Khmer", ("00:00", "23:59"), 20).await;
+    for pupil in &pupils {
+        enrol_directly(&pool, class, *pupil, today() - Days::new(2)).await;
+    }
+    let app = router(pool.clone(), "homework-csv");
+    let (status, body) = post(
+        &app,
+        &claire_cookie,
+        "/api/homework_mark",
+        format!(
+            "class_id={class}&day={}&resident_id={}&status=late",
+            today(),
+            pupils[0]
+        ),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+    let uri = format!("/homework/attendance.csv?class={class}");
+    let (status, csv) = download(&app, Some(&claire_cookie), &uri).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let csv = csv.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Date,Name in Khmer script,Name in Latin letters,State,Reason"
+    );
+    // Three days (two before today, and today) for two pupils.
+    assert_eq!(lines.len(), 1 + 3 * 2, "{csv}");
+    assert!(
+        lines.contains(&format!("{},សុខ លីណា 0,Sok Lina 0,Late,", today()).as_str()),
+        "{csv}"
+    );
+    assert!(lines.iter().filter(|l| l.contains("Not marked")).count() == 5);
+    assert_eq!(download(&app, Some(&house), &uri).await.0, StatusCode::OK);
+    assert_eq!(
+        download(&app, Some(&other), &uri).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        download(&app, Some(&cook), &uri).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(download(&app, None, &uri).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _) = download(&app, Some(&house), "/homework/attendance.csv?class=abc").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool: SqlitePool) {
+    let (claire, _) = staff(&pool, "claire", &[Role::Tutor]).await;
+    let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
+    let pupils = girls(&pool, 3).await;
+    let class = class(&pool, claire, "Khmer", ("00:00", "23:59"), 3).await;
+    for pupil in &pupils {
+        enrol_directly(&pool, class, *pupil, today() - Days::new(7)).await;
+    }
+    let app = router(pool.clone(), "homework-leaving");
+    // Fewer places than pupils is refused in words.
+    let mut conn = pool.acquire().await.expect("connection");
+    let shrink = sqlx::query!("UPDATE homework_class SET capacity = 2 WHERE id = ?", class)
+        .execute(&mut *conn)
+        .await;
+    assert!(
+        matches!(shrink, Err(sqlx::Error::Database(db)) if db.message() == "class_capacity_below_roll")
+    );
+    // The first pupil leaves the centre today: her place is free from today.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/resident_leave",
+        format!("id={}&left_on={}&reason=Went+home", pupils[0], today()),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+    // The second is taken out of the class: tonight she is still on the roll.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/homework_unenrol",
+        format!("class_id={class}&resident_id={}", pupils[1]),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+    let roll: Vec<i64> = app::homework::repo::roll(&mut conn, class, today())
+        .await
+        .expect("roll")
+        .into_iter()
+        .map(|p| p.resident_id)
+        .collect();
+    assert_eq!(roll, [pupils[1], pupils[2]]);
+    let tomorrow: Vec<i64> = app::homework::repo::roll(&mut conn, class, today() + Days::new(1))
+        .await
+        .expect("roll")
+        .into_iter()
+        .map(|p| p.resident_id)
+        .collect();
+    assert_eq!(tomorrow, [pupils[2]]);
+    let ended = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'enrolment' AND action = 'end'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("audit");
+    assert_eq!(ended, 2);
+    // A past session cannot be cancelled; a coming one can.
+    let cancel = |day: NaiveDate| format!("class_id={class}&day={day}&reason=Exams");
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/homework_cancel",
+        cancel(today() - Days::new(1)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/homework_cancel",
+        cancel(today() + Days::new(1)),
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+}

@@ -21,11 +21,10 @@ async function signInInKhmer(page: Page, testInfo: TestInfo) {
   if (jsEnabled(testInfo)) await hydrated(page);
 }
 
-test.beforeEach(async ({}, testInfo) => {
-  test.skip(!testInfo.project.name.startsWith('tablet'), 'tutors take attendance on tablets');
-});
+const onTablet = (testInfo: TestInfo) => testInfo.project.name.startsWith('tablet');
 
 test('a tutor marks tonight with two exceptions, then everyone else present', async ({ page }, testInfo) => {
+  test.skip(!onTablet(testInfo), 'tutors take attendance on tablets');
   const className = jsEnabled(testInfo) ? 'English conversation A' : 'English conversation B';
   await signInInKhmer(page, testInfo);
   await page.locator('nav.mainnav a[href="/homework"]').click();
@@ -59,4 +58,27 @@ test('a tutor marks tonight with two exceptions, then everyone else present', as
   const seconds = (Date.now() - started) / 1000;
   testInfo.annotations.push({ type: 'attendance seconds', description: seconds.toFixed(1) });
   expect(seconds).toBeLessThan(60);
+});
+
+test('on a phone, house staff see tonight, the flags and a class, all within the screen', async ({ page }, testInfo) => {
+  test.skip(onTablet(testInfo), 'the tablet projects take attendance above');
+  const house = demo.staff.find((s: { roles: string[] }) => s.roles[0] === 'house_staff');
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(house.login);
+  await page.locator('#password').fill(house.password);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/homework');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ថ្នាក់រៀនពេលល្ងាច');
+  // House staff see who has missed sessions (the demo flags two residents).
+  await expect(page.locator('#flags')).toBeVisible();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await page.locator('.card a').first().click();
+  await expect(page.locator('li.roll-row').first()).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await page.getByRole('link', { name: 'ថ្នាក់', exact: true }).click();
+  await expect(page.locator('#pupils')).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
 });

@@ -259,33 +259,44 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// A session's rows: the roll on that day, marks, and who is away at its start.
+/// A session's rows: the roll on that day, marks, and who is away at its start (from the
+/// day's occupants, loaded once by the caller).
 #[cfg(feature = "ssr")]
 async fn session_rows(
     conn: &mut sqlx::SqliteConnection,
     class: &HomeworkClass,
     day: NaiveDate,
+    occupants: &std::collections::BTreeMap<i64, crate::presence::model::Occupant>,
 ) -> Result<Vec<AttendanceRow>, AppError> {
     let roll = super::repo::roll(conn, class.id, day).await?;
     let marks = super::repo::marks(conn, class.id, day).await?;
-    let occupants = crate::presence::repo::occupants_between(conn, day, day).await?;
     let at = crate::presence::model::instant(day, class.timetable.starts_at);
     Ok(roll
         .into_iter()
         .map(|pupil| {
-            let occupant = occupants
-                .iter()
-                .find(|o| o.resident.id == pupil.resident_id);
             let mark = marks.get(&pupil.resident_id);
             AttendanceRow {
+                away: super::history::away_at(occupants.get(&pupil.resident_id), day, at),
                 resident_id: pupil.resident_id,
                 name_km: pupil.name_km,
                 name_latin: pupil.name_latin,
                 status: mark.map(|(s, _)| *s),
                 reason: mark.map(|(_, r)| r.clone()).unwrap_or_default(),
-                away: super::history::away_at(occupant, day, at),
             }
         })
+        .collect())
+}
+
+/// The residents with a bed on `day`, by id.
+#[cfg(feature = "ssr")]
+async fn occupants_on(
+    conn: &mut sqlx::SqliteConnection,
+    day: NaiveDate,
+) -> Result<std::collections::BTreeMap<i64, crate::presence::model::Occupant>, AppError> {
+    Ok(crate::presence::repo::occupants_between(conn, day, day)
+        .await?
+        .into_iter()
+        .map(|o| (o.resident.id, o))
         .collect())
 }
 
@@ -312,7 +323,8 @@ async fn flags(
     n: i64,
 ) -> Result<Vec<Flag>, AppError> {
     let from = today - chrono::Days::new(56);
-    let outcomes = super::history::outcomes(conn, (from, today), None, now()).await?;
+    let scope = super::repo::Scope::default();
+    let outcomes = super::history::outcomes(conn, (from, today), scope, now()).await?;
     let mut flagged = Vec::new();
     for (resident_id, sessions) in outcomes {
         let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
@@ -326,9 +338,10 @@ async fn flags(
             flagged.push((resident_id, absences, last));
         }
     }
+    let ids: Vec<i64> = flagged.iter().map(|(id, ..)| *id).collect();
+    let names = crate::canteen::repo::resident_names(conn, &ids).await?;
     let mut out = Vec::new();
     for (resident_id, absences, last) in flagged {
-        let names = crate::canteen::repo::resident_names(conn, &[resident_id]).await?;
         if let Some((name_km, name_latin, _)) = names.get(&resident_id) {
             out.push(Flag {
                 resident_id,
@@ -356,12 +369,16 @@ pub async fn get_tonight() -> Result<TonightPage, AppError> {
     let today = crate::centre::model::today_at_centre();
     let mut conn = crate::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
+    let occupants = occupants_on(&mut conn, today).await?;
+    let cancelled_today = super::repo::cancellations_between(&mut conn, today, today).await?;
+    let reasons = super::repo::cancellation_reasons(&mut conn, today).await?;
     let mut sessions = Vec::new();
     for class in classes.into_iter().filter(|c| c.timetable.meets_on(today)) {
-        let cancelled = super::repo::cancellations(&mut conn, class.id)
-            .await?
-            .remove(&today);
-        let rows = session_rows(&mut conn, &class, today).await?;
+        let cancelled = cancelled_today
+            .iter()
+            .any(|(id, _)| *id == class.id)
+            .then(|| reasons.get(&class.id).cloned().unwrap_or_default());
+        let rows = session_rows(&mut conn, &class, today, &occupants).await?;
         sessions.push(SessionSummary {
             tally: tally(&rows),
             class,
@@ -400,7 +417,8 @@ pub async fn get_session(
         .await?
         .remove(&day);
     let rows = if scheduled {
-        session_rows(&mut conn, &class, day).await?
+        let occupants = occupants_on(&mut conn, day).await?;
+        session_rows(&mut conn, &class, day, &occupants).await?
     } else {
         Vec::new()
     };
@@ -415,6 +433,8 @@ pub async fn get_session(
     })
 }
 
+/// The class and day of a mark, if the caller may mark it: their class (or any, for house
+/// staff and admin), a day that has come, and a past day only when confirmed.
 #[cfg(feature = "ssr")]
 async fn markable(
     staff: &CurrentStaff,
@@ -422,26 +442,23 @@ async fn markable(
     day: &str,
     confirm: &str,
 ) -> Result<(HomeworkClass, NaiveDate), AppError> {
-    let day = parse_day(day, "day")?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, staff, class_id).await?;
+    let day = parse_day(day, "day")?;
     let today = crate::centre::model::today_at_centre();
     super::model::check_markable(day, today, !confirm.is_empty())?;
-    let cancelled = super::repo::cancellations(&mut conn, class_id)
-        .await?
-        .contains_key(&day);
-    if !class.timetable.meets_on(day) || cancelled {
-        return Err(AppError::Validation {
-            field: "day".into(),
-            message: crate::i18n::Key::ProblemNoSession,
-        });
-    }
     Ok((class, day))
 }
 
+/// Back to the session; a past one stays open for correction.
 #[cfg(feature = "ssr")]
 fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
-    format!("/homework/session/{class_id}?day={day}&saved=1{anchor}")
+    let correcting = if day < crate::centre::model::today_at_centre() {
+        "&correct=1"
+    } else {
+        ""
+    };
+    format!("/homework/session/{class_id}?day={day}&saved=1{correcting}{anchor}")
 }
 
 /// Marks one resident at a session: present, absent, late, or excused with a reason. A past
@@ -456,14 +473,14 @@ pub async fn mark_attendance(
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
-    let (status, reason) = super::model::check_mark(&status, &reason)?;
     let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
-    let marks = [(resident_id, status, reason)];
+    let (status, reason) = super::model::check_mark(&status, &reason)?;
+    let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
     super::record::mark(
         &crate::db::pool()?,
         &recorder(&staff),
         (class.id, day),
-        &marks,
+        marks,
         now(),
     )
     .await?;
@@ -481,17 +498,15 @@ pub async fn mark_all_present(
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
     let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
-    let pool = crate::db::pool()?;
-    let rows = {
-        let mut conn = pool.acquire().await?;
-        session_rows(&mut conn, &class, day).await?
-    };
-    let marks: Vec<(i64, Status, String)> = rows
-        .iter()
-        .filter(|row| row.status.is_none() && row.away.is_none())
-        .map(|row| (row.resident_id, Status::Present, String::new()))
-        .collect();
-    super::record::mark(&pool, &recorder(&staff), (class.id, day), &marks, now()).await?;
+    let marks = super::record::Marks::AllPresent;
+    super::record::mark(
+        &crate::db::pool()?,
+        &recorder(&staff),
+        (class.id, day),
+        marks,
+        now(),
+    )
+    .await?;
     leptos_axum::redirect(&session_url(class.id, day, ""));
     Ok(())
 }
@@ -532,13 +547,12 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
         .into_iter()
         .map(|day| (day, cancelled.get(&day).cloned()))
         .collect();
-    let outcomes = super::history::outcomes(
-        &mut conn,
-        (t.term_from, today.min(t.term_until)),
-        None,
-        now(),
-    )
-    .await?;
+    let scope = super::repo::Scope {
+        class: Some(id),
+        resident: None,
+    };
+    let span = (t.term_from, today.min(t.term_until));
+    let outcomes = super::history::outcomes(&mut conn, span, scope, now()).await?;
     let of_class = |resident: i64| -> Vec<Outcome> {
         outcomes
             .get(&resident)
@@ -625,17 +639,19 @@ pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Takes a resident out of a class from today. House staff and admin.
+/// Takes a resident out of a class after tonight (tonight's mark stays). House staff and
+/// admin.
 #[server(endpoint = "homework_unenrol")]
 pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
     let today = crate::centre::model::today_at_centre();
+    let from = today.succ_opt().unwrap_or(today);
     super::record::unenrol(
         &crate::db::pool()?,
         &recorder(&staff),
         class_id,
         resident_id,
-        today,
+        from,
     )
     .await?;
     leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#pupils"));
@@ -681,24 +697,29 @@ pub async fn cancel_session(
 #[server(endpoint = "homework_resident")]
 pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
-    let today = crate::centre::model::today_at_centre();
     let mut conn = crate::db::pool()?.acquire().await?;
+    let all = sees_all(&staff);
+    if !all && !super::repo::taught_by(&mut conn, id, staff.id).await? {
+        return Err(AppError::Forbidden);
+    }
+    let today = crate::centre::model::today_at_centre();
     let classes = super::repo::classes(&mut conn, None).await?;
     let from = today - chrono::Days::new(120);
-    let mut sessions = super::history::outcomes(&mut conn, (from, today), Some(id), now())
+    let scope = super::repo::Scope {
+        class: None,
+        resident: Some(id),
+    };
+    let mut sessions = super::history::outcomes(&mut conn, (from, today), scope, now())
         .await?
         .remove(&id)
         .unwrap_or_default();
-    if !sees_all(&staff) {
+    if !all {
         // A tutor sees the resident's sessions in their own classes only.
         sessions.retain(|s| {
             classes
                 .iter()
                 .any(|c| c.id == s.class_id && c.tutor_id == staff.id)
         });
-        if sessions.is_empty() {
-            return Err(AppError::Forbidden);
-        }
     }
     let names = crate::canteen::repo::resident_names(&mut conn, &[id]).await?;
     let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;

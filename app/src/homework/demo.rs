@@ -857,7 +857,7 @@ mod tests {
 
         // Nobody is in two classes at once, nor over a class's places.
         let by_id: HashMap<i64, Timetable> = classes.iter().map(|c| (c.id, c.timetable)).collect();
-        let spans = repo::spans(&mut conn, today(), today(), None).await?;
+        let spans = repo::spans(&mut conn, today(), today(), repo::Scope::default()).await?;
         let mut theirs: BTreeMap<i64, Vec<Timetable>> = BTreeMap::new();
         for span in &spans {
             theirs
@@ -893,7 +893,13 @@ mod tests {
 
         // Two children flagged, and only two.
         let now = instant(today(), hm(23, 59));
-        let history = outcomes(&mut conn, (today() - days(56), today()), None, now).await?;
+        let history = outcomes(
+            &mut conn,
+            (today() - days(56), today()),
+            repo::Scope::default(),
+            now,
+        )
+        .await?;
         let flagged: Vec<i64> = history
             .iter()
             .filter(|(_, sessions)| {
@@ -906,7 +912,7 @@ mod tests {
 
         // Most past sessions were marked, today's are not, the holiday is cancelled.
         let (first, yesterday) = (today() - days(28), today() - days(1));
-        let marks = repo::marks_between(&mut conn, first, today(), None).await?;
+        let marks = repo::marks_between(&mut conn, first, today(), repo::Scope::default()).await?;
         assert!(marks.keys().all(|(_, day, _)| *day < today()));
         let cancelled: HashSet<(i64, NaiveDate)> =
             repo::cancellations_between(&mut conn, first, today() + days(14))

@@ -12,11 +12,11 @@ use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};
 
-/// The class asked for.
+/// The class asked for (read as text: a tampered id is "not found", not a decoding error).
 #[derive(Debug, Default, Deserialize)]
 pub struct ClassQuery {
     #[serde(default)]
-    class: i64,
+    class: String,
 }
 
 /// The download.
@@ -25,7 +25,8 @@ pub async fn attendance_csv(
     headers: HeaderMap,
     Query(query): Query<ClassQuery>,
 ) -> Response {
-    match attendance_text(&state, &headers, query.class).await {
+    let class = query.class.trim().parse::<i64>().unwrap_or(0);
+    match attendance_text(&state, &headers, class).await {
         Ok((name, body)) => csv(&name, body),
         Err((error, lang)) => refused(&error, lang),
     }
@@ -53,10 +54,18 @@ async fn attendance_text(
     }
     let today = crate::centre::model::today_at_centre();
     let t = class.timetable;
-    let outcomes =
-        super::history::outcomes(&mut conn, (t.term_from, today.min(t.term_until)), None, now)
-            .await
-            .map_err(|e| fail(e.into()))?;
+    let scope = super::repo::Scope {
+        class: Some(class.id),
+        resident: None,
+    };
+    let outcomes = super::history::outcomes(
+        &mut conn,
+        (t.term_from, today.min(t.term_until)),
+        scope,
+        now,
+    )
+    .await
+    .map_err(|e| fail(e.into()))?;
     let ids: Vec<i64> = outcomes.keys().copied().collect();
     let names = crate::canteen::repo::resident_names(&mut conn, &ids)
         .await

@@ -42,11 +42,12 @@ pub fn away_at(
 }
 
 /// Every session from `from` to `until` at which each resident was expected (enrolled, not
-/// cancelled, and already begun at `now`), in time order, for one resident or all.
+/// cancelled, and already begun at `now`), in time order, within `scope` (one class, one
+/// resident, or all).
 pub async fn outcomes(
     conn: &mut SqliteConnection,
     (from, until): (NaiveDate, NaiveDate),
-    resident: Option<i64>,
+    scope: repo::Scope,
     now: i64,
 ) -> Result<BTreeMap<i64, Vec<SessionOutcome>>, sqlx::Error> {
     let classes: BTreeMap<i64, HomeworkClass> = repo::classes(conn, None)
@@ -54,12 +55,12 @@ pub async fn outcomes(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let spans = repo::spans(conn, from, until, resident).await?;
+    let spans = repo::spans(conn, from, until, scope).await?;
     let cancelled: BTreeSet<(i64, NaiveDate)> = repo::cancellations_between(conn, from, until)
         .await?
         .into_iter()
         .collect();
-    let marks = repo::marks_between(conn, from, until, resident).await?;
+    let marks = repo::marks_between(conn, from, until, scope).await?;
     let occupants: BTreeMap<i64, Occupant> =
         crate::presence::repo::occupants_between(conn, from, until)
             .await?

@@ -190,6 +190,8 @@ pub enum ClassProblem {
     AlreadyEnrolled,
     /// The resident has left the centre.
     ResidentLeft,
+    /// Fewer places than pupils already in the class.
+    BelowRoll,
 }
 
 impl From<ClassProblem> for AppError {
@@ -200,6 +202,7 @@ impl From<ClassProblem> for AppError {
                 ClassProblem::Clash => Key::ProblemClassClash,
                 ClassProblem::AlreadyEnrolled => Key::ProblemAlreadyEnrolled,
                 ClassProblem::ResidentLeft => Key::ProblemResidentLeft,
+                ClassProblem::BelowRoll => Key::ProblemCapacityBelowRoll,
             },
         }
     }

@@ -32,13 +32,18 @@ const WEEKDAYS: [Key; 7] = [
 
 fn when(i18n: I18n, class: &HomeworkClass) -> String {
     let t = &class.timetable;
-    let days: Vec<&str> = (0..7)
-        .filter(|d| t.weekdays & (1 << d) != 0)
-        .map(|d| i18n.t(WEEKDAYS[d]))
-        .collect();
+    let days = match t.weekdays {
+        127 => i18n.t(Key::HomeworkEveryDay).to_owned(),
+        31 => i18n.t(Key::HomeworkWeekdaysOnly).to_owned(),
+        mask => (0..7)
+            .filter(|d| mask & (1 << d) != 0)
+            .map(|d| i18n.t(WEEKDAYS[d]))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     format!(
         "{} · {}–{}",
-        days.join(", "),
+        days,
         i18n.time(t.starts_at),
         i18n.time(t.ends_at)
     )
@@ -108,12 +113,12 @@ fn Tonight(page: TonightPage) -> impl IntoView {
                             None => tally_text(i18n, s.tally),
                         };
                         view! {
-                            <li class="card" class:has-missing={s.tally.unmarked > 0 && s.cancelled.is_none()}>
+                            <li class="card">
                                 <a class="card-link" href=format!("/homework/session/{}?day={today}", s.class.id)>
                                     <p class="card-kind">{format!("{} · {}", i18n.time(s.class.timetable.starts_at), s.class.room)}</p>
                                     <p class="card-title">{s.class.name.clone()}</p>
                                     <p class="muted">{s.class.tutor_name.clone()}</p>
-                                    <p class="card-figure">{state}</p>
+                                    <p class="tally-line">{state}</p>
                                 </a>
                             </li>
                         }

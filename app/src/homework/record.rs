@@ -26,6 +26,9 @@ fn class_error(error: sqlx::Error) -> AppError {
     match &error {
         sqlx::Error::Database(db) if db.message() == "class_full" => ClassProblem::Full.into(),
         sqlx::Error::Database(db) if db.message() == "class_clash" => ClassProblem::Clash.into(),
+        sqlx::Error::Database(db) if db.message() == "class_capacity_below_roll" => {
+            ClassProblem::BelowRoll.into()
+        }
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             ClassProblem::AlreadyEnrolled.into()
         }
@@ -71,8 +74,17 @@ pub async fn save_class(
         entity: "homework_class",
         entity_id: saved.to_string(),
         action: if before.is_some() { "update" } else { "create" },
-        before: before
-            .map(|b| json!({ "name": b.name, "capacity": b.capacity, "tutor_id": b.tutor_id })),
+        before: before.map(|b| {
+            class_json(&NewClass {
+                name: b.name,
+                level: b.level,
+                subject: b.subject,
+                tutor_id: b.tutor_id,
+                room: b.room,
+                timetable: b.timetable,
+                capacity: b.capacity,
+            })
+        }),
         after: Some(class_json(class)),
     };
     record(&mut tx, &by.actor, change).await?;
@@ -122,7 +134,28 @@ pub async fn enrol(
     Ok(())
 }
 
-/// Takes a resident out of a class from `on`.
+/// Ends, in the caller's transaction, every class place of a resident leaving the centre on
+/// `on`, each with its audit entry.
+pub async fn end_enrolments_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    actor: &Actor,
+    resident_id: i64,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    for (id, class_id) in repo::end_enrolments_of(tx, resident_id, on).await? {
+        let change = Change {
+            entity: "enrolment",
+            entity_id: id.to_string(),
+            action: "end",
+            before: None,
+            after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
+        };
+        record(tx, actor, change).await?;
+    }
+    Ok(())
+}
+
+/// Takes a resident out of a class from `on` (their last session is the day before).
 pub async fn unenrol(
     pool: &SqlitePool,
     by: &Recorder,
@@ -131,12 +164,12 @@ pub async fn unenrol(
     on: NaiveDate,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    if !repo::end_enrolment(&mut tx, class_id, resident_id, on).await? {
-        return Err(AppError::NotFound);
-    }
+    let id = repo::end_enrolment(&mut tx, class_id, resident_id, on)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let change = Change {
         entity: "enrolment",
-        entity_id: format!("{class_id}/{resident_id}"),
+        entity_id: id.to_string(),
         action: "end",
         before: None,
         after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
@@ -164,6 +197,13 @@ pub async fn cancel_session(
             message: crate::i18n::Key::ProblemNoSession,
         });
     }
+    if day < crate::centre::model::today_at_centre() {
+        // Its marks would vanish from rates and flags, or unmarked rows appear.
+        return Err(AppError::Validation {
+            field: "day".into(),
+            message: crate::i18n::Key::ProblemSessionPast,
+        });
+    }
     if repo::set_cancelled(&mut tx, class_id, day, reason, Some(by.staff_id)).await? {
         let change = Change {
             entity: "homework_session",
@@ -182,24 +222,61 @@ pub async fn cancel_session(
     Ok(())
 }
 
-/// Records marks at a session: `(resident, status, reason)` each, audited with the mark it
-/// replaces. Only residents on the session's roll may be marked.
+/// Which marks a session takes.
+pub enum Marks {
+    /// These: `(resident, status, reason)`.
+    These(Vec<(i64, Status, String)>),
+    /// Present for everyone not marked yet and not away according to presence, chosen
+    /// inside the transaction so a mark another tablet has just made is never overwritten.
+    AllPresent,
+}
+
+/// Records marks at a session, each audited with the mark it replaces. The session must take
+/// place that day (not cancelled), and only residents on its roll may be marked. Returns how
+/// many marks changed.
 pub async fn mark(
     pool: &SqlitePool,
     by: &Recorder,
     (class_id, day): (i64, NaiveDate),
-    marks: &[(i64, Status, String)],
+    marks: Marks,
     now: i64,
 ) -> Result<usize, AppError> {
     let mut tx = begin_write(pool).await?;
+    let class = repo::class(&mut tx, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cancelled = repo::cancellations(&mut tx, class_id)
+        .await?
+        .contains_key(&day);
+    if !class.timetable.meets_on(day) || cancelled {
+        return Err(AppError::Validation {
+            field: "day".into(),
+            message: crate::i18n::Key::ProblemNoSession,
+        });
+    }
     let roll: Vec<i64> = repo::roll(&mut tx, class_id, day)
         .await?
         .into_iter()
         .map(|p| p.resident_id)
         .collect();
     let before = repo::marks(&mut tx, class_id, day).await?;
+    let marks = match marks {
+        Marks::These(marks) => marks,
+        Marks::AllPresent => {
+            let occupants = crate::presence::repo::occupants_between(&mut tx, day, day).await?;
+            let at = crate::presence::model::instant(day, class.timetable.starts_at);
+            roll.iter()
+                .filter(|id| !before.contains_key(id))
+                .filter(|id| {
+                    let occupant = occupants.iter().find(|o| o.resident.id == **id);
+                    super::history::away_at(occupant, day, at).is_none()
+                })
+                .map(|id| (*id, Status::Present, String::new()))
+                .collect()
+        }
+    };
     let mut changed = 0;
-    for (resident_id, status, reason) in marks {
+    for (resident_id, status, reason) in &marks {
         if !roll.contains(resident_id) {
             return Err(AppError::NotFound);
         }

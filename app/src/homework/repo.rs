@@ -309,23 +309,60 @@ pub async fn insert_enrolment(
     .await
 }
 
-/// Ends a resident's enrolment from `on`; true if they were enrolled.
+/// Ends a resident's enrolment from `on` (their last session is the day before); returns
+/// the enrolment's id if they were enrolled.
 pub async fn end_enrolment(
     tx: &mut Transaction<'_, Sqlite>,
     class_id: i64,
     resident_id: i64,
     on: NaiveDate,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE enrolment SET ended_on = max(enrolled_on, ?)
-         WHERE class_id = ? AND resident_id = ? AND ended_on IS NULL",
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE enrolment SET ended_on = max(enrolled_on, ?)
+           WHERE class_id = ? AND resident_id = ? AND ended_on IS NULL
+           RETURNING id AS "id!: i64""#,
         on,
         class_id,
         resident_id
     )
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Ends every current enrolment of a resident from `on`; returns (enrolment, class) ids.
+pub async fn end_enrolments_of(
+    tx: &mut Transaction<'_, Sqlite>,
+    resident_id: i64,
+    on: NaiveDate,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"UPDATE enrolment SET ended_on = max(enrolled_on, ?)
+           WHERE resident_id = ? AND ended_on IS NULL
+           RETURNING id AS "id!: i64", class_id"#,
+        on,
+        resident_id
+    )
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(rows.into_iter().map(|r| (r.id, r.class_id)).collect())
+}
+
+/// Whether a resident is or was in one of `tutor`'s classes.
+pub async fn taught_by(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    tutor: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM enrolment e
+           JOIN homework_class c ON c.id = e.class_id
+           WHERE e.resident_id = ? AND c.tutor_id = ?"#,
+        resident_id,
+        tutor
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
 }
 
 /// A class's cancelled sessions: day and reason.
@@ -357,6 +394,20 @@ pub async fn cancellations_between(
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|r| (r.class_id, r.day)).collect())
+}
+
+/// The reasons of the sessions cancelled on `day`, by class.
+pub async fn cancellation_reasons(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<BTreeMap<i64, String>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT class_id, reason FROM session_cancellation WHERE day = ?",
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.class_id, r.reason)).collect())
 }
 
 /// Cancels a session (`Some(reason)`) or restores it (`None`); true if something changed.
@@ -455,22 +506,32 @@ pub struct Span {
     pub until: Option<NaiveDate>,
 }
 
-/// Enrolments overlapping `from`..=`until`, for one resident or all.
+/// Which enrolments and marks to read: one class's, one resident's, or all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Only this class.
+    pub class: Option<i64>,
+    /// Only this resident.
+    pub resident: Option<i64>,
+}
+
+/// Enrolments overlapping `from`..=`until`, within `scope`.
 pub async fn spans(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     until: NaiveDate,
-    resident: Option<i64>,
+    scope: Scope,
 ) -> Result<Vec<Span>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT class_id, resident_id, enrolled_on AS "from: NaiveDate",
                   ended_on AS "until: NaiveDate"
            FROM enrolment
            WHERE enrolled_on <= ?2 AND (ended_on IS NULL OR ended_on > ?1)
-             AND (?3 IS NULL OR resident_id = ?3)"#,
+             AND (?3 IS NULL OR resident_id = ?3) AND (?4 IS NULL OR class_id = ?4)"#,
         from,
         until,
-        resident
+        scope.resident,
+        scope.class
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -485,20 +546,22 @@ pub async fn spans(
         .collect())
 }
 
-/// Marks from `from` to `until`, for one resident or all: (class, day, resident) -> status.
+/// Marks from `from` to `until` within `scope`: (class, day, resident) -> status.
 pub async fn marks_between(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     until: NaiveDate,
-    resident: Option<i64>,
+    scope: Scope,
 ) -> Result<BTreeMap<(i64, NaiveDate, i64), (Status, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT class_id, day AS "day: NaiveDate", resident_id, status, reason
            FROM attendance
-           WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR resident_id = ?3)"#,
+           WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR resident_id = ?3)
+             AND (?4 IS NULL OR class_id = ?4)"#,
         from,
         until,
-        resident
+        scope.resident,
+        scope.class
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -130,6 +130,8 @@ pub async fn leave(
         .await?;
     }
     repo::set_left(&mut tx, id, left_on, reason).await?;
+    // Their homework places free up from the day they leave.
+    crate::homework::record::end_enrolments_of(&mut tx, actor, id, left_on).await?;
     let change = Change {
         entity: "resident",
         entity_id: id.to_string(),

@@ -16,8 +16,7 @@ use super::api::{
     canteen_forecast, canteen_settings, get_kitchen_sheet, get_recipe, list_recipes, shopping_list,
 };
 use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
-use crate::error::AppError;
+use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::i18n::{I18n, Key, Lang, use_i18n};
 use crate::residents::model::Diet;
 use crate::residents::pages::resident_name;
@@ -682,13 +681,7 @@ pub fn RecipesPage() -> impl IntoView {
 #[component]
 pub fn RecipePage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_recipe(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = resource_by_id(get_recipe);
     view! {
         <Title text=i18n.t(Key::RecipesTitle) />
         <p class="breadcrumb">
@@ -869,7 +862,9 @@ fn ServiceForm(service: MealService, can_edit: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = service.id;
     let field = move |name: &str| format!("s{id}-{name}");
+    let title = (id != 0).then(|| service.name(i18n.lang).to_owned());
     view! {
+        {title.map(|title| view! { <h3 class="narrow">{title}</h3> })}
         <form class="stack narrow service" method="post" action=SaveService::url()>
             <input type="hidden" name="service[id]" value=id />
             <label for=field("km")>{i18n.t(Key::FieldNameKhmer)}</label>

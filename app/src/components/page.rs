@@ -32,6 +32,24 @@ where
     }
 }
 
+/// The data of a page about one record: `fetch(id)` for the page's `:id`, and 404 when the
+/// `:id` is not a number.
+pub fn resource_by_id<T, Fut>(
+    fetch: impl Fn(i64) -> Fut + Copy + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let id = id_param();
+    Resource::new_blocking(id, move |id| async move {
+        match id {
+            Some(id) => fetch(id).await,
+            None => Err(AppError::NotFound),
+        }
+    })
+}
+
 /// The page's `:id` as a number; `None` when it is not one (the page then answers 404).
 pub fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();

@@ -15,7 +15,7 @@ use super::api::{
     get_session, get_tonight, list_classes,
 };
 use super::model::{HomeworkClass, Level, Outcome, Status, Subject, percent};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::residents::pages::resident_name;
@@ -409,13 +409,7 @@ fn ClassFormView(
 #[component]
 pub fn ClassPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_class(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = resource_by_id(get_class);
     view! {
         <Title text=i18n.t(Key::HomeworkClasses) />
         <p class="breadcrumb">
@@ -537,13 +531,7 @@ fn ClassView(page: ClassData) -> impl IntoView {
 #[component]
 pub fn ResidentHomeworkPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_resident_homework(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = resource_by_id(get_resident_homework);
     view! {
         <Title text=i18n.t(Key::HomeworkHistory) />
         <p class="breadcrumb"><a href="/homework">{i18n.t(Key::HomeworkTitle)}</a></p>

@@ -12,7 +12,7 @@ use super::api::{
     SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
 use super::model::{AllocationEntry, BuildingPlan, Warning};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::residents::api::waiting_list;
@@ -148,13 +148,7 @@ pub fn BuildingsPage() -> impl IntoView {
 #[component]
 pub fn BuildingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_building_plan(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = resource_by_id(get_building_plan);
     view! {
         <Title text=i18n.t(Key::BuildingsTitle) />
         {page_data(data, |plan| view! { <Plan plan /> })}
@@ -260,13 +254,7 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
 #[component]
 pub fn BedPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let data = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_bed_page(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = resource_by_id(get_bed_page);
     view! {
         <Title text=i18n.t(Key::BedTitle) />
         {page_data(data, |bed| view! { <BedView bed /> })}

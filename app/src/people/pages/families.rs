@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
+use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::people::api::{
@@ -93,13 +93,7 @@ fn PinField(pin: String) -> impl IntoView {
 #[component]
 pub fn FamilyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let family = Resource::new_blocking(id, |id| async move {
-        match id {
-            Some(id) => get_family_account(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let family = resource_by_id(get_family_account);
     view! {
         <Title text=i18n.t(Key::FamiliesTitle) />
         {page_data(family, |(family, pin)| view! { <FamilyEditor family pin /> })}

@@ -5,33 +5,15 @@ mod support;
 
 use std::sync::Arc;
 
-use app::audit::model::Actor;
 use app::people::model::Role;
-use app::people::session::{self, Owner};
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use sqlx::SqlitePool;
 use support::*;
 
-/// A staff account with `roles`, signed in: its session cookie.
 async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
-    let id = app::people::accounts::create_staff_account(
-        pool,
-        &Actor::System("test".into()),
-        login,
-        login,
-        "a test passphrase",
-        app::i18n::Lang::En,
-        roles,
-    )
-    .await
-    .expect("staff");
-    let mut conn = pool.acquire().await.expect("connection");
-    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
-        .await
-        .expect("session");
-    format!("sid={token}; lang=en")
+    staff_session(pool, login, roles).await.1
 }
 
 /// A building with one girls' room of `beds` beds, and `girls` girls waiting for a bed.

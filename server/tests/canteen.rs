@@ -7,7 +7,6 @@ use app::audit::model::Actor;
 use app::canteen::api::DayPage;
 use app::canteen::{model, record, repo};
 use app::people::model::Role;
-use app::people::session::{self, Owner};
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
@@ -21,22 +20,7 @@ const BREAKFAST: i64 = 1;
 const LUNCH: i64 = 2;
 
 async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
-    let id = app::people::accounts::create_staff_account(
-        pool,
-        &Actor::System("test".into()),
-        login,
-        login,
-        "a test passphrase",
-        app::i18n::Lang::En,
-        roles,
-    )
-    .await
-    .expect("staff");
-    let mut conn = pool.acquire().await.expect("connection");
-    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
-        .await
-        .expect("session");
-    format!("sid={token}; lang=en")
+    staff_session(pool, login, roles).await.1
 }
 
 fn today() -> NaiveDate {

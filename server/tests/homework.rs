@@ -10,7 +10,6 @@ use app::audit::model::Actor;
 use app::homework::api::{SessionPage, TonightPage};
 use app::homework::{model, record};
 use app::people::model::Role;
-use app::people::session::{self, Owner};
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
@@ -20,22 +19,7 @@ use sqlx::SqlitePool;
 use support::*;
 
 async fn staff(pool: &SqlitePool, login: &str, roles: &[Role]) -> (i64, String) {
-    let id = app::people::accounts::create_staff_account(
-        pool,
-        &Actor::System("test".into()),
-        login,
-        login,
-        "a test passphrase",
-        app::i18n::Lang::En,
-        roles,
-    )
-    .await
-    .expect("staff");
-    let mut conn = pool.acquire().await.expect("connection");
-    let token = session::start(&mut conn, Owner::Staff(id), chrono::Utc::now().timestamp())
-        .await
-        .expect("session");
-    (id, format!("sid={token}; lang=en"))
+    staff_session(pool, login, roles).await
 }
 
 fn today() -> NaiveDate {

@@ -161,3 +161,28 @@ pub fn session_of(cookies: &[String]) -> String {
         .expect("a session cookie")
         .to_owned()
 }
+
+/// A staff account with `roles`, signed in, its pages in English: its id and session cookie.
+pub async fn staff_session(
+    pool: &SqlitePool,
+    login: &str,
+    roles: &[app::people::model::Role],
+) -> (i64, String) {
+    let id = app::people::accounts::create_staff_account(
+        pool,
+        &app::audit::model::Actor::System("test".into()),
+        login,
+        login,
+        "a test passphrase",
+        app::i18n::Lang::En,
+        roles,
+    )
+    .await
+    .expect("staff");
+    let mut conn = pool.acquire().await.expect("connection");
+    let owner = app::people::session::Owner::Staff(id);
+    let token = app::people::session::start(&mut conn, owner, chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    (id, format!("sid={token}; lang=en"))
+}

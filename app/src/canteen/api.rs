@@ -198,25 +198,25 @@ pub struct SettingsPage {
 /// The weekdays a programme eats a meal, as posted by seven checkboxes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DaysForm {
-    /// Monday ... Sunday: present when ticked.
+    /// Monday: present when ticked.
     #[serde(default)]
     pub d0: Option<String>,
-    #[allow(missing_docs)]
+    /// Tuesday: present when ticked.
     #[serde(default)]
     pub d1: Option<String>,
-    #[allow(missing_docs)]
+    /// Wednesday: present when ticked.
     #[serde(default)]
     pub d2: Option<String>,
-    #[allow(missing_docs)]
+    /// Thursday: present when ticked.
     #[serde(default)]
     pub d3: Option<String>,
-    #[allow(missing_docs)]
+    /// Friday: present when ticked.
     #[serde(default)]
     pub d4: Option<String>,
-    #[allow(missing_docs)]
+    /// Saturday: present when ticked.
     #[serde(default)]
     pub d5: Option<String>,
-    #[allow(missing_docs)]
+    /// Sunday: present when ticked.
     #[serde(default)]
     pub d6: Option<String>,
 }
@@ -259,14 +259,6 @@ pub struct ServiceForm {
     pub active: Option<String>,
 }
 
-#[cfg(feature = "ssr")]
-fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
-    crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
-        field: field.into(),
-        message: crate::i18n::Key::ProblemDate,
-    })
-}
-
 /// The day asked for, or tomorrow when none is.
 #[cfg(feature = "ssr")]
 fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
@@ -274,7 +266,7 @@ fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
         let today = crate::centre::model::today_at_centre();
         return Ok(today.succ_opt().unwrap_or(today));
     }
-    parse_day(day, "on")
+    crate::residents::model::date_field(day, "on")
 }
 
 #[cfg(feature = "ssr")]
@@ -303,27 +295,28 @@ async fn reader() -> Result<bool, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn recipe_names(recipes: &[super::repo::Recipe], ids: &[i64]) -> Vec<RecipeName> {
-    ids.iter()
-        .filter_map(|id| recipes.iter().find(|r| r.id == *id))
-        .map(|r| RecipeName {
+impl From<&super::repo::Recipe> for RecipeName {
+    fn from(r: &super::repo::Recipe) -> Self {
+        RecipeName {
             id: r.id,
             name_km: r.name_km.clone(),
             name_en: r.name_en.clone(),
-        })
+        }
+    }
+}
+
+/// The recipes named by `ids`, in that order.
+#[cfg(feature = "ssr")]
+fn recipe_names(recipes: &[super::repo::Recipe], ids: &[i64]) -> Vec<RecipeName> {
+    ids.iter()
+        .filter_map(|id| recipes.iter().find(|r| r.id == *id))
+        .map(RecipeName::from)
         .collect()
 }
 
 #[cfg(feature = "ssr")]
 fn all_recipe_names(recipes: &[super::repo::Recipe]) -> Vec<RecipeName> {
-    recipes
-        .iter()
-        .map(|r| RecipeName {
-            id: r.id,
-            name_km: r.name_km.clone(),
-            name_en: r.name_en.clone(),
-        })
-        .collect()
+    recipes.iter().map(RecipeName::from).collect()
 }
 
 /// The 14-day forecast from today, and the last four weeks' flags. Canteen, admin, house staff.
@@ -439,7 +432,7 @@ pub async fn add_extra(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = parse_day(&day, "day")?;
+    let day = crate::residents::model::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
     super::record::add_typed_extra(&crate::db::pool()?, &staff.actor(), &extra, now()).await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
@@ -465,7 +458,7 @@ pub async fn record_served(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = parse_day(&day, "day")?;
+    let day = crate::residents::model::date_field(&day, "day")?;
     if day > crate::centre::model::today_at_centre() {
         return Err(AppError::Validation {
             field: "day".into(),
@@ -501,7 +494,7 @@ pub async fn change_menu(
     change: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = parse_day(&day, "day")?;
+    let day = crate::residents::model::date_field(&day, "day")?;
     let add = match change.as_str() {
         "add" => true,
         "remove" => false,
@@ -741,7 +734,7 @@ pub async fn shopping_list(
     let until = if until.trim().is_empty() {
         from.checked_add_days(chrono::Days::new(6)).unwrap_or(from)
     } else {
-        parse_day(&until, "until")?
+        crate::residents::model::date_field(&until, "until")?
     };
     super::model::check_range(from, until)?;
     let pool = crate::db::pool()?;

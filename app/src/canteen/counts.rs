@@ -41,7 +41,7 @@ pub async fn counts(
         .map(|change| change.resident_id)
         .collect();
     if !unnamed.is_empty() {
-        let names = repo::resident_names(conn, &unnamed).await?;
+        let names = crate::residents::repo::resident_names(conn, &unnamed).await?;
         for change in days
             .iter_mut()
             .flat_map(|d| d.meals.iter_mut().flat_map(|m| m.late.iter_mut()))

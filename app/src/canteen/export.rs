@@ -24,12 +24,7 @@ pub struct Span {
 }
 
 fn span(query: &Span) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let day = |text: &str, field: &str| {
-        crate::residents::model::parse_date(text).ok_or_else(|| AppError::Validation {
-            field: field.into(),
-            message: Key::ProblemDate,
-        })
-    };
+    let day = crate::residents::model::date_field;
     let (from, until) = (day(&query.from, "from")?, day(&query.until, "until")?);
     super::model::check_range(from, until)?;
     Ok((from, until))

@@ -17,20 +17,9 @@ use super::api::{
 };
 use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
 use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::i18n::{I18n, Key, Lang, use_i18n};
+use crate::i18n::{I18n, Key, Lang, WEEKDAYS, use_i18n};
 use crate::residents::model::Diet;
 use crate::residents::pages::resident_name;
-
-/// Short weekday names, Monday first.
-const WEEKDAYS: [Key; 7] = [
-    Key::Weekday1,
-    Key::Weekday2,
-    Key::Weekday3,
-    Key::Weekday4,
-    Key::Weekday5,
-    Key::Weekday6,
-    Key::Weekday7,
-];
 
 fn recipe_label(i18n: I18n, recipe: &RecipeName) -> String {
     if i18n.lang == Lang::Km {

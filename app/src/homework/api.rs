@@ -36,6 +36,22 @@ pub struct Tally {
     pub unmarked: usize,
 }
 
+impl Tally {
+    /// The tally of a session's rows.
+    pub fn of(rows: &[AttendanceRow]) -> Tally {
+        rows.iter().fold(Tally::default(), |mut t, row| {
+            match (row.status, row.away) {
+                (Some(s), _) if s.attended() => t.came += 1,
+                (Some(Status::Absent), _) => t.absent += 1,
+                (Some(_), _) => t.excused += 1,
+                (None, Some(_)) => t.away += 1,
+                (None, None) => t.unmarked += 1,
+            }
+            t
+        })
+    }
+}
+
 /// A session on the tonight page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
@@ -238,19 +254,11 @@ fn recorder(staff: &CurrentStaff) -> super::record::Recorder {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
-    crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
-        field: field.into(),
-        message: crate::i18n::Key::ProblemDate,
-    })
-}
-
-#[cfg(feature = "ssr")]
 fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
     if day.trim().is_empty() {
         Ok(crate::centre::model::today_at_centre())
     } else {
-        parse_day(day, "day")
+        crate::residents::model::date_field(day, "day")
     }
 }
 
@@ -300,20 +308,6 @@ async fn occupants_on(
         .collect())
 }
 
-#[cfg(feature = "ssr")]
-fn tally(rows: &[AttendanceRow]) -> Tally {
-    rows.iter().fold(Tally::default(), |mut t, row| {
-        match (row.status, row.away) {
-            (Some(s), _) if s.attended() => t.came += 1,
-            (Some(Status::Absent), _) => t.absent += 1,
-            (Some(_), _) => t.excused += 1,
-            (None, Some(_)) => t.away += 1,
-            (None, None) => t.unmarked += 1,
-        }
-        t
-    })
-}
-
 /// Flags: residents whose latest sessions (over the last eight weeks) end in `n` or more
 /// unexplained absences.
 #[cfg(feature = "ssr")]
@@ -339,7 +333,7 @@ async fn flags(
         }
     }
     let ids: Vec<i64> = flagged.iter().map(|(id, ..)| *id).collect();
-    let names = crate::canteen::repo::resident_names(conn, &ids).await?;
+    let names = crate::residents::repo::resident_names(conn, &ids).await?;
     let mut out = Vec::new();
     for (resident_id, absences, last) in flagged {
         if let Some((name_km, name_latin, _)) = names.get(&resident_id) {
@@ -380,7 +374,7 @@ pub async fn get_tonight() -> Result<TonightPage, AppError> {
             .then(|| reasons.get(&class.id).cloned().unwrap_or_default());
         let rows = session_rows(&mut conn, &class, today, &occupants).await?;
         sessions.push(SessionSummary {
-            tally: tally(&rows),
+            tally: Tally::of(&rows),
             class,
             cancelled,
         });
@@ -444,7 +438,7 @@ async fn markable(
 ) -> Result<(HomeworkClass, NaiveDate), AppError> {
     let mut conn = crate::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, staff, class_id).await?;
-    let day = parse_day(day, "day")?;
+    let day = crate::residents::model::date_field(day, "day")?;
     let today = crate::centre::model::today_at_centre();
     super::model::check_markable(day, today, !confirm.is_empty())?;
     Ok((class, day))
@@ -667,7 +661,7 @@ pub async fn cancel_session(
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
-    let day = parse_day(&day, "day")?;
+    let day = crate::residents::model::date_field(&day, "day")?;
     let reason = reason.trim();
     let reason = if restore.is_empty() {
         if reason.is_empty() || reason.chars().count() > 200 {
@@ -721,7 +715,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
                 .any(|c| c.id == s.class_id && c.tutor_id == staff.id)
         });
     }
-    let names = crate::canteen::repo::resident_names(&mut conn, &[id]).await?;
+    let names = crate::residents::repo::resident_names(&mut conn, &[id]).await?;
     let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;
     let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
     let mut rows: Vec<_> = sessions

@@ -67,7 +67,7 @@ async fn attendance_text(
     .await
     .map_err(|e| fail(e.into()))?;
     let ids: Vec<i64> = outcomes.keys().copied().collect();
-    let names = crate::canteen::repo::resident_names(&mut conn, &ids)
+    let names = crate::residents::repo::resident_names(&mut conn, &ids)
         .await
         .map_err(|e| fail(e.into()))?;
     let header = [

@@ -316,9 +316,7 @@ pub fn check_class(input: &ClassInput, weekdays: u8) -> Result<NewClass, AppErro
         .ok()
         .filter(|n| (1..=60).contains(n))
         .ok_or_else(|| invalid("capacity", Key::ProblemCapacity))?;
-    let date = |text: &str, field: &str| {
-        crate::residents::model::parse_date(text).ok_or_else(|| invalid(field, Key::ProblemDate))
-    };
+    let date = crate::residents::model::date_field;
     let term_from = date(&input.term_from, "term_from")?;
     let term_until = date(&input.term_until, "term_until")?;
     if term_until < term_from || (term_until - term_from).num_days() > 400 {

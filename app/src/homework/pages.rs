@@ -17,18 +17,8 @@ use super::api::{
 use super::model::{HomeworkClass, Level, Outcome, Status, Subject, percent};
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
 use crate::error::AppError;
-use crate::i18n::{I18n, Key, use_i18n};
+use crate::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::residents::pages::resident_name;
-
-const WEEKDAYS: [Key; 7] = [
-    Key::Weekday1,
-    Key::Weekday2,
-    Key::Weekday3,
-    Key::Weekday4,
-    Key::Weekday5,
-    Key::Weekday6,
-    Key::Weekday7,
-];
 
 fn when(i18n: I18n, class: &HomeworkClass) -> String {
     let t = &class.timetable;
@@ -180,21 +170,7 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
     // A past session is read-only until the viewer says they are correcting it.
     let can_mark = page.can_mark && (!past || correcting);
     let confirm = if past { "1" } else { "" };
-    let unmarked = page
-        .rows
-        .iter()
-        .filter(|r| r.status.is_none() && r.away.is_none())
-        .count();
-    let tally = page.rows.iter().fold(Tally::default(), |mut t, r| {
-        match (r.status, r.away) {
-            (Some(s), _) if s.attended() => t.came += 1,
-            (Some(Status::Absent), _) => t.absent += 1,
-            (Some(_), _) => t.excused += 1,
-            (None, Some(_)) => t.away += 1,
-            (None, None) => t.unmarked += 1,
-        }
-        t
-    });
+    let tally = Tally::of(&page.rows);
     let day_text = day.to_string();
     view! {
         <h1>{class.name.clone()}</h1>
@@ -213,13 +189,13 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
             </p>
         })}
         {(past && correcting).then(|| view! { <p class="notice warn">{i18n.t(Key::HomeworkCorrecting)}</p> })}
-        {(can_mark && unmarked > 0).then(|| view! {
+        {(can_mark && tally.unmarked > 0).then(|| view! {
             <form class="inline" method="post" action=MarkAllPresent::url()>
                 <input type="hidden" name="class_id" value=id />
                 <input type="hidden" name="day" value=day_text.clone() />
                 <input type="hidden" name="confirm" value=confirm />
                 <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::HomeworkAllPresent, &[("count", &i18n.num(unmarked as i64))])}
+                    {i18n.fmt(Key::HomeworkAllPresent, &[("count", &i18n.num(tally.unmarked as i64))])}
                 </button>
             </form>
         })}

@@ -43,14 +43,6 @@ pub struct BedPage {
     pub today: NaiveDate,
 }
 
-#[cfg(feature = "ssr")]
-fn parse_day(day: &str, field: &str) -> Result<NaiveDate, AppError> {
-    crate::residents::model::parse_date(day).ok_or_else(|| AppError::Validation {
-        field: field.into(),
-        message: crate::i18n::Key::ProblemDate,
-    })
-}
-
 /// Every building with its beds and those occupied today. Every staff role.
 #[server(endpoint = "building_list")]
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
@@ -217,7 +209,7 @@ impl BedChange {
     ) -> Result<(), AppError> {
         use super::allocate::{assign, move_resident};
 
-        let on = parse_day(&self.on, "on")?;
+        let on = crate::residents::model::date_field(&self.on, "on")?;
         let today = crate::centre::model::today_at_centre();
         let (pool, actor) = (crate::db::pool()?, staff.actor());
         let (resident, bed, reason) = (self.resident_id, self.bed_id, self.reason.as_str());
@@ -234,7 +226,7 @@ impl BedChange {
 #[server(endpoint = "bed_release")]
 pub async fn release_bed(bed_id: i64, on: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let on = parse_day(&on, "on")?;
+    let on = crate::residents::model::date_field(&on, "on")?;
     let today = crate::centre::model::today_at_centre();
     super::allocate::release(&crate::db::pool()?, &staff.actor(), bed_id, on, today).await?;
     leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
@@ -268,7 +260,7 @@ pub async fn get_occupancy(
     let day = if on.trim().is_empty() {
         crate::centre::model::today_at_centre()
     } else {
-        parse_day(&on, "on")?
+        crate::residents::model::date_field(&on, "on")?
     };
     let mut conn = crate::db::pool()?.acquire().await?;
     Ok((day, super::repo::occupancy(&mut conn, day).await?))

@@ -162,7 +162,8 @@ impl I18n {
     }
 }
 
-const WEEKDAYS: [Key; 7] = [
+/// The weekdays' names, Monday first.
+pub const WEEKDAYS: [Key; 7] = [
     Key::Weekday1,
     Key::Weekday2,
     Key::Weekday3,

@@ -416,6 +416,14 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
         .filter(|date| (1900..=2200).contains(&date.year()))
 }
 
+/// Reads the date of form field `field`, or refuses it in words.
+pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, crate::error::AppError> {
+    parse_date(input).ok_or_else(|| crate::error::AppError::Validation {
+        field: field.into(),
+        message: Key::ProblemDate,
+    })
+}
+
 /// The text of a resident form or CSV row, before it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResidentInput {

@@ -437,3 +437,25 @@ pub async fn set_import_progress(
     .await?;
     Ok(())
 }
+
+/// The names and diets of residents by id (for late changes about someone with no bed).
+pub async fn resident_names(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<std::collections::BTreeMap<i64, (String, String, Diet)>, sqlx::Error> {
+    let ids = serde_json::to_string(ids).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", name_km, name_latin, diet FROM resident
+           WHERE id IN (SELECT value FROM json_each(?))"#,
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let diet = Diet::parse(&r.diet)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown diet {:?}", r.diet).into()))?;
+            Ok((r.id, (r.name_km, r.name_latin, diet)))
+        })
+        .collect()
+}

@@ -21,6 +21,7 @@ pub mod presence;
 pub mod residents;
 #[cfg(feature = "ssr")]
 pub mod security;
+pub mod visits;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -43,11 +44,12 @@ use crate::homework::pages::{
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
 use crate::i18n::{I18n, Key, current_lang};
 use crate::people::pages::{
-    FamiliesPage, FamilyPage, FamilyPortalPage, LoginPage, StaffMemberPage, StaffPage,
+    FamiliesPage, FamilyPage, LoginPage, StaffMemberPage, StaffPage,
 };
 use crate::presence::pages::{RollOverviewPage, RollPage};
 use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
 use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
+use crate::visits::portal_pages::{BookVisitPage, FamilyPortalPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +59,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(i18n);
     #[cfg(feature = "ssr")]
     security::share_page_nonce();
+    let scripts = needs_scripts().then(|| {
+        view! {
+            <AutoReload options=options.clone() />
+            <HydrationScripts options=options.clone() />
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang=i18n.lang.code()>
@@ -73,8 +81,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     crossorigin=""
                 />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -82,6 +89,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether this page loads the WASM. The family portal does not: a family on a cheap phone and
+/// a slow network gets plain HTML forms that work without it, and downloads nothing more.
+fn needs_scripts() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_none_or(|parts| !is_family_page(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
+}
+
+/// `/family` and the pages under it.
+pub fn is_family_page(path: &str) -> bool {
+    path == "/family" || path.starts_with("/family/")
 }
 
 /// The application: routes inside the shell's layout.
@@ -111,6 +135,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("family") view=FamilyPortalPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("family"), StaticSegment("book"))
+                        view=BookVisitPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("families") view=FamiliesPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("families"), ParamSegment("id"))

@@ -222,12 +222,6 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in family's portal: for now, its name. Families only.
-#[server(endpoint = "family_home")]
-pub async fn get_family_home() -> Result<super::model::CurrentFamily, AppError> {
-    super::guard::require_family().await
-}
-
 #[cfg(feature = "ssr")]
 fn parse_language(code: &str) -> Result<Lang, AppError> {
     Lang::parse(code).ok_or(AppError::Validation {

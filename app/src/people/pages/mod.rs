@@ -1,14 +1,12 @@
 //! Pages of people and access: sign-in, the admin's staff accounts, the social team's family
-//! accounts, and the family portal. Every form is a plain HTML form: it works without the WASM.
+//! accounts. Every form is a plain HTML form: it works without the WASM.
 
 mod families;
 mod login;
-mod portal;
 mod staff;
 
 pub use families::{FamiliesPage, FamilyPage};
 pub use login::LoginPage;
-pub use portal::FamilyPortalPage;
 pub use staff::{StaffMemberPage, StaffPage};
 
 use leptos::prelude::*;

@@ -1,0 +1,692 @@
+//! The rules of family visits, as plain functions: who may visit whom, which children a family
+//! account sees, the booking window, and what a booking needs (places, once a month, the
+//! visitors' permissions, approval). The database holds the same rules (see the migration).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::Key;
+
+/// What the social team decided about a contact visiting a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    /// May visit.
+    Allowed,
+    /// May visit only with a member of staff present.
+    Supervised,
+    /// May not visit, and never sees the child in the portal.
+    Barred,
+}
+
+impl Level {
+    /// Every level.
+    pub const ALL: [Level; 3] = [Level::Allowed, Level::Supervised, Level::Barred];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Level::Allowed => "allowed",
+            Level::Supervised => "supervised",
+            Level::Barred => "barred",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.code() == code.trim())
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            Level::Allowed => Key::PermissionAllowed,
+            Level::Supervised => Key::PermissionSupervised,
+            Level::Barred => Key::PermissionBarred,
+        }
+    }
+
+    /// Whether the contact may come at all.
+    pub const fn may_visit(self) -> bool {
+        !matches!(self, Level::Barred)
+    }
+}
+
+/// How a contact is related to the children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Relationship {
+    /// Mother.
+    Mother,
+    /// Father.
+    Father,
+    /// Grandmother.
+    Grandmother,
+    /// Grandfather.
+    Grandfather,
+    /// Aunt.
+    Aunt,
+    /// Uncle.
+    Uncle,
+    /// Brother or sister.
+    Sibling,
+    /// Legal guardian.
+    Guardian,
+    /// Anyone else.
+    Other,
+}
+
+impl Relationship {
+    /// Every relationship.
+    pub const ALL: [Relationship; 9] = [
+        Relationship::Mother,
+        Relationship::Father,
+        Relationship::Grandmother,
+        Relationship::Grandfather,
+        Relationship::Aunt,
+        Relationship::Uncle,
+        Relationship::Sibling,
+        Relationship::Guardian,
+        Relationship::Other,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Relationship::Mother => "mother",
+            Relationship::Father => "father",
+            Relationship::Grandmother => "grandmother",
+            Relationship::Grandfather => "grandfather",
+            Relationship::Aunt => "aunt",
+            Relationship::Uncle => "uncle",
+            Relationship::Sibling => "sibling",
+            Relationship::Guardian => "guardian",
+            Relationship::Other => "other",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Relationship> {
+        Relationship::ALL
+            .into_iter()
+            .find(|r| r.code() == code.trim())
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            Relationship::Mother => Key::RelationMother,
+            Relationship::Father => Key::RelationFather,
+            Relationship::Grandmother => Key::RelationGrandmother,
+            Relationship::Grandfather => Key::RelationGrandfather,
+            Relationship::Aunt => Key::RelationAunt,
+            Relationship::Uncle => Key::RelationUncle,
+            Relationship::Sibling => Key::RelationSibling,
+            Relationship::Guardian => Key::RelationGuardian,
+            Relationship::Other => Key::RelationOther,
+        }
+    }
+}
+
+/// Where a booking stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Waiting for the social team's approval; holds its place.
+    Pending,
+    /// Booked.
+    Confirmed,
+    /// Cancelled by the family or the centre.
+    Cancelled,
+    /// Refused by the social team.
+    Refused,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 4] = [
+        Status::Pending,
+        Status::Confirmed,
+        Status::Cancelled,
+        Status::Refused,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Confirmed => "confirmed",
+            Status::Cancelled => "cancelled",
+            Status::Refused => "refused",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    /// Whether it holds a place.
+    pub const fn active(self) -> bool {
+        matches!(self, Status::Pending | Status::Confirmed)
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            Status::Pending => Key::BookingPending,
+            Status::Confirmed => Key::BookingConfirmed,
+            Status::Cancelled => Key::BookingCancelled,
+            Status::Refused => Key::BookingRefused,
+        }
+    }
+}
+
+/// Why a booking ended, as the family's portal tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    /// The family cancelled it.
+    ByFamily,
+    /// The family moved it to another slot.
+    Moved,
+    /// The centre cancelled it (a call from the family, a visit day called off).
+    ByCentre,
+    /// A permission changed: the visit cannot take place.
+    Permission,
+    /// The social team refused it.
+    Refused,
+}
+
+impl Notice {
+    /// Every notice.
+    pub const ALL: [Notice; 5] = [
+        Notice::ByFamily,
+        Notice::Moved,
+        Notice::ByCentre,
+        Notice::Permission,
+        Notice::Refused,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Notice::ByFamily => "by_family",
+            Notice::Moved => "moved",
+            Notice::ByCentre => "by_centre",
+            Notice::Permission => "permission",
+            Notice::Refused => "refused",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|n| n.code() == code.trim())
+    }
+
+    /// What the family reads.
+    pub const fn label(self) -> Key {
+        match self {
+            Notice::ByFamily => Key::NoticeByFamily,
+            Notice::Moved => Key::NoticeMoved,
+            Notice::ByCentre => Key::NoticeByCentre,
+            Notice::Permission => Key::NoticePermission,
+            Notice::Refused => Key::NoticeRefused,
+        }
+    }
+
+    /// Whether the family should be told on its portal (it did not do it itself).
+    pub const fn tells_family(self) -> bool {
+        matches!(
+            self,
+            Notice::ByCentre | Notice::Permission | Notice::Refused
+        )
+    }
+}
+
+fn invalid(field: &str, message: Key) -> AppError {
+    AppError::Validation {
+        field: field.into(),
+        message,
+    }
+}
+
+fn conflict(message: Key) -> AppError {
+    AppError::Conflict { message }
+}
+
+/// Trims `text`; empty is `None`.
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// A contact as the social team types it in, checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInput {
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// How they are related to the children.
+    pub relationship: Relationship,
+    /// Their phone, if any: 0 and 8 or 9 digits.
+    pub phone: Option<String>,
+    /// An identity document number, where known.
+    pub id_document: Option<String>,
+}
+
+/// Checks a contact form: both names (1–100 characters), a known relationship, a phone that
+/// reads as a Cambodian number (spaces and Khmer digits allowed) or none, a document number of
+/// at most 40 characters or none.
+pub fn check_contact(
+    name_km: &str,
+    name_latin: &str,
+    relationship: &str,
+    phone: &str,
+    id_document: &str,
+) -> Result<ContactInput, AppError> {
+    let name = |text: &str, field: &str| {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 100 {
+            Err(invalid(field, Key::ProblemContactName))
+        } else {
+            Ok(text.to_owned())
+        }
+    };
+    let name_km = name(name_km, "name_km")?;
+    let name_latin = name(name_latin, "name_latin")?;
+    let relationship = Relationship::parse(relationship)
+        .ok_or_else(|| invalid("relationship", Key::ProblemRelationship))?;
+    let phone = match optional(phone) {
+        None => None,
+        Some(text) => Some(
+            crate::people::model::Phone::parse(&text)
+                .map_err(|_| invalid("phone", Key::ProblemPhone))?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let id_document = optional(id_document);
+    if id_document.as_ref().is_some_and(|d| d.chars().count() > 40) {
+        return Err(invalid("id_document", Key::ProblemIdDocument));
+    }
+    Ok(ContactInput {
+        name_km,
+        name_latin,
+        relationship,
+        phone,
+        id_document,
+    })
+}
+
+/// A permission decision, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PermissionInput {
+    /// The decision.
+    pub level: Level,
+    /// Why (1–500 characters).
+    pub reason: String,
+    /// The day it was decided, not after today.
+    pub decided_on: NaiveDate,
+}
+
+/// Checks a permission form.
+pub fn check_permission(
+    level: &str,
+    reason: &str,
+    decided_on: &str,
+    today: NaiveDate,
+) -> Result<PermissionInput, AppError> {
+    let level = Level::parse(level).ok_or_else(|| invalid("level", Key::ProblemPermissionLevel))?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(invalid("reason", Key::ProblemPermissionReason));
+    }
+    let decided_on = crate::residents::model::date_field(decided_on, "decided_on")?;
+    if decided_on > today {
+        return Err(invalid("decided_on", Key::ProblemDecidedOn));
+    }
+    Ok(PermissionInput {
+        level,
+        reason: reason.to_owned(),
+        decided_on,
+    })
+}
+
+/// The current decisions for a family: (contact, child) → level. A pair not in it has no
+/// decision, which means no visit.
+pub type Permissions = HashMap<(i64, i64), Level>;
+
+/// A contact of a family, as the rules need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactPhone {
+    /// `family_contact.id`.
+    pub id: i64,
+    /// Their phone, if any.
+    pub phone: Option<String>,
+}
+
+/// The children a family account sees: those linked to it for whom at least one of its
+/// contacts may visit, and none of the contacts holding the account's phone is barred (a
+/// barred person who holds the phone never sees the child).
+pub fn visible_children(
+    linked: &[i64],
+    contacts: &[ContactPhone],
+    permissions: &Permissions,
+    account_phone: &str,
+) -> Vec<i64> {
+    linked
+        .iter()
+        .copied()
+        .filter(|&child| {
+            let level = |contact: &ContactPhone| permissions.get(&(contact.id, child)).copied();
+            let someone_may = contacts
+                .iter()
+                .any(|c| level(c).is_some_and(Level::may_visit));
+            let holder_barred = contacts
+                .iter()
+                .filter(|c| c.phone.as_deref() == Some(account_phone))
+                .any(|c| level(c) == Some(Level::Barred));
+            someone_may && !holder_barred
+        })
+        .collect()
+}
+
+/// How a contact may lead a visit with `children`: `None` when they may not visit one of
+/// them; `Some(true)` when only supervised for at least one.
+pub fn lead_permission(contact: i64, children: &[i64], permissions: &Permissions) -> Option<bool> {
+    let mut supervised = false;
+    for child in children {
+        match permissions.get(&(contact, *child)) {
+            Some(Level::Allowed) => {}
+            Some(Level::Supervised) => supervised = true,
+            Some(Level::Barred) | None => return None,
+        }
+    }
+    (!children.is_empty()).then_some(supervised)
+}
+
+/// Where a visit day's booking window stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Window {
+    /// Not open yet.
+    NotYet,
+    /// Families may book, move and cancel.
+    Open,
+    /// Past the cut-off.
+    Closed,
+}
+
+/// The window of a day opening on `opens_on` (local) and closing at `closes_at`, at `now`.
+pub fn window(opens_on: NaiveDate, closes_at: i64, today: NaiveDate, now: i64) -> Window {
+    if now >= closes_at {
+        Window::Closed
+    } else if today < opens_on {
+        Window::NotYet
+    } else {
+        Window::Open
+    }
+}
+
+/// A visit day as the social team types it in, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayInput {
+    /// The day.
+    pub day: NaiveDate,
+    /// When families may start booking (local day).
+    pub opens_on: NaiveDate,
+    /// The cut-off: the last day and time to book, move or cancel.
+    pub closes_on: NaiveDate,
+    /// The cut-off time.
+    pub closes_time: NaiveTime,
+    /// At most this many adults per booking.
+    pub max_adults: i64,
+    /// The meal visitors may stay for, if any.
+    pub meal_service_id: Option<i64>,
+    /// A note families read.
+    pub note: String,
+}
+
+/// The raw visit-day form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayForm {
+    /// The day.
+    pub day: String,
+    /// When booking opens.
+    pub opens_on: String,
+    /// The cut-off day.
+    pub closes_on: String,
+    /// The cut-off time.
+    pub closes_time: String,
+    /// Adults per booking.
+    pub max_adults: String,
+    /// The meal id, or empty.
+    #[serde(default)]
+    pub meal: String,
+    /// A note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Checks a visit-day form: a day not in the past, booking opening on or before the cut-off,
+/// the cut-off on or before the day, 1–10 adults, a note of at most 300 characters.
+pub fn check_day(form: &DayForm, today: NaiveDate) -> Result<DayInput, AppError> {
+    use crate::residents::model::date_field;
+    let day = date_field(&form.day, "day")?;
+    if day < today {
+        return Err(invalid("day", Key::ProblemVisitDayPast));
+    }
+    let opens_on = date_field(&form.opens_on, "opens_on")?;
+    let closes_on = date_field(&form.closes_on, "closes_on")?;
+    let closes_time = NaiveTime::parse_from_str(form.closes_time.trim(), "%H:%M")
+        .map_err(|_| invalid("closes_time", Key::ProblemTime))?;
+    if closes_on > day || closes_on < opens_on {
+        return Err(invalid("closes_on", Key::ProblemVisitWindow));
+    }
+    let max_adults = form
+        .max_adults
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=10).contains(n))
+        .ok_or_else(|| invalid("max_adults", Key::ProblemMaxAdults))?;
+    let meal_service_id = match form.meal.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| invalid("meal", Key::ErrorValidation))?,
+        ),
+    };
+    let note = form.note.trim();
+    if note.chars().count() > 300 {
+        return Err(invalid("note", Key::ProblemVisitNote));
+    }
+    Ok(DayInput {
+        day,
+        opens_on,
+        closes_on,
+        closes_time,
+        max_adults,
+        meal_service_id,
+        note: note.to_owned(),
+    })
+}
+
+/// Checks a slot: a start, an end after it, 1–500 places.
+pub fn check_slot(
+    starts: &str,
+    ends: &str,
+    capacity: &str,
+) -> Result<(NaiveTime, NaiveTime, i64), AppError> {
+    let time = |text: &str, field: &str| {
+        NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| invalid(field, Key::ProblemTime))
+    };
+    let starts = time(starts, "starts_at")?;
+    let ends = time(ends, "ends_at")?;
+    if ends <= starts {
+        return Err(invalid("ends_at", Key::ProblemEndsBeforeStart));
+    }
+    let capacity = capacity
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=500).contains(n))
+        .ok_or_else(|| invalid("capacity", Key::ProblemSlotCapacity))?;
+    Ok((starts, ends, capacity))
+}
+
+/// The calendar month of a day, as the once-a-month rule counts it: "2026-12".
+pub fn month_of(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// A booking asked for, as typed in (by a family or by staff for them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookingRequest {
+    /// The slot.
+    pub slot_id: i64,
+    /// The children, each once.
+    pub children: BTreeSet<i64>,
+    /// Who leads the visit.
+    pub contact_id: i64,
+    /// Adults coming, the lead included.
+    pub adults: i64,
+    /// Of whom staying for the meal.
+    pub meal_heads: i64,
+}
+
+/// What the rules need to know about the family, the day and the slot.
+#[derive(Clone, Debug, Default)]
+pub struct BookingContext {
+    /// Today at the centre, and now.
+    pub today: NaiveDate,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// The slot's visit day.
+    pub day: NaiveDate,
+    /// Booking opens.
+    pub opens_on: NaiveDate,
+    /// The cut-off.
+    pub closes_at: i64,
+    /// The day was called off.
+    pub day_cancelled: bool,
+    /// Adults per booking.
+    pub max_adults: i64,
+    /// The day offers a meal.
+    pub has_meal: bool,
+    /// Places left in the slot.
+    pub free_places: i64,
+    /// The children this family sees (see [`visible_children`]).
+    pub visible: Vec<i64>,
+    /// The family's contacts.
+    pub contacts: Vec<i64>,
+    /// The family's current permissions.
+    pub permissions: Permissions,
+    /// For each visible child: its active bookings in the day's month (other than the one being
+    /// moved) and how many it may have.
+    pub month_use: HashMap<i64, (i64, i64)>,
+    /// The family's bookings need approval.
+    pub family_needs_approval: bool,
+    /// The children whose bookings need approval.
+    pub children_needing_approval: BTreeSet<i64>,
+}
+
+/// What a booking becomes when the rules let it through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// Pending (approval needed) or confirmed.
+    pub status: Status,
+    /// A supervised-only contact leads it.
+    pub supervised: bool,
+}
+
+/// Checks a booking against the rules, in the order a family would want to hear them. A child
+/// or contact the family does not see is `NotFound`, whatever the reason, so that nothing
+/// about other families' children can be learnt by trying ids.
+pub fn check_booking(request: &BookingRequest, ctx: &BookingContext) -> Result<Decision, AppError> {
+    if request.children.is_empty() {
+        return Err(invalid("children", Key::ProblemChooseChild));
+    }
+    if request
+        .children
+        .iter()
+        .any(|child| !ctx.visible.contains(child))
+    {
+        return Err(AppError::NotFound);
+    }
+    if !ctx.contacts.contains(&request.contact_id) {
+        return Err(AppError::NotFound);
+    }
+    let children: Vec<i64> = request.children.iter().copied().collect();
+    let supervised = lead_permission(request.contact_id, &children, &ctx.permissions)
+        .ok_or_else(|| invalid("contact", Key::ProblemLeadNotPermitted))?;
+    if !(1..=ctx.max_adults).contains(&request.adults) {
+        return Err(invalid("adults", Key::ProblemAdults));
+    }
+    if request.meal_heads < 0
+        || request.meal_heads > request.adults
+        || (!ctx.has_meal && request.meal_heads > 0)
+    {
+        return Err(invalid("meal_heads", Key::ProblemMealHeads));
+    }
+    if ctx.day_cancelled {
+        return Err(conflict(Key::ProblemVisitDayCancelled));
+    }
+    match window(ctx.opens_on, ctx.closes_at, ctx.today, ctx.now) {
+        Window::NotYet => return Err(conflict(Key::ProblemBookingNotOpen)),
+        Window::Closed => return Err(conflict(Key::ProblemBookingClosed)),
+        Window::Open => {}
+    }
+    for child in &children {
+        let (used, allowed) = ctx.month_use.get(child).copied().unwrap_or((0, 1));
+        if used >= allowed {
+            return Err(conflict(Key::ProblemMonthlyVisitTaken));
+        }
+    }
+    if ctx.free_places <= 0 {
+        return Err(conflict(Key::ProblemSlotFull));
+    }
+    let needs_approval = ctx.family_needs_approval
+        || children
+            .iter()
+            .any(|c| ctx.children_needing_approval.contains(c));
+    Ok(Decision {
+        status: if needs_approval {
+            Status::Pending
+        } else {
+            Status::Confirmed
+        },
+        supervised,
+    })
+}
+
+/// Whether a family may still move or cancel a booking: it holds a place and the cut-off has
+/// not passed.
+pub fn family_may_change(status: Status, closes_at: i64, now: i64) -> bool {
+    status.active() && now < closes_at
+}
+
+/// What happens to a contact's bookings for a child when their permission becomes `level`:
+/// barred cancels them (the family is told), supervised marks them supervised; both flag them
+/// for the social team to review. Allowed changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rereview {
+    /// Nothing to do.
+    None,
+    /// Flag for review and mark supervised.
+    Supervise,
+    /// Cancel with a notice, and flag for review.
+    Cancel,
+}
+
+/// See [`Rereview`].
+pub const fn rereview(level: Level) -> Rereview {
+    match level {
+        Level::Allowed => Rereview::None,
+        Level::Supervised => Rereview::Supervise,
+        Level::Barred => Rereview::Cancel,
+    }
+}
+
+#[cfg(test)]
+mod tests;

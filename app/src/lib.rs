@@ -43,9 +43,7 @@ use crate::homework::pages::{
 };
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
 use crate::i18n::{I18n, Key, current_lang};
-use crate::people::pages::{
-    FamiliesPage, FamilyPage, LoginPage, StaffMemberPage, StaffPage,
-};
+use crate::people::pages::{FamiliesPage, FamilyPage, LoginPage, StaffMemberPage, StaffPage};
 use crate::presence::pages::{RollOverviewPage, RollPage};
 use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
 use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
@@ -96,8 +94,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn needs_scripts() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .is_none_or(|parts| !is_family_page(parts.uri.path()))
+        use_context::<http::request::Parts>().is_none_or(|parts| !is_family_page(parts.uri.path()))
     }
     #[cfg(not(feature = "ssr"))]
     true

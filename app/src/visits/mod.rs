@@ -2,11 +2,13 @@
 //! team, with its history), visit days with slots and places, bookings from the family portal
 //! or by staff, the approval and review queue, the gate, and home stays.
 
+pub mod api;
+pub mod gate;
 pub mod model;
+pub mod portal;
+pub mod portal_pages;
 #[cfg(feature = "ssr")]
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod view;
-pub mod portal;
-pub mod portal_pages;

@@ -519,7 +519,8 @@ pub fn check_slot(
     capacity: &str,
 ) -> Result<(NaiveTime, NaiveTime, i64), AppError> {
     let time = |text: &str, field: &str| {
-        NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| invalid(field, Key::ProblemTime))
+        NaiveTime::parse_from_str(text.trim(), "%H:%M")
+            .map_err(|_| invalid(field, Key::ProblemTime))
     };
     let starts = time(starts, "starts_at")?;
     let ends = time(ends, "ends_at")?;
@@ -664,6 +665,42 @@ pub fn check_booking(request: &BookingRequest, ctx: &BookingContext) -> Result<D
 /// not passed.
 pub fn family_may_change(status: Status, closes_at: i64, now: i64) -> bool {
     status.active() && now < closes_at
+}
+
+/// A home stay's span, checked: from a day and time (08:00 when none) until a day and time
+/// (17:00 when none), starting today or later, ending after it starts and within 60 days; a
+/// note of at most 300 characters. Returns the days with their instants, and the note.
+pub fn check_stay(
+    from: (&str, &str),
+    until: (&str, &str),
+    note: &str,
+    today: NaiveDate,
+) -> Result<((NaiveDate, i64), (NaiveDate, i64), String), AppError> {
+    use crate::presence::model::instant;
+    use crate::residents::model::date_field;
+    let time = |text: &str, default: &str, field: &str| {
+        let text = if text.trim().is_empty() {
+            default
+        } else {
+            text.trim()
+        };
+        NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| invalid(field, Key::ProblemTime))
+    };
+    let from_on = date_field(from.0, "from_on")?;
+    if from_on < today {
+        return Err(invalid("from_on", Key::ProblemHomeStaySpan));
+    }
+    let until_on = date_field(until.0, "until_on")?;
+    let starts = instant(from_on, time(from.1, "08:00", "from_time")?);
+    let ends = instant(until_on, time(until.1, "17:00", "until_time")?);
+    if ends <= starts || (until_on - from_on).num_days() > 60 {
+        return Err(invalid("until_on", Key::ProblemHomeStaySpan));
+    }
+    let note = note.trim();
+    if note.chars().count() > 300 {
+        return Err(invalid("note", Key::ProblemVisitNote));
+    }
+    Ok(((from_on, starts), (until_on, ends), note.to_owned()))
 }
 
 /// What happens to a contact's bookings for a child when their permission becomes `level`:

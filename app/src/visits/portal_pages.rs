@@ -294,7 +294,13 @@ pub fn BookVisitPage() -> impl IntoView {
 #[component]
 pub fn BookingFormView(form: BookingForm, action: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let slot = form.day.day.slots.iter().find(|s| s.id == form.slot_id).cloned();
+    let slot = form
+        .day
+        .day
+        .slots
+        .iter()
+        .find(|s| s.id == form.slot_id)
+        .cloned();
     let Some(slot) = slot else {
         return view! { <p class="empty">{i18n.t(Key::FamilyFull)}</p> }.into_any();
     };

@@ -362,9 +362,15 @@ pub async fn link_child(
     if !current {
         return Err(conflict(Key::ProblemResidentLeft));
     }
-    repo::upsert_link(&mut tx, family_id, resident_id, visits_per_month, needs_approval)
-        .await
-        .map_err(booking_error)?;
+    repo::upsert_link(
+        &mut tx,
+        family_id,
+        resident_id,
+        visits_per_month,
+        needs_approval,
+    )
+    .await
+    .map_err(booking_error)?;
     let change = Change {
         entity: "family_child",
         entity_id: format!("{family_id}:{resident_id}"),
@@ -444,7 +450,8 @@ pub async fn set_permission(
         .await?
         .get(&(contact_id, resident_id))
         .copied();
-    let id = repo::insert_permission(&mut tx, contact_id, resident_id, input, staff_id, now).await?;
+    let id =
+        repo::insert_permission(&mut tx, contact_id, resident_id, input, staff_id, now).await?;
     let change = Change {
         entity: "visit_permission",
         entity_id: id.to_string(),
@@ -476,7 +483,9 @@ pub async fn set_permission(
                         entity_id: old.id.to_string(),
                         action: "flag",
                         before: Some(json!({ "review": old.review, "supervised": old.supervised })),
-                        after: Some(json!({ "review": true, "supervised": true, "permission_id": id })),
+                        after: Some(
+                            json!({ "review": true, "supervised": true, "permission_id": id }),
+                        ),
                     };
                     record(&mut tx, &by.actor, change).await?;
                     done.flagged += 1;
@@ -607,7 +616,11 @@ pub async fn save_slot(
     let change = Change {
         entity: "visit_slot",
         entity_id: id.to_string(),
-        action: if slot_id.is_some() { "update" } else { "create" },
+        action: if slot_id.is_some() {
+            "update"
+        } else {
+            "create"
+        },
         before: None,
         after: Some(json!({
             "visit_day_id": day_id, "starts_at": starts_text, "ends_at": ends_text,

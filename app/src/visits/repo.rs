@@ -13,7 +13,10 @@ use super::view::{Booking, Contact, PermissionEntry, Slot, VisitDay};
 use crate::error::AppError;
 
 /// A family's contacts.
-pub async fn contacts(conn: &mut SqliteConnection, family_id: i64) -> Result<Vec<Contact>, sqlx::Error> {
+pub async fn contacts(
+    conn: &mut SqliteConnection,
+    family_id: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT id AS "id!: i64", family_id, name_km, name_latin, relationship, phone, id_document
            FROM family_contact WHERE family_id = ? ORDER BY id"#,
@@ -234,7 +237,10 @@ pub struct FamilyView {
 }
 
 /// What a family may see and do, read in one place for the portal and for bookings.
-pub async fn family_view(conn: &mut SqliteConnection, family_id: i64) -> Result<FamilyView, AppError> {
+pub async fn family_view(
+    conn: &mut SqliteConnection,
+    family_id: i64,
+) -> Result<FamilyView, AppError> {
     let family = sqlx::query!(
         r#"SELECT phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
         family_id
@@ -335,7 +341,10 @@ pub async fn visit_days(
 }
 
 /// One visit day with its slots.
-pub async fn visit_day(conn: &mut SqliteConnection, id: i64) -> Result<Option<VisitDay>, sqlx::Error> {
+pub async fn visit_day(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<VisitDay>, sqlx::Error> {
     let Some(row) = sqlx::query_as!(
         DayRow,
         r#"SELECT id AS "id!: i64", day AS "day: NaiveDate", opens_on AS "opens_on: NaiveDate",
@@ -356,7 +365,10 @@ pub async fn visit_day(conn: &mut SqliteConnection, id: i64) -> Result<Option<Vi
 }
 
 /// The visit day a slot belongs to.
-pub async fn day_of_slot(conn: &mut SqliteConnection, slot_id: i64) -> Result<Option<VisitDay>, sqlx::Error> {
+pub async fn day_of_slot(
+    conn: &mut SqliteConnection,
+    slot_id: i64,
+) -> Result<Option<VisitDay>, sqlx::Error> {
     let day_id = sqlx::query_scalar!("SELECT visit_day_id FROM visit_slot WHERE id = ?", slot_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -376,7 +388,9 @@ pub async fn booking_context(
     today: NaiveDate,
     now: i64,
 ) -> Result<(BookingContext, VisitDay), AppError> {
-    let day = day_of_slot(conn, slot_id).await?.ok_or(AppError::NotFound)?;
+    let day = day_of_slot(conn, slot_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let slot = day
         .slots
         .iter()

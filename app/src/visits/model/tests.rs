@@ -286,8 +286,8 @@ fn forms_are_checked_with_the_field_at_fault() {
         AppError::Validation { field, .. } => field,
         other => panic!("unexpected {other:?}"),
     };
-    let contact = check_contact(" សុខ ចាន់ធី ", "Sok Chanthy", "mother", "012 345 678", "")
-        .expect("a contact");
+    let contact =
+        check_contact(" សុខ ចាន់ធី ", "Sok Chanthy", "mother", "012 345 678", "").expect("a contact");
     assert_eq!(contact.name_km, "សុខ ចាន់ធី");
     assert_eq!(contact.phone.as_deref(), Some("012345678"));
     assert_eq!(contact.id_document, None);

@@ -47,6 +47,8 @@ use crate::people::pages::{FamiliesPage, FamilyPage, LoginPage, StaffMemberPage,
 use crate::presence::pages::{RollOverviewPage, RollPage};
 use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
 use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
+use crate::visits::gate_pages::{HomeStaysListPage, VisitGatePage};
+use crate::visits::pages::{StaffBookPage, VisitDayDetailPage, VisitsPage};
 use crate::visits::portal_pages::{BookVisitPage, FamilyPortalPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -141,6 +143,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("families"), ParamSegment("id"))
                         view=FamilyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("visits") view=VisitsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("visits"), StaticSegment("days"), ParamSegment("id"))
+                        view=VisitDayDetailPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("visits"), StaticSegment("book"))
+                        view=StaffBookPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("visits"), StaticSegment("gate"))
+                        view=VisitGatePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("visits"), StaticSegment("home-stays"))
+                        view=HomeStaysListPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -13,9 +13,9 @@ const demo: Demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 /** What the main navigation offers each role, by address. */
 const everyone = ['/', '/residents', '/buildings', '/roll'];
 const navigation: Record<string, string[]> = {
-  admin: [...everyone, '/canteen', '/homework', '/families', '/admin/staff', '/admin/audit'],
-  social_team: [...everyone, '/families'],
-  house_staff: [...everyone, '/canteen', '/homework'],
+  admin: [...everyone, '/canteen', '/homework', '/families', '/visits', '/admin/staff', '/admin/audit'],
+  social_team: [...everyone, '/families', '/visits'],
+  house_staff: [...everyone, '/canteen', '/homework', '/visits/gate'],
   canteen: [...everyone, '/canteen'],
   tutor: [...everyone, '/homework'],
 };

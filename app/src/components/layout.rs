@@ -50,6 +50,9 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
             }
             if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
                 items.push(item("/families", "♥", Key::NavFamilies));
+                items.push(item("/visits", "⚑", Key::NavVisits));
+            } else if staff.has(Role::HouseStaff) {
+                items.push(item("/visits/gate", "⚑", Key::NavGate));
             }
             if staff.has(Role::Admin) {
                 items.push(item("/admin/staff", "☺", Key::NavStaff));
@@ -254,13 +257,21 @@ mod tests {
                 "/canteen",
                 "/homework",
                 "/families",
+                "/visits",
                 "/admin/staff",
                 "/admin/audit"
             ]
         );
         assert_eq!(
             hrefs(Some(&staff(&[Role::SocialTeam]))),
-            ["/", "/residents", "/buildings", "/roll", "/families"]
+            [
+                "/",
+                "/residents",
+                "/buildings",
+                "/roll",
+                "/families",
+                "/visits"
+            ]
         );
         assert_eq!(
             hrefs(Some(&staff(&[Role::HouseStaff]))),
@@ -270,7 +281,8 @@ mod tests {
                 "/buildings",
                 "/roll",
                 "/canteen",
-                "/homework"
+                "/homework",
+                "/visits/gate"
             ]
         );
         assert_eq!(

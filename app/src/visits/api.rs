@@ -38,6 +38,8 @@ pub struct FamilyVisits {
     pub family_id: i64,
     /// Its name.
     pub family_name: String,
+    /// The phone it signs in with (a contact with this phone holds the account).
+    pub family_phone: String,
     /// Every booking of the family needs approval.
     pub needs_approval: bool,
     /// Its contacts.
@@ -126,7 +128,7 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     crate::people::guard::require(&SOCIAL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let family = sqlx::query!(
-        r#"SELECT display_name, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
+        r#"SELECT display_name, phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
         id
     )
     .fetch_optional(&mut *conn)
@@ -165,6 +167,7 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     Ok(FamilyVisits {
         family_id: id,
         family_name: family.display_name,
+        family_phone: family.phone,
         needs_approval: family.needs_approval,
         contacts: super::repo::contacts(&mut conn, id).await?,
         children,

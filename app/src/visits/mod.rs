@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod gate;
+pub mod gate_pages;
 pub mod model;
+pub mod pages;
 pub mod portal;
 pub mod portal_pages;
 #[cfg(feature = "ssr")]

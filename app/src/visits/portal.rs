@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -159,6 +158,7 @@ pub(crate) mod load {
     use crate::visits::model::window;
     use crate::visits::repo::{self, FamilyView};
     use crate::visits::view::BookingFilter;
+    use chrono::NaiveDate;
     use sqlx::SqliteConnection;
 
     /// The names of `ids`, in that order, leaving out any not found.

@@ -96,7 +96,16 @@ pub fn FamilyPage() -> impl IntoView {
     let family = resource_by_id(get_family_account);
     view! {
         <Title text=i18n.t(Key::FamiliesTitle) />
-        {page_data(family, |(family, pin)| view! { <FamilyEditor family pin /> })}
+        {page_data(
+            family,
+            |(family, pin)| {
+                let id = family.id;
+                view! {
+                    <FamilyEditor family pin />
+                    <crate::visits::pages::FamilyVisitsSection id />
+                }
+            },
+        )}
     }
 }
 

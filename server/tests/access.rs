@@ -22,6 +22,9 @@ enum Allowed {
     Staff(&'static [Role]),
     /// A signed-in family.
     Family,
+    /// The signed-in family, about its own records: another family gets 404, whatever the
+    /// ids it sends (the family-link guard).
+    FamilyOwn,
 }
 
 /// Who calls.
@@ -30,6 +33,8 @@ enum Caller {
     Nobody,
     Staff(Role),
     Family,
+    /// A family of other children, sending the first family's ids.
+    OtherFamily,
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
@@ -39,6 +44,7 @@ const STAFF: &[Role] = &Role::ALL;
 const KITCHEN: &[Role] = &[Role::Canteen, Role::Admin];
 const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
 const HOMEWORK: &[Role] = &[Role::Tutor, Role::HouseStaff, Role::Admin];
+const GATE: &[Role] = &[Role::HouseStaff, Role::SocialTeam, Role::Admin];
 
 /// The ids the requests name.
 struct Fixture {
@@ -68,6 +74,242 @@ struct Fixture {
     tutor_id: i64,
     /// For each call `n`, a resident enrolled in a class, to take out.
     enrolled: Vec<(i64, i64)>,
+    /// The calling family's visits.
+    visits: VisitsFixture,
+}
+
+/// The calling family's contact (holding its phone, allowed for every linked child), its
+/// children, visit days, and what each call `n` of a visits function uses up.
+#[derive(Default)]
+struct VisitsFixture {
+    family: i64,
+    contact: i64,
+    /// A visit day open for booking, and its slots.
+    open_day: i64,
+    open_slot: i64,
+    /// Today's visit day's slot (booking closed).
+    today_slot: i64,
+    /// Per call: a child linked to the family (allowed up to 8 visits a month).
+    child: std::collections::HashMap<usize, i64>,
+    /// Per call: a pending booking, a confirmed booking of today, a checked-in one, a
+    /// booking of the family to cancel, an approved home stay, one under way, a visit day to
+    /// call off, a blocked date.
+    pending: std::collections::HashMap<usize, i64>,
+    arriving: std::collections::HashMap<usize, i64>,
+    inside: std::collections::HashMap<usize, i64>,
+    booked: std::collections::HashMap<usize, i64>,
+    stay_waiting: std::collections::HashMap<usize, i64>,
+    stay_away: std::collections::HashMap<usize, i64>,
+    day_to_cancel: std::collections::HashMap<usize, i64>,
+    blocked: std::collections::HashMap<usize, chrono::NaiveDate>,
+}
+
+async fn insert_booking(
+    conn: &mut sqlx::SqliteConnection,
+    booking: &app::visits::view::NewBooking,
+) -> i64 {
+    app::visits::repo::insert_booking(conn, booking)
+        .await
+        .expect("booking")
+}
+
+/// The visits functions' fixture: for each function, resources for its calls (`runs`: each
+/// function's run of `n`), with the residents `residents[n]` free to link.
+async fn visits_fixture(
+    pool: &SqlitePool,
+    family: i64,
+    social: i64,
+    runs: &std::collections::HashMap<&str, Vec<usize>>,
+    residents: &[i64],
+) -> VisitsFixture {
+    let run = |path: &str| runs.get(path).cloned().unwrap_or_default();
+    let ns: Vec<usize> = runs
+        .iter()
+        .filter(|(path, _)| path.starts_with("/api/visits_") || path.starts_with("/api/family_b"))
+        .flat_map(|(_, ns)| ns.iter().copied())
+        .chain(run("/api/family_cancel"))
+        .collect();
+    use app::visits::{model, record};
+    let by = record::Writer {
+        actor: Actor::System("test".into()),
+        staff_id: Some(social),
+    };
+    let today = app::centre::model::today_at_centre();
+    let contact_input =
+        model::check_contact("សុខ ចាន់ធី", "Sok Chanthy", "mother", "012345678", "KH-1")
+            .expect("contact");
+    let contact = record::save_contact(pool, &by, family, None, &contact_input)
+        .await
+        .expect("contact");
+    let allow = model::check_permission("allowed", "Assessed", &today.to_string(), today)
+        .expect("permission");
+    let mut f = VisitsFixture {
+        family,
+        contact,
+        ..VisitsFixture::default()
+    };
+    for n in &ns {
+        let child = residents[*n];
+        record::link_child(pool, &by, family, child, 8, false)
+            .await
+            .expect("link");
+        record::set_permission(pool, &by, contact, child, &allow, today, 0)
+            .await
+            .expect("allowed");
+        f.child.insert(*n, child);
+    }
+    let day = |offset: u64| model::DayForm {
+        day: (today + chrono::Days::new(offset)).to_string(),
+        opens_on: today.to_string(),
+        closes_on: (today + chrono::Days::new(offset)).to_string(),
+        closes_time: "23:59".into(),
+        max_adults: "4".into(),
+        meal: String::new(),
+        note: String::new(),
+    };
+    let save_day = |form: model::DayForm| {
+        let by = by.clone();
+        async move {
+            let input = model::check_day(&form, today).expect("day");
+            record::save_day(pool, &by, None, &input)
+                .await
+                .expect("day")
+        }
+    };
+    let slot = |day: i64| {
+        let by = by.clone();
+        async move {
+            let times = model::check_slot("09:00", "10:00", "500").expect("slot");
+            record::save_slot(pool, &by, day, None, times)
+                .await
+                .expect("slot")
+        }
+    };
+    f.open_day = save_day(day(5)).await;
+    f.open_slot = slot(f.open_day).await;
+    // Today's day, its booking closed yesterday: written directly, as the form refuses it.
+    let closed =
+        app::presence::model::instant(today - chrono::Days::new(1), chrono::NaiveTime::MIN);
+    f.today_slot = {
+        let mut conn = pool.acquire().await.expect("connection");
+        let today_day = sqlx::query_scalar!(
+            r#"INSERT INTO visit_day (day, opens_on, closes_at) VALUES (?, ?, ?) RETURNING id AS "id!: i64""#,
+            today,
+            today,
+            closed
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .expect("today");
+        drop(conn);
+        slot(today_day).await
+    };
+    let mut conn = pool.acquire().await.expect("connection");
+    for n in &ns {
+        let child = f.child[n];
+        let new = |slot_id: i64, status: model::Status| app::visits::view::NewBooking {
+            slot_id,
+            family_id: family,
+            contact_id: contact,
+            adults: 1,
+            meal_heads: 0,
+            status,
+            supervised: false,
+            walk_in: false,
+            booked_by_staff: None,
+            created_at: 0,
+            children: vec![child],
+            month: String::new(),
+        };
+        let month = |day: chrono::NaiveDate| model::month_of(day);
+        let open_month = month(today + chrono::Days::new(5));
+        let booking = |slot_id, status, month: String| {
+            let mut b = new(slot_id, status);
+            b.month = month;
+            b
+        };
+        let pending = booking(f.open_slot, model::Status::Pending, open_month.clone());
+        let booked = booking(f.open_slot, model::Status::Confirmed, open_month);
+        let arriving = booking(f.today_slot, model::Status::Confirmed, month(today));
+        let inside = booking(f.today_slot, model::Status::Confirmed, month(today));
+        if run("/api/visits_decide").contains(n) {
+            f.pending
+                .insert(*n, insert_booking(&mut conn, &pending).await);
+        }
+        if run("/api/family_cancel").contains(n) {
+            f.booked
+                .insert(*n, insert_booking(&mut conn, &booked).await);
+        }
+        if run("/api/visits_check_in").contains(n) {
+            f.arriving
+                .insert(*n, insert_booking(&mut conn, &arriving).await);
+        }
+        if run("/api/visits_check_out").contains(n) {
+            let inside = insert_booking(&mut conn, &inside).await;
+            sqlx::query!(
+                "UPDATE visit_booking SET checked_in_at = 1 WHERE id = ?",
+                inside
+            )
+            .execute(&mut *conn)
+            .await
+            .expect("inside");
+            f.inside.insert(*n, inside);
+        }
+    }
+    for (k, n) in run("/api/visits_unblock_date").iter().enumerate() {
+        let blocked = today + chrono::Days::new(3000 + k as u64);
+        sqlx::query!(
+            "INSERT INTO visit_blocked_date (day, reason) VALUES (?, 'Exams')",
+            blocked
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("blocked");
+        f.blocked.insert(*n, blocked);
+    }
+    drop(conn);
+    for (k, n) in run("/api/visits_cancel_day").iter().enumerate() {
+        f.day_to_cancel
+            .insert(*n, save_day(day(100 + k as u64)).await);
+    }
+    let stays = run("/api/visits_hand_over")
+        .into_iter()
+        .chain(run("/api/visits_cancel_stay"))
+        .chain(run("/api/visits_stay_return"));
+    for n in stays {
+        let child = f.child[&n];
+        let stay = |offset: u64| app::visits::gate::write::NewStay {
+            resident_id: child,
+            contact_id: contact,
+            from: (
+                today + chrono::Days::new(offset),
+                app::presence::model::instant(
+                    today + chrono::Days::new(offset),
+                    chrono::NaiveTime::MIN,
+                ),
+            ),
+            until: (
+                today + chrono::Days::new(offset + 1),
+                app::presence::model::instant(
+                    today + chrono::Days::new(offset + 1),
+                    chrono::NaiveTime::MIN,
+                ),
+            ),
+            note: String::new(),
+        };
+        let waiting = app::visits::gate::write::approve_stay(pool, &by, &stay(20), 0)
+            .await
+            .expect("stay");
+        f.stay_waiting.insert(n, waiting);
+        let away = app::visits::gate::write::approve_stay(pool, &by, &stay(30), 0)
+            .await
+            .expect("stay");
+        app::visits::gate::write::hand_over(pool, &by, away, contact, 0)
+            .await
+            .expect("left");
+        f.stay_away.insert(n, away);
+    }
+    f
 }
 
 /// The one function that takes a file: its body is multipart.
@@ -336,7 +578,151 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/family_pin", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}&pin=846213", f.family_id)
         }),
-        ("/api/family_home", Allowed::Family, |_, _| String::new()),
+        ("/api/family_portal", Allowed::Family, |_, _| String::new()),
+        ("/api/family_booking_form", Allowed::FamilyOwn, |f, _| {
+            format!("slot={}", f.visits.open_slot)
+        }),
+        ("/api/family_book", Allowed::FamilyOwn, |f, n| {
+            format!(
+                "form%5Bslot%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
+                f.visits.open_slot, f.visits.contact, f.visits.child[&n]
+            )
+        }),
+        ("/api/family_cancel", Allowed::FamilyOwn, |f, n| {
+            format!("booking={}", f.visits.booked[&n])
+        }),
+        ("/api/visits_family", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}", f.visits.family)
+        }),
+        (
+            "/api/visits_save_contact",
+            Allowed::Staff(SOCIAL),
+            |f, _| {
+                format!(
+                    "family={}&contact=0&name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=Sok&relationship=aunt",
+                    f.visits.family
+                )
+            },
+        ),
+        ("/api/visits_link_child", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "family={}&resident={}&visits_per_month=8",
+                f.visits.family, f.visits.child[&n]
+            )
+        }),
+        (
+            "/api/visits_family_approval",
+            Allowed::Staff(SOCIAL),
+            |f, _| format!("family={}", f.visits.family),
+        ),
+        (
+            "/api/visits_set_permission",
+            Allowed::Staff(SOCIAL),
+            |f, n| {
+                format!(
+                    "family={}&contact={}&resident={}&level=allowed&reason=Assessed&decided_on={}",
+                    f.visits.family, f.visits.contact, f.visits.child[&n], f.today
+                )
+            },
+        ),
+        ("/api/visits_overview", Allowed::Staff(SOCIAL), |_, _| {
+            String::new()
+        }),
+        ("/api/visits_save_day", Allowed::Staff(SOCIAL), |f, n| {
+            let day = f.today + chrono::Days::new(1000 + n as u64);
+            format!(
+                "id=0&form%5Bday%5D={day}&form%5Bopens_on%5D={}&form%5Bcloses_on%5D={day}&form%5Bcloses_time%5D=17%3A00&form%5Bmax_adults%5D=4",
+                f.today
+            )
+        }),
+        ("/api/visits_day", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}", f.visits.open_day)
+        }),
+        ("/api/visits_save_slot", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "day={}&slot=0&starts_at={:02}%3A{:02}&ends_at=23%3A59&capacity=10",
+                f.visits.open_day,
+                10 + n / 60 % 12,
+                n % 60
+            )
+        }),
+        ("/api/visits_cancel_day", Allowed::Staff(SOCIAL), |f, n| {
+            format!("id={}", f.visits.day_to_cancel[&n])
+        }),
+        ("/api/visits_block_date", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "day={}&reason=Exams",
+                f.today + chrono::Days::new(2000 + n as u64)
+            )
+        }),
+        (
+            "/api/visits_unblock_date",
+            Allowed::Staff(SOCIAL),
+            |f, n| format!("day={}", f.visits.blocked[&n]),
+        ),
+        ("/api/visits_decide", Allowed::Staff(SOCIAL), |f, n| {
+            format!("booking={}&decision=approve", f.visits.pending[&n])
+        }),
+        (
+            "/api/visits_staff_booking_form",
+            Allowed::Staff(SOCIAL),
+            |f, _| format!("family={}&slot={}", f.visits.family, f.visits.open_slot),
+        ),
+        ("/api/visits_staff_book", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "form%5Bslot%5D={}&form%5Bfamily%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
+                f.visits.open_slot, f.visits.family, f.visits.contact, f.visits.child[&n]
+            )
+        }),
+        ("/api/visits_gate", Allowed::Staff(GATE), |_, _| {
+            "q=Sok".into()
+        }),
+        ("/api/visits_check_in", Allowed::Staff(GATE), |f, n| {
+            format!(
+                "booking={}&visitor%5B{}%5D=on",
+                f.visits.arriving[&n], f.visits.contact
+            )
+        }),
+        ("/api/visits_check_out", Allowed::Staff(GATE), |f, n| {
+            format!("booking={}", f.visits.inside[&n])
+        }),
+        ("/api/visits_gate_stop", Allowed::Staff(GATE), |f, _| {
+            format!("contact={}", f.visits.contact)
+        }),
+        ("/api/visits_walk_in", Allowed::Staff(GATE), |f, n| {
+            format!(
+                "contact={}&slot={}&child%5B{}%5D=on&adults=1",
+                f.visits.contact, f.visits.today_slot, f.visits.child[&n]
+            )
+        }),
+        ("/api/visits_home_stays", Allowed::Staff(GATE), |_, _| {
+            String::new()
+        }),
+        (
+            "/api/visits_approve_stay",
+            Allowed::Staff(SOCIAL),
+            |f, n| {
+                format!(
+                    "pair={}%3A{}&from_on={}&until_on={}",
+                    f.visits.child[&n],
+                    f.visits.contact,
+                    f.today + chrono::Days::new(40),
+                    f.today + chrono::Days::new(41)
+                )
+            },
+        ),
+        ("/api/visits_hand_over", Allowed::Staff(GATE), |f, n| {
+            format!(
+                "stay={}&collected_by={}",
+                f.visits.stay_waiting[&n], f.visits.contact
+            )
+        }),
+        ("/api/visits_stay_return", Allowed::Staff(GATE), |f, n| {
+            format!("stay={}", f.visits.stay_away[&n])
+        }),
+        ("/api/visits_cancel_stay", Allowed::Staff(SOCIAL), |f, n| {
+            format!("stay={}", f.visits.stay_waiting[&n])
+        }),
         ("/api/audit_search", Allowed::Staff(ADMIN), |_, _| {
             "filter%5Bpage%5D=1".into()
         }),
@@ -615,7 +1001,9 @@ fn expected(allowed: Allowed, caller: Caller) -> Result<(), StatusCode> {
         (Allowed::Public, _) => Ok(()),
         (_, Caller::Nobody) => Err(StatusCode::UNAUTHORIZED),
         (Allowed::Staff(roles), Caller::Staff(role)) if roles.contains(&role) => Ok(()),
-        (Allowed::Family, Caller::Family) => Ok(()),
+        (Allowed::Family | Allowed::FamilyOwn, Caller::Family) => Ok(()),
+        (Allowed::Family, Caller::OtherFamily) => Ok(()),
+        (Allowed::FamilyOwn, Caller::OtherFamily) => Err(StatusCode::NOT_FOUND),
         _ => Err(StatusCode::FORBIDDEN),
     }
 }
@@ -697,6 +1085,8 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     }
     let family = create_family(&pool, "Sok family", "012345678", "482913").await;
     callers.push((Caller::Family, Some(Owner::Family(family))));
+    let other_family = create_family(&pool, "Chan family", "097234567", "730518").await;
+    callers.push((Caller::OtherFamily, Some(Owner::Family(other_family))));
     create_staff(&pool, "signin", "sign in passphrase", &[Role::Tutor]).await;
     let staff_id = create_staff(&pool, "dara", "dara passphrase", &[Role::Canteen]).await;
     let (facility_id, building_id, room_id, slots) =
@@ -718,7 +1108,27 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
         .expect("a tutor calls");
     let housed: Vec<i64> = slots.iter().map(|slot| slot.housed).collect();
     let (class_id, pupil, enrolled) = homework_fixture(&pool, tutor_id, &housed).await;
+    // The calls `n` of the visits functions: each function's run of callers.
+    let runs: std::collections::HashMap<&str, Vec<usize>> = table
+        .iter()
+        .enumerate()
+        .map(|(k, (path, ..))| {
+            (
+                *path,
+                ((k * callers.len() + 1)..=((k + 1) * callers.len())).collect(),
+            )
+        })
+        .collect();
+    let social_id = create_staff(
+        &pool,
+        "social-fixture",
+        "social passphrase",
+        &[Role::SocialTeam],
+    )
+    .await;
+    let visits = visits_fixture(&pool, family, social_id, &runs, &housed).await;
     let fixture = Fixture {
+        visits,
         class_id,
         pupil,
         tutor_id,

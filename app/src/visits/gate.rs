@@ -116,7 +116,7 @@ pub struct HomeStaysPage {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod write {
+pub mod write {
     //! The gate's and home stays' writes, each with its audit entry in one transaction.
 
     use chrono::NaiveDate;

@@ -150,7 +150,7 @@ impl BookForm {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod load {
+pub mod load {
     //! Reading what a family sees, for the portal and for staff booking on its behalf.
 
     use super::*;

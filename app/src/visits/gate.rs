@@ -99,6 +99,9 @@ pub struct HomeStay {
     pub returned_at: Option<i64>,
 }
 
+/// Contacts allowed to take a child home: (id, names, relationship).
+pub type Collectors = Vec<(i64, String, Relationship)>;
+
 /// `/visits/home-stays`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeStaysPage {
@@ -108,9 +111,9 @@ pub struct HomeStaysPage {
     pub stays: Vec<HomeStay>,
     /// For the approval form: each current child linked to a family, with the contacts
     /// allowed (unsupervised) to visit them. Social team and admin only.
-    pub choices: Vec<(Child, Vec<(i64, String, Relationship)>)>,
+    pub choices: Vec<(Child, Collectors)>,
     /// For the handover: each stay's family contacts allowed to collect the child.
-    pub collectors: BTreeMap<i64, Vec<(i64, String, Relationship)>>,
+    pub collectors: BTreeMap<i64, Collectors>,
     /// Whether the viewer approves stays.
     pub can_approve: bool,
 }
@@ -851,7 +854,7 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
             .next()
             .ok_or(AppError::NotFound)?;
         let permissions = super::repo::permissions(&mut conn, contact.family_id).await?;
-        let allowed: Vec<(i64, String, Relationship)> =
+        let allowed: Collectors =
             super::repo::contacts(&mut conn, contact.family_id)
                 .await?
                 .into_iter()
@@ -883,7 +886,7 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
             returned_at: r.returned_at,
         });
     }
-    let mut choices: Vec<(Child, Vec<(i64, String, Relationship)>)> = Vec::new();
+    let mut choices: Vec<(Child, Collectors)> = Vec::new();
     if can_approve {
         let pairs = sqlx::query!(
             r#"SELECT r.id AS "resident_id!: i64", r.name_km, r.name_latin,
@@ -951,9 +954,9 @@ pub async fn approve_home_stay(
     let new = write::NewStay {
         resident_id,
         contact_id,
-        from: stay.0,
-        until: stay.1,
-        note: stay.2,
+        from: stay.from,
+        until: stay.until,
+        note: stay.note,
     };
     write::approve_stay(
         &crate::db::pool()?,

@@ -383,7 +383,7 @@ fn HomeStaysView(page: HomeStaysPage) -> impl IntoView {
 #[component]
 fn StayCard(
     stay: HomeStay,
-    collectors: Vec<(i64, String, super::model::Relationship)>,
+    collectors: super::gate::Collectors,
     can_cancel: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();

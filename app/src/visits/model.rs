@@ -667,6 +667,17 @@ pub fn family_may_change(status: Status, closes_at: i64, now: i64) -> bool {
     status.active() && now < closes_at
 }
 
+/// A home stay's span: the days with their instants, and a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaySpan {
+    /// The first day and when the child leaves.
+    pub from: (NaiveDate, i64),
+    /// The last day and when they are due back.
+    pub until: (NaiveDate, i64),
+    /// A note.
+    pub note: String,
+}
+
 /// A home stay's span, checked: from a day and time (08:00 when none) until a day and time
 /// (17:00 when none), starting today or later, ending after it starts and within 60 days; a
 /// note of at most 300 characters. Returns the days with their instants, and the note.
@@ -675,7 +686,7 @@ pub fn check_stay(
     until: (&str, &str),
     note: &str,
     today: NaiveDate,
-) -> Result<((NaiveDate, i64), (NaiveDate, i64), String), AppError> {
+) -> Result<StaySpan, AppError> {
     use crate::presence::model::instant;
     use crate::residents::model::date_field;
     let time = |text: &str, default: &str, field: &str| {
@@ -700,7 +711,11 @@ pub fn check_stay(
     if note.chars().count() > 300 {
         return Err(invalid("note", Key::ProblemVisitNote));
     }
-    Ok(((from_on, starts), (until_on, ends), note.to_owned()))
+    Ok(StaySpan {
+        from: (from_on, starts),
+        until: (until_on, ends),
+        note: note.to_owned(),
+    })
 }
 
 /// What happens to a contact's bookings for a child when their permission becomes `level`:

@@ -681,8 +681,8 @@ fn FamilyVisitsView(visits: FamilyVisits) -> impl IntoView {
             Key::VisitsIdDocument,
         ]>
             {contacts
-                .iter()
-                .cloned()
+                .clone()
+                .into_iter()
                 .map(|c| {
                     let holds = c.phone.as_deref() == Some(family_phone.as_str());
                     view! {

@@ -61,11 +61,15 @@ pub enum SeedError {
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// A rule of the visits refused a demo booking or decision.
+    #[error("demo visits: {0}")]
+    Visits(#[from] crate::error::AppError),
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
 /// its audit entry, another; the residents, beds and their history another; the canteen
-/// another; the homework classes a last one. Accounts that exist already are left as they are.
+/// another; the homework classes another; the families and their visits last, in several (as
+/// the social team would write them). Accounts that exist already are left as they are.
 pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
     crate::centre::repo::seed_demo(&mut tx).await?;
@@ -124,6 +128,10 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
         .into_iter()
         .collect();
     crate::homework::demo::seed(pool, today, &tutor_ids, house_staff_id).await?;
+    // The demo social team member decides who may visit whom and publishes the visit days.
+    if let Some(social_staff_id) = staff_id_with_role(pool, accounts, Role::SocialTeam).await? {
+        crate::visits::demo::seed(pool, today, social_staff_id).await?;
+    }
     Ok(())
 }
 
@@ -214,12 +222,19 @@ mod tests {
                 .fetch_one(&pool)
                 .await
                 .expect("counted");
-        let families =
-            sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM family WHERE demo = 1"#)
-                .fetch_one(&pool)
-                .await
-                .expect("counted");
         assert_eq!(staff as usize, accounts.staff.len());
-        assert_eq!(families as usize, accounts.families.len());
+        // The visits' demo families are demo accounts too, but none has a sign-in's phone.
+        for family in &accounts.families {
+            let phone = crate::people::model::Phone::parse(&family.phone).expect("a phone");
+            let phone = phone.as_str();
+            let found = sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!: i64" FROM family WHERE demo = 1 AND phone = ?"#,
+                phone
+            )
+            .fetch_one(&pool)
+            .await
+            .expect("counted");
+            assert_eq!(found, 1, "{phone}");
+        }
     }
 }

@@ -854,19 +854,18 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
             .next()
             .ok_or(AppError::NotFound)?;
         let permissions = super::repo::permissions(&mut conn, contact.family_id).await?;
-        let allowed: Collectors =
-            super::repo::contacts(&mut conn, contact.family_id)
-                .await?
-                .into_iter()
-                .filter(|c| permissions.get(&(c.id, r.resident_id)) == Some(&Level::Allowed))
-                .map(|c| {
-                    (
-                        c.id,
-                        format!("{} ({})", c.name_km, c.name_latin),
-                        c.relationship,
-                    )
-                })
-                .collect();
+        let allowed: Collectors = super::repo::contacts(&mut conn, contact.family_id)
+            .await?
+            .into_iter()
+            .filter(|c| permissions.get(&(c.id, r.resident_id)) == Some(&Level::Allowed))
+            .map(|c| {
+                (
+                    c.id,
+                    format!("{} ({})", c.name_km, c.name_latin),
+                    c.relationship,
+                )
+            })
+            .collect();
         collectors.insert(r.id, allowed);
         stays.push(HomeStay {
             id: r.id,

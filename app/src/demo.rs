@@ -223,7 +223,8 @@ mod tests {
                 .await
                 .expect("counted");
         assert_eq!(staff as usize, accounts.staff.len());
-        // The visits' demo families are demo accounts too, but none has a sign-in's phone.
+        // Each sign-in's family once, marked as demo; the visits' other demo families have
+        // other phones.
         for family in &accounts.families {
             let phone = crate::people::model::Phone::parse(&family.phone).expect("a phone");
             let phone = phone.as_str();

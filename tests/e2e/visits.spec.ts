@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, jsEnabled, hydrated } from './fixtures';
+import type { Page, TestInfo } from '@playwright/test';
+
+// Family visits: a family books and cancels from a cheap phone in Khmer without JavaScript,
+// downloading little; the social team approves a booking; the gate checks a family in and
+// stops a barred person. Each flow changes the shared demo data, so each runs in one project.
+const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
+const BARRED = 'Nget Sambath';
+const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
+
+async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(secret);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+}
+
+async function noSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test('a family books a visit on a phone in Khmer without JavaScript, then cancels it', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone-nojs', 'a family on a cheap phone, JavaScript off');
+  const family = demo.families[0];
+  // What the phone downloads, compressed, once signed in: the portal and the booking form.
+  const downloads: { url: string; bytes: number }[] = [];
+  let counting = false;
+  page.on('requestfinished', async (request) => {
+    if (!counting) return;
+    const sizes = await request.sizes();
+    downloads.push({ url: request.url(), bytes: sizes.responseBodySize + sizes.responseHeadersSize });
+  });
+  await signIn(page, testInfo, family.phone, family.pin);
+  await expect(page).toHaveURL(/\/family$/);
+
+  counting = true;
+  await page.goto('/family');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'km');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`សូមស្វាគមន៍ ${family.name}`);
+  await noSidewaysScroll(page);
+  // The first free slot of the first day open for booking.
+  await page.locator('a.button.slot').first().click();
+  await expect(page).toHaveURL(/\/family\/book\?slot=\d+$/);
+  await noSidewaysScroll(page);
+  counting = false;
+
+  const pageWeight = downloads.reduce((sum, d) => sum + d.bytes, 0);
+  testInfo.annotations.push({ type: 'page weight', description: `${pageWeight} bytes: ${downloads.map((d) => `${new URL(d.url).pathname} ${d.bytes}`).join(', ')}` });
+  console.log(`family portal and booking form: ${pageWeight} bytes over ${downloads.length} downloads`);
+  for (const d of downloads) console.log(`  ${new URL(d.url).pathname} ${d.bytes}`);
+  expect(downloads.filter((d) => /\.(wasm|js)(\?|$)/.test(d.url))).toEqual([]);
+  expect(pageWeight).toBeLessThanOrEqual(100 * 1024);
+
+  const child = page.locator('input[type=checkbox][name^="form[child]"]').first();
+  await child.check();
+  await page.locator('input[type=radio][name="form[contact]"]').first().check();
+  await page.locator('#adults').selectOption('2');
+  await page.getByRole('button', { name: 'កក់ការមកសួរសុខទុក្ខនេះ' }).click();
+
+  await expect(page).toHaveURL(/\/family\?booked=\d+/);
+  await expect(page.getByRole('status')).toHaveText(/ការមកសួរសុខទុក្ខរបស់អ្នកត្រូវបានកក់ហើយ។/);
+  const booked = Number(new URL(page.url()).searchParams.get('booked'));
+  const card = page.locator(`#b${booked}`);
+  await expect(card).toContainText('មនុស្សពេញវ័យ ២ នាក់');
+  await noSidewaysScroll(page);
+
+  // Cancelling asks once more, without any script: a <details> opens the confirmation.
+  await card.locator('summary', { hasText: 'លុបចោលការមកសួរសុខទុក្ខនេះ' }).click();
+  await card.getByRole('button', { name: 'បាទ/ចាស លុបចោលការមកសួរសុខទុក្ខ' }).click();
+  await expect(page).toHaveURL(/\/family\?cancelled=1$/);
+  await expect(page.getByRole('status')).toHaveText('ការមកសួរសុខទុក្ខរបស់អ្នកត្រូវបានលុបចោល។');
+  await expect(page.locator(`#b${booked}`)).toHaveCount(0);
+});
+
+test('the social team approves a booking waiting in its queue, on a tablet', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'tablet-nojs', 'one approval of the demo queue');
+  const social = account('social_team');
+  await signIn(page, testInfo, social.login, social.password);
+  await page.goto('/visits');
+  const row = page.locator('tr', { has: page.getByRole('button', { name: 'អនុម័ត' }) }).first();
+  await expect(row).toContainText('កំពុងរង់ចាំការអនុម័ត');
+  const id = await row.getAttribute('id');
+  await row.getByRole('button', { name: 'អនុម័ត' }).click();
+  await expect(page).toHaveURL(/\/visits\?saved=1/);
+  // Approved, it leaves the queue; the visit day lists it as booked.
+  await expect(page.locator(`#${id}`)).toHaveCount(0);
+  await page.locator('a[href^="/visits/days/"]').last().click();
+  await expect(page.locator(`#${id}`)).toContainText('បានកក់');
+});
+
+test('the gate checks a family in, and stops a barred person', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'tablet-js', 'one check-in of the demo visits');
+  const house = account('house_staff');
+  await signIn(page, testInfo, house.login, house.password);
+  await page.goto('/visits/gate');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  const visit = page.locator('li.gate-visit', { has: page.locator('button:enabled', { hasText: 'ចុះឈ្មោះចូល' }) }).first();
+  const id = await visit.getAttribute('id');
+  // Whoever leads the visit is ticked; their identity and permission are shown large.
+  await expect(visit.locator('.visitor-name').first()).toBeVisible();
+  await visit.getByRole('button', { name: 'ចុះឈ្មោះចូល' }).click();
+  await expect(page).toHaveURL(new RegExp(`/visits/gate\\?saved=1#${id}$`));
+  await expect(page.locator(`#${id}`)).toContainText('ចូលនៅម៉ោង');
+  await expect(page.locator(`#${id}`).getByRole('button', { name: 'ចុះឈ្មោះចេញ' })).toBeVisible();
+
+  // A barred person at the gate: a red STOP, and the attempt recorded.
+  await page.locator('#q').fill(BARRED);
+  await page.getByRole('button', { name: 'ស្វែងរក' }).click();
+  const card = page.locator('li.card', { has: page.locator('.visitor.level-barred') }).first();
+  await expect(card.getByRole('alert')).toContainText('ឈប់');
+  await card.getByRole('button', { name: 'បានបដិសេធមិនឱ្យចូល៖ កត់ត្រាទុក' }).click();
+  await expect(page.getByRole('status')).toHaveText('មនុស្សដែលត្រូវបានបដិសេធមិនឱ្យចូលត្រូវបានកត់ត្រាទុកហើយ។');
+});

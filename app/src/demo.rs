@@ -185,6 +185,56 @@ pub fn repository_accounts() -> DemoAccounts {
     serde_json::from_str(text).expect("demo/accounts.json is valid")
 }
 
+/// The demo seeds' deterministic generator (xorshift64): every demo is the same.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % (n.max(1) as u64)) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % (hi - lo + 1).max(1) as u64) as i64
+    }
+
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+
+    /// One of `items`, by weight.
+    pub fn weighted<T: Copy>(&mut self, items: &[(T, usize)]) -> Option<T> {
+        let total: usize = items.iter().map(|(_, w)| w).sum();
+        let mut at = self.below(total);
+        for (item, weight) in items {
+            if at < *weight {
+                return Some(*item);
+            }
+            at -= weight;
+        }
+        None
+    }
+
+    /// Shuffles `items` in place.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

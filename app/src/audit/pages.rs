@@ -306,7 +306,8 @@ mod tests {
         );
         assert_eq!(
             in_words(i18n, "visit_booking".into(), entity_label),
-            "visit_booking"
+            "Visit booking"
         );
+        assert_eq!(in_words(i18n, "parcel".into(), entity_label), "parcel");
     }
 }

@@ -2,6 +2,7 @@
 //! menus either side of today, staff, guests and a holiday camp at table, and four weeks of
 //! served records. Deterministic, and seeding twice adds nothing.
 
+use crate::demo::Rng;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
@@ -432,30 +433,6 @@ const EVENTS: [((i64, usize), Event); 8] = [
     ),
     ((11, 1), Event::Note("អង្ករមិនគ្រប់ ទិញបន្ថែមនៅផ្សារ")),
 ];
-
-/// A tiny xorshift generator: the same demo every time, with no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1).max(1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 fn days(n: i64) -> TimeDelta {
     TimeDelta::days(n)

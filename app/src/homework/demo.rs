@@ -3,6 +3,7 @@
 //! week cancelled, and four weeks of attendance with two children flagged for absences in a
 //! row. Deterministic, and seeding twice adds nothing.
 
+use crate::demo::Rng;
 use std::collections::{HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -242,37 +243,6 @@ const EXCUSES: [&str; 6] = [
 
 const HOLIDAY: &str = "បុណ្យអុំទូក Water festival holiday";
 const EXAMS: &str = "ប្រឡងឆមាស Semester exams: revision at school";
-
-/// A deterministic generator (xorshift64), so that every demo is the same.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % (n.max(1) as u64)) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i + 1);
-            items.swap(i, j);
-        }
-    }
-}
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Demo residents: children and students in their beds, sibling groups, a waiting list, this
 //! week's absences and four weeks of roll calls. Deterministic, and seeding twice adds nothing.
 
+use crate::demo::Rng;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate, NaiveTime, TimeDelta};
@@ -219,41 +220,6 @@ const WAITING: [(Sex, usize); 2] = [(Sex::Female, 3), (Sex::Male, 2)];
 
 /// Sibling groups of a brother and a sister, who sleep in different buildings.
 const MIXED_SIBLING_GROUPS: usize = 5;
-
-/// A tiny xorshift generator: the same demo every time, with no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// A number in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1).max(1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
 
 /// A room as planned: its building, rules and the beds that will be slept in.
 struct RoomPlan {

@@ -5,6 +5,7 @@
 //! for review; Khmer New Year blocked; home stays. Deterministic, and seeding twice adds
 //! nothing.
 
+use crate::demo::Rng;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -205,54 +206,6 @@ const NEXT_NOTE: &str = "ថ្ងៃជួបជុំគ្រួសារ។ 
                          an identity document; lunch at 11:30 for those who booked it.";
 const NEW_YEAR: &str = "ចូលឆ្នាំខ្មែរ Khmer New Year";
 const NEXT_WEEK_STAY: &str = "Weekend at home for the grandmother's seventieth birthday";
-
-/// A deterministic generator (xorshift64), so that every demo is the same.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % (n.max(1) as u64)) as usize
-    }
-
-    /// A number in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1).max(1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    /// One of `items`, by weight.
-    fn weighted<T: Copy>(&mut self, items: &[(T, usize)]) -> Option<T> {
-        let total: usize = items.iter().map(|(_, w)| w).sum();
-        let mut at = self.below(total);
-        for (item, weight) in items {
-            if at < *weight {
-                return Some(*item);
-            }
-            at -= weight;
-        }
-        None
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()

@@ -12,21 +12,20 @@ use super::model::{
 use super::view::{Booking, Contact, PermissionEntry, Slot, VisitDay};
 use crate::error::AppError;
 
-/// A family's contacts.
-pub async fn contacts(
-    conn: &mut SqliteConnection,
+/// A `family_contact` row.
+struct ContactRow {
+    id: i64,
     family_id: i64,
-) -> Result<Vec<Contact>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT id AS "id!: i64", family_id, name_km, name_latin, relationship, phone, id_document
-           FROM family_contact WHERE family_id = ? ORDER BY id"#,
-        family_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Contact {
+    name_km: String,
+    name_latin: String,
+    relationship: String,
+    phone: Option<String>,
+    id_document: Option<String>,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
             id: r.id,
             family_id: r.family_id,
             name_km: r.name_km,
@@ -34,28 +33,37 @@ pub async fn contacts(
             relationship: Relationship::parse(&r.relationship).unwrap_or(Relationship::Other),
             phone: r.phone,
             id_document: r.id_document,
-        })
-        .collect())
+        }
+    }
+}
+
+/// A family's contacts.
+pub async fn contacts(
+    conn: &mut SqliteConnection,
+    family_id: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        ContactRow,
+        r#"SELECT id AS "id!: i64", family_id, name_km, name_latin, relationship, phone, id_document
+           FROM family_contact WHERE family_id = ? ORDER BY id"#,
+        family_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(Contact::from).collect())
 }
 
 /// One contact, with its family.
 pub async fn contact(conn: &mut SqliteConnection, id: i64) -> Result<Option<Contact>, sqlx::Error> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        ContactRow,
         r#"SELECT id AS "id!: i64", family_id, name_km, name_latin, relationship, phone, id_document
            FROM family_contact WHERE id = ?"#,
         id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| Contact {
-        id: r.id,
-        family_id: r.family_id,
-        name_km: r.name_km,
-        name_latin: r.name_latin,
-        relationship: Relationship::parse(&r.relationship).unwrap_or(Relationship::Other),
-        phone: r.phone,
-        id_document: r.id_document,
-    }))
+    Ok(row.map(Contact::from))
 }
 
 /// Adds a contact to a family; returns its id.

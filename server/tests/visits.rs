@@ -1250,6 +1250,62 @@ async fn visitors_staying_for_the_meal_are_counted_until_the_family_cancels(pool
     assert_eq!(all, 0);
 }
 
+/// Moving a visit to another day of the same month: the old booking ends as moved (not a
+/// second visit that month), the new one holds a place, and the meal heads follow it.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_family_moves_its_visit_and_its_meal_heads_follow(pool: SqlitePool) {
+    const LUNCH: i64 = 2;
+    let office = office(&pool).await;
+    let (first, second) = two_days_in_a_month();
+    let from = open_day(&pool, &office, first, Some(LUNCH)).await;
+    let to = open_day(&pool, &office, second, Some(LUNCH)).await;
+    let m = household(&pool, &office, 1).await;
+    let app = router(pool.clone(), "visit-move");
+    let answer = post(
+        &app,
+        &m.cookie,
+        "/api/family_book",
+        book_form(from, &[m.child], m.mother, 2, 1),
+    )
+    .await;
+    let old = booked_id(answer.done());
+    // Without moving, a second booking that month is refused.
+    let again = post(
+        &app,
+        &m.cookie,
+        "/api/family_book",
+        book_form(to, &[m.child], m.mother, 2, 1),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let moving = format!(
+        "{}&form%5Bmoving%5D={old}",
+        book_form(to, &[m.child], m.mother, 3, 2)
+    );
+    let answer = post(&app, &m.cookie, "/api/family_book", moving).await;
+    let new = booked_id(answer.done());
+    assert_ne!(new, old);
+    assert_eq!(
+        status_of(&pool, old).await,
+        ("cancelled".into(), Some("moved".into()))
+    );
+    assert_eq!(status_of(&pool, new).await, ("confirmed".into(), None));
+    let heads = sqlx::query!(
+        r#"SELECT source AS "source!: String", day AS "day: NaiveDate", heads FROM extra_heads"#
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("extra heads");
+    assert_eq!(heads.len(), 1, "the moved booking's heads are gone");
+    assert_eq!(heads[0].source, format!("visit_booking:{new}"));
+    assert_eq!((heads[0].day, heads[0].heads), (second, 2));
+    assert_eq!(audited(&pool, "visit_booking", new, "move").await, 1);
+    // The portal shows the new visit only: a move is not a notice from the centre.
+    let portal = page(&app, &m.cookie, "/family").await;
+    assert!(portal.contains(&format!("id=\"b{new}\"")), "{portal}");
+    assert!(!portal.contains(&format!("id=\"b{old}\"")), "{portal}");
+}
+
 /// Whether a page loads the application's script and WASM.
 fn loads_wasm(html: &str) -> [bool; 3] {
     [

@@ -35,6 +35,9 @@ async function navHrefs(page: Page): Promise<string[]> {
 for (const staff of demo.staff) {
   const role = staff.roles[0];
   test(`${role}: signs in and sees the navigation of the role`, async ({ page }, testInfo) => {
+    // Opens every area of the role, one after the other, on the debug build shared by two
+    // workers: up to 25 s on this 2-core machine, so three times the usual 30 s allowance.
+    test.slow();
     await signIn(page, testInfo, staff.login, staff.password);
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByRole('banner').getByText(staff.name)).toBeVisible();

@@ -63,6 +63,8 @@ test('house staff give a waiting child a bed, then move her', async ({ page }, t
 });
 
 test('the roll call with one child missing raises the alert until she is found', async ({ page }, testInfo) => {
+  // A whole building's roll, marked child by child: up to 27 s on the debug build here.
+  test.slow();
   await signInAsHouseStaff(page, testInfo);
   await page.locator('nav.mainnav a[href="/roll"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ការហៅឈ្មោះ');

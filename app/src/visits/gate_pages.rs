@@ -114,7 +114,7 @@ fn GateView(page: GatePage) -> impl IntoView {
                     view! { <p class="empty">{i18n.t(Key::GateNobody)}</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="cards">
+                        <ul class="cards gate">
                             {found
                                 .into_iter()
                                 .map(|f| {
@@ -152,7 +152,7 @@ fn GateView(page: GatePage) -> impl IntoView {
             view! { <p class="empty">{i18n.t(Key::GateNoVisits)}</p> }.into_any()
         } else {
             view! {
-                <ul class="cards">
+                <ul class="cards gate">
                     {visits.into_iter().map(|v| view! { <GateVisitCard visit=v /> }).collect_view()}
                 </ul>
             }

@@ -174,6 +174,11 @@ fn FamilyBookingCard(booking: FamilyBooking) -> impl IntoView {
 #[component]
 fn DayList(days: Vec<OpenDay>, moving: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
+    // Days past their cut-off are no use to a family about to book.
+    let days: Vec<OpenDay> = days
+        .into_iter()
+        .filter(|d| d.window != Window::Closed)
+        .collect();
     if days.is_empty() {
         return view! { <p class="empty">{i18n.t(Key::FamilyNoVisitDays)}</p> }.into_any();
     }
@@ -203,10 +208,7 @@ fn DayList(days: Vec<OpenDay>, moving: Option<i64>) -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                                Window::Closed => {
-                                    view! { <p class="notice">{i18n.t(Key::FamilyBookingClosed)}</p> }.into_any()
-                                }
-                                Window::Open => ().into_any(),
+                                Window::Closed | Window::Open => ().into_any(),
                             }}
                             <ul class="slots">
                                 {d.day

@@ -30,28 +30,7 @@ fn today() -> NaiveDate {
 /// Three girls of the boarding school in beds since last week; the last one vegetarian.
 async fn three_girls(pool: &SqlitePool) -> Vec<i64> {
     let mut conn = pool.acquire().await.expect("connection");
-    app::centre::repo::seed_demo(&mut conn)
-        .await
-        .expect("centre");
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("facility");
-    let building = app::housing::repo::insert_building(&mut conn, facility, "K", "អគារ ក", "K")
-        .await
-        .expect("building");
-    let room = app::housing::repo::insert_room(&mut conn, building, "K1", Sex::Female, (5, 16), 3)
-        .await
-        .expect("room");
-    let beds = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
-        room
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .expect("beds");
+    let beds = girls_room(&mut conn, "K", "អគារ ក", 3).await;
     let mut girls = Vec::new();
     for (n, bed) in beds.iter().enumerate() {
         let fields = ResidentFields {

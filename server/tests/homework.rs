@@ -29,28 +29,7 @@ fn today() -> NaiveDate {
 /// `n` girls of grade 4 in beds since last week.
 async fn girls(pool: &SqlitePool, n: u32) -> Vec<i64> {
     let mut conn = pool.acquire().await.expect("connection");
-    app::centre::repo::seed_demo(&mut conn)
-        .await
-        .expect("centre");
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("facility");
-    let building = app::housing::repo::insert_building(&mut conn, facility, "H", "អគារ ហ", "H")
-        .await
-        .expect("building");
-    let room = app::housing::repo::insert_room(&mut conn, building, "H1", Sex::Female, (5, 16), n)
-        .await
-        .expect("room");
-    let beds = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
-        room
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .expect("beds");
+    let beds = girls_room(&mut conn, "H", "អគារ ហ", n).await;
     let mut ids = Vec::new();
     for (k, bed) in beds.iter().enumerate() {
         let fields = ResidentFields {

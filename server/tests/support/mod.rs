@@ -186,3 +186,43 @@ pub async fn staff_session(
         .expect("session");
     (id, format!("sid={token}; lang=en"))
 }
+
+/// The beds of a fresh girls' room of `n` beds in a new building `code` of the boarding school
+/// (the demo centre is seeded first).
+pub async fn girls_room(
+    conn: &mut sqlx::SqliteConnection,
+    code: &str,
+    name_km: &str,
+    n: u32,
+) -> Vec<i64> {
+    app::centre::repo::seed_demo(&mut *conn)
+        .await
+        .expect("centre");
+    let facility = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("facility");
+    let building = app::housing::repo::insert_building(&mut *conn, facility, code, name_km, code)
+        .await
+        .expect("building");
+    let room_code = format!("{code}1");
+    let room = app::housing::repo::insert_room(
+        &mut *conn,
+        building,
+        &room_code,
+        app::residents::model::Sex::Female,
+        (5, 16),
+        n,
+    )
+    .await
+    .expect("room");
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
+        room
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("beds")
+}

@@ -50,6 +50,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A value typed into form field `field` breaks a rule, said by `message`.
+    pub fn invalid(field: &str, message: Key) -> AppError {
+        AppError::Validation {
+            field: field.into(),
+            message,
+        }
+    }
+
+    /// The change clashes with the current state, said by `message`.
+    pub fn conflict(message: Key) -> AppError {
+        AppError::Conflict { message }
+    }
+
     /// The HTTP status this error is sent with.
     pub fn status(&self) -> StatusCode {
         match self {

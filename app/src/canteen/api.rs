@@ -269,11 +269,6 @@ fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
     crate::residents::model::date_field(day, "on")
 }
 
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Freezes what is due before a page shows counts. A failure (the database busy with a long
 /// write) is logged, not shown: the server's minute task freezes it next time.
 #[cfg(feature = "ssr")]
@@ -324,7 +319,7 @@ fn all_recipe_names(recipes: &[super::repo::Recipe]) -> Vec<RecipeName> {
 pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     let can_edit = reader().await?;
     let pool = crate::db::pool()?;
-    let now = now();
+    let now = crate::centre::model::now();
     freeze_before_reading(&pool, now).await;
     let today = crate::centre::model::today_at_centre();
     let from = today - chrono::Days::new(28);
@@ -371,7 +366,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
     let can_edit = reader().await?;
     let day = day_or_tomorrow(&on)?;
     let pool = crate::db::pool()?;
-    let now = now();
+    let now = crate::centre::model::now();
     freeze_before_reading(&pool, now).await;
     let mut conn = pool.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
@@ -434,7 +429,13 @@ pub async fn add_extra(
     let staff = kitchen_staff().await?;
     let day = crate::residents::model::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
-    super::record::add_typed_extra(&crate::db::pool()?, &staff.actor(), &extra, now()).await?;
+    super::record::add_typed_extra(
+        &crate::db::pool()?,
+        &staff.actor(),
+        &extra,
+        crate::centre::model::now(),
+    )
+    .await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
@@ -478,8 +479,15 @@ pub async fn record_served(
     };
     let by = Some(staff.id);
     let key = (day, meal_service_id);
-    super::record::record_served(&crate::db::pool()?, &staff.actor(), by, key, &record, now())
-        .await?;
+    super::record::record_served(
+        &crate::db::pool()?,
+        &staff.actor(),
+        by,
+        key,
+        &record,
+        crate::centre::model::now(),
+    )
+    .await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
@@ -512,7 +520,7 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
     reader().await?;
     let day = day_or_tomorrow(&on)?;
     let pool = crate::db::pool()?;
-    freeze_before_reading(&pool, now()).await;
+    freeze_before_reading(&pool, crate::centre::model::now()).await;
     let mut conn = pool.acquire().await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
     let counts = days.pop().ok_or(AppError::NotFound)?;
@@ -738,7 +746,7 @@ pub async fn shopping_list(
     };
     super::model::check_range(from, until)?;
     let pool = crate::db::pool()?;
-    freeze_before_reading(&pool, now()).await;
+    freeze_before_reading(&pool, crate::centre::model::now()).await;
     let mut conn = pool.acquire().await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {

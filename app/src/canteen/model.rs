@@ -198,13 +198,6 @@ pub struct NewExtra {
     pub source: Option<String>,
 }
 
-fn invalid(field: &str, message: Key) -> AppError {
-    AppError::Validation {
-        field: field.into(),
-        message,
-    }
-}
-
 /// Checks extra heads typed into the day page: 1 to 2,000 heads, a known diet and kind, and a
 /// reason when the kind is "other".
 pub fn check_extra(
@@ -220,15 +213,16 @@ pub fn check_extra(
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=2000).contains(n))
-        .ok_or_else(|| invalid("heads", Key::ProblemHeads))?;
-    let diet = Diet::parse(diet).ok_or_else(|| invalid("diet", Key::ProblemChoice))?;
-    let kind = ExtraKind::parse(kind).ok_or_else(|| invalid("kind", Key::ProblemChoice))?;
+        .ok_or_else(|| AppError::invalid("heads", Key::ProblemHeads))?;
+    let diet = Diet::parse(diet).ok_or_else(|| AppError::invalid("diet", Key::ProblemChoice))?;
+    let kind =
+        ExtraKind::parse(kind).ok_or_else(|| AppError::invalid("kind", Key::ProblemChoice))?;
     let reason = reason.trim().to_owned();
     if reason.chars().count() > 200 {
-        return Err(invalid("reason", Key::ProblemTooLong));
+        return Err(AppError::invalid("reason", Key::ProblemTooLong));
     }
     if kind == ExtraKind::Other && reason.is_empty() {
-        return Err(invalid("reason", Key::ProblemReasonNeeded));
+        return Err(AppError::invalid("reason", Key::ProblemReasonNeeded));
     }
     Ok(NewExtra {
         day,
@@ -536,7 +530,7 @@ pub fn check_served(input: &str) -> Result<i64, AppError> {
         .parse::<i64>()
         .ok()
         .filter(|n| (0..=5000).contains(n))
-        .ok_or_else(|| invalid("served", Key::ProblemServed))
+        .ok_or_else(|| AppError::invalid("served", Key::ProblemServed))
 }
 
 /// The unit an ingredient is bought in.
@@ -681,7 +675,7 @@ pub fn shopping<'a>(
 /// Checks a date range for the shopping list and exports: from before until, at most 62 days.
 pub fn check_range(from: NaiveDate, until: NaiveDate) -> Result<(), AppError> {
     if until < from || (until - from).num_days() > 61 {
-        return Err(invalid("until", Key::ProblemRange));
+        return Err(AppError::invalid("until", Key::ProblemRange));
     }
     Ok(())
 }

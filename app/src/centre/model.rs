@@ -10,6 +10,11 @@ pub fn phnom_penh() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }
 
+/// Now, in Unix seconds.
+pub fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
 /// Today's date at the centre.
 pub fn today_at_centre() -> NaiveDate {
     Utc::now().with_timezone(&phnom_penh()).date_naive()

@@ -262,11 +262,6 @@ fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// A session's rows: the roll on that day, marks, and who is away at its start (from the
 /// day's occupants, loaded once by the caller).
 #[cfg(feature = "ssr")]
@@ -318,7 +313,8 @@ async fn flags(
 ) -> Result<Vec<Flag>, AppError> {
     let from = today - chrono::Days::new(56);
     let scope = super::repo::Scope::default();
-    let outcomes = super::history::outcomes(conn, (from, today), scope, now()).await?;
+    let outcomes =
+        super::history::outcomes(conn, (from, today), scope, crate::centre::model::now()).await?;
     let mut flagged = Vec::new();
     for (resident_id, sessions) in outcomes {
         let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
@@ -475,7 +471,7 @@ pub async fn mark_attendance(
         &recorder(&staff),
         (class.id, day),
         marks,
-        now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&session_url(class.id, day, &format!("#p{resident_id}")));
@@ -498,7 +494,7 @@ pub async fn mark_all_present(
         &recorder(&staff),
         (class.id, day),
         marks,
-        now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&session_url(class.id, day, ""));
@@ -546,7 +542,8 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
         resident: None,
     };
     let span = (t.term_from, today.min(t.term_until));
-    let outcomes = super::history::outcomes(&mut conn, span, scope, now()).await?;
+    let outcomes =
+        super::history::outcomes(&mut conn, span, scope, crate::centre::model::now()).await?;
     let of_class = |resident: i64| -> Vec<Outcome> {
         outcomes
             .get(&resident)
@@ -703,10 +700,11 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
         class: None,
         resident: Some(id),
     };
-    let mut sessions = super::history::outcomes(&mut conn, (from, today), scope, now())
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
+    let mut sessions =
+        super::history::outcomes(&mut conn, (from, today), scope, crate::centre::model::now())
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
     if !all {
         // A tutor sees the resident's sessions in their own classes only.
         sessions.retain(|s| {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::Key;
+use crate::residents::model::time_field;
 
 /// A school level; a class is for one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -228,13 +229,6 @@ pub fn check_enrolment(
     Ok(())
 }
 
-fn invalid(field: &str, message: Key) -> AppError {
-    AppError::Validation {
-        field: field.into(),
-        message,
-    }
-}
-
 /// A class as typed into the form, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewClass {
@@ -283,31 +277,28 @@ pub struct ClassInput {
 pub fn check_class(input: &ClassInput, weekdays: u8) -> Result<NewClass, AppError> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(invalid("name", Key::ProblemName));
+        return Err(AppError::invalid("name", Key::ProblemName));
     }
-    let level = Level::parse(&input.level).ok_or_else(|| invalid("level", Key::ProblemChoice))?;
-    let subject =
-        Subject::parse(&input.subject).ok_or_else(|| invalid("subject", Key::ProblemChoice))?;
+    let level =
+        Level::parse(&input.level).ok_or_else(|| AppError::invalid("level", Key::ProblemChoice))?;
+    let subject = Subject::parse(&input.subject)
+        .ok_or_else(|| AppError::invalid("subject", Key::ProblemChoice))?;
     let tutor_id = input
         .tutor_id
         .trim()
         .parse::<i64>()
-        .map_err(|_| invalid("tutor_id", Key::ProblemChoice))?;
+        .map_err(|_| AppError::invalid("tutor_id", Key::ProblemChoice))?;
     let room = input.room.trim().to_owned();
     if room.is_empty() || room.chars().count() > 40 {
-        return Err(invalid("room", Key::ProblemRoom));
+        return Err(AppError::invalid("room", Key::ProblemRoom));
     }
     if weekdays == 0 || weekdays > 127 {
-        return Err(invalid("weekdays", Key::ProblemWeekdays));
+        return Err(AppError::invalid("weekdays", Key::ProblemWeekdays));
     }
-    let time = |text: &str, field: &str| {
-        NaiveTime::parse_from_str(text.trim(), "%H:%M")
-            .map_err(|_| invalid(field, Key::ProblemTime))
-    };
-    let starts_at = time(&input.starts_at, "starts_at")?;
-    let ends_at = time(&input.ends_at, "ends_at")?;
+    let starts_at = time_field(&input.starts_at, "starts_at")?;
+    let ends_at = time_field(&input.ends_at, "ends_at")?;
     if ends_at <= starts_at {
-        return Err(invalid("ends_at", Key::ProblemEndsBeforeStart));
+        return Err(AppError::invalid("ends_at", Key::ProblemEndsBeforeStart));
     }
     let capacity = input
         .capacity
@@ -315,12 +306,12 @@ pub fn check_class(input: &ClassInput, weekdays: u8) -> Result<NewClass, AppErro
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=60).contains(n))
-        .ok_or_else(|| invalid("capacity", Key::ProblemCapacity))?;
+        .ok_or_else(|| AppError::invalid("capacity", Key::ProblemCapacity))?;
     let date = crate::residents::model::date_field;
     let term_from = date(&input.term_from, "term_from")?;
     let term_until = date(&input.term_until, "term_until")?;
     if term_until < term_from || (term_until - term_from).num_days() > 400 {
-        return Err(invalid("term_until", Key::ProblemTerm));
+        return Err(AppError::invalid("term_until", Key::ProblemTerm));
     }
     Ok(NewClass {
         name,
@@ -394,13 +385,14 @@ impl Status {
 
 /// Checks a mark: a known status, and a reason when excused.
 pub fn check_mark(status: &str, reason: &str) -> Result<(Status, String), AppError> {
-    let status = Status::parse(status).ok_or_else(|| invalid("status", Key::ProblemChoice))?;
+    let status =
+        Status::parse(status).ok_or_else(|| AppError::invalid("status", Key::ProblemChoice))?;
     let reason = reason.trim().to_owned();
     if reason.chars().count() > 200 {
-        return Err(invalid("reason", Key::ProblemTooLong));
+        return Err(AppError::invalid("reason", Key::ProblemTooLong));
     }
     if status == Status::Excused && reason.is_empty() {
-        return Err(invalid("reason", Key::ProblemReasonNeeded));
+        return Err(AppError::invalid("reason", Key::ProblemReasonNeeded));
     }
     Ok((status, reason))
 }
@@ -409,10 +401,10 @@ pub fn check_mark(status: &str, reason: &str) -> Result<(Status, String), AppErr
 /// session only with the confirmation that it is a correction.
 pub fn check_markable(day: NaiveDate, today: NaiveDate, confirmed: bool) -> Result<(), AppError> {
     if day > today {
-        return Err(invalid("day", Key::ProblemSessionFuture));
+        return Err(AppError::invalid("day", Key::ProblemSessionFuture));
     }
     if day < today && !confirmed {
-        return Err(invalid("confirm", Key::ProblemCorrectionConfirm));
+        return Err(AppError::invalid("confirm", Key::ProblemCorrectionConfirm));
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ use crate::presence::repo::{
 };
 
 /// Family names: Khmer script and the usual Latin spelling.
-const FAMILIES: [(&str, &str); 36] = [
+pub(crate) const FAMILIES: [(&str, &str); 36] = [
     ("សុខ", "Sok"),
     ("ចាន់", "Chan"),
     ("ហេង", "Heng"),

@@ -424,6 +424,12 @@ pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, crate::error::A
     })
 }
 
+/// Reads the local time (`HH:MM`) of form field `field`, or refuses it in words.
+pub fn time_field(input: &str, field: &str) -> Result<chrono::NaiveTime, crate::error::AppError> {
+    chrono::NaiveTime::parse_from_str(input.trim(), "%H:%M")
+        .map_err(|_| crate::error::AppError::invalid(field, Key::ProblemTime))
+}
+
 /// The text of a resident form or CSV row, before it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResidentInput {

@@ -36,8 +36,6 @@ pub struct LinkedChild {
 pub struct FamilyVisits {
     /// The family.
     pub family_id: i64,
-    /// Its name.
-    pub family_name: String,
     /// The phone it signs in with (a contact with this phone holds the account).
     pub family_phone: String,
     /// Every booking of the family needs approval.
@@ -94,11 +92,6 @@ pub(crate) fn writer(staff: &CurrentStaff) -> super::record::Writer {
     }
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Fills in the children's names of `bookings`.
 #[cfg(feature = "ssr")]
 pub(crate) async fn with_names(
@@ -128,7 +121,7 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     crate::people::guard::require(&SOCIAL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let family = sqlx::query!(
-        r#"SELECT display_name, phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
+        r#"SELECT phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
         id
     )
     .fetch_optional(&mut *conn)
@@ -166,7 +159,6 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     bookings.reverse();
     Ok(FamilyVisits {
         family_id: id,
-        family_name: family.display_name,
         family_phone: family.phone,
         needs_approval: family.needs_approval,
         contacts: super::repo::contacts(&mut conn, id).await?,
@@ -216,13 +208,9 @@ pub async fn link_child(
     #[server(default)] needs_approval: Option<String>,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    let per_month = visits_per_month
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::Validation {
-            field: "visits_per_month".into(),
-            message: crate::i18n::Key::ProblemVisitsPerMonth,
-        })?;
+    let per_month = visits_per_month.trim().parse::<i64>().map_err(|_| {
+        AppError::invalid("visits_per_month", crate::i18n::Key::ProblemVisitsPerMonth)
+    })?;
     super::record::link_child(
         &crate::db::pool()?,
         &writer(&staff),
@@ -285,7 +273,7 @@ pub async fn set_permission(
         resident,
         &input,
         today,
-        now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&format!(
@@ -476,7 +464,14 @@ pub async fn staff_book(form: BookForm) -> Result<(), AppError> {
         moving: None,
     };
     let today = crate::centre::model::today_at_centre();
-    super::record::book(&crate::db::pool()?, &writer(&staff), &booked, today, now()).await?;
+    super::record::book(
+        &crate::db::pool()?,
+        &writer(&staff),
+        &booked,
+        today,
+        crate::centre::model::now(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/families/{family}?saved=1#bookings"));
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! nothing.
 
 use crate::demo::Rng;
+use crate::residents::demo::FAMILIES;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -43,49 +44,26 @@ const NEXT_BOOKINGS: usize = 25;
 const SLOTS: [((u32, u32), (u32, u32)); 3] =
     [((8, 0), (9, 30)), ((9, 30), (11, 0)), ((14, 0), (15, 30))];
 
-/// Surnames of the contacts who do not carry the children's: Khmer script and Latin letters.
-const SURNAMES: [(&str, &str); 40] = [
-    ("សុខ", "Sok"),
-    ("ចាន់", "Chan"),
-    ("ហេង", "Heng"),
-    ("កែវ", "Keo"),
-    ("ជា", "Chea"),
-    ("គីម", "Kim"),
-    ("លី", "Ly"),
-    ("មាស", "Meas"),
-    ("ង៉ែត", "Nget"),
-    ("ពេជ្រ", "Pich"),
-    ("ប្រាក់", "Prak"),
-    ("សេង", "Seng"),
-    ("ស៊ីម", "Sim"),
-    ("ស៊ុន", "Sun"),
-    ("តាន់", "Tan"),
-    ("ទូច", "Touch"),
-    ("វ៉ាន់", "Van"),
-    ("យឹម", "Yim"),
-    ("ហែម", "Hem"),
-    ("ម៉ៅ", "Mao"),
-    ("ញ៉ែម", "Nhem"),
-    ("អ៊ុក", "Ouk"),
-    ("ប៉ែន", "Pen"),
-    ("ផាន់", "Phan"),
-    ("រស់", "Ros"),
-    ("សូ", "So"),
-    ("ទេព", "Tep"),
-    ("ថាច់", "Thach"),
-    ("ឈឹម", "Chhim"),
-    ("ខៀវ", "Khieu"),
-    ("ឡុង", "Long"),
-    ("ឆាយ", "Chhay"),
-    ("លឹម", "Lim"),
-    ("អេង", "Eng"),
-    ("នួន", "Nuon"),
-    ("ជុំ", "Chum"),
+/// Surnames of the contacts who do not carry the children's, after the residents' own: four
+/// more, Khmer script and Latin letters.
+const MORE_SURNAMES: [(&str, &str); 4] = [
     ("ប៊ុន", "Bun"),
     ("អ៊ឹម", "Im"),
     ("ស្រេង", "Sreng"),
     ("ម៉ម", "Mom"),
 ];
+
+/// How many surnames [`surname`] knows.
+const SURNAME_COUNT: usize = FAMILIES.len() + MORE_SURNAMES.len();
+
+/// The `i`-th surname: the residents' family names, then [`MORE_SURNAMES`].
+fn surname(i: usize) -> (&'static str, &'static str) {
+    FAMILIES
+        .get(i)
+        .or_else(|| MORE_SURNAMES.get(i - FAMILIES.len()))
+        .copied()
+        .unwrap_or(FAMILIES[0])
+}
 
 /// Women's given names.
 const WOMEN: [(&str, &str); 20] = [
@@ -436,7 +414,7 @@ impl Names {
         let mut name = (String::new(), String::new());
         for _ in 0..4 {
             let (family_km, family_latin) =
-                surname.unwrap_or_else(|| SURNAMES[rng.below(SURNAMES.len())]);
+                surname.unwrap_or_else(|| self::surname(rng.below(SURNAME_COUNT)));
             let start = rng.below(given.len());
             for n in 0..given.len() {
                 let (km, latin) = given[(start + n) % given.len()];
@@ -1557,7 +1535,8 @@ mod tests {
 
     #[test]
     fn every_name_is_written_in_both_scripts_once() {
-        for list in [&SURNAMES[..], &WOMEN[..], &MEN[..], &PROVINCES[..]] {
+        let surnames: Vec<(&str, &str)> = (0..SURNAME_COUNT).map(surname).collect();
+        for list in [&surnames[..], &WOMEN[..], &MEN[..], &PROVINCES[..]] {
             let latin: HashSet<&str> = list.iter().map(|(_, latin)| *latin).collect();
             let khmer: HashSet<&str> = list.iter().map(|(km, _)| *km).collect();
             assert_eq!(latin.len(), list.len());

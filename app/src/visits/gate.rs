@@ -136,10 +136,6 @@ pub mod write {
     use crate::visits::repo;
     use crate::visits::view::{BookingFilter, NewBooking};
 
-    fn conflict(message: Key) -> AppError {
-        AppError::Conflict { message }
-    }
-
     /// Audits a person stopped at the gate: in its own transaction, so the record stays
     /// whatever happens to the request.
     pub async fn stop(
@@ -187,10 +183,7 @@ pub mod write {
         now: i64,
     ) -> Result<(), AppError> {
         if visitors.is_empty() {
-            return Err(AppError::Validation {
-                field: "visitor".into(),
-                message: Key::ProblemChooseVisitor,
-            });
+            return Err(AppError::invalid("visitor", Key::ProblemChooseVisitor));
         }
         let mut tx = begin_write(pool).await?;
         let filter = BookingFilter {
@@ -203,17 +196,17 @@ pub mod write {
             .next()
             .ok_or(AppError::NotFound)?;
         if booking.day != today {
-            return Err(conflict(Key::ProblemGateNotToday));
+            return Err(AppError::conflict(Key::ProblemGateNotToday));
         }
         match booking.status {
             Status::Confirmed => {}
-            Status::Pending => return Err(conflict(Key::ProblemGatePending)),
+            Status::Pending => return Err(AppError::conflict(Key::ProblemGatePending)),
             Status::Cancelled | Status::Refused => {
-                return Err(conflict(Key::ProblemBookingNotActive));
+                return Err(AppError::conflict(Key::ProblemBookingNotActive));
             }
         }
         if booking.checked_in_at.is_some() {
-            return Err(conflict(Key::ProblemGateAlreadyIn));
+            return Err(AppError::conflict(Key::ProblemGateAlreadyIn));
         }
         for visitor in visitors {
             let contact = repo::contact(&mut tx, *visitor)
@@ -224,7 +217,7 @@ pub mod write {
             if !levels.iter().all(|l| l.is_some_and(Level::may_visit)) {
                 drop(tx);
                 stop(pool, by, contact.id, &booking.children, "check_in").await?;
-                return Err(conflict(Key::ProblemGateStop));
+                return Err(AppError::conflict(Key::ProblemGateStop));
             }
         }
         for visitor in visitors {
@@ -273,7 +266,7 @@ pub mod write {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(conflict(Key::ProblemGateNotIn));
+            return Err(AppError::conflict(Key::ProblemGateNotIn));
         }
         let change = Change {
             entity: "visit_booking",
@@ -300,10 +293,7 @@ pub mod write {
         (today, now): (NaiveDate, i64),
     ) -> Result<i64, AppError> {
         if children.is_empty() {
-            return Err(AppError::Validation {
-                field: "children".into(),
-                message: Key::ProblemChooseChild,
-            });
+            return Err(AppError::invalid("children", Key::ProblemChooseChild));
         }
         let mut tx = begin_write(pool).await?;
         let contact = repo::contact(&mut tx, contact_id)
@@ -313,17 +303,14 @@ pub mod write {
         if !levels.iter().all(|l| l.is_some_and(Level::may_visit)) {
             drop(tx);
             stop(pool, by, contact.id, children, "walk_in").await?;
-            return Err(conflict(Key::ProblemGateStop));
+            return Err(AppError::conflict(Key::ProblemGateStop));
         }
         let day = repo::day_of_slot(&mut tx, slot_id)
             .await?
             .filter(|d| d.day == today && !d.cancelled)
             .ok_or(AppError::NotFound)?;
         if !(1..=day.max_adults).contains(&adults) {
-            return Err(AppError::Validation {
-                field: "adults".into(),
-                message: Key::ProblemAdults,
-            });
+            return Err(AppError::invalid("adults", Key::ProblemAdults));
         }
         let new = NewBooking {
             slot_id,
@@ -402,7 +389,7 @@ pub mod write {
             .get(&(contact.id, stay.resident_id))
             .copied();
         if level != Some(Level::Allowed) {
-            return Err(conflict(Key::ProblemHomeStayContact));
+            return Err(AppError::conflict(Key::ProblemHomeStayContact));
         }
         let left = sqlx::query_scalar!(
             r#"SELECT left_on IS NOT NULL AS "left!: bool" FROM resident WHERE id = ?"#,
@@ -412,7 +399,7 @@ pub mod write {
         .await?
         .ok_or(AppError::NotFound)?;
         if left {
-            return Err(conflict(Key::ProblemResidentLeft));
+            return Err(AppError::conflict(Key::ProblemResidentLeft));
         }
         let away = Away {
             starts_at: stay.from.1,
@@ -498,7 +485,7 @@ pub mod write {
         let (resident_id, family_id, absence_id, cancelled, left_at, _) =
             stay_row(&mut tx, stay_id).await?;
         if cancelled || left_at.is_some() {
-            return Err(conflict(Key::ProblemHomeStayState));
+            return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
         let contact = repo::contact(&mut tx, collected_by)
             .await?
@@ -511,7 +498,7 @@ pub mod write {
         if level != Some(Level::Allowed) {
             drop(tx);
             stop(pool, by, contact.id, &[resident_id], "home_stay").await?;
-            return Err(conflict(Key::ProblemGateStop));
+            return Err(AppError::conflict(Key::ProblemGateStop));
         }
         let (_, away) = crate::presence::repo::absence(&mut tx, absence_id)
             .await?
@@ -560,7 +547,7 @@ pub mod write {
         let (resident_id, _, absence_id, cancelled, left_at, returned_at) =
             stay_row(&mut tx, stay_id).await?;
         if cancelled || left_at.is_none() || returned_at.is_some() {
-            return Err(conflict(Key::ProblemHomeStayState));
+            return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
         crate::presence::repo::set_returned(&mut tx, absence_id, now).await?;
         sqlx::query!(
@@ -588,7 +575,7 @@ pub mod write {
         let mut tx = begin_write(pool).await?;
         let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
         if cancelled || left_at.is_some() {
-            return Err(conflict(Key::ProblemHomeStayState));
+            return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
         sqlx::query!(
             "UPDATE absence SET returned_at = starts_at WHERE id = ?",
@@ -736,7 +723,7 @@ pub async fn check_in(
         booking,
         &visitors,
         today,
-        super::api::now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{booking}"));
@@ -751,7 +738,7 @@ pub async fn check_out(booking: i64) -> Result<(), AppError> {
         &crate::db::pool()?,
         &super::api::writer(&staff),
         booking,
-        super::api::now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{booking}"));
@@ -800,10 +787,7 @@ pub async fn walk_in(
     let adults = adults
         .trim()
         .parse::<i64>()
-        .map_err(|_| AppError::Validation {
-            field: "adults".into(),
-            message: crate::i18n::Key::ProblemAdults,
-        })?;
+        .map_err(|_| AppError::invalid("adults", crate::i18n::Key::ProblemAdults))?;
     let today = crate::centre::model::today_at_centre();
     let id = write::walk_in(
         &crate::db::pool()?,
@@ -812,7 +796,7 @@ pub async fn walk_in(
         slot,
         &children,
         adults,
-        (today, super::api::now()),
+        (today, crate::centre::model::now()),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{id}"));
@@ -961,7 +945,7 @@ pub async fn approve_home_stay(
         &crate::db::pool()?,
         &super::api::writer(&staff),
         &new,
-        super::api::now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect("/visits/home-stays?saved=1");
@@ -978,7 +962,7 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
         &super::api::writer(&staff),
         stay,
         collected_by,
-        super::api::now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
@@ -993,7 +977,7 @@ pub async fn home_stay_return(stay: i64) -> Result<(), AppError> {
         &crate::db::pool()?,
         &super::api::writer(&staff),
         stay,
-        super::api::now(),
+        crate::centre::model::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::Key;
+use crate::residents::model::{date_field, time_field};
 
 /// What the social team decided about a contact visiting a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -243,17 +244,6 @@ impl Notice {
     }
 }
 
-fn invalid(field: &str, message: Key) -> AppError {
-    AppError::Validation {
-        field: field.into(),
-        message,
-    }
-}
-
-fn conflict(message: Key) -> AppError {
-    AppError::Conflict { message }
-}
-
 /// Trims `text`; empty is `None`.
 fn optional(text: &str) -> Option<String> {
     let text = text.trim();
@@ -288,7 +278,7 @@ pub fn check_contact(
     let name = |text: &str, field: &str| {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > 100 {
-            Err(invalid(field, Key::ProblemContactName))
+            Err(AppError::invalid(field, Key::ProblemContactName))
         } else {
             Ok(text.to_owned())
         }
@@ -296,19 +286,19 @@ pub fn check_contact(
     let name_km = name(name_km, "name_km")?;
     let name_latin = name(name_latin, "name_latin")?;
     let relationship = Relationship::parse(relationship)
-        .ok_or_else(|| invalid("relationship", Key::ProblemRelationship))?;
+        .ok_or_else(|| AppError::invalid("relationship", Key::ProblemRelationship))?;
     let phone = match optional(phone) {
         None => None,
         Some(text) => Some(
             crate::people::model::Phone::parse(&text)
-                .map_err(|_| invalid("phone", Key::ProblemPhone))?
+                .map_err(|_| AppError::invalid("phone", Key::ProblemPhone))?
                 .as_str()
                 .to_owned(),
         ),
     };
     let id_document = optional(id_document);
     if id_document.as_ref().is_some_and(|d| d.chars().count() > 40) {
-        return Err(invalid("id_document", Key::ProblemIdDocument));
+        return Err(AppError::invalid("id_document", Key::ProblemIdDocument));
     }
     Ok(ContactInput {
         name_km,
@@ -337,14 +327,15 @@ pub fn check_permission(
     decided_on: &str,
     today: NaiveDate,
 ) -> Result<PermissionInput, AppError> {
-    let level = Level::parse(level).ok_or_else(|| invalid("level", Key::ProblemPermissionLevel))?;
+    let level = Level::parse(level)
+        .ok_or_else(|| AppError::invalid("level", Key::ProblemPermissionLevel))?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(invalid("reason", Key::ProblemPermissionReason));
+        return Err(AppError::invalid("reason", Key::ProblemPermissionReason));
     }
-    let decided_on = crate::residents::model::date_field(decided_on, "decided_on")?;
+    let decided_on = date_field(decided_on, "decided_on")?;
     if decided_on > today {
-        return Err(invalid("decided_on", Key::ProblemDecidedOn));
+        return Err(AppError::invalid("decided_on", Key::ProblemDecidedOn));
     }
     Ok(PermissionInput {
         level,
@@ -471,17 +462,15 @@ pub struct DayForm {
 /// Checks a visit-day form: a day not in the past, booking opening on or before the cut-off,
 /// the cut-off on or before the day, 1–10 adults, a note of at most 300 characters.
 pub fn check_day(form: &DayForm, today: NaiveDate) -> Result<DayInput, AppError> {
-    use crate::residents::model::date_field;
     let day = date_field(&form.day, "day")?;
     if day < today {
-        return Err(invalid("day", Key::ProblemVisitDayPast));
+        return Err(AppError::invalid("day", Key::ProblemVisitDayPast));
     }
     let opens_on = date_field(&form.opens_on, "opens_on")?;
     let closes_on = date_field(&form.closes_on, "closes_on")?;
-    let closes_time = NaiveTime::parse_from_str(form.closes_time.trim(), "%H:%M")
-        .map_err(|_| invalid("closes_time", Key::ProblemTime))?;
+    let closes_time = time_field(&form.closes_time, "closes_time")?;
     if closes_on > day || closes_on < opens_on {
-        return Err(invalid("closes_on", Key::ProblemVisitWindow));
+        return Err(AppError::invalid("closes_on", Key::ProblemVisitWindow));
     }
     let max_adults = form
         .max_adults
@@ -489,17 +478,17 @@ pub fn check_day(form: &DayForm, today: NaiveDate) -> Result<DayInput, AppError>
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=10).contains(n))
-        .ok_or_else(|| invalid("max_adults", Key::ProblemMaxAdults))?;
+        .ok_or_else(|| AppError::invalid("max_adults", Key::ProblemMaxAdults))?;
     let meal_service_id = match form.meal.trim() {
         "" => None,
         text => Some(
             text.parse::<i64>()
-                .map_err(|_| invalid("meal", Key::ErrorValidation))?,
+                .map_err(|_| AppError::invalid("meal", Key::ErrorValidation))?,
         ),
     };
     let note = form.note.trim();
     if note.chars().count() > 300 {
-        return Err(invalid("note", Key::ProblemVisitNote));
+        return Err(AppError::invalid("note", Key::ProblemVisitNote));
     }
     Ok(DayInput {
         day,
@@ -518,21 +507,17 @@ pub fn check_slot(
     ends: &str,
     capacity: &str,
 ) -> Result<(NaiveTime, NaiveTime, i64), AppError> {
-    let time = |text: &str, field: &str| {
-        NaiveTime::parse_from_str(text.trim(), "%H:%M")
-            .map_err(|_| invalid(field, Key::ProblemTime))
-    };
-    let starts = time(starts, "starts_at")?;
-    let ends = time(ends, "ends_at")?;
+    let starts = time_field(starts, "starts_at")?;
+    let ends = time_field(ends, "ends_at")?;
     if ends <= starts {
-        return Err(invalid("ends_at", Key::ProblemEndsBeforeStart));
+        return Err(AppError::invalid("ends_at", Key::ProblemEndsBeforeStart));
     }
     let capacity = capacity
         .trim()
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=500).contains(n))
-        .ok_or_else(|| invalid("capacity", Key::ProblemSlotCapacity))?;
+        .ok_or_else(|| AppError::invalid("capacity", Key::ProblemSlotCapacity))?;
     Ok((starts, ends, capacity))
 }
 
@@ -563,8 +548,6 @@ pub struct BookingContext {
     pub today: NaiveDate,
     /// Now, Unix seconds.
     pub now: i64,
-    /// The slot's visit day.
-    pub day: NaiveDate,
     /// Booking opens.
     pub opens_on: NaiveDate,
     /// The cut-off.
@@ -606,7 +589,7 @@ pub struct Decision {
 /// about other families' children can be learnt by trying ids.
 pub fn check_booking(request: &BookingRequest, ctx: &BookingContext) -> Result<Decision, AppError> {
     if request.children.is_empty() {
-        return Err(invalid("children", Key::ProblemChooseChild));
+        return Err(AppError::invalid("children", Key::ProblemChooseChild));
     }
     if request
         .children
@@ -620,32 +603,32 @@ pub fn check_booking(request: &BookingRequest, ctx: &BookingContext) -> Result<D
     }
     let children: Vec<i64> = request.children.iter().copied().collect();
     let supervised = lead_permission(request.contact_id, &children, &ctx.permissions)
-        .ok_or_else(|| invalid("contact", Key::ProblemLeadNotPermitted))?;
+        .ok_or_else(|| AppError::invalid("contact", Key::ProblemLeadNotPermitted))?;
     if !(1..=ctx.max_adults).contains(&request.adults) {
-        return Err(invalid("adults", Key::ProblemAdults));
+        return Err(AppError::invalid("adults", Key::ProblemAdults));
     }
     if request.meal_heads < 0
         || request.meal_heads > request.adults
         || (!ctx.has_meal && request.meal_heads > 0)
     {
-        return Err(invalid("meal_heads", Key::ProblemMealHeads));
+        return Err(AppError::invalid("meal_heads", Key::ProblemMealHeads));
     }
     if ctx.day_cancelled {
-        return Err(conflict(Key::ProblemVisitDayCancelled));
+        return Err(AppError::conflict(Key::ProblemVisitDayCancelled));
     }
     match window(ctx.opens_on, ctx.closes_at, ctx.today, ctx.now) {
-        Window::NotYet => return Err(conflict(Key::ProblemBookingNotOpen)),
-        Window::Closed => return Err(conflict(Key::ProblemBookingClosed)),
+        Window::NotYet => return Err(AppError::conflict(Key::ProblemBookingNotOpen)),
+        Window::Closed => return Err(AppError::conflict(Key::ProblemBookingClosed)),
         Window::Open => {}
     }
     for child in &children {
         let (used, allowed) = ctx.month_use.get(child).copied().unwrap_or((0, 1));
         if used >= allowed {
-            return Err(conflict(Key::ProblemMonthlyVisitTaken));
+            return Err(AppError::conflict(Key::ProblemMonthlyVisitTaken));
         }
     }
     if ctx.free_places <= 0 {
-        return Err(conflict(Key::ProblemSlotFull));
+        return Err(AppError::conflict(Key::ProblemSlotFull));
     }
     let needs_approval = ctx.family_needs_approval
         || children
@@ -688,28 +671,29 @@ pub fn check_stay(
     today: NaiveDate,
 ) -> Result<StaySpan, AppError> {
     use crate::presence::model::instant;
-    use crate::residents::model::date_field;
     let time = |text: &str, default: &str, field: &str| {
-        let text = if text.trim().is_empty() {
-            default
-        } else {
-            text.trim()
-        };
-        NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| invalid(field, Key::ProblemTime))
+        time_field(
+            if text.trim().is_empty() {
+                default
+            } else {
+                text
+            },
+            field,
+        )
     };
     let from_on = date_field(from.0, "from_on")?;
     if from_on < today {
-        return Err(invalid("from_on", Key::ProblemHomeStaySpan));
+        return Err(AppError::invalid("from_on", Key::ProblemHomeStaySpan));
     }
     let until_on = date_field(until.0, "until_on")?;
     let starts = instant(from_on, time(from.1, "08:00", "from_time")?);
     let ends = instant(until_on, time(until.1, "17:00", "until_time")?);
     if ends <= starts || (until_on - from_on).num_days() > 60 {
-        return Err(invalid("until_on", Key::ProblemHomeStaySpan));
+        return Err(AppError::invalid("until_on", Key::ProblemHomeStaySpan));
     }
     let note = note.trim();
     if note.chars().count() > 300 {
-        return Err(invalid("note", Key::ProblemVisitNote));
+        return Err(AppError::invalid("note", Key::ProblemVisitNote));
     }
     Ok(StaySpan {
         from: (from_on, starts),

@@ -627,7 +627,6 @@ fn FamilyVisitsView(visits: FamilyVisits) -> impl IntoView {
     };
     let FamilyVisits {
         family_id,
-        family_name: _,
         family_phone,
         needs_approval,
         contacts,

@@ -108,29 +108,25 @@ impl BookForm {
     /// do not read are refused with their field.
     pub fn request(&self) -> Result<(super::model::BookingRequest, Option<i64>), AppError> {
         use crate::i18n::Key;
-        let invalid = |field: &str, message: Key| AppError::Validation {
-            field: field.into(),
-            message,
-        };
         let children = self
             .child
             .keys()
             .map(|id| id.trim().parse::<i64>().map_err(|_| AppError::NotFound))
             .collect::<Result<BTreeSet<i64>, AppError>>()?;
         let contact_id = match self.contact.trim() {
-            "" => return Err(invalid("contact", Key::ProblemChooseLead)),
+            "" => return Err(AppError::invalid("contact", Key::ProblemChooseLead)),
             id => id.parse::<i64>().map_err(|_| AppError::NotFound)?,
         };
         let adults = self
             .adults
             .trim()
             .parse::<i64>()
-            .map_err(|_| invalid("adults", Key::ProblemAdults))?;
+            .map_err(|_| AppError::invalid("adults", Key::ProblemAdults))?;
         let meal_heads = match self.meal_heads.trim() {
             "" => 0,
             n => n
                 .parse::<i64>()
-                .map_err(|_| invalid("meal_heads", Key::ProblemMealHeads))?,
+                .map_err(|_| AppError::invalid("meal_heads", Key::ProblemMealHeads))?,
         };
         let moving = match self.moving.trim() {
             "" => None,
@@ -276,7 +272,7 @@ pub mod load {
         lang: Lang,
     ) -> Result<BookingForm, AppError> {
         let today = crate::centre::model::today_at_centre();
-        let now = chrono::Utc::now().timestamp();
+        let now = crate::centre::model::now();
         let view = repo::family_view(conn, family_id).await?;
         let day = days(conn, lang, today, now)
             .await?
@@ -316,7 +312,7 @@ pub mod load {
 pub async fn get_portal() -> Result<Portal, AppError> {
     let family = crate::people::guard::require_family().await?;
     let today = crate::centre::model::today_at_centre();
-    let now = chrono::Utc::now().timestamp();
+    let now = crate::centre::model::now();
     let mut conn = crate::db::pool()?.acquire().await?;
     let view = super::repo::family_view(&mut conn, family.id).await?;
     let children = load::children(&mut conn, &view.visible).await?;
@@ -366,7 +362,7 @@ pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
         moving,
     };
     let today = crate::centre::model::today_at_centre();
-    let now = chrono::Utc::now().timestamp();
+    let now = crate::centre::model::now();
     let id = super::record::book(&crate::db::pool()?, &writer, &booked, today, now).await?;
     leptos_axum::redirect(&format!("/family?booked={id}#b{id}"));
     Ok(())
@@ -380,7 +376,7 @@ pub async fn cancel_visit(booking: i64) -> Result<(), AppError> {
         actor: family.actor(),
         staff_id: None,
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = crate::centre::model::now();
     super::record::cancel_by_family(&crate::db::pool()?, &writer, family.id, booking, now).await?;
     leptos_axum::redirect("/family?cancelled=1");
     Ok(())

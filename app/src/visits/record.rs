@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::model::{
-    BookingRequest, ContactInput, DayInput, Level, Notice, PermissionInput, Rereview, Status,
+    BookingRequest, ContactInput, DayInput, Notice, PermissionInput, Rereview, Status,
     check_booking, family_may_change, month_of, rereview,
 };
 use super::repo;
@@ -30,25 +30,18 @@ pub struct Writer {
     pub staff_id: Option<i64>,
 }
 
-fn conflict(message: Key) -> AppError {
-    AppError::Conflict { message }
-}
-
 /// Maps the schema's refusals to the rules' answers.
 pub(crate) fn booking_error(error: sqlx::Error) -> AppError {
     match &error {
         sqlx::Error::Database(db) => match db.message() {
-            "slot_full" => conflict(Key::ProblemSlotFull),
-            "monthly_visit_taken" => conflict(Key::ProblemMonthlyVisitTaken),
+            "slot_full" => AppError::conflict(Key::ProblemSlotFull),
+            "monthly_visit_taken" => AppError::conflict(Key::ProblemMonthlyVisitTaken),
             "child_not_linked" => AppError::NotFound,
-            "contact_not_permitted" => AppError::Validation {
-                field: "contact".into(),
-                message: Key::ProblemLeadNotPermitted,
-            },
-            "slot_capacity_below_bookings" => conflict(Key::ProblemSlotBelowBookings),
-            "visit_day_blocked" => conflict(Key::ProblemVisitDayBlocked),
-            "visit_day_on_date" => conflict(Key::ProblemDateHasVisitDay),
-            _ if db.is_unique_violation() => conflict(Key::ProblemVisitDayExists),
+            "contact_not_permitted" => AppError::invalid("contact", Key::ProblemLeadNotPermitted),
+            "slot_capacity_below_bookings" => AppError::conflict(Key::ProblemSlotBelowBookings),
+            "visit_day_blocked" => AppError::conflict(Key::ProblemVisitDayBlocked),
+            "visit_day_on_date" => AppError::conflict(Key::ProblemDateHasVisitDay),
+            _ if db.is_unique_violation() => AppError::conflict(Key::ProblemVisitDayExists),
             _ if db.is_foreign_key_violation() => AppError::NotFound,
             _ => error.into(),
         },
@@ -137,7 +130,7 @@ pub async fn book(
             return Err(AppError::NotFound);
         }
         if !family_may_change(old.status, old.closes_at, now) {
-            return Err(conflict(Key::ProblemBookingClosed));
+            return Err(AppError::conflict(Key::ProblemBookingClosed));
         }
         end_booking(&mut tx, by, &old, Status::Cancelled, Notice::Moved).await?;
     }
@@ -211,7 +204,7 @@ pub async fn cancel_by_family(
         return Err(AppError::NotFound);
     }
     if !family_may_change(old.status, old.closes_at, now) {
-        return Err(conflict(Key::ProblemBookingClosed));
+        return Err(AppError::conflict(Key::ProblemBookingClosed));
     }
     end_booking(&mut tx, by, &old, Status::Cancelled, Notice::ByFamily).await?;
     tx.commit().await?;
@@ -242,13 +235,13 @@ pub async fn decide(
     let old = booking(&mut tx, booking_id).await?;
     match decision {
         Decision::Approve | Decision::Refuse if old.status != Status::Pending => {
-            return Err(conflict(Key::ProblemBookingNotPending));
+            return Err(AppError::conflict(Key::ProblemBookingNotPending));
         }
         Decision::Cancel if !old.status.active() => {
-            return Err(conflict(Key::ProblemBookingNotActive));
+            return Err(AppError::conflict(Key::ProblemBookingNotActive));
         }
         Decision::Reviewed if !old.review => {
-            return Err(conflict(Key::ProblemBookingNotFlagged));
+            return Err(AppError::conflict(Key::ProblemBookingNotFlagged));
         }
         Decision::Approve => {
             repo::set_status(&mut tx, old.id, Status::Confirmed, None).await?;
@@ -346,10 +339,10 @@ pub async fn link_child(
     needs_approval: bool,
 ) -> Result<(), AppError> {
     if !(1..=8).contains(&visits_per_month) {
-        return Err(AppError::Validation {
-            field: "visits_per_month".into(),
-            message: Key::ProblemVisitsPerMonth,
-        });
+        return Err(AppError::invalid(
+            "visits_per_month",
+            Key::ProblemVisitsPerMonth,
+        ));
     }
     let mut tx = begin_write(pool).await?;
     let current = sqlx::query_scalar!(
@@ -360,7 +353,7 @@ pub async fn link_child(
     .await?
     .ok_or(AppError::NotFound)?;
     if !current {
-        return Err(conflict(Key::ProblemResidentLeft));
+        return Err(AppError::conflict(Key::ProblemResidentLeft));
     }
     repo::upsert_link(
         &mut tx,
@@ -585,7 +578,7 @@ pub async fn save_slot(
         .await
         .map_err(|error| match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                conflict(Key::ProblemSlotExists)
+                AppError::conflict(Key::ProblemSlotExists)
             }
             _ => booking_error(error),
         })?,
@@ -603,7 +596,7 @@ pub async fn save_slot(
             .await
             .map_err(|error| match &error {
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
-                    conflict(Key::ProblemSlotExists)
+                    AppError::conflict(Key::ProblemSlotExists)
                 }
                 _ => booking_error(error),
             })?;
@@ -641,10 +634,7 @@ pub async fn block_date(
 ) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(AppError::Validation {
-            field: "reason".into(),
-            message: Key::ProblemBlockedReason,
-        });
+        return Err(AppError::invalid("reason", Key::ProblemBlockedReason));
     }
     let mut tx = begin_write(pool).await?;
     sqlx::query!(
@@ -721,9 +711,4 @@ pub async fn cancel_day(pool: &SqlitePool, by: &Writer, day_id: i64) -> Result<u
     record(&mut tx, &by.actor, change).await?;
     tx.commit().await?;
     Ok(cancelled)
-}
-
-/// Whether `level` lets a contact through the gate.
-pub fn gate_allows(level: Option<Level>) -> bool {
-    level.is_some_and(Level::may_visit)
 }

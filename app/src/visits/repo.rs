@@ -313,12 +313,31 @@ pub async fn visit_days(
     conn: &mut SqliteConnection,
     from: Option<NaiveDate>,
 ) -> Result<Vec<VisitDay>, sqlx::Error> {
+    days_where(conn, from, None).await
+}
+
+/// One visit day with its slots.
+pub async fn visit_day(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<VisitDay>, sqlx::Error> {
+    Ok(days_where(conn, None, Some(id)).await?.into_iter().next())
+}
+
+/// The visit days from `from` on, or the one `id`, with their slots.
+async fn days_where(
+    conn: &mut SqliteConnection,
+    from: Option<NaiveDate>,
+    id: Option<i64>,
+) -> Result<Vec<VisitDay>, sqlx::Error> {
     let days = sqlx::query_as!(
         DayRow,
         r#"SELECT id AS "id!: i64", day AS "day: NaiveDate", opens_on AS "opens_on: NaiveDate",
                   closes_at, max_adults, meal_service_id, note, cancelled AS "cancelled: bool"
-           FROM visit_day WHERE ?1 IS NULL OR day >= ?1 ORDER BY day"#,
-        from
+           FROM visit_day WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR id = ?2)
+           ORDER BY day"#,
+        from,
+        id
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -328,8 +347,10 @@ pub async fn visit_days(
                   (SELECT count(*) FROM visit_booking b
                    WHERE b.slot_id = s.id AND b.status IN ('pending', 'confirmed')) AS "taken!: i64"
            FROM visit_slot s JOIN visit_day d ON d.id = s.visit_day_id
-           WHERE ?1 IS NULL OR d.day >= ?1 ORDER BY s.starts_at"#,
-        from
+           WHERE (?1 IS NULL OR d.day >= ?1) AND (?2 IS NULL OR d.id = ?2)
+           ORDER BY s.starts_at"#,
+        from,
+        id
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -346,30 +367,6 @@ pub async fn visit_days(
         }
     }
     Ok(days)
-}
-
-/// One visit day with its slots.
-pub async fn visit_day(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<VisitDay>, sqlx::Error> {
-    let Some(row) = sqlx::query_as!(
-        DayRow,
-        r#"SELECT id AS "id!: i64", day AS "day: NaiveDate", opens_on AS "opens_on: NaiveDate",
-                  closes_at, max_adults, meal_service_id, note, cancelled AS "cancelled: bool"
-           FROM visit_day WHERE id = ?"#,
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let day = row.day;
-    Ok(visit_days(conn, Some(day))
-        .await?
-        .into_iter()
-        .find(|d| d.id == id))
 }
 
 /// The visit day a slot belongs to.
@@ -426,7 +423,6 @@ pub async fn booking_context(
     let context = BookingContext {
         today,
         now,
-        day: day.day,
         opens_on: day.opens_on,
         closes_at: day.closes_at,
         day_cancelled: day.cancelled,
@@ -492,7 +488,7 @@ pub async fn bookings(
 ) -> Result<Vec<Booking>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT b.id AS "id!: i64", b.slot_id, b.family_id, f.display_name AS family_name,
-                  f.phone AS family_phone, b.contact_id, c.name_km AS contact_km,
+                  b.contact_id, c.name_km AS contact_km,
                   c.name_latin AS contact_latin, b.adults, b.meal_heads, b.status, b.notice,
                   b.supervised AS "supervised: bool", b.review AS "review: bool",
                   b.walk_in AS "walk_in: bool", b.booked_by_staff IS NOT NULL AS "by_staff!: bool",
@@ -528,7 +524,6 @@ pub async fn bookings(
             slot_id: r.slot_id,
             family_id: r.family_id,
             family_name: r.family_name,
-            family_phone: r.family_phone,
             contact_id: r.contact_id,
             contact_km: r.contact_km,
             contact_latin: r.contact_latin,

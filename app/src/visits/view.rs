@@ -110,8 +110,6 @@ pub struct Booking {
     pub family_id: i64,
     /// Its name.
     pub family_name: String,
-    /// Its phone.
-    pub family_phone: String,
     /// Who leads the visit.
     pub contact_id: i64,
     /// Their name in Khmer.

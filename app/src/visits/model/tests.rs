@@ -92,7 +92,6 @@ fn context() -> BookingContext {
     BookingContext {
         today: day("2026-12-01"),
         now: 100,
-        day: day("2026-12-13"),
         opens_on: day("2026-12-01"),
         closes_at: 1_000,
         day_cancelled: false,

@@ -9,6 +9,8 @@ trap 'rm -rf "$data"' EXIT
 export DATABASE_URL="sqlite://$data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="$root/target/site"
+# Dashboards reconnect every few seconds: the reconnection path runs in every live test.
+export LIVE_STREAM_SECONDS="${LIVE_STREAM_SECONDS:-5}"
 export RUST_LOG="${RUST_LOG:-warn}"
 export DEMO_ACCOUNTS="$root/demo/accounts.json"
 "$root/target/$profile/server" seed-demo >/dev/null

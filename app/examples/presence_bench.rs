@@ -30,7 +30,11 @@ async fn database(name: &str) -> anyhow_free::Result<SqlitePool> {
     let dir = std::env::temp_dir().join(format!("centre-bench-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let pool = app::db::connect(app::db::connect_options(&url)?).await?;
+    let pool = app::db::connect(
+        app::db::connect_options(&url)?,
+        &app::dashboard::live::Changes::new(),
+    )
+    .await?;
     app::db::MIGRATOR.run(&pool).await?;
     Ok(pool)
 }

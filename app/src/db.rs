@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::dashboard::live::Changes;
 use crate::error::AppError;
 
 /// The migrations in `migrations/`, embedded in the binary and run at start-up.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// Demo mode: the demo accounts may sign in. Off in a real deployment.
     pub demo: bool,
+    /// The writes committed through `pool`, announced to the live dashboards.
+    pub changes: Changes,
 }
 
 /// How long a connection waits for another writer before giving up.
@@ -45,12 +48,20 @@ pub fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
         .busy_timeout(BUSY_TIMEOUT))
 }
 
-/// The pool for these options. An in-memory database exists once per connection, so it
-/// gets exactly one.
-pub async fn connect(options: SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
+/// The pool for these options, each connection announcing its committed writes to
+/// `changes`. An in-memory database exists once per connection, so it gets exactly one.
+pub async fn connect(
+    options: SqliteConnectOptions,
+    changes: &Changes,
+) -> Result<SqlitePool, sqlx::Error> {
     let in_memory = options.get_filename().as_os_str() == ":memory:";
+    let changes = changes.clone();
     SqlitePoolOptions::new()
         .max_connections(if in_memory { 1 } else { 8 })
+        .after_connect(move |conn, _| {
+            let changes = changes.clone();
+            Box::pin(async move { changes.watch(conn).await })
+        })
         .connect_with(options)
         .await
 }
@@ -98,7 +109,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("centre-db-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}/t.db", dir.display());
-        let pool = connect(connect_options(&url).expect("valid url"))
+        let pool = connect(connect_options(&url).expect("valid url"), &Changes::new())
             .await
             .expect("opens");
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")

@@ -118,6 +118,17 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The answer of a plain handler (a download, a live stream) that refuses: the status,
+    /// and the message in words in `lang`.
+    pub fn plain_response(&self, lang: crate::i18n::Lang) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let text = crate::i18n::I18n { lang }.t(self.message()).to_owned();
+        (self.status(), text).into_response()
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         use sqlx::error::ErrorKind;

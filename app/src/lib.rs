@@ -8,6 +8,7 @@ pub mod components;
 pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod csv;
+pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -35,8 +36,8 @@ use crate::canteen::pages::{
     CanteenDayPage, CanteenPage, CanteenSettingsPage, KitchenSheetPage, RecipePage, RecipesPage,
     ShoppingPage,
 };
-use crate::centre::pages::HomePage;
 use crate::components::{Layout, NotFoundPage};
+use crate::dashboard::pages::DashboardPage;
 use crate::homework::pages::{
     ClassPage as HomeworkClassPage, ClassesPage as HomeworkClassesPage, HomeworkPage,
     ResidentHomeworkPage, SessionPage as HomeworkSessionPage,
@@ -131,7 +132,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     // Async: every resource is awaited before the page is sent, so pages are
                     // complete without JavaScript and error pages carry their real status.
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("family") view=FamilyPortalPage ssr=SsrMode::Async />
                     <Route

@@ -93,4 +93,14 @@ pub struct ServeConfig {
         global = true
     )]
     pub demo_accounts: PathBuf,
+    /// How long a dashboard's live stream lasts before the browser reconnects (which checks
+    /// its session again), in seconds. Below a proxy's idle timeout, if one is in front.
+    #[arg(
+        long,
+        env = "LIVE_STREAM_SECONDS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(1..=86_400),
+        global = true
+    )]
+    pub live_stream_seconds: u64,
 }

@@ -32,9 +32,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
-    let pool = tasks::open_database(&cli.database.database_url).await?;
+    let changes = app::dashboard::live::Changes::new();
+    let pool = tasks::open_database(&cli.database.database_url, &changes).await?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => tasks::serve(pool, cli.serve, started).await,
+        Command::Serve => tasks::serve(pool, changes, cli.serve, started).await,
         Command::Migrate => {
             tasks::migrate(&pool).await?;
             println!("migrations applied");

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/live", get(app::dashboard::live::live_events))
         .route("/canteen/counts.csv", get(app::canteen::export::counts_csv))
         .route(
             "/canteen/shopping.csv",

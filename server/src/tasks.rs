@@ -1,9 +1,10 @@
 //! Start-up and the command-line tasks: open the database, migrate, seed, back up, serve.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use app::dashboard::live::Changes;
 use app::db::{self, AppState};
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -11,8 +12,9 @@ use tokio::net::TcpListener;
 
 use crate::config::ServeConfig;
 
-/// Opens the database at `url`, creating its folder and file if missing.
-pub async fn open_database(url: &str) -> Result<SqlitePool> {
+/// Opens the database at `url`, creating its folder and file if missing; its committed
+/// writes are announced to `changes`.
+pub async fn open_database(url: &str, changes: &Changes) -> Result<SqlitePool> {
     let options = db::connect_options(url).with_context(|| {
         format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)")
     })?;
@@ -21,7 +23,7 @@ pub async fn open_database(url: &str) -> Result<SqlitePool> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
     }
-    let pool = db::connect(options)
+    let pool = db::connect(options, changes)
         .await
         .with_context(|| format!("cannot open the database {}", file.display()))?;
     // Prove now that the file is writable, rather than at the first save of the day.
@@ -176,7 +178,12 @@ pub fn leptos_options(config: &ServeConfig) -> Result<LeptosOptions> {
 }
 
 /// Runs the web server until SIGTERM or Ctrl-C, then finishes the requests in flight.
-pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> Result<()> {
+pub async fn serve(
+    pool: SqlitePool,
+    changes: Changes,
+    config: ServeConfig,
+    started: Instant,
+) -> Result<()> {
     let leptos_options = leptos_options(&config)?;
     migrate(&pool).await?;
     if config.demo {
@@ -191,6 +198,9 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
         leptos_options,
         pool: pool.clone(),
         demo: config.demo,
+        changes: changes
+            .clone()
+            .with_stream_lifetime(Duration::from_secs(config.live_stream_seconds)),
     });
     tracing::info!(
         "listening on http://{} (ready in {} ms)",
@@ -207,7 +217,11 @@ pub async fn serve(pool: SqlitePool, config: ServeConfig, started: Instant) -> R
     // The peer address: sign-in throttling counts failures per address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams never end by themselves.
+            changes.close();
+        })
         .await
         .context("the server stopped with an error")?;
     pool.close().await;

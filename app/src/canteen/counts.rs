@@ -6,7 +6,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{self, DayCounts, MealService};
 use super::repo;
-use crate::presence::model::local;
+use crate::presence::model::{Occupant, local};
 
 /// The active meal services and the counts of every day from `from` to `until`
 /// (inclusive): five queries whatever the span.
@@ -15,8 +15,18 @@ pub async fn counts(
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<(Vec<MealService>, Vec<DayCounts>), sqlx::Error> {
-    let services = repo::services(conn, false).await?;
     let occupants = crate::presence::repo::occupants_between(conn, from, until).await?;
+    counts_of(conn, &occupants, from, until).await
+}
+
+/// The same, from `occupants` already read for (at least) that span.
+pub async fn counts_of(
+    conn: &mut SqliteConnection,
+    occupants: &[Occupant],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<(Vec<MealService>, Vec<DayCounts>), sqlx::Error> {
+    let services = repo::services(conn, false).await?;
     let extras = repo::extras(conn, from, until).await?;
     let mut freezes = repo::freezes(conn, from, until).await?;
     let mut days: Vec<DayCounts> = from
@@ -28,7 +38,7 @@ pub async fn counts(
                 .iter()
                 .map(|service| {
                     let frozen = freezes.remove(&(day, service.id));
-                    model::meal_count(&occupants, &extras, service, day, frozen)
+                    model::meal_count(occupants, &extras, service, day, frozen)
                 })
                 .collect(),
         })

@@ -8,10 +8,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
-use crate::csv::{allowed, csv, line, refused};
+use crate::csv::{csv, line};
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};
+use crate::people::guard::require_in_handler;
 use crate::residents::model::{Allergen, Diet};
 
 /// The span asked for: `?from=YYYY-MM-DD&until=YYYY-MM-DD`.
@@ -37,13 +38,13 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match allowed(&state, &headers, &super::api::READ).await {
+    let lang = match require_in_handler(&state.pool, &headers, &super::api::READ).await {
         Ok((_, lang)) => lang,
-        Err(error) => return refused(&error, Lang::default()),
+        Err(error) => return error.plain_response(Lang::default()),
     };
     match counts_text(&state, &query, lang).await {
         Ok((name, body)) => csv(&name, body),
-        Err(error) => refused(&error, lang),
+        Err(error) => error.plain_response(lang),
     }
 }
 
@@ -117,13 +118,13 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match allowed(&state, &headers, &super::api::READ).await {
+    let lang = match require_in_handler(&state.pool, &headers, &super::api::READ).await {
         Ok((_, lang)) => lang,
-        Err(error) => return refused(&error, Lang::default()),
+        Err(error) => return error.plain_response(Lang::default()),
     };
     match shopping_text(&state, &query, lang).await {
         Ok((name, body)) => csv(&name, body),
-        Err(error) => refused(&error, lang),
+        Err(error) => error.plain_response(lang),
     }
 }
 

@@ -71,6 +71,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let summary = provide_centre_summary();
     let viewer: ViewerResource = Resource::new_blocking(|| (), |_| get_current_viewer());
     provide_context(viewer);
+    let location = leptos_router::hooks::use_location();
     view! {
         <a class="skip-link" href="#main">{i18n.t(Key::ShellSkipToContent)}</a>
         <header class="topbar">
@@ -82,7 +83,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <MainNav viewer />
         <main id="main">
-            <MissingBanner />
+            // The dashboard shows the same alerts itself, kept up to date live. Hidden there,
+            // not removed: the banner keeps the alerts it loaded with the page.
+            <div class:hidden=move || location.pathname.get() == "/">
+                <MissingBanner />
+            </div>
             {children()}
         </main>
     }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::Outcome;
-use crate::csv::{csv, line, refused};
+use crate::csv::{csv, line};
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};
@@ -28,7 +28,7 @@ pub async fn attendance_csv(
     let class = query.class.trim().parse::<i64>().unwrap_or(0);
     match attendance_text(&state, &headers, class).await {
         Ok((name, body)) => csv(&name, body),
-        Err((error, lang)) => refused(&error, lang),
+        Err((error, lang)) => error.plain_response(lang),
     }
 }
 
@@ -37,9 +37,10 @@ async fn attendance_text(
     headers: &HeaderMap,
     class_id: i64,
 ) -> Result<(String, String), (AppError, Lang)> {
-    let (staff, lang) = crate::csv::allowed(state, headers, &super::api::VIEW)
-        .await
-        .map_err(|error| (error, Lang::default()))?;
+    let (staff, lang) =
+        crate::people::guard::require_in_handler(&state.pool, headers, &super::api::VIEW)
+            .await
+            .map_err(|error| (error, Lang::default()))?;
     let fail = |error: AppError| (error, lang);
     let i18n = I18n { lang };
     let now = chrono::Utc::now().timestamp();

@@ -105,6 +105,26 @@ pub async fn require(allowed: &[Role]) -> Result<CurrentStaff, AppError> {
     authorize(current_viewer().await?, allowed)
 }
 
+/// The role check of a plain axum handler (a download, a live stream), which has no server
+/// function context: the signed-in staff member if they hold one of `roles` (else 401 or
+/// 403), and the language to answer in.
+pub async fn require_in_handler(
+    pool: &sqlx::SqlitePool,
+    headers: &http::HeaderMap,
+    roles: &[Role],
+) -> Result<(CurrentStaff, crate::i18n::Lang), AppError> {
+    use crate::i18n::{LANG_COOKIE, Lang};
+    let viewer = match request_cookie(headers, SESSION_COOKIE) {
+        Some(token) => resolve(pool, token, chrono::Utc::now().timestamp()).await?,
+        None => None,
+    };
+    let staff = authorize(viewer, roles)?;
+    let lang = request_cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or(staff.language);
+    Ok((staff, lang))
+}
+
 /// Returns the signed-in family; else 401 (nobody) or 403 (staff). Call it first in every
 /// family server function, then check the record asked for is the family's own.
 pub async fn require_family() -> Result<CurrentFamily, AppError> {

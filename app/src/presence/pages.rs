@@ -11,7 +11,7 @@ use super::api::{
     CloseRoll, MarkAllPresent, MarkRoll, RollPage as RollData, get_roll_call, missing_alerts,
     roll_overview,
 };
-use super::model::{Mark, RollTally};
+use super::model::{Mark, MissingAlert, RollTally};
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang, use_i18n};
@@ -42,20 +42,29 @@ pub fn MissingBanner() -> impl IntoView {
                 (!alerts.is_empty()).then(|| view! {
                     <section class="alert missing-banner" role="alert">
                         <p class="alert-title">{i18n.t(Key::AlertMissingTitle)}</p>
-                        <ul>
-                            {alerts.into_iter().map(|alert| view! {
-                                <li>
-                                    <a href=format!("/residents/{}", alert.resident_id)>
-                                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
-                                    </a>
-                                    {format!(" · {} · {}", alert.building, i18n.date_short(alert.night))}
-                                </li>
-                            }).collect_view()}
-                        </ul>
+                        <MissingList alerts />
                     </section>
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The residents missing: each linked to their page, where the alert is resolved.
+#[component]
+pub fn MissingList(alerts: Vec<MissingAlert>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul>
+            {alerts.into_iter().map(|alert| view! {
+                <li>
+                    <a href=format!("/residents/{}", alert.resident_id)>
+                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
+                    </a>
+                    {format!(" · {} · {}", alert.building, i18n.date_short(alert.night))}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 

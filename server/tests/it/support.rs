@@ -1,9 +1,5 @@
 //! What the HTTP tests share: the real router on a test site folder, requests, and reading
 //! responses.
-#![allow(
-    dead_code,
-    reason = "each test binary uses its own part of these helpers"
-)]
 
 use std::path::PathBuf;
 
@@ -40,6 +36,16 @@ pub fn router(pool: SqlitePool, name: &str) -> axum::Router {
 
 /// The router, in demo mode or not.
 pub fn router_in(pool: SqlitePool, name: &str, demo: bool) -> axum::Router {
+    router_with(pool, name, demo, app::dashboard::live::Changes::new())
+}
+
+/// The router, announcing live changes from `changes` (the hub `pool` reports to).
+pub fn router_with(
+    pool: SqlitePool,
+    name: &str,
+    demo: bool,
+    changes: app::dashboard::live::Changes,
+) -> axum::Router {
     let root = site_root(name);
     let leptos_options = LeptosOptions::builder()
         .output_name("centre")
@@ -52,6 +58,7 @@ pub fn router_in(pool: SqlitePool, name: &str, demo: bool) -> axum::Router {
         leptos_options,
         pool,
         demo,
+        changes,
     })
 }
 

@@ -1,8 +1,7 @@
 //! The canteen through the real router: counts that follow presence, the cut-off and late
 //! changes, the shopping list and CSV files with their roles, and bad input refused.
 
-mod support;
-
+use crate::support::*;
 use app::audit::model::Actor;
 use app::canteen::api::DayPage;
 use app::canteen::{model, record, repo};
@@ -13,7 +12,6 @@ use axum::body::Body;
 use axum::http::{StatusCode, header};
 use chrono::{Days, NaiveDate};
 use sqlx::SqlitePool;
-use support::*;
 
 const DINNER: i64 = 3;
 const BREAKFAST: i64 = 1;

@@ -3,11 +3,10 @@
 //! when a permission changes, the gate, home stays, family-day meal heads, and a portal that
 //! loads no WASM.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use app::audit::model::Actor;
 use app::i18n::{I18n, Key, Lang};
 use app::people::model::Role;
@@ -20,7 +19,6 @@ use axum::body::Body;
 use axum::http::{StatusCode, header};
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
-use support::*;
 
 fn today() -> NaiveDate {
     app::centre::model::today_at_centre()
@@ -362,9 +360,12 @@ async fn five_hundred_families_racing_for_twenty_places_leave_exactly_twenty_boo
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(app::db::connect_options(&url).expect("url"))
-        .await
-        .expect("pool");
+    let pool = app::db::connect(
+        app::db::connect_options(&url).expect("url"),
+        &app::dashboard::live::Changes::new(),
+    )
+    .await
+    .expect("pool");
     app::db::MIGRATOR.run(&pool).await.expect("migrations");
     let office = office(&pool).await;
     const PLACES: i64 = 100;
@@ -699,53 +700,42 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     .await;
     let id = booked_id(answer.done());
     assert_eq!(status_of(&pool, id).await.0, "confirmed");
-    // Once a month: the same child on another day of the month is refused.
-    let answer = post(
-        &app,
-        &r.cookie,
-        "/api/family_book",
-        book(second, &[r.child], r.mother, 1),
-    )
-    .await;
-    answer.refused(StatusCode::CONFLICT, "problem.monthly_visit_taken");
-    // The window: not open yet, and past the cut-off.
-    let answer = post(
-        &app,
-        &r.cookie,
-        "/api/family_book",
-        book(not_yet, &[second_child], r.mother, 1),
-    )
-    .await;
-    answer.refused(StatusCode::CONFLICT, "problem.booking_not_open");
-    let answer = post(
-        &app,
-        &r.cookie,
-        "/api/family_book",
-        book(closed, &[second_child], r.mother, 1),
-    )
-    .await;
-    answer.refused(StatusCode::CONFLICT, "problem.booking_closed");
-    // More adults than the day allows.
-    let answer = post(
-        &app,
-        &r.cookie,
-        "/api/family_book",
-        book(second, &[second_child], r.mother, 4),
-    )
-    .await;
-    answer.refused(StatusCode::UNPROCESSABLE_ENTITY, "problem.adults");
-    // A lead barred from one of the children chosen.
-    let answer = post(
-        &app,
-        &r.cookie,
-        "/api/family_book",
-        book(second, &[second_child, third_child], aunt, 1),
-    )
-    .await;
-    answer.refused(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "problem.lead_not_permitted",
-    );
+    let refusals = [
+        // Once a month: the same child on another day of the month.
+        (
+            book(second, &[r.child], r.mother, 1),
+            StatusCode::CONFLICT,
+            "problem.monthly_visit_taken",
+        ),
+        // The window: not open yet, and past the cut-off.
+        (
+            book(not_yet, &[second_child], r.mother, 1),
+            StatusCode::CONFLICT,
+            "problem.booking_not_open",
+        ),
+        (
+            book(closed, &[second_child], r.mother, 1),
+            StatusCode::CONFLICT,
+            "problem.booking_closed",
+        ),
+        // More adults than the day allows.
+        (
+            book(second, &[second_child], r.mother, 4),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "problem.adults",
+        ),
+        // A lead barred from one of the children chosen.
+        (
+            book(second, &[second_child, third_child], aunt, 1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "problem.lead_not_permitted",
+        ),
+    ];
+    for (form, status, key) in refusals {
+        post(&app, &r.cookie, "/api/family_book", form)
+            .await
+            .refused(status, key);
+    }
     assert_eq!(
         bookings_of(&pool, r.family).await,
         1,

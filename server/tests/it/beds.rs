@@ -1,16 +1,14 @@
 //! Beds and the roll call through the real router: a race for one bed, the notes each role
 //! receives, and the roll-call flow as a tablet without JavaScript drives it.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::*;
 use app::people::model::Role;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use sqlx::SqlitePool;
-use support::*;
 
 async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
     staff_session(pool, login, roles).await.1
@@ -71,9 +69,12 @@ async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_
     let dir = std::env::temp_dir().join(format!("centre-race-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(app::db::connect_options(&url).expect("url"))
-        .await
-        .expect("pool");
+    let pool = app::db::connect(
+        app::db::connect_options(&url).expect("url"),
+        &app::dashboard::live::Changes::new(),
+    )
+    .await
+    .expect("pool");
     app::db::MIGRATOR.run(&pool).await.expect("migrations");
     let cookie = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
     let (_, beds, girls) = girls_waiting(&pool, 1, 50).await;

@@ -1,11 +1,9 @@
 //! HTTP tests: the real router, a fresh migrated SQLite database each, requests with `oneshot`.
 
-mod support;
-
+use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use sqlx::SqlitePool;
-use support::*;
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn health_answers_ok_when_the_database_answers(pool: SqlitePool) {

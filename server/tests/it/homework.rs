@@ -2,10 +2,9 @@
 //! schema, residents away excused from presence, tutors kept to their own classes, past
 //! sessions corrected only when confirmed, and the absence flag.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::*;
 use app::audit::model::Actor;
 use app::homework::api::{SessionPage, TonightPage};
 use app::homework::{model, record};
@@ -16,7 +15,6 @@ use axum::body::Body;
 use axum::http::{StatusCode, header};
 use chrono::{Days, NaiveDate};
 use sqlx::SqlitePool;
-use support::*;
 
 async fn staff(pool: &SqlitePool, login: &str, roles: &[Role]) -> (i64, String) {
     staff_session(pool, login, roles).await
@@ -110,9 +108,12 @@ async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answ
     let dir = std::env::temp_dir().join(format!("centre-class-race-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(app::db::connect_options(&url).expect("url"))
-        .await
-        .expect("pool");
+    let pool = app::db::connect(
+        app::db::connect_options(&url).expect("url"),
+        &app::dashboard::live::Changes::new(),
+    )
+    .await
+    .expect("pool");
     app::db::MIGRATOR.run(&pool).await.expect("migrations");
     let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;

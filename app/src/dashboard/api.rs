@@ -1,0 +1,24 @@
+//! Server function of the dashboard.
+
+use leptos::prelude::*;
+
+use super::model::Dashboard;
+use crate::error::AppError;
+
+/// The dashboard as the signed-in staff member may see it: every staff role, each seeing the
+/// sections of their roles; 401 for nobody, 403 for a family.
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use super::model::Section;
+    use crate::people::model::Role;
+
+    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let state = use_context::<crate::db::AppState>().ok_or(AppError::Internal)?;
+    if Section::Meals.seen_by(&staff.roles) {
+        crate::canteen::api::freeze_before_reading(&state.pool, crate::centre::model::now()).await;
+    }
+    // Read before the data: a change committed meanwhile shows as newer, and is fetched.
+    let version = state.changes.version();
+    let today = crate::centre::model::today_at_centre();
+    Ok(super::read::dashboard(&state.pool, &staff, today, version).await?)
+}

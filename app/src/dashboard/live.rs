@@ -1,0 +1,377 @@
+//! Live updates: every committed write is seen by SQLite's hooks on the connection that made
+//! it, whichever domain made it, and announced to the open dashboards over server-sent
+//! events. A dashboard that hears of a change it cares about fetches its data again, through
+//! the same server function and role check as the first time.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Timelike};
+use futures_util::Stream;
+use sqlx::SqliteConnection;
+use tokio::sync::{broadcast, watch};
+
+use super::model::{Topics, Version};
+use crate::db::AppState;
+use crate::i18n::Lang;
+use crate::people::guard::require_in_handler;
+use crate::people::model::Role;
+
+/// A committed change: its number in this run of the server, and what it touched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Its number: the count of changes committed so far.
+    pub seq: u64,
+    /// What it touched.
+    pub topics: Topics,
+}
+
+#[derive(Debug)]
+struct Hub {
+    sender: broadcast::Sender<Change>,
+    seq: AtomicU64,
+    epoch: u64,
+    closing: watch::Sender<bool>,
+}
+
+/// The changes committed by this server, for whoever listens. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Changes {
+    hub: Arc<Hub>,
+    /// How long each live stream lasts.
+    lifetime: Duration,
+}
+
+/// How many changes a slow listener may fall behind before it is told to fetch everything.
+const BACKLOG: usize = 256;
+
+/// How long a live stream gathers changes before it tells the dashboard, so a burst of
+/// writes (a whole roll marked present) costs one fetch, not hundreds.
+const GATHER: Duration = Duration::from_millis(150);
+
+/// How long a stream lasts before the browser reconnects, which checks the session again.
+pub const STREAM_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// How long a browser waits before reconnecting after a dropped stream.
+const RETRY: Duration = Duration::from_secs(2);
+
+impl Default for Changes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Changes {
+    /// A hub for a new run of the server: its epoch differs from every earlier run's.
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(BACKLOG);
+        let (closing, _) = watch::channel(false);
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_micros() as u64);
+        Changes {
+            hub: Arc::new(Hub {
+                sender,
+                seq: AtomicU64::new(0),
+                epoch,
+                closing,
+            }),
+            lifetime: STREAM_LIFETIME,
+        }
+    }
+
+    /// The same hub, its live streams lasting `lifetime` (`STREAM_LIFETIME` by default).
+    pub fn with_stream_lifetime(self, lifetime: Duration) -> Self {
+        Changes { lifetime, ..self }
+    }
+
+    /// The version of the data now: read it before reading the data, so a change committed
+    /// meanwhile shows as newer.
+    pub fn version(&self) -> Version {
+        Version {
+            epoch: self.hub.epoch,
+            seq: self.hub.seq.load(Ordering::SeqCst),
+            day: crate::centre::model::today_at_centre().num_days_from_ce(),
+        }
+    }
+
+    /// Announces a committed change.
+    pub fn publish(&self, topics: Topics) {
+        if topics.is_empty() {
+            return;
+        }
+        let seq = self.hub.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        // Nobody listening is not an error.
+        let _ = self.hub.sender.send(Change { seq, topics });
+    }
+
+    /// Listens to the changes from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.hub.sender.subscribe()
+    }
+
+    /// Ends every live stream: the server is shutting down, and would otherwise wait for
+    /// them forever.
+    pub fn close(&self) {
+        self.hub.closing.send_replace(true);
+    }
+
+    /// Installs the hooks that announce this connection's committed writes: the update hook
+    /// notes which tables a transaction wrote, the commit hook announces them, and the
+    /// rollback hook forgets them.
+    pub async fn watch(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        let written = Arc::new(AtomicU8::new(0));
+        let mut handle = conn.lock_handle().await?;
+        let noted = Arc::clone(&written);
+        handle.set_update_hook(move |update| {
+            noted.fetch_or(Topics::of_table(update.table).0, Ordering::Relaxed);
+        });
+        let committed = Arc::clone(&written);
+        let hub = self.clone();
+        handle.set_commit_hook(move || {
+            hub.publish(Topics(committed.swap(0, Ordering::Relaxed)));
+            true
+        });
+        handle.set_rollback_hook(move || {
+            written.store(0, Ordering::Relaxed);
+        });
+        Ok(())
+    }
+}
+
+/// The event that tells a dashboard the live version (`hello` on connecting, `change` after).
+fn version_event(kind: &'static str, version: Version) -> Event {
+    Event::default()
+        .event(kind)
+        .id(version.seq.to_string())
+        .data(version.encode())
+}
+
+/// The time left until midnight at the centre.
+fn until_midnight() -> Duration {
+    let now = chrono::Utc::now().with_timezone(&crate::centre::model::phnom_penh());
+    let seconds = u64::from(now.num_seconds_from_midnight());
+    Duration::from_secs(86_400 - seconds.min(86_399))
+}
+
+/// One viewer's stream, between events.
+struct Listener {
+    changes: Changes,
+    receiver: broadcast::Receiver<Change>,
+    closing: watch::Receiver<bool>,
+    watched: Topics,
+    deadline: tokio::time::Instant,
+    hello: Option<Event>,
+}
+
+impl Listener {
+    /// The live version after the next burst of changes this viewer cares about; none when
+    /// the stream should end.
+    async fn next_change(&mut self) -> Option<Version> {
+        loop {
+            let received = tokio::select! {
+                () = tokio::time::sleep_until(self.deadline) => return None,
+                // A new day at the centre: every dashboard shows another day's figures.
+                () = tokio::time::sleep(until_midnight()) => None,
+                _ = self.closing.wait_for(|closing| *closing) => return None,
+                received = self.receiver.recv() => Some(received),
+            };
+            match received {
+                Some(Ok(change)) if !change.topics.meets(self.watched) => continue,
+                // Fell behind: some changes were missed, so fetch anyway.
+                None | Some(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Some(Err(broadcast::error::RecvError::Closed)) => return None,
+            }
+            tokio::time::sleep(GATHER).await;
+            while let Ok(_) | Err(broadcast::error::TryRecvError::Lagged(_)) =
+                self.receiver.try_recv()
+            {}
+            return Some(self.changes.version());
+        }
+    }
+}
+
+/// What one viewer's stream sends: `hello` with the live version at once (so a dashboard
+/// that reconnects catches up), then `change` after each gathered burst of changes that
+/// touch `watched`; it ends when the server shuts down, or after `lifetime` (the browser
+/// then reconnects, and the session is checked again).
+pub fn events(
+    changes: Changes,
+    watched: Topics,
+    lifetime: Duration,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
+    let listener = Listener {
+        receiver: changes.subscribe(),
+        closing: changes.hub.closing.subscribe(),
+        hello: Some(version_event("hello", changes.version()).retry(RETRY)),
+        changes,
+        watched,
+        deadline: tokio::time::Instant::now() + lifetime,
+    };
+    futures_util::stream::unfold(listener, |mut listener| async move {
+        if let Some(hello) = listener.hello.take() {
+            return Some((Ok(hello), listener));
+        }
+        let version = listener.next_change().await?;
+        Some((Ok(version_event("change", version)), listener))
+    })
+}
+
+/// `GET /live`: the stream of changes for a signed-in staff member's dashboard, limited to
+/// the sections their roles see (401 or 403 in words otherwise).
+pub async fn live_events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = match require_in_handler(&state.pool, &headers, &Role::ALL).await {
+        Ok((staff, _)) => staff,
+        Err(error) => return error.plain_response(Lang::default()),
+    };
+    let watched = Topics::watched_by(&staff.roles);
+    let stream = events(state.changes.clone(), watched, state.changes.lifetime);
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response();
+    // A buffering proxy in front would hold the events back.
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        axum::http::HeaderValue::from_static("no"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    /// A database file of its own with the schema, whose connections report to `changes`.
+    async fn database(name: &str, changes: &Changes) -> (sqlx::SqlitePool, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("centre-live-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/live.db", dir.display());
+        let options = crate::db::connect_options(&url).expect("valid url");
+        let pool = crate::db::connect(options, changes).await.expect("opens");
+        crate::db::MIGRATOR.run(&pool).await.expect("migrates");
+        (pool, dir)
+    }
+
+    async fn add_building(pool: &sqlx::SqlitePool) {
+        let mut conn = pool.acquire().await.expect("connection");
+        crate::centre::repo::seed_demo(&mut conn)
+            .await
+            .expect("centre");
+    }
+
+    #[tokio::test]
+    async fn a_committed_write_is_announced_with_what_it_touched() {
+        let changes = Changes::new();
+        let (pool, dir) = database("commit", &changes).await;
+        let mut heard = changes.subscribe();
+        let before = changes.version();
+
+        add_building(&pool).await;
+        // The centre, then each facility: one write each.
+        let change = heard.try_recv().expect("the seeding was announced");
+        assert_eq!(change.topics, Topics::BEDS, "a facility");
+        while heard.try_recv().is_ok() {}
+        assert!(changes.version().seq > before.seq);
+
+        // A transaction announces what it wrote, once, when it commits.
+        let mut tx = crate::db::begin_write(&pool).await.expect("begin");
+        for code in ["A", "B"] {
+            sqlx::query!(
+                "INSERT INTO building (facility_id, code, name_km, name_latin) VALUES (1, ?, 'ក', 'A')",
+                code
+            )
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        }
+        sqlx::query!("INSERT INTO sibling_group DEFAULT VALUES")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        assert!(heard.try_recv().is_err(), "nothing before the commit");
+        tx.commit().await.expect("commit");
+        assert_eq!(heard.try_recv().map(|c| c.topics), Ok(Topics::BEDS));
+
+        // A rolled-back write is not announced, nor left over for the next commit.
+        let mut tx = crate::db::begin_write(&pool).await.expect("begin");
+        sqlx::query!(
+            "INSERT INTO building (facility_id, code, name_km, name_latin) VALUES (1, 'C', 'ក', 'A')"
+        )
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        tx.rollback().await.expect("rollback");
+        // A write to a table no dashboard shows is not announced either.
+        sqlx::query!("INSERT INTO sibling_group DEFAULT VALUES")
+            .execute(&pool)
+            .await
+            .expect("insert");
+        assert!(
+            matches!(heard.try_recv(), Err(broadcast::error::TryRecvError::Empty)),
+            "nothing else was announced"
+        );
+        pool.close().await;
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_stream_says_hello_then_only_the_changes_its_viewer_sees() {
+        let changes = Changes::new();
+        let stream = events(changes.clone(), Topics::HOMEWORK, Duration::from_secs(60));
+        tokio::pin!(stream);
+        let hello = stream.next().await.expect("hello").expect("an event");
+        let text = format!("{hello:?}");
+        assert!(text.contains("hello"), "{text}");
+
+        changes.publish(Topics::VISITS);
+        changes.publish(Topics::HOMEWORK);
+        changes.publish(Topics::HOMEWORK);
+        let change = tokio::time::timeout(Duration::from_secs(2), stream.next())
+            .await
+            .expect("in time")
+            .expect("a change")
+            .expect("an event");
+        let text = format!("{change:?}");
+        // One event for the burst, carrying the live version (three changes so far).
+        assert!(
+            text.contains("change") && text.contains(&changes.version().encode()),
+            "{text}"
+        );
+
+        changes.publish(Topics::VISITS);
+        let quiet = tokio::time::timeout(Duration::from_millis(400), stream.next()).await;
+        assert!(
+            quiet.is_err(),
+            "a visit change is not for a tutor's dashboard"
+        );
+
+        changes.close();
+        let ended = tokio::time::timeout(Duration::from_secs(2), stream.next())
+            .await
+            .expect("in time");
+        assert!(
+            ended.is_none(),
+            "the stream ends when the server shuts down"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stream_ends_after_its_lifetime() {
+        let changes = Changes::new();
+        let stream = events(changes, Topics::BEDS, Duration::from_millis(100));
+        tokio::pin!(stream);
+        assert!(stream.next().await.is_some(), "hello");
+        let ended = tokio::time::timeout(Duration::from_secs(2), stream.next())
+            .await
+            .expect("in time");
+        assert!(ended.is_none());
+    }
+}

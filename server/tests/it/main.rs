@@ -1,0 +1,14 @@
+//! The server's integration tests, in one test binary: each file below was its own binary, and
+//! linking eight copies of the whole app cost minutes and gigabytes of disk on every CI run.
+//! Each module still reads as before: the real router, a real SQLite database, the real CLI.
+
+mod support;
+
+mod access;
+mod beds;
+mod canteen;
+mod cli;
+mod dashboard;
+mod homework;
+mod http;
+mod visits;

@@ -23,8 +23,9 @@ echo "free beside target/: $((free_kb / 1024)) MB"
 if [ "$free_kb" -lt $((6 * 1024 * 1024)) ]; then
   # Our own crates' old builds are what a warm target/ accumulates; dependencies stay.
   echo "under 6 GB free: removing this workspace's old build output from target/"
-  rm -rf target/debug/incremental target/front/*/debug/incremental target/wasm32-unknown-unknown/*/incremental
   cargo clean -p app -p server -p frontend
+  # The WASM builds' incremental data, which `cargo clean -p` (host target only) leaves.
+  rm -rf target/front/*/*/incremental target/wasm32-unknown-unknown/*/incremental
   df -Pk target | awk 'NR == 2 { printf "now free: %d MB\n", $4 / 1024 }'
 fi
 

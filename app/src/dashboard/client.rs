@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use super::model::{Version, retry_pause};
+use super::model::{Dashboard, Version, retry_pause};
 
 struct Stream {
     source: EventSource,
@@ -30,10 +30,10 @@ thread_local! {
     static FAILURES: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Follows the live version while the dashboard shows staff data: `shown` is the version on
+/// Follows the live version while the dashboard shows staff data: `shown` is the dashboard on
 /// screen, `refresh` is bumped to fetch again, `live` tells whether the stream is open. Called
 /// whenever staff data arrives; opens the stream, or reopens one the browser gave up on.
-pub fn follow(shown: StoredValue<Version>, refresh: RwSignal<u32>, live: RwSignal<bool>) {
+pub fn follow(shown: StoredValue<Option<Dashboard>>, refresh: RwSignal<u32>, live: RwSignal<bool>) {
     let open_already = STREAM.with(|stream| {
         stream
             .borrow()
@@ -48,18 +48,21 @@ pub fn follow(shown: StoredValue<Version>, refresh: RwSignal<u32>, live: RwSigna
 /// The fetch after a stream failure failed too (the server is down or failing): wait longer
 /// and fetch again, as long as the dashboard is shown.
 pub fn retry(refresh: RwSignal<u32>) {
-    let following = STREAM.with(|stream| stream.borrow().is_some());
-    if following {
+    if following() {
         fetch_later(refresh);
     }
+}
+
+/// Whether the dashboard still follows the live version (it was not left nor signed out).
+fn following() -> bool {
+    STREAM.with(|stream| stream.borrow().is_some())
 }
 
 fn fetch_later(refresh: RwSignal<u32>) {
     let failures = FAILURES.with(|f| f.replace(f.get().saturating_add(1)));
     set_timeout(
         move || {
-            let following = STREAM.with(|stream| stream.borrow().is_some());
-            if following {
+            if following() {
                 refresh.try_update(|n| *n = n.wrapping_add(1));
             }
         },
@@ -77,7 +80,7 @@ pub fn stop() {
     FAILURES.with(|f| f.set(0));
 }
 
-fn open(shown: StoredValue<Version>, refresh: RwSignal<u32>, live: RwSignal<bool>) {
+fn open(shown: StoredValue<Option<Dashboard>>, refresh: RwSignal<u32>, live: RwSignal<bool>) {
     let Ok(source) = EventSource::new("/live") else {
         return;
     };
@@ -85,7 +88,8 @@ fn open(shown: StoredValue<Version>, refresh: RwSignal<u32>, live: RwSignal<bool
         let data = event.data().as_string().unwrap_or_default();
         if let Some(version) = Version::parse(&data)
             && shown
-                .try_get_value()
+                .try_with_value(|shown| shown.as_ref().map(|shown| shown.version))
+                .flatten()
                 .is_some_and(|shown| shown.is_behind(version))
         {
             refresh.try_update(|n| *n = n.wrapping_add(1));

@@ -6,9 +6,7 @@ use leptos_meta::Title;
 
 use super::api::get_dashboard;
 use super::charts::{HomeworkChart, MealsChart, OccupancyChart};
-use super::model::{
-    Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, Version, VisitsToday,
-};
+use super::model::{Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, VisitsToday};
 use crate::centre::pages::HomePage;
 use crate::components::ErrorPage;
 use crate::error::AppError;
@@ -23,38 +21,31 @@ pub fn DashboardPage() -> impl IntoView {
     // Bumped to fetch again when the live stream says the data changed.
     let refresh = RwSignal::new(0_u32);
     let live = RwSignal::new(false);
-    let shown = StoredValue::new(Version::default());
-    // The figures last shown: kept on screen, not live, while the server cannot be reached.
-    let last = StoredValue::new(None::<Dashboard>);
+    // The figures on screen: their version is what the live stream is compared with, and they
+    // stay on screen, not live, while the server cannot be reached.
+    let shown = StoredValue::new(None::<Dashboard>);
     let data = Resource::new_blocking(move || refresh.get(), |_| get_dashboard());
     // In the browser: follow the live version while the page shows staff data; stop when it
     // does not (signed out), and when the page is left.
-    Effect::new(move || {
-        // The version only: the whole dashboard is not cloned for it.
-        let version = data.with(|data| {
-            data.as_ref()
-                .map(|data| data.as_ref().map(|d| d.version).map_err(Clone::clone))
-        });
-        match version {
-            Some(Ok(version)) => {
-                shown.set_value(version);
-                #[cfg(feature = "hydrate")]
-                super::client::follow(shown, refresh, live);
-            }
-            // Not staff (signed out, or the session expired): no more stream.
-            Some(Err(AppError::Unauthorized | AppError::Forbidden)) => {
-                live.set(false);
-                #[cfg(feature = "hydrate")]
-                super::client::stop();
-            }
-            // The server failed: try again later, if the page was following.
-            Some(Err(_)) => {
-                live.set(false);
-                #[cfg(feature = "hydrate")]
-                super::client::retry(refresh);
-            }
-            None => {}
+    Effect::new(move || match data.get() {
+        Some(Ok(dashboard)) => {
+            shown.set_value(Some(dashboard));
+            #[cfg(feature = "hydrate")]
+            super::client::follow(shown, refresh, live);
         }
+        // Not staff (signed out, or the session expired): no more stream.
+        Some(Err(AppError::Unauthorized | AppError::Forbidden)) => {
+            live.set(false);
+            #[cfg(feature = "hydrate")]
+            super::client::stop();
+        }
+        // The server failed: try again later, if the page was following.
+        Some(Err(_)) => {
+            live.set(false);
+            #[cfg(feature = "hydrate")]
+            super::client::retry(refresh);
+        }
+        None => {}
     });
     #[cfg(feature = "hydrate")]
     on_cleanup(super::client::stop);
@@ -62,15 +53,12 @@ pub fn DashboardPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(dashboard) => {
-                        last.set_value(Some(dashboard.clone()));
-                        view! { <Board dashboard live /> }.into_any()
-                    }
+                    Ok(dashboard) => view! { <Board dashboard live /> }.into_any(),
                     // Not staff: the centre's public summary, as before signing in.
                     Err(AppError::Unauthorized | AppError::Forbidden) => {
                         view! { <HomePage /> }.into_any()
                     }
-                    Err(error) => match last.get_value() {
+                    Err(error) => match shown.get_value() {
                         Some(dashboard) => view! { <Board dashboard live /> }.into_any(),
                         None => view! { <ErrorPage error /> }.into_any(),
                     },
@@ -156,10 +144,6 @@ fn Alerts(alerts: Vec<MissingAlert>) -> impl IntoView {
     .into_any()
 }
 
-fn name_in(i18n: I18n, name: &crate::centre::model::Name) -> String {
-    name.in_lang(i18n.lang).to_owned()
-}
-
 #[component]
 fn ResidentCards(residents: Residents) -> impl IntoView {
     let i18n = use_i18n();
@@ -193,7 +177,7 @@ fn ResidentCards(residents: Residents) -> impl IntoView {
                         view! {
                             <li class:has-missing={roll.tally.missing > 0}>
                                 <a href=format!("/roll/{}", roll.building_id)>
-                                    <span class="dash-label">{name_in(i18n, &roll.name)}</span>
+                                    <span class="dash-label">{roll.name.in_lang(i18n.lang).to_owned()}</span>
                                     <span class="dash-value" id=format!("roll-{}", roll.building_id)>
                                         {i18n.fmt(
                                             Key::DashboardOf,

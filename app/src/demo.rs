@@ -85,7 +85,10 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
             .map(|code| Role::parse(code).ok_or_else(unknown))
             .collect::<Result<Vec<_>, _>>()?;
         let account = Account::parse(&staff.login).map_err(|_| unknown())?;
-        if sign_in_record(pool, &account).await?.is_some() {
+        if sign_in_record(&mut *pool.acquire().await?, &account)
+            .await?
+            .is_some()
+        {
             continue;
         }
         let result = create_staff_account(
@@ -105,7 +108,10 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
     for family in &accounts.families {
         let account =
             Account::parse(&family.phone).map_err(|_| SeedError::Unknown(family.phone.clone()))?;
-        if sign_in_record(pool, &account).await?.is_some() {
+        if sign_in_record(&mut *pool.acquire().await?, &account)
+            .await?
+            .is_some()
+        {
             continue;
         }
         let result =
@@ -147,7 +153,7 @@ async fn staff_id_with_role(
         .find(|staff| staff.roles.iter().any(|code| code == role.code()));
     if let Some(staff) = staff
         && let Ok(account) = Account::parse(&staff.login)
-        && let Some(found) = sign_in_record(pool, &account).await?
+        && let Some(found) = sign_in_record(&mut *pool.acquire().await?, &account).await?
         && let crate::people::session::Owner::Staff(id) = found.owner
     {
         return Ok(Some(id));

@@ -41,6 +41,9 @@ pub enum AppError {
     /// Too many failed sign-ins: refused for a while.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// Too many sign-ins at this moment: try again shortly.
+    #[error("busy")]
+    Busy,
     /// The browser could not reach the server (never produced by the server).
     #[error("network error")]
     Network,
@@ -72,7 +75,7 @@ impl AppError {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts | AppError::Busy => StatusCode::TOO_MANY_REQUESTS,
             AppError::Network => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -87,6 +90,7 @@ impl AppError {
             AppError::BadRequest => Key::ErrorBadRequest,
             AppError::Validation { message, .. } | AppError::Conflict { message } => *message,
             AppError::TooManyAttempts => Key::LoginThrottled,
+            AppError::Busy => Key::LoginBusy,
             AppError::Network => Key::ErrorNetwork,
             AppError::Internal => Key::ErrorInternal,
         }

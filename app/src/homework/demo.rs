@@ -535,7 +535,7 @@ async fn volunteer_tutors(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
     for (login, name, language) in VOLUNTEERS {
         let account = Account::parse(login)
             .map_err(|problem| sqlx::Error::Protocol(format!("{login}: {problem:?}")))?;
-        if let Some(found) = sign_in_record(pool, &account).await? {
+        if let Some(found) = sign_in_record(&mut *pool.acquire().await?, &account).await? {
             if let Owner::Staff(id) = found.owner {
                 ids.push(id);
             }

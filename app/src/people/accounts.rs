@@ -308,6 +308,27 @@ pub async fn reset_family_pin(
     replace_secret(pool, actor, Owner::Family(id), &pin_hash).await
 }
 
+/// Unlocks an account locked after too many failed sign-ins: its failures in a row are
+/// forgotten and it may sign in again. Audited; an account that is not locked is left as it is.
+pub async fn unlock(pool: &SqlitePool, actor: &Actor, owner: Owner) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let Some(locked_at) = repo::locked_at(&mut tx, owner).await? else {
+        return Ok(());
+    };
+    repo::set_lock(&mut tx, owner, None).await?;
+    let (entity, entity_id) = super::signin::account_entity(owner);
+    let change = Change {
+        entity,
+        entity_id,
+        action: "unlock",
+        before: Some(serde_json::json!({ "locked_at": locked_at })),
+        after: None,
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A random PIN that the social team may give a family: 6 digits, not trivial.
 pub fn random_pin() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};

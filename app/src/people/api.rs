@@ -222,6 +222,36 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Unlocks a staff account locked after too many failed sign-ins. Admin only.
+#[server(endpoint = "staff_unlock")]
+pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
+    let admin = super::guard::require(&[Role::Admin]).await?;
+    let pool = crate::db::pool()?;
+    let mut conn = pool.acquire().await?;
+    super::repo::staff_member(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    super::accounts::unlock(&pool, &admin.actor(), super::session::Owner::Staff(id)).await?;
+    leptos_axum::redirect(&format!("/admin/staff/{id}?unlocked=1"));
+    Ok(())
+}
+
+/// Unlocks a family account locked after too many failed sign-ins. Social team and admin.
+#[server(endpoint = "family_unlock")]
+pub async fn unlock_family(id: i64) -> Result<(), AppError> {
+    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let pool = crate::db::pool()?;
+    let mut conn = pool.acquire().await?;
+    super::repo::family_account(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    super::accounts::unlock(&pool, &staff.actor(), super::session::Owner::Family(id)).await?;
+    leptos_axum::redirect(&format!("/families/{id}?unlocked=1"));
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 fn parse_language(code: &str) -> Result<Lang, AppError> {
     Lang::parse(code).ok_or(AppError::Validation {

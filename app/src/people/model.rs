@@ -295,6 +295,20 @@ pub const MAX_ACCOUNT_FAILURES: i64 = 5;
 /// Failures from one address within the window before it is refused.
 pub const MAX_ADDRESS_FAILURES: i64 = 20;
 
+/// Failed sign-ins in a row after which an account is locked until a person unlocks it: with
+/// five tries in each 15 minutes, an attacker reaches it in under an hour, long before a
+/// 6-digit PIN falls (at 20 guesses, one chance in 50,000).
+pub const MAX_FAILURES_IN_A_ROW: i64 = 20;
+/// Failures are remembered this long; a login that names no account and failed
+/// [`MAX_FAILURES_IN_A_ROW`] times within it answers as a locked account does, so the lock
+/// does not tell which accounts exist.
+pub const FAILURE_MEMORY_SECS: i64 = 24 * 3600;
+
+/// Whether the failures in a row of an account lock it.
+pub fn locks(failures_in_a_row: i64) -> bool {
+    failures_in_a_row >= MAX_FAILURES_IN_A_ROW
+}
+
 /// Failed sign-ins within the last [`THROTTLE_SECS`]: how many, and when the latest was.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecentFailures {
@@ -353,6 +367,9 @@ pub struct StaffMember {
     pub active: bool,
     /// What they may do, in the order of [`Role::ALL`].
     pub roles: Vec<Role>,
+    /// Locked after too many failed sign-ins in a row since then (Unix seconds), until an
+    /// admin unlocks it.
+    pub locked_at: Option<i64>,
 }
 
 /// What the admin may change about a staff account.
@@ -428,6 +445,9 @@ pub struct FamilyAccount {
     pub phone: String,
     /// Whether it may sign in.
     pub active: bool,
+    /// Locked after too many failed sign-ins in a row since then (Unix seconds), until the
+    /// social team unlocks it.
+    pub locked_at: Option<i64>,
 }
 
 /// The signed-in family, as server functions and the portal see it. No secrets.

@@ -13,6 +13,29 @@ const ITERATIONS: u32 = 2;
 /// Lanes.
 const PARALLELISM: u32 = 1;
 
+/// How long a sign-in waits for a turn at hashing before it is told to try again shortly.
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Turns at verifying a secret at once: one core is left for the pages, so a burst of
+/// sign-ins (each 19 MiB and tens of milliseconds of CPU) neither exhausts the memory nor
+/// stalls signed-in users.
+fn turns() -> &'static tokio::sync::Semaphore {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).clamp(1, 4))
+    })
+}
+
+/// A turn at hashing for a sign-in, held while its secret is verified; `None` when none came
+/// free within [`TURN_WAIT`]: the attempt is then answered at once, never queued for long.
+pub async fn turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    tokio::time::timeout(TURN_WAIT, turns().acquire())
+        .await
+        .ok()?
+        .ok()
+}
+
 /// Why hashing failed: never the password's fault, always the server's.
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]

@@ -87,7 +87,7 @@ async fn active_roles(
 }
 
 /// What sign-in needs of an active account: its id, secret hash (password or PIN), language,
-/// and whether it is a demo account.
+/// whether it is a demo account, and its lock.
 #[derive(Clone, Debug)]
 pub struct SignInRecord {
     /// Whose account.
@@ -98,11 +98,15 @@ pub struct SignInRecord {
     pub language: Lang,
     /// A demo account (signs in only in demo mode).
     pub demo: bool,
+    /// Failed sign-ins since the last success.
+    pub failed_in_a_row: i64,
+    /// Locked since then (Unix seconds), until a person unlocks it.
+    pub locked_at: Option<i64>,
 }
 
 /// The sign-in record of the active account named in the form, if there is one.
 pub async fn sign_in_record(
-    pool: &sqlx::SqlitePool,
+    conn: &mut SqliteConnection,
     account: &Account,
 ) -> Result<Option<SignInRecord>, sqlx::Error> {
     /// A staff member's or family's row, read alike.
@@ -111,17 +115,20 @@ pub async fn sign_in_record(
         secret_hash: String,
         language: String,
         demo: bool,
+        failed_sign_ins: i64,
+        locked_at: Option<i64>,
     }
     let (row, owner): (Option<Row>, fn(i64) -> Owner) = match account {
         Account::Staff(login) => {
             let login = login.as_str();
             let row = sqlx::query_as!(
                 Row,
-                r#"SELECT id AS "id!: i64", password_hash AS secret_hash, language, demo AS "demo: bool"
+                r#"SELECT id AS "id!: i64", password_hash AS secret_hash, language, demo AS "demo: bool",
+                          failed_sign_ins, locked_at
                    FROM staff_user WHERE login = ? AND active = 1"#,
                 login
             )
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?;
             (row, Owner::Staff)
         }
@@ -129,11 +136,12 @@ pub async fn sign_in_record(
             let phone = phone.as_str();
             let row = sqlx::query_as!(
                 Row,
-                r#"SELECT id AS "id!: i64", pin_hash AS secret_hash, language, demo AS "demo: bool"
+                r#"SELECT id AS "id!: i64", pin_hash AS secret_hash, language, demo AS "demo: bool",
+                          failed_sign_ins, locked_at
                    FROM family WHERE phone = ? AND active = 1"#,
                 phone
             )
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?;
             (row, Owner::Family)
         }
@@ -143,7 +151,102 @@ pub async fn sign_in_record(
         secret_hash: row.secret_hash,
         language: Lang::parse(&row.language).unwrap_or_default(),
         demo: row.demo,
+        failed_in_a_row: row.failed_sign_ins,
+        locked_at: row.locked_at,
     }))
+}
+
+/// Counts one more failed sign-in in a row for the account; returns the new count.
+pub async fn count_failure(conn: &mut SqliteConnection, owner: Owner) -> Result<i64, sqlx::Error> {
+    match owner {
+        Owner::Staff(id) => {
+            sqlx::query_scalar!(
+                r#"UPDATE staff_user SET failed_sign_ins = failed_sign_ins + 1 WHERE id = ?
+                   RETURNING failed_sign_ins AS "n!: i64""#,
+                id
+            )
+            .fetch_one(&mut *conn)
+            .await
+        }
+        Owner::Family(id) => {
+            sqlx::query_scalar!(
+                r#"UPDATE family SET failed_sign_ins = failed_sign_ins + 1 WHERE id = ?
+                   RETURNING failed_sign_ins AS "n!: i64""#,
+                id
+            )
+            .fetch_one(&mut *conn)
+            .await
+        }
+    }
+}
+
+/// Sets an account's lock: locked since `locked_at`, or unlocked (`None`) with its failures
+/// in a row forgotten. Returns false when there is no such account.
+pub async fn set_lock(
+    conn: &mut SqliteConnection,
+    owner: Owner,
+    locked_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = match owner {
+        Owner::Staff(id) => {
+            sqlx::query!(
+                "UPDATE staff_user SET locked_at = ?1,
+                        failed_sign_ins = CASE WHEN ?1 IS NULL THEN 0 ELSE failed_sign_ins END
+                 WHERE id = ?2",
+                locked_at,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Owner::Family(id) => {
+            sqlx::query!(
+                "UPDATE family SET locked_at = ?1,
+                        failed_sign_ins = CASE WHEN ?1 IS NULL THEN 0 ELSE failed_sign_ins END
+                 WHERE id = ?2",
+                locked_at,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// When an account was locked, if it is.
+pub async fn locked_at(
+    conn: &mut SqliteConnection,
+    owner: Owner,
+) -> Result<Option<i64>, sqlx::Error> {
+    let at = match owner {
+        Owner::Staff(id) => {
+            sqlx::query_scalar!("SELECT locked_at FROM staff_user WHERE id = ?", id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Owner::Family(id) => {
+            sqlx::query_scalar!("SELECT locked_at FROM family WHERE id = ?", id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    Ok(at.flatten())
+}
+
+/// Failures of a login within `since`, for a login that names no account.
+pub async fn failures_since(
+    conn: &mut SqliteConnection,
+    account: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM login_failure WHERE account = ? AND at > ?"#,
+        account,
+        since
+    )
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Failed sign-ins since `since` for the account and from the address.
@@ -181,7 +284,8 @@ pub async fn recent_failures(
     ))
 }
 
-/// Records a failed sign-in, and forgets failures older than a day.
+/// Records a failed sign-in (or an attempt about to be checked, which counts as one until it
+/// succeeds), and forgets failures older than a day.
 pub async fn record_failure(
     conn: &mut SqliteConnection,
     account: &str,
@@ -196,7 +300,7 @@ pub async fn record_failure(
     )
     .execute(&mut *conn)
     .await?;
-    let day_ago = now - 24 * 3600;
+    let day_ago = now - super::model::FAILURE_MEMORY_SECS;
     sqlx::query!("DELETE FROM login_failure WHERE at < ?", day_ago)
         .execute(&mut *conn)
         .await?;
@@ -232,7 +336,7 @@ pub async fn mark_demo(conn: &mut SqliteConnection, owner: Owner) -> Result<(), 
 pub async fn staff_list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT u.id AS "id!: i64", u.login, u.display_name, u.language, u.active AS "active: bool",
-                  coalesce(group_concat(r.role, ','), '') AS "roles!: String"
+                  u.locked_at, coalesce(group_concat(r.role, ','), '') AS "roles!: String"
            FROM staff_user u LEFT JOIN staff_role r ON r.staff_user_id = u.id
            GROUP BY u.id ORDER BY u.active DESC, u.display_name COLLATE NOCASE, u.id"#
     )
@@ -247,6 +351,7 @@ pub async fn staff_list(conn: &mut SqliteConnection) -> Result<Vec<StaffMember>,
             language: Lang::parse(&r.language).unwrap_or_default(),
             active: r.active,
             roles: sorted_roles(r.roles.split(',').filter_map(Role::parse)),
+            locked_at: r.locked_at,
         })
         .collect())
 }
@@ -257,7 +362,8 @@ pub async fn staff_member(
     id: i64,
 ) -> Result<Option<StaffMember>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT id AS "id!: i64", login, display_name, language, active AS "active: bool"
+        r#"SELECT id AS "id!: i64", login, display_name, language, active AS "active: bool",
+                  locked_at
            FROM staff_user WHERE id = ?"#,
         id
     )
@@ -272,6 +378,7 @@ pub async fn staff_member(
         language: Lang::parse(&r.language).unwrap_or_default(),
         active: r.active,
         roles: sorted_roles(roles.into_iter()),
+        locked_at: r.locked_at,
     }))
 }
 
@@ -385,7 +492,7 @@ pub async fn create_family(
 pub async fn family_list(conn: &mut SqliteConnection) -> Result<Vec<FamilyAccount>, sqlx::Error> {
     sqlx::query_as!(
         FamilyAccount,
-        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
+        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool", locked_at
            FROM family ORDER BY active DESC, display_name COLLATE NOCASE, id"#
     )
     .fetch_all(&mut *conn)
@@ -399,7 +506,7 @@ pub async fn family_account(
 ) -> Result<Option<FamilyAccount>, sqlx::Error> {
     sqlx::query_as!(
         FamilyAccount,
-        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool"
+        r#"SELECT id AS "id!: i64", display_name, phone, active AS "active: bool", locked_at
            FROM family WHERE id = ?"#,
         id
     )

@@ -553,6 +553,9 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/staff_password", Allowed::Staff(ADMIN), |f, _| {
             format!("id={}&password=another+passphrase", f.staff_id)
         }),
+        ("/api/staff_unlock", Allowed::Staff(ADMIN), |f, _| {
+            format!("id={}", f.staff_id)
+        }),
         ("/api/family_list", Allowed::Staff(SOCIAL), |_, _| {
             String::new()
         }),
@@ -575,6 +578,9 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         }),
         ("/api/family_pin", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}&pin=846213", f.family_id)
+        }),
+        ("/api/family_unlock", Allowed::Staff(SOCIAL), |f, _| {
+            format!("id={}", f.family_id)
         }),
         ("/api/family_portal", Allowed::Family, |_, _| String::new()),
         ("/api/family_booking_form", Allowed::FamilyOwn, |f, _| {
@@ -1009,18 +1015,6 @@ fn expected(allowed: Allowed, caller: Caller) -> Result<(), StatusCode> {
     }
 }
 
-async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
-    app::people::accounts::create_family_account(
-        pool,
-        &Actor::System("test".into()),
-        name,
-        phone,
-        pin,
-    )
-    .await
-    .expect("family created")
-}
-
 async fn create_staff(pool: &SqlitePool, login: &str, password: &str, roles: &[Role]) -> i64 {
     app::people::accounts::create_staff_account(
         pool,
@@ -1183,28 +1177,6 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
 }
 
 /// A family's sign-in from the phone form, from `address` (as a local proxy reports it).
-fn family_sign_in(phone: &str, pin: &str, address: &str) -> Request<Body> {
-    form_post("/api/log_in")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, "http://centre.local/login")
-        .header("x-forwarded-for", address)
-        .body(Body::from(format!("login={phone}&password={pin}&back=%2F")))
-        .expect("request")
-}
-
-/// Sends `request` as if from a proxy on this machine, so the server believes its
-/// `X-Forwarded-For`.
-async fn send_via_proxy(
-    app: &axum::Router,
-    mut request: Request<Body>,
-) -> axum::http::Response<Body> {
-    let proxy: std::net::SocketAddr = "127.0.0.1:40000".parse().expect("address");
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(proxy));
-    send(app.clone(), request).await
-}
-
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_family_signs_in_with_phone_and_pin_and_lands_on_its_portal(pool: SqlitePool) {
     create_family(&pool, "គ្រួសារ សុខ Sok family", "012345678", "482913").await;
@@ -1246,21 +1218,6 @@ async fn a_family_signs_in_with_phone_and_pin_and_lands_on_its_portal(pool: Sqli
 async fn the_sixth_wrong_pin_is_refused_for_fifteen_minutes_even_when_right(pool: SqlitePool) {
     create_family(&pool, "Sok family", "012345678", "482913").await;
     let app = router(pool, "family-throttle");
-    let refusal = |response: &axum::http::Response<Body>| {
-        let location = response.headers()[header::LOCATION]
-            .to_str()
-            .expect("ASCII");
-        let encoded = location
-            .split("__err=")
-            .nth(1)
-            .expect("an error for the page");
-        let encoded = encoded
-            .split('&')
-            .next()
-            .unwrap_or_default()
-            .replace("%3D", "=");
-        app::components::decode_error(&encoded)
-    };
     for attempt in 1..=5 {
         let response =
             send_via_proxy(&app, family_sign_in("012345678", "111111", "198.51.100.2")).await;

@@ -11,4 +11,5 @@ mod cli;
 mod dashboard;
 mod homework;
 mod http;
+mod security;
 mod visits;

@@ -233,3 +233,54 @@ pub async fn girls_room(
     .await
     .expect("beds")
 }
+
+pub async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
+    app::people::accounts::create_family_account(
+        pool,
+        &app::audit::model::Actor::System("test".into()),
+        name,
+        phone,
+        pin,
+    )
+    .await
+    .expect("family created")
+}
+
+pub fn family_sign_in(phone: &str, pin: &str, address: &str) -> Request<Body> {
+    form_post("/api/log_in")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/login")
+        .header("x-forwarded-for", address)
+        .body(Body::from(format!("login={phone}&password={pin}&back=%2F")))
+        .expect("request")
+}
+
+/// Sends `request` as if from a proxy on this machine, so the server believes its
+/// `X-Forwarded-For`.
+pub async fn send_via_proxy(
+    app: &axum::Router,
+    mut request: Request<Body>,
+) -> axum::http::Response<Body> {
+    let proxy: std::net::SocketAddr = "127.0.0.1:40000".parse().expect("address");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(proxy));
+    send(app.clone(), request).await
+}
+
+/// The error a refused JavaScript-off form post carries back to its page.
+pub fn refusal(response: &Response<Body>) -> app::error::AppError {
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .expect("ASCII");
+    let encoded = location
+        .split("__err=")
+        .nth(1)
+        .expect("an error for the page");
+    let encoded = encoded
+        .split('&')
+        .next()
+        .unwrap_or_default()
+        .replace("%3D", "=");
+    app::components::decode_error(&encoded)
+}

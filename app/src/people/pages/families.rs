@@ -11,7 +11,8 @@ use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_b
 use crate::error::AppError;
 use crate::i18n::{Key, use_i18n};
 use crate::people::api::{
-    CreateFamily, ResetFamilyPin, UpdateFamily, get_family_account, list_families, suggest_pin,
+    CreateFamily, ResetFamilyPin, UnlockFamily, UpdateFamily, get_family_account, list_families,
+    suggest_pin,
 };
 use crate::people::model::FamilyAccount;
 
@@ -48,7 +49,7 @@ fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
                                         <a href=tel>{family.phone}</a>
                                     </td>
                                     <td>
-                                        {i18n.t(if family.active { Key::StateActive } else { Key::StateDisabled })}
+                                        {i18n.t(super::account_state(family.active, family.locked_at))}
                                     </td>
                                 </tr>
                             }
@@ -120,6 +121,8 @@ fn FamilyEditor(family: FamilyAccount, pin: String) -> impl IntoView {
         <h1>{family.display_name.clone()}</h1>
         <SavedNotice message=Key::Saved />
         <SavedNotice flag="pin" message=Key::PinSaved />
+        <SavedNotice flag="unlocked" message=Key::AccountUnlocked />
+        <super::LockNotice locked_at=family.locked_at id=family.id unlock_url=UnlockFamily::url() />
         <FormError url=UpdateFamily::url() />
         <form class="stack narrow" method="post" action=UpdateFamily::url()>
             <input type="hidden" name="id" value=id.clone() />

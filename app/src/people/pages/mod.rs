@@ -25,6 +25,50 @@ pub fn role_label(role: Role) -> Key {
     }
 }
 
+/// An account's state in a list: disabled, locked or active.
+fn account_state(active: bool, locked_at: Option<i64>) -> Key {
+    match (active, locked_at) {
+        (false, _) => Key::StateDisabled,
+        (true, Some(_)) => Key::StateLocked,
+        (true, None) => Key::StateActive,
+    }
+}
+
+/// When an account is locked: since when, why, and the form that unlocks it (posted to
+/// `unlock_url` with the account's `id`).
+#[component]
+fn LockNotice(locked_at: Option<i64>, id: i64, unlock_url: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let locked_at = locked_at?;
+    let since = chrono::DateTime::from_timestamp(locked_at, 0)
+        .map(|at| {
+            at.with_timezone(&crate::centre::model::phnom_penh())
+                .naive_local()
+        })
+        .map(|at| i18n.date_time(at))
+        .unwrap_or_default();
+    Some(view! {
+        <section class="alert" role="alert" id="locked">
+            <p class="alert-title">{i18n.t(Key::AccountLockedTitle)}</p>
+            <p>
+                {i18n
+                    .fmt(
+                        Key::AccountLockedSince,
+                        &[
+                            ("time", &since),
+                            ("count", &i18n.num(crate::people::model::MAX_FAILURES_IN_A_ROW)),
+                        ],
+                    )}
+            </p>
+            <crate::components::FormError url=unlock_url />
+            <form method="post" action=unlock_url>
+                <input type="hidden" name="id" value=id.to_string() />
+                <button class="button" type="submit">{i18n.t(Key::AccountUnlock)}</button>
+            </form>
+        </section>
+    })
+}
+
 /// A language chooser for a form, with `selected` chosen.
 #[component]
 fn LanguageSelect(selected: Lang) -> impl IntoView {

@@ -9,7 +9,7 @@ use super::{LanguageSelect, role_label};
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::i18n::{Key, Lang, use_i18n};
 use crate::people::api::{
-    CreateStaff, ResetStaffPassword, UpdateStaff, get_staff_member, list_staff,
+    CreateStaff, ResetStaffPassword, UnlockStaff, UpdateStaff, get_staff_member, list_staff,
 };
 use crate::people::model::{MIN_PASSWORD_CHARS, Role, StaffMember};
 
@@ -47,7 +47,7 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
                                     <td>{member.login}</td>
                                     <td>{roles}</td>
                                     <td>
-                                        {i18n.t(if member.active { Key::StateActive } else { Key::StateDisabled })}
+                                        {i18n.t(super::account_state(member.active, member.locked_at))}
                                     </td>
                                 </tr>
                             }
@@ -145,6 +145,8 @@ fn StaffEditor(member: StaffMember) -> impl IntoView {
         <h1>{member.display_name.clone()}</h1>
         <p class="subtitle">{member.login.clone()}</p>
         <SavedNotice message=Key::Saved />
+        <SavedNotice flag="unlocked" message=Key::AccountUnlocked />
+        <super::LockNotice locked_at=member.locked_at id=member.id unlock_url=UnlockStaff::url() />
         <FormError url=UpdateStaff::url() />
         <form class="stack narrow" method="post" action=UpdateStaff::url()>
             <input type="hidden" name="id" value=id.clone() />

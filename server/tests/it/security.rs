@@ -1,0 +1,258 @@
+//! The system tried as an attacker would: bursts of guesses at a PIN, PINs as phones type
+//! them, and the hard lock that only a person lifts.
+
+use crate::support::*;
+use app::error::AppError;
+use app::i18n::Key;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sqlx::SqlitePool;
+
+/// How the sign-in form's answer reads: the error it carries back, or `None` for a session.
+fn outcome(response: &axum::http::Response<Body>) -> Option<AppError> {
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .expect("ASCII");
+    location.contains("__err=").then(|| refusal(response))
+}
+
+async fn failures_in_a_row(pool: &SqlitePool, phone: &str) -> i64 {
+    sqlx::query_scalar!("SELECT failed_sign_ins FROM family WHERE phone = ?", phone)
+        .fetch_one(pool)
+        .await
+        .expect("family")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn fifty_simultaneous_wrong_pins_get_at_most_five_checked(pool: SqlitePool) {
+    create_family(&pool, "Sok family", "012345678", "482913").await;
+    let app = router(pool.clone(), "pin-burst");
+    let burst: Vec<_> = (0..50)
+        .map(|n| {
+            let app = app.clone();
+            // Every guess from its own address: only the account's count can stop them.
+            let address = format!("198.51.100.{}", n + 1);
+            tokio::spawn(async move {
+                let response =
+                    send_via_proxy(&app, family_sign_in("012345678", "111111", &address)).await;
+                outcome(&response)
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for answer in burst {
+        match answer.await.expect("the request ran") {
+            Some(AppError::Validation { message, .. }) if message == Key::LoginFailed => {
+                checked += 1;
+            }
+            Some(AppError::TooManyAttempts | AppError::Busy) => {}
+            other => panic!("a guess got {other:?}"),
+        }
+    }
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 50 simultaneous guesses were checked"
+    );
+    assert_eq!(failures_in_a_row(&pool, "012345678").await, checked);
+    // The window is closed now, even for the right PIN.
+    let right = send_via_proxy(&app, family_sign_in("012345678", "482913", "203.0.113.1")).await;
+    assert_eq!(outcome(&right), Some(AppError::TooManyAttempts));
+}
+
+/// A sign-in form post whose PIN is sent as the phone typed it (percent-encoded).
+fn sign_in_typed(phone: &str, pin: &str) -> Request<Body> {
+    let pin = app::i18n::encode_query_value(pin);
+    form_post("/api/log_in")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/login")
+        .header("x-forwarded-for", "198.51.100.9")
+        .body(Body::from(format!("login={phone}&password={pin}&back=%2F")))
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_pin_in_khmer_digits_or_with_a_space_signs_in(pool: SqlitePool) {
+    create_family(&pool, "Sok family", "012345678", "482913").await;
+    let app = router(pool.clone(), "pin-as-typed");
+    for typed in ["៤៨២៩១៣", "482 913", " 482913 "] {
+        let response = send_via_proxy(&app, sign_in_typed("012345678", typed)).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{typed}");
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/family",
+            "{typed} signs in"
+        );
+    }
+    assert_eq!(failures_in_a_row(&pool, "012345678").await, 0);
+}
+
+/// Twenty wrong PINs in a row, spaced so that the 15-minute window never refuses them.
+async fn twenty_wrong_pins(pool: &SqlitePool, phone: &str, from: i64) {
+    for n in 0..20 {
+        let now = from + n * 4 * 60;
+        let answer =
+            app::people::signin::sign_in(pool, phone, "111111", "198.51.100.7", now, false)
+                .await
+                .err();
+        let expected = AppError::invalid("login", Key::LoginFailed);
+        assert_eq!(answer, Some(expected), "wrong PIN {n}");
+    }
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it(pool: SqlitePool) {
+    let family = create_family(&pool, "Sok family", "012345678", "482913").await;
+    let start = chrono::Utc::now().timestamp() - 3 * 3600;
+    twenty_wrong_pins(&pool, "012345678", start).await;
+    // A day later, with the right PIN: still locked, and no PIN is checked any more.
+    let later = start + 26 * 3600;
+    let answer =
+        app::people::signin::sign_in(&pool, "012345678", "482913", "198.51.100.8", later, false)
+            .await
+            .err();
+    assert_eq!(answer, Some(AppError::invalid("login", Key::LoginLocked)));
+    assert_eq!(failures_in_a_row(&pool, "012345678").await, 20);
+    let actions = sqlx::query_scalar!(
+        r#"SELECT action FROM audit_log WHERE entity = 'family' AND entity_id = ? ORDER BY id"#,
+        family
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "sign_in_failed").count(),
+        20
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "lock").count(), 1);
+
+    // The social team sees the lock on the family's page and lifts it there.
+    let app = router(pool.clone(), "family-lock");
+    let (_, social) = staff_session(&pool, "social", &[app::people::model::Role::SocialTeam]).await;
+    let page = Request::get(format!("/families/{family}"))
+        .header(header::COOKIE, &social)
+        .body(Body::empty())
+        .expect("request");
+    let page = text(send(app.clone(), page).await).await;
+    assert!(page.contains("Sign-in locked"), "{page}");
+    let list = Request::get("/families")
+        .header(header::COOKIE, &social)
+        .body(Body::empty())
+        .expect("request");
+    assert!(text(send(app.clone(), list).await).await.contains("Locked"));
+    let unlock = form_post("/api/family_unlock")
+        .header(header::COOKIE, &social)
+        .body(Body::from(format!("id={family}")))
+        .expect("request");
+    let unlocked = send(app.clone(), unlock).await;
+    assert!(unlocked.status().is_success(), "{}", unlocked.status());
+    let audit = sqlx::query!(
+        r#"SELECT actor_label, action FROM audit_log WHERE entity = 'family' AND entity_id = ?
+           ORDER BY id DESC LIMIT 1"#,
+        family
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        (audit.actor_label.as_str(), audit.action.as_str()),
+        ("social", "unlock")
+    );
+    let signed_in =
+        app::people::signin::sign_in(&pool, "012345678", "482913", "198.51.100.8", later, false)
+            .await;
+    assert!(signed_in.is_ok(), "{signed_in:?}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
+    use app::people::model::Role;
+    let (house, _) = staff_session(&pool, "dara", &[Role::HouseStaff]).await;
+    let start = chrono::Utc::now().timestamp() - 3 * 3600;
+    for n in 0..20 {
+        let now = start + n * 4 * 60;
+        let answer = app::people::signin::sign_in(
+            &pool,
+            "dara",
+            "not the password",
+            "198.51.100.7",
+            now,
+            false,
+        )
+        .await
+        .err();
+        assert_eq!(
+            answer,
+            Some(AppError::invalid("login", Key::LoginFailed)),
+            "{n}"
+        );
+    }
+    let now = chrono::Utc::now().timestamp();
+    let locked = app::people::signin::sign_in(
+        &pool,
+        "dara",
+        "a test passphrase",
+        "198.51.100.8",
+        now,
+        false,
+    )
+    .await
+    .err();
+    assert_eq!(locked, Some(AppError::invalid("login", Key::LoginLocked)));
+
+    let app = router(pool.clone(), "staff-lock");
+    let (_, social) = staff_session(&pool, "social", &[Role::SocialTeam]).await;
+    let (_, admin) = staff_session(&pool, "boss", &[Role::Admin]).await;
+    let unlock = |cookie: &str| {
+        form_post("/api/staff_unlock")
+            .header(header::COOKIE, cookie)
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(format!("id={house}")))
+            .expect("request")
+    };
+    assert_eq!(
+        send(app.clone(), unlock(&social)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let page = Request::get(format!("/admin/staff/{house}"))
+        .header(header::COOKIE, &admin)
+        .body(Body::empty())
+        .expect("request");
+    assert!(
+        text(send(app.clone(), page).await)
+            .await
+            .contains("Sign-in locked")
+    );
+    let done = send(app.clone(), unlock(&admin)).await;
+    assert!(
+        done.status().is_success() || done.status().is_redirection(),
+        "{}",
+        done.status()
+    );
+    let again = app::people::signin::sign_in(
+        &pool,
+        "dara",
+        "a test passphrase",
+        "198.51.100.8",
+        now,
+        false,
+    )
+    .await;
+    assert!(again.is_ok(), "{again:?}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_login_that_names_nobody_locks_alike_so_the_lock_tells_nothing(pool: SqlitePool) {
+    let start = chrono::Utc::now().timestamp() - 3 * 3600;
+    twenty_wrong_pins(&pool, "012999999", start).await;
+    let answer = app::people::signin::sign_in(
+        &pool,
+        "012999999",
+        "482913",
+        "198.51.100.8",
+        start + 3 * 3600,
+        false,
+    )
+    .await
+    .err();
+    assert_eq!(answer, Some(AppError::invalid("login", Key::LoginLocked)));
+}

@@ -35,19 +35,28 @@ pub fn request_is_https() -> bool {
 
 /// The address a request came from: the peer, or, when the peer is a proxy on this machine,
 /// the address that proxy saw (the last `X-Forwarded-For` entry, the one it added itself).
+/// An IPv6 address counts as its /64: one subscriber holds a whole /64 and can change its
+/// last 64 bits at will.
 pub fn client_address_of(peer: Option<SocketAddr>, forwarded_for: Option<&str>) -> String {
     let Some(peer) = peer else {
         return "unknown".into();
     };
-    if peer.ip().is_loopback() {
-        let forwarded = forwarded_for
+    let mut address = peer.ip();
+    if address.is_loopback()
+        && let Some(forwarded) = forwarded_for
             .and_then(|list| list.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok());
-        if let Some(address) = forwarded {
-            return address.to_string();
-        }
+            .and_then(|last| last.trim().parse::<IpAddr>().ok())
+    {
+        address = forwarded;
     }
-    peer.ip().to_string()
+    match address {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let network = u128::from(v6) & !((1u128 << 64) - 1);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+        IpAddr::V6(v6) => v6.to_canonical().to_string(),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
 }
 
 /// This request's client address (see [`client_address_of`]).
@@ -156,6 +165,30 @@ mod tests {
         assert_eq!(
             client_address_of(peer("127.0.0.1:5000"), Some("junk")),
             "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_as_its_slash_64() {
+        let peer = |s: &str| Some(s.parse::<SocketAddr>().expect("address"));
+        let one = client_address_of(peer("[2001:db8:1:2:aaaa::1]:5000"), None);
+        let other = client_address_of(peer("[2001:db8:1:2:ffff:ffff:ffff:ffff]:6000"), None);
+        assert_eq!(one, "2001:db8:1:2::/64");
+        assert_eq!(one, other, "the same subscriber, whatever its last 64 bits");
+        assert_ne!(
+            client_address_of(peer("[2001:db8:1:3::1]:5000"), None),
+            one,
+            "the next /64 is someone else"
+        );
+        assert_eq!(
+            client_address_of(peer("[::1]:5000"), Some("2001:db8:9:9::5")),
+            "2001:db8:9:9::/64",
+            "also behind the local proxy"
+        );
+        assert_eq!(
+            client_address_of(peer("[::ffff:203.0.113.9]:5000"), None),
+            "203.0.113.9",
+            "an IPv4 client seen through IPv6 is its IPv4 address"
         );
     }
 }

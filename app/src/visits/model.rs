@@ -374,13 +374,24 @@ pub fn visible_children(
             let someone_may = contacts
                 .iter()
                 .any(|c| level(c).is_some_and(Level::may_visit));
-            let holder_barred = contacts
+            let mut holders = contacts
                 .iter()
                 .filter(|c| c.phone.as_deref() == Some(account_phone))
-                .any(|c| level(c) == Some(Level::Barred));
-            someone_may && !holder_barred
+                .peekable();
+            // Fails closed: until the social team names who holds the phone, nobody is
+            // known to be safe with it.
+            let held = holders.peek().is_some();
+            let holder_barred = holders.any(|c| level(c) == Some(Level::Barred));
+            someone_may && held && !holder_barred
         })
         .collect()
+}
+
+/// Whether a family may see a booking (and so move or cancel it): only when it sees every
+/// child in it. A booking of a child it may not see is not there for it, as for an id that
+/// does not exist.
+pub fn family_sees_booking(children: &[i64], visible: &[i64]) -> bool {
+    children.iter().all(|child| visible.contains(child))
 }
 
 /// How a contact may lead a visit with `children`: `None` when they may not visit one of

@@ -40,7 +40,7 @@ pub struct OpenDay {
 /// A family's booking, with whether it can still be moved or cancelled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyBooking {
-    /// The booking (children it no longer sees left out).
+    /// The booking (only one whose every child the family sees).
     pub booking: Booking,
     /// Before the cut-off and holding a place.
     pub changeable: bool,
@@ -227,7 +227,7 @@ pub mod load {
             .collect()
     }
 
-    /// A family's bookings as it may see them: children it no longer sees left out, and
+    /// A family's bookings as it may see them: only those whose every child it sees, and
     /// nothing of the social team's notes.
     pub async fn family_bookings(
         conn: &mut SqliteConnection,
@@ -243,11 +243,11 @@ pub mod load {
         let mut out = Vec::new();
         for mut booking in repo::bookings(conn, &filter).await? {
             let shown = booking.day >= today
-                && (booking.status.active() || booking.notice.is_some_and(|n| n.tells_family()));
+                && (booking.status.active() || booking.notice.is_some_and(|n| n.tells_family()))
+                && crate::visits::model::family_sees_booking(&booking.children, visible);
             if !shown {
                 continue;
             }
-            booking.children.retain(|id| visible.contains(id));
             booking.names = children(conn, &booking.children).await?;
             booking.review = false;
             booking.supervised = false;

@@ -102,6 +102,24 @@ async fn end_booking(
     Ok(())
 }
 
+/// A booking of `family_id` that the family may see: its own, and every child in it visible
+/// to it. Any other is not found, whatever it names.
+async fn family_booking(
+    tx: &mut Transaction<'_, Sqlite>,
+    family_id: i64,
+    booking_id: i64,
+) -> Result<Booking, AppError> {
+    let found = booking(tx, booking_id).await?;
+    if found.family_id != family_id {
+        return Err(AppError::NotFound);
+    }
+    let view = repo::family_view(tx, family_id).await?;
+    if !super::model::family_sees_booking(&found.children, &view.visible) {
+        return Err(AppError::NotFound);
+    }
+    Ok(found)
+}
+
 /// What a booking asks for, and on whose behalf.
 #[derive(Clone, Debug)]
 pub struct Booked<'a> {
@@ -125,10 +143,7 @@ pub async fn book(
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
     if let Some(old) = booked.moving {
-        let old = booking(&mut tx, old).await?;
-        if old.family_id != booked.family_id {
-            return Err(AppError::NotFound);
-        }
+        let old = family_booking(&mut tx, booked.family_id, old).await?;
         if !family_may_change(old.status, old.closes_at, now) {
             return Err(AppError::conflict(Key::ProblemBookingClosed));
         }
@@ -199,10 +214,7 @@ pub async fn cancel_by_family(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let old = booking(&mut tx, booking_id).await?;
-    if old.family_id != family_id {
-        return Err(AppError::NotFound);
-    }
+    let old = family_booking(&mut tx, family_id, booking_id).await?;
     if !family_may_change(old.status, old.closes_at, now) {
         return Err(AppError::conflict(Key::ProblemBookingClosed));
     }
@@ -443,6 +455,7 @@ pub async fn set_permission(
         .await?
         .get(&(contact_id, resident_id))
         .copied();
+    let seen_before = repo::family_view(&mut tx, contact.family_id).await?.visible;
     let id =
         repo::insert_permission(&mut tx, contact_id, resident_id, input, staff_id, now).await?;
     let change = Change {
@@ -484,6 +497,31 @@ pub async fn set_permission(
                     done.flagged += 1;
                 }
             }
+        }
+    }
+    // A child the family's account no longer sees: the bookings it could see of them, whoever
+    // leads them, go back to the social team.
+    let seen_after = repo::family_view(&mut tx, contact.family_id).await?.visible;
+    for child in seen_before.iter().filter(|c| !seen_after.contains(c)) {
+        for booking_id in
+            repo::future_bookings_with(&mut tx, contact.family_id, *child, today).await?
+        {
+            let old = booking(&mut tx, booking_id).await?;
+            if old.review || !old.status.active() {
+                continue;
+            }
+            repo::set_review(&mut tx, old.id, true, None).await?;
+            let change = Change {
+                entity: "visit_booking",
+                entity_id: old.id.to_string(),
+                action: "flag",
+                before: Some(json!({ "review": false })),
+                after: Some(
+                    json!({ "review": true, "hidden_from_family": child, "permission_id": id }),
+                ),
+            };
+            record(&mut tx, &by.actor, change).await?;
+            done.flagged += 1;
         }
     }
     tx.commit().await?;

@@ -592,6 +592,28 @@ pub async fn set_review(
     Ok(())
 }
 
+/// The active bookings of `family_id` from `today` on with `resident_id` among the children,
+/// whoever leads them.
+pub async fn future_bookings_with(
+    conn: &mut SqliteConnection,
+    family_id: i64,
+    resident_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT b.id AS "id!: i64" FROM visit_booking b
+           JOIN visit_booking_child bc ON bc.booking_id = b.id
+           JOIN visit_slot s ON s.id = b.slot_id JOIN visit_day d ON d.id = s.visit_day_id
+           WHERE b.family_id = ? AND bc.resident_id = ? AND d.day >= ?
+             AND b.status IN ('pending', 'confirmed')"#,
+        family_id,
+        resident_id,
+        today
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The active bookings from `today` on that `contact_id` leads with `resident_id` among the
 /// children.
 pub async fn future_bookings_led_by(

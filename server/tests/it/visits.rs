@@ -1322,3 +1322,159 @@ async fn the_family_portal_loads_no_wasm_while_staff_pages_do(pool: SqlitePool) 
     assert_eq!(loads_wasm(&html), [true; 3], "{html}");
     assert!(html.contains("/pkg/centre.js"), "{html}");
 }
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(pool: SqlitePool) {
+    let office = office(&pool).await;
+    let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
+    let a = household(&pool, &office, 1).await;
+    // A second child, whom the grandmother may visit and the mother (the phone) may not.
+    let hidden = child(&pool, "សុខ ស្រីនាង", "Sok Sreyneang").await;
+    link(&pool, &office, a.family, hidden).await;
+    let grandmother = contact(
+        &pool,
+        &office,
+        a.family,
+        ("យាយ សុខ", "Grandmother Sok"),
+        Relationship::Grandmother,
+        None,
+    )
+    .await;
+    permit(&pool, &office, grandmother, hidden, Level::Allowed).await;
+    permit(&pool, &office, grandmother, a.child, Level::Allowed).await;
+    let when = (today(), now());
+    // The social team books for the grandmother on the phone: the second child alone, and
+    // both children together. Then it learns that the mother must not see her.
+    let alone = book_directly(
+        &pool,
+        &office,
+        a.family,
+        (slot, &[hidden], grandmother),
+        when,
+    )
+    .await;
+    let mut other_day = today() + Days::new(40);
+    if other_day.month() == (today() + Days::new(5)).month() {
+        other_day = other_day + Days::new(31);
+    }
+    let later = open_day(&pool, &office, other_day, None).await;
+    let both = book_directly(
+        &pool,
+        &office,
+        a.family,
+        (later, &[hidden, a.child], grandmother),
+        when,
+    )
+    .await;
+    permit(&pool, &office, a.mother, hidden, Level::Barred).await;
+    let app = router(pool.clone(), "barred-holder");
+
+    let html = page(&app, &a.cookie, "/family").await;
+    for shown in ["Sok Sreyneang", "សុខ ស្រីនាង", "Grandmother Sok", "យាយ សុខ"]
+    {
+        assert!(!html.contains(shown), "the portal names {shown}");
+    }
+    for booking in [alone, both] {
+        assert!(
+            !html.contains(&format!("id=\"b{booking}\"")),
+            "booking {booking} shown"
+        );
+    }
+    let answer = post(&app, &a.cookie, "/api/family_portal", String::new()).await;
+    let portal: Portal = serde_json::from_str(&answer.body).expect("a portal");
+    assert!(portal.bookings.is_empty(), "{:?}", portal.bookings);
+    // Neither cancelled nor moved: not found, as for an id that does not exist.
+    for booking in [alone, both] {
+        post(
+            &app,
+            &a.cookie,
+            "/api/family_cancel",
+            format!("booking={booking}"),
+        )
+        .await
+        .refused(StatusCode::NOT_FOUND, "NotFound");
+        let moving = format!(
+            "{}&form[moving]={booking}",
+            book_form(slot, &[a.child], a.mother, 1, 0)
+        );
+        post(&app, &a.cookie, "/api/family_book", moving)
+            .await
+            .refused(StatusCode::NOT_FOUND, "NotFound");
+        assert_eq!(
+            status_of(&pool, booking).await,
+            ("confirmed".to_owned(), None)
+        );
+    }
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn an_account_whose_phone_nobody_holds_sees_no_child(pool: SqlitePool) {
+    let office = office(&pool).await;
+    open_day(&pool, &office, today() + Days::new(5), None).await;
+    let family = family(&pool, "Family 7", "012000007").await;
+    let kid = child(&pool, "កុមារី 7", "Child 7").await;
+    link(&pool, &office, family, kid).await;
+    // The aunt may visit, but her phone is not the account's: nobody is named as its holder.
+    let aunt = contact(
+        &pool,
+        &office,
+        family,
+        ("មីង 7", "Aunt 7"),
+        Relationship::Aunt,
+        Some("097000007"),
+    )
+    .await;
+    permit(&pool, &office, aunt, kid, Level::Allowed).await;
+    let app = router(pool.clone(), "no-holder");
+    let cookie = family_cookie(&pool, family).await;
+    let html = page(&app, &cookie, "/family").await;
+    assert!(!html.contains("Child 7"), "{html}");
+    assert!(html.contains(khmer(Key::FamilyNothingToBook)));
+    // Once the social team names the aunt's number as the family's phone, she sees the child.
+    sqlx::query!("UPDATE family SET phone = '097000007' WHERE id = ?", family)
+        .execute(&pool)
+        .await
+        .expect("phone");
+    assert!(page(&app, &cookie, "/family").await.contains("Child 7"));
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn hiding_a_child_from_the_phone_sends_the_bookings_it_saw_back_for_review(pool: SqlitePool) {
+    let office = office(&pool).await;
+    let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
+    let a = household(&pool, &office, 1).await;
+    let grandmother = contact(
+        &pool,
+        &office,
+        a.family,
+        ("យាយ សុខ", "Grandmother Sok"),
+        Relationship::Grandmother,
+        None,
+    )
+    .await;
+    permit(&pool, &office, grandmother, a.child, Level::Allowed).await;
+    let booking = book_directly(
+        &pool,
+        &office,
+        a.family,
+        (slot, &[a.child], grandmother),
+        (today(), now()),
+    )
+    .await;
+    // The mother, who holds the phone, is barred: the grandmother's booking stands (she may
+    // visit), but the family's account no longer sees it, so the social team looks again.
+    permit(&pool, &office, a.mother, a.child, Level::Barred).await;
+    let review = sqlx::query_scalar!(
+        r#"SELECT review AS "review: bool" FROM visit_booking WHERE id = ?"#,
+        booking
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("booking");
+    assert!(review, "flagged for the social team");
+    assert_eq!(
+        status_of(&pool, booking).await,
+        ("confirmed".to_owned(), None)
+    );
+    assert_eq!(audited(&pool, "visit_booking", booking, "flag").await, 1);
+}

@@ -89,7 +89,11 @@ pub struct HomeStay {
     pub from_on: NaiveDate,
     /// Until.
     pub until_on: NaiveDate,
-    /// A note.
+    /// When the child leaves on the first day, "08:00".
+    pub from_time: String,
+    /// When they are due back on the last day, "17:00".
+    pub until_time: String,
+    /// The social team's note (empty for other roles).
     pub note: String,
     /// Cancelled before the child left.
     pub cancelled: bool,
@@ -471,8 +475,11 @@ pub mod write {
     }
 
     /// Records the handover: the staff member handing the child over, and the contact who
-    /// collected them, who must be allowed to visit the child (else stopped and audited). The
-    /// absence starts now if the child leaves before it was planned to.
+    /// collected them, who must be allowed to visit the child (else stopped and audited), within
+    /// the approved span ([`check_handover`]). The absence starts now if the child leaves
+    /// earlier on its first day than planned.
+    ///
+    /// [`check_handover`]: crate::visits::model::check_handover
     pub async fn hand_over(
         pool: &SqlitePool,
         by: &Writer,
@@ -503,6 +510,13 @@ pub mod write {
         let (_, away) = crate::presence::repo::absence(&mut tx, absence_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let from_on = sqlx::query_scalar!(
+            r#"SELECT from_on AS "from_on: NaiveDate" FROM home_stay WHERE id = ?"#,
+            stay_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        crate::visits::model::check_handover(from_on, away.ends_at.unwrap_or(i64::MAX), now)?;
         if now < away.starts_at {
             sqlx::query!(
                 "UPDATE absence SET starts_at = ? WHERE id = ?",
@@ -571,6 +585,61 @@ pub mod write {
 
     /// Cancels a stay before the child left: its absence ends where it began, so presence
     /// counts the child as never away.
+    /// Changes the days (and times) of a home stay before the child has left: the stay and
+    /// its absence both, audited with the span before and after.
+    pub async fn change_stay_span(
+        pool: &SqlitePool,
+        by: &Writer,
+        stay_id: i64,
+        span: &crate::visits::model::StaySpan,
+    ) -> Result<(), AppError> {
+        let mut tx = begin_write(pool).await?;
+        let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
+        if cancelled || left_at.is_some() {
+            return Err(AppError::conflict(Key::ProblemHomeStayState));
+        }
+        let before = sqlx::query!(
+            r#"SELECT h.from_on AS "from_on: NaiveDate", h.until_on AS "until_on: NaiveDate",
+                      a.starts_at, a.ends_at
+               FROM home_stay h JOIN absence a ON a.id = h.absence_id WHERE h.id = ?"#,
+            stay_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE home_stay SET from_on = ?, until_on = ? WHERE id = ?",
+            span.from.0,
+            span.until.0,
+            stay_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE absence SET starts_at = ?, ends_at = ? WHERE id = ?",
+            span.from.1,
+            span.until.1,
+            absence_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let change = Change {
+            entity: "home_stay",
+            entity_id: stay_id.to_string(),
+            action: "change_dates",
+            before: Some(json!({
+                "from": before.from_on, "until": before.until_on,
+                "starts_at": before.starts_at, "ends_at": before.ends_at,
+            })),
+            after: Some(json!({
+                "from": span.from.0, "until": span.until.0,
+                "starts_at": span.from.1, "ends_at": span.until.1,
+            })),
+        };
+        record(&mut tx, &by.actor, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result<(), AppError> {
         let mut tx = begin_write(pool).await?;
         let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
@@ -805,6 +874,14 @@ pub async fn walk_in(
 
 /// Home stays not over yet and those of the last 30 days, with what the forms need. House
 /// staff, social team, admin (the approval form for the social team and admin).
+/// An instant's time of day at the centre, "08:00", as a time field takes it.
+#[cfg(feature = "ssr")]
+fn hh_mm(at: i64) -> String {
+    crate::presence::model::local(at)
+        .format("%H:%M")
+        .to_string()
+}
+
 #[server(endpoint = "visits_home_stays")]
 pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
@@ -816,8 +893,9 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
         r#"SELECT h.id AS "id!: i64", h.resident_id, h.contact_id, h.from_on AS "from_on: NaiveDate",
                   h.until_on AS "until_on: NaiveDate", h.note, h.cancelled AS "cancelled: bool",
                   h.left_at, h.returned_at, s.display_name AS "handed_over_by?",
-                  c.name_latin AS "collected_by?"
+                  c.name_latin AS "collected_by?", a.starts_at, a.ends_at
            FROM home_stay h
+           JOIN absence a ON a.id = h.absence_id
            LEFT JOIN staff_user s ON s.id = h.handed_over_by
            LEFT JOIN family_contact c ON c.id = h.collected_by
            WHERE h.until_on >= ? OR (h.left_at IS NOT NULL AND h.returned_at IS NULL)
@@ -857,7 +935,10 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
             contact,
             from_on: r.from_on,
             until_on: r.until_on,
-            note: r.note,
+            from_time: hh_mm(r.starts_at),
+            until_time: r.ends_at.map(hh_mm).unwrap_or_default(),
+            // The note names relatives and why: the social team's and the admin's only.
+            note: if can_approve { r.note } else { String::new() },
             cancelled: r.cancelled,
             left: r.left_at.map(|at| {
                 (
@@ -978,6 +1059,33 @@ pub async fn home_stay_return(stay: i64) -> Result<(), AppError> {
         &super::api::writer(&staff),
         stay,
         crate::centre::model::now(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
+    Ok(())
+}
+
+/// Changes a home stay's days and times before the child left. Social team and admin.
+#[server(endpoint = "visits_stay_dates")]
+pub async fn change_home_stay_dates(
+    stay: i64,
+    from_on: String,
+    #[server(default)] from_time: String,
+    until_on: String,
+    #[server(default)] until_time: String,
+) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
+    let span = super::model::check_stay(
+        (&from_on, &from_time),
+        (&until_on, &until_time),
+        "",
+        crate::centre::model::today_at_centre(),
+    )?;
+    write::change_stay_span(
+        &crate::db::pool()?,
+        &super::api::writer(&staff),
+        stay,
+        &span,
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));

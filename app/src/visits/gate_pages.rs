@@ -7,8 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::gate::{
-    ApproveHomeStay, CancelHomeStay, CheckIn, CheckOut, GatePage, GateVisit, GateVisitor, HandOver,
-    HomeStay, HomeStayReturn, HomeStaysPage, RecordStop, WalkIn, get_gate, get_home_stays,
+    ApproveHomeStay, CancelHomeStay, ChangeHomeStayDates, CheckIn, CheckOut, GatePage, GateVisit,
+    GateVisitor, HandOver, HomeStay, HomeStayReturn, HomeStaysPage, RecordStop, WalkIn, get_gate,
+    get_home_stays,
 };
 use super::model::{Level, Status};
 use super::pages::level_badge;
@@ -315,6 +316,7 @@ fn HomeStaysView(page: HomeStaysPage) -> impl IntoView {
         <FormError url=HandOver::url() />
         <FormError url=HomeStayReturn::url() />
         <FormError url=CancelHomeStay::url() />
+        <FormError url=ChangeHomeStayDates::url() />
         {if stays.is_empty() {
             view! { <p class="empty">{i18n.t(Key::HomeStaysNone)}</p> }.into_any()
         } else {
@@ -456,6 +458,23 @@ fn StayCard(
             {(waiting && can_cancel)
                 .then(|| {
                     view! {
+                        <details class="stay-dates">
+                            <summary>{i18n.t(Key::HomeStaysChangeDates)}</summary>
+                            <form class="stack" method="post" action=ChangeHomeStayDates::url()>
+                                <input type="hidden" name="stay" value=id.to_string() />
+                                <label for=format!("from_on{id}")>{i18n.t(Key::HomeStaysFrom)}</label>
+                                <div class="pair">
+                                    <input id=format!("from_on{id}") name="from_on" type="date" value=stay.from_on.to_string() required />
+                                    <input name="from_time" type="time" value=stay.from_time.clone() aria-label=i18n.t(Key::HomeStaysFrom) />
+                                </div>
+                                <label for=format!("until_on{id}")>{i18n.t(Key::HomeStaysUntil)}</label>
+                                <div class="pair">
+                                    <input id=format!("until_on{id}") name="until_on" type="date" value=stay.until_on.to_string() required />
+                                    <input name="until_time" type="time" value=stay.until_time.clone() aria-label=i18n.t(Key::HomeStaysUntil) />
+                                </div>
+                                <button class="button" type="submit">{i18n.t(Key::HomeStaysSaveDates)}</button>
+                            </form>
+                        </details>
                         <form method="post" action=CancelHomeStay::url()>
                             <input type="hidden" name="stay" value=id.to_string() />
                             <button class="button small danger" type="submit">{i18n.t(Key::HomeStaysCancel)}</button>

@@ -713,6 +713,19 @@ pub fn check_stay(
     })
 }
 
+/// Whether a home stay approved from `from_on` until `ends_at` may be handed over at `now`:
+/// from its first day at the centre (a family may come early that morning) until its planned
+/// end. Outside it the handover is refused; the social team may change the dates.
+pub fn check_handover(from_on: NaiveDate, ends_at: i64, now: i64) -> Result<(), AppError> {
+    if crate::presence::model::local(now).date() < from_on {
+        Err(AppError::conflict(Key::ProblemHandOverEarly))
+    } else if now >= ends_at {
+        Err(AppError::conflict(Key::ProblemHandOverLate))
+    } else {
+        Ok(())
+    }
+}
+
 /// What happens to a contact's bookings for a child when their permission becomes `level`:
 /// barred cancels them (the family is told), supervised marks them supervised; both flag them
 /// for the social team to review. Allowed changes nothing.

@@ -273,6 +273,7 @@ async fn visits_fixture(
     let stays = run("/api/visits_hand_over")
         .into_iter()
         .chain(run("/api/visits_cancel_stay"))
+        .chain(run("/api/visits_stay_dates"))
         .chain(run("/api/visits_stay_return"));
     for n in stays {
         let child = f.child[&n];
@@ -295,14 +296,16 @@ async fn visits_fixture(
             ),
             note: String::new(),
         };
-        let waiting = app::visits::gate::write::approve_stay(pool, &by, &stay(20), 0)
+        // Both stays begin today: a handover is recorded only within the approved span.
+        let waiting = app::visits::gate::write::approve_stay(pool, &by, &stay(0), 0)
             .await
             .expect("stay");
         f.stay_waiting.insert(n, waiting);
-        let away = app::visits::gate::write::approve_stay(pool, &by, &stay(30), 0)
+        let away = app::visits::gate::write::approve_stay(pool, &by, &stay(0), 0)
             .await
             .expect("stay");
-        app::visits::gate::write::hand_over(pool, &by, away, contact, 0)
+        let now = chrono::Utc::now().timestamp();
+        app::visits::gate::write::hand_over(pool, &by, away, contact, now)
             .await
             .expect("left");
         f.stay_away.insert(n, away);
@@ -723,6 +726,14 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         }),
         ("/api/visits_stay_return", Allowed::Staff(GATE), |f, n| {
             format!("stay={}", f.visits.stay_away[&n])
+        }),
+        ("/api/visits_stay_dates", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "stay={}&from_on={}&until_on={}",
+                f.visits.stay_waiting[&n],
+                f.today + chrono::Days::new(21),
+                f.today + chrono::Days::new(22)
+            )
         }),
         ("/api/visits_cancel_stay", Allowed::Staff(SOCIAL), |f, n| {
             format!("stay={}", f.visits.stay_waiting[&n])

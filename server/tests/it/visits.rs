@@ -1150,6 +1150,48 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
         .await
         .expect("stay");
     assert!(left.is_none());
+    // The mother comes today, a day before the stay begins: refused in words, nothing changes.
+    let answer = post(
+        &app,
+        &house,
+        "/api/visits_hand_over",
+        format!("stay={stay_id}&collected_by={}", h.mother),
+    )
+    .await;
+    answer.refused(StatusCode::CONFLICT, "problem.hand_over_early");
+    assert_eq!(
+        absences(pool.clone(), h.child).await[0].starts_at,
+        absence[0].starts_at
+    );
+    // House staff may not move the dates; the social team may, and she may go today.
+    let dates = format!(
+        "stay={stay_id}&from_on={}&from_time=07:00&until_on={until}",
+        today()
+    );
+    let answer = post(&app, &house, "/api/visits_stay_dates", dates.clone()).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    post(&app, &office.cookie, "/api/visits_stay_dates", dates)
+        .await
+        .done();
+    assert_eq!(
+        audited(&pool, "home_stay", stay_id, "change_dates").await,
+        1
+    );
+    assert_eq!(
+        absences(pool.clone(), h.child).await[0].starts_at,
+        app::presence::model::instant(today(), NaiveTime::from_hms_opt(7, 0, 0).expect("time"))
+    );
+    // The house staff's page does not show the social team's note; the social team's does.
+    assert!(
+        !page(&app, &house, "/visits/home-stays")
+            .await
+            .contains("Family wedding")
+    );
+    assert!(
+        page(&app, &office.cookie, "/visits/home-stays")
+            .await
+            .contains("Family wedding")
+    );
     // The mother collects her, and she comes back.
     let answer = post(
         &app,

@@ -388,3 +388,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_home_stay_is_handed_over_from_its_first_day_until_its_planned_end() {
+    use crate::presence::model::instant;
+    let at = |day: NaiveDate, h: u32| {
+        instant(day, chrono::NaiveTime::from_hms_opt(h, 0, 0).expect("time"))
+    };
+    let first = NaiveDate::from_ymd_opt(2026, 12, 10).expect("date");
+    let ends = at(first + chrono::Days::new(3), 17);
+    let early = check_handover(first, ends, at(first - chrono::Days::new(2), 9));
+    assert_eq!(early, Err(AppError::conflict(Key::ProblemHandOverEarly)));
+    let eve = check_handover(first, ends, at(first, 0) - 60);
+    assert_eq!(
+        eve,
+        Err(AppError::conflict(Key::ProblemHandOverEarly)),
+        "the evening before"
+    );
+    assert_eq!(
+        check_handover(first, ends, at(first, 6)),
+        Ok(()),
+        "early that morning"
+    );
+    assert_eq!(check_handover(first, ends, ends - 60), Ok(()));
+    assert_eq!(
+        check_handover(first, ends, ends),
+        Err(AppError::conflict(Key::ProblemHandOverLate))
+    );
+}

@@ -22,7 +22,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// The largest request body accepted: forms are small; imports will get their own limit.
@@ -96,7 +96,16 @@ pub fn router(state: AppState) -> Router {
         .layer(
             // One line per request: method, path, status and duration.
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                // The path only: a query string carries what was searched for (children's
+                // names, phone numbers), which has no place in a log.
+                .make_span_with(|request: &axum::http::Request<Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        uri = %request.uri().path(),
+                        version = ?request.version(),
+                    )
+                })
                 .on_request(())
                 .on_response(
                     DefaultOnResponse::new()

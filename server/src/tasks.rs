@@ -19,9 +19,8 @@ pub async fn open_database(url: &str, changes: &Changes) -> Result<SqlitePool> {
         format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)")
     })?;
     let file = options.get_filename().to_path_buf();
-    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
+    if file.as_os_str() != ":memory:" {
+        owners_only(&file)?;
     }
     let pool = db::connect(options, changes)
         .await
@@ -32,6 +31,45 @@ pub async fn open_database(url: &str, changes: &Changes) -> Result<SqlitePool> {
         .with_context(|| format!("cannot write to the database {}", file.display()))?;
     probe.rollback().await?;
     Ok(pool)
+}
+
+/// Makes the database file readable by the owner only (0600), and its folder (0700) when it
+/// has to be created, whatever the umask. SQLite gives its WAL and shared-memory files the
+/// database file's permissions.
+fn owners_only(file: &Path) -> Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folder.exists()
+    {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        builder.mode(0o700);
+        builder
+            .create(folder)
+            .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
+        #[cfg(unix)]
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict the data folder {}", folder.display()))?;
+    }
+    if file.exists() {
+        #[cfg(unix)]
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict the database {}", file.display()))?;
+    } else {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        options
+            .open(file)
+            .with_context(|| format!("cannot create the database {}", file.display()))?;
+        #[cfg(unix)]
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict the database {}", file.display()))?;
+    }
+    Ok(())
 }
 
 /// Applies every migration not yet applied.
@@ -138,9 +176,28 @@ pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<()> {
     let target = path
         .to_str()
         .with_context(|| format!("the backup path {} is not valid UTF-8", path.display()))?;
-    db::backup_to(pool, target)
-        .await
-        .with_context(|| format!("cannot write the backup to {}", path.display()))
+    // The copy holds what the database holds: the owner's only, from its first byte.
+    // SQLite writes into an empty file as into a missing one.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options
+            .open(path)
+            .and_then(|_| std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)))
+            .with_context(|| format!("cannot create the backup {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    options
+        .open(path)
+        .with_context(|| format!("cannot create the backup {}", path.display()))?;
+    let written = db::backup_to(pool, target).await;
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written.with_context(|| format!("cannot write the backup to {}", path.display()))
 }
 
 /// The site's name in `[[workspace.metadata.leptos]]`: the files under `/pkg` are named after it.

@@ -297,3 +297,85 @@ async fn a_failed_migration_ends_with_one_clear_line() {
     let output = deployment.run(&["migrate"]);
     assert_one_clear_line(&output, "the database migrations failed");
 }
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The server under `umask 000`, the loosest an operator's shell can have.
+#[cfg(unix)]
+fn under_open_umask(deployment: &Deployment, args: &[&str]) -> Command {
+    let inner = deployment.command(args);
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(r#"umask 000; exec "$0" "$@""#)
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .stdin(Stdio::null());
+    command
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_its_journal_and_backups_are_the_owners_only_and_logs_carry_no_query() {
+    let deployment = Deployment::new("modes");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = under_open_umask(&deployment, &["serve", "--addr", &addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match http_get(port, "/healthz").await {
+            Ok(_) => break,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(error) => panic!("the server never answered: {error}"),
+        }
+    }
+    // A search names a child: the request log keeps the path only.
+    http_get(port, "/residents?q=Sreyneang")
+        .await
+        .expect("answers");
+    let data = deployment.dir.join("data");
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    for file in ["centre.db", "centre.db-wal", "centre.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    let backup = deployment.dir.join("nightly.db");
+    let output = under_open_umask(&deployment, &["backup", backup.to_str().expect("UTF-8")])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(mode(&backup), 0o600, "the backup");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let log = tokio::task::spawn_blocking(move || {
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log)
+            .expect("read");
+        child.wait().expect("exits");
+        log
+    })
+    .await
+    .expect("joined");
+    assert!(log.contains("uri=/residents"), "{log}");
+    assert!(
+        !log.contains("Sreyneang"),
+        "the search is not in the log: {log}"
+    );
+}

@@ -3,15 +3,28 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// One CSV field: quoted when it holds a separator, a quote or a line break, and a leading
-/// `= + - @` escaped so a spreadsheet never runs it as a formula.
+/// What starts a formula in a spreadsheet, and the tab and carriage return that some of them
+/// skip before looking (OWASP's CSV injection list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV field: quoted when it holds a separator (`,`, or `;` where the office's spreadsheet
+/// splits on it), a quote or a line break; a formula start escaped with `'` at the front and
+/// after each `;`, so a spreadsheet never runs the field as a formula. A plain number stays
+/// a number.
 pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
+    let risky = |part: &str| part.starts_with(FORMULA_START) && part.trim().parse::<f64>().is_err();
+    let value = value
+        .split(';')
+        .map(|part| {
+            if risky(part) {
+                format!("'{part}")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";");
+    if value.contains([',', ';', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
@@ -42,4 +55,28 @@ pub fn csv(name: &str, body: String) -> Response {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn no_field_reaches_a_spreadsheet_as_a_formula() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\t=1+1"), "'\t=1+1");
+        assert_eq!(field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(
+            field("Sok;=cmd|' /C calc'!A0"),
+            "\"Sok;'=cmd|' /C calc'!A0\""
+        );
+        assert_eq!(
+            field("a; -2+3"),
+            "\"a; -2+3\"",
+            "a space before is not a start"
+        );
+        assert_eq!(field("-12.5"), "-12.5", "a negative number stays a number");
+        assert_eq!(field("សុខ ស្រីនាង"), "សុខ ស្រីនាង");
+    }
 }

@@ -40,8 +40,13 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
-    /// Create the demo data (idempotent: running it again adds nothing).
-    SeedDemo,
+    /// Create the demo data (idempotent: running it again adds nothing). Refuses a database
+    /// that holds real accounts, whose people would then share it with public passwords.
+    SeedDemo {
+        /// Seed even though the database holds accounts that are not demo accounts.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create an administrator account. The password is read from ADMIN_PASSWORD, else
     /// asked for on the terminal (not echoed), else read as one line from standard input.
     CreateAdmin {

@@ -41,9 +41,9 @@ async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { force } => {
             tasks::migrate(&pool).await?;
-            let sign_ins = tasks::seed_demo(&pool, &cli.serve.demo_accounts).await?;
+            let sign_ins = tasks::seed_demo(&pool, &cli.serve.demo_accounts, force).await?;
             println!("demo data ready\n\n{sign_ins}");
             Ok(())
         }

@@ -19,14 +19,10 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-
-/// The largest request body accepted: forms are small; imports will get their own limit.
-const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Files under `/pkg` carry a content hash in their names: a year, never revalidated.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -89,7 +85,7 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(middleware::map_response(server_fn_error_status))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
         .layer(middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())

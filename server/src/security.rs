@@ -44,6 +44,45 @@ pub async fn headers(mut request: Request, next: Next) -> Response<Body> {
     response
 }
 
+/// The largest request body accepted: forms are small.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The residents' import reads its file itself and refuses one over its own limit in words
+/// (1 MB); its body may be larger than a form's so that the refusal comes from there.
+const IMPORT_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Where the residents' import posts its file.
+const IMPORT_PATH: &str = "/api/resident_import_upload";
+
+/// Limits request bodies: a declared length over the limit is refused before a byte is read,
+/// with the translated reason (413), and a body that runs past it ends there.
+pub async fn limit_body(request: Request, next: Next) -> Response<Body> {
+    let import = request.uri().path() == IMPORT_PATH;
+    let limit = if import {
+        IMPORT_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        let error = if import {
+            AppError::invalid("file", app::i18n::Key::ImportTooLarge)
+        } else {
+            AppError::invalid("", app::i18n::Key::ErrorTooLarge)
+        };
+        return (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "application/json")],
+            error.ser(),
+        )
+            .into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}
+
 /// Refuses every state-changing request that does not come from this site's own pages.
 /// Leptos server functions do no forgery checks of their own, and a session cookie rides
 /// along with any cross-site form post; the browser's `Origin` header says where it came from.

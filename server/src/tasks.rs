@@ -81,8 +81,24 @@ pub async fn migrate(pool: &SqlitePool) -> Result<()> {
 }
 
 /// Creates the demo data (idempotent), with the sign-ins listed in `accounts`, and returns
-/// the sign-ins as a table to print.
-pub async fn seed_demo(pool: &SqlitePool, accounts: &Path) -> Result<String> {
+/// the sign-ins as a table to print. A database that holds real accounts and no demo ones is
+/// refused unless `force`: the demo's passwords are public.
+pub async fn seed_demo(pool: &SqlitePool, accounts: &Path, force: bool) -> Result<String> {
+    let accounts_now = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM staff_user WHERE demo = 0) AS "real!: i64",
+                  (SELECT count(*) FROM staff_user WHERE demo = 1)
+                    + (SELECT count(*) FROM family WHERE demo = 1) AS "demo!: i64""#
+    )
+    .fetch_one(pool)
+    .await
+    .context("cannot read the accounts")?;
+    let (real, demo) = (accounts_now.real, accounts_now.demo);
+    if real > 0 && demo == 0 && !force {
+        bail!(
+            "this database holds {real} staff account(s) that are not demo accounts: the demo's \
+             passwords are public. Use a new database, or pass --force to seed it all the same"
+        );
+    }
     let text = std::fs::read_to_string(accounts).with_context(|| {
         format!(
             "cannot read the demo sign-ins {} (set DEMO_ACCOUNTS or --demo-accounts)",
@@ -244,10 +260,11 @@ pub async fn serve(
     let leptos_options = leptos_options(&config)?;
     migrate(&pool).await?;
     if config.demo {
-        seed_demo(&pool, &config.demo_accounts).await?;
+        seed_demo(&pool, &config.demo_accounts, false).await?;
         tracing::warn!("demo mode: the demo accounts, whose passwords are public, may sign in");
     }
     tokio::spawn(freeze_meal_counts(pool.clone()));
+    tokio::spawn(sweep_sessions(pool.clone()));
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -297,6 +314,21 @@ async fn freeze_meal_counts(pool: SqlitePool) {
             Ok(0) => {}
             Ok(frozen) => tracing::info!(frozen, "meal counts frozen at the cut-off"),
             Err(error) => tracing::error!(%error, "cannot freeze meal counts"),
+        }
+    }
+}
+
+/// Every hour, removes the sessions that have expired: a token nobody presents again would
+/// otherwise stay in the table for good.
+async fn sweep_sessions(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now().timestamp();
+        match app::people::session::sweep(&pool, now).await {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "expired sessions removed"),
+            Err(error) => tracing::error!(%error, "cannot remove expired sessions"),
         }
     }
 }

@@ -38,7 +38,7 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match require_in_handler(&state.pool, &headers, &super::api::READ).await {
+    let lang = match require_in_handler(&state, &headers, &super::api::READ).await {
         Ok((_, lang)) => lang,
         Err(error) => return error.plain_response(Lang::default()),
     };
@@ -118,7 +118,7 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match require_in_handler(&state.pool, &headers, &super::api::READ).await {
+    let lang = match require_in_handler(&state, &headers, &super::api::READ).await {
         Ok((_, lang)) => lang,
         Err(error) => return error.plain_response(Lang::default()),
     };

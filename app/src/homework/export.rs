@@ -38,7 +38,7 @@ async fn attendance_text(
     class_id: i64,
 ) -> Result<(String, String), (AppError, Lang)> {
     let (staff, lang) =
-        crate::people::guard::require_in_handler(&state.pool, headers, &super::api::VIEW)
+        crate::people::guard::require_in_handler(&state, headers, &super::api::VIEW)
             .await
             .map_err(|error| (error, Lang::default()))?;
     let fail = |error: AppError| (error, lang);

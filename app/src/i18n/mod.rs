@@ -223,7 +223,9 @@ pub fn local_path(back: &str) -> &str {
     let is_local = back.starts_with('/')
         && !back.starts_with("//")
         && !back.starts_with("/\\")
-        && !back.chars().any(|c| c.is_control());
+        // A Location header holds visible ASCII only (a path is percent-encoded): anything
+        // else would make the redirect fail after the change it follows was committed.
+        && back.chars().all(|c| c.is_ascii_graphic());
     if is_local { back } else { "/" }
 }
 

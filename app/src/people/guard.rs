@@ -95,9 +95,10 @@ pub fn provide_viewer_cache() {
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let token = session_token();
     let pool = crate::db::pool()?;
+    let demo = demo_mode();
     let lookup = || async move {
         match token {
-            Some(token) => resolve(&pool, &token, chrono::Utc::now().timestamp()).await,
+            Some(token) => resolve(&pool, &token, chrono::Utc::now().timestamp(), demo).await,
             None => Ok(None),
         }
     };
@@ -118,13 +119,14 @@ pub async fn require(allowed: &[Role]) -> Result<CurrentStaff, AppError> {
 /// function context: the signed-in staff member if they hold one of `roles` (else 401 or
 /// 403), and the language to answer in.
 pub async fn require_in_handler(
-    pool: &sqlx::SqlitePool,
+    state: &crate::db::AppState,
     headers: &http::HeaderMap,
     roles: &[Role],
 ) -> Result<(CurrentStaff, crate::i18n::Lang), AppError> {
     use crate::i18n::{LANG_COOKIE, Lang};
+    let now = chrono::Utc::now().timestamp();
     let viewer = match request_cookie(headers, SESSION_COOKIE) {
-        Some(token) => resolve(pool, token, chrono::Utc::now().timestamp()).await?,
+        Some(token) => resolve(&state.pool, token, now, state.demo).await?,
         None => None,
     };
     let staff = authorize(viewer, roles)?;

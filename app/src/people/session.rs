@@ -106,12 +106,14 @@ pub async fn start(
     Ok(token)
 }
 
-/// Who is signed in with `token`, if the session is alive and the account active.
-/// An expired session is removed.
+/// Who is signed in with `token`, if the session is alive and the account active (a demo
+/// account only while the server runs in `demo_mode`: a session opened in demo mode ends
+/// when the server restarts without it). An expired session is removed.
 pub async fn resolve(
     pool: &SqlitePool,
     token: &str,
     now: i64,
+    demo_mode: bool,
 ) -> Result<Option<Viewer>, sqlx::Error> {
     let hash = token_hash(token);
     let mut conn = pool.acquire().await?;
@@ -122,10 +124,11 @@ pub async fn resolve(
                   f.id AS "family_id?: i64", f.display_name AS "family_name?", f.phone AS "phone?",
                   f.language AS "family_language?"
            FROM session s
-           LEFT JOIN staff_user u ON u.id = s.staff_user_id AND u.active = 1
-           LEFT JOIN family f ON f.id = s.family_id AND f.active = 1
-           WHERE s.token_hash = ?"#,
-        hash
+           LEFT JOIN staff_user u ON u.id = s.staff_user_id AND u.active = 1 AND (u.demo = 0 OR ?2)
+           LEFT JOIN family f ON f.id = s.family_id AND f.active = 1 AND (f.demo = 0 OR ?2)
+           WHERE s.token_hash = ?1"#,
+        hash,
+        demo_mode
     )
     .fetch_optional(&mut *conn)
     .await?
@@ -173,6 +176,31 @@ pub async fn resolve(
         language: language(row.staff_language),
         roles,
     })))
+}
+
+/// Removes every session that has expired (idle or past its absolute limit), which nobody
+/// will present again to have it removed on the way; returns how many.
+pub async fn sweep(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+    let (staff_idle, staff_max) = (
+        now - STAFF_LIMITS.idle_secs,
+        now - STAFF_LIMITS.absolute_secs,
+    );
+    let (family_idle, family_max) = (
+        now - FAMILY_LIMITS.idle_secs,
+        now - FAMILY_LIMITS.absolute_secs,
+    );
+    let done = sqlx::query!(
+        "DELETE FROM session
+         WHERE (staff_user_id IS NOT NULL AND (last_seen_at < ? OR created_at < ?))
+            OR (family_id IS NOT NULL AND (last_seen_at < ? OR created_at < ?))",
+        staff_idle,
+        staff_max,
+        family_idle,
+        family_max
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Ends the session with this token (sign-out).
@@ -266,12 +294,12 @@ mod tests {
     ) -> sqlx::Result<()> {
         let id = staff(&pool, "sokha", &[Role::HouseStaff, Role::Tutor]).await;
         let token = sign_in(&pool, id, T0).await;
-        let Some(Viewer::Staff(current)) = resolve(&pool, &token, T0 + 10).await? else {
+        let Some(Viewer::Staff(current)) = resolve(&pool, &token, T0 + 10, false).await? else {
             panic!("signed in as staff");
         };
         assert_eq!(current.id, id);
         assert_eq!(current.roles, [Role::HouseStaff, Role::Tutor]);
-        assert_eq!(resolve(&pool, "forged-token", T0 + 10).await?, None);
+        assert_eq!(resolve(&pool, "forged-token", T0 + 10, false).await?, None);
         let stored: Vec<String> = sqlx::query_scalar!("SELECT token_hash FROM session")
             .fetch_all(&pool)
             .await?;
@@ -295,23 +323,28 @@ mod tests {
         let mut conn = pool.acquire().await?;
         let token = start(&mut conn, Owner::Family(family), T0).await?;
         drop(conn);
-        let Some(Viewer::Family(current)) = resolve(&pool, &token, T0 + 29 * 60).await? else {
+        let Some(Viewer::Family(current)) = resolve(&pool, &token, T0 + 29 * 60, false).await?
+        else {
             panic!("signed in as the family");
         };
         assert_eq!(current.display_name, "Sok family");
         assert!(
-            resolve(&pool, &token, T0 + 58 * 60).await?.is_some(),
+            resolve(&pool, &token, T0 + 58 * 60, false).await?.is_some(),
             "kept alive by use"
         );
         assert_eq!(
-            resolve(&pool, &token, T0 + 88 * 60 + 1).await?,
+            resolve(&pool, &token, T0 + 88 * 60 + 1, false).await?,
             None,
             "30 idle minutes"
         );
         // Staff limits are not family limits: the same idleness keeps a staff session.
         let id = staff(&pool, "sokha", &[Role::Tutor]).await;
         let staff_token = sign_in(&pool, id, T0).await;
-        assert!(resolve(&pool, &staff_token, T0 + 31 * 60).await?.is_some());
+        assert!(
+            resolve(&pool, &staff_token, T0 + 31 * 60, false)
+                .await?
+                .is_some()
+        );
         Ok(())
     }
 
@@ -334,10 +367,21 @@ mod tests {
         let id = staff(&pool, "sokha", &[Role::Canteen]).await;
         let token = sign_in(&pool, id, T0).await;
         // Used every 7 hours: alive at 14 hours, though sign-in was longer ago than the idle limit.
-        assert!(resolve(&pool, &token, T0 + 7 * 3600).await?.is_some());
-        assert!(resolve(&pool, &token, T0 + 14 * 3600).await?.is_some());
+        assert!(
+            resolve(&pool, &token, T0 + 7 * 3600, false)
+                .await?
+                .is_some()
+        );
+        assert!(
+            resolve(&pool, &token, T0 + 14 * 3600, false)
+                .await?
+                .is_some()
+        );
         // Then 8 hours and a second of nothing.
-        assert_eq!(resolve(&pool, &token, T0 + 22 * 3600 + 1).await?, None);
+        assert_eq!(
+            resolve(&pool, &token, T0 + 22 * 3600 + 1, false).await?,
+            None
+        );
         let left = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM session"#)
             .fetch_one(&pool)
             .await?;
@@ -353,16 +397,16 @@ mod tests {
         let tablet = sign_in(&pool, id, T0).await;
         let office = sign_in(&pool, id, T0).await;
         end(&pool, &tablet).await?;
-        assert_eq!(resolve(&pool, &tablet, T0 + 1).await?, None);
+        assert_eq!(resolve(&pool, &tablet, T0 + 1, false).await?, None);
         assert!(
-            resolve(&pool, &office, T0 + 1).await?.is_some(),
+            resolve(&pool, &office, T0 + 1, false).await?.is_some(),
             "only that session ended"
         );
         sqlx::query!("UPDATE staff_user SET active = 0 WHERE id = ?", id)
             .execute(&pool)
             .await?;
         assert_eq!(
-            resolve(&pool, &office, T0 + 2).await?,
+            resolve(&pool, &office, T0 + 2, false).await?,
             None,
             "a disabled account is signed out"
         );
@@ -372,6 +416,25 @@ mod tests {
             .fetch_one(&mut *conn)
             .await?;
         assert_eq!(left, 0);
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn expired_sessions_are_swept_and_live_ones_kept(pool: SqlitePool) -> sqlx::Result<()> {
+        let id = staff(&pool, "sokha", &[Role::HouseStaff]).await;
+        let old = sign_in(&pool, id, T0).await;
+        let fresh = sign_in(&pool, id, T0 + 9 * 3600).await;
+        assert_eq!(
+            sweep(&pool, T0 + 9 * 3600 + 10).await?,
+            1,
+            "8 idle hours: gone"
+        );
+        assert_eq!(resolve(&pool, &old, T0 + 9 * 3600 + 10, false).await?, None);
+        assert!(
+            resolve(&pool, &fresh, T0 + 9 * 3600 + 10, false)
+                .await?
+                .is_some()
+        );
         Ok(())
     }
 }

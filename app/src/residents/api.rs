@@ -365,6 +365,12 @@ pub async fn confirm_import(
     #[server(default)] step: Option<usize>,
 ) -> Result<super::import::ImportProgress, AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
+    if step.is_some_and(|rows| !(1..=super::import::MAX_STEP_ROWS).contains(&rows)) {
+        return Err(AppError::invalid(
+            "step",
+            crate::i18n::Key::ProblemImportStep,
+        ));
+    }
     let progress = super::record::import_step(
         &crate::db::pool()?,
         &staff.actor(),

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::model::{ResidentFields, ResidentInput, ResidentProblem, check_resident};
 use crate::i18n::Key;
 
+/// The most rows one step of an import adds (the page asks for 25 at a time).
+pub const MAX_STEP_ROWS: usize = 1000;
+
 /// The largest file accepted: far more than a centre's spreadsheet.
 pub const MAX_BYTES: usize = 1_000_000;
 

@@ -210,7 +210,7 @@ pub async fn import_step(
     let from = usize::try_from(stored.done_rows)
         .unwrap_or(total)
         .min(total);
-    let until = count.map_or(total, |count| (from + count.max(1)).min(total));
+    let until = count.map_or(total, |count| from.saturating_add(count.max(1)).min(total));
     let mut added = usize::try_from(stored.added).unwrap_or_default();
     for (_, fields) in &rows[from..until] {
         let Some(fields) = fields else { continue };

@@ -379,3 +379,17 @@ async fn the_database_its_journal_and_backups_are_the_owners_only_and_logs_carry
         "the search is not in the log: {log}"
     );
 }
+
+#[test]
+fn seed_demo_refuses_a_database_with_real_accounts_unless_forced() {
+    let deployment = Deployment::new("seed-real");
+    let admin = deployment
+        .command(&["create-admin", "--login", "director", "--name", "Srey Mom"])
+        .env("ADMIN_PASSWORD", "a real passphrase")
+        .output()
+        .expect("runs");
+    assert!(admin.status.success(), "{}", stderr(&admin));
+    assert_one_clear_line(&deployment.run(&["seed-demo"]), "not demo accounts");
+    let forced = deployment.run(&["seed-demo", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+}

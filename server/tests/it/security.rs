@@ -256,3 +256,111 @@ async fn a_login_that_names_nobody_locks_alike_so_the_lock_tells_nothing(pool: S
     .err();
     assert_eq!(answer, Some(AppError::invalid("login", Key::LoginLocked)));
 }
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_demo_session_ends_when_the_server_runs_without_demo(pool: SqlitePool) {
+    seeded(&pool).await;
+    let demo = router_in(pool.clone(), "demo-session", true);
+    let response =
+        send_via_proxy(&demo, family_sign_in("012345678", "482913", "198.51.100.4")).await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/family",
+        "signs in in demo mode"
+    );
+    let cookie = session_of(&set_cookies(&response));
+    let portal = |app: axum::Router| {
+        let cookie = cookie.clone();
+        async move {
+            let request = form_post("/api/family_portal")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request");
+            send(app, request).await.status()
+        }
+    };
+    assert_eq!(portal(demo).await, StatusCode::OK);
+    // The same database served without --demo: the session names nobody any more.
+    let real = router_in(pool.clone(), "demo-session-real", false);
+    assert_eq!(portal(real).await, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_redirect_target_that_a_header_cannot_carry_goes_home_instead(pool: SqlitePool) {
+    staff_account(&pool, "director", "a real passphrase").await;
+    let app = router(pool, "back-target");
+    // Khmer letters, a DEL and a tab: none can stand in a Location header.
+    for back in ["%2F%E1%9E%9F%E1%9E%BB%E1%9E%81", "%2Fa%7Fb", "%2Fa%09b"] {
+        let request = form_post("/api/log_in")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, "http://centre.local/login")
+            .body(Body::from(format!(
+                "login=director&password=a+real+passphrase&back={back}"
+            )))
+            .expect("request");
+        let response = send(app.clone(), request).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{back}");
+        assert_eq!(response.headers()[header::LOCATION], "/", "{back}");
+    }
+}
+
+/// A multipart body holding `csv` as the `file` field.
+fn upload(csv: &str, cookie: &str) -> Request<Body> {
+    let body = format!(
+        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
+    );
+    form_post_as(
+        "/api/resident_import_upload",
+        "multipart/form-data; boundary=XBOUNDARY",
+    )
+    .header(header::COOKIE, cookie)
+    .header(header::CONTENT_LENGTH, body.len())
+    .body(Body::from(body))
+    .expect("request")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(pool: SqlitePool) {
+    use app::people::model::Role;
+    let (_, house) = staff_session(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "import-holes");
+    // 1.5 MB: over the import's own limit, which answers in words.
+    let big = format!(
+        "name_km,name_latin,sex,born_on,programme,admitted_on\n{}",
+        "សុខ,Sok,f,2015-01-01,boarding_school,2024-01-01\n".repeat(25_000)
+    );
+    let response = send(app.clone(), upload(&big, &house)).await;
+    let status = response.status();
+    let body = text(response).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("import.too_large"), "{body}");
+
+    let small = "name_km,name_latin,sex,born_on,programme,admitted_on\nសុខ,Imported,f,2015-01-01,boarding_school,2024-01-01\n";
+    let response = send(app.clone(), upload(small, &house)).await;
+    assert!(response.status().is_redirection() || response.status().is_success());
+    let import = sqlx::query_scalar!(r#"SELECT max(id) AS "id!: i64" FROM resident_import"#)
+        .fetch_one(&pool)
+        .await
+        .expect("an import");
+    let confirm = |step: &str| {
+        form_post("/api/resident_import_confirm")
+            .header(header::COOKIE, &house)
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(format!("id={import}&step={step}")))
+            .expect("request")
+    };
+    let response = send(app.clone(), confirm("18446744073709551615")).await;
+    let status = response.status();
+    let body = text(response).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("problem.import_step"), "{body}");
+    let added = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM resident WHERE name_latin = 'Imported'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(added, 0, "nothing imported");
+    // A step the page sends works as before.
+    assert!(send(app, confirm("25")).await.status().is_success());
+}

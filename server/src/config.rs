@@ -108,4 +108,34 @@ pub struct ServeConfig {
         global = true
     )]
     pub live_stream_seconds: u64,
+    /// How long a client has to send a request's headers, and how long an idle kept-alive
+    /// connection stays open, in seconds: a client trickling bytes cannot hold a connection.
+    #[arg(
+        long,
+        env = "HEADER_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=300),
+        global = true
+    )]
+    pub header_timeout_seconds: u64,
+    /// The longest a page or server function may take before it is answered "try again", in
+    /// seconds (not the dashboards' live streams).
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        global = true
+    )]
+    pub request_timeout_seconds: u64,
+    /// Requests served at once; more are answered "busy, try again" at once (the live streams
+    /// count apart, a few per session).
+    #[arg(
+        long,
+        env = "MAX_CONCURRENT_REQUESTS",
+        default_value_t = 256,
+        value_parser = clap::value_parser!(u64).range(1..=100_000),
+        global = true
+    )]
+    pub max_concurrent_requests: u64,
 }

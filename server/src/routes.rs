@@ -112,6 +112,58 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What one server may take on: how long a request may run, and how many run at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The longest a page or server function may take (not a live stream).
+    pub request_timeout: Duration,
+    /// Requests served at once (live streams apart).
+    pub concurrent_requests: usize,
+}
+
+/// The live streams last by design: neither timed out nor counted among requests (they are
+/// limited per session instead).
+const LIVE_PATH: &str = "/live";
+
+/// `app` with `limits`: a request that would exceed the concurrent requests is answered 503
+/// "busy" at once, never queued; one that runs past the timeout is answered 503 "too slow".
+pub fn with_limits(app: Router, limits: &Limits) -> Router {
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.concurrent_requests));
+    let timeout = limits.request_timeout;
+    app.layer(middleware::from_fn(
+        move |request: axum::extract::Request, next: middleware::Next| {
+            let permits = permits.clone();
+            async move {
+                if request.uri().path() == LIVE_PATH {
+                    return next.run(request).await;
+                }
+                let lang = app::i18n::Lang::default();
+                let Ok(_permit) = permits.try_acquire_owned() else {
+                    return busy(lang, app::i18n::Key::ErrorBusy);
+                };
+                match tokio::time::timeout(timeout, next.run(request)).await {
+                    Ok(response) => response,
+                    Err(_) => {
+                        tracing::warn!("a request ran past {timeout:?}");
+                        busy(lang, app::i18n::Key::ErrorTimeout)
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// A 503 in words, which the browser may retry a moment later.
+fn busy(lang: app::i18n::Lang, message: app::i18n::Key) -> Response<Body> {
+    let text = app::i18n::I18n { lang }.t(message);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        text,
+    )
+        .into_response()
+}
+
 /// 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match app::db::ping(&state.pool).await {

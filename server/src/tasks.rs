@@ -281,23 +281,18 @@ pub async fn serve(
         config.addr,
         started.elapsed().as_millis()
     );
-    use axum::serve::ListenerExt;
-    // Without TCP_NODELAY, a small response split in two writes waits ~40 ms for an ACK.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::warn!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    // The peer address: sign-in throttling counts failures per address.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Live streams never end by themselves.
-            changes.close();
-        })
-        .await
-        .context("the server stopped with an error")?;
+    let limits = crate::routes::Limits {
+        request_timeout: Duration::from_secs(config.request_timeout_seconds),
+        concurrent_requests: usize::try_from(config.max_concurrent_requests).unwrap_or(256),
+    };
+    let app = crate::routes::with_limits(app, &limits);
+    let header_timeout = Duration::from_secs(config.header_timeout_seconds);
+    crate::listen::serve(listener, app, header_timeout, async move {
+        shutdown_signal().await;
+        // Live streams never end by themselves.
+        changes.close();
+    })
+    .await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -38,6 +38,44 @@ struct Hub {
     seq: AtomicU64,
     epoch: u64,
     closing: watch::Sender<bool>,
+    streams: std::sync::Mutex<Streams>,
+}
+
+/// Live streams open at once for one session at most: a dashboard and a tab or two. One more
+/// closes the oldest, so a session cannot hold the server's connections by opening many.
+pub const STREAMS_PER_SESSION: usize = 3;
+
+/// The live streams open, by session (the hash of its token), oldest first, each with the
+/// switch that closes it.
+#[derive(Debug, Default)]
+struct Streams {
+    next_id: u64,
+    open: std::collections::HashMap<String, std::collections::VecDeque<(u64, watch::Sender<bool>)>>,
+}
+
+/// One open stream's place among its session's; it leaves when dropped (the stream ended).
+#[derive(Debug)]
+pub struct StreamTicket {
+    hub: Arc<Hub>,
+    session: String,
+    id: u64,
+    closed: watch::Receiver<bool>,
+}
+
+impl Drop for StreamTicket {
+    fn drop(&mut self) {
+        let mut streams = self
+            .hub
+            .streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(open) = streams.open.get_mut(&self.session) {
+            open.retain(|(id, _)| *id != self.id);
+            if open.is_empty() {
+                streams.open.remove(&self.session);
+            }
+        }
+    }
 }
 
 /// The changes committed by this server, for whoever listens. Cheap to clone.
@@ -81,8 +119,35 @@ impl Changes {
                 seq: AtomicU64::new(0),
                 epoch,
                 closing,
+                streams: std::sync::Mutex::default(),
             }),
             lifetime: STREAM_LIFETIME,
+        }
+    }
+
+    /// Opens a stream for `session`, closing its oldest when it already has
+    /// [`STREAMS_PER_SESSION`].
+    pub fn open_stream(&self, session: &str) -> StreamTicket {
+        let mut streams = self
+            .hub
+            .streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        streams.next_id += 1;
+        let id = streams.next_id;
+        let open = streams.open.entry(session.to_owned()).or_default();
+        while open.len() >= STREAMS_PER_SESSION {
+            if let Some((_, close)) = open.pop_front() {
+                close.send_replace(true);
+            }
+        }
+        let (close, closed) = watch::channel(false);
+        open.push_back((id, close));
+        StreamTicket {
+            hub: self.hub.clone(),
+            session: session.to_owned(),
+            id,
+            closed,
         }
     }
 
@@ -168,6 +233,7 @@ struct Listener {
     watched: Topics,
     deadline: tokio::time::Instant,
     hello: Option<Event>,
+    ticket: Option<StreamTicket>,
 }
 
 impl Listener {
@@ -180,6 +246,8 @@ impl Listener {
                 // A new day at the centre: every dashboard shows another day's figures.
                 () = tokio::time::sleep(until_midnight()) => None,
                 _ = self.closing.wait_for(|closing| *closing) => return None,
+                // A newer stream of the same session took this one's place.
+                () = closed_for_newer(self.ticket.as_mut()) => return None,
                 received = self.receiver.recv() => Some(received),
             };
             match received {
@@ -197,6 +265,18 @@ impl Listener {
     }
 }
 
+/// Completes when a newer stream of the session has closed this one; never without a ticket.
+async fn closed_for_newer(ticket: Option<&mut StreamTicket>) {
+    match ticket {
+        Some(ticket) => {
+            if ticket.closed.wait_for(|closed| *closed).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending().await,
+    }
+}
+
 /// What one viewer's stream sends: `hello` with the live version at once (so a dashboard
 /// that reconnects catches up), then `change` after each gathered burst of changes that
 /// touch `watched`; it ends when the server shuts down, or after `lifetime` (the browser
@@ -205,6 +285,7 @@ pub fn events(
     changes: Changes,
     watched: Topics,
     lifetime: Duration,
+    ticket: Option<StreamTicket>,
 ) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
     let listener = Listener {
         receiver: changes.subscribe(),
@@ -213,6 +294,7 @@ pub fn events(
         changes,
         watched,
         deadline: tokio::time::Instant::now() + lifetime,
+        ticket,
     };
     futures_util::stream::unfold(listener, |mut listener| async move {
         if let Some(hello) = listener.hello.take() {
@@ -231,7 +313,16 @@ pub async fn live_events(State(state): State<AppState>, headers: HeaderMap) -> R
         Err(error) => return error.plain_response(Lang::default()),
     };
     let watched = Topics::watched_by(&staff.roles);
-    let stream = events(state.changes.clone(), watched, state.changes.lifetime);
+    let session = crate::cookies::request_cookie(&headers, crate::people::session::SESSION_COOKIE)
+        .map(crate::people::session::token_hash)
+        .unwrap_or_default();
+    let ticket = state.changes.open_stream(&session);
+    let stream = events(
+        state.changes.clone(),
+        watched,
+        state.changes.lifetime,
+        Some(ticket),
+    );
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response();
@@ -325,7 +416,12 @@ mod tests {
     #[tokio::test]
     async fn a_stream_says_hello_then_only_the_changes_its_viewer_sees() {
         let changes = Changes::new();
-        let stream = events(changes.clone(), Topics::HOMEWORK, Duration::from_secs(60));
+        let stream = events(
+            changes.clone(),
+            Topics::HOMEWORK,
+            Duration::from_secs(60),
+            None,
+        );
         tokio::pin!(stream);
         let hello = stream.next().await.expect("hello").expect("an event");
         let text = format!("{hello:?}");
@@ -366,12 +462,43 @@ mod tests {
     #[tokio::test]
     async fn a_stream_ends_after_its_lifetime() {
         let changes = Changes::new();
-        let stream = events(changes, Topics::BEDS, Duration::from_millis(100));
+        let stream = events(changes, Topics::BEDS, Duration::from_millis(100), None);
         tokio::pin!(stream);
         assert!(stream.next().await.is_some(), "hello");
         let ended = tokio::time::timeout(Duration::from_secs(2), stream.next())
             .await
             .expect("in time");
         assert!(ended.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_session_keeps_a_few_streams_and_a_newer_one_closes_the_oldest() {
+        let changes = Changes::new();
+        let streams: Vec<_> = (0..STREAMS_PER_SESSION + 1)
+            .map(|_| {
+                let ticket = changes.open_stream("one session");
+                Box::pin(events(
+                    changes.clone(),
+                    Topics::BEDS,
+                    Duration::from_secs(60),
+                    Some(ticket),
+                ))
+            })
+            .collect();
+        let other = changes.open_stream("another session");
+        let mut streams = streams.into_iter();
+        let mut oldest = streams.next().expect("a stream");
+        assert!(oldest.next().await.is_some(), "hello");
+        let ended = tokio::time::timeout(Duration::from_secs(2), oldest.next()).await;
+        assert!(matches!(ended, Ok(None)), "the oldest stream ended");
+        for mut newer in streams {
+            assert!(newer.next().await.is_some(), "hello");
+            let more = tokio::time::timeout(Duration::from_millis(200), newer.next()).await;
+            assert!(more.is_err(), "still open, waiting for changes");
+        }
+        assert!(
+            !*other.closed.borrow(),
+            "another session's stream is left alone"
+        );
     }
 }

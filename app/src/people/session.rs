@@ -73,7 +73,9 @@ fn new_token() -> (String, String) {
     (token, hash)
 }
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 of a session token, as stored: also what names a session elsewhere (never
+/// the token itself).
+pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|byte| format!("{byte:02x}"))

@@ -393,3 +393,112 @@ fn seed_demo_refuses_a_database_with_real_accounts_unless_forced() {
     let forced = deployment.run(&["seed-demo", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
 }
+
+/// Whether the server closed `stream` (a read returns end of file, or the connection resets).
+async fn closed_by_server(stream: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    let mut buffer = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return false,
+            Ok(Ok(0) | Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_trickled_header_or_an_idle_connection_is_closed_and_live_streams_outlast_the_request_timeout()
+ {
+    let deployment = Deployment::new("timers");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = deployment
+        .command(&["serve", "--addr", &addr, "--demo"])
+        .env("HEADER_TIMEOUT_SECONDS", "2")
+        .env("REQUEST_TIMEOUT_SECONDS", "1")
+        .env("LIVE_STREAM_SECONDS", "30")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http_get(port, "/healthz").await.is_err() {
+        assert!(Instant::now() < deadline, "the server never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A header sent a byte every 300 ms: the connection is closed once 2 s have passed.
+    let started = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connects");
+    let header =
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut closed = false;
+    for byte in header {
+        if slow.write_all(&[*byte]).await.is_err() {
+            closed = true;
+            break;
+        }
+        if closed_by_server(&mut slow, Duration::from_millis(300)).await {
+            closed = true;
+            break;
+        }
+    }
+    let held = started.elapsed();
+    assert!(closed, "the trickling client was never cut off");
+    assert!(held < Duration::from_secs(5), "held for {held:?}");
+
+    // A kept-alive connection left idle is closed too.
+    let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connects");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("writes");
+    assert!(
+        closed_by_server(&mut idle, Duration::from_secs(5)).await,
+        "idle connection kept"
+    );
+
+    // A signed-in dashboard's stream lasts past the 1 s request timeout.
+    let mut conn = sqlx::SqliteConnection::connect(&deployment.database_url())
+        .await
+        .expect("database");
+    let staff: i64 =
+        sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM staff_user WHERE login = 'director'"#)
+            .fetch_one(&mut conn)
+            .await
+            .expect("director");
+    let token = app::people::session::start(
+        &mut conn,
+        app::people::session::Owner::Staff(staff),
+        chrono::Utc::now().timestamp(),
+    )
+    .await
+    .expect("session");
+    let mut live = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connects");
+    let request = format!("GET /live HTTP/1.1\r\nHost: localhost\r\nCookie: sid={token}\r\n\r\n");
+    live.write_all(request.as_bytes()).await.expect("writes");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut buffer = vec![0u8; 8192];
+    let read = tokio::time::timeout(Duration::from_secs(1), live.read(&mut buffer))
+        .await
+        .expect("the stream answered")
+        .expect("reads");
+    let answer = String::from_utf8_lossy(&buffer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("event: hello"), "{answer}");
+    assert!(
+        !closed_by_server(&mut live, Duration::from_millis(500)).await,
+        "the stream is still open after 3 s"
+    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let _ = child.wait();
+}

@@ -482,3 +482,35 @@ async fn a_browser_revalidating_the_icon_gets_304_not_the_404_page(pool: SqliteP
         StatusCode::NOT_MODIFIED
     );
 }
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn past_the_concurrent_requests_or_the_timeout_a_request_is_told_to_try_again(
+    pool: SqlitePool,
+) {
+    use server::routes::{Limits, with_limits};
+    // No request may run: the next one is turned away at once, in words.
+    let none = Limits {
+        request_timeout: std::time::Duration::from_secs(30),
+        concurrent_requests: 0,
+    };
+    let response = send(
+        with_limits(router(pool.clone(), "limit-busy"), &none),
+        get("/"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    assert!(text(response).await.contains("រវល់"), "in Khmer by default");
+    // A page that cannot be drawn at once is answered "too slow" rather than left waiting.
+    let hasty = Limits {
+        request_timeout: std::time::Duration::ZERO,
+        concurrent_requests: 8,
+    };
+    seeded(&pool).await;
+    let response = send(
+        with_limits(router(pool, "limit-slow"), &hasty),
+        get("/occupancy"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}

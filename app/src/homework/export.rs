@@ -37,10 +37,9 @@ async fn attendance_text(
     headers: &HeaderMap,
     class_id: i64,
 ) -> Result<(String, String), (AppError, Lang)> {
-    let (staff, lang) =
-        crate::people::guard::require_in_handler(&state, headers, &super::api::VIEW)
-            .await
-            .map_err(|error| (error, Lang::default()))?;
+    let (staff, lang) = crate::people::guard::require_in_handler(state, headers, &super::api::VIEW)
+        .await
+        .map_err(|error| (error, Lang::default()))?;
     let fail = |error: AppError| (error, lang);
     let i18n = I18n { lang };
     let now = chrono::Utc::now().timestamp();

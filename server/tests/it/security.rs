@@ -42,7 +42,10 @@ async fn fifty_simultaneous_wrong_pins_get_at_most_five_checked(pool: SqlitePool
     let mut checked = 0;
     for answer in burst {
         match answer.await.expect("the request ran") {
-            Some(AppError::Validation { message, .. }) if message == Key::LoginFailed => {
+            Some(AppError::Validation {
+                message: Key::LoginFailed,
+                ..
+            }) => {
                 checked += 1;
             }
             Some(AppError::TooManyAttempts | AppError::Busy) => {}

@@ -17,6 +17,19 @@ export DEMO_ACCOUNTS="$root/demo/accounts.json"
 # The browser suite's own administrator (tests/e2e/auth.spec.ts signs in with it).
 ADMIN_PASSWORD="e2e admin passphrase" "$root/target/$profile/server" create-admin \
   --login e2e-admin --name "Sophea E2E" --language km >/dev/null
+# Two family accounts one wrong PIN away from the lock (19 failures in a row), one for the
+# tablet and one for the phone (tests/e2e/lock.spec.ts), with the Sok family's demo PIN.
+python3 - "$data/e2e.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for name, phone in [("Lock test tablet", "016000001"), ("Lock test phone", "016000002")]:
+    db.execute(
+        "INSERT INTO family (display_name, phone, pin_hash, demo, failed_sign_ins) "
+        "SELECT ?, ?, pin_hash, 1, 19 FROM family WHERE phone = '012345678'",
+        (name, phone),
+    )
+db.commit()
+PY
 # Not exec: the trap must remove the database when Playwright stops the server.
 "$root/target/$profile/server" serve --demo &
 server=$!

@@ -472,8 +472,14 @@ pub async fn set_permission(
     let mut done = Rereviewed::default();
     let action = rereview(input.level);
     if action != Rereview::None {
-        for booking_id in
-            repo::future_bookings_led_by(&mut tx, contact_id, resident_id, today).await?
+        for booking_id in repo::future_bookings_with(
+            &mut tx,
+            contact.family_id,
+            resident_id,
+            Some(contact_id),
+            today,
+        )
+        .await?
         {
             let old = booking(&mut tx, booking_id).await?;
             match action {
@@ -504,7 +510,7 @@ pub async fn set_permission(
     let seen_after = repo::family_view(&mut tx, contact.family_id).await?.visible;
     for child in seen_before.iter().filter(|c| !seen_after.contains(c)) {
         for booking_id in
-            repo::future_bookings_with(&mut tx, contact.family_id, *child, today).await?
+            repo::future_bookings_with(&mut tx, contact.family_id, *child, None, today).await?
         {
             let old = booking(&mut tx, booking_id).await?;
             if old.review || !old.status.active() {

@@ -593,43 +593,23 @@ pub async fn set_review(
 }
 
 /// The active bookings of `family_id` from `today` on with `resident_id` among the children,
-/// whoever leads them.
+/// led by `led_by` when given, else by whoever leads them.
 pub async fn future_bookings_with(
     conn: &mut SqliteConnection,
     family_id: i64,
     resident_id: i64,
+    led_by: Option<i64>,
     today: NaiveDate,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT b.id AS "id!: i64" FROM visit_booking b
            JOIN visit_booking_child bc ON bc.booking_id = b.id
            JOIN visit_slot s ON s.id = b.slot_id JOIN visit_day d ON d.id = s.visit_day_id
-           WHERE b.family_id = ? AND bc.resident_id = ? AND d.day >= ?
-             AND b.status IN ('pending', 'confirmed')"#,
+           WHERE b.family_id = ?1 AND bc.resident_id = ?2 AND (?3 IS NULL OR b.contact_id = ?3)
+             AND d.day >= ?4 AND b.status IN ('pending', 'confirmed')"#,
         family_id,
         resident_id,
-        today
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// The active bookings from `today` on that `contact_id` leads with `resident_id` among the
-/// children.
-pub async fn future_bookings_led_by(
-    conn: &mut SqliteConnection,
-    contact_id: i64,
-    resident_id: i64,
-    today: NaiveDate,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT b.id AS "id!: i64" FROM visit_booking b
-           JOIN visit_booking_child bc ON bc.booking_id = b.id
-           JOIN visit_slot s ON s.id = b.slot_id JOIN visit_day d ON d.id = s.visit_day_id
-           WHERE b.contact_id = ? AND bc.resident_id = ? AND d.day >= ?
-             AND b.status IN ('pending', 'confirmed')"#,
-        contact_id,
-        resident_id,
+        led_by,
         today
     )
     .fetch_all(conn)

@@ -89,17 +89,22 @@ async fn a_pin_in_khmer_digits_or_with_a_space_signs_in(pool: SqlitePool) {
     assert_eq!(failures_in_a_row(&pool, "012345678").await, 0);
 }
 
-/// Twenty wrong PINs in a row, spaced so that the 15-minute window never refuses them.
-async fn twenty_wrong_pins(pool: &SqlitePool, phone: &str, from: i64) {
+/// Twenty wrong secrets in a row for `login`, spaced so that the 15-minute window never
+/// refuses them.
+async fn twenty_wrong(pool: &SqlitePool, login: &str, wrong: &str, from: i64) {
     for n in 0..20 {
         let now = from + n * 4 * 60;
-        let answer =
-            app::people::signin::sign_in(pool, phone, "111111", "198.51.100.7", now, false)
-                .await
-                .err();
+        let answer = app::people::signin::sign_in(pool, login, wrong, "198.51.100.7", now, false)
+            .await
+            .err();
         let expected = AppError::invalid("login", Key::LoginFailed);
-        assert_eq!(answer, Some(expected), "wrong PIN {n}");
+        assert_eq!(answer, Some(expected), "wrong secret {n}");
     }
+}
+
+/// Twenty wrong PINs in a row for a family's phone.
+async fn twenty_wrong_pins(pool: &SqlitePool, phone: &str, from: i64) {
+    twenty_wrong(pool, phone, "111111", from).await;
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -171,24 +176,7 @@ async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
     use app::people::model::Role;
     let (house, _) = staff_session(&pool, "dara", &[Role::HouseStaff]).await;
     let start = chrono::Utc::now().timestamp() - 3 * 3600;
-    for n in 0..20 {
-        let now = start + n * 4 * 60;
-        let answer = app::people::signin::sign_in(
-            &pool,
-            "dara",
-            "not the password",
-            "198.51.100.7",
-            now,
-            false,
-        )
-        .await
-        .err();
-        assert_eq!(
-            answer,
-            Some(AppError::invalid("login", Key::LoginFailed)),
-            "{n}"
-        );
-    }
+    twenty_wrong(&pool, "dara", "not the password", start).await;
     let now = chrono::Utc::now().timestamp();
     let locked = app::people::signin::sign_in(
         &pool,

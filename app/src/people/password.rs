@@ -13,8 +13,13 @@ const ITERATIONS: u32 = 2;
 /// Lanes.
 const PARALLELISM: u32 = 1;
 
-/// How long a sign-in waits for a turn at hashing before it is told to try again shortly.
-const TURN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long a sign-in waits in line for a turn at hashing before it is told to try again
+/// shortly: long enough for a few colleagues signing in together on a busy server.
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How many sign-ins may wait in line for a turn; any more are answered at once, so that a
+/// burst is never queued without limit.
+const LINE_LENGTH: usize = 16;
 
 /// Turns at verifying a secret at once: one core is left for the pages, so a burst of
 /// sign-ins (each 19 MiB and tens of milliseconds of CPU) neither exhausts the memory nor
@@ -27,9 +32,39 @@ fn turns() -> &'static tokio::sync::Semaphore {
     })
 }
 
-/// A turn at hashing for a sign-in, held while its secret is verified; `None` when none came
-/// free within [`TURN_WAIT`]: the attempt is then answered at once, never queued for long.
+/// The sign-ins waiting in line now.
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A place in the line, given up however the wait ends.
+struct InLine;
+
+impl InLine {
+    /// A place, if the line is not full.
+    fn join() -> Option<Self> {
+        use std::sync::atomic::Ordering;
+        WAITING
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |waiting| {
+                (waiting < LINE_LENGTH).then_some(waiting + 1)
+            })
+            .ok()
+            .map(|_| InLine)
+    }
+}
+
+impl Drop for InLine {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// A turn at hashing for a sign-in, held while its secret is verified; `None` when the line
+/// is full or no turn came free within [`TURN_WAIT`]: the attempt is then answered at once
+/// with "try again shortly", never queued without limit.
 pub async fn turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    if let Ok(permit) = turns().try_acquire() {
+        return Some(permit);
+    }
+    let _place = InLine::join()?;
     tokio::time::timeout(TURN_WAIT, turns().acquire())
         .await
         .ok()?

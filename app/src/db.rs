@@ -83,6 +83,16 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern for text containing `typed`: the user's own `%`, `_` and
+/// backslashes match literally, so "%%" finds a name with "%%" in it, not everyone.
+pub fn contains_pattern(typed: &str) -> String {
+    let escaped = typed
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Answers when the database answers: for `/healthz`.
 pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query_scalar!(r#"SELECT 1 AS "one!: i64""#)
@@ -124,6 +134,14 @@ mod tests {
         assert_eq!(fk, 1);
         drop(pool);
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn typed_wildcards_match_literally() {
+        assert_eq!(contains_pattern("Sok"), "%Sok%");
+        assert_eq!(contains_pattern("%%"), r"%\%\%%");
+        assert_eq!(contains_pattern("a_b"), r"%a\_b%");
+        assert_eq!(contains_pattern(r"a\b"), r"%a\\b%");
     }
 
     #[test]

@@ -690,6 +690,9 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
     let staff = crate::people::guard::require(&VIEW).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let all = sees_all(&staff);
+    // Someone who is not there is not found, for a tutor as for anyone.
+    let names = crate::residents::repo::resident_names(&mut conn, &[id]).await?;
+    let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;
     if !all && !super::repo::taught_by(&mut conn, id, staff.id).await? {
         return Err(AppError::Forbidden);
     }
@@ -713,8 +716,6 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
                 .any(|c| c.id == s.class_id && c.tutor_id == staff.id)
         });
     }
-    let names = crate::residents::repo::resident_names(&mut conn, &[id]).await?;
-    let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;
     let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
     let mut rows: Vec<_> = sessions
         .into_iter()

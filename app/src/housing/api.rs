@@ -79,7 +79,8 @@ pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
     })
 }
 
-/// A bed's page. Every staff role; the choices only for those who may act.
+/// A bed's page. Every staff role; its history only for house staff, the social team and
+/// admin, the choices only for those who may act.
 #[server(endpoint = "bed_page")]
 pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     use super::model::{rank_beds, warnings};
@@ -90,7 +91,11 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     let today = crate::centre::model::today_at_centre();
     let mut conn = crate::db::pool()?.acquire().await?;
     let bed = repo::bed(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let history = repo::history(&mut conn, Some(id), None).await?;
+    let mut history = repo::history(&mut conn, Some(id), None).await?;
+    if !crate::residents::model::Sight::of(|role| staff.has(role)).housing {
+        // Who sleeps here tonight, as the building's plan shows; not who slept here before.
+        history.retain(|entry| entry.until_on.is_none());
+    }
     let occupant = history
         .iter()
         .find(|entry| entry.until_on.is_none())

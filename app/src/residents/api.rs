@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{ResidentRecord, ResidentRow};
+use super::model::{ResidentRecord, ResidentRow, Sight};
 use crate::error::AppError;
 use crate::housing::model::{AllocationEntry, Suggestion};
 #[cfg(feature = "ssr")]
@@ -33,8 +33,11 @@ pub struct ResidentPage {
     pub missing: bool,
     /// Whether the caller may change beds, absences and details.
     pub can_edit: bool,
-    /// Whether the caller may read and write the safeguarding note.
-    pub can_safeguard: bool,
+    /// What the caller's roles let them read here.
+    pub sight: Sight,
+    /// Whether the caller may open the resident's homework: house staff, admin, and the
+    /// tutors of the resident's classes.
+    pub homework: bool,
     /// Today at the centre.
     pub today: chrono::NaiveDate,
 }
@@ -81,7 +84,9 @@ pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
     Ok(super::repo::waiting_list(&mut conn, today).await?)
 }
 
-/// A resident's page. Every staff role; the notes only for the roles that may read them.
+/// A resident's page. Every staff role, each reading what its work needs ([`Sight`]): bed
+/// history, siblings and absence notes only for house staff, the social team and admin, diets
+/// for the canteen too; the notes only for the roles that may read them.
 #[server(endpoint = "resident_page")]
 pub async fn get_resident_page(
     id: i64,
@@ -92,19 +97,22 @@ pub async fn get_resident_page(
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
-    let can_safeguard = staff.has(Role::SocialTeam) || staff.has(Role::Admin);
-    let can_medical = can_edit;
+    let sight = Sight::of(|role| staff.has(role));
     let mut conn = crate::db::pool()?.acquire().await?;
     let stored = super::repo::resident(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let siblings = match stored.sibling_group_id {
-        Some(group) => super::repo::siblings(&mut conn, group, id, today_at_centre()).await?,
-        None => Vec::new(),
-    };
     let today = today_at_centre();
-    let beds = housing::history(&mut conn, None, Some(id)).await?;
+    let siblings = match stored.sibling_group_id {
+        Some(group) if sight.housing => super::repo::siblings(&mut conn, group, id, today).await?,
+        _ => Vec::new(),
+    };
+    let mut beds = housing::history(&mut conn, None, Some(id)).await?;
     let housed = beds.iter().any(|entry| entry.until_on.is_none());
+    if !sight.housing {
+        // Where they sleep tonight, as every list shows; not where they slept before.
+        beds.retain(|entry| entry.until_on.is_none());
+    }
     let suggestions = if can_edit && !housed && stored.left.is_none() {
         match housing::placement(&mut conn, id).await? {
             Some((placement, _)) => {
@@ -120,7 +128,7 @@ pub async fn get_resident_page(
         Vec::new()
     };
     let sibling_matches = if can_edit && !sibling.trim().is_empty() {
-        super::repo::search(&mut conn, &sibling, false, today_at_centre())
+        super::repo::search(&mut conn, &sibling, false, today)
             .await?
             .into_iter()
             .filter(|row| row.id != id && !siblings.iter().any(|s| s.id == row.id))
@@ -129,16 +137,40 @@ pub async fn get_resident_page(
     } else {
         Vec::new()
     };
-    let absences = crate::presence::repo::absences_of(&mut conn, id).await?;
+    let mut absences = crate::presence::repo::absences_of(&mut conn, id).await?;
+    if !sight.absence_notes {
+        for absence in &mut absences {
+            absence.note.clear();
+        }
+    }
     let missing = crate::presence::repo::has_open_alert(&mut conn, id).await?;
+    let homework = can_edit
+        || (staff.has(Role::Tutor)
+            && crate::homework::repo::taught_by(&mut conn, id, staff.id).await?);
+    if sight.safeguarding && !stored.safeguarding_note.is_empty() {
+        // Who read a child's safeguarding note, and when, is a security event.
+        let read = crate::audit::repo::Change {
+            entity: "resident",
+            entity_id: id.to_string(),
+            action: "read_note",
+            before: None,
+            after: Some(serde_json::json!({ "note": "safeguarding" })),
+        };
+        crate::audit::repo::record_alone(&crate::db::pool()?, &staff.actor(), read).await?;
+    }
+    let mut fields = stored.fields;
+    if !sight.diet {
+        fields.diet = super::model::Diet::Normal;
+        fields.allergies.clear();
+    }
     Ok(ResidentPage {
         record: ResidentRecord {
             id,
-            fields: stored.fields,
+            fields,
             left: stored.left,
             // Sent only to those who may read it; for anyone else it never leaves the server.
-            medical_note: can_medical.then_some(stored.medical_note),
-            safeguarding_note: can_safeguard.then_some(stored.safeguarding_note),
+            medical_note: sight.medical.then_some(stored.medical_note),
+            safeguarding_note: sight.safeguarding.then_some(stored.safeguarding_note),
             siblings,
         },
         beds,
@@ -147,7 +179,8 @@ pub async fn get_resident_page(
         sibling_matches,
         missing,
         can_edit,
-        can_safeguard,
+        sight,
+        homework,
         today,
     })
 }

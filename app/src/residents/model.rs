@@ -288,6 +288,39 @@ pub struct ResidentRecord {
     pub siblings: Vec<ResidentRow>,
 }
 
+/// What a staff member's roles let them read on a resident's page: each role what its work
+/// needs, and the rest never leaves the server. Everyone reads names and presence (whether a
+/// child is away, and why in one word).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sight {
+    /// Bed history and brothers and sisters: house staff, the social team, admin.
+    pub housing: bool,
+    /// The free-text notes of absences, which name relatives: the same roles.
+    pub absence_notes: bool,
+    /// Diet and allergies: the canteen, house staff, the social team, admin.
+    pub diet: bool,
+    /// The medical note: house staff and admin.
+    pub medical: bool,
+    /// The safeguarding note: the social team and admin.
+    pub safeguarding: bool,
+}
+
+impl Sight {
+    /// What someone holding the roles `has` says yes to may read.
+    pub fn of(has: impl Fn(crate::people::model::Role) -> bool) -> Sight {
+        use crate::people::model::Role;
+        let house = has(Role::HouseStaff) || has(Role::Admin);
+        let social = has(Role::SocialTeam) || has(Role::Admin);
+        Sight {
+            housing: house || social,
+            absence_notes: house || social,
+            diet: house || social || has(Role::Canteen),
+            medical: house,
+            safeguarding: social,
+        }
+    }
+}
+
 /// What house staff type in for a resident (and a CSV row holds).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentFields {
@@ -571,6 +604,27 @@ pub fn check_leaving(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_reads_what_its_work_needs() {
+        use crate::people::model::Role;
+        let only = |role: Role| Sight::of(move |r| r == role);
+        let tutor = only(Role::Tutor);
+        assert_eq!(tutor, Sight::default(), "a tutor: names and presence only");
+        let canteen = only(Role::Canteen);
+        assert!(canteen.diet && !canteen.housing && !canteen.absence_notes && !canteen.medical);
+        let house = only(Role::HouseStaff);
+        assert!(house.housing && house.absence_notes && house.diet && house.medical);
+        assert!(!house.safeguarding);
+        let social = only(Role::SocialTeam);
+        assert!(social.housing && social.absence_notes && social.safeguarding && !social.medical);
+        let admin = only(Role::Admin);
+        assert!(admin.housing && admin.absence_notes && admin.diet && admin.medical);
+        assert!(admin.safeguarding);
+        // Roles add up.
+        let both = Sight::of(|r| matches!(r, Role::Tutor | Role::Canteen));
+        assert_eq!(both, canteen);
+    }
 
     fn day(text: &str) -> NaiveDate {
         parse_date(text).expect("a date")

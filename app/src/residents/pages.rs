@@ -318,8 +318,10 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
             <dd>{fields.grade.clone()}</dd>
             <dt>{i18n.t(Key::FieldAdmittedOn)}</dt>
             <dd>{i18n.date_short(fields.admitted_on)}</dd>
-            <dt>{i18n.t(Key::FieldDiet)}</dt>
-            <dd>{diet_line}</dd>
+            {page.sight.diet.then(|| view! {
+                <dt>{i18n.t(Key::FieldDiet)}</dt>
+                <dd>{diet_line}</dd>
+            })}
             {record.left.clone().map(|(day, reason)| view! {
                 <dt>{i18n.t(Key::ResidentLeftOn)}</dt>
                 <dd>{format!("{} · {}", i18n.date_short(day), reason)}</dd>
@@ -345,17 +347,19 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
         <h2 id="absences">{i18n.t(Key::AbsencesTitle)}</h2>
         <AbsenceList absences=page.absences.clone() can_edit />
         {can_edit.then(|| view! { <AbsenceForm resident_id=id today=page.today /> })}
-        {can_edit.then(|| view! {
+        {page.homework.then(|| view! {
             <p><a href=format!("/homework/residents/{id}")>{i18n.t(Key::HomeworkHistory)}</a></p>
         })}
 
-        <h2 id="siblings">{i18n.t(Key::SiblingsTitle)}</h2>
-        {if record.siblings.is_empty() {
-            view! { <p>{i18n.t(Key::SiblingsNone)}</p> }.into_any()
-        } else {
-            view! { <ResidentTable rows=record.siblings.clone() /> }.into_any()
-        }}
-        {can_edit.then(|| view! { <SiblingForms id matches=page.sibling_matches.clone() has_siblings=!record.siblings.is_empty() /> })}
+        {page.sight.housing.then(|| view! {
+            <h2 id="siblings">{i18n.t(Key::SiblingsTitle)}</h2>
+            {if record.siblings.is_empty() {
+                view! { <p>{i18n.t(Key::SiblingsNone)}</p> }.into_any()
+            } else {
+                view! { <ResidentTable rows=record.siblings.clone() /> }.into_any()
+            }}
+            {can_edit.then(|| view! { <SiblingForms id matches=page.sibling_matches.clone() has_siblings=!record.siblings.is_empty() /> })}
+        })}
 
         {record.medical_note.clone().map(|note| view! {
             <h2 id="medical">{i18n.t(Key::MedicalNote)}</h2>
@@ -378,8 +382,10 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
             </form>
         })}
 
-        <h2>{i18n.t(Key::BedHistory)}</h2>
-        <crate::housing::pages::AllocationTable entries=page.beds.clone() show_resident=false />
+        {page.sight.housing.then(|| view! {
+            <h2>{i18n.t(Key::BedHistory)}</h2>
+            <crate::housing::pages::AllocationTable entries=page.beds.clone() show_resident=false />
+        })}
 
         {can_edit.then(|| view! {
             <details class="more">

@@ -728,7 +728,8 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
     let query = q.trim().to_owned();
     let mut found = Vec::new();
     if query.chars().count() >= 2 {
-        let pattern = format!("%{}%", query.replace(' ', "%"));
+        // The words typed, in order, anywhere in a name; typed wildcards match literally.
+        let pattern = crate::db::contains_pattern(&query).replace(' ', "%");
         let digits: String = query.chars().filter(char::is_ascii_digit).collect();
         let phone = if digits.len() >= 3 {
             format!("%{digits}%")
@@ -737,7 +738,8 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
         };
         let ids = sqlx::query_scalar!(
             r#"SELECT id AS "id!: i64" FROM family_contact
-               WHERE name_km LIKE ?1 OR name_latin LIKE ?1 OR id_document LIKE ?1 OR phone LIKE ?2
+               WHERE name_km LIKE ?1 ESCAPE '\' OR name_latin LIKE ?1 ESCAPE '\'
+                  OR id_document LIKE ?1 ESCAPE '\' OR phone LIKE ?2
                ORDER BY name_latin LIMIT 20"#,
             pattern,
             phone

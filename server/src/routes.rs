@@ -85,6 +85,10 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(middleware::map_response(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::audit_refusals,
+        ))
         .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
         .layer(middleware::from_fn(security::headers))

@@ -134,6 +134,68 @@ fn authority(url: &str) -> Option<&str> {
     Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
+/// Writes in the audit log each refusal (403) of a signed-in person: who tried what. A page
+/// or server function refused answers 403; a form post refused without JavaScript answers
+/// with a redirect back to its page carrying the error (`__err`), which counts the same.
+pub async fn audit_refusals(
+    axum::extract::State(state): axum::extract::State<app::db::AppState>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    use app::people::session::{SESSION_COOKIE, resolve};
+
+    let token = app::cookies::request_cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let Some(token) = token.filter(|_| is_refusal(&response)) else {
+        return response;
+    };
+    let now = chrono::Utc::now().timestamp();
+    let recorded = async {
+        let Some(viewer) = resolve(&state.pool, &token, now, state.demo).await? else {
+            return Ok(());
+        };
+        let change = app::audit::repo::Change {
+            entity: "request",
+            entity_id: path.chars().take(40).collect(),
+            action: "refused",
+            before: None,
+            after: Some(serde_json::json!({ "method": method.as_str(), "path": path })),
+        };
+        app::audit::repo::record_alone(&state.pool, &viewer.actor(), change).await
+    };
+    if let Err(error) = recorded.await {
+        tracing::error!(%error, "a refusal could not be written in the audit log");
+    }
+    response
+}
+
+/// Whether `response` refuses access: a 403, or a redirect that carries a 403 back to a form.
+fn is_refusal(response: &Response<Body>) -> bool {
+    if response.status() == http::StatusCode::FORBIDDEN {
+        return true;
+    }
+    if !response.status().is_redirection() {
+        return false;
+    }
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|location| location.to_str().ok())
+        .and_then(|location| location.parse::<http::Uri>().ok())
+        .and_then(|uri| {
+            axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(&uri)
+                .ok()
+        })
+        .and_then(|query| {
+            query
+                .get("__err")
+                .map(|error| app::components::decode_error(error))
+        })
+        .is_some_and(|error| error == AppError::Forbidden)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,22 @@ use leptos::prelude::*;
 use super::model::{AuditFilter, AuditPage};
 use crate::error::AppError;
 
-/// A page of the audit log, filtered. Admin only.
+/// A page of the audit log, filtered. Admin only. Each view is itself in the log: who looked
+/// at whose traces is a security event.
 #[server(endpoint = "audit_search")]
 pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
-    crate::people::guard::require(&[crate::people::model::Role::Admin]).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
-    Ok(super::repo::search(&mut conn, &filter).await?)
+    use super::repo::{self, Change};
+
+    let admin = crate::people::guard::require(&[crate::people::model::Role::Admin]).await?;
+    let pool = crate::db::pool()?;
+    let view = Change {
+        entity: "audit_log",
+        entity_id: filter.page.max(1).to_string(),
+        action: "view",
+        before: None,
+        after: Some(serde_json::json!(filter)),
+    };
+    repo::record_alone(&pool, &admin.actor(), view).await?;
+    let mut conn = pool.acquire().await?;
+    Ok(repo::search(&mut conn, &filter).await?)
 }

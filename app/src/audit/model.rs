@@ -34,6 +34,20 @@ impl Actor {
     }
 }
 
+/// The actions that are security events: who came in or tried to, who was kept out, and who
+/// read or took away what is most sensitive. The admin's filter shows these alone.
+pub const SECURITY_ACTIONS: [&str; 9] = [
+    "sign_in",
+    "sign_in_failed",
+    "lock",
+    "unlock",
+    "sign_out",
+    "refused",
+    "read_note",
+    "export",
+    "view",
+];
+
 /// Entries per page of the audit admin page.
 pub const PAGE_SIZE: u32 = 50;
 
@@ -49,6 +63,9 @@ pub struct AuditFilter {
     pub from: Option<chrono::NaiveDate>,
     /// To this day at the centre, inclusive.
     pub to: Option<chrono::NaiveDate>,
+    /// Only the security events ([`SECURITY_ACTIONS`]).
+    #[serde(default)]
+    pub security: bool,
     /// The page, from 1.
     pub page: u32,
 }

@@ -18,6 +18,7 @@ fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AuditFilter {
         entity: get("entity").filter(|entity| !entity.is_empty()),
         from: date("from"),
         to: date("to"),
+        security: get("security").is_some_and(|value| value == "1"),
         page: get("page")
             .and_then(|page| page.parse().ok())
             .unwrap_or(1)
@@ -61,6 +62,11 @@ fn entity_label(code: &str) -> Option<Key> {
         "visit_booking" => Some(Key::AuditEntityVisitBooking),
         "gate" => Some(Key::AuditEntityGate),
         "home_stay" => Some(Key::AuditEntityHomeStay),
+        "request" => Some(Key::AuditEntityRequest),
+        "audit_log" => Some(Key::AuditEntityAuditLog),
+        "canteen_counts" => Some(Key::AuditEntityCanteenCounts),
+        "shopping_list" => Some(Key::AuditEntityShoppingList),
+        "homework_attendance" => Some(Key::AuditEntityHomeworkAttendance),
         _ => None,
     }
 }
@@ -108,6 +114,15 @@ fn action_label(code: &str) -> Option<Key> {
         "walk_in" => Some(Key::AuditActionWalkIn),
         "stop" => Some(Key::AuditActionStop),
         "hand_over" => Some(Key::AuditActionHandOver),
+        "sign_in" => Some(Key::AuditActionSignIn),
+        "sign_in_failed" => Some(Key::AuditActionSignInFailed),
+        "lock" => Some(Key::AuditActionLock),
+        "unlock" => Some(Key::AuditActionUnlock),
+        "sign_out" => Some(Key::AuditActionSignOut),
+        "refused" => Some(Key::AuditActionRefused),
+        "read_note" => Some(Key::AuditActionReadNote),
+        "export" => Some(Key::AuditActionExport),
+        "view" => Some(Key::AuditActionView),
         _ => None,
     }
 }
@@ -135,6 +150,9 @@ fn page_href(filter: &AuditFilter, page: u32) -> String {
     }
     if let Some(to) = filter.to {
         query.push(format!("to={to}"));
+    }
+    if filter.security {
+        query.push("security=1".into());
     }
     format!("/admin/audit?{}", query.join("&"))
 }
@@ -204,6 +222,10 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                 <label for="to">{i18n.t(Key::AuditTo)}</label>
                 <input id="to" name="to" type="date" value=date_value(filter.to) />
             </div>
+            <label class="choice">
+                <input type="checkbox" name="security" value="1" checked=filter.security />
+                {i18n.t(Key::AuditSecurityOnly)}
+            </label>
             <button class="button" type="submit">{i18n.t(Key::AuditApply)}</button>
         </form>
         <p class="count" role="status">
@@ -263,17 +285,19 @@ mod tests {
             entity: Some("family".into()),
             from: "2026-11-01".parse().ok(),
             to: None,
+            security: true,
             page: 2,
         };
         assert_eq!(
             page_href(&filter, 3),
-            "/admin/audit?page=3&who=staff%3A3&entity=family&from=2026-11-01"
+            "/admin/audit?page=3&who=staff%3A3&entity=family&from=2026-11-01&security=1"
         );
         let query = [
             ("who", "staff:3"),
             ("entity", "family"),
             ("from", "2026-11-01"),
             ("to", "someday"),
+            ("security", "1"),
             ("page", "2"),
         ];
         let get = |name: &str| {

@@ -3,7 +3,8 @@
 use sqlx::{Sqlite, Transaction};
 
 use super::model::{
-    Actor, AuditActor, AuditEntry, AuditFilter, AuditPage, PAGE_SIZE, parse_who, utc_bounds,
+    Actor, AuditActor, AuditEntry, AuditFilter, AuditPage, PAGE_SIZE, SECURITY_ACTIONS, parse_who,
+    utc_bounds,
 };
 
 /// One change to record.
@@ -47,6 +48,18 @@ pub async fn record(
     Ok(())
 }
 
+/// Records an event that changes nothing else (a reading, a download, a refusal) in a
+/// transaction of its own.
+pub async fn record_alone(
+    pool: &sqlx::SqlitePool,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    record(&mut tx, actor, change).await?;
+    tx.commit().await
+}
+
 /// The entries matching `filter`, newest first, one page of them, with the filter's choices.
 /// A `who` that names nobody matches nothing.
 pub async fn search(
@@ -64,18 +77,23 @@ pub async fn search(
     let page = filter.page.max(1);
     let limit = i64::from(PAGE_SIZE);
     let offset = i64::from(page - 1) * limit;
+    let actions = filter
+        .security
+        .then(|| serde_json::json!(SECURITY_ACTIONS).to_string());
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!: i64" FROM audit_log
            WHERE ?1 = 0
              AND (?2 IS NULL OR actor_kind = ?2) AND (?3 IS NULL OR actor_id = ?3)
              AND (?4 IS NULL OR entity = ?4)
-             AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"#,
+             AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+             AND (?7 IS NULL OR action IN (SELECT value FROM json_each(?7)))"#,
         no_actor,
         kind,
         id,
         entity,
         start,
-        end
+        end,
+        actions
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -87,6 +105,7 @@ pub async fn search(
              AND (?2 IS NULL OR actor_kind = ?2) AND (?3 IS NULL OR actor_id = ?3)
              AND (?4 IS NULL OR entity = ?4)
              AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+             AND (?9 IS NULL OR action IN (SELECT value FROM json_each(?9)))
            ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8"#,
         no_actor,
         kind,
@@ -95,7 +114,8 @@ pub async fn search(
         start,
         end,
         limit,
-        offset
+        offset,
+        actions
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -277,6 +297,46 @@ mod tests {
         let whos: Vec<String> = all.actors.iter().map(|a| a.who.clone()).collect();
         assert_eq!(whos, ["system", "staff:7"]);
         assert_eq!(all.entities, ["family", "staff_user"]);
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn the_security_filter_shows_security_events_alone(pool: SqlitePool) -> sqlx::Result<()> {
+        let dara = Actor::Staff {
+            id: 7,
+            login: "dara".into(),
+        };
+        let mut tx = pool.begin().await?;
+        for action in [
+            "create",
+            "sign_in",
+            "update",
+            "refused",
+            "read_note",
+            "export",
+        ] {
+            record(
+                &mut tx,
+                &dara,
+                Change {
+                    action,
+                    ..change("1")
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        let mut conn = pool.acquire().await?;
+        let security = AuditFilter {
+            security: true,
+            ..AuditFilter::default()
+        };
+        let found = search(&mut conn, &security).await?;
+        assert_eq!(found.total, 4);
+        let mut actions: Vec<String> = found.entries.into_iter().map(|e| e.action).collect();
+        actions.sort();
+        assert_eq!(actions, ["export", "read_note", "refused", "sign_in"]);
+        assert_eq!(search(&mut conn, &AuditFilter::default()).await?.total, 6);
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
-use crate::csv::{csv, line};
+use crate::csv::{audited_csv, line};
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};
@@ -38,12 +38,15 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match require_in_handler(&state, &headers, &super::api::READ).await {
-        Ok((_, lang)) => lang,
+    let (staff, lang) = match require_in_handler(&state, &headers, &super::api::READ).await {
+        Ok(found) => found,
         Err(error) => return error.plain_response(Lang::default()),
     };
     match counts_text(&state, &query, lang).await {
-        Ok((name, body)) => csv(&name, body),
+        Ok((name, body)) => {
+            let what = ("canteen_counts", lang);
+            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
+        }
         Err(error) => error.plain_response(lang),
     }
 }
@@ -118,12 +121,15 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let lang = match require_in_handler(&state, &headers, &super::api::READ).await {
-        Ok((_, lang)) => lang,
+    let (staff, lang) = match require_in_handler(&state, &headers, &super::api::READ).await {
+        Ok(found) => found,
         Err(error) => return error.plain_response(Lang::default()),
     };
     match shopping_text(&state, &query, lang).await {
-        Ok((name, body)) => csv(&name, body),
+        Ok((name, body)) => {
+            let what = ("shopping_list", lang);
+            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
+        }
         Err(error) => error.plain_response(lang),
     }
 }

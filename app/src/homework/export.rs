@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::Outcome;
-use crate::csv::{csv, line};
+use crate::csv::{audited_csv, line};
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};
@@ -19,6 +19,9 @@ pub struct ClassQuery {
     class: String,
 }
 
+/// A download for whom, in which language: its file name and text.
+type Download = (crate::people::model::CurrentStaff, Lang, String, String);
+
 /// The download.
 pub async fn attendance_csv(
     State(state): State<AppState>,
@@ -27,7 +30,10 @@ pub async fn attendance_csv(
 ) -> Response {
     let class = query.class.trim().parse::<i64>().unwrap_or(0);
     match attendance_text(&state, &headers, class).await {
-        Ok((name, body)) => csv(&name, body),
+        Ok((staff, lang, name, body)) => {
+            let what = ("homework_attendance", lang);
+            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
+        }
         Err((error, lang)) => error.plain_response(lang),
     }
 }
@@ -36,7 +42,7 @@ async fn attendance_text(
     state: &AppState,
     headers: &HeaderMap,
     class_id: i64,
-) -> Result<(String, String), (AppError, Lang)> {
+) -> Result<Download, (AppError, Lang)> {
     let (staff, lang) = crate::people::guard::require_in_handler(state, headers, &super::api::VIEW)
         .await
         .map_err(|error| (error, Lang::default()))?;
@@ -103,5 +109,5 @@ async fn attendance_text(
     for (day, latin, km, state, reason) in rows {
         body.push_str(&line(&[day.to_string(), km, latin, state, reason]));
     }
-    Ok((format!("attendance-{}.csv", class.id), body))
+    Ok((staff, lang, format!("attendance-{}.csv", class.id), body))
 }

@@ -56,7 +56,8 @@ pub async fn log_out() -> Result<(), AppError> {
 
     // Anyone may sign out; without a session there is nothing to end.
     if let Some(token) = super::guard::session_token() {
-        session::end(&crate::db::pool()?, &token).await?;
+        let viewer = super::guard::current_viewer().await?;
+        session::end(&crate::db::pool()?, &token, viewer.as_ref()).await?;
     }
     crate::cookies::set_cookie(&session::cleared_session_cookie(
         super::guard::request_is_https(),

@@ -487,6 +487,16 @@ impl CurrentStaff {
     }
 }
 
+impl Viewer {
+    /// Who they are in the audit log.
+    pub fn actor(&self) -> crate::audit::model::Actor {
+        match self {
+            Viewer::Staff(staff) => staff.actor(),
+            Viewer::Family(family) => family.actor(),
+        }
+    }
+}
+
 impl CurrentFamily {
     /// Who they are in the audit log.
     pub fn actor(&self) -> crate::audit::model::Actor {

@@ -205,13 +205,36 @@ pub async fn sweep(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
     Ok(done.rows_affected())
 }
 
-/// Ends the session with this token (sign-out).
-pub async fn end(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+/// Ends the session with this token (sign-out), and writes in the audit log, in the same
+/// transaction, that `viewer` (its holder) signed out.
+pub async fn end(
+    pool: &SqlitePool,
+    token: &str,
+    viewer: Option<&Viewer>,
+) -> Result<(), sqlx::Error> {
     let hash = token_hash(token);
-    sqlx::query!("DELETE FROM session WHERE token_hash = ?", hash)
-        .execute(pool)
-        .await?;
-    Ok(())
+    let mut tx = crate::db::begin_write(pool).await?;
+    let ended = sqlx::query!("DELETE FROM session WHERE token_hash = ?", hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if ended > 0
+        && let Some(viewer) = viewer
+    {
+        let (entity, id) = match viewer {
+            Viewer::Staff(staff) => ("staff_user", staff.id),
+            Viewer::Family(family) => ("family", family.id),
+        };
+        let change = crate::audit::repo::Change {
+            entity,
+            entity_id: id.to_string(),
+            action: "sign_out",
+            before: None,
+            after: None,
+        };
+        crate::audit::repo::record(&mut tx, &viewer.actor(), change).await?;
+    }
+    tx.commit().await
 }
 
 /// Ends every session of an account: when it is disabled or its password or PIN changes.
@@ -398,7 +421,7 @@ mod tests {
         let id = staff(&pool, "sokha", &[Role::Admin]).await;
         let tablet = sign_in(&pool, id, T0).await;
         let office = sign_in(&pool, id, T0).await;
-        end(&pool, &tablet).await?;
+        end(&pool, &tablet, None).await?;
         assert_eq!(resolve(&pool, &tablet, T0 + 1, false).await?, None);
         assert!(
             resolve(&pool, &office, T0 + 1, false).await?.is_some(),

@@ -11,5 +11,6 @@ mod cli;
 mod dashboard;
 mod homework;
 mod http;
+mod records;
 mod security;
 mod visits;

@@ -355,3 +355,331 @@ async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(poo
     // A step the page sends works as before.
     assert!(send(app, confirm("25")).await.status().is_success());
 }
+
+/// A resident's page as data, as `cookie` receives it.
+async fn resident_data(app: &axum::Router, cookie: &str, id: i64) -> serde_json::Value {
+    let request = form_post("/api/resident_page")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(format!("id={id}")))
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    serde_json::from_str(&text(response).await).expect("JSON")
+}
+
+/// A session cookie for a demo account.
+async fn demo_cookie(pool: &SqlitePool, login: &str) -> String {
+    let id = sqlx::query_scalar::<_, i64>("SELECT id FROM staff_user WHERE login = ?")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .expect("a demo account");
+    let mut conn = pool.acquire().await.expect("connection");
+    let owner = app::people::session::Owner::Staff(id);
+    let token = app::people::session::start(&mut conn, owner, chrono::Utc::now().timestamp())
+        .await
+        .expect("session");
+    format!("sid={token}; lang=en")
+}
+
+/// The first demo resident `sql` finds.
+async fn demo_resident(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|_| panic!("the demo data holds: {sql}"))
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn each_role_reads_on_a_residents_page_only_what_its_work_needs(pool: SqlitePool) {
+    seeded(&pool).await;
+    let app = router_in(pool.clone(), "least-privilege", true);
+    let moved = demo_resident(
+        &pool,
+        "SELECT resident_id FROM allocation GROUP BY resident_id
+         HAVING count(*) > 1 AND sum(until_on IS NULL) = 1 LIMIT 1",
+    )
+    .await;
+    let with_sibling = demo_resident(
+        &pool,
+        "SELECT id FROM resident WHERE sibling_group_id IS NOT NULL AND left_on IS NULL LIMIT 1",
+    )
+    .await;
+    let away_noted = demo_resident(
+        &pool,
+        "SELECT resident_id FROM absence WHERE note <> '' LIMIT 1",
+    )
+    .await;
+    let allergic = demo_resident(
+        &pool,
+        "SELECT id FROM resident WHERE allergies <> '' LIMIT 1",
+    )
+    .await;
+    let past_beds = |page: &serde_json::Value| {
+        page["beds"]
+            .as_array()
+            .expect("beds")
+            .iter()
+            .filter(|entry| !entry["until_on"].is_null())
+            .count()
+    };
+    let current_beds = |page: &serde_json::Value| {
+        page["beds"]
+            .as_array()
+            .expect("beds")
+            .iter()
+            .filter(|entry| entry["until_on"].is_null())
+            .count()
+    };
+    let siblings = |page: &serde_json::Value| {
+        page["record"]["siblings"]
+            .as_array()
+            .expect("siblings")
+            .len()
+    };
+    let notes = |page: &serde_json::Value| {
+        page["absences"]
+            .as_array()
+            .expect("absences")
+            .iter()
+            .filter(|a| a["note"].as_str().is_some_and(|n| !n.is_empty()))
+            .count()
+    };
+    let allergies = |page: &serde_json::Value| {
+        page["record"]["fields"]["allergies"]
+            .as_array()
+            .expect("allergies")
+            .len()
+    };
+    for (login, housing, diet) in [
+        ("tutor", false, false),
+        ("canteen", false, true),
+        ("house", true, true),
+        ("social", true, true),
+        ("director", true, true),
+    ] {
+        let cookie = demo_cookie(&pool, login).await;
+        let page = resident_data(&app, &cookie, moved).await;
+        assert_eq!(past_beds(&page) > 0, housing, "{login}: bed history");
+        assert_eq!(current_beds(&page), 1, "{login}: tonight's bed");
+        let page = resident_data(&app, &cookie, with_sibling).await;
+        assert_eq!(siblings(&page) > 0, housing, "{login}: siblings");
+        let page = resident_data(&app, &cookie, away_noted).await;
+        assert!(
+            !page["absences"].as_array().expect("absences").is_empty(),
+            "{login}: presence"
+        );
+        assert_eq!(notes(&page) > 0, housing, "{login}: absence notes");
+        let page = resident_data(&app, &cookie, allergic).await;
+        assert_eq!(allergies(&page) > 0, diet, "{login}: allergies");
+        // The page in HTML shows none of it either.
+        let html = text(
+            send(
+                app.clone(),
+                Request::get(format!("/residents/{moved}"))
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            html.contains("Bed history"),
+            housing,
+            "{login}: the bed history section"
+        );
+        assert_eq!(
+            html.contains("Brothers and sisters"),
+            housing,
+            "{login}: siblings section"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_gates_search_takes_wildcards_literally_and_needs_two_characters(pool: SqlitePool) {
+    seeded(&pool).await;
+    let app = router_in(pool.clone(), "gate-search", true);
+    let cookie = demo_cookie(&pool, "house").await;
+    let found = |q: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let request = form_post("/api/visits_gate")
+                .header(header::COOKIE, &cookie)
+                .body(Body::from(format!(
+                    "q={}",
+                    app::i18n::encode_query_value(q)
+                )))
+                .expect("request");
+            let response = send(app, request).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let page: serde_json::Value =
+                serde_json::from_str(&text(response).await).expect("JSON");
+            page["found"].as_array().expect("found").len()
+        }
+    };
+    assert!(found("Sok").await > 0, "a real name is found");
+    assert_eq!(found("%%").await, 0, "%% is not everyone");
+    assert_eq!(found("__").await, 0, "__ is not everyone");
+    assert_eq!(found("S%k").await, 0, "% inside is literal");
+    assert_eq!(found("S").await, 0, "one character is too few");
+}
+
+/// The audit log's entries with `action`, as `(actor_label, entity, entity_id)`.
+async fn logged(pool: &SqlitePool, action: &str) -> Vec<(String, String, String)> {
+    sqlx::query_as::<_, (String, String, String)>(
+        "SELECT actor_label, entity, entity_id FROM audit_log WHERE action = ? ORDER BY id",
+    )
+    .bind(action)
+    .fetch_all(pool)
+    .await
+    .expect("audit")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: SqlitePool) {
+    seeded(&pool).await;
+    let app = router_in(pool.clone(), "security-events", true);
+    let post = |path: &str, cookie: &str, body: String| {
+        form_post(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let page = |uri: String, cookie: &str| {
+        Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    // Refusals of signed-in people: a server function, a page, and a form posted without
+    // JavaScript (answered by a redirect back to its page); nobody signed in is not logged.
+    let tutor = demo_cookie(&pool, "tutor").await;
+    let refused = send(app.clone(), post("/api/staff_list", &tutor, String::new())).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused = send(app.clone(), page("/admin/staff".into(), &tutor)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let form = form_post("/api/staff_list")
+        .header(header::COOKIE, &tutor)
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://centre.local/admin/staff")
+        .body(Body::empty())
+        .expect("request");
+    let refused = send(app.clone(), form).await;
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let anonymous = form_post("/api/staff_list")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        send(app.clone(), anonymous).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let refusals = logged(&pool, "refused").await;
+    let paths: Vec<&str> = refusals.iter().map(|(_, _, path)| path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/api/staff_list", "/admin/staff", "/api/staff_list"]
+    );
+    assert!(
+        refusals
+            .iter()
+            .all(|(who, entity, _)| who == "tutor" && entity == "request")
+    );
+
+    // Each reading of a safeguarding note, by whom and of which child; not the pages of
+    // those who do not receive it.
+    let noted = demo_resident(
+        &pool,
+        "SELECT id FROM resident WHERE safeguarding_note <> '' LIMIT 1",
+    )
+    .await;
+    let house = demo_cookie(&pool, "house").await;
+    let social = demo_cookie(&pool, "social").await;
+    assert!(
+        send(app.clone(), page(format!("/residents/{noted}"), &house))
+            .await
+            .status()
+            .is_success()
+    );
+    assert!(
+        logged(&pool, "read_note").await.is_empty(),
+        "house staff get no note"
+    );
+    for _ in 0..2 {
+        let read = send(app.clone(), page(format!("/residents/{noted}"), &social)).await;
+        assert!(read.status().is_success());
+    }
+    let reads = logged(&pool, "read_note").await;
+    assert_eq!(
+        reads,
+        vec![("social".into(), "resident".into(), noted.to_string()); 2]
+    );
+
+    // Each CSV download.
+    let canteen = demo_cookie(&pool, "canteen").await;
+    let today = app::centre::model::today_at_centre();
+    let csv = send(
+        app.clone(),
+        page(
+            format!("/canteen/counts.csv?from={today}&until={today}"),
+            &canteen,
+        ),
+    )
+    .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let exports = logged(&pool, "export").await;
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].0, "canteen");
+    assert_eq!(exports[0].1, "canteen_counts");
+    assert!(exports[0].2.starts_with("meals-"), "{}", exports[0].2);
+
+    // A sign-out.
+    let out = send(app.clone(), post("/api/log_out", &house, String::new())).await;
+    assert!(out.status().is_success() || out.status().is_redirection());
+    let outs = logged(&pool, "sign_out").await;
+    assert_eq!(outs.len(), 1);
+    assert_eq!(outs[0].0, "house");
+
+    // Each view of the audit log, and the admin's filter for these events alone.
+    let director = demo_cookie(&pool, "director").await;
+    let search = |security: bool| {
+        post(
+            "/api/audit_search",
+            &director,
+            format!("filter%5Bpage%5D=1&filter%5Bsecurity%5D={security}"),
+        )
+    };
+    let response = send(app.clone(), search(true)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let shown: serde_json::Value = serde_json::from_str(&text(response).await).expect("JSON");
+    let views = logged(&pool, "view").await;
+    assert_eq!(views.len(), 1);
+    assert_eq!(
+        (views[0].0.as_str(), views[0].1.as_str()),
+        ("director", "audit_log")
+    );
+    let actions: Vec<&str> = shown["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["action"].as_str().expect("action"))
+        .collect();
+    assert!(!actions.is_empty());
+    assert!(
+        actions
+            .iter()
+            .all(|action| app::audit::model::SECURITY_ACTIONS.contains(action)),
+        "{actions:?}"
+    );
+    for event in ["refused", "read_note", "export", "sign_out", "view"] {
+        assert!(actions.contains(&event), "{event} in {actions:?}");
+    }
+    let everything: serde_json::Value =
+        serde_json::from_str(&text(send(app.clone(), search(false)).await).await).expect("JSON");
+    assert!(
+        everything["total"].as_i64() > shown["total"].as_i64(),
+        "without the filter, the seed's changes show too"
+    );
+}

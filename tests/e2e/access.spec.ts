@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
+import { test, expect, jsEnabled, hydrated, signIn } from './fixtures';
+import type { Page } from '@playwright/test';
 
 // The demo sign-ins that scripts/e2e-server.sh seeds (the server runs with --demo).
 type Demo = {
@@ -19,14 +19,6 @@ const navigation: Record<string, string[]> = {
   canteen: [...everyone, '/canteen'],
   tutor: [...everyone, '/homework'],
 };
-
-async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(secret);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-}
 
 async function navHrefs(page: Page): Promise<string[]> {
   return page.locator('nav.mainnav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
@@ -105,4 +97,15 @@ test('not signed in, a staff page sends the visitor to sign in and back', async 
   await page.locator('form[action="/api/log_in"] button[type=submit]').click();
   await expect(page).toHaveURL(/\/admin\/audit$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('កំណត់ត្រាសវនកម្ម');
+  // The security events alone: this very view comes first, and every row is one of them.
+  await page.getByLabel('តែព្រឹត្តិការណ៍សុវត្ថិភាព').check();
+  await page.getByRole('button', { name: 'បង្ហាញ' }).click();
+  await expect(page).toHaveURL(/security=1/);
+  await expect(page.getByLabel('តែព្រឹត្តិការណ៍សុវត្ថិភាព')).toBeChecked();
+  const actions = page.locator('table.audit tbody tr td:nth-child(4)');
+  await expect(actions.first()).toHaveText('បានមើល');
+  const security = ['បានចូលប្រើ', 'ការចូលប្រើត្រូវបានបដិសេធ', 'ត្រូវបានចាក់សោ ក្រោយការចូលប្រើខុសច្រើនដង', 'បានដោះសោ',
+    'បានចាកចេញ', 'ត្រូវបានបដិសេធ៖ គ្មានសិទ្ធិ', 'បានអានកំណត់ចំណាំការពារកុមារ', 'បានទាញយក', 'បានមើល'];
+  for (const action of await actions.allTextContents()) expect(security).toContain(action.trim());
+  expect(await actions.allTextContents()).toContain('បានចូលប្រើ');
 });

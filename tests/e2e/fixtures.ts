@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 
 /**
  * Every test fails on a console error (Chromium reports each Content-Security-Policy
@@ -52,4 +52,13 @@ export function jsEnabled(testInfo: { project: { use: { javaScriptEnabled?: bool
 /** Waits until the WASM has hydrated the page (with JavaScript on). */
 export async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+}
+
+/** Fills the sign-in form with `login` and `secret` and sends it (after hydration, with JavaScript on). */
+export async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string): Promise<void> {
+  await page.goto('/login');
+  if (jsEnabled(testInfo)) await hydrated(page);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(secret);
+  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
 }

@@ -1,5 +1,4 @@
-import { test, expect, jsEnabled, hydrated } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
+import { test, expect, jsEnabled, hydrated, signIn } from './fixtures';
 
 // The hard limit on guessing: a family one failure away from 20 in a row (prepared by
 // scripts/e2e-server.sh) is locked by one more wrong PIN; even the right PIN is then refused
@@ -12,14 +11,6 @@ const families: Record<string, { name: string; phone: string; address: string }>
   'phone-nojs': { name: 'Lock test phone', phone: '016 000 002', address: '192.0.2.202' },
 };
 const pin = '482913';
-
-async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(secret);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-}
 
 test.use({ expectedStatuses: [422] });
 

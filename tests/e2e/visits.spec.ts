@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
+import { test, expect, jsEnabled, hydrated, signIn } from './fixtures';
+import type { Page } from '@playwright/test';
 
 // Family visits: a family books and cancels from a cheap phone in Khmer without JavaScript,
 // downloading little; the social team approves a booking; the gate checks a family in and
@@ -8,14 +8,6 @@ import type { Page, TestInfo } from '@playwright/test';
 const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 const BARRED = 'Nget Sambath';
 const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
-
-async function signIn(page: Page, testInfo: TestInfo, login: string, secret: string) {
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(secret);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-}
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

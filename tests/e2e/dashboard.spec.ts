@@ -96,7 +96,7 @@ test.describe('a dashboard whose session ended', () => {
   // The one refusal this test provokes on purpose.
   test.use({ expectedStatuses: [401] });
 
-  test('shows the sign-in summary after one refused reconnection, and stops asking', async ({ page, context }, testInfo) => {
+  test('shows the sign-in summary, and stops asking for the stream', async ({ page, context }, testInfo) => {
     test.skip(testInfo.project.name !== 'tablet-js', 'with JavaScript; one project is enough');
     test.slow();
     await signIn(page, 'admin', true);
@@ -108,12 +108,19 @@ test.describe('a dashboard whose session ended', () => {
     // The session is gone (it expired, or was ended elsewhere) while the tablet sat open.
     await context.clearCookies();
     // The stream ends (after 5 s in the test server), its reconnection is refused, and the
-    // page asks for its figures once more: the answer is the public summary.
+    // page asks for its figures once more: the answer is the public summary. (When another
+    // test's change reaches the stream first, the page asks at once and gets the same answer,
+    // with no refusal at all.)
     await expect(page.locator('#dash-tonight')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.locator('.cards .card-kind').first()).toBeVisible();
-    // No stream is tried again: one refusal, not one every few seconds.
+    // No stream is tried again: at most one refusal, not one every few seconds.
+    const retried: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/live') retried.push(request.url());
+    });
     await page.waitForTimeout(12_000);
-    expect(refused.filter((path) => path === '/live')).toEqual(['/live']);
+    expect(retried).toEqual([]);
+    expect(refused.filter((path) => path === '/live').length).toBeLessThanOrEqual(1);
   });
 });
 

@@ -7,7 +7,7 @@
 
 use crate::support::*;
 use app::people::model::Role;
-use app::people::session::{self, Owner};
+use app::people::session::Owner;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sqlx::SqlitePool;
@@ -22,23 +22,40 @@ async fn one(pool: &SqlitePool, sql: &str, bind: i64) -> i64 {
         .unwrap_or_else(|| panic!("the demo data holds: {sql}"))
 }
 
-/// A session cookie for `owner` opened at `at` (Unix seconds).
-async fn cookie_at(pool: &SqlitePool, owner: Owner, at: i64) -> String {
-    let mut conn = pool.acquire().await.expect("connection");
-    let token = session::start(&mut conn, owner, at).await.expect("session");
-    format!("sid={token}; lang=en")
-}
-
 async fn cookie(pool: &SqlitePool, owner: Owner) -> String {
-    cookie_at(pool, owner, chrono::Utc::now().timestamp()).await
+    session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await
 }
 
-async fn staff_id(pool: &SqlitePool, login: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>("SELECT id FROM staff_user WHERE login = ?")
-        .bind(login)
-        .fetch_one(pool)
-        .await
-        .expect("a demo account")
+/// The contact who holds a family's phone.
+async fn phone_holder(pool: &SqlitePool, family: i64) -> i64 {
+    one(
+        pool,
+        "SELECT c.id FROM family_contact c JOIN family f ON f.id = c.family_id
+         WHERE f.id = ? AND c.phone = f.phone",
+        family,
+    )
+    .await
+}
+
+/// A family's first child.
+async fn first_child(pool: &SqlitePool, family: i64) -> i64 {
+    one(
+        pool,
+        "SELECT resident_id FROM family_child WHERE family_id = ? ORDER BY resident_id LIMIT 1",
+        family,
+    )
+    .await
+}
+
+/// A slot of the first visit day open for booking (more than two days ahead).
+async fn open_slot(pool: &SqlitePool) -> i64 {
+    one(
+        pool,
+        "SELECT s.id FROM visit_slot s JOIN visit_day d ON d.id = s.visit_day_id
+         WHERE d.day > date('now', '+2 days') AND d.cancelled = 0 ORDER BY d.day, s.id LIMIT ?",
+        1,
+    )
+    .await
 }
 
 async fn family_id(pool: &SqlitePool, phone: &str) -> i64 {
@@ -106,7 +123,7 @@ const MISSING: i64 = 987_654;
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_tutor_reaches_their_own_classes_and_pupils_and_no_one_elses(pool: SqlitePool) {
     seeded(&pool).await;
-    let tutor = staff_id(&pool, "tutor").await;
+    let tutor = demo_staff_id(&pool, "tutor").await;
     // The demo tutor's conversation classes meet every day.
     let own_class = one(
         &pool,
@@ -176,7 +193,7 @@ async fn a_tutor_reaches_their_own_classes_and_pupils_and_no_one_elses(pool: Sql
     )
     .await;
     // The house staff see every class: the other tutor's is theirs to read too.
-    let house = cookie(&pool, Owner::Staff(staff_id(&pool, "house").await)).await;
+    let house = cookie(&pool, Owner::Staff(demo_staff_id(&pool, "house").await)).await;
     check(
         &app,
         Some(&house),
@@ -213,26 +230,9 @@ async fn a_family_naming_another_familys_children_and_bookings_learns_nothing(po
         chan,
     )
     .await;
-    let chan_child = one(
-        &pool,
-        "SELECT resident_id FROM family_child WHERE family_id = ? ORDER BY resident_id LIMIT 1",
-        chan,
-    )
-    .await;
-    let sok_contact = one(
-        &pool,
-        "SELECT c.id FROM family_contact c JOIN family f ON f.id = c.family_id
-         WHERE f.id = ? AND c.phone = f.phone",
-        sok,
-    )
-    .await;
-    let open_slot = one(
-        &pool,
-        "SELECT s.id FROM visit_slot s JOIN visit_day d ON d.id = s.visit_day_id
-         WHERE d.day > date('now', '+2 days') AND d.cancelled = 0 ORDER BY d.day, s.id LIMIT ?",
-        1,
-    )
-    .await;
+    let chan_child = first_child(&pool, chan).await;
+    let sok_contact = phone_holder(&pool, sok).await;
+    let open_slot = open_slot(&pool).await;
     let app = router_in(pool.clone(), "records-family", true);
     let sok_cookie = cookie(&pool, Owner::Family(sok)).await;
     let cancel = |id: i64| Call::Post("/api/family_cancel", format!("booking={id}"));
@@ -295,19 +295,8 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     use app::visits::{model, record};
     seeded(&pool).await;
     let sok = family_id(&pool, "012345678").await;
-    let holder = one(
-        &pool,
-        "SELECT c.id FROM family_contact c JOIN family f ON f.id = c.family_id
-         WHERE f.id = ? AND c.phone = f.phone",
-        sok,
-    )
-    .await;
-    let child = one(
-        &pool,
-        "SELECT resident_id FROM family_child WHERE family_id = ? ORDER BY resident_id LIMIT 1",
-        sok,
-    )
-    .await;
+    let holder = phone_holder(&pool, sok).await;
+    let child = first_child(&pool, sok).await;
     let name = sqlx::query_scalar::<_, String>("SELECT name_latin FROM resident WHERE id = ?")
         .bind(child)
         .fetch_one(&pool)
@@ -317,7 +306,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     let sok_cookie = cookie(&pool, Owner::Family(sok)).await;
     let today = app::centre::model::today_at_centre();
     let now = chrono::Utc::now().timestamp();
-    let social = staff_id(&pool, "social").await;
+    let social = demo_staff_id(&pool, "social").await;
     let by = record::Writer {
         actor: app::audit::model::Actor::System("test".into()),
         staff_id: Some(social),
@@ -332,13 +321,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     record::set_permission(&pool, &by, aunt, child, &allow, today, now)
         .await
         .expect("allowed");
-    let slot = one(
-        &pool,
-        "SELECT s.id FROM visit_slot s JOIN visit_day d ON d.id = s.visit_day_id
-         WHERE d.day > date('now', '+2 days') AND d.cancelled = 0 ORDER BY d.day, s.id LIMIT ?",
-        1,
-    )
-    .await;
+    let slot = open_slot(&pool).await;
     let request = model::BookingRequest {
         slot_id: slot,
         children: [child].into_iter().collect(),
@@ -412,13 +395,13 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool) {
     seeded(&pool).await;
-    let house = staff_id(&pool, "house").await;
+    let house = demo_staff_id(&pool, "house").await;
     let sok = family_id(&pool, "012345678").await;
     let app = router_in(pool.clone(), "records-disabled", true);
     let house_cookie = cookie(&pool, Owner::Staff(house)).await;
     let long_ago = chrono::Utc::now().timestamp() - 400 * 24 * 3600;
-    let expired_staff = cookie_at(&pool, Owner::Staff(house), long_ago).await;
-    let expired_family = cookie_at(&pool, Owner::Family(sok), long_ago).await;
+    let expired_staff = session_cookie_at(&pool, Owner::Staff(house), long_ago).await;
+    let expired_family = session_cookie_at(&pool, Owner::Family(sok), long_ago).await;
     let resident = one(&pool, "SELECT id FROM resident ORDER BY id LIMIT ?", 1).await;
     let staff_calls = || {
         [
@@ -457,7 +440,7 @@ async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool
 async fn the_live_stream_and_the_downloads_let_in_exactly_their_roles(pool: SqlitePool) {
     seeded(&pool).await;
     let app = router_in(pool.clone(), "records-downloads", true);
-    let tutor = staff_id(&pool, "tutor").await;
+    let tutor = demo_staff_id(&pool, "tutor").await;
     let class = one(
         &pool,
         "SELECT id FROM homework_class WHERE tutor_id = ? ORDER BY id LIMIT 1",
@@ -481,7 +464,7 @@ async fn the_live_stream_and_the_downloads_let_in_exactly_their_roles(pool: Sqli
         ("social", Role::SocialTeam),
         ("tutor", Role::Tutor),
     ] {
-        let owner = Owner::Staff(staff_id(&pool, login).await);
+        let owner = Owner::Staff(demo_staff_id(&pool, login).await);
         callers.push((login.into(), Some(cookie(&pool, owner).await), Some(role)));
     }
     let family = Owner::Family(family_id(&pool, "012345678").await);
@@ -552,7 +535,7 @@ async fn no_answer_to_someone_who_may_not_read_a_safeguarding_note_carries_it(po
     }
     let mut callers: Vec<(String, Option<String>)> = vec![("nobody".into(), None)];
     for login in ["house", "canteen", "tutor"] {
-        let owner = Owner::Staff(staff_id(&pool, login).await);
+        let owner = Owner::Staff(demo_staff_id(&pool, login).await);
         callers.push((login.into(), Some(cookie(&pool, owner).await)));
     }
     for phone in ["012345678", "0972345678", "088765432"] {
@@ -576,7 +559,7 @@ async fn no_answer_to_someone_who_may_not_read_a_safeguarding_note_carries_it(po
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
     // The social team and the admin read it on the child's page: the check above can fail.
     for login in ["social", "director"] {
-        let owner = Owner::Staff(staff_id(&pool, login).await);
+        let owner = Owner::Staff(demo_staff_id(&pool, login).await);
         let cookie = cookie(&pool, owner).await;
         let (id, note) = &noted[0];
         let page = Call::Get(format!("/residents/{id}"));

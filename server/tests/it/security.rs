@@ -367,21 +367,6 @@ async fn resident_data(app: &axum::Router, cookie: &str, id: i64) -> serde_json:
     serde_json::from_str(&text(response).await).expect("JSON")
 }
 
-/// A session cookie for a demo account.
-async fn demo_cookie(pool: &SqlitePool, login: &str) -> String {
-    let id = sqlx::query_scalar::<_, i64>("SELECT id FROM staff_user WHERE login = ?")
-        .bind(login)
-        .fetch_one(pool)
-        .await
-        .expect("a demo account");
-    let mut conn = pool.acquire().await.expect("connection");
-    let owner = app::people::session::Owner::Staff(id);
-    let token = app::people::session::start(&mut conn, owner, chrono::Utc::now().timestamp())
-        .await
-        .expect("session");
-    format!("sid={token}; lang=en")
-}
-
 /// The first demo resident `sql` finds.
 async fn demo_resident(pool: &SqlitePool, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sql)

@@ -186,12 +186,40 @@ pub async fn staff_session(
     )
     .await
     .expect("staff");
-    let mut conn = pool.acquire().await.expect("connection");
     let owner = app::people::session::Owner::Staff(id);
-    let token = app::people::session::start(&mut conn, owner, chrono::Utc::now().timestamp())
+    (
+        id,
+        session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await,
+    )
+}
+
+/// A session for `owner` opened at `at` (Unix seconds), started directly (no hashing): its
+/// cookie, pages in English.
+pub async fn session_cookie_at(
+    pool: &SqlitePool,
+    owner: app::people::session::Owner,
+    at: i64,
+) -> String {
+    let mut conn = pool.acquire().await.expect("connection");
+    let token = app::people::session::start(&mut conn, owner, at)
         .await
         .expect("session");
-    (id, format!("sid={token}; lang=en"))
+    format!("sid={token}; lang=en")
+}
+
+/// The id of a demo staff account (the demo data seeded).
+pub async fn demo_staff_id(pool: &SqlitePool, login: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT id FROM staff_user WHERE login = ?")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .expect("a demo account")
+}
+
+/// A session cookie for a demo staff account, opened now.
+pub async fn demo_cookie(pool: &SqlitePool, login: &str) -> String {
+    let owner = app::people::session::Owner::Staff(demo_staff_id(pool, login).await);
+    session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await
 }
 
 /// The beds of a fresh girls' room of `n` beds in a new building `code` of the boarding school

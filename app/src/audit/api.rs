@@ -13,12 +13,17 @@ pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
 
     let admin = crate::people::guard::require(&[crate::people::model::Role::Admin]).await?;
     let pool = crate::db::pool()?;
+    // The filter as chosen: the fields left empty say nothing.
+    let mut chosen = serde_json::json!(filter);
+    if let Some(fields) = chosen.as_object_mut() {
+        fields.retain(|_, value| !value.is_null());
+    }
     let view = Change {
         entity: "audit_log",
         entity_id: filter.page.max(1).to_string(),
         action: "view",
         before: None,
-        after: Some(serde_json::json!(filter)),
+        after: Some(chosen),
     };
     repo::record_alone(&pool, &admin.actor(), view).await?;
     let mut conn = pool.acquire().await?;

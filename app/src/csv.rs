@@ -57,29 +57,6 @@ pub fn csv(name: &str, body: String) -> Response {
     response
 }
 
-/// A CSV download by `actor`, written in the audit log first (what and which file): children's
-/// data leaving the system is a security event. A download whose trace cannot be written is
-/// not sent.
-pub async fn audited_csv(
-    pool: &sqlx::SqlitePool,
-    actor: &crate::audit::model::Actor,
-    (entity, lang): (&str, crate::i18n::Lang),
-    name: &str,
-    body: String,
-) -> Response {
-    let change = crate::audit::repo::Change {
-        entity,
-        entity_id: name.chars().take(40).collect(),
-        action: "export",
-        before: None,
-        after: None,
-    };
-    match crate::audit::repo::record_alone(pool, actor, change).await {
-        Ok(()) => csv(name, body),
-        Err(error) => crate::error::AppError::from(error).plain_response(lang),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::field;

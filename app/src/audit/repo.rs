@@ -60,6 +60,29 @@ pub async fn record_alone(
     tx.commit().await
 }
 
+/// A CSV download by `actor`, written in the audit log first (what and which file): children's
+/// data leaving the system is a security event. A download whose trace cannot be written is
+/// not sent.
+pub async fn audited_csv(
+    pool: &sqlx::SqlitePool,
+    actor: &Actor,
+    (entity, lang): (&str, crate::i18n::Lang),
+    name: &str,
+    body: String,
+) -> axum::response::Response {
+    let change = Change {
+        entity,
+        entity_id: name.chars().take(40).collect(),
+        action: "export",
+        before: None,
+        after: None,
+    };
+    match record_alone(pool, actor, change).await {
+        Ok(()) => crate::csv::csv(name, body),
+        Err(error) => crate::error::AppError::from(error).plain_response(lang),
+    }
+}
+
 /// The entries matching `filter`, newest first, one page of them, with the filter's choices.
 /// A `who` that names nobody matches nothing.
 pub async fn search(

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
-use crate::csv::{audited_csv, line};
+use crate::audit::repo::audited_csv;
+use crate::csv::line;
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};

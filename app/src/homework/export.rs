@@ -7,7 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::Outcome;
-use crate::csv::{audited_csv, line};
+use crate::audit::repo::audited_csv;
+use crate::csv::line;
 use crate::db::AppState;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang};

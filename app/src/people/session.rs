@@ -221,13 +221,14 @@ pub async fn end(
     if ended > 0
         && let Some(viewer) = viewer
     {
-        let (entity, id) = match viewer {
-            Viewer::Staff(staff) => ("staff_user", staff.id),
-            Viewer::Family(family) => ("family", family.id),
+        let owner = match viewer {
+            Viewer::Staff(staff) => Owner::Staff(staff.id),
+            Viewer::Family(family) => Owner::Family(family.id),
         };
+        let (entity, entity_id) = super::signin::account_entity(owner);
         let change = crate::audit::repo::Change {
             entity,
-            entity_id: id.to_string(),
+            entity_id,
             action: "sign_out",
             before: None,
             after: None,

@@ -37,8 +37,6 @@ pub struct FlagRow {
     pub day: NaiveDate,
     /// The meal.
     pub meal_service_id: i64,
-    /// Heads expected.
-    pub expected: i64,
     /// Heads served, if recorded.
     pub served: Option<i64>,
     /// What is wrong.
@@ -333,14 +331,13 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
         for (service, count) in services.iter().zip(&counts.meals) {
             let record = served.get(&(counts.day, service.id)).map(|s| s.served);
             let over = service.record_overdue(counts.day, now);
-            let expected = count.served_basis();
+            let bounds = count.served_bounds();
             if let Some(flag) =
-                super::model::served_flag(expected, record, settings.margin_percent, over)
+                super::model::served_flag(bounds, record, settings.margin_percent, over)
             {
                 flags.push(FlagRow {
                     day: counts.day,
                     meal_service_id: service.id,
-                    expected,
                     served: record,
                     flag,
                 });

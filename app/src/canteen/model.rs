@@ -344,10 +344,32 @@ impl MealCount {
             .map_or(self.live.total(), |frozen| frozen.heads.total())
     }
 
-    /// What served figures are held against: the frozen figure, or the live one when more
-    /// came after the cut-off (late extra heads, a child back early).
-    pub fn served_basis(&self) -> i64 {
-        self.expected().max(self.live.total())
+    /// What a served figure is held against, below and above: the frozen figure, or the live
+    /// one where it is lower (children gone after the cut-off need no food) or higher (late
+    /// extra heads, a child back early, need food).
+    pub fn served_bounds(&self) -> (Against, Against) {
+        let live = Against {
+            heads: self.live.total(),
+            figure: Figure::Live,
+        };
+        let Some(frozen) = &self.frozen else {
+            return (live, live);
+        };
+        let frozen = Against {
+            heads: frozen.heads.total(),
+            figure: Figure::Frozen,
+        };
+        let low = if live.heads < frozen.heads {
+            live
+        } else {
+            frozen
+        };
+        let high = if live.heads > frozen.heads {
+            live
+        } else {
+            frozen
+        };
+        (low, high)
     }
 
     /// Residents who now eat and who no longer do, since the cut-off: both show, even when
@@ -498,27 +520,81 @@ pub fn late_changes(
     out
 }
 
-/// Why a served figure needs a look.
+/// Which count a served figure was held against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Figure {
+    /// The count frozen at the cut-off, which the kitchen cooked for.
+    Frozen,
+    /// The count as presence has it now.
+    Live,
+}
+
+impl Figure {
+    /// Its name, for the flag's tooltip.
+    pub const fn label(self) -> Key {
+        match self {
+            Figure::Frozen => Key::CanteenFigureFrozen,
+            Figure::Live => Key::CanteenFigureLive,
+        }
+    }
+}
+
+/// A count a served figure is held against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Against {
+    /// Heads.
+    pub heads: i64,
+    /// Which count it is.
+    pub figure: Figure,
+}
+
+/// Why a served figure needs a look, and against which count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServedFlag {
     /// More were served than expected, beyond the margin.
-    Above,
+    Above(Against),
+    /// Fewer were served than expected, beyond the margin: food thrown away, or children
+    /// who did not eat.
+    Below(Against),
     /// The meal is over and nothing was recorded.
-    NotRecorded,
+    NotRecorded(Against),
 }
 
-/// Flags a meal: served above `expected` by more than `margin_percent`, or over with no record
-/// when someone was expected.
+impl ServedFlag {
+    /// What staff are told.
+    pub const fn message(self) -> Key {
+        match self {
+            ServedFlag::Above(_) => Key::CanteenFlagAbove,
+            ServedFlag::Below(_) => Key::CanteenFlagBelow,
+            ServedFlag::NotRecorded(_) => Key::CanteenFlagNotRecorded,
+        }
+    }
+
+    /// The count it was held against.
+    pub const fn against(self) -> Against {
+        match self {
+            ServedFlag::Above(against)
+            | ServedFlag::Below(against)
+            | ServedFlag::NotRecorded(against) => against,
+        }
+    }
+}
+
+/// Flags a meal against its bounds (`MealCount::served_bounds`): served above the high one
+/// or below the low one by more than `margin_percent`, or over with no record when someone
+/// was expected.
 pub fn served_flag(
-    expected: i64,
+    (low, high): (Against, Against),
     served: Option<i64>,
     margin_percent: i64,
     over: bool,
 ) -> Option<ServedFlag> {
+    let margin = margin_percent.clamp(0, 100);
     match served {
-        Some(served) if served * 100 > expected * (100 + margin_percent) => Some(ServedFlag::Above),
+        Some(served) if served * 100 > high.heads * (100 + margin) => Some(ServedFlag::Above(high)),
+        Some(served) if served * 100 < low.heads * (100 - margin) => Some(ServedFlag::Below(low)),
         Some(_) => None,
-        None if over && expected > 0 => Some(ServedFlag::NotRecorded),
+        None if over && high.heads > 0 => Some(ServedFlag::NotRecorded(high)),
         None => None,
     }
 }

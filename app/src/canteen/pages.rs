@@ -161,17 +161,13 @@ fn Forecast(page: ForecastPage) -> impl IntoView {
                 <ListTable headers=vec![Key::FieldDate, Key::CanteenMeal, Key::CanteenExpected, Key::CanteenServed, Key::FieldState]>
                     {page.flags.into_iter().map(|flag| {
                         let meal = services.iter().find(|s| s.id == flag.meal_service_id).map(|s| s.name(i18n.lang).to_owned()).unwrap_or_default();
-                        let state = match flag.flag {
-                            ServedFlag::Above => Key::CanteenFlagAbove,
-                            ServedFlag::NotRecorded => Key::CanteenFlagNotRecorded,
-                        };
                         view! {
                             <tr>
                                 <td><a href=format!("/canteen/day?on={}#meal-{}", flag.day, flag.meal_service_id)>{i18n.date_short(flag.day)}</a></td>
                                 <td>{meal}</td>
-                                <td>{i18n.num(flag.expected)}</td>
+                                <td>{i18n.num(flag.flag.against().heads)}</td>
                                 <td>{flag.served.map(|n| i18n.num(n)).unwrap_or_else(|| "—".into())}</td>
-                                <td>{i18n.t(state)}</td>
+                                <td><FlagText flag=flag.flag /></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -353,7 +349,7 @@ fn MealSection(
         None => i18n.t(Key::CanteenLive).to_owned(),
     };
     let flag = super::model::served_flag(
-        meal.served_basis(),
+        meal.served_bounds(),
         served.as_ref().map(|s| s.0),
         margin,
         overdue,
@@ -426,13 +422,7 @@ fn MealSection(
                 }
             })}
             <h3>{i18n.t(Key::CanteenServed)}</h3>
-            {flag.map(|flag| {
-                let key = match flag {
-                    ServedFlag::Above => Key::CanteenFlagAbove,
-                    ServedFlag::NotRecorded => Key::CanteenFlagNotRecorded,
-                };
-                view! { <p class="notice warn">{i18n.t(key)}</p> }
-            })}
+            {flag.map(|flag| view! { <p class="notice warn"><FlagText flag /></p> })}
             {match (&served, can_edit && over) {
                 (_, true) => {
                     let (value, note) = served.clone().map_or((String::new(), String::new()), |(n, note)| (n.to_string(), note));
@@ -879,4 +869,19 @@ fn ServiceForm(service: MealService, can_edit: bool) -> impl IntoView {
             {can_edit.then(|| view! { <button class="button" type="submit">{i18n.t(Key::Save)}</button> })}
         </form>
     }
+}
+
+/// A served flag in words, with the count it was held against in its tooltip.
+#[component]
+fn FlagText(flag: ServedFlag) -> impl IntoView {
+    let i18n = use_i18n();
+    let against = flag.against();
+    let title = i18n.fmt(
+        Key::CanteenHeldAgainst,
+        &[
+            ("count", &i18n.num(against.heads)),
+            ("figure", i18n.t(against.figure.label())),
+        ],
+    );
+    view! { <span class="flag" title=title>{i18n.t(flag.message())}</span> }
 }

@@ -121,7 +121,7 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
                     // Their own room does not count as a sibling's.
                     placement
                         .sibling_rooms
-                        .retain(|room| *room != bed.room.room_id);
+                        .retain(|room| room.room_id != bed.room.room_id);
                     let free = repo::free_beds(&mut conn).await?;
                     moves = rank_beds(&placement, free, today)
                         .into_iter()

@@ -165,7 +165,38 @@ pub struct Placement {
     /// Boarding school or residence.
     pub programme: Programme,
     /// The rooms where their brothers and sisters sleep now.
-    pub sibling_rooms: Vec<i64>,
+    pub sibling_rooms: Vec<SiblingRoom>,
+}
+
+/// A room where a brother or sister sleeps now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiblingRoom {
+    /// The room.
+    pub room_id: i64,
+    /// The room's sex.
+    pub sex: Sex,
+    /// The programme of its facility (none for a camp).
+    pub programme: Option<Programme>,
+}
+
+impl Placement {
+    /// The sibling rooms that keep siblings together: rooms the resident could share (their
+    /// sex) in their own programme's buildings. A brother's room, or a sister's room in the
+    /// other programme, is no reason to warn about any bed.
+    pub fn together_rooms(&self) -> impl Iterator<Item = i64> + '_ {
+        self.sibling_rooms
+            .iter()
+            .filter(|room| room.sex == self.sex && room.programme == Some(self.programme))
+            .map(|room| room.room_id)
+    }
+
+    /// Whether `room_id` is a room where a brother or sister sleeps that the resident could
+    /// share (their sex), in whichever programme.
+    fn near_sibling(&self, room_id: i64) -> bool {
+        self.sibling_rooms
+            .iter()
+            .any(|room| room.room_id == room_id && room.sex == self.sex)
+    }
 }
 
 /// What the rules need to know about a free bed.
@@ -193,7 +224,8 @@ pub fn warnings(resident: &Placement, bed: &FreeBed, day: NaiveDate) -> Vec<Warn
     if age < bed.min_age || age > bed.max_age {
         out.push(Warning::AgeOutsideBand);
     }
-    if !resident.sibling_rooms.is_empty() && !resident.sibling_rooms.contains(&bed.room_id) {
+    let mut together = resident.together_rooms().peekable();
+    if together.peek().is_some() && !together.any(|room| room == bed.room_id) {
         out.push(Warning::SiblingsApart);
     }
     if bed.programme != Some(resident.programme) {
@@ -211,11 +243,12 @@ pub struct Suggestion {
     pub warnings: Vec<Warning>,
 }
 
-/// The free beds that `resident` may have (their sex only), best fit first: a sibling's room,
-/// then the right programme, then the right age band, then the nearest band; ties by place.
+/// The free beds that `resident` may have (their sex only), best fit first: a sibling's room
+/// in their programme, then the right programme, then the right age band, then the nearest
+/// band, then a sibling's room in the other programme; ties by place.
 pub fn rank_beds(resident: &Placement, beds: Vec<FreeBed>, day: NaiveDate) -> Vec<Suggestion> {
     let age = age_on(resident.born_on, day);
-    let mut ranked: Vec<(u8, i32, Suggestion)> = beds
+    let mut ranked: Vec<(u8, i32, bool, Suggestion)> = beds
         .into_iter()
         .filter(|bed| bed.sex == resident.sex)
         .map(|bed| {
@@ -234,26 +267,29 @@ pub fn rank_beds(resident: &Placement, beds: Vec<FreeBed>, day: NaiveDate) -> Ve
             } else {
                 (age - bed.max_age).max(0)
             };
-            (cost, distance, Suggestion { bed, warnings })
+            let apart = !resident.near_sibling(bed.room_id);
+            (cost, distance, apart, Suggestion { bed, warnings })
         })
         .collect();
     ranked.sort_by(|a, b| {
         (
             a.0,
             a.1,
-            &a.2.bed.place.building,
-            &a.2.bed.place.room,
-            a.2.bed.place.bed_id,
+            a.2,
+            &a.3.bed.place.building,
+            &a.3.bed.place.room,
+            a.3.bed.place.bed_id,
         )
             .cmp(&(
                 b.0,
                 b.1,
-                &b.2.bed.place.building,
-                &b.2.bed.place.room,
-                b.2.bed.place.bed_id,
+                b.2,
+                &b.3.bed.place.building,
+                &b.3.bed.place.room,
+                b.3.bed.place.bed_id,
             ))
     });
-    ranked.into_iter().map(|(_, _, s)| s).collect()
+    ranked.into_iter().map(|(_, _, _, s)| s).collect()
 }
 
 /// An override reason: needed, and 1 to 200 characters, when there are warnings.
@@ -370,6 +406,14 @@ mod tests {
         }
     }
 
+    fn sister_in(room_id: i64, sex: Sex, programme: Programme) -> SiblingRoom {
+        SiblingRoom {
+            room_id,
+            sex,
+            programme: Some(programme),
+        }
+    }
+
     fn girl_of_ten() -> Placement {
         Placement {
             sex: Sex::Female,
@@ -388,7 +432,7 @@ mod tests {
     #[test]
     fn age_sibling_and_programme_rules_each_warn() {
         let mut girl = girl_of_ten();
-        girl.sibling_rooms = vec![7];
+        girl.sibling_rooms = vec![sister_in(7, Sex::Female, Programme::BoardingSchool)];
         let far = bed(1, 1, Sex::Female, (13, 16), Programme::Residence);
         assert_eq!(
             warnings(&girl, &far, day("2026-11-22")),
@@ -403,7 +447,7 @@ mod tests {
     #[test]
     fn a_siblings_room_comes_first_then_programme_then_band() {
         let mut girl = girl_of_ten();
-        girl.sibling_rooms = vec![3];
+        girl.sibling_rooms = vec![sister_in(3, Sex::Female, Programme::BoardingSchool)];
         let beds = vec![
             bed(10, 1, Sex::Female, (9, 12), Programme::BoardingSchool),
             bed(11, 2, Sex::Female, (13, 16), Programme::BoardingSchool),
@@ -417,6 +461,31 @@ mod tests {
             .collect();
         // Her sister's room despite the band; then the right programme; never a boys' room.
         assert_eq!(ranked, vec![12, 10, 11, 14]);
+    }
+
+    #[test]
+    fn a_brothers_room_is_no_reason_to_warn() {
+        let mut girl = girl_of_ten();
+        girl.sibling_rooms = vec![sister_in(3, Sex::Male, Programme::BoardingSchool)];
+        let fit = bed(1, 1, Sex::Female, (9, 12), Programme::BoardingSchool);
+        assert!(warnings(&girl, &fit, day("2026-11-22")).is_empty());
+    }
+
+    #[test]
+    fn a_sister_in_the_other_programme_comes_after_the_programme_and_the_band() {
+        let mut girl = girl_of_ten();
+        girl.born_on = day("2018-01-15");
+        girl.sibling_rooms = vec![sister_in(3, Sex::Female, Programme::Residence)];
+        let beds = vec![
+            bed(12, 3, Sex::Female, (15, 20), Programme::Residence),
+            bed(10, 1, Sex::Female, (6, 9), Programme::BoardingSchool),
+            bed(11, 2, Sex::Female, (15, 20), Programme::Residence),
+        ];
+        let ranked = rank_beds(&girl, beds, day("2026-11-22"));
+        assert_eq!(ranked[0].bed.place.bed_id, 10);
+        assert!(ranked[0].warnings.is_empty(), "no reason needed");
+        // Among the residence beds, her sister's room first.
+        assert_eq!(ranked[1].bed.place.bed_id, 12);
     }
 
     #[test]
@@ -459,14 +528,25 @@ mod tests {
             beds in proptest::collection::vec(any_bed(), 0..40),
             girl in any::<bool>(),
             age in 5..23i64,
-            sibling_rooms in proptest::collection::vec(1..20i64, 0..3),
+            sibling_rooms in proptest::collection::vec((1..20i64, any::<bool>(), any::<bool>()), 0..3),
         ) {
             let today = day("2026-11-22");
             let resident = Placement {
                 sex: if girl { Sex::Female } else { Sex::Male },
                 born_on: today - chrono::Duration::days(age * 365 + 100),
                 programme: Programme::BoardingSchool,
-                sibling_rooms,
+                sibling_rooms: sibling_rooms
+                    .into_iter()
+                    .map(|(room, girl, school)| SiblingRoom {
+                        room_id: room,
+                        sex: if girl { Sex::Female } else { Sex::Male },
+                        programme: Some(if school {
+                            Programme::BoardingSchool
+                        } else {
+                            Programme::Residence
+                        }),
+                    })
+                    .collect(),
             };
             let same_sex = beds.iter().filter(|b| b.sex == resident.sex).count();
             let ranked = rank_beds(&resident, beds, today);

@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     AllocationEntry, BedCell, BedPlace, BuildingSummary, FreeBed, OccupancyRow, Occupant,
-    Placement, Room,
+    Placement, Room, SiblingRoom,
 };
 use crate::residents::model::{Programme, Sex};
 
@@ -229,16 +229,26 @@ pub async fn placement(
     else {
         return Ok(None);
     };
-    let sibling_rooms = sqlx::query_scalar!(
-        r#"SELECT DISTINCT b.room_id AS "room_id!: i64"
+    let sibling_rooms = sqlx::query!(
+        r#"SELECT DISTINCT b.room_id AS "room_id!: i64", ro.sex, f.kind
            FROM resident s JOIN allocation a ON a.resident_id = s.id AND a.until_on IS NULL
-           JOIN bed b ON b.id = a.bed_id
+           JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN building bu ON bu.id = ro.building_id JOIN facility f ON f.id = bu.facility_id
            WHERE s.sibling_group_id = ? AND s.id <> ?"#,
         r.sibling_group_id,
         resident_id
     )
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|room| {
+        Ok(SiblingRoom {
+            room_id: room.room_id,
+            sex: sex(&room.sex)?,
+            programme: Programme::parse(&room.kind),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let programme = Programme::parse(&r.programme).ok_or_else(|| {
         sqlx::Error::Decode(format!("unknown programme {:?}", r.programme).into())
     })?;

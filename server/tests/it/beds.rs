@@ -458,3 +458,162 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
     .expect("rooms");
     assert_eq!(rooms, 1);
 }
+
+/// A room of `beds` beds for `sex` and `ages` in a new building `code` of the facility `kind`.
+async fn room_in(
+    conn: &mut sqlx::SqliteConnection,
+    kind: &str,
+    code: &str,
+    sex: Sex,
+    ages: (i32, i32),
+    beds: u32,
+) -> Vec<i64> {
+    let facility = sqlx::query_scalar::<_, i64>("SELECT id FROM facility WHERE kind = ?")
+        .bind(kind)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("facility");
+    let building = app::housing::repo::insert_building(&mut *conn, facility, code, code, code)
+        .await
+        .expect("building");
+    let room_code = format!("{code}1");
+    let room = app::housing::repo::insert_room(&mut *conn, building, &room_code, sex, ages, beds)
+        .await
+        .expect("room");
+    sqlx::query_scalar::<_, i64>("SELECT id FROM bed WHERE room_id = ? ORDER BY id")
+        .bind(room)
+        .fetch_all(&mut *conn)
+        .await
+        .expect("beds")
+}
+
+/// A resident of `sex`, `age` years old, in `programme`, admitted a month ago.
+async fn resident_of(
+    conn: &mut sqlx::SqliteConnection,
+    name: &str,
+    sex: Sex,
+    age: i64,
+    programme: Programme,
+) -> i64 {
+    let today = app::centre::model::today_at_centre();
+    let fields = ResidentFields {
+        name_km: format!("កុមារ {name}"),
+        name_latin: name.into(),
+        sex,
+        born_on: today - chrono::Duration::days(365 * age + 100),
+        grade: "3".into(),
+        programme,
+        admitted_on: today - chrono::Duration::days(30),
+        diet: Diet::Normal,
+        allergies: vec![],
+    };
+    app::residents::repo::insert(&mut *conn, &fields)
+        .await
+        .expect("resident")
+}
+
+/// The first suggested bed of a resident's page: its id, and whether it asks for a reason.
+fn first_suggestion(page: &str) -> (i64, bool) {
+    let form = page
+        .split(r#"class="assign">"#)
+        .nth(1)
+        .unwrap_or_else(|| panic!("a suggested bed in {page}"));
+    let form = form.split("</form>").next().expect("the form");
+    let bed = form
+        .split(r#"name="bed_id" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|id| id.parse().ok())
+        .expect("a bed id");
+    (bed, form.contains(r#"name="reason""#))
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_without_a_reason(
+    pool: SqlitePool,
+) {
+    let mut conn = pool.acquire().await.expect("connection");
+    app::centre::repo::seed_demo(&mut conn)
+        .await
+        .expect("centre");
+    let boys = room_in(&mut conn, "boarding_school", "BB", Sex::Male, (8, 12), 2).await;
+    let girls = room_in(&mut conn, "boarding_school", "BG", Sex::Female, (8, 12), 2).await;
+    let older = room_in(&mut conn, "residence", "RG", Sex::Female, (15, 20), 2).await;
+    let today = app::centre::model::today_at_centre();
+    let brother = resident_of(
+        &mut conn,
+        "Brother",
+        Sex::Male,
+        11,
+        Programme::BoardingSchool,
+    )
+    .await;
+    let sister = resident_of(&mut conn, "Sister", Sex::Female, 16, Programme::Residence).await;
+    let girl = resident_of(
+        &mut conn,
+        "Girl",
+        Sex::Female,
+        10,
+        Programme::BoardingSchool,
+    )
+    .await;
+    let little = resident_of(
+        &mut conn,
+        "Little",
+        Sex::Female,
+        8,
+        Programme::BoardingSchool,
+    )
+    .await;
+    for (resident, bed) in [(brother, boys[0]), (sister, older[0])] {
+        app::housing::repo::insert_allocation(&mut conn, resident, bed, today, None)
+            .await
+            .expect("allocation");
+    }
+    drop(conn);
+    let actor = app::audit::model::Actor::System("test".into());
+    app::residents::record::link_siblings(&pool, &actor, girl, brother)
+        .await
+        .expect("siblings");
+    app::residents::record::link_siblings(&pool, &actor, little, sister)
+        .await
+        .expect("siblings");
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "suggest");
+    let page = |id: i64| {
+        let (app, house) = (app.clone(), house.clone());
+        async move {
+            let request = axum::http::Request::get(format!("/residents/{id}"))
+                .header(header::COOKIE, house)
+                .body(Body::empty())
+                .expect("request");
+            text(send(app, request).await).await
+        }
+    };
+    // Her brother's room is not one she could share: no "siblings apart" on a girls' bed.
+    let (bed, asks) = first_suggestion(&page(girl).await);
+    assert!(girls.contains(&bed), "a boarding-school girls' bed first");
+    assert!(!asks, "the best bed needs no reason");
+    // An 8-year-old goes to a right-age bed of her own programme, not her sister's residence.
+    let (bed, asks) = first_suggestion(&page(little).await);
+    assert!(girls.contains(&bed), "{bed} is not a boarding-school bed");
+    assert!(!asks, "the best bed needs no reason");
+    // The first suggestion is taken as offered, with no reason typed.
+    let response = send(
+        app.clone(),
+        form_post("/api/bed_assign")
+            .header(header::COOKIE, house.clone())
+            .body(Body::from(format!(
+                "resident_id={girl}&bed_id={}&on={today}",
+                girls[0]
+            )))
+            .expect("request"),
+    )
+    .await;
+    let status = response.status();
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {}",
+        text(response).await
+    );
+}

@@ -478,3 +478,54 @@ async fn the_canteen_pages_render_in_khmer_for_the_canteen_and_not_for_a_tutor(p
     let (_, html) = download(&app, Some(&canteen), "/canteen/kitchen").await;
     assert!(html.contains("ចាន់ ធីតា 2"), "the vegetarian child is listed");
 }
+
+async fn html(app: &axum::Router, cookie: &str, uri: &str) -> String {
+    let request = axum::http::Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    text(response).await
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it_was_held_to(
+    pool: SqlitePool,
+) {
+    three_girls(&pool).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let app = router(pool.clone(), "canteen-served");
+    let yesterday = today() - Days::new(1);
+    let day = format!("/canteen/day?on={yesterday}");
+    for (served, flagged) in [(1, Some("below")), (3, None), (5, Some("above"))] {
+        let (status, body) = post(
+            &app,
+            &canteen,
+            "/api/served_record",
+            format!("day={yesterday}&meal_service_id={DINNER}&served={served}&note="),
+        )
+        .await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status} {body}"
+        );
+        for page in [
+            html(&app, &canteen, &day).await,
+            html(&app, &canteen, "/canteen").await,
+        ] {
+            let below = page.contains("Served far below expected");
+            let above = page.contains("Served above expected");
+            assert_eq!(below, flagged == Some("below"), "served {served}");
+            assert_eq!(above, flagged == Some("above"), "served {served}");
+            if flagged.is_some() {
+                // The tooltip names the figure the meal was held against, and which it is (a
+                // past day created after its cut-off was never frozen).
+                assert!(
+                    page.contains(r#"title="Held against 3 (the live count)""#),
+                    "served {served}: {page}"
+                );
+            }
+        }
+    }
+}

@@ -1520,3 +1520,181 @@ async fn hiding_a_child_from_the_phone_sends_the_bookings_it_saw_back_for_review
     );
     assert_eq!(audited(&pool, "visit_booking", booking, "flag").await, 1);
 }
+
+/// Records an absence as house staff through the router, from `from` until `until` (date and
+/// time each), or open-ended.
+async fn away(
+    app: &axum::Router,
+    house: &str,
+    child: i64,
+    reason: &str,
+    from: (NaiveDate, &str),
+    until: Option<(NaiveDate, &str)>,
+) {
+    let mut body = format!(
+        "resident_id={child}&reason={reason}&from_date={}&from_time={}",
+        from.0,
+        from.1.replace(':', "%3A")
+    );
+    if let Some((day, time)) = until {
+        body.push_str(&format!(
+            "&until_date={day}&until_time={}",
+            time.replace(':', "%3A")
+        ));
+    }
+    post(app, house, "/api/absence_create", body).await.done();
+}
+
+async fn review_of(pool: &SqlitePool, booking: i64) -> bool {
+    sqlx::query_scalar::<_, bool>("SELECT review FROM visit_booking WHERE id = ?")
+        .bind(booking)
+        .fetch_one(pool)
+        .await
+        .expect("booking")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_the_booking_for_review(
+    pool: SqlitePool,
+) {
+    let office = office(&pool).await;
+    let day = today() + Days::new(5);
+    let slot = open_day(&pool, &office, day, None).await;
+    let h = household(&pool, &office, 1).await;
+    let sister = child(&pool, "កុមារី 1ខ", "Child 1b").await;
+    let brother = child(&pool, "កុមារី 1គ", "Child 1c").await;
+    for kid in [sister, brother] {
+        link(&pool, &office, h.family, kid).await;
+        permit(&pool, &office, h.mother, kid, Level::Allowed).await;
+    }
+    let (_, house) = staff_session(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "visit-away");
+
+    // On a home stay over the visit day: the family, and the office for it, are told why.
+    let before = day - Days::new(1);
+    let after = day + Days::new(1);
+    away(
+        &app,
+        &house,
+        h.child,
+        "home_stay",
+        (before, "08:00"),
+        Some((after, "17:00")),
+    )
+    .await;
+    let answer = post(
+        &app,
+        &h.cookie,
+        "/api/family_book",
+        book_form(slot, &[h.child], h.mother, 1, 0),
+    )
+    .await;
+    answer.refused(StatusCode::CONFLICT, "problem.child_away");
+    let staff_form = format!(
+        "form%5Bslot%5D={slot}&form%5Bfamily%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
+        h.family, h.mother, h.child
+    );
+    post(&app, &office.cookie, "/api/visits_staff_book", staff_form)
+        .await
+        .refused(StatusCode::CONFLICT, "problem.child_away");
+    // Back on the morning of the visit (before its 09:00 slot): the visit may be booked.
+    away(
+        &app,
+        &house,
+        sister,
+        "school_trip",
+        (before, "08:00"),
+        Some((day, "08:00")),
+    )
+    .await;
+    let location = post(
+        &app,
+        &h.cookie,
+        "/api/family_book",
+        book_form(slot, &[sister], h.mother, 1, 0),
+    )
+    .await
+    .done()
+    .to_owned();
+    assert!(!review_of(&pool, booked_id(&location)).await);
+    assert_eq!(bookings_of(&pool, h.family).await, 1);
+
+    // Booked first, then taken to hospital over the visit: the booking goes to the social
+    // team's queue, and the family reads that it is under review.
+    let location = post(
+        &app,
+        &h.cookie,
+        "/api/family_book",
+        book_form(slot, &[brother], h.mother, 1, 0),
+    )
+    .await
+    .done()
+    .to_owned();
+    let booking = booked_id(&location);
+    away(&app, &house, brother, "hospital", (day, "07:00"), None).await;
+    assert!(review_of(&pool, booking).await, "flagged for review");
+    assert_eq!(
+        audited(&pool, "visit_booking", booking, "away_review").await,
+        1
+    );
+    let queue = page(&app, &office.cookie, "/visits").await;
+    assert!(
+        queue.contains(&format!("id=\"b{booking}\"")),
+        "in the queue"
+    );
+    let english = h.cookie.replace("lang=km", "lang=en");
+    let portal = page(&app, &english, "/family").await;
+    assert!(portal.contains("Under review"), "{portal}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_gate_shows_a_child_away_and_admits_no_visit_to_them(pool: SqlitePool) {
+    let office = office(&pool).await;
+    let (_, slot) = today_slot(&pool, &office).await;
+    let g = household(&pool, &office, 1).await;
+    let other = child(&pool, "កុមារី 1ខ", "Child 1b").await;
+    link(&pool, &office, g.family, other).await;
+    permit(&pool, &office, g.mother, other, Level::Allowed).await;
+    let closes = app::presence::model::instant(
+        today() - Days::new(1),
+        NaiveTime::from_hms_opt(18, 0, 0).expect("time"),
+    );
+    let booking = book_directly(
+        &pool,
+        &office,
+        g.family,
+        (slot, &[g.child], g.mother),
+        (today() - Days::new(2), closes - 3600),
+    )
+    .await;
+    let (_, gate) = staff_session(&pool, "gate", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "visit-gate-away");
+    // Both children went to hospital this morning.
+    for kid in [g.child, other] {
+        away(&app, &gate, kid, "hospital", (today(), "00:00"), None).await;
+    }
+    let html = page(&app, &gate, "/visits/gate").await;
+    assert!(html.contains("class=\"badge away\""), "{html}");
+    assert!(html.contains("Hospital"));
+    post(
+        &app,
+        &gate,
+        "/api/visits_check_in",
+        format!("booking={booking}&visitor[{}]=on", g.mother),
+    )
+    .await
+    .refused(StatusCode::CONFLICT, "problem.child_away");
+    let before = bookings_of(&pool, g.family).await;
+    post(
+        &app,
+        &gate,
+        "/api/visits_walk_in",
+        format!(
+            "contact={}&slot={slot}&child[{other}]=on&adults=1",
+            g.mother
+        ),
+    )
+    .await
+    .refused(StatusCode::CONFLICT, "problem.child_away");
+    assert_eq!(bookings_of(&pool, g.family).await, before);
+}

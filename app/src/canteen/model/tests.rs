@@ -250,29 +250,56 @@ fn moves_that_cancel_out_still_show_and_late_extras_raise_the_served_basis() {
     assert_eq!(count.late_moves(), (1, 1), "one came, one went");
     assert_eq!(count.expected(), 2);
     assert_eq!(count.live.total(), 7);
+    let (low, high) = count.served_bounds();
+    assert_eq!((low.heads, low.figure), (2, Figure::Frozen));
     assert_eq!(
-        count.served_basis(),
-        7,
+        (high.heads, high.figure),
+        (7, Figure::Live),
         "the late heads are not 'served above'"
     );
-    assert_eq!(served_flag(count.served_basis(), Some(7), 10, true), None);
+    assert_eq!(served_flag((low, high), Some(7), 10, true), None);
+    assert_eq!(served_flag((low, high), Some(2), 10, true), None);
+    assert_eq!(
+        served_flag((low, high), Some(1), 10, true),
+        Some(ServedFlag::Below(low))
+    );
+}
+
+fn held(low: i64, high: i64) -> (Against, Against) {
+    let at = |heads| Against {
+        heads,
+        figure: Figure::Frozen,
+    };
+    (at(low), at(high))
 }
 
 #[test]
-fn served_is_flagged_above_the_margin_or_when_missing_after_the_meal() {
-    assert_eq!(served_flag(0, None, 10, true), None, "nobody was expected");
-    assert_eq!(served_flag(100, Some(110), 10, true), None);
+fn served_is_flagged_beyond_the_margin_either_way_or_when_missing_after_the_meal() {
     assert_eq!(
-        served_flag(100, Some(111), 10, true),
-        Some(ServedFlag::Above)
+        served_flag(held(0, 0), None, 10, true),
+        None,
+        "nobody was expected"
     );
-    assert_eq!(served_flag(100, Some(60), 10, true), None);
-    assert_eq!(served_flag(0, Some(1), 10, true), Some(ServedFlag::Above));
+    assert_eq!(served_flag(held(100, 100), Some(110), 10, true), None);
     assert_eq!(
-        served_flag(100, None, 10, true),
-        Some(ServedFlag::NotRecorded)
+        served_flag(held(100, 100), Some(111), 10, true),
+        Some(ServedFlag::Above(held(100, 100).1))
     );
-    assert_eq!(served_flag(100, None, 10, false), None);
+    assert_eq!(served_flag(held(100, 100), Some(90), 10, true), None);
+    assert_eq!(
+        served_flag(held(100, 100), Some(89), 10, true),
+        Some(ServedFlag::Below(held(100, 100).0))
+    );
+    assert_eq!(
+        served_flag(held(0, 0), Some(1), 10, true),
+        Some(ServedFlag::Above(held(0, 0).1))
+    );
+    assert_eq!(served_flag(held(0, 0), Some(0), 10, true), None);
+    assert_eq!(
+        served_flag(held(100, 100), None, 10, true),
+        Some(ServedFlag::NotRecorded(held(100, 100).1))
+    );
+    assert_eq!(served_flag(held(100, 100), None, 10, false), None);
     assert!(check_served("120").is_ok());
     assert!(check_served("-1").is_err());
     assert!(check_served("5001").is_err());

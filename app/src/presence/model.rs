@@ -116,8 +116,29 @@ impl Away {
 
     /// Whether they are away at `at`.
     pub fn covers(&self, at: i64) -> bool {
-        self.starts_at <= at && self.end().is_none_or(|end| end > at)
+        self.overlaps(at, at.saturating_add(1))
     }
+
+    /// Whether they are away at some moment from `from` until `until` (exclusive): the same
+    /// rule as `covers`, over a span such as a visit's slot.
+    pub fn overlaps(&self, from: i64, until: i64) -> bool {
+        self.starts_at < until && self.end().is_none_or(|end| end > from)
+    }
+}
+
+/// Why a resident is away at some moment from `from` until `until`, if one of `absences`
+/// says so (the latest to start first): the absence half of the presence rule, over a span.
+/// Visits read it: a child away during a slot cannot be visited then.
+pub fn away_during(
+    absences: &[(Away, AbsenceReason)],
+    from: i64,
+    until: i64,
+) -> Option<AbsenceReason> {
+    absences
+        .iter()
+        .filter(|(away, _)| away.overlaps(from, until))
+        .max_by_key(|(away, _)| away.starts_at)
+        .map(|(_, reason)| *reason)
 }
 
 /// The presence rule: at the centre on `day` at `at` (an instant on that day) = a bed that
@@ -553,6 +574,30 @@ mod tests {
         let open =
             check_absence("camp", ("2026-11-22", ""), ("2026-11-24", ""), "").expect("valid");
         assert_eq!(open.away.ends_at, Some(at("2026-11-24", "18:00")));
+    }
+
+    #[test]
+    fn away_during_a_span_is_away_at_one_of_its_moments() {
+        let trip = Away {
+            starts_at: at("2026-11-23", "10:00"),
+            ends_at: Some(at("2026-11-23", "12:00")),
+            returned_at: None,
+        };
+        let absences = [(trip, AbsenceReason::SchoolTrip)];
+        let visit = |from: &str, until: &str| {
+            away_during(&absences, at("2026-11-23", from), at("2026-11-23", until))
+        };
+        assert_eq!(visit("09:00", "11:00"), Some(AbsenceReason::SchoolTrip));
+        assert_eq!(visit("11:30", "13:00"), Some(AbsenceReason::SchoolTrip));
+        assert_eq!(visit("08:00", "10:00"), None, "back to the slot's end");
+        assert_eq!(visit("12:00", "14:00"), None, "back at its start");
+        for minute in (0..24 * 60).step_by(7) {
+            let moment = at("2026-11-23", "00:00") + minute * 60;
+            assert_eq!(
+                away_during(&absences, moment, moment + 1).is_some(),
+                trip.covers(moment)
+            );
+        }
     }
 
     fn row(away: Option<AbsenceReason>, mark: Option<Mark>) -> RollRow {

@@ -24,7 +24,8 @@ pub struct Recorder {
 }
 
 /// Records an absence of a current resident. If it covers now, any missing alert for them
-/// is resolved by it. Returns its id.
+/// is resolved by it; visits booked for a time it covers go to the social team's review
+/// queue. Returns its id.
 pub async fn record_absence(
     pool: &SqlitePool,
     by: &Recorder,
@@ -53,6 +54,10 @@ pub async fn record_absence(
         absence.away,
     )
     .await?;
+    let today = super::model::local(now).date();
+    let flagged =
+        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today)
+            .await?;
     let resolved = if absence.away.covers(now) {
         repo::resolve_alerts(&mut tx, resident_id, Resolution::Absence, by.staff_id, now).await?
     } else {
@@ -70,6 +75,7 @@ pub async fn record_absence(
             "starts_at": absence.away.starts_at,
             "ends_at": absence.away.ends_at,
             "alerts_resolved": resolved,
+            "visits_to_review": flagged,
         })),
     };
     record(&mut tx, &by.actor, change).await?;

@@ -154,6 +154,56 @@ pub async fn occupants_between(
     Ok(occupants)
 }
 
+/// The absences of `residents` overlapping the span from `from` until `until` (Unix seconds),
+/// with their reasons, by resident: what `model::away_during` needs.
+pub async fn absences_between(
+    conn: &mut SqliteConnection,
+    residents: &[i64],
+    from: i64,
+    until: i64,
+) -> Result<std::collections::HashMap<i64, Vec<(Away, AbsenceReason)>>, sqlx::Error> {
+    let ids = serde_json::Value::from(residents.to_vec()).to_string();
+    let rows = sqlx::query!(
+        r#"SELECT resident_id AS "resident_id!: i64", reason, starts_at, ends_at, returned_at
+           FROM absence
+           WHERE resident_id IN (SELECT value FROM json_each(?1)) AND starts_at < ?3
+             AND (coalesce(returned_at, ends_at) IS NULL OR coalesce(returned_at, ends_at) > ?2)"#,
+        ids,
+        from,
+        until
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = std::collections::HashMap::<i64, Vec<_>>::new();
+    for r in rows {
+        let reason = decode(AbsenceReason::parse(&r.reason), "reason", &r.reason)?;
+        let away = Away {
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            returned_at: r.returned_at,
+        };
+        out.entry(r.resident_id).or_default().push((away, reason));
+    }
+    Ok(out)
+}
+
+/// Which of `residents` are away at some moment from `from` until `until`, and why
+/// (`model::away_during` over their absences).
+pub async fn away_during(
+    conn: &mut SqliteConnection,
+    residents: &[i64],
+    from: i64,
+    until: i64,
+) -> Result<std::collections::BTreeMap<i64, AbsenceReason>, sqlx::Error> {
+    Ok(absences_between(conn, residents, from, until)
+        .await?
+        .into_iter()
+        .filter_map(|(id, absences)| {
+            super::model::away_during(&absences, from, until).map(|reason| (id, reason))
+        })
+        .collect())
+}
+
 /// A resident's absences, newest first.
 pub async fn absences_of(
     conn: &mut SqliteConnection,

@@ -144,13 +144,20 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
         .into_iter()
         .map(|((contact, child), level)| (contact, child, level))
         .collect();
-    let residents = sqlx::query_as!(
-        Child,
+    let residents = sqlx::query!(
         r#"SELECT id AS "id!: i64", name_km, name_latin FROM resident
            WHERE left_on IS NULL ORDER BY name_latin"#
     )
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| Child {
+        id: r.id,
+        name_km: r.name_km,
+        name_latin: r.name_latin,
+        away: None,
+    })
+    .collect();
     let filter = super::view::BookingFilter {
         family_id: Some(id),
         ..Default::default()

@@ -26,6 +26,7 @@ use crate::audit::repo::{Change, record};
 use crate::canteen::model::{ExtraKind, NewExtra};
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
 
@@ -1265,7 +1266,13 @@ async fn book_next(
             moving: None,
         };
         let now = instant(today - days(1), hm(8, 0)) + 25 * 60 * n as i64;
-        book(pool, writer, &booked_by, today, now).await?;
+        match book(pool, writer, &booked_by, today, now).await {
+            // A child away that day (an open-ended hospital stay): the family is told so.
+            Err(AppError::Conflict {
+                message: Key::ProblemChildAway,
+            }) => continue,
+            done => done?,
+        };
         tally.bookings_next += 1;
         booked.extend(children.iter().copied());
         if lead > 0 && review == Some((p, lead)) {

@@ -212,6 +212,7 @@ pub mod write {
         if booking.checked_in_at.is_some() {
             return Err(AppError::conflict(Key::ProblemGateAlreadyIn));
         }
+        refuse_away(&mut tx, &booking.children, now).await?;
         for visitor in visitors {
             let contact = repo::contact(&mut tx, *visitor)
                 .await?
@@ -316,6 +317,7 @@ pub mod write {
         if !(1..=day.max_adults).contains(&adults) {
             return Err(AppError::invalid("adults", Key::ProblemAdults));
         }
+        refuse_away(&mut tx, children, now).await?;
         let new = NewBooking {
             slot_id,
             family_id: contact.family_id,
@@ -360,6 +362,22 @@ pub mod write {
         record(&mut tx, &by.actor, change).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Refuses a visit now to children of whom one is away now (presence's `away_during`).
+    async fn refuse_away(
+        conn: &mut sqlx::SqliteConnection,
+        children: &[i64],
+        now: i64,
+    ) -> Result<(), AppError> {
+        if crate::presence::repo::away_during(conn, children, now, now + 1)
+            .await?
+            .is_empty()
+        {
+            Ok(())
+        } else {
+            Err(AppError::conflict(Key::ProblemChildAway))
+        }
     }
 
     /// A home stay the social team approves.
@@ -434,6 +452,9 @@ pub mod write {
         )
         .fetch_one(&mut *tx)
         .await?;
+        let today = crate::presence::model::local(now).date();
+        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, stay.resident_id, today)
+            .await?;
         let change = Change {
             entity: "home_stay",
             entity_id: id.to_string(),
@@ -592,9 +613,11 @@ pub mod write {
         by: &Writer,
         stay_id: i64,
         span: &crate::visits::model::StaySpan,
+        today: NaiveDate,
     ) -> Result<(), AppError> {
         let mut tx = begin_write(pool).await?;
-        let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
+        let (resident_id, _, absence_id, cancelled, left_at, _) =
+            stay_row(&mut tx, stay_id).await?;
         if cancelled || left_at.is_some() {
             return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
@@ -622,6 +645,8 @@ pub mod write {
         )
         .execute(&mut *tx)
         .await?;
+        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today)
+            .await?;
         let change = Change {
             entity: "home_stay",
             entity_id: stay_id.to_string(),
@@ -768,6 +793,31 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
                 visitor: gate_visitor(contact, &children, &permissions, false),
             });
         }
+    }
+    // Each child shown, as away now when presence says so.
+    let mut shown: Vec<i64> = visits
+        .iter()
+        .flat_map(|v| v.booking.children.iter().copied())
+        .collect();
+    shown.extend(
+        found
+            .iter()
+            .flat_map(|f| f.visitor.levels.iter().map(|(child, _)| child.id)),
+    );
+    let now = crate::centre::model::now();
+    let away = crate::presence::repo::away_during(&mut conn, &shown, now, now + 1).await?;
+    let mark = |child: &mut Child| child.away = away.get(&child.id).copied();
+    for visit in &mut visits {
+        visit.booking.names.iter_mut().for_each(mark);
+        for visitor in &mut visit.visitors {
+            visitor.levels.iter_mut().for_each(|(child, _)| mark(child));
+        }
+    }
+    for f in &mut found {
+        f.visitor
+            .levels
+            .iter_mut()
+            .for_each(|(child, _)| mark(child));
     }
     Ok(GatePage {
         today,
@@ -980,6 +1030,7 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
                         id: p.resident_id,
                         name_km: p.name_km,
                         name_latin: p.name_latin,
+                        away: None,
                     },
                     vec![contact],
                 )),
@@ -1077,17 +1128,15 @@ pub async fn change_home_stay_dates(
     #[server(default)] until_time: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
-    let span = super::model::check_stay(
-        (&from_on, &from_time),
-        (&until_on, &until_time),
-        "",
-        crate::centre::model::today_at_centre(),
-    )?;
+    let today = crate::centre::model::today_at_centre();
+    let span =
+        super::model::check_stay((&from_on, &from_time), (&until_on, &until_time), "", today)?;
     write::change_stay_span(
         &crate::db::pool()?,
         &super::api::writer(&staff),
         stay,
         &span,
+        today,
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));

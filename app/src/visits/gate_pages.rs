@@ -13,10 +13,18 @@ use super::gate::{
 };
 use super::model::{Level, Status};
 use super::pages::level_badge;
-use super::view::Slot;
+use super::view::{Child, Slot};
 use crate::components::{FormError, SavedNotice, page_data};
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{I18n, Key, use_i18n};
 use crate::presence::model::local;
+
+/// "Away: hospital" beside a child who is away now: no visit can be admitted to them.
+fn away_badge(i18n: I18n, child: &Child) -> Option<impl IntoView + use<>> {
+    child.away.map(|reason| {
+        let text = i18n.fmt(Key::GateAway, &[("reason", i18n.t(reason.label()))]);
+        view! { " " <span class="badge away" role="alert">{text}</span> }
+    })
+}
 
 /// A person as the gate sees them: names large, identity details, and their permission for
 /// each child, with a STOP when barred.
@@ -49,6 +57,7 @@ fn VisitorCard(visitor: GateVisitor, #[prop(optional)] family: Option<String>) -
                         view! {
                             <li>
                                 {format!("{} ({})", child.name_km, child.name_latin)} " " {level_badge(i18n, level)}
+                                {away_badge(i18n, &child)}
                             </li>
                         }
                     })
@@ -221,7 +230,11 @@ fn GateVisitCard(visit: GateVisit) -> impl IntoView {
                 {format!("{}–{}", i18n.time(b.starts_at), i18n.time(b.ends_at))} " · " {b.family_name.clone()}
             </p>
             <p>
-                {b.names.iter().map(|c| format!("{} ({})", c.name_km, c.name_latin)).collect::<Vec<_>>().join(", ")}
+                {b.names.iter().enumerate().map(|(n, c)| view! {
+                    {(n > 0).then_some(", ")}
+                    {format!("{} ({})", c.name_km, c.name_latin)}
+                    {away_badge(i18n, c)}
+                }).collect_view()}
             </p>
             <p>{i18n.fmt(Key::FamilyAdults, &[("n", i18n.num(b.adults).as_str())])}</p>
             {b.supervised.then(|| view! { <p class="supervise">{i18n.t(Key::GateSupervise)}</p> })}

@@ -584,6 +584,8 @@ pub struct BookingContext {
     pub family_needs_approval: bool,
     /// The children whose bookings need approval.
     pub children_needing_approval: BTreeSet<i64>,
+    /// The visible children away at some moment of the slot (presence's `away_during`).
+    pub away: BTreeSet<i64>,
 }
 
 /// What a booking becomes when the rules let it through.
@@ -631,6 +633,9 @@ pub fn check_booking(request: &BookingRequest, ctx: &BookingContext) -> Result<D
         Window::NotYet => return Err(AppError::conflict(Key::ProblemBookingNotOpen)),
         Window::Closed => return Err(AppError::conflict(Key::ProblemBookingClosed)),
         Window::Open => {}
+    }
+    if children.iter().any(|child| ctx.away.contains(child)) {
+        return Err(AppError::conflict(Key::ProblemChildAway));
     }
     for child in &children {
         let (used, allowed) = ctx.month_use.get(child).copied().unwrap_or((0, 1));

@@ -103,6 +103,7 @@ fn BookingTable(bookings: Vec<Booking>, back: String) -> impl IntoView {
                             <td>
                                 <span class=format!("badge status-{}", b.status.code())>{i18n.t(b.status.label())}</span>
                                 {b.review.then(|| view! { <span class="badge review">{i18n.t(Key::VisitsReview)}</span> })}
+                                {b.child_away.then(|| view! { <span class="badge away">{i18n.t(Key::VisitsChildAway)}</span> })}
                                 {b.walk_in.then(|| view! { <span class="badge">{i18n.t(Key::VisitsWalkIn)}</span> })}
                                 {b.by_staff.then(|| view! { <span class="badge">{i18n.t(Key::VisitsByStaff)}</span> })}
                                 {b.notice.map(|n| view! { <span class="hint">{i18n.t(n.label())}</span> })}

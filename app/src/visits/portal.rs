@@ -170,6 +170,7 @@ pub mod load {
                     id: *id,
                     name_km: km.clone(),
                     name_latin: latin.clone(),
+                    away: None,
                 })
             })
             .collect())

@@ -147,6 +147,8 @@ fn FamilyBookingCard(booking: FamilyBooking) -> impl IntoView {
             <p class=format!("status status-{}", booking.status.code())>
                 <strong>{i18n.t(booking.status.label())}</strong>
             </p>
+            {(booking.child_away && booking.status.active())
+                .then(|| view! { <p class="notice warn under-review">{i18n.t(Key::FamilyUnderReview)}</p> })}
             {booking.notice.map(|n| view! { <p class="notice">{i18n.t(n.label())}</p> })}
             {changeable
                 .then(|| {

@@ -278,14 +278,53 @@ pub async fn decide(
                 entity: "visit_booking",
                 entity_id: old.id.to_string(),
                 action: "reviewed",
-                before: Some(json!({ "review": true })),
-                after: Some(json!({ "review": false })),
+                before: Some(json!({ "review": true, "child_away": old.child_away })),
+                after: Some(json!({ "review": false, "child_away": false })),
             };
             record(&mut tx, &by.actor, change).await?;
         }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Sends to the social team's review queue every active booking from `today` on for a visit
+/// at which `resident_id` is now away (presence's `away_during`), with an audit entry each;
+/// returns how many. Run in the transaction that records or moves an absence, so that no
+/// family waits at the gate for a child who is not there; the family's portal then says the
+/// visit is under review.
+pub async fn review_bookings_of_away(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    resident_id: i64,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let mut flagged = 0;
+    for (id, (starts, ends), already) in
+        repo::active_bookings_of_child(tx, resident_id, today).await?
+    {
+        if already {
+            continue;
+        }
+        let away = crate::presence::repo::away_during(tx, &[resident_id], starts, ends).await?;
+        let Some(reason) = away.get(&resident_id) else {
+            continue;
+        };
+        repo::flag_child_away(tx, id).await?;
+        let change = Change {
+            entity: "visit_booking",
+            entity_id: id.to_string(),
+            action: "away_review",
+            before: Some(json!({ "child_away": false })),
+            after: Some(json!({
+                "child_away": true, "review": true, "resident_id": resident_id,
+                "reason": reason.code(),
+            })),
+        };
+        record(tx, actor, change).await?;
+        flagged += 1;
+    }
+    Ok(flagged)
 }
 
 fn contact_json(input: &ContactInput) -> serde_json::Value {

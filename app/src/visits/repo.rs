@@ -383,6 +383,12 @@ pub async fn day_of_slot(
     }
 }
 
+/// A slot's span on its day, as instants: from its start until its end.
+pub fn slot_span(day: NaiveDate, slot: &super::view::Slot) -> (i64, i64) {
+    use crate::presence::model::instant;
+    (instant(day, slot.starts_at), instant(day, slot.ends_at))
+}
+
 /// Everything [`super::model::check_booking`] needs for `family_id` booking `slot_id`, with
 /// `moving` (a booking being moved) not counted against the month.
 pub async fn booking_context(
@@ -420,6 +426,11 @@ pub async fn booking_context(
         month_use.insert(*child, (used, allowed));
     }
     let free_places = slot.capacity - slot.taken;
+    let (starts, ends) = slot_span(day.day, slot);
+    let away = crate::presence::repo::away_during(conn, &view.visible, starts, ends)
+        .await?
+        .into_keys()
+        .collect();
     let context = BookingContext {
         today,
         now,
@@ -440,6 +451,7 @@ pub async fn booking_context(
             .filter(|(_, (_, approval))| *approval)
             .map(|(id, _)| *id)
             .collect::<BTreeSet<i64>>(),
+        away,
     };
     Ok((context, day))
 }
@@ -491,6 +503,7 @@ pub async fn bookings(
                   b.contact_id, c.name_km AS contact_km,
                   c.name_latin AS contact_latin, b.adults, b.meal_heads, b.status, b.notice,
                   b.supervised AS "supervised: bool", b.review AS "review: bool",
+                  b.child_away AS "child_away: bool",
                   b.walk_in AS "walk_in: bool", b.booked_by_staff IS NOT NULL AS "by_staff!: bool",
                   b.checked_in_at, b.checked_out_at, b.created_at,
                   d.id AS day_id, d.day AS "day: NaiveDate", d.closes_at,
@@ -533,6 +546,7 @@ pub async fn bookings(
             notice: r.notice.as_deref().and_then(Notice::parse),
             supervised: r.supervised,
             review: r.review,
+            child_away: r.child_away,
             walk_in: r.walk_in,
             by_staff: r.by_staff,
             checked_in_at: r.checked_in_at,
@@ -574,7 +588,8 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Sets or clears a booking's review flag, and marks it supervised when asked.
+/// Sets or clears a booking's review flag (clearing it clears the child-away flag too), and
+/// marks it supervised when asked.
 pub async fn set_review(
     conn: &mut SqliteConnection,
     id: i64,
@@ -582,7 +597,9 @@ pub async fn set_review(
     supervised: Option<bool>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE visit_booking SET review = ?, supervised = coalesce(?, supervised) WHERE id = ?",
+        "UPDATE visit_booking
+         SET review = ?1, supervised = coalesce(?2, supervised), child_away = child_away AND ?1
+         WHERE id = ?3",
         review,
         supervised,
         id
@@ -614,4 +631,44 @@ pub async fn future_bookings_with(
     )
     .fetch_all(conn)
     .await
+}
+
+/// A child's active bookings (of any family) for visits from `today` on: each booking's id,
+/// its visit's span as instants, and whether it is already flagged for the child's absence.
+pub async fn active_bookings_of_child(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(i64, (i64, i64), bool)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT b.id AS "id!: i64", d.day AS "day: NaiveDate",
+                  s.starts_at AS "starts_at: NaiveTime", s.ends_at AS "ends_at: NaiveTime",
+                  b.child_away AS "child_away: bool"
+           FROM visit_booking b JOIN visit_booking_child bc ON bc.booking_id = b.id
+           JOIN visit_slot s ON s.id = b.slot_id JOIN visit_day d ON d.id = s.visit_day_id
+           WHERE bc.resident_id = ?1 AND d.day >= ?2 AND b.status IN ('pending', 'confirmed')"#,
+        resident_id,
+        today
+    )
+    .fetch_all(conn)
+    .await?;
+    use crate::presence::model::instant;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let span = (instant(r.day, r.starts_at), instant(r.day, r.ends_at));
+            (r.id, span, r.child_away)
+        })
+        .collect())
+}
+
+/// Flags a booking for review because a child is away at the visit's time.
+pub async fn flag_child_away(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE visit_booking SET review = 1, child_away = 1 WHERE id = ?",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

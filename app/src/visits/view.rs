@@ -33,6 +33,9 @@ pub struct Child {
     pub name_km: String,
     /// Name in Latin letters.
     pub name_latin: String,
+    /// Away now, and why (filled in at the gate only).
+    #[serde(default)]
+    pub away: Option<crate::presence::model::AbsenceReason>,
 }
 
 /// A permission decision, for the history.
@@ -128,6 +131,9 @@ pub struct Booking {
     pub supervised: bool,
     /// Flagged for review.
     pub review: bool,
+    /// Flagged because a child became away at the visit's time: the family reads that the
+    /// visit is under review.
+    pub child_away: bool,
     /// Came without booking.
     pub walk_in: bool,
     /// Booked by staff for the family.

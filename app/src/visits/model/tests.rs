@@ -109,6 +109,7 @@ fn context() -> BookingContext {
         month_use: [(10, (0, 1)), (11, (0, 1))].into(),
         family_needs_approval: false,
         children_needing_approval: BTreeSet::new(),
+        away: BTreeSet::new(),
     }
 }
 
@@ -233,6 +234,12 @@ fn each_rule_refuses_with_its_own_reason() {
     assert_eq!(
         key(refusal(check_booking(&request(), &cancelled))),
         Key::ProblemVisitDayCancelled
+    );
+    let mut away = context();
+    away.away = [10].into();
+    assert_eq!(
+        key(refusal(check_booking(&request(), &away))),
+        Key::ProblemChildAway
     );
     let mut early = context();
     early.today = day("2026-11-30");

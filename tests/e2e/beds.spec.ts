@@ -146,3 +146,35 @@ test('without JavaScript the search button finds a resident by part of the Latin
   await expect(page).toHaveURL(/q=reymo/);
   await expect(page.locator('table.list tbody tr').first()).toContainText('Sreymom');
 });
+
+test('a waiting girl whose brother sleeps here takes the first suggested bed, no reason asked', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'tablet-js', 'one girl of the demo waiting list');
+  await signInAsHouseStaff(page, testInfo);
+  // A boy in a bed, from the residents list: he will be her brother.
+  await page.goto('/residents');
+  const boy = page.locator('tbody tr', { has: page.locator('.sex-m') }).filter({ hasNotText: 'គ្មានគ្រែ' }).first();
+  const brother = ((await boy.locator('a').textContent()) ?? '').trim();
+  const latin = /\(([^)]+)\)/.exec(brother)?.[1] ?? '';
+  expect(latin).not.toBe('');
+  // The last girl waiting for a bed (the other bed tests take the first ones).
+  await page.goto('/buildings');
+  const girl = page.locator('#waiting + .table-wrap tbody tr', { has: page.locator('.sex-f') }).last().locator('a');
+  const name = ((await girl.textContent()) ?? '').trim();
+  await girl.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await hydrated(page);
+  await page.locator('#sibling').fill(latin);
+  await page.locator('form.search[action$="#siblings"] button[type=submit]').click();
+  await page.locator('form[action="/api/sibling_link"]', { hasText: latin }).getByRole('button').click();
+  await expect(page.locator('.form-saved')).toBeVisible();
+  await expect(page.locator('#siblings + .table-wrap')).toContainText(latin);
+
+  // His room is not one she could share: the first bed offered warns of nothing.
+  const first = page.locator('#bed ~ .choices-list form.assign').first();
+  await expect(first.locator('ul.warnings li')).toHaveCount(0);
+  await expect(first.locator('input[name="reason"]')).toHaveCount(0);
+  const place = ((await first.locator('.place').textContent()) ?? '').trim();
+  await first.getByRole('button', { name: 'ចាត់គ្រែ' }).click();
+  await expect(page.locator('.form-saved')).toHaveText('បានរក្សាទុក។');
+  await expect(page.locator('#bed + p.big a')).toHaveText(place);
+});

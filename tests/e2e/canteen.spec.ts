@@ -132,3 +132,38 @@ test('the canteen manager adds extra heads for a meal, on a tablet or a phone', 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('the canteen manager records what was served; far below expected is flagged, saying against what', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'tablet-js', 'one record of yesterday’s dinner');
+  const yesterday = centreDay(-1);
+  await signIn(page, testInfo, 'canteen');
+  await page.goto(`/canteen/day?on=${yesterday}`);
+  await hydrated(page);
+  const dinner = page.locator(`#meal-${DINNER}`);
+  const expected = khmerNumber((await dinner.locator('.meal-expected .figure').first().textContent()) ?? '');
+  expect(expected).toBeGreaterThan(100);
+  const record = async (served: number) => {
+    await dinner.locator('input[name="served"]').fill(String(served));
+    await dinner.locator('form[action="/api/served_record"] button[type=submit]').click();
+    await expect(page.locator('.form-saved')).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`on=${yesterday}`));
+  };
+
+  // A tenth of the figure: flagged below, and the tooltip names the figure it was held to.
+  await record(Math.floor(expected / 10));
+  const flag = page.locator(`#meal-${DINNER} .notice.warn .flag`);
+  await expect(flag).toHaveText('បម្រើតិចជាងការរំពឹងទុកច្រើន');
+  await expect(flag).toHaveAttribute('title', /^ប្រៀបធៀបនឹង [០-៩]+ \((ចំនួនដែលបានបង្កកនៅម៉ោងកំណត់|ចំនួនដែលប្រែតាមវត្តមាន)\)$/);
+  // The forecast page lists it among the meals to check, with the same words.
+  await page.goto('/canteen');
+  const listed = page.locator('table.list tr', { has: page.locator(`a[href="/canteen/day?on=${yesterday}#meal-${DINNER}"]`) });
+  await expect(listed.locator('.flag')).toHaveText('បម្រើតិចជាងការរំពឹងទុកច្រើន');
+
+  // The figure served as expected: no flag any more.
+  await page.goto(`/canteen/day?on=${yesterday}`);
+  await hydrated(page);
+  await record(expected);
+  await expect(page.locator(`#meal-${DINNER} .notice.warn .flag`)).toHaveCount(0);
+  await page.goto('/canteen');
+  await expect(page.locator(`a[href="/canteen/day?on=${yesterday}#meal-${DINNER}"]`)).toHaveCount(0);
+});

@@ -105,3 +105,56 @@ test('the gate checks a family in, and stops a barred person', async ({ page }, 
   await card.getByRole('button', { name: 'បានបដិសេធមិនឱ្យចូល៖ កត់ត្រាទុក' }).click();
   await expect(page.getByRole('status')).toHaveText('មនុស្សដែលត្រូវបានបដិសេធមិនឱ្យចូលត្រូវបានកត់ត្រាទុកហើយ។');
 });
+
+/** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
+function centreDay(offset: number): string {
+  return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('a child who goes away after her visit was booked: under review on the portal, and not bookable that day', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone-nojs', 'a family on a cheap phone, JavaScript off');
+  const family = demo.families[1];
+  await signIn(page, testInfo, family.phone, family.pin);
+  await page.goto('/family');
+  const card = page.locator('ul.cards li[id^="b"]').first();
+  const booking = await card.getAttribute('id');
+  const child = /\(([^)]+)\)/.exec((await card.locator('p').nth(1).textContent()) ?? '')?.[1] ?? '';
+  expect(child).not.toBe('');
+  await expect(card.locator('.under-review')).toHaveCount(0);
+
+  // Meanwhile, on the house's tablet: she goes to a camp over the weeks of the visit.
+  const tablet = await browser.newContext({ viewport: { width: 810, height: 1080 }, javaScriptEnabled: false });
+  const staff = await tablet.newPage();
+  const house = account('house_staff');
+  await staff.goto('/login');
+  await staff.locator('#login').fill(house.login);
+  await staff.locator('#password').fill(house.password);
+  await staff.locator('form[action="/api/log_in"] button[type=submit]').click();
+  await expect(staff).toHaveURL(/\/$/);
+  await staff.goto(`/residents?q=${encodeURIComponent(child)}`);
+  await staff.locator('tbody tr a', { hasText: child }).first().click();
+  await staff.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
+  const form = staff.locator('form[action="/api/absence_create"]');
+  await form.locator('select[name="reason"]').selectOption('camp');
+  await form.locator('input[name="from_date"]').fill(centreDay(3));
+  await form.locator('input[name="from_time"]').fill('08:00');
+  await form.locator('input[name="until_date"]').fill(centreDay(75));
+  await form.locator('input[name="until_time"]').fill('17:00');
+  await form.locator('button[type=submit]').click();
+  await expect(staff.locator('.form-saved')).toBeVisible();
+  await tablet.close();
+
+  // The family reads that the visit is under review, in Khmer.
+  await page.goto('/family');
+  await expect(page.locator(`#${booking} .under-review`)).toHaveText(
+    'កំពុងពិនិត្យ៖ កូនរបស់អ្នកមិននៅមណ្ឌលនៅថ្ងៃនោះទេ។ ក្រុមការងារសង្គមនឹងទូរស័ព្ទមកអ្នក។',
+  );
+  await noSidewaysScroll(page);
+  // Booking her for another slot of a day she is away is refused, in words.
+  await page.locator('a.button.slot').first().click();
+  await page.locator('input[type=checkbox][name^="form[child]"]').first().check();
+  await page.locator('input[type=radio][name="form[contact]"]').first().check();
+  await page.getByRole('button', { name: 'កក់ការមកសួរសុខទុក្ខនេះ' }).click();
+  await expect(page.getByText('កុមារមិននៅមណ្ឌលនៅថ្ងៃនោះ៖ សូមទូរស័ព្ទទៅក្រុមការងារសង្គម។')).toBeVisible();
+  await noSidewaysScroll(page);
+});

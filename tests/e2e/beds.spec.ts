@@ -30,6 +30,8 @@ test.beforeEach(async ({}, testInfo) => {
 });
 
 test('house staff give a waiting child a bed, then move her', async ({ page }, testInfo) => {
+  // Nine pages one after another: on a loaded 2-core machine it once ran past 30 s.
+  test.slow();
   await signInAsHouseStaff(page, testInfo);
   await page.locator('nav.mainnav a[href="/buildings"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('គ្រែ');

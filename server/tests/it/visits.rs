@@ -900,6 +900,23 @@ async fn today_slot(pool: &SqlitePool, office: &Office) -> (i64, i64) {
     .await
 }
 
+/// The household's child booked, with the mother leading, for today's `slot`: booked two
+/// days ago, while booking was open.
+async fn booked_for_today(pool: &SqlitePool, office: &Office, g: &Household, slot: i64) -> i64 {
+    let closes = app::presence::model::instant(
+        today() - Days::new(1),
+        NaiveTime::from_hms_opt(18, 0, 0).expect("time"),
+    );
+    book_directly(
+        pool,
+        office,
+        g.family,
+        (slot, &[g.child], g.mother),
+        (today() - Days::new(2), closes - 3600),
+    )
+    .await
+}
+
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool: SqlitePool) {
     let office = office(&pool).await;
@@ -922,19 +939,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
         permit(&pool, &office, g.mother, kid, Level::Allowed).await;
     }
     permit(&pool, &office, father, barred_walker, Level::Barred).await;
-    // Booked two days ago, while booking was open.
-    let closes = app::presence::model::instant(
-        today() - Days::new(1),
-        NaiveTime::from_hms_opt(18, 0, 0).expect("time"),
-    );
-    let booking = book_directly(
-        &pool,
-        &office,
-        g.family,
-        (slot, &[g.child], g.mother),
-        (today() - Days::new(2), closes - 3600),
-    )
-    .await;
+    let booking = booked_for_today(&pool, &office, &g, slot).await;
     let (_, gate) = staff_session(&pool, "gate", &[Role::HouseStaff]).await;
     let app = router(pool.clone(), "visit-gate");
     let times = |pool: SqlitePool, id: i64| async move {
@@ -1655,18 +1660,7 @@ async fn the_gate_shows_a_child_away_and_admits_no_visit_to_them(pool: SqlitePoo
     let other = child(&pool, "កុមារី 1ខ", "Child 1b").await;
     link(&pool, &office, g.family, other).await;
     permit(&pool, &office, g.mother, other, Level::Allowed).await;
-    let closes = app::presence::model::instant(
-        today() - Days::new(1),
-        NaiveTime::from_hms_opt(18, 0, 0).expect("time"),
-    );
-    let booking = book_directly(
-        &pool,
-        &office,
-        g.family,
-        (slot, &[g.child], g.mother),
-        (today() - Days::new(2), closes - 3600),
-    )
-    .await;
+    let booking = booked_for_today(&pool, &office, &g, slot).await;
     let (_, gate) = staff_session(&pool, "gate", &[Role::HouseStaff]).await;
     let app = router(pool.clone(), "visit-gate-away");
     // Both children went to hospital this morning.

@@ -63,13 +63,11 @@ async fn report(label: &str, pool: &SqlitePool, day: NaiveDate) -> anyhow_free::
         day,
         NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(roll_time()),
     );
-    let present = app::presence::repo::present_at(&mut conn, day, at)
-        .await?
-        .len();
+    let present = app::presence::repo::present_at(&mut conn, at).await?.len();
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let started = Instant::now();
-        std::hint::black_box(app::presence::repo::present_at(&mut conn, day, at).await?);
+        std::hint::black_box(app::presence::repo::present_at(&mut conn, at).await?);
         times.push(started.elapsed());
     }
     let (median, slowest) = summary(times);
@@ -208,7 +206,11 @@ async fn large_centre(day: NaiveDate) -> anyhow_free::Result<SqlitePool> {
                 Some(from_on + Days::days(30 + rng.below(400) as i64))
             };
             let until = until.filter(|u| *u <= day);
-            app::housing::repo::insert_allocation(&mut tx, id, bed, from_on, None).await?;
+            let starts = app::housing::model::Changeover {
+                on: from_on,
+                at: app::housing::model::usual_arrival(),
+            };
+            app::housing::repo::insert_allocation(&mut tx, id, bed, starts, None).await?;
             match until {
                 Some(until_on) => {
                     sqlx::query!("UPDATE allocation SET until_on = ? WHERE resident_id = ? AND until_on IS NULL", until_on, id)

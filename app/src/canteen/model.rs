@@ -390,8 +390,7 @@ impl MealCount {
 /// Whether `occupant` is expected at `service` on `day`: present at its time (the presence
 /// rule) and their programme eats it that weekday.
 pub fn eats(occupant: &Occupant, service: &MealService, day: NaiveDate) -> bool {
-    service.eaten_by(occupant.resident.programme, day)
-        && occupant.present(day, service.instant_on(day))
+    service.eaten_by(occupant.resident.programme, day) && occupant.present(service.instant_on(day))
 }
 
 /// One day's counts, a `MealCount` per active meal service in serving order.

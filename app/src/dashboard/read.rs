@@ -149,7 +149,7 @@ async fn homework(
         .collect();
     let by_id: BTreeMap<i64, &Occupant> = occupants.iter().map(|o| (o.resident.id, o)).collect();
     let away = |resident: i64, at: i64| {
-        crate::homework::history::away_at(by_id.get(&resident).copied(), today, at).is_some()
+        crate::homework::history::away_at(by_id.get(&resident).copied(), at).is_some()
     };
     let first_monday = monday_of(today) - Days::new(7 * (HOMEWORK_WEEKS - 1));
     let days = repo::attendance_by_day(conn, first_monday, today, tutor).await?;

@@ -10,13 +10,16 @@ use super::model::{OccupancyHistory, RollProgress, Tonight, VisitsToday};
 use crate::centre::model::Name;
 use crate::presence::model::RollTally;
 
-/// Every building's roll call for `night`, taken at the instant `at` (residents away then
-/// count as away), and who sleeps here that night: one pass over the night's allocations.
+/// Every building's roll call for `night`, taken at the instant `at` that evening (residents
+/// away then count as away), and who sleeps here then (as `presence::repo::roll_rows`): one
+/// pass over the night's allocations.
 pub async fn rolls(
     conn: &mut SqliteConnection,
     night: NaiveDate,
     at: i64,
 ) -> Result<(Vec<RollProgress>, Tonight), sqlx::Error> {
+    let day = crate::presence::model::local(at).date();
+    let clock = crate::presence::model::clock(at);
     let rows = sqlx::query!(
         r#"WITH housed AS (
                SELECT ro.building_id, a.resident_id,
@@ -25,7 +28,9 @@ pub async fn rolls(
                                 AND (coalesce(x.returned_at, x.ends_at) IS NULL
                                      OR coalesce(x.returned_at, x.ends_at) > ?2)) AS away
                FROM allocation a JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
-               WHERE a.from_on <= ?1 AND (a.until_on IS NULL OR a.until_on > ?1))
+               WHERE a.from_on <= ?3 AND (a.until_on IS NULL OR a.until_on >= ?3)
+                 AND (a.from_on < ?3 OR a.arrives_at <= ?4)
+                 AND (a.until_on IS NULL OR a.until_on > ?3 OR a.leaves_at > ?4))
            SELECT bu.id AS "id!: i64", bu.name_km, bu.name_latin,
                   rc.closed_at IS NOT NULL AS "closed!: bool",
                   count(h.resident_id) AS "housed!: i64",
@@ -41,7 +46,9 @@ pub async fn rolls(
            HAVING count(h.resident_id) > 0 OR rc.id IS NOT NULL
            ORDER BY f.kind = 'camp', f.kind, bu.code"#,
         night,
-        at
+        at,
+        day,
+        clock
     )
     .fetch_all(&mut *conn)
     .await?;

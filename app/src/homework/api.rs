@@ -279,7 +279,7 @@ async fn session_rows(
         .map(|pupil| {
             let mark = marks.get(&pupil.resident_id);
             AttendanceRow {
-                away: super::history::away_at(occupants.get(&pupil.resident_id), day, at),
+                away: super::history::away_at(occupants.get(&pupil.resident_id), at),
                 resident_id: pupil.resident_id,
                 name_km: pupil.name_km,
                 name_latin: pupil.name_latin,

@@ -471,10 +471,7 @@ fn plan_marks(rng: &mut Rng, past: &Past<'_>) -> Vec<Mark> {
             let at = instant(day, t.starts_at);
             for placed in by_class[c].iter().filter(|p| p.from <= day) {
                 let resident = placed.resident;
-                let here = past
-                    .occupants
-                    .get(&resident)
-                    .is_some_and(|o| o.present(day, at));
+                let here = past.occupants.get(&resident).is_some_and(|o| o.present(at));
                 if !here {
                     // Excused by presence: it breaks a run of absences.
                     in_a_row.insert(resident, 0);

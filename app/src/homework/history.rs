@@ -28,15 +28,11 @@ pub struct SessionOutcome {
     pub away: Option<AbsenceReason>,
 }
 
-/// Whether `occupant` (none: no bed in the span) is away at `at` on `day`, and why.
-pub fn away_at(
-    occupant: Option<&Occupant>,
-    day: NaiveDate,
-    at: i64,
-) -> Option<Option<AbsenceReason>> {
+/// Whether `occupant` (none: no bed in the span) is away at `at`, and why.
+pub fn away_at(occupant: Option<&Occupant>, at: i64) -> Option<Option<AbsenceReason>> {
     match occupant {
         None => Some(None),
-        Some(o) if !o.present(day, at) => Some(o.away_reason(at)),
+        Some(o) if !o.present(at) => Some(o.away_reason(at)),
         Some(_) => None,
     }
 }
@@ -84,7 +80,7 @@ pub async fn outcomes(
             }
             let (outcome, reason, away) = match marks.get(&(class.id, day, span.resident_id)) {
                 Some((status, reason)) => (Outcome::Marked(*status), reason.clone(), None),
-                None => match away_at(occupants.get(&span.resident_id), day, at) {
+                None => match away_at(occupants.get(&span.resident_id), at) {
                     Some(why) => (Outcome::Away, String::new(), why),
                     None => (Outcome::Unmarked, String::new(), None),
                 },

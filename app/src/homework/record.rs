@@ -269,7 +269,7 @@ pub async fn mark(
                 .filter(|id| !before.contains_key(id))
                 .filter(|id| {
                     let occupant = occupants.iter().find(|o| o.resident.id == **id);
-                    super::history::away_at(occupant, day, at).is_none()
+                    super::history::away_at(occupant, at).is_none()
                 })
                 .map(|id| (*id, Status::Present, String::new()))
                 .collect()

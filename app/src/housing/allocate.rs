@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::{AllocationProblem, Warning, check_override, warnings};
+use super::model::{AllocationProblem, Changeover, Warning, check_override, warnings};
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
@@ -35,11 +35,17 @@ pub fn allocation_error(error: sqlx::Error) -> AppError {
 }
 
 /// What an allocation looks like in the audit log.
-fn entry(resident_id: i64, bed_id: i64, on: NaiveDate, reason: Option<&str>) -> serde_json::Value {
+fn entry(
+    resident_id: i64,
+    bed_id: i64,
+    starts: Changeover,
+    reason: Option<&str>,
+) -> serde_json::Value {
     serde_json::json!({
         "resident_id": resident_id,
         "bed_id": bed_id,
-        "on": on,
+        "on": starts.on,
+        "arrives_at": starts.clock(),
         "override_reason": reason,
     })
 }
@@ -86,21 +92,22 @@ async fn check_placement(
     Ok(warnings(&resident, &bed.room, on))
 }
 
-/// Puts a resident without a bed in a free bed from `on`. Soft rules that are broken need a
-/// `reason`. Returns the allocation's id.
+/// Puts a resident without a bed in a free bed, arriving at `starts`. Soft rules that are
+/// broken need a `reason`. Returns the allocation's id.
 pub async fn assign(
     pool: &SqlitePool,
     actor: &Actor,
     resident_id: i64,
     bed_id: i64,
-    on: NaiveDate,
+    starts: Changeover,
     reason: &str,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
+    let on = starts.on;
     let warnings = check_placement(&mut tx, resident_id, bed_id, on, today, false).await?;
     let reason = check_override(&warnings, reason)?;
-    let id = repo::insert_allocation(&mut tx, resident_id, bed_id, on, reason.as_deref())
+    let id = repo::insert_allocation(&mut tx, resident_id, bed_id, starts, reason.as_deref())
         .await
         .map_err(allocation_error)?;
     let change = Change {
@@ -108,25 +115,27 @@ pub async fn assign(
         entity_id: id.to_string(),
         action: "assign",
         before: None,
-        after: Some(entry(resident_id, bed_id, on, reason.as_deref())),
+        after: Some(entry(resident_id, bed_id, starts, reason.as_deref())),
     };
     record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Moves a resident from their bed to another from `on`: the old allocation ends and the new
-/// one starts in one transaction. Returns the new allocation's id.
+/// Moves a resident from their bed to another at `when`: the old allocation ends and the new
+/// one starts then, in one transaction, so they are never without a bed in between. Returns
+/// the new allocation's id.
 pub async fn move_resident(
     pool: &SqlitePool,
     actor: &Actor,
     resident_id: i64,
     to_bed_id: i64,
-    on: NaiveDate,
+    when: Changeover,
     reason: &str,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
+    let on = when.on;
     let (old_id, old_bed, from_on) = repo::current_of_resident(&mut tx, resident_id)
         .await?
         .ok_or(AllocationProblem::NoBed)?;
@@ -138,45 +147,51 @@ pub async fn move_resident(
     }
     let warnings = check_placement(&mut tx, resident_id, to_bed_id, on, today, true).await?;
     let reason = check_override(&warnings, reason)?;
-    repo::end_allocation(&mut tx, old_id, on)
+    repo::end_allocation(&mut tx, old_id, when)
         .await
         .map_err(allocation_error)?;
-    let id = repo::insert_allocation(&mut tx, resident_id, to_bed_id, on, reason.as_deref())
+    let id = repo::insert_allocation(&mut tx, resident_id, to_bed_id, when, reason.as_deref())
         .await
         .map_err(allocation_error)?;
     let change = Change {
         entity: "allocation",
         entity_id: id.to_string(),
         action: "move",
-        before: Some(entry(resident_id, old_bed, from_on, None)),
-        after: Some(entry(resident_id, to_bed_id, on, reason.as_deref())),
+        before: Some(serde_json::json!({
+            "resident_id": resident_id,
+            "bed_id": old_bed,
+            "on": from_on,
+        })),
+        after: Some(entry(resident_id, to_bed_id, when, reason.as_deref())),
     };
     record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Ends the allocation of a bed: `on` is the first night the resident is not in it.
+/// Ends the allocation of a bed, leaving at `ends`: its day is the first night the resident
+/// is not in it.
 pub async fn release(
     pool: &SqlitePool,
     actor: &Actor,
     bed_id: i64,
-    on: NaiveDate,
+    ends: Changeover,
     today: NaiveDate,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let (id, resident_id, from_on) = repo::current_of_bed(&mut tx, bed_id)
         .await?
         .ok_or(AllocationProblem::NoBed)?;
-    if on < from_on || on > today + Duration::days(MAX_DAYS_AHEAD) {
+    if ends.on < from_on || ends.on > today + Duration::days(MAX_DAYS_AHEAD) {
         return Err(AllocationProblem::Date.into());
     }
-    end_current(&mut tx, actor, id, resident_id, bed_id, from_on, on).await?;
+    end_current(&mut tx, actor, id, resident_id, bed_id, from_on, ends).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Ends a current allocation in `tx` and records it (also used when a resident leaves).
+/// Ends a current allocation in `tx`, leaving at `ends` (not before its first day), and
+/// records it (also used when a resident leaves).
 pub async fn end_current(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     actor: &Actor,
@@ -184,18 +199,25 @@ pub async fn end_current(
     resident_id: i64,
     bed_id: i64,
     from_on: NaiveDate,
-    on: NaiveDate,
+    ends: Changeover,
 ) -> Result<(), AppError> {
-    let on = on.max(from_on);
-    repo::end_allocation(tx, id, on)
+    let ends = Changeover {
+        on: ends.on.max(from_on),
+        ..ends
+    };
+    repo::end_allocation(tx, id, ends)
         .await
         .map_err(allocation_error)?;
     let change = Change {
         entity: "allocation",
         entity_id: id.to_string(),
         action: "release",
-        before: Some(entry(resident_id, bed_id, from_on, None)),
-        after: Some(serde_json::json!({ "until_on": on })),
+        before: Some(serde_json::json!({
+            "resident_id": resident_id,
+            "bed_id": bed_id,
+            "on": from_on,
+        })),
+        after: Some(serde_json::json!({ "until_on": ends.on, "leaves_at": ends.clock() })),
     };
     record(tx, actor, change).await?;
     Ok(())

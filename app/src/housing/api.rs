@@ -146,12 +146,14 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     })
 }
 
-/// Puts a resident without a bed in a bed from `on`. House staff and admin.
+/// Puts a resident without a bed in a bed from `on`, arriving at `time` (16:00 when none is
+/// given). House staff and admin.
 #[server(endpoint = "bed_assign")]
 pub async fn assign_bed(
     resident_id: i64,
     bed_id: i64,
     on: String,
+    #[server(default)] time: String,
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
@@ -160,18 +162,21 @@ pub async fn assign_bed(
         resident_id,
         bed_id,
         on,
+        time,
         reason,
         back,
     };
     change.apply(&staff, Placing::Assign).await
 }
 
-/// Moves a resident to another bed from `on`. House staff and admin.
+/// Moves a resident to another bed on `on` at `time` (16:00 when none is given). House staff
+/// and admin.
 #[server(endpoint = "bed_move")]
 pub async fn move_bed(
     resident_id: i64,
     bed_id: i64,
     on: String,
+    #[server(default)] time: String,
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
@@ -180,6 +185,7 @@ pub async fn move_bed(
         resident_id,
         bed_id,
         on,
+        time,
         reason,
         back,
     };
@@ -200,13 +206,14 @@ struct BedChange {
     resident_id: i64,
     bed_id: i64,
     on: String,
+    time: String,
     reason: String,
     back: String,
 }
 
 #[cfg(feature = "ssr")]
 impl BedChange {
-    /// Reads the date, makes the change, and goes back where the form came from.
+    /// Reads the day and time, makes the change, and goes back where the form came from.
     async fn apply(
         self,
         staff: &crate::people::model::CurrentStaff,
@@ -215,6 +222,7 @@ impl BedChange {
         use super::allocate::{assign, move_resident};
 
         let on = crate::residents::model::date_field(&self.on, "on")?;
+        let on = super::model::Changeover::read(on, &self.time, super::model::usual_arrival())?;
         let today = crate::centre::model::today_at_centre();
         let (pool, actor) = (crate::db::pool()?, staff.actor());
         let (resident, bed, reason) = (self.resident_id, self.bed_id, self.reason.as_str());
@@ -227,11 +235,17 @@ impl BedChange {
     }
 }
 
-/// Frees a bed from `on` (the first night the resident is not in it). House staff and admin.
+/// Frees a bed from `on` (the first night the resident is not in it), leaving at `time`
+/// (10:00 when none is given). House staff and admin.
 #[server(endpoint = "bed_release")]
-pub async fn release_bed(bed_id: i64, on: String) -> Result<(), AppError> {
+pub async fn release_bed(
+    bed_id: i64,
+    on: String,
+    #[server(default)] time: String,
+) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
     let on = crate::residents::model::date_field(&on, "on")?;
+    let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
     let today = crate::centre::model::today_at_centre();
     super::allocate::release(&crate::db::pool()?, &staff.actor(), bed_id, on, today).await?;
     leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));

@@ -1,7 +1,7 @@
 //! Shared types and rules of rooms, beds and allocations: the soft rules that warn, and the
 //! ranking of free beds for a resident who has none. The hard rules are in the schema.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -112,6 +112,49 @@ impl BedPlace {
     }
 }
 
+/// When a resident arrives on an allocation's first day, unless staff say otherwise: after
+/// school, in time for dinner.
+pub fn usual_arrival() -> NaiveTime {
+    NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default()
+}
+
+/// When a resident leaves on an allocation's last day, unless staff say otherwise: after
+/// breakfast.
+pub fn usual_departure() -> NaiveTime {
+    NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()
+}
+
+/// Reads an allocation's arrival or departure as stored (`HH:MM`).
+pub fn parse_clock(text: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M").ok()
+}
+
+/// When a resident comes into a bed, or leaves it: the day, and the time of day (presence in
+/// that bed starts or ends then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changeover {
+    /// The day.
+    pub on: NaiveDate,
+    /// The time of day.
+    pub at: NaiveTime,
+}
+
+impl Changeover {
+    /// The day `on` at `at` (`HH:MM`), or, when no time was typed, at `usual`.
+    pub fn read(on: NaiveDate, at: &str, usual: NaiveTime) -> Result<Self, AppError> {
+        let at = match at.trim() {
+            "" => usual,
+            text => crate::residents::model::time_field(text, "time")?,
+        };
+        Ok(Changeover { on, at })
+    }
+
+    /// As allocations store the time: `HH:MM`.
+    pub fn clock(&self) -> String {
+        self.at.format("%H:%M").to_string()
+    }
+}
+
 /// One allocation in a history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationEntry {
@@ -127,8 +170,12 @@ pub struct AllocationEntry {
     pub place: BedPlace,
     /// First night.
     pub from_on: NaiveDate,
+    /// When they arrive on the first day.
+    pub arrives: NaiveTime,
     /// The day it ended (they slept elsewhere that night), if it has.
     pub until_on: Option<NaiveDate>,
+    /// When they leave on that day.
+    pub leaves: NaiveTime,
     /// Why a warning was overridden.
     pub override_reason: Option<String>,
 }

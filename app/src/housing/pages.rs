@@ -64,9 +64,9 @@ pub fn AllocationTable(entries: Vec<AllocationEntry>, show_resident: bool) -> im
                             <td>
                                 <a href=format!("/beds/{}", entry.place.bed_id)>{entry.place.label()}</a>
                             </td>
-                            <td>{i18n.date_short(entry.from_on)}</td>
+                            <td>{day_at(i18n, entry.from_on, entry.arrives)}</td>
                             <td>
-                                {entry.until_on.map_or_else(|| i18n.t(Key::AllocationCurrent).to_owned(), |day| i18n.date_short(day))}
+                                {entry.until_on.map_or_else(|| i18n.t(Key::AllocationCurrent).to_owned(), |day| day_at(i18n, day, entry.leaves))}
                             </td>
                             <td>{entry.override_reason.unwrap_or_default()}</td>
                         </tr>
@@ -250,6 +250,24 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
     }
 }
 
+/// The time of day a resident comes into the bed an assign or move form gives: 16:00 unless
+/// staff type another.
+#[component]
+pub fn ArrivalTime() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="arrives">
+            {i18n.t(Key::FieldArrivesAt)}
+            <input name="time" type="time" required value=super::model::usual_arrival().format("%H:%M").to_string() />
+        </label>
+    }
+}
+
+/// A day and, in the reader's digits, a time of day: when a resident came into or left a bed.
+pub fn day_at(i18n: crate::i18n::I18n, day: chrono::NaiveDate, at: chrono::NaiveTime) -> String {
+    format!("{} {}", i18n.date_short(day), i18n.time(at))
+}
+
 /// `/beds/:id`: one bed, who is in it, and what can be done with it.
 #[component]
 pub fn BedPage() -> impl IntoView {
@@ -293,7 +311,7 @@ fn BedView(bed: BedData) -> impl IntoView {
                 <p class="big">
                     <a href=format!("/residents/{}", entry.resident_id)>{resident_name(i18n, &entry.name_km, &entry.name_latin)}</a>
                     " · "
-                    {format!("{} {}", i18n.t(Key::BedSince), i18n.date_short(entry.from_on))}
+                    {format!("{} {}", i18n.t(Key::BedSince), day_at(i18n, entry.from_on, entry.arrives))}
                 </p>
                 {bed.can_edit.then(|| view! {
                     <h2>{i18n.t(Key::BedMoveTitle)}</h2>
@@ -315,6 +333,7 @@ fn BedView(bed: BedData) -> impl IntoView {
                                                 {warned.then(|| view! {
                                                     <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
                                                 })}
+                                                <ArrivalTime />
                                                 <button class="button" type="submit">{i18n.t(Key::BedMoveHere)}</button>
                                             </form>
                                         </li>
@@ -328,6 +347,8 @@ fn BedView(bed: BedData) -> impl IntoView {
                         <input type="hidden" name="bed_id" value=bed_id />
                         <label for="release_on">{i18n.t(Key::FieldReleaseOn)}</label>
                         <input id="release_on" name="on" type="date" required value=today.clone() />
+                        <label for="release_time">{i18n.t(Key::FieldLeavesAt)}</label>
+                        <input id="release_time" name="time" type="time" required value=super::model::usual_departure().format("%H:%M").to_string() />
                         <button class="button danger" type="submit">{i18n.t(Key::BedRelease)}</button>
                     </form>
                 })}
@@ -354,6 +375,7 @@ fn BedView(bed: BedData) -> impl IntoView {
                                                 {warned.then(|| view! {
                                                     <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
                                                 })}
+                                                <ArrivalTime />
                                                 <button class="button" type="submit">{i18n.t(Key::BedAssign)}</button>
                                             </form>
                                         </li>

@@ -1,11 +1,11 @@
 //! SQL of rooms, beds and allocations.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use sqlx::SqliteConnection;
 
 use super::model::{
-    AllocationEntry, BedCell, BedPlace, BuildingSummary, FreeBed, OccupancyRow, Occupant,
-    Placement, Room, SiblingRoom,
+    AllocationEntry, BedCell, BedPlace, BuildingSummary, Changeover, FreeBed, OccupancyRow,
+    Occupant, Placement, Room, SiblingRoom, parse_clock,
 };
 use crate::residents::model::{Programme, Sex};
 
@@ -315,35 +315,39 @@ pub async fn starts_after(
     Ok(n > 0)
 }
 
-/// Starts an allocation and returns its id.
+/// Starts an allocation, arriving at `starts`, and returns its id.
 pub async fn insert_allocation(
     conn: &mut SqliteConnection,
     resident_id: i64,
     bed_id: i64,
-    from_on: NaiveDate,
+    starts: Changeover,
     override_reason: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
+    let arrives = starts.clock();
     sqlx::query_scalar!(
-        r#"INSERT INTO allocation (resident_id, bed_id, from_on, override_reason)
-           VALUES (?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        r#"INSERT INTO allocation (resident_id, bed_id, from_on, arrives_at, override_reason)
+           VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
         resident_id,
         bed_id,
-        from_on,
+        starts.on,
+        arrives,
         override_reason
     )
     .fetch_one(&mut *conn)
     .await
 }
 
-/// Ends an allocation: `until_on` is the first night elsewhere.
+/// Ends an allocation, leaving at `ends`: its day is the first night elsewhere.
 pub async fn end_allocation(
     conn: &mut SqliteConnection,
     id: i64,
-    until_on: NaiveDate,
+    ends: Changeover,
 ) -> Result<(), sqlx::Error> {
+    let leaves = ends.clock();
     sqlx::query!(
-        "UPDATE allocation SET until_on = ? WHERE id = ?",
-        until_on,
+        "UPDATE allocation SET until_on = ?, leaves_at = ? WHERE id = ?",
+        ends.on,
+        leaves,
         id
     )
     .execute(&mut *conn)
@@ -361,7 +365,7 @@ pub async fn history(
         r#"SELECT a.id AS "id!: i64", a.resident_id AS "resident_id!: i64", r.name_latin, r.name_km,
                   a.bed_id AS "bed_id!: i64", bu.code AS building, ro.code AS room, b.code AS bed,
                   a.from_on AS "from_on: NaiveDate", a.until_on AS "until_on: NaiveDate",
-                  a.override_reason
+                  a.arrives_at, a.leaves_at, a.override_reason
            FROM allocation a JOIN resident r ON r.id = a.resident_id
            JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
            JOIN building bu ON bu.id = ro.building_id
@@ -373,24 +377,33 @@ pub async fn history(
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AllocationEntry {
-            id: r.id,
-            resident_id: r.resident_id,
-            name_latin: r.name_latin,
-            name_km: r.name_km,
-            place: BedPlace {
-                bed_id: r.bed_id,
-                building: r.building,
-                room: r.room,
-                bed: r.bed,
-            },
-            from_on: r.from_on,
-            until_on: r.until_on,
-            override_reason: r.override_reason,
+    rows.into_iter()
+        .map(|r| {
+            Ok(AllocationEntry {
+                id: r.id,
+                resident_id: r.resident_id,
+                name_latin: r.name_latin,
+                name_km: r.name_km,
+                place: BedPlace {
+                    bed_id: r.bed_id,
+                    building: r.building,
+                    room: r.room,
+                    bed: r.bed,
+                },
+                from_on: r.from_on,
+                arrives: time_of_day(&r.arrives_at)?,
+                until_on: r.until_on,
+                leaves: time_of_day(&r.leaves_at)?,
+                override_reason: r.override_reason,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// An allocation's arrival or departure as stored (`HH:MM`).
+fn time_of_day(text: &str) -> Result<NaiveTime, sqlx::Error> {
+    parse_clock(text)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown time of day {text:?}").into()))
 }
 
 /// Beds in service and beds slept in on `day`, by facility and the rooms' sex.

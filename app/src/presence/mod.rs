@@ -1,4 +1,4 @@
-//! Presence: who is at the centre at a moment (a bed that night, not away), absences and
+//! Presence: who is at the centre at a moment (a bed then, not away), absences and
 //! returns, the nightly roll call per building, and missing-resident alerts.
 
 pub mod api;

@@ -1,9 +1,9 @@
 //! Shared types and rules of presence: absences, the one rule for who is at the centre at a
 //! moment, and the nightly roll call.
 //!
-//! **Presence** at a day and a time of day = the resident has a bed that night and is not
-//! away at that instant. The SQL in `repo::present_at` is this rule; the property test there
-//! checks that the two agree.
+//! **Presence** at an instant = the resident has a bed then (after its first day's arrival,
+//! before its last day's departure) and is not away at that instant. The SQL in
+//! `repo::present_at` is this rule; the property test in `tests.rs` checks that the two agree.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -88,13 +88,34 @@ pub fn roll_time() -> NaiveTime {
     NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default()
 }
 
-/// An allocation's nights: from a day until a day (exclusive), or open.
+/// The local time of day of an instant to the minute (`HH:MM`), as allocations store their
+/// arrival and departure: what the presence SQL compares them with.
+pub fn clock(at: i64) -> String {
+    local(at).format("%H:%M").to_string()
+}
+
+/// An allocation's stay: the nights from a day until a day (exclusive), or open, arriving on
+/// the first day and leaving on the last at a time of day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Nights {
     /// The first night.
     pub from_on: NaiveDate,
-    /// The first night no longer in that bed.
+    /// The first night no longer in that bed: they leave that day.
     pub until_on: Option<NaiveDate>,
+    /// When they arrive on `from_on`.
+    pub arrives: NaiveTime,
+    /// When they leave on `until_on`.
+    pub leaves: NaiveTime,
+}
+
+impl Nights {
+    /// Whether the bed is theirs at the instant `at`: from the arrival until the departure.
+    pub fn covers(&self, at: i64) -> bool {
+        instant(self.from_on, self.arrives) <= at
+            && self
+                .until_on
+                .is_none_or(|until| instant(until, self.leaves) > at)
+    }
 }
 
 /// An absence's span: from an instant until the return, or the planned end, or open.
@@ -141,16 +162,15 @@ pub fn away_during(
         .map(|(_, reason)| *reason)
 }
 
-/// The presence rule: at the centre on `day` at `at` (an instant on that day) = a bed that
-/// night, and not away at that instant.
-pub fn is_present(beds: &[Nights], absences: &[Away], day: NaiveDate, at: i64) -> bool {
-    housed(beds, day) && !absences.iter().any(|away| away.covers(at))
+/// The presence rule: at the centre at the instant `at` = one of `beds` is theirs then
+/// (between its arrival and its departure), and no absence covers it.
+pub fn is_present(beds: &[Nights], absences: &[Away], at: i64) -> bool {
+    housed(beds, at) && !absences.iter().any(|away| away.covers(at))
 }
 
-/// Whether one of `beds` is theirs on the night of `day`.
-fn housed(beds: &[Nights], day: NaiveDate) -> bool {
-    beds.iter()
-        .any(|n| n.from_on <= day && n.until_on.is_none_or(|until| until > day))
+/// Whether one of `beds` is theirs at `at`.
+fn housed(beds: &[Nights], at: i64) -> bool {
+    beds.iter().any(|nights| nights.covers(at))
 }
 
 /// Why an absence was refused.
@@ -455,73 +475,78 @@ mod tests {
         parse_moment(date, time).expect("a moment")
     }
 
-    #[test]
-    fn a_resident_with_a_bed_and_no_absence_is_present() {
-        let beds = [Nights {
-            from_on: day("2026-11-01"),
-            until_on: None,
-        }];
-        assert!(is_present(
-            &beds,
-            &[],
-            day("2026-11-22"),
-            at("2026-11-22", "12:00")
-        ));
-        assert!(!is_present(
-            &beds,
-            &[],
-            day("2026-10-31"),
-            at("2026-10-31", "12:00")
-        ));
+    /// A stay from `from` (arriving and leaving at the usual times), until `until` or open.
+    fn stay(from: &str, until: Option<&str>) -> Nights {
+        Nights {
+            from_on: day(from),
+            until_on: until.map(day),
+            arrives: crate::housing::model::usual_arrival(),
+            leaves: crate::housing::model::usual_departure(),
+        }
     }
 
     #[test]
-    fn the_last_night_of_an_allocation_is_the_day_before_it_ends() {
-        let beds = [Nights {
-            from_on: day("2026-11-01"),
-            until_on: Some(day("2026-11-10")),
+    fn a_resident_with_a_bed_and_no_absence_is_present() {
+        let beds = [stay("2026-10-31", None)];
+        assert!(is_present(&beds, &[], at("2026-11-22", "12:00")));
+        assert!(!is_present(&beds, &[], at("2026-10-30", "12:00")));
+    }
+
+    #[test]
+    fn a_child_arriving_at_four_eats_dinner_and_one_leaving_at_ten_breakfast_only() {
+        let beds = [stay("2026-11-01", Some("2026-11-10"))];
+        // The first day: not for breakfast or lunch, in for dinner and the roll.
+        assert!(!is_present(&beds, &[], at("2026-11-01", "06:30")));
+        assert!(!is_present(&beds, &[], at("2026-11-01", "11:30")));
+        assert!(is_present(&beds, &[], at("2026-11-01", "16:00")));
+        assert!(is_present(&beds, &[], at("2026-11-01", "21:00")));
+        // The last day: breakfast, then gone at 10:00.
+        assert!(is_present(&beds, &[], at("2026-11-10", "06:30")));
+        assert!(is_present(&beds, &[], at("2026-11-10", "09:59")));
+        assert!(!is_present(&beds, &[], at("2026-11-10", "10:00")));
+        assert!(!is_present(&beds, &[], at("2026-11-10", "21:00")));
+        // Staff moved the arrival to the morning: in for lunch too.
+        let early = [Nights {
+            arrives: NaiveTime::from_hms_opt(9, 0, 0).expect("time"),
+            ..beds[0]
         }];
-        assert!(is_present(
-            &beds,
-            &[],
-            day("2026-11-09"),
-            at("2026-11-09", "20:00")
-        ));
-        assert!(!is_present(
-            &beds,
-            &[],
-            day("2026-11-10"),
-            at("2026-11-10", "07:00")
-        ));
+        assert!(is_present(&early, &[], at("2026-11-01", "11:30")));
+    }
+
+    #[test]
+    fn a_bed_move_leaves_no_gap_when_the_old_bed_ends_as_the_new_one_starts() {
+        let moved = NaiveTime::from_hms_opt(14, 30, 0).expect("time");
+        let old = Nights {
+            leaves: moved,
+            ..stay("2026-11-01", Some("2026-11-05"))
+        };
+        let new = Nights {
+            arrives: moved,
+            ..stay("2026-11-05", None)
+        };
+        for minute in 0..24 * 60 {
+            let moment = at("2026-11-05", "00:00") + minute * 60;
+            assert!(is_present(&[old, new], &[], moment), "minute {minute}");
+            assert!(
+                !(old.covers(moment) && new.covers(moment)),
+                "minute {minute}"
+            );
+        }
     }
 
     #[test]
     fn a_child_leaving_at_ten_misses_lunch_but_not_breakfast() {
-        let beds = [Nights {
-            from_on: day("2026-11-01"),
-            until_on: None,
-        }];
+        let beds = [stay("2026-11-01", None)];
         let away = [Away {
             starts_at: at("2026-11-23", "10:00"),
             ends_at: Some(at("2026-11-25", "18:00")),
             returned_at: None,
         }];
-        let today = day("2026-11-23");
-        assert!(is_present(&beds, &away, today, at("2026-11-23", "07:00")));
-        assert!(!is_present(&beds, &away, today, at("2026-11-23", "11:30")));
+        assert!(is_present(&beds, &away, at("2026-11-23", "07:00")));
+        assert!(!is_present(&beds, &away, at("2026-11-23", "11:30")));
         // Back at 18:00 on the 25th: in for dinner at 18:00, not for lunch.
-        assert!(!is_present(
-            &beds,
-            &away,
-            day("2026-11-25"),
-            at("2026-11-25", "11:30")
-        ));
-        assert!(is_present(
-            &beds,
-            &away,
-            day("2026-11-25"),
-            at("2026-11-25", "18:00")
-        ));
+        assert!(!is_present(&beds, &away, at("2026-11-25", "11:30")));
+        assert!(is_present(&beds, &away, at("2026-11-25", "18:00")));
     }
 
     #[test]
@@ -667,9 +692,9 @@ pub struct Occupant {
 }
 
 impl Occupant {
-    /// Whether they are at the centre on `day` at `at`: the presence rule, as `is_present`.
-    pub fn present(&self, day: NaiveDate, at: i64) -> bool {
-        housed(&self.nights, day) && !self.away.iter().any(|(away, _)| away.covers(at))
+    /// Whether they are at the centre at `at`: the presence rule, as `is_present`.
+    pub fn present(&self, at: i64) -> bool {
+        housed(&self.nights, at) && !self.away.iter().any(|(away, _)| away.covers(at))
     }
 
     /// Why they are not at the centre at `at`, if an absence says so.

@@ -6,38 +6,46 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     AbsenceEntry, AbsenceReason, Away, Mark, MissingAlert, Nights, Occupant, PresentResident,
-    RollRow, instant,
+    RollRow, clock, instant, local,
 };
+use crate::housing::model::parse_clock;
 use crate::residents::model::{Allergen, Diet, Programme, Sex};
 
 fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
     value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
 }
 
-/// **Presence**: the residents at the centre on `day` at the instant `at` (a moment of that
-/// day, such as a meal time): a bed that night, and no absence covering `at`. This is
-/// `model::is_present` in SQL; every later domain (canteen, homework, visits, dashboard)
-/// counts from it.
+/// **Presence**: the residents at the centre at the instant `at` (such as a meal time): a bed
+/// then (on its first day from the arrival, on its last until the departure), and no absence
+/// covering `at`. This is `model::is_present` in SQL; every later domain (canteen, homework,
+/// visits, dashboard) counts from it or from `occupants_between`, which is the same rule.
 pub async fn present_at(
     conn: &mut SqliteConnection,
-    day: NaiveDate,
     at: i64,
 ) -> Result<Vec<PresentResident>, sqlx::Error> {
+    let day = local(at).date();
+    let clock = clock(at);
     // Thousands of rows come back at once: SQLite packs them into one JSON array, because
     // sqlx hands rows over one by one at several microseconds each (57 ms for 5,400 rows,
     // against 15 ms for the query itself; see `examples/presence_bench.rs`).
     let packed = sqlx::query_scalar!(
         r#"SELECT json_group_array(json_array(r.id, r.name_km, r.name_latin, r.sex, r.programme,
                                              r.diet, r.allergies)) AS "rows!: String"
-           FROM allocation a JOIN resident r ON r.id = a.resident_id
-           WHERE a.from_on <= ?1 AND (a.until_on IS NULL OR a.until_on > ?1)
+           FROM resident r
+           WHERE EXISTS (
+                 SELECT 1 FROM allocation a
+                 WHERE a.resident_id = r.id
+                   AND a.from_on <= ?1 AND (a.until_on IS NULL OR a.until_on >= ?1)
+                   AND (a.from_on < ?1 OR a.arrives_at <= ?3)
+                   AND (a.until_on IS NULL OR a.until_on > ?1 OR a.leaves_at > ?3))
              AND NOT EXISTS (
                  SELECT 1 FROM absence x
-                 WHERE x.resident_id = a.resident_id AND x.starts_at <= ?2
+                 WHERE x.resident_id = r.id AND x.starts_at <= ?2
                    AND (coalesce(x.returned_at, x.ends_at) IS NULL
                         OR coalesce(x.returned_at, x.ends_at) > ?2))"#,
         day,
-        at
+        at,
+        clock
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -64,9 +72,9 @@ pub async fn present_at(
     Ok(present)
 }
 
-/// Everyone with a bed on some night from `from` to `until` (inclusive), with their
-/// allocations and absences overlapping those days: the data of `present_at` for a span, so a
-/// forecast applies the rule (`Occupant::present`) to every meal in one query.
+/// Everyone with a bed at some moment of the days from `from` to `until` (inclusive), with
+/// their allocations and absences overlapping those days: the data of `present_at` for a
+/// span, so a forecast applies the rule (`Occupant::present`) to every meal in one query.
 pub async fn occupants_between(
     conn: &mut SqliteConnection,
     from: NaiveDate,
@@ -78,13 +86,14 @@ pub async fn occupants_between(
     let packed = sqlx::query_scalar!(
         r#"WITH housed AS (
                SELECT DISTINCT resident_id FROM allocation
-               WHERE from_on <= ?2 AND (until_on IS NULL OR until_on > ?1))
+               WHERE from_on <= ?2 AND (until_on IS NULL OR until_on >= ?1))
            SELECT json_group_array(json_array(
                       r.id, r.name_km, r.name_latin, r.sex, r.programme, r.diet, r.allergies,
-                      json((SELECT json_group_array(json_array(a.from_on, a.until_on))
+                      json((SELECT json_group_array(json_array(a.from_on, a.until_on,
+                                                               a.arrives_at, a.leaves_at))
                             FROM allocation a
                             WHERE a.resident_id = r.id AND a.from_on <= ?2
-                              AND (a.until_on IS NULL OR a.until_on > ?1))),
+                              AND (a.until_on IS NULL OR a.until_on >= ?1))),
                       json((SELECT json_group_array(json_array(x.starts_at, x.ends_at,
                                                                x.returned_at, x.reason))
                             FROM absence x
@@ -100,7 +109,7 @@ pub async fn occupants_between(
     )
     .fetch_one(&mut *conn)
     .await?;
-    type Stay = (NaiveDate, Option<NaiveDate>);
+    type Stay = (NaiveDate, Option<NaiveDate>, String, String);
     type Absence = (i64, Option<i64>, Option<i64>, String);
     type Packed = (
         i64,
@@ -143,8 +152,15 @@ pub async fn occupants_between(
                     },
                     nights: stays
                         .into_iter()
-                        .map(|(from_on, until_on)| Nights { from_on, until_on })
-                        .collect(),
+                        .map(|(from_on, until_on, arrives, leaves)| {
+                            Ok(Nights {
+                                from_on,
+                                until_on,
+                                arrives: decode(parse_clock(&arrives), "arrival", &arrives)?,
+                                leaves: decode(parse_clock(&leaves), "departure", &leaves)?,
+                            })
+                        })
+                        .collect::<Result<_, sqlx::Error>>()?,
                     away,
                 })
             },
@@ -292,14 +308,17 @@ pub async fn set_returned(
     Ok(())
 }
 
-/// The rows of a building's roll for `night`, taken at the instant `at`: one per resident
-/// with a bed there that night, by room and bed, with any absence and the latest mark.
+/// The rows of a building's roll for `night`, taken at the instant `at` (that evening): one
+/// per resident whose bed there is theirs at `at` (the presence rule's half on beds), by room
+/// and bed, with any absence and the latest mark.
 pub async fn roll_rows(
     conn: &mut SqliteConnection,
     building_id: i64,
     night: NaiveDate,
     at: i64,
 ) -> Result<Vec<RollRow>, sqlx::Error> {
+    let day = local(at).date();
+    let clock = clock(at);
     let rows = sqlx::query!(
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, ro.code AS room, b.code AS bed,
                   (SELECT x.reason FROM absence x
@@ -313,11 +332,16 @@ pub async fn roll_rows(
            JOIN resident r ON r.id = a.resident_id
            LEFT JOIN roll_call rc ON rc.building_id = ?1 AND rc.night = ?2
            LEFT JOIN roll_mark m ON m.roll_call_id = rc.id AND m.resident_id = r.id
-           WHERE ro.building_id = ?1 AND a.from_on <= ?2 AND (a.until_on IS NULL OR a.until_on > ?2)
+           WHERE ro.building_id = ?1
+             AND a.from_on <= ?4 AND (a.until_on IS NULL OR a.until_on >= ?4)
+             AND (a.from_on < ?4 OR a.arrives_at <= ?5)
+             AND (a.until_on IS NULL OR a.until_on > ?4 OR a.leaves_at > ?5)
            ORDER BY length(ro.code), ro.code, length(b.code), b.code"#,
         building_id,
         night,
-        at
+        at,
+        day,
+        clock
     )
     .fetch_all(&mut *conn)
     .await?;

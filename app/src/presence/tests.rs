@@ -6,11 +6,20 @@ use sqlx::SqlitePool;
 
 use super::model::{Away, Nights, instant, is_present};
 use super::repo::present_at;
+use crate::housing::model::{Changeover, usual_arrival};
 use crate::housing::repo::{insert_allocation, insert_building, insert_room};
 use crate::residents::model::{Diet, Programme, ResidentFields, Sex};
 
 fn day(text: &str) -> NaiveDate {
     crate::residents::model::parse_date(text).expect("a date")
+}
+
+/// Arriving on `text` at the usual time.
+fn arrive(text: &str) -> Changeover {
+    Changeover {
+        on: day(text),
+        at: usual_arrival(),
+    }
 }
 
 fn child(name: &str, sex: Sex) -> ResidentFields {
@@ -87,19 +96,21 @@ async fn the_database_refuses_a_second_resident_in_a_bed(pool: SqlitePool) {
         resident(&pool, "B", Sex::Female).await,
     );
     let mut conn = pool.acquire().await.expect("connection");
-    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+    insert_allocation(&mut conn, a, girls[0], arrive("2026-01-01"), None)
         .await
         .expect("first");
-    let message = refusal(insert_allocation(&mut conn, b, girls[0], day("2026-02-01"), None).await);
+    let message =
+        refusal(insert_allocation(&mut conn, b, girls[0], arrive("2026-02-01"), None).await);
     assert_eq!(message, "allocation_bed_taken");
     // Not even in the past, while the first was there.
     sqlx::query!("UPDATE allocation SET until_on = '2026-03-01'")
         .execute(&mut *conn)
         .await
         .expect("ended");
-    let message = refusal(insert_allocation(&mut conn, b, girls[0], day("2026-02-01"), None).await);
+    let message =
+        refusal(insert_allocation(&mut conn, b, girls[0], arrive("2026-02-01"), None).await);
     assert_eq!(message, "allocation_bed_taken");
-    insert_allocation(&mut conn, b, girls[0], day("2026-03-01"), None)
+    insert_allocation(&mut conn, b, girls[0], arrive("2026-03-01"), None)
         .await
         .expect("free from the day the first left");
 }
@@ -109,11 +120,60 @@ async fn the_database_refuses_a_resident_in_two_beds(pool: SqlitePool) {
     let (girls, _) = rooms(&pool, 2).await;
     let a = resident(&pool, "A", Sex::Female).await;
     let mut conn = pool.acquire().await.expect("connection");
-    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+    insert_allocation(&mut conn, a, girls[0], arrive("2026-01-01"), None)
         .await
         .expect("first");
-    let message = refusal(insert_allocation(&mut conn, a, girls[1], day("2026-01-05"), None).await);
+    let message =
+        refusal(insert_allocation(&mut conn, a, girls[1], arrive("2026-01-05"), None).await);
     assert_eq!(message, "allocation_resident_housed");
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn a_child_moves_beds_to_the_minute_and_times_are_times_of_day(pool: SqlitePool) {
+    use crate::housing::repo::end_allocation;
+
+    let (girls, _) = rooms(&pool, 2).await;
+    let a = resident(&pool, "A", Sex::Female).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    let first = insert_allocation(&mut conn, a, girls[0], arrive("2026-01-01"), None)
+        .await
+        .expect("first");
+    let at = |text: &str| NaiveTime::parse_from_str(text, "%H:%M").expect("a time");
+    let moved = Changeover {
+        on: day("2026-01-05"),
+        at: at("14:30"),
+    };
+    end_allocation(&mut conn, first, moved)
+        .await
+        .expect("left at 14:30");
+    // Into the other bed at 14:00 would be two beds for half an hour.
+    let early = Changeover {
+        at: at("14:00"),
+        ..moved
+    };
+    let message = refusal(insert_allocation(&mut conn, a, girls[1], early, None).await);
+    assert_eq!(message, "allocation_resident_housed");
+    let second = insert_allocation(&mut conn, a, girls[1], moved, None)
+        .await
+        .expect("as she leaves the first");
+    // Nor may the first be made to end later than the second begins.
+    let late = sqlx::query!(
+        "UPDATE allocation SET leaves_at = '15:00' WHERE id = ?",
+        first
+    )
+    .execute(&mut *conn)
+    .await;
+    assert!(matches!(late, Err(sqlx::Error::Database(db)) if db.message() == "allocation_overlap"));
+    for nonsense in ["24:00", "9:00", "16h", "16:00:00", ""] {
+        let wrong = sqlx::query!(
+            "UPDATE allocation SET arrives_at = ? WHERE id = ?",
+            nonsense,
+            second
+        )
+        .execute(&mut *conn)
+        .await;
+        assert!(wrong.is_err(), "{nonsense:?} is not a time of day");
+    }
 }
 
 #[sqlx::test(migrator = "crate::db::MIGRATOR")]
@@ -122,16 +182,16 @@ async fn the_database_refuses_a_boy_in_a_girls_room_and_a_bed_out_of_service(poo
     let boy = resident(&pool, "Boy", Sex::Male).await;
     let mut conn = pool.acquire().await.expect("connection");
     let message =
-        refusal(insert_allocation(&mut conn, boy, girls[0], day("2026-01-01"), None).await);
+        refusal(insert_allocation(&mut conn, boy, girls[0], arrive("2026-01-01"), None).await);
     assert_eq!(message, "allocation_sex_mismatch");
     sqlx::query!("UPDATE bed SET in_service = 0 WHERE id = ?", boys[0])
         .execute(&mut *conn)
         .await
         .expect("out of service");
     let message =
-        refusal(insert_allocation(&mut conn, boy, boys[0], day("2026-01-01"), None).await);
+        refusal(insert_allocation(&mut conn, boy, boys[0], arrive("2026-01-01"), None).await);
     assert_eq!(message, "allocation_bed_out_of_service");
-    insert_allocation(&mut conn, boy, boys[1], day("2026-01-01"), None)
+    insert_allocation(&mut conn, boy, boys[1], arrive("2026-01-01"), None)
         .await
         .expect("a boys' bed in service");
     // An occupied bed cannot go out of service, and his room cannot become a girls' room.
@@ -150,7 +210,7 @@ async fn a_closed_roll_keeps_its_marks(pool: SqlitePool) {
     let (girls, _) = rooms(&pool, 1).await;
     let a = resident(&pool, "A", Sex::Female).await;
     let mut conn = pool.acquire().await.expect("connection");
-    insert_allocation(&mut conn, a, girls[0], day("2026-01-01"), None)
+    insert_allocation(&mut conn, a, girls[0], arrive("2026-01-01"), None)
         .await
         .expect("bed");
     let staff = sqlx::query_scalar!(
@@ -181,6 +241,12 @@ async fn a_closed_roll_keeps_its_marks(pool: SqlitePool) {
     assert!(matches!(late, Err(sqlx::Error::Database(db)) if db.message() == "roll_closed"));
 }
 
+/// A whole minute of the day: how allocations store an arrival or a departure.
+fn minute_of_day(rng: &mut Rng) -> NaiveTime {
+    NaiveTime::from_num_seconds_from_midnight_opt(rng.below(24 * 60) as u32 * 60, 0)
+        .expect("a time")
+}
+
 /// A small deterministic generator (xorshift), so a failure can be replayed.
 struct Rng(u64);
 
@@ -207,29 +273,47 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
             crate::residents::repo::insert(&mut conn, &child(&format!("Girl {n}"), Sex::Female))
                 .await
                 .expect("resident");
-        // Up to two stays in the resident's own bed, one after the other.
-        let mut nights = Vec::new();
+        // Up to two stays in the resident's own bed, one after the other (the second may
+        // start the day the first ends), each arriving and leaving at some minute of the day.
+        let mut nights: Vec<Nights> = Vec::new();
         let mut start = rng.below(20) as i64;
         for _ in 0..=rng.below(2) {
             let from_on = base + Duration::days(start);
             let until_on =
                 (rng.below(3) > 0).then(|| from_on + Duration::days(1 + rng.below(15) as i64));
-            insert_allocation(&mut conn, id, girls[n as usize], from_on, None)
+            let (mut arrives, leaves) = (minute_of_day(&mut rng), minute_of_day(&mut rng));
+            if let Some(before) = nights.last().filter(|n| n.until_on == Some(from_on)) {
+                // A move that day: into the new bed as the old one is left.
+                arrives = before.leaves;
+            }
+            let starts = Changeover {
+                on: from_on,
+                at: arrives,
+            };
+            insert_allocation(&mut conn, id, girls[n as usize], starts, None)
                 .await
                 .expect("allocation");
             if let Some(until) = until_on {
-                sqlx::query!(
-                    "UPDATE allocation SET until_on = ? WHERE resident_id = ? AND until_on IS NULL",
-                    until,
-                    id
-                )
-                .execute(&mut *conn)
-                .await
-                .expect("ended");
+                let ends = Changeover {
+                    on: until,
+                    at: leaves,
+                };
+                let open = crate::housing::repo::history(&mut conn, None, Some(id))
+                    .await
+                    .expect("history")[0]
+                    .id;
+                crate::housing::repo::end_allocation(&mut conn, open, ends)
+                    .await
+                    .expect("ended");
             }
-            nights.push(Nights { from_on, until_on });
+            nights.push(Nights {
+                from_on,
+                until_on,
+                arrives,
+                leaves,
+            });
             match until_on {
-                Some(until) => start = (until - base).num_days() + rng.below(5) as i64,
+                Some(until) => start = (until - base).num_days() + rng.below(3) as i64,
                 None => break,
             }
         }
@@ -260,7 +344,7 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
         let time = NaiveTime::from_num_seconds_from_midnight_opt(rng.below(86_400) as u32, 0)
             .expect("a time");
         let at = instant(probe_day, time);
-        let got: Vec<i64> = present_at(&mut conn, probe_day, at)
+        let got: Vec<i64> = present_at(&mut conn, at)
             .await
             .expect("presence")
             .into_iter()
@@ -268,7 +352,7 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
             .collect();
         let want: Vec<i64> = expected
             .iter()
-            .filter(|(_, nights, aways)| is_present(nights, aways, probe_day, at))
+            .filter(|(_, nights, aways)| is_present(nights, aways, at))
             .map(|(id, ..)| *id)
             .collect();
         assert_eq!(got, want, "on {probe_day} at {time}");
@@ -283,10 +367,28 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
         .expect("occupants");
         let from_span: Vec<i64> = span
             .iter()
-            .filter(|o| o.present(probe_day, at))
+            .filter(|o| o.present(at))
             .map(|o| o.resident.id)
             .collect();
         assert_eq!(from_span, want, "span, on {probe_day} at {time}");
+        // The roll taken at that moment lists those whose bed is theirs then, away or not.
+        let building =
+            sqlx::query_scalar!(r#"SELECT id AS "id!: i64" FROM building WHERE code = 'Z'"#)
+                .fetch_one(&mut *conn)
+                .await
+                .expect("building");
+        let roll: Vec<i64> = super::repo::roll_rows(&mut conn, building, probe_day, at)
+            .await
+            .expect("roll")
+            .into_iter()
+            .map(|row| row.resident_id)
+            .collect();
+        let housed: Vec<i64> = expected
+            .iter()
+            .filter(|(_, nights, _)| is_present(nights, &[], at))
+            .map(|(id, ..)| *id)
+            .collect();
+        assert_eq!(roll, housed, "roll, on {probe_day} at {time}");
         checked += want.len();
     }
     assert!(

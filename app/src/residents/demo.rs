@@ -14,6 +14,7 @@ use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
 use crate::centre::repo::DEMO_CENTRE_CODE;
 use crate::db::begin_write;
+use crate::housing::model::{Changeover, usual_arrival, usual_departure};
 use crate::housing::repo::{
     end_allocation, insert_allocation, insert_building, insert_room, set_in_service,
 };
@@ -790,23 +791,36 @@ async fn write_people(conn: &mut SqliteConnection, plan: &Plan) -> Result<Vec<i6
     }
     // An allocation is inserted open, then ended: the ended ones go first and oldest first,
     // so that none runs into a later one of its bed while it is still open.
-    let mut ended: Vec<(NaiveDate, i64, i64, NaiveDate)> = plan
+    // Everyone arrives at the usual time; a child who moved left the old bed as she took the
+    // new one, and one who went home left after breakfast.
+    let arrives = |on| Changeover {
+        on,
+        at: usual_arrival(),
+    };
+    let mut ended: Vec<(NaiveDate, i64, i64, Changeover)> = plan
         .people
         .iter()
         .zip(&ids)
         .filter_map(|(p, id)| {
-            p.earlier
-                .map(|(bed, until)| (p.admitted_on, *id, bed, until))
+            p.earlier.map(|(bed, until)| {
+                let moved = p.bed.is_some() && p.from_on == until;
+                let at = if moved {
+                    usual_arrival()
+                } else {
+                    usual_departure()
+                };
+                (p.admitted_on, *id, bed, Changeover { on: until, at })
+            })
         })
         .collect();
-    ended.sort();
-    for (from_on, id, bed, until_on) in ended {
-        let allocation = insert_allocation(conn, id, bed, from_on, None).await?;
-        end_allocation(conn, allocation, until_on).await?;
+    ended.sort_by_key(|(from_on, id, _, until)| (*from_on, *id, until.on));
+    for (from_on, id, bed, until) in ended {
+        let allocation = insert_allocation(conn, id, bed, arrives(from_on), None).await?;
+        end_allocation(conn, allocation, until).await?;
     }
     for (person, id) in plan.people.iter().zip(&ids) {
         if let Some(bed) = person.bed {
-            insert_allocation(conn, *id, bed, person.from_on, None).await?;
+            insert_allocation(conn, *id, bed, arrives(person.from_on), None).await?;
         }
     }
     Ok(ids)

@@ -15,7 +15,7 @@ use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, 
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::housing::api::AssignBed;
-use crate::housing::pages::WarningList;
+use crate::housing::pages::{ArrivalTime, WarningList, day_at};
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::presence::api::{CreateAbsence, RecordReturn, ResolveAlert};
 use crate::presence::model::{AbsenceEntry, AbsenceReason, local};
@@ -334,7 +334,7 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
                 <p class="big">
                     <a href=format!("/beds/{}", entry.place.bed_id)>{entry.place.label()}</a>
                     " · "
-                    {format!("{} {}", i18n.t(Key::BedSince), i18n.date_short(entry.from_on))}
+                    {format!("{} {}", i18n.t(Key::BedSince), day_at(i18n, entry.from_on, entry.arrives))}
                 </p>
             }.into_any(),
             None if record.left.is_none() => view! {
@@ -446,6 +446,7 @@ fn Suggestions(
                                 {warned.then(|| view! {
                                     <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
                                 })}
+                                <ArrivalTime />
                                 <button class="button" type="submit">{i18n.t(Key::BedAssign)}</button>
                             </form>
                         </li>

@@ -124,8 +124,13 @@ pub async fn leave(
     if let Some((allocation, bed_id, from_on)) =
         crate::housing::repo::current_of_resident(&mut tx, id).await?
     {
+        // They leave after breakfast on their last day.
+        let ends = crate::housing::model::Changeover {
+            on: left_on,
+            at: crate::housing::model::usual_departure(),
+        };
         crate::housing::allocate::end_current(
-            &mut tx, actor, allocation, id, bed_id, from_on, left_on,
+            &mut tx, actor, allocation, id, bed_id, from_on, ends,
         )
         .await?;
     }

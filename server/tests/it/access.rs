@@ -405,7 +405,7 @@ async fn housing_fixture(
             &mut tx,
             housed,
             housed_bed,
-            today - chrono::Duration::days(10),
+            arriving(today - chrono::Duration::days(10)),
             None,
         )
         .await

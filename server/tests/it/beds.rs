@@ -566,7 +566,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
     )
     .await;
     for (resident, bed) in [(brother, boys[0]), (sister, older[0])] {
-        app::housing::repo::insert_allocation(&mut conn, resident, bed, today, None)
+        app::housing::repo::insert_allocation(&mut conn, resident, bed, arriving(today), None)
             .await
             .expect("allocation");
     }

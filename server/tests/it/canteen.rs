@@ -27,10 +27,16 @@ fn today() -> NaiveDate {
 
 /// Three girls of the boarding school in beds since last week; the last one vegetarian.
 async fn three_girls(pool: &SqlitePool) -> Vec<i64> {
+    girls_in(pool, 3).await.0
+}
+
+/// Three girls in beds since last week, as `three_girls`, in a room of `beds` beds; returns
+/// them and the room's beds.
+async fn girls_in(pool: &SqlitePool, beds: u32) -> (Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    let beds = girls_room(&mut conn, "K", "អគារ ក", 3).await;
+    let beds = girls_room(&mut conn, "K", "អគារ ក", beds).await;
     let mut girls = Vec::new();
-    for (n, bed) in beds.iter().enumerate() {
+    for (n, bed) in beds.iter().take(3).enumerate() {
         let fields = ResidentFields {
             name_km: format!("ចាន់ ធីតា {n}"),
             name_latin: format!("Chan Thida {n}"),
@@ -49,12 +55,18 @@ async fn three_girls(pool: &SqlitePool) -> Vec<i64> {
         let id = app::residents::repo::insert(&mut conn, &fields)
             .await
             .expect("resident");
-        app::housing::repo::insert_allocation(&mut conn, id, *bed, today() - Days::new(7), None)
-            .await
-            .expect("bed");
+        app::housing::repo::insert_allocation(
+            &mut conn,
+            id,
+            *bed,
+            arriving(today() - Days::new(7)),
+            None,
+        )
+        .await
+        .expect("bed");
         girls.push(id);
     }
-    girls
+    (girls, beds)
 }
 
 async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> (StatusCode, String) {
@@ -528,4 +540,109 @@ async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it
             }
         }
     }
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itself(
+    pool: SqlitePool,
+) {
+    let (girls, beds) = girls_in(&pool, 5).await;
+    let mut conn = pool.acquire().await.expect("connection");
+    let newcomer = app::residents::repo::insert(
+        &mut conn,
+        &ResidentFields {
+            name_km: "សុខ ស្រីពៅ".into(),
+            name_latin: "Sok Sreypov".into(),
+            sex: Sex::Female,
+            born_on: today() - chrono::Duration::days(365 * 9),
+            grade: "3".into(),
+            programme: Programme::BoardingSchool,
+            admitted_on: today(),
+            diet: Diet::Normal,
+            allergies: vec![],
+        },
+    )
+    .await
+    .expect("resident");
+    drop(conn);
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let house = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "canteen-arrivals");
+    let later = today() + Days::new(2);
+    let eating = |page: &DayPage| {
+        [BREAKFAST, LUNCH, DINNER].map(|service| meal(page, service).live.residents)
+    };
+    assert_eq!(eating(&day_page(&app, &canteen, later).await), [3, 3, 3]);
+
+    // The newcomer comes the day after tomorrow at the usual 16:00: dinner, not lunch.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/bed_assign",
+        format!("resident_id={newcomer}&bed_id={}&on={later}", beds[3]),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(eating(&day_page(&app, &canteen, later).await), [3, 3, 4]);
+    // The first girl leaves that day at 12:30, after lunch; the second moves to another bed
+    // at 14:00 and misses no meal.
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/bed_release",
+        format!("bed_id={}&on={later}&time=12%3A30", beds[0]),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/bed_move",
+        format!(
+            "resident_id={}&bed_id={}&on={today}&time=14%3A00",
+            girls[1],
+            beds[4],
+            today = today()
+        ),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(eating(&day_page(&app, &canteen, later).await), [3, 3, 3]);
+    let today_page = day_page(&app, &canteen, today()).await;
+    assert!(
+        [BREAKFAST, LUNCH, DINNER]
+            .iter()
+            .all(|s| meal(&today_page, *s).live.residents == 3),
+        "the move leaves no meal without her"
+    );
+
+    // A time that is not one is refused in words, and nothing changes.
+    let before = count(&pool, "allocation").await;
+    let (status, body) = post(
+        &app,
+        &house,
+        "/api/bed_release",
+        format!("bed_id={}&on={later}&time=25%3A00", beds[2]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("time"), "{body}");
+    assert_eq!(count(&pool, "allocation").await, before);
+    let released = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM allocation WHERE bed_id = ? AND until_on IS NOT NULL"#,
+        beds[2]
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(released, 0);
+    // The audit log has each time.
+    let moved = sqlx::query_scalar!(
+        r#"SELECT after_json AS "after!: String" FROM audit_log
+           WHERE entity = 'allocation' AND action = 'move'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audited");
+    assert!(moved.contains(r#""arrives_at":"14:00""#), "{moved}");
 }

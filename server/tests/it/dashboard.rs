@@ -40,7 +40,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
         housed += rows.len() as i64;
     }
     assert_eq!(tonight.housed, housed);
-    let present = app::presence::repo::present_at(&mut conn, today, at)
+    let present = app::presence::repo::present_at(&mut conn, at)
         .await
         .expect("present");
     assert_eq!(tonight.present(), present.len() as i64);

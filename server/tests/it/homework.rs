@@ -44,9 +44,15 @@ async fn girls(pool: &SqlitePool, n: u32) -> Vec<i64> {
         let id = app::residents::repo::insert(&mut conn, &fields)
             .await
             .expect("resident");
-        app::housing::repo::insert_allocation(&mut conn, id, *bed, today() - Days::new(7), None)
-            .await
-            .expect("bed");
+        app::housing::repo::insert_allocation(
+            &mut conn,
+            id,
+            *bed,
+            arriving(today() - Days::new(7)),
+            None,
+        )
+        .await
+        .expect("bed");
         ids.push(id);
     }
     ids

@@ -312,3 +312,11 @@ pub fn refusal(response: &Response<Body>) -> app::error::AppError {
         .replace("%3D", "=");
     app::components::decode_error(&encoded)
 }
+
+/// Into a bed on `on`, arriving at the usual time.
+pub fn arriving(on: chrono::NaiveDate) -> app::housing::model::Changeover {
+    app::housing::model::Changeover {
+        on,
+        at: app::housing::model::usual_arrival(),
+    }
+}

@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::*;
+use crate::housing::model::{usual_arrival, usual_departure};
 use crate::presence::model::{Away, Nights};
 use crate::residents::model::Sex;
 
@@ -55,6 +56,8 @@ fn occupant(id: i64, programme: Programme, diet: Diet, allergies: &[Allergen]) -
         nights: vec![Nights {
             from_on: day(1),
             until_on: None,
+            arrives: usual_arrival(),
+            leaves: usual_departure(),
         }],
         away: vec![],
     }
@@ -125,11 +128,17 @@ fn no_bed_that_night_means_no_meals() {
     o.nights = vec![Nights {
         from_on: day(24),
         until_on: Some(day(26)),
+        arrives: usual_arrival(),
+        leaves: usual_departure(),
     }];
     assert!(!eats(&o, &dinner(), day(23)));
     assert!(eats(&o, &dinner(), day(24)));
     assert!(eats(&o, &dinner(), day(25)));
     assert!(!eats(&o, &dinner(), day(26)));
+    // Arriving at 16:00 on the first day and leaving at 10:00 on the last.
+    assert!(!eats(&o, &lunch(), day(24)));
+    assert!(eats(&o, &breakfast(), day(26)));
+    assert!(!eats(&o, &lunch(), day(26)));
 }
 
 #[test]
@@ -445,12 +454,19 @@ prop_compose! {
         peanut in any::<bool>(),
         from in 18u32..26,
         nights in prop::option::of(1u32..6),
+        arrives in 0u32..24,
+        leaves_at in 0u32..24,
         leaves in prop::option::of((20u32..28, 0u32..24, prop::option::of(1i64..60))),
     ) -> Occupant {
         let programme = if residence { Programme::Residence } else { Programme::BoardingSchool };
         let allergies = if peanut { vec![Allergen::Peanut] } else { vec![] };
         let mut o = occupant(id, programme, diet, &allergies);
-        o.nights = vec![Nights { from_on: day(from), until_on: nights.map(|n| day(from + n)) }];
+        o.nights = vec![Nights {
+            from_on: day(from),
+            until_on: nights.map(|n| day(from + n)),
+            arrives: NaiveTime::from_hms_opt(arrives, 0, 0).unwrap_or_default(),
+            leaves: NaiveTime::from_hms_opt(leaves_at, 0, 0).unwrap_or_default(),
+        }];
         if let Some((d, h, hours)) = leaves {
             let start = at(d, h, 0);
             o = away(o, start, hours.map(|h| start + h * 3600));
@@ -490,7 +506,6 @@ proptest! {
                     && crate::presence::model::is_present(
                         &o.nights,
                         &o.away.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
-                        day(d),
                         service.instant_on(day(d)),
                     )
             }).count() as i64;

@@ -53,6 +53,7 @@ fn entity_label(code: &str) -> Option<Key> {
         "homework_session" => Some(Key::AuditEntityHomeworkSession),
         "attendance" => Some(Key::AuditEntityAttendance),
         "homework_setting" => Some(Key::AuditEntityHomeworkSetting),
+        "presence_setting" => Some(Key::AuditEntityPresenceSetting),
         "family_contact" => Some(Key::AuditEntityFamilyContact),
         "family_child" => Some(Key::AuditEntityFamilyChild),
         "visit_permission" => Some(Key::AuditEntityVisitPermission),

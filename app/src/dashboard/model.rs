@@ -11,7 +11,7 @@ use crate::centre::model::Name;
 use crate::homework::model::{HomeworkClass, Status};
 use crate::housing::model::OccupancyRow;
 use crate::people::model::Role;
-use crate::presence::model::{MissingAlert, RollTally, instant};
+use crate::presence::model::{Alerts, RollTally, instant};
 use crate::residents::model::Diet;
 
 /// The parts of the dashboard, each shown to the roles that may read its data elsewhere.
@@ -223,8 +223,8 @@ impl Tonight {
 /// Beds, presence and the roll: every staff role.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Residents {
-    /// Residents marked missing and not found yet.
-    pub alerts: Vec<MissingAlert>,
+    /// Residents marked missing and not found yet, and residents overdue back.
+    pub alerts: Alerts,
     /// Beds in service and slept in tonight, by facility and sex.
     pub beds: Vec<OccupancyRow>,
     /// Who sleeps here tonight.

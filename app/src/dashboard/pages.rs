@@ -11,8 +11,8 @@ use crate::centre::pages::HomePage;
 use crate::components::ErrorPage;
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang, use_i18n};
-use crate::presence::model::MissingAlert;
-use crate::presence::pages::MissingList;
+use crate::presence::model::Alerts;
+use crate::presence::pages::{MissingList, OverdueList};
 
 /// The dashboard, or the centre's public summary for someone who is not staff.
 #[component]
@@ -123,25 +123,36 @@ fn Board(dashboard: Dashboard, live: RwSignal<bool>) -> impl IntoView {
     .into_any()
 }
 
-/// Residents marked missing: first on the page, in red, until resolved.
+/// Residents marked missing, then residents overdue back: first on the page, in red, until
+/// resolved.
 #[component]
-fn Alerts(alerts: Vec<MissingAlert>) -> impl IntoView {
+fn Alerts(alerts: Alerts) -> impl IntoView {
     let i18n = use_i18n();
-    if alerts.is_empty() {
-        return ().into_any();
-    }
+    let Alerts { missing, overdue } = alerts;
     view! {
+        {(!missing.is_empty()).then(|| view! {
             <section class="alert missing-banner dash-alert" role="alert">
                 <p class="alert-title">
                     {i18n.fmt(
                         Key::DashboardMissing,
-                        &[("count", &i18n.num(alerts.len() as i64))],
+                        &[("count", &i18n.num(missing.len() as i64))],
                     )}
                 </p>
-                <MissingList alerts />
+                <MissingList alerts=missing />
             </section>
+        })}
+        {(!overdue.is_empty()).then(|| view! {
+            <section class="alert overdue-banner dash-alert" role="alert">
+                <p class="alert-title">
+                    {i18n.fmt(
+                        Key::DashboardOverdue,
+                        &[("count", &i18n.num(overdue.len() as i64))],
+                    )}
+                </p>
+                <OverdueList alerts=overdue />
+            </section>
+        })}
     }
-    .into_any()
 }
 
 #[component]

@@ -82,7 +82,7 @@ async fn residents(
 ) -> Result<Residents, sqlx::Error> {
     let (rolls, tonight) = repo::rolls(conn, today, instant(today, roll_time())).await?;
     Ok(Residents {
-        alerts: crate::presence::repo::open_alerts(conn).await?,
+        alerts: crate::presence::repo::alerts(conn, chrono::Utc::now().timestamp()).await?,
         beds: crate::housing::repo::occupancy(conn, today).await?,
         tonight,
         rolls,

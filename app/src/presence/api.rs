@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{MissingAlert, RollCall, RollSummary};
+use super::model::{Alerts, RollCall, RollSummary};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
@@ -89,22 +89,39 @@ pub async fn record_return(
     Ok(())
 }
 
+/// Every building's roll for a night, and the overdue grace period (which the admin may set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollNight {
+    /// The night.
+    pub night: NaiveDate,
+    /// Each building's roll.
+    pub buildings: Vec<RollSummary>,
+    /// Minutes after a planned end before a child not back is overdue.
+    pub grace_minutes: i64,
+    /// Whether the caller may change it (the admin).
+    pub can_set_grace: bool,
+}
+
 /// Every building's roll for a night (tonight when none is given). Every staff role.
 #[server(endpoint = "roll_overview")]
-pub async fn roll_overview(
-    #[server(default)] night: String,
-) -> Result<(NaiveDate, Vec<RollSummary>), AppError> {
+pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight, AppError> {
     use super::model::{instant, roll_time, tally};
 
-    crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::people::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let mut conn = crate::db::pool()?.acquire().await?;
     let today = crate::centre::model::today_at_centre();
+    let now = chrono::Utc::now().timestamp();
     let mut out = Vec::new();
     for building in crate::housing::repo::buildings(&mut conn, today).await? {
-        let rows =
-            super::repo::roll_rows(&mut conn, building.id, night, instant(night, roll_time()))
-                .await?;
+        let rows = super::repo::roll_rows(
+            &mut conn,
+            building.id,
+            night,
+            instant(night, roll_time()),
+            now,
+        )
+        .await?;
         let closed = super::repo::roll_call(&mut conn, building.id, night)
             .await?
             .is_some_and(|(_, closed)| closed);
@@ -116,7 +133,12 @@ pub async fn roll_overview(
             tally: tally(&rows),
         });
     }
-    Ok((night, out))
+    Ok(RollNight {
+        night,
+        buildings: out,
+        grace_minutes: super::repo::overdue_grace(&mut conn).await? / 60,
+        can_set_grace: staff.has(Role::Admin),
+    })
 }
 
 /// A building's roll for a night. Every staff role; marking for house staff and admin.
@@ -130,12 +152,19 @@ pub async fn get_roll_call(
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let today = crate::centre::model::today_at_centre();
+    let now = chrono::Utc::now().timestamp();
     let mut conn = crate::db::pool()?.acquire().await?;
     let building = crate::housing::repo::building(&mut conn, building_id, today)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows =
-        super::repo::roll_rows(&mut conn, building_id, night, instant(night, roll_time())).await?;
+    let rows = super::repo::roll_rows(
+        &mut conn,
+        building_id,
+        night,
+        instant(night, roll_time()),
+        now,
+    )
+    .await?;
     let closed = super::repo::roll_call(&mut conn, building_id, night)
         .await?
         .is_some_and(|(_, closed)| closed);
@@ -208,12 +237,24 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
     Ok(())
 }
 
-/// Residents marked missing and not found yet. Every staff role; nobody else learns of them.
+/// Residents marked missing and not found yet, and residents overdue back from an absence.
+/// Every staff role; nobody else learns of them.
 #[server(endpoint = "missing_alerts")]
-pub async fn missing_alerts() -> Result<Vec<MissingAlert>, AppError> {
+pub async fn missing_alerts() -> Result<Alerts, AppError> {
     crate::people::guard::require(&Role::ALL).await?;
     let mut conn = crate::db::pool()?.acquire().await?;
-    Ok(super::repo::open_alerts(&mut conn).await?)
+    let now = chrono::Utc::now().timestamp();
+    Ok(super::repo::alerts(&mut conn, now).await?)
+}
+
+/// Sets how long after a planned end a child not back is overdue, in minutes. Admin only.
+#[server(endpoint = "presence_settings_save")]
+pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
+    let staff = crate::people::guard::require(&[Role::Admin]).await?;
+    let minutes = super::model::check_grace(&overdue_grace_minutes)?;
+    super::record::set_overdue_grace(&crate::db::pool()?, &staff.actor(), minutes).await?;
+    leptos_axum::redirect("/roll?saved=1#overdue");
+    Ok(())
 }
 
 /// Ends a resident's missing alert: found, or came back. House staff and admin.

@@ -140,6 +140,15 @@ impl Away {
         self.overlaps(at, at.saturating_add(1))
     }
 
+    /// When they became overdue, if they are at `now`: a planned end, no return recorded, and
+    /// `grace` seconds gone since the end.
+    pub fn overdue_since(&self, now: i64, grace: i64) -> Option<i64> {
+        match (self.ends_at, self.returned_at) {
+            (Some(end), None) if end.saturating_add(grace) <= now => Some(end),
+            _ => None,
+        }
+    }
+
     /// Whether they are away at some moment from `from` until `until` (exclusive): the same
     /// rule as `covers`, over a span such as a visit's slot.
     pub fn overlaps(&self, from: i64, until: i64) -> bool {
@@ -331,6 +340,10 @@ pub struct RollRow {
     pub bed: String,
     /// Away with leave at roll time: already accounted for.
     pub away: Option<AbsenceReason>,
+    /// Not back at roll time from an absence that was due to end by then (past the grace
+    /// period): when they were due. Still to be marked.
+    #[serde(default)]
+    pub overdue_since: Option<i64>,
     /// The latest mark, if any.
     pub mark: Option<Mark>,
 }
@@ -339,6 +352,12 @@ impl RollRow {
     /// Whether this row still needs a mark.
     pub fn unmarked(&self) -> bool {
         self.away.is_none() && self.mark.is_none()
+    }
+
+    /// Whether "all present" marks this row: unmarked, and not overdue back (an overdue child
+    /// is looked for, and marked one by one).
+    pub fn routine(&self) -> bool {
+        self.unmarked() && self.overdue_since.is_none()
     }
 }
 
@@ -432,6 +451,52 @@ pub struct MissingAlert {
     pub name_latin: String,
     /// The building's code.
     pub building: String,
+}
+
+/// A resident not back from an absence with a planned end, past the grace period: on every
+/// staff page until the return is recorded or the absence extended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueAlert {
+    /// The absence.
+    pub absence_id: i64,
+    /// The resident.
+    pub resident_id: i64,
+    /// Name in Khmer script.
+    pub name_km: String,
+    /// Name in Latin letters.
+    pub name_latin: String,
+    /// Why they were away.
+    pub reason: AbsenceReason,
+    /// When they were due back.
+    pub due_at: i64,
+}
+
+/// What staff must know at once, on every page: residents missing, and residents overdue.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alerts {
+    /// Marked missing at a roll call and not found yet.
+    pub missing: Vec<MissingAlert>,
+    /// Not back from an absence, past its planned end and the grace period.
+    pub overdue: Vec<OverdueAlert>,
+}
+
+impl Alerts {
+    /// Whether there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.overdue.is_empty()
+    }
+}
+
+/// The grace period after a planned end the admin may set: from none to a day, in minutes.
+pub const GRACE_MINUTES: std::ops::RangeInclusive<i64> = 0..=1440;
+
+/// Checks the grace period typed by the admin.
+pub fn check_grace(text: &str) -> Result<i64, AppError> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|minutes| GRACE_MINUTES.contains(minutes))
+        .ok_or_else(|| AppError::invalid("overdue_grace_minutes", Key::ProblemOverdueGrace))
 }
 
 /// How a missing resident's alert ends.
@@ -550,6 +615,43 @@ mod tests {
     }
 
     #[test]
+    fn a_child_not_back_two_hours_after_the_planned_end_is_overdue_until_recorded_back() {
+        let stay = Away {
+            starts_at: at("2026-11-20", "09:00"),
+            ends_at: Some(at("2026-11-22", "17:00")),
+            returned_at: None,
+        };
+        let grace = 2 * 3600;
+        assert_eq!(stay.overdue_since(at("2026-11-22", "18:59"), grace), None);
+        assert_eq!(
+            stay.overdue_since(at("2026-11-22", "19:00"), grace),
+            Some(at("2026-11-22", "17:00"))
+        );
+        assert_eq!(
+            stay.overdue_since(at("2026-11-22", "17:00"), 0),
+            Some(at("2026-11-22", "17:00"))
+        );
+        let back = Away {
+            returned_at: Some(at("2026-11-22", "20:00")),
+            ..stay
+        };
+        assert_eq!(back.overdue_since(at("2026-11-23", "09:00"), grace), None);
+        let open = Away {
+            ends_at: None,
+            ..stay
+        };
+        assert_eq!(
+            open.overdue_since(i64::MAX, grace),
+            None,
+            "no plan, never overdue"
+        );
+        assert_eq!(check_grace(" 120 "), Ok(120));
+        assert!(check_grace("1441").is_err());
+        assert!(check_grace("-1").is_err());
+        assert!(check_grace("two hours").is_err());
+    }
+
+    #[test]
     fn a_recorded_return_ends_the_absence_whatever_was_planned() {
         let early = Away {
             starts_at: 100,
@@ -633,6 +735,7 @@ mod tests {
             room: "G1".into(),
             bed: "1".into(),
             away,
+            overdue_since: None,
             mark,
         }
     }

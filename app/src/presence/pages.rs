@@ -8,10 +8,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    CloseRoll, MarkAllPresent, MarkRoll, RollPage as RollData, get_roll_call, missing_alerts,
-    roll_overview,
+    CloseRoll, MarkAllPresent, MarkRoll, RollNight, RollPage as RollData, SavePresenceSettings,
+    get_roll_call, missing_alerts, roll_overview,
 };
-use super::model::{Mark, MissingAlert, RollTally};
+use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollTally, local};
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::i18n::{I18n, Key, Lang, use_i18n};
@@ -29,7 +29,8 @@ fn tally_line(i18n: I18n, tally: RollTally) -> String {
     )
 }
 
-/// Residents marked missing and not found yet: at the top of every staff page.
+/// Residents marked missing and not found yet, then residents overdue back: at the top of
+/// every staff page.
 #[component]
 pub fn MissingBanner() -> impl IntoView {
     let i18n = use_i18n();
@@ -38,15 +39,46 @@ pub fn MissingBanner() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 // Only staff get alerts; anyone else gets a refusal, and sees nothing here.
-                let alerts = alerts.await.unwrap_or_default();
-                (!alerts.is_empty()).then(|| view! {
-                    <section class="alert missing-banner" role="alert">
-                        <p class="alert-title">{i18n.t(Key::AlertMissingTitle)}</p>
-                        <MissingList alerts />
-                    </section>
-                })
+                let Alerts { missing, overdue } = alerts.await.unwrap_or_default();
+                view! {
+                    {(!missing.is_empty()).then(|| view! {
+                        <section class="alert missing-banner" role="alert">
+                            <p class="alert-title">{i18n.t(Key::AlertMissingTitle)}</p>
+                            <MissingList alerts=missing />
+                        </section>
+                    })}
+                    {(!overdue.is_empty()).then(|| view! {
+                        <section class="alert overdue-banner" role="alert">
+                            <p class="alert-title">{i18n.t(Key::AlertOverdueTitle)}</p>
+                            <OverdueList alerts=overdue />
+                        </section>
+                    })}
+                }
             })}
         </Suspense>
+    }
+}
+
+/// The residents overdue back: each linked to their page, where the return is recorded, with
+/// why they were away and when they were due.
+#[component]
+pub fn OverdueList(alerts: Vec<OverdueAlert>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul>
+            {alerts.into_iter().map(|alert| view! {
+                <li>
+                    <a href=format!("/residents/{}#absences", alert.resident_id)>
+                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
+                    </a>
+                    {format!(
+                        " · {} · {}",
+                        i18n.t(alert.reason.label()),
+                        i18n.fmt(Key::AlertOverdueSince, &[("due", &i18n.date_time(local(alert.due_at)))]),
+                    )}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -78,7 +110,7 @@ pub fn RollOverviewPage() -> impl IntoView {
     view! {
         <Title text=i18n.t(Key::RollTitle) />
         <h1>{i18n.t(Key::RollTitle)}</h1>
-        {page_data(data, move |(night, buildings)| view! {
+        {page_data(data, move |RollNight { night, buildings, grace_minutes, can_set_grace }| view! {
             <p class="today">{i18n.date_long(night)}</p>
             <ul class="cards">
                 {buildings.into_iter().map(|b| {
@@ -95,6 +127,17 @@ pub fn RollOverviewPage() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <h2 id="overdue">{i18n.t(Key::OverdueGraceTitle)}</h2>
+            <p>{i18n.fmt(Key::OverdueGraceNow, &[("minutes", &i18n.num(grace_minutes))])}</p>
+            {can_set_grace.then(|| view! {
+                <SavedNotice message=Key::Saved />
+                <FormError url=SavePresenceSettings::url() />
+                <form class="inline" method="post" action=SavePresenceSettings::url()>
+                    <label for="overdue_grace_minutes">{i18n.t(Key::FieldOverdueGrace)}</label>
+                    <input id="overdue_grace_minutes" name="overdue_grace_minutes" type="number" inputmode="numeric" min="0" max="1440" required value=grace_minutes />
+                    <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button>
+                </form>
+            })}
         })}
     }
 }
@@ -131,6 +174,7 @@ fn RollView(page: RollData) -> impl IntoView {
         roll.building_latin.clone()
     };
     let can_mark = page.can_mark;
+    let routine = roll.rows.iter().filter(|row| row.routine()).count() as i64;
     view! {
         <p class="breadcrumb">
             <a href="/roll">{i18n.t(Key::RollTitle)}</a>
@@ -145,19 +189,21 @@ fn RollView(page: RollData) -> impl IntoView {
         <FormError url=MarkRoll::url() />
         <FormError url=MarkAllPresent::url() />
         <FormError url=CloseRoll::url() />
-        {(can_mark && tally.unmarked > 0).then(|| view! {
+        {(can_mark && routine > 0).then(|| view! {
             <form class="inline" method="post" action=MarkAllPresent::url()>
                 <input type="hidden" name="building_id" value=building />
                 <input type="hidden" name="night" value=night.clone() />
                 <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::RollAllPresent, &[("count", &i18n.num(tally.unmarked))])}
+                    {i18n.fmt(Key::RollAllPresent, &[("count", &i18n.num(routine))])}
                 </button>
             </form>
         })}
         <ul class="roll">
             {roll.rows.into_iter().map(|row| {
+                let overdue = row.overdue_since.map(|due| i18n.fmt(Key::RollOverdue, &[("due", &i18n.date_time(local(due)))]));
                 let (class, state) = match (row.away, row.mark) {
                     (Some(reason), _) => ("away", format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label()))),
+                    (None, None) if overdue.is_some() => ("overdue", overdue.clone().unwrap_or_default()),
                     (None, Some(Mark::Present)) => ("present", i18n.t(Key::RollPresent).to_owned()),
                     (None, Some(Mark::Missing)) => ("missing", i18n.t(Key::RollMissing).to_owned()),
                     (None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
@@ -171,6 +217,9 @@ fn RollView(page: RollData) -> impl IntoView {
                             {resident_name(i18n, &row.name_km, &row.name_latin)}
                         </a>
                         <span class="roll-state">{state}</span>
+                        {(row.mark.is_some()).then(|| overdue.clone()).flatten().map(|text| view! {
+                            <span class="badge overdue">{text}</span>
+                        })}
                         {markable.then(|| view! {
                             <form class="roll-marks" method="post" action=MarkRoll::url()>
                                 <input type="hidden" name="building_id" value=building />

@@ -134,7 +134,7 @@ async fn open_roll(
     today: NaiveDate,
 ) -> Result<(i64, Vec<super::model::RollRow>), AppError> {
     check_night(night, today)?;
-    let rows = repo::roll_rows(tx, building_id, night, instant(night, roll_time())).await?;
+    let rows = repo::roll_rows(tx, building_id, night, instant(night, roll_time()), now).await?;
     let (roll_id, closed) = repo::open_roll_call(tx, building_id, night, now).await?;
     if closed {
         return Err(AppError::Conflict {
@@ -185,7 +185,8 @@ pub async fn mark(
 }
 
 /// Marks every resident of the roll who has no mark yet as present: the one tap before the
-/// exceptions. Marks already made (by this or another tablet) stay. Returns how many.
+/// exceptions. Marks already made (by this or another tablet) stay, and a resident overdue
+/// back is left to be marked on their own. Returns how many.
 pub async fn mark_all_present(
     pool: &SqlitePool,
     by: &Recorder,
@@ -198,7 +199,7 @@ pub async fn mark_all_present(
     let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
     let unmarked: Vec<i64> = rows
         .iter()
-        .filter(|row| row.unmarked())
+        .filter(|row| row.routine())
         .map(|row| row.resident_id)
         .collect();
     for resident_id in &unmarked {
@@ -276,6 +277,26 @@ pub async fn resolve(
         after: Some(serde_json::json!({ "resolution": resolution.code(), "alerts": resolved })),
     };
     record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets how long after a planned end a child not back is overdue, in minutes, audited.
+pub async fn set_overdue_grace(
+    pool: &SqlitePool,
+    actor: &Actor,
+    minutes: i64,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before = repo::set_overdue_grace(&mut tx, minutes).await?;
+    let change = Change {
+        entity: "presence_setting",
+        entity_id: "1".into(),
+        action: "update",
+        before: Some(serde_json::json!({ "overdue_grace_minutes": before })),
+        after: Some(serde_json::json!({ "overdue_grace_minutes": minutes })),
+    };
+    record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(())
 }

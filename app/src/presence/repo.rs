@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::model::{
-    AbsenceEntry, AbsenceReason, Away, Mark, MissingAlert, Nights, Occupant, PresentResident,
-    RollRow, clock, instant, local,
+    AbsenceEntry, AbsenceReason, Alerts, Away, Mark, MissingAlert, Nights, Occupant, OverdueAlert,
+    PresentResident, RollRow, clock, instant, local,
 };
 use crate::housing::model::parse_clock;
 use crate::residents::model::{Allergen, Diet, Programme, Sex};
@@ -310,13 +310,17 @@ pub async fn set_returned(
 
 /// The rows of a building's roll for `night`, taken at the instant `at` (that evening): one
 /// per resident whose bed there is theirs at `at` (the presence rule's half on beds), by room
-/// and bed, with any absence and the latest mark.
+/// and bed, with any absence, whether they are overdue back (at `at`, or `now` if earlier: a
+/// roll taken early calls nobody overdue before they are), and the latest mark.
 pub async fn roll_rows(
     conn: &mut SqliteConnection,
     building_id: i64,
     night: NaiveDate,
     at: i64,
+    now: i64,
 ) -> Result<Vec<RollRow>, sqlx::Error> {
+    let seen = at.min(now);
+    let grace = overdue_grace(conn).await?;
     let day = local(at).date();
     let clock = clock(at);
     let rows = sqlx::query!(
@@ -326,6 +330,9 @@ pub async fn roll_rows(
                       AND (coalesce(x.returned_at, x.ends_at) IS NULL
                            OR coalesce(x.returned_at, x.ends_at) > ?3)
                     ORDER BY x.starts_at DESC LIMIT 1) AS "away?: String",
+                  (SELECT min(x.ends_at) FROM absence x
+                    WHERE x.resident_id = r.id AND x.returned_at IS NULL
+                      AND x.ends_at IS NOT NULL AND x.ends_at + ?6 <= ?7) AS "overdue_since?: i64",
                   m.status AS "mark?: String"
            FROM allocation a
            JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
@@ -341,13 +348,16 @@ pub async fn roll_rows(
         night,
         at,
         day,
-        clock
+        clock,
+        grace,
+        seen
     )
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|r| {
             Ok(RollRow {
+                overdue_since: r.overdue_since,
                 resident_id: r.id,
                 name_km: r.name_km,
                 name_latin: r.name_latin,
@@ -488,6 +498,76 @@ pub async fn open_alerts(conn: &mut SqliteConnection) -> Result<Vec<MissingAlert
             building: r.building,
         })
         .collect())
+}
+
+/// Residents (at the centre, not left) overdue at `now`: an absence with a planned end more
+/// than `grace` seconds ago and no return recorded (`model::Away::overdue_since` in SQL),
+/// those due back longest ago first.
+pub async fn overdue_at(
+    conn: &mut SqliteConnection,
+    now: i64,
+    grace: i64,
+) -> Result<Vec<OverdueAlert>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT x.id AS "absence_id!: i64", r.id AS "resident_id!: i64", r.name_km, r.name_latin,
+                  x.reason, x.ends_at AS "due_at!: i64"
+           FROM absence x JOIN resident r ON r.id = x.resident_id
+           WHERE x.returned_at IS NULL AND x.ends_at IS NOT NULL AND x.ends_at + ?2 <= ?1
+             AND r.left_on IS NULL
+           ORDER BY x.ends_at, x.id"#,
+        now,
+        grace
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(OverdueAlert {
+                absence_id: r.absence_id,
+                resident_id: r.resident_id,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                reason: decode(AbsenceReason::parse(&r.reason), "reason", &r.reason)?,
+                due_at: r.due_at,
+            })
+        })
+        .collect()
+}
+
+/// Every alert at `now`: residents missing, and residents overdue past the grace period.
+pub async fn alerts(conn: &mut SqliteConnection, now: i64) -> Result<Alerts, sqlx::Error> {
+    let grace = overdue_grace(conn).await?;
+    Ok(Alerts {
+        missing: open_alerts(conn).await?,
+        overdue: overdue_at(conn, now, grace).await?,
+    })
+}
+
+/// The grace period after a planned end before a child not back is overdue, in seconds.
+pub async fn overdue_grace(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    let minutes =
+        sqlx::query_scalar!("SELECT overdue_grace_minutes FROM presence_setting WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(minutes * 60)
+}
+
+/// Sets the grace period, in minutes; returns the one it replaces.
+pub async fn set_overdue_grace(
+    conn: &mut SqliteConnection,
+    minutes: i64,
+) -> Result<i64, sqlx::Error> {
+    let before =
+        sqlx::query_scalar!("SELECT overdue_grace_minutes FROM presence_setting WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query!(
+        "UPDATE presence_setting SET overdue_grace_minutes = ? WHERE id = 1",
+        minutes
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(before)
 }
 
 /// Whether a resident is marked missing and not yet found.

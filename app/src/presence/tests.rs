@@ -338,7 +338,7 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
         }
         expected.push((id, nights, aways));
     }
-    let mut checked = 0;
+    let (mut checked, mut overdue_seen) = (0, 0);
     for _ in 0..120 {
         let probe_day = base + Duration::days(rng.below(45) as i64);
         let time = NaiveTime::from_num_seconds_from_midnight_opt(rng.below(86_400) as u32, 0)
@@ -377,22 +377,55 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
                 .fetch_one(&mut *conn)
                 .await
                 .expect("building");
-        let roll: Vec<i64> = super::repo::roll_rows(&mut conn, building, probe_day, at)
-            .await
-            .expect("roll")
-            .into_iter()
-            .map(|row| row.resident_id)
-            .collect();
-        let housed: Vec<i64> = expected
+        // Each row says whether they are overdue then, with the grace period as set (2 h).
+        let roll: Vec<(i64, Option<i64>)> =
+            super::repo::roll_rows(&mut conn, building, probe_day, at, i64::MAX)
+                .await
+                .expect("roll")
+                .into_iter()
+                .map(|row| (row.resident_id, row.overdue_since))
+                .collect();
+        let housed: Vec<(i64, Option<i64>)> = expected
             .iter()
             .filter(|(_, nights, _)| is_present(nights, &[], at))
-            .map(|(id, ..)| *id)
+            .map(|(id, _, aways)| {
+                let due = aways.iter().filter_map(|a| a.overdue_since(at, 7200)).min();
+                (*id, due)
+            })
             .collect();
         assert_eq!(roll, housed, "roll, on {probe_day} at {time}");
+        // Overdue back at that moment, for some grace period: the SQL and the rule agree.
+        let grace = rng.below(6 * 3600) as i64;
+        let overdue: Vec<(i64, i64)> = super::repo::overdue_at(&mut conn, at, grace)
+            .await
+            .expect("overdue")
+            .into_iter()
+            .map(|alert| (alert.resident_id, alert.due_at))
+            .collect();
+        let mut want_overdue: Vec<(i64, i64)> = expected
+            .iter()
+            .flat_map(|(id, _, aways)| {
+                aways
+                    .iter()
+                    .filter_map(move |away| away.overdue_since(at, grace).map(|due| (*id, due)))
+            })
+            .collect();
+        want_overdue.sort_by_key(|(id, due)| (*due, *id));
+        let mut got_overdue = overdue.clone();
+        got_overdue.sort_by_key(|(id, due)| (*due, *id));
+        assert_eq!(
+            got_overdue, want_overdue,
+            "overdue, on {probe_day} at {time}"
+        );
+        overdue_seen += want_overdue.len();
         checked += want.len();
     }
     assert!(
         checked > 100,
         "the histories must have people present to compare: {checked}"
+    );
+    assert!(
+        overdue_seen > 10,
+        "the histories must have people overdue to compare: {overdue_seen}"
     );
 }

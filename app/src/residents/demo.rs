@@ -951,7 +951,7 @@ async fn write_roll_history(
             let night = today - days(ago);
             let called = instant(night, roll_time());
             let (roll, _) = open_roll_call(conn, *building, night, called - 5 * 60).await?;
-            let rows = roll_rows(conn, *building, night, called).await?;
+            let rows = roll_rows(conn, *building, night, called, called).await?;
             let mut here: Vec<i64> = rows
                 .iter()
                 .filter(|row| row.away.is_none())

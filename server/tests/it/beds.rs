@@ -617,3 +617,176 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
         text(response).await
     );
 }
+
+/// A staff page's HTML, for `cookie`.
+async fn page(app: &axum::Router, cookie: &str, uri: &str) -> String {
+    let request = axum::http::Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    text(send(app.clone(), request).await).await
+}
+
+/// The overdue alert's section of a page: empty when there is none.
+fn overdue_banner(html: &str) -> &str {
+    html.find(r#"class="alert overdue-banner"#)
+        .map(|start| {
+            let rest = &html[start..];
+            &rest[..rest.find("</section>").unwrap_or(rest.len())]
+        })
+        .unwrap_or("")
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_staff_page_and_the_roll(
+    pool: SqlitePool,
+) {
+    use app::presence::model::local;
+
+    let (building, beds, girls) = girls_waiting(&pool, 3, 3).await;
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let admin = signed_in(&pool, "director", &[Role::Admin]).await;
+    let canteen = signed_in(&pool, "canteen", &[Role::Canteen]).await;
+    let app = router(pool.clone(), "overdue");
+    let today = app::centre::model::today_at_centre();
+    let week_ago = today - chrono::Duration::days(7);
+    for (girl, bed) in girls.iter().zip(&beds) {
+        let assigned = html_post(
+            "/api/bed_assign",
+            &house,
+            format!("resident_id={girl}&bed_id={bed}&on={week_ago}"),
+        );
+        assert_eq!(
+            send(app.clone(), assigned).await.status(),
+            StatusCode::FOUND
+        );
+    }
+    // The first girl was due back from her home stay yesterday at 17:00; the second an hour
+    // ago, within the two hours' grace; the third is here.
+    let now = chrono::Utc::now().timestamp();
+    let hour_ago = local(now - 3600);
+    let stays = [
+        (
+            girls[0],
+            today - chrono::Duration::days(1),
+            "17:00".to_owned(),
+        ),
+        (
+            girls[1],
+            hour_ago.date(),
+            hour_ago.format("%H:%M").to_string(),
+        ),
+    ];
+    for (girl, until, time) in &stays {
+        let from = today - chrono::Duration::days(3);
+        let away = html_post(
+            "/api/absence_create",
+            &house,
+            format!(
+                "resident_id={girl}&reason=home_stay&from_date={from}&from_time=08%3A00&until_date={until}&until_time={}",
+                time.replace(':', "%3A")
+            ),
+        );
+        assert_eq!(send(app.clone(), away).await.status(), StatusCode::FOUND);
+    }
+    // On every staff page, for every staff role: the first girl only.
+    for (cookie, uri) in [
+        (&canteen, "/canteen"),
+        (&house, "/residents"),
+        (&admin, "/audit"),
+    ] {
+        let html = page(&app, cookie, uri).await;
+        let banner = overdue_banner(&html);
+        assert!(banner.contains("Sok Sreymom 0"), "{uri}: {banner}");
+        assert!(!banner.contains("Sok Sreymom 1"), "{uri}: {banner}");
+    }
+    // First on the dashboard, before its heading.
+    let home = page(&app, &house, "/").await;
+    let alert = home
+        .find("overdue-banner dash-alert")
+        .expect("on the dashboard");
+    assert!(alert < home.find(r#"class="dash-head""#).expect("heading"));
+    // Tonight's roll shows her overdue, not simply unmarked, and "all present" leaves her.
+    let roll = page(&app, &house, &format!("/roll/{building}")).await;
+    assert!(
+        roll.contains(&format!(r#"id="r{}" class="roll-row overdue""#, girls[0])),
+        "{roll}"
+    );
+    let all = html_post(
+        "/api/roll_all_present",
+        &house,
+        format!("building_id={building}&night={today}"),
+    );
+    assert_eq!(send(app.clone(), all).await.status(), StatusCode::FOUND);
+    let marked = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM roll_mark WHERE resident_id = ?"#,
+        girls[0]
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("marks");
+    assert_eq!(marked, 0, "an overdue child is marked on her own");
+
+    // Only the admin sets the grace period, to a number of minutes; then half an hour makes
+    // the second girl overdue too.
+    for bad in ["abc", "-5", "1441"] {
+        let refused = send(
+            app.clone(),
+            form_post("/api/presence_settings_save")
+                .header(header::COOKIE, admin.clone())
+                .body(Body::from(format!("overdue_grace_minutes={bad}")))
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let by_house = send(
+        app.clone(),
+        form_post("/api/presence_settings_save")
+            .header(header::COOKIE, house.clone())
+            .body(Body::from("overdue_grace_minutes=30"))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(by_house.status(), StatusCode::FORBIDDEN);
+    assert!(!overdue_banner(&page(&app, &house, "/residents").await).contains("Sok Sreymom 1"));
+    let set = html_post(
+        "/api/presence_settings_save",
+        &admin,
+        "overdue_grace_minutes=30".into(),
+    );
+    assert_eq!(send(app.clone(), set).await.status(), StatusCode::FOUND);
+    let banner = page(&app, &house, "/residents").await;
+    assert!(
+        overdue_banner(&banner).contains("Sok Sreymom 1"),
+        "{banner}"
+    );
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'presence_setting'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1, "the refused attempts changed nothing");
+
+    // Her return recorded, the first girl's alert ends.
+    let absence = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM absence WHERE resident_id = ?"#,
+        girls[0]
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("absence");
+    let back = html_post(
+        "/api/absence_return",
+        &house,
+        format!("absence_id={absence}"),
+    );
+    assert_eq!(send(app.clone(), back).await.status(), StatusCode::FOUND);
+    let banner = page(&app, &canteen, "/canteen").await;
+    assert!(
+        !overdue_banner(&banner).contains("Sok Sreymom 0"),
+        "{banner}"
+    );
+    assert!(overdue_banner(&banner).contains("Sok Sreymom 1"));
+}

@@ -33,7 +33,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
     assert!(!rolls.is_empty(), "the demo has buildings with residents");
     let mut housed = 0;
     for roll in &rolls {
-        let rows = app::presence::repo::roll_rows(&mut conn, roll.building_id, today, at)
+        let rows = app::presence::repo::roll_rows(&mut conn, roll.building_id, today, at, at)
             .await
             .expect("rows");
         assert_eq!(roll.tally, tally(&rows), "building {}", roll.name.latin);
@@ -159,7 +159,7 @@ async fn unmarked(pool: &SqlitePool) -> (i64, i64) {
         .await
         .expect("rolls");
     let building = rolls[0].building_id;
-    let rows = app::presence::repo::roll_rows(&mut conn, building, today, at)
+    let rows = app::presence::repo::roll_rows(&mut conn, building, today, at, at)
         .await
         .expect("rows");
     let resident = rows

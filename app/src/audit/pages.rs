@@ -95,6 +95,7 @@ fn action_label(code: &str) -> Option<Key> {
         "link_sibling" => Some(Key::AuditActionLinkSibling),
         "unlink_sibling" => Some(Key::AuditActionUnlinkSibling),
         "return" => Some(Key::AuditActionReturn),
+        "extend" => Some(Key::AuditActionExtend),
         "mark" => Some(Key::AuditActionMark),
         "all_present" => Some(Key::AuditActionAllPresent),
         "close" => Some(Key::AuditActionClose),

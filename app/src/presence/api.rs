@@ -89,6 +89,30 @@ pub async fn record_return(
     Ok(())
 }
 
+/// Extends a running absence to a later planned end (a day, and a time or 18:00), saying
+/// why. House staff and admin.
+#[server(endpoint = "absence_extend")]
+pub async fn extend_absence(
+    absence_id: i64,
+    until_date: String,
+    #[server(default)] until_time: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let by = recorder().await?;
+    let now = chrono::Utc::now().timestamp();
+    let resident_id = super::record::extend_absence(
+        &crate::db::pool()?,
+        &by,
+        absence_id,
+        (&until_date, &until_time),
+        &reason,
+        now,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
+    Ok(())
+}
+
 /// Every building's roll for a night, and the overdue grace period (which the admin may set).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollNight {

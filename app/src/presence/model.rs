@@ -197,6 +197,8 @@ pub enum AbsenceProblem {
     Return,
     /// The absence has ended already.
     Ended,
+    /// An extension without a reason, or with one longer than 200 characters.
+    ExtendReason,
 }
 
 impl From<AbsenceProblem> for AppError {
@@ -207,6 +209,7 @@ impl From<AbsenceProblem> for AppError {
             AbsenceProblem::End => ("until_date", Key::ProblemAbsenceEnd),
             AbsenceProblem::Note => ("note", Key::ProblemAbsenceNote),
             AbsenceProblem::Return => ("returned_date", Key::ProblemAbsenceReturn),
+            AbsenceProblem::ExtendReason => ("reason", Key::ProblemExtendReason),
             AbsenceProblem::Ended => {
                 return AppError::Conflict {
                     message: Key::ProblemAbsenceEnded,
@@ -280,6 +283,30 @@ pub fn check_absence(
             returned_at: None,
         },
     })
+}
+
+/// Checks an extension of `away`: a new planned end (a day, and a time or 18:00) after the
+/// current one (or after the start, when it had none), and the reason it is longer. Returns
+/// the new end and the reason, trimmed.
+pub fn check_extension(
+    away: &Away,
+    until: (&str, &str),
+    reason: &str,
+) -> Result<(i64, String), AbsenceProblem> {
+    let time = if until.1.trim().is_empty() {
+        "18:00"
+    } else {
+        until.1
+    };
+    let end = parse_moment(until.0, time).ok_or(AbsenceProblem::End)?;
+    if end <= away.ends_at.unwrap_or(away.starts_at) {
+        return Err(AbsenceProblem::End);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AbsenceProblem::ExtendReason);
+    }
+    Ok((end, reason.to_owned()))
 }
 
 /// An absence of a resident, for their page and for the roll call.
@@ -649,6 +676,31 @@ mod tests {
         assert!(check_grace("1441").is_err());
         assert!(check_grace("-1").is_err());
         assert!(check_grace("two hours").is_err());
+    }
+
+    #[test]
+    fn an_absence_is_extended_to_a_later_end_and_for_a_reason() {
+        let stay = Away {
+            starts_at: at("2026-11-20", "09:00"),
+            ends_at: Some(at("2026-11-22", "17:00")),
+            returned_at: None,
+        };
+        assert_eq!(
+            check_extension(&stay, ("2026-11-23", ""), " the bus broke down "),
+            Ok((at("2026-11-23", "18:00"), "the bus broke down".into()))
+        );
+        assert_eq!(
+            check_extension(&stay, ("2026-11-22", "16:00"), "earlier"),
+            Err(AbsenceProblem::End)
+        );
+        assert_eq!(
+            check_extension(&stay, ("2026-11-23", "12:00"), "  "),
+            Err(AbsenceProblem::ExtendReason)
+        );
+        assert_eq!(
+            check_extension(&stay, ("23/11", ""), "why"),
+            Err(AbsenceProblem::End)
+        );
     }
 
     #[test]

@@ -83,7 +83,8 @@ pub async fn record_absence(
     Ok(id)
 }
 
-/// Records that a resident came back at `at` (not in the future, not before they left).
+/// Records that a resident came back at `at` (not in the future, not before they left). A
+/// home stay's return is recorded on the home stays page instead, with who brought them back.
 pub async fn record_return(
     pool: &SqlitePool,
     by: &Recorder,
@@ -98,6 +99,9 @@ pub async fn record_return(
     if away.returned_at.is_some() {
         return Err(AbsenceProblem::Ended.into());
     }
+    if repo::home_stay_of(&mut tx, absence_id).await?.is_some() {
+        return Err(AppError::conflict(Key::ProblemReturnAtHomeStays));
+    }
     if at < away.starts_at || at > now {
         return Err(AbsenceProblem::Return.into());
     }
@@ -108,6 +112,47 @@ pub async fn record_return(
         action: "return",
         before: Some(serde_json::json!({ "returned_at": null })),
         after: Some(serde_json::json!({ "resident_id": resident_id, "returned_at": at })),
+    };
+    record(&mut tx, &by.actor, change).await?;
+    tx.commit().await?;
+    Ok(resident_id)
+}
+
+/// Extends a running absence to a later planned end, for a reason, audited: a child overdue
+/// is no longer overdue, and visits booked for the longer time go to the social team's
+/// review queue. Returns the resident.
+pub async fn extend_absence(
+    pool: &SqlitePool,
+    by: &Recorder,
+    absence_id: i64,
+    until: (&str, &str),
+    reason: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let (resident_id, away) = repo::absence(&mut tx, absence_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if away.returned_at.is_some() {
+        return Err(AbsenceProblem::Ended.into());
+    }
+    let (ends_at, reason) = super::model::check_extension(&away, until, reason)?;
+    repo::set_planned_end(&mut tx, absence_id, ends_at).await?;
+    let today = super::model::local(now).date();
+    let flagged =
+        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today)
+            .await?;
+    let change = Change {
+        entity: "absence",
+        entity_id: absence_id.to_string(),
+        action: "extend",
+        before: Some(serde_json::json!({ "ends_at": away.ends_at })),
+        after: Some(serde_json::json!({
+            "resident_id": resident_id,
+            "ends_at": ends_at,
+            "reason": reason,
+            "visits_to_review": flagged,
+        })),
     };
     record(&mut tx, &by.actor, change).await?;
     tx.commit().await?;

@@ -534,6 +534,44 @@ pub async fn overdue_at(
         .collect()
 }
 
+/// Moves an absence's planned end, and its home stay's last day if it is one.
+pub async fn set_planned_end(
+    conn: &mut SqliteConnection,
+    absence_id: i64,
+    ends_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE absence SET ends_at = ? WHERE id = ?",
+        ends_at,
+        absence_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let last_day = local(ends_at).date();
+    sqlx::query!(
+        "UPDATE home_stay SET until_on = max(until_on, ?) WHERE absence_id = ?",
+        last_day,
+        absence_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The home stay an absence belongs to, if it is one approved at the gate (whose return is
+/// recorded there, with who brought the child back).
+pub async fn home_stay_of(
+    conn: &mut SqliteConnection,
+    absence_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM home_stay WHERE absence_id = ?"#,
+        absence_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 /// Every alert at `now`: residents missing, and residents overdue past the grace period.
 pub async fn alerts(conn: &mut SqliteConnection, now: i64) -> Result<Alerts, sqlx::Error> {
     let grace = overdue_grace(conn).await?;

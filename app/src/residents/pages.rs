@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::housing::api::AssignBed;
 use crate::housing::pages::{ArrivalTime, WarningList, day_at};
 use crate::i18n::{I18n, Key, use_i18n};
-use crate::presence::api::{CreateAbsence, RecordReturn, ResolveAlert};
+use crate::presence::api::{CreateAbsence, ExtendAbsence, RecordReturn, ResolveAlert};
 use crate::presence::model::{AbsenceEntry, AbsenceReason, local};
 
 /// A resident's name as a reader of this language expects it: Khmer script first in Khmer.
@@ -467,6 +467,7 @@ fn AbsenceList(absences: Vec<AbsenceEntry>, can_edit: bool) -> impl IntoView {
     }
     view! {
         <FormError url=RecordReturn::url() />
+        <FormError url=ExtendAbsence::url() />
         <ListTable headers=vec![Key::FieldAbsenceReason, Key::FieldFrom, Key::FieldUntil, Key::FieldReturned]>
             {absences
                 .into_iter()
@@ -493,6 +494,20 @@ fn AbsenceList(absences: Vec<AbsenceEntry>, can_edit: bool) -> impl IntoView {
                                             <input type="hidden" name="absence_id" value=absence.id />
                                             <button class="button small" type="submit">{i18n.t(Key::AbsenceBackNow)}</button>
                                         </form>
+                                        <details class="extend">
+                                            <summary>{i18n.t(Key::AbsenceExtend)}</summary>
+                                            <form class="stack" method="post" action=ExtendAbsence::url()>
+                                                <input type="hidden" name="absence_id" value=absence.id />
+                                                <label for=format!("extend_date{}", absence.id)>{i18n.t(Key::FieldUntil)}</label>
+                                                <div class="pair">
+                                                    <input id=format!("extend_date{}", absence.id) name="until_date" type="date" required />
+                                                    <input name="until_time" type="time" aria-label=i18n.t(Key::FieldUntil) />
+                                                </div>
+                                                <label for=format!("extend_reason{}", absence.id)>{i18n.t(Key::FieldExtendReason)}</label>
+                                                <input id=format!("extend_reason{}", absence.id) name="reason" type="text" maxlength="200" required />
+                                                <button class="button secondary" type="submit">{i18n.t(Key::AbsenceExtend)}</button>
+                                            </form>
+                                        </details>
                                     }
                                     .into_any(),
                                     None => "".into_any(),

@@ -571,23 +571,40 @@ pub mod write {
         Ok(())
     }
 
-    /// Records the child's return: the stay and its absence end now.
+    /// Records the child's return, brought back by `brought_back_by`, who must be a contact of
+    /// her family allowed to visit her (else stopped and audited, as at the gate): the stay and
+    /// its absence end now.
     pub async fn returned(
         pool: &SqlitePool,
         by: &Writer,
         stay_id: i64,
+        brought_back_by: i64,
         now: i64,
     ) -> Result<i64, AppError> {
         let mut tx = begin_write(pool).await?;
-        let (resident_id, _, absence_id, cancelled, left_at, returned_at) =
+        let (resident_id, family_id, absence_id, cancelled, left_at, returned_at) =
             stay_row(&mut tx, stay_id).await?;
         if cancelled || left_at.is_none() || returned_at.is_some() {
             return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
+        let contact = repo::contact(&mut tx, brought_back_by)
+            .await?
+            .filter(|c| c.family_id == family_id)
+            .ok_or(AppError::NotFound)?;
+        let level = repo::permissions(&mut tx, family_id)
+            .await?
+            .get(&(contact.id, resident_id))
+            .copied();
+        if level != Some(Level::Allowed) {
+            drop(tx);
+            stop(pool, by, contact.id, &[resident_id], "home_stay_return").await?;
+            return Err(AppError::conflict(Key::ProblemGateStop));
+        }
         crate::presence::repo::set_returned(&mut tx, absence_id, now).await?;
         sqlx::query!(
-            "UPDATE home_stay SET returned_at = ? WHERE id = ?",
+            "UPDATE home_stay SET returned_at = ?, brought_back_by = ? WHERE id = ?",
             now,
+            brought_back_by,
             stay_id
         )
         .execute(&mut *tx)
@@ -597,7 +614,9 @@ pub mod write {
             entity_id: stay_id.to_string(),
             action: "return",
             before: None,
-            after: Some(json!({ "resident_id": resident_id, "returned_at": now })),
+            after: Some(json!({
+                "resident_id": resident_id, "returned_at": now, "brought_back_by": brought_back_by,
+            })),
         };
         record(&mut tx, &by.actor, change).await?;
         tx.commit().await?;
@@ -1103,14 +1122,16 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Records a child's return from a home stay. House staff, social team, admin.
+/// Records a child's return from a home stay and the contact who brought her back. House
+/// staff, social team, admin.
 #[server(endpoint = "visits_stay_return")]
-pub async fn home_stay_return(stay: i64) -> Result<(), AppError> {
+pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     write::returned(
         &crate::db::pool()?,
         &super::api::writer(&staff),
         stay,
+        brought_back_by,
         crate::centre::model::now(),
     )
     .await?;

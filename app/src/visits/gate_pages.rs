@@ -403,6 +403,9 @@ fn StayCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = stay.id;
+    // Who may bring her back: the same contacts as may collect her; the one she left with first.
+    let bringers = collectors.clone();
+    let collected_by = Some(stay.contact.id);
     let state = if stay.cancelled {
         i18n.t(Key::HomeStaysCancelled).to_owned()
     } else if let Some(at) = stay.returned_at {
@@ -462,8 +465,21 @@ fn StayCard(
             {away
                 .then(|| {
                     view! {
-                        <form method="post" action=HomeStayReturn::url()>
+                        <form class="stack" method="post" action=HomeStayReturn::url()>
                             <input type="hidden" name="stay" value=id.to_string() />
+                            <label for=format!("bringer{id}")>{i18n.t(Key::HomeStaysBroughtBackBy)}</label>
+                            <select id=format!("bringer{id}") name="brought_back_by">
+                                {bringers
+                                    .into_iter()
+                                    .map(|(cid, name, r)| {
+                                        view! {
+                                            <option value=cid.to_string() selected=Some(cid) == collected_by>
+                                                {format!("{name}, {}", i18n.t(r.label()))}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
                             <button class="button" type="submit">{i18n.t(Key::HomeStaysReturned)}</button>
                         </form>
                     }

@@ -725,7 +725,10 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             )
         }),
         ("/api/visits_stay_return", Allowed::Staff(GATE), |f, n| {
-            format!("stay={}", f.visits.stay_away[&n])
+            format!(
+                "stay={}&brought_back_by={}",
+                f.visits.stay_away[&n], f.visits.contact
+            )
         }),
         ("/api/visits_stay_dates", Allowed::Staff(SOCIAL), |f, n| {
             format!(
@@ -826,6 +829,12 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/absence_return", Allowed::Staff(HOUSE), |f, n| {
             format!("absence_id={}", f.slots[n].absence)
         }),
+        ("/api/absence_extend", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "absence_id={}&until_date=2099-01-01&reason=Flood",
+                f.slots[n].absence
+            )
+        }),
         ("/api/roll_overview", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
@@ -847,6 +856,11 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
                 f.slots[n].empty_building, f.today
             )
         }),
+        (
+            "/api/presence_settings_save",
+            Allowed::Staff(ADMIN),
+            |_, _| "overdue_grace_minutes=120".into(),
+        ),
         ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),

@@ -1215,14 +1215,56 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     .expect("stay");
     assert!(handed.left_at.is_some());
     assert_eq!(handed.collected_by, Some(h.mother));
+    // The barred father brings her back: stopped and audited as at the gate, she is still
+    // away; nor can her return be recorded from her page without saying who brought her.
     let answer = post(
         &app,
         &house,
         "/api/visits_stay_return",
-        format!("stay={stay_id}"),
+        format!("stay={stay_id}&brought_back_by={father}"),
+    )
+    .await;
+    answer.refused(StatusCode::CONFLICT, "problem.gate_stop");
+    let stopped = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log
+           WHERE entity = 'gate' AND action = 'stop' AND entity_id = ?
+             AND json_extract(after_json, '$.at') = 'home_stay_return'"#,
+        father
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(stopped, 1);
+    let answer = post(
+        &app,
+        &house,
+        "/api/absence_return",
+        format!("absence_id={}", absence[0].id),
+    )
+    .await;
+    answer.refused(StatusCode::CONFLICT, "problem.return_at_home_stays");
+    assert!(
+        absences(pool.clone(), h.child).await[0]
+            .returned_at
+            .is_none()
+    );
+    // The mother brings her back.
+    let answer = post(
+        &app,
+        &house,
+        "/api/visits_stay_return",
+        format!("stay={stay_id}&brought_back_by={}", h.mother),
     )
     .await;
     answer.done();
+    let bringer = sqlx::query_scalar!(
+        "SELECT brought_back_by FROM home_stay WHERE id = ?",
+        stay_id
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("stay");
+    assert_eq!(bringer, Some(h.mother));
     let absence = absences(pool.clone(), h.child).await;
     assert!(absence[0].returned_at.is_some(), "the absence has ended");
     let returned = sqlx::query_scalar!("SELECT returned_at FROM home_stay WHERE id = ?", stay_id)

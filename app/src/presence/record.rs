@@ -83,6 +83,20 @@ pub async fn record_absence(
     Ok(id)
 }
 
+/// A running absence (not ended by a return): its resident and span.
+async fn running(
+    conn: &mut sqlx::SqliteConnection,
+    absence_id: i64,
+) -> Result<(i64, super::model::Away), AppError> {
+    let (resident_id, away) = repo::absence(conn, absence_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if away.returned_at.is_some() {
+        return Err(AbsenceProblem::Ended.into());
+    }
+    Ok((resident_id, away))
+}
+
 /// Records that a resident came back at `at` (not in the future, not before they left). A
 /// home stay's return is recorded on the home stays page instead, with who brought them back.
 pub async fn record_return(
@@ -93,12 +107,7 @@ pub async fn record_return(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let (resident_id, away) = repo::absence(&mut tx, absence_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if away.returned_at.is_some() {
-        return Err(AbsenceProblem::Ended.into());
-    }
+    let (resident_id, away) = running(&mut tx, absence_id).await?;
     if repo::home_stay_of(&mut tx, absence_id).await?.is_some() {
         return Err(AppError::conflict(Key::ProblemReturnAtHomeStays));
     }
@@ -130,12 +139,7 @@ pub async fn extend_absence(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let (resident_id, away) = repo::absence(&mut tx, absence_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if away.returned_at.is_some() {
-        return Err(AbsenceProblem::Ended.into());
-    }
+    let (resident_id, away) = running(&mut tx, absence_id).await?;
     let (ends_at, reason) = super::model::check_extension(&away, until, reason)?;
     repo::set_planned_end(&mut tx, absence_id, ends_at).await?;
     let today = super::model::local(now).date();

@@ -495,6 +495,25 @@ pub mod write {
         ))
     }
 
+    /// Whether `contact_id`, a contact of `family_id` (else not found), is allowed to visit
+    /// `resident_id` unsupervised: who may take a child home and bring her back.
+    async fn allowed(
+        conn: &mut sqlx::SqliteConnection,
+        contact_id: i64,
+        family_id: i64,
+        resident_id: i64,
+    ) -> Result<bool, AppError> {
+        repo::contact(conn, contact_id)
+            .await?
+            .filter(|c| c.family_id == family_id)
+            .ok_or(AppError::NotFound)?;
+        let level = repo::permissions(conn, family_id)
+            .await?
+            .get(&(contact_id, resident_id))
+            .copied();
+        Ok(level == Some(Level::Allowed))
+    }
+
     /// Records the handover: the staff member handing the child over, and the contact who
     /// collected them, who must be allowed to visit the child (else stopped and audited), within
     /// the approved span ([`check_handover`]). The absence starts now if the child leaves
@@ -515,17 +534,9 @@ pub mod write {
         if cancelled || left_at.is_some() {
             return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
-        let contact = repo::contact(&mut tx, collected_by)
-            .await?
-            .filter(|c| c.family_id == family_id)
-            .ok_or(AppError::NotFound)?;
-        let level = repo::permissions(&mut tx, family_id)
-            .await?
-            .get(&(contact.id, resident_id))
-            .copied();
-        if level != Some(Level::Allowed) {
+        if !allowed(&mut tx, collected_by, family_id, resident_id).await? {
             drop(tx);
-            stop(pool, by, contact.id, &[resident_id], "home_stay").await?;
+            stop(pool, by, collected_by, &[resident_id], "home_stay").await?;
             return Err(AppError::conflict(Key::ProblemGateStop));
         }
         let (_, away) = crate::presence::repo::absence(&mut tx, absence_id)
@@ -587,17 +598,16 @@ pub mod write {
         if cancelled || left_at.is_none() || returned_at.is_some() {
             return Err(AppError::conflict(Key::ProblemHomeStayState));
         }
-        let contact = repo::contact(&mut tx, brought_back_by)
-            .await?
-            .filter(|c| c.family_id == family_id)
-            .ok_or(AppError::NotFound)?;
-        let level = repo::permissions(&mut tx, family_id)
-            .await?
-            .get(&(contact.id, resident_id))
-            .copied();
-        if level != Some(Level::Allowed) {
+        if !allowed(&mut tx, brought_back_by, family_id, resident_id).await? {
             drop(tx);
-            stop(pool, by, contact.id, &[resident_id], "home_stay_return").await?;
+            stop(
+                pool,
+                by,
+                brought_back_by,
+                &[resident_id],
+                "home_stay_return",
+            )
+            .await?;
             return Err(AppError::conflict(Key::ProblemGateStop));
         }
         crate::presence::repo::set_returned(&mut tx, absence_id, now).await?;

@@ -106,6 +106,24 @@ test('the gate checks a family in, and stops a barred person', async ({ page }, 
   await expect(page.getByRole('status')).toHaveText('មនុស្សដែលត្រូវបានបដិសេធមិនឱ្យចូលត្រូវបានកត់ត្រាទុកហើយ។');
 });
 
+test('a child back from her home stay is recorded back with who brought her', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'tablet-nojs', 'one return of the demo home stays');
+  const house = account('house_staff');
+  await signIn(page, testInfo, house.login, house.password);
+  await page.goto('/visits/home-stays');
+  const card = page.locator('li.card', { has: page.locator('form[action="/api/visits_stay_return"]') }).first();
+  const id = await card.getAttribute('id');
+  // The contact she left with is chosen first; any contact of the family may be chosen, and
+  // one not allowed to take her is stopped at the gate.
+  const bringer = card.getByLabel('នាំមកវិញដោយ');
+  const first = ((await bringer.locator('option:checked').textContent()) ?? '').trim();
+  expect(first).not.toBe('');
+  await card.getByRole('button', { name: 'បានត្រឡប់មកមណ្ឌលវិញ' }).click();
+  await expect(page).toHaveURL(new RegExp(`/visits/home-stays\\?saved=1#${id}$`));
+  await expect(page.locator(`#${id}`)).toContainText('បានត្រឡប់មកវិញនៅ');
+  await expect(page.locator(`#${id} form[action="/api/visits_stay_return"]`)).toHaveCount(0);
+});
+
 /** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
 function centreDay(offset: number): string {
   return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
+import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber, inKhmerDigits } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // House staff on a tablet, in Khmer: a bed for a child on the waiting list, a move, and the
@@ -31,18 +31,11 @@ async function chooseFirst(page: Page, selector: string, button: string, arrives
   await form.getByRole('button', { name: button }).click();
 }
 
-/** Today at the centre (Phnom Penh, UTC+7), as YYYY-MM-DD. */
-function centreToday(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
-const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 /** Today's live count of a meal (1 breakfast, 3 dinner) on the canteen's day page. */
 async function eatingToday(page: Page, meal: number): Promise<number> {
-  await page.goto(`/canteen/day?on=${centreToday()}`);
+  await page.goto(`/canteen/day?on=${centreDay(0)}`);
   const cell = page.locator(`#meal-${meal} table.heads tbody tr`).last().locator('td').first();
-  const text = ((await cell.textContent()) ?? '').trim();
-  return Number([...text].map((c) => (KHMER_DIGITS.includes(c) ? String(KHMER_DIGITS.indexOf(c)) : c)).join(''));
+  return khmerNumber((await cell.textContent()) ?? '');
 }
 
 test.beforeEach(async ({}, testInfo) => {
@@ -154,13 +147,12 @@ test('a child not back from her home stay is overdue on every page, the dashboar
   const resident = page.url();
 
   // A home stay that was to end yesterday at 17:00: nobody recorded her back.
-  const day = (offset: number) => new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
   await page.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
   const form = page.locator('form[action="/api/absence_create"]');
   await form.locator('select[name="reason"]').selectOption('home_stay');
-  await form.locator('input[name="from_date"]').fill(day(-3));
+  await form.locator('input[name="from_date"]').fill(centreDay(-3));
   await form.locator('input[name="from_time"]').fill('08:00');
-  await form.locator('input[name="until_date"]').fill(day(-1));
+  await form.locator('input[name="until_date"]').fill(centreDay(-1));
   await form.locator('input[name="until_time"]').fill('17:00');
   await form.locator('button[type=submit]').click();
   await expect(page.locator('.form-saved')).toBeVisible();
@@ -181,8 +173,8 @@ test('a child not back from her home stay is overdue on every page, the dashboar
 
   // She is back: the alert ends.
   await page.goto(resident);
-  const [y, m, d] = day(-1).split('-');
-  const due = `${d}/${m}/${y} 17:00`.replace(/[0-9]/g, (c) => KHMER_DIGITS[Number(c)]);
+  const [y, m, d] = centreDay(-1).split('-');
+  const due = inKhmerDigits(`${d}/${m}/${y} 17:00`);
   await page.locator('tr', { hasText: due }).getByRole('button', { name: 'ត្រឡប់មកវិញហើយ' }).click();
   await expect(page.locator('.form-saved')).toBeVisible();
   await page.goto('/canteen');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
+import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // The canteen on a tablet, in Khmer: a child recorded away lowers the meal count at once, and
@@ -15,20 +15,6 @@ async function signIn(page: Page, testInfo: TestInfo, role: string) {
   await page.locator('#password').fill(who.password);
   await page.locator('form[action="/api/log_in"] button[type=submit]').click();
   await expect(page).toHaveURL(/\/$/);
-}
-
-/** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
-function centreDay(offset: number): string {
-  return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
-const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
-function khmerNumber(text: string): number {
-  const ascii = [...text.trim()].map((c) => {
-    const d = KHMER_DIGITS.indexOf(c);
-    return d >= 0 ? String(d) : c;
-  });
-  return Number(ascii.join(''));
 }
 
 /** The live total of a meal (the "now" column of its heads table) on the day page. */

@@ -62,3 +62,24 @@ export async function signIn(page: Page, testInfo: TestInfo, login: string, secr
   await page.locator('#password').fill(secret);
   await page.locator('form[action="/api/log_in"] button[type=submit]').click();
 }
+
+/** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
+export function centreDay(offset: number): string {
+  return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
+
+/** A number written in Khmer digits (or Latin ones), as a number. */
+export function khmerNumber(text: string): number {
+  const ascii = [...text.trim()].map((c) => {
+    const d = KHMER_DIGITS.indexOf(c);
+    return d >= 0 ? String(d) : c;
+  });
+  return Number(ascii.join(''));
+}
+
+/** Text with its Latin digits written in Khmer ones, as pages in Khmer show figures. */
+export function inKhmerDigits(text: string): string {
+  return text.replace(/[0-9]/g, (c) => KHMER_DIGITS[Number(c)]);
+}

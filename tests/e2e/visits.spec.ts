@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated, signIn } from './fixtures';
+import { test, expect, jsEnabled, hydrated, signIn, centreDay } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Family visits: a family books and cancels from a cheap phone in Khmer without JavaScript,
@@ -123,11 +123,6 @@ test('a child back from her home stay is recorded back with who brought her', as
   await expect(page.locator(`#${id}`)).toContainText('បានត្រឡប់មកវិញនៅ');
   await expect(page.locator(`#${id} form[action="/api/visits_stay_return"]`)).toHaveCount(0);
 });
-
-/** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */
-function centreDay(offset: number): string {
-  return new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-}
 
 test('a child who goes away after her visit was booked: under review on the portal, and not bookable that day', async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone-nojs', 'a family on a cheap phone, JavaScript off');

@@ -50,6 +50,11 @@ fn entry(
     })
 }
 
+/// An allocation being left, as the audit log's "before": who, which bed, since when.
+fn held(resident_id: i64, bed_id: i64, from_on: NaiveDate) -> serde_json::Value {
+    serde_json::json!({ "resident_id": resident_id, "bed_id": bed_id, "on": from_on })
+}
+
 /// Checks that `resident_id` may sleep in `bed_id` from `on`, and returns the soft rules it
 /// breaks. `moving` is true when the resident's own current bed is being left.
 async fn check_placement(
@@ -157,11 +162,7 @@ pub async fn move_resident(
         entity: "allocation",
         entity_id: id.to_string(),
         action: "move",
-        before: Some(serde_json::json!({
-            "resident_id": resident_id,
-            "bed_id": old_bed,
-            "on": from_on,
-        })),
+        before: Some(held(resident_id, old_bed, from_on)),
         after: Some(entry(resident_id, to_bed_id, when, reason.as_deref())),
     };
     record(&mut tx, actor, change).await?;
@@ -212,11 +213,7 @@ pub async fn end_current(
         entity: "allocation",
         entity_id: id.to_string(),
         action: "release",
-        before: Some(serde_json::json!({
-            "resident_id": resident_id,
-            "bed_id": bed_id,
-            "on": from_on,
-        })),
+        before: Some(held(resident_id, bed_id, from_on)),
         after: Some(serde_json::json!({ "until_on": ends.on, "leaves_at": ends.clock() })),
     };
     record(tx, actor, change).await?;

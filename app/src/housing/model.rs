@@ -129,6 +129,11 @@ pub fn parse_clock(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text, "%H:%M").ok()
 }
 
+/// An allocation's arrival or departure as stored, and as a time input shows it (`HH:MM`).
+pub fn format_clock(at: NaiveTime) -> String {
+    at.format("%H:%M").to_string()
+}
+
 /// When a resident comes into a bed, or leaves it: the day, and the time of day (presence in
 /// that bed starts or ends then).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,7 +156,7 @@ impl Changeover {
 
     /// As allocations store the time: `HH:MM`.
     pub fn clock(&self) -> String {
-        self.at.format("%H:%M").to_string()
+        format_clock(self.at)
     }
 }
 

@@ -258,7 +258,7 @@ pub fn ArrivalTime() -> impl IntoView {
     view! {
         <label class="arrives">
             {i18n.t(Key::FieldArrivesAt)}
-            <input name="time" type="time" required value=super::model::usual_arrival().format("%H:%M").to_string() />
+            <input name="time" type="time" required value=super::model::format_clock(super::model::usual_arrival()) />
         </label>
     }
 }
@@ -348,7 +348,7 @@ fn BedView(bed: BedData) -> impl IntoView {
                         <label for="release_on">{i18n.t(Key::FieldReleaseOn)}</label>
                         <input id="release_on" name="on" type="date" required value=today.clone() />
                         <label for="release_time">{i18n.t(Key::FieldLeavesAt)}</label>
-                        <input id="release_time" name="time" type="time" required value=super::model::usual_departure().format("%H:%M").to_string() />
+                        <input id="release_time" name="time" type="time" required value=super::model::format_clock(super::model::usual_departure()) />
                         <button class="button danger" type="submit">{i18n.t(Key::BedRelease)}</button>
                     </form>
                 })}

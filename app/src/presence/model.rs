@@ -235,6 +235,17 @@ pub fn parse_moment(date: &str, time: &str) -> Option<i64> {
     Some(instant(day, time))
 }
 
+/// A planned end as the form sends it: a day, and a time or none, meaning they are back for
+/// the evening (18:00).
+fn planned_end(until: (&str, &str)) -> Option<i64> {
+    let time = if until.1.trim().is_empty() {
+        "18:00"
+    } else {
+        until.1
+    };
+    parse_moment(until.0, time)
+}
+
 /// A new absence, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAbsence {
@@ -258,13 +269,7 @@ pub fn check_absence(
     let ends_at = if until.0.trim().is_empty() {
         None
     } else {
-        // An end day without a time means they are back for the evening.
-        let time = if until.1.trim().is_empty() {
-            "18:00"
-        } else {
-            until.1
-        };
-        let end = parse_moment(until.0, time).ok_or(AbsenceProblem::End)?;
+        let end = planned_end(until).ok_or(AbsenceProblem::End)?;
         if end <= starts_at {
             return Err(AbsenceProblem::End);
         }
@@ -293,12 +298,7 @@ pub fn check_extension(
     until: (&str, &str),
     reason: &str,
 ) -> Result<(i64, String), AbsenceProblem> {
-    let time = if until.1.trim().is_empty() {
-        "18:00"
-    } else {
-        until.1
-    };
-    let end = parse_moment(until.0, time).ok_or(AbsenceProblem::End)?;
+    let end = planned_end(until).ok_or(AbsenceProblem::End)?;
     if end <= away.ends_at.unwrap_or(away.starts_at) {
         return Err(AbsenceProblem::End);
     }
@@ -505,13 +505,6 @@ pub struct Alerts {
     pub missing: Vec<MissingAlert>,
     /// Not back from an absence, past its planned end and the grace period.
     pub overdue: Vec<OverdueAlert>,
-}
-
-impl Alerts {
-    /// Whether there is nothing to say.
-    pub fn is_empty(&self) -> bool {
-        self.missing.is_empty() && self.overdue.is_empty()
-    }
 }
 
 /// The grace period after a planned end the admin may set: from none to a day, in minutes.

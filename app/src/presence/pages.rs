@@ -201,13 +201,15 @@ fn RollView(page: RollData) -> impl IntoView {
         <ul class="roll">
             {roll.rows.into_iter().map(|row| {
                 let overdue = row.overdue_since.map(|due| i18n.fmt(Key::RollOverdue, &[("due", &i18n.date_time(local(due)))]));
-                let (class, state) = match (row.away, row.mark) {
-                    (Some(reason), _) => ("away", format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label()))),
-                    (None, None) if overdue.is_some() => ("overdue", overdue.clone().unwrap_or_default()),
-                    (None, Some(Mark::Present)) => ("present", i18n.t(Key::RollPresent).to_owned()),
-                    (None, Some(Mark::Missing)) => ("missing", i18n.t(Key::RollMissing).to_owned()),
-                    (None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
+                let (class, state) = match (row.away, row.mark, &overdue) {
+                    (Some(reason), ..) => ("away", format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label()))),
+                    (None, None, Some(text)) => ("overdue", text.clone()),
+                    (None, Some(Mark::Present), _) => ("present", i18n.t(Key::RollPresent).to_owned()),
+                    (None, Some(Mark::Missing), _) => ("missing", i18n.t(Key::RollMissing).to_owned()),
+                    (None, None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
                 };
+                // Marked, and still not recorded back: the mark shows, and so does the delay.
+                let badge = overdue.filter(|_| row.mark.is_some());
                 let markable = can_mark && row.away.is_none();
                 let night = night.clone();
                 view! {
@@ -217,9 +219,7 @@ fn RollView(page: RollData) -> impl IntoView {
                             {resident_name(i18n, &row.name_km, &row.name_latin)}
                         </a>
                         <span class="roll-state">{state}</span>
-                        {(row.mark.is_some()).then(|| overdue.clone()).flatten().map(|text| view! {
-                            <span class="badge overdue">{text}</span>
-                        })}
+                        {badge.map(|text| view! { <span class="badge overdue">{text}</span> })}
                         {markable.then(|| view! {
                             <form class="roll-marks" method="post" action=MarkRoll::url()>
                                 <input type="hidden" name="building_id" value=building />

@@ -320,7 +320,6 @@ pub async fn roll_rows(
     now: i64,
 ) -> Result<Vec<RollRow>, sqlx::Error> {
     let seen = at.min(now);
-    let grace = overdue_grace(conn).await?;
     let day = local(at).date();
     let clock = clock(at);
     let rows = sqlx::query!(
@@ -332,7 +331,9 @@ pub async fn roll_rows(
                     ORDER BY x.starts_at DESC LIMIT 1) AS "away?: String",
                   (SELECT min(x.ends_at) FROM absence x
                     WHERE x.resident_id = r.id AND x.returned_at IS NULL
-                      AND x.ends_at IS NOT NULL AND x.ends_at + ?6 <= ?7) AS "overdue_since?: i64",
+                      AND x.ends_at IS NOT NULL
+                      AND x.ends_at + (SELECT overdue_grace_minutes * 60 FROM presence_setting)
+                          <= ?6) AS "overdue_since?: i64",
                   m.status AS "mark?: String"
            FROM allocation a
            JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
@@ -349,7 +350,6 @@ pub async fn roll_rows(
         at,
         day,
         clock,
-        grace,
         seen
     )
     .fetch_all(&mut *conn)
@@ -595,10 +595,7 @@ pub async fn set_overdue_grace(
     conn: &mut SqliteConnection,
     minutes: i64,
 ) -> Result<i64, sqlx::Error> {
-    let before =
-        sqlx::query_scalar!("SELECT overdue_grace_minutes FROM presence_setting WHERE id = 1")
-            .fetch_one(&mut *conn)
-            .await?;
+    let before = overdue_grace(conn).await? / 60;
     sqlx::query!(
         "UPDATE presence_setting SET overdue_grace_minutes = ? WHERE id = 1",
         minutes

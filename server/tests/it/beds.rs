@@ -618,15 +618,6 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
     );
 }
 
-/// A staff page's HTML, for `cookie`.
-async fn page(app: &axum::Router, cookie: &str, uri: &str) -> String {
-    let request = axum::http::Request::get(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request");
-    text(send(app.clone(), request).await).await
-}
-
 /// The overdue alert's section of a page: empty when there is none.
 fn overdue_banner(html: &str) -> &str {
     html.find(r#"class="alert overdue-banner"#)
@@ -693,7 +684,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     for (cookie, uri) in [
         (&canteen, "/canteen"),
         (&house, "/residents"),
-        (&admin, "/audit"),
+        (&admin, "/admin/audit"),
     ] {
         let html = page(&app, cookie, uri).await;
         let banner = overdue_banner(&html);

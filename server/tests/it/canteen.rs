@@ -491,16 +491,6 @@ async fn the_canteen_pages_render_in_khmer_for_the_canteen_and_not_for_a_tutor(p
     assert!(html.contains("ចាន់ ធីតា 2"), "the vegetarian child is listed");
 }
 
-async fn html(app: &axum::Router, cookie: &str, uri: &str) -> String {
-    let request = axum::http::Request::get(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request");
-    let response = send(app.clone(), request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    text(response).await
-}
-
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it_was_held_to(
     pool: SqlitePool,
@@ -523,8 +513,8 @@ async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it
             "{status} {body}"
         );
         for page in [
-            html(&app, &canteen, &day).await,
-            html(&app, &canteen, "/canteen").await,
+            page(&app, &canteen, &day).await,
+            page(&app, &canteen, "/canteen").await,
         ] {
             let below = page.contains("Served far below expected");
             let above = page.contains("Served above expected");

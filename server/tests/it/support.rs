@@ -96,6 +96,19 @@ pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).expect("request")
 }
 
+/// A page's HTML as `cookie`'s browser gets it: it must be there (200).
+pub async fn page(app: &axum::Router, cookie: &str, uri: &str) -> String {
+    let request = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    let status = response.status();
+    let body = text(response).await;
+    assert_eq!(status, axum::http::StatusCode::OK, "{uri}: {body}");
+    body
+}
+
 /// A GET from a browser that chose `lang` with the language switch.
 pub fn get_in(lang: &str, uri: &str) -> Request<Body> {
     Request::get(uri)

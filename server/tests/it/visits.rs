@@ -274,18 +274,6 @@ async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> Ans
     }
 }
 
-async fn page(app: &axum::Router, cookie: &str, uri: &str) -> String {
-    let request = axum::http::Request::get(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request");
-    let response = send(app.clone(), request).await;
-    let status = response.status();
-    let body = text(response).await;
-    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
-    body
-}
-
 /// The `book_visit` form: the slot, the ticked children, the lead, adults and meal heads.
 fn book_form(slot: i64, children: &[i64], lead: i64, adults: i64, meal_heads: i64) -> String {
     let mut body = format!(
@@ -900,6 +888,21 @@ async fn today_slot(pool: &SqlitePool, office: &Office) -> (i64, i64) {
     .await
 }
 
+/// How many times `contact` was stopped at the gate where the audit says `at` (check_in,
+/// walk_in, home_stay, home_stay_return).
+async fn stops(pool: &SqlitePool, contact: i64, at: &str) -> i64 {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log
+           WHERE entity = 'gate' AND action = 'stop' AND entity_id = ?
+             AND json_extract(after_json, '$.at') = ?"#,
+        contact,
+        at
+    )
+    .fetch_one(pool)
+    .await
+    .expect("audit")
+}
+
 /// The household's child booked, with the mother leading, for today's `slot`: booked two
 /// days ago, while booking was open.
 async fn booked_for_today(pool: &SqlitePool, office: &Office, g: &Household, slot: i64) -> i64 {
@@ -952,19 +955,6 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
         .map(|r| (r.checked_in_at, r.checked_out_at))
         .expect("booking")
     };
-    let stops = |pool: SqlitePool, at: &'static str| async move {
-        sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM audit_log
-               WHERE entity = 'gate' AND action = 'stop' AND entity_id = ?
-                 AND json_extract(after_json, '$.at') = ?"#,
-            father,
-            at
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("audit")
-    };
-
     // The barred father, with or without the mother: stopped, the attempt kept, nobody in.
     for visitors in [
         format!("visitor[{father}]=on"),
@@ -979,7 +969,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
         .await;
         answer.refused(StatusCode::CONFLICT, "problem.gate_stop");
     }
-    assert_eq!(stops(pool.clone(), "check_in").await, 2);
+    assert_eq!(stops(&pool, father, "check_in").await, 2);
     assert_eq!(times(pool.clone(), booking).await, (None, None));
     // The mother: in, then out.
     let answer = post(
@@ -1048,7 +1038,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     )
     .await;
     answer.refused(StatusCode::CONFLICT, "problem.gate_stop");
-    assert_eq!(stops(pool.clone(), "walk_in").await, 1);
+    assert_eq!(stops(&pool, father, "walk_in").await, 1);
     assert_eq!(bookings_of(&pool, g.family).await, before);
 }
 
@@ -1140,16 +1130,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     )
     .await;
     answer.refused(StatusCode::CONFLICT, "problem.gate_stop");
-    let stopped = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!: i64" FROM audit_log
-           WHERE entity = 'gate' AND action = 'stop' AND entity_id = ?
-             AND json_extract(after_json, '$.at') = 'home_stay'"#,
-        father
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("audit");
-    assert_eq!(stopped, 1);
+    assert_eq!(stops(&pool, father, "home_stay").await, 1);
     let left = sqlx::query_scalar!("SELECT left_at FROM home_stay WHERE id = ?", stay_id)
         .fetch_one(&pool)
         .await
@@ -1225,16 +1206,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     )
     .await;
     answer.refused(StatusCode::CONFLICT, "problem.gate_stop");
-    let stopped = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!: i64" FROM audit_log
-           WHERE entity = 'gate' AND action = 'stop' AND entity_id = ?
-             AND json_extract(after_json, '$.at') = 'home_stay_return'"#,
-        father
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("audit");
-    assert_eq!(stopped, 1);
+    assert_eq!(stops(&pool, father, "home_stay_return").await, 1);
     let answer = post(
         &app,
         &house,

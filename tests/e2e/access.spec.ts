@@ -74,6 +74,7 @@ test.describe('on a phone', () => {
   test.use({ expectedStatuses: [] });
   test('the sixth wrong PIN is refused with the message, even with the right PIN', async ({ page }, testInfo) => {
     test.skip(!testInfo.project.name.startsWith('phone'), 'a family signs in from a phone');
+    test.slow(); // six sign-ins, each a real password hash
     // A family per project: a locked account stays locked for 15 minutes. Its own address,
     // so the suite's other failures do not count against it.
     const family = testInfo.project.name === 'phone-nojs' ? demo.families[2] : demo.families[1];

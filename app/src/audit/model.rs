@@ -59,6 +59,9 @@ pub struct AuditFilter {
     pub who: Option<String>,
     /// The kind of record (`staff_user`, `family`...).
     pub entity: Option<String>,
+    /// One record of that kind, by its id.
+    #[serde(default)]
+    pub record: Option<String>,
     /// From this day at the centre, inclusive.
     pub from: Option<chrono::NaiveDate>,
     /// To this day at the centre, inclusive.

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::search_audit;
+use super::history::{HistoryEntry, Reading, Vocabulary, fields_of, value_words, when_words};
 use super::model::{AuditFilter, AuditPage};
 use crate::components::{ListTable, page_data};
 use crate::i18n::{Key, use_i18n};
@@ -16,6 +17,7 @@ fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AuditFilter {
     AuditFilter {
         who: get("who").filter(|who| !who.is_empty()),
         entity: get("entity").filter(|entity| !entity.is_empty()),
+        record: get("record").filter(|record| !record.trim().is_empty()),
         from: date("from"),
         to: date("to"),
         security: get("security").is_some_and(|value| value == "1"),
@@ -147,6 +149,9 @@ fn page_href(filter: &AuditFilter, page: u32) -> String {
     if let Some(entity) = &filter.entity {
         query.push(format!("entity={}", enc(entity)));
     }
+    if let Some(record) = &filter.record {
+        query.push(format!("record={}", enc(record)));
+    }
     if let Some(from) = filter.from {
         query.push(format!("from={from}"));
     }
@@ -217,6 +222,10 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
+                <label for="record">{i18n.t(Key::AuditRecord)}</label>
+                <input id="record" name="record" type="text" inputmode="numeric" maxlength="40" value=filter.record.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
                 <label for="from">{i18n.t(Key::AuditFrom)}</label>
                 <input id="from" name="from" type="date" value=date_value(filter.from) />
             </div>
@@ -254,8 +263,7 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
                                     </td>
                                     <td>{in_words(i18n, entry.action, action_label)}</td>
                                     <td class="json">
-                                        {entry.before.map(|before| view! { <code class="before">{before}</code> })}
-                                        {entry.after.map(|after| view! { <code class="after">{after}</code> })}
+                                        <Details before=entry.before after=entry.after />
                                     </td>
                                 </tr>
                             }
@@ -276,6 +284,131 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
     }
 }
 
+/// A record's history, newest first, in the reader's words: when and by whom, what was done
+/// (to which kind of record, when it is not the record itself), and each field that changed
+/// from what to what. The admin also gets each entry's raw before and after behind
+/// "details", and a link to the record in the audit log. `folded` puts it all behind one
+/// toggle, for a record shown as a row of another's page (a contact, a booking).
+#[component]
+pub fn RecordHistory(
+    entries: Vec<HistoryEntry>,
+    vocabulary: Vocabulary,
+    /// The record's own kind.
+    entity: &'static str,
+    /// Its id, for the admin's link to the audit log.
+    id: i64,
+    #[prop(optional)] folded: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let admin = entries.iter().any(|entry| entry.details.is_some());
+    let count = entries.len();
+    let list = if entries.is_empty() {
+        view! { <p class="muted">{i18n.t(Key::AuditHistoryEmpty)}</p> }.into_any()
+    } else {
+        view! {
+            <ol class="history">
+                {entries.into_iter().map(|entry| history_entry(i18n, entry, vocabulary, entity)).collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    let log_link = admin.then(|| {
+        view! {
+            <p class="history-log">
+                <a href=format!("/admin/audit?entity={entity}&record={id}")>{i18n.t(Key::AuditHistoryInLog)}</a>
+            </p>
+        }
+    });
+    if folded {
+        view! {
+            <details class="history-fold">
+                <summary>{i18n.fmt(Key::AuditHistoryCount, &[("count", &i18n.num(count as i64))])}</summary>
+                {list}
+                {log_link}
+            </details>
+        }
+        .into_any()
+    } else {
+        let heading = format!("history-{entity}-{id}");
+        view! {
+            <section class="history" aria-labelledby=heading.clone()>
+                <h2 id=heading.clone()>{i18n.t(Key::AuditHistory)}</h2>
+                {list}
+                {log_link}
+            </section>
+        }
+        .into_any()
+    }
+}
+
+fn history_entry(
+    i18n: crate::i18n::I18n,
+    entry: HistoryEntry,
+    vocabulary: Vocabulary,
+    own: &'static str,
+) -> impl IntoView + use<> {
+    let fields = fields_of(vocabulary, &entry.entity);
+    let mut what = in_words(i18n, entry.action, action_label);
+    if entry.entity != own {
+        what = format!("{} · {what}", in_words(i18n, entry.entity, entity_label));
+    }
+    let changes: Vec<_> = entry
+        .changes
+        .into_iter()
+        .filter_map(|change| {
+            let field = fields.iter().find(|f| f.key == change.field)?;
+            let words =
+                |value: Option<String>| value.map(|text| value_words(i18n, field.reading, &text));
+            let (before, after) = (words(change.before), words(change.after));
+            let shown = match (before, after) {
+                _ if matches!(field.reading, Reading::Private) => {
+                    i18n.t(Key::AuditHistoryChanged).to_owned()
+                }
+                (Some(before), Some(after)) => format!("{before} → {after}"),
+                (None, Some(after)) => after,
+                (Some(before), None) => format!("{before} → —"),
+                (None, None) => "—".to_owned(),
+            };
+            let line = i18n.fmt(
+                Key::AuditHistoryChange,
+                &[("field", i18n.t(field.label)), ("value", &shown)],
+            );
+            Some(view! { <li>{line}</li> })
+        })
+        .collect();
+    let (before, after) = entry.details.unwrap_or_default();
+    view! {
+        <li>
+            <p class="history-head">
+                <strong>{what}</strong>
+                " "
+                <span class="muted">
+                    {when_words(i18n, &entry.at)}
+                    " · "
+                    {i18n.fmt(Key::AuditHistoryBy, &[("who", &entry.who)])}
+                </span>
+            </p>
+            {(!changes.is_empty()).then(|| view! { <ul class="history-changes">{changes}</ul> })}
+            <Details before after />
+        </li>
+    }
+}
+
+/// The raw before and after of an entry, behind a "details" toggle.
+#[component]
+pub fn Details(before: Option<String>, after: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    (before.is_some() || after.is_some()).then(|| {
+        view! {
+            <details class="details">
+                <summary>{i18n.t(Key::AuditDetails)}</summary>
+                {before.map(|before| view! { <code class="before">{before}</code> })}
+                {after.map(|after| view! { <code class="after">{after}</code> })}
+            </details>
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +418,7 @@ mod tests {
         let filter = AuditFilter {
             who: Some("staff:3".into()),
             entity: Some("family".into()),
+            record: Some("12".into()),
             from: "2026-11-01".parse().ok(),
             to: None,
             security: true,
@@ -292,11 +426,12 @@ mod tests {
         };
         assert_eq!(
             page_href(&filter, 3),
-            "/admin/audit?page=3&who=staff%3A3&entity=family&from=2026-11-01&security=1"
+            "/admin/audit?page=3&who=staff%3A3&entity=family&record=12&from=2026-11-01&security=1"
         );
         let query = [
             ("who", "staff:3"),
             ("entity", "family"),
+            ("record", "12"),
             ("from", "2026-11-01"),
             ("to", "someday"),
             ("security", "1"),

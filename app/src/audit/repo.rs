@@ -96,6 +96,12 @@ pub async fn search(
         Some(None) => (None, None, true),
     };
     let entity = filter.entity.as_deref().filter(|entity| !entity.is_empty());
+    // One record is asked for with its kind: an id alone names nothing.
+    let record = filter
+        .record
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && entity.is_some());
     let (start, end) = utc_bounds(filter.from, filter.to);
     let page = filter.page.max(1);
     let limit = i64::from(PAGE_SIZE);
@@ -109,14 +115,16 @@ pub async fn search(
              AND (?2 IS NULL OR actor_kind = ?2) AND (?3 IS NULL OR actor_id = ?3)
              AND (?4 IS NULL OR entity = ?4)
              AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
-             AND (?7 IS NULL OR action IN (SELECT value FROM json_each(?7)))"#,
+             AND (?7 IS NULL OR action IN (SELECT value FROM json_each(?7)))
+             AND (?8 IS NULL OR entity_id = ?8)"#,
         no_actor,
         kind,
         id,
         entity,
         start,
         end,
-        actions
+        actions,
+        record
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -129,6 +137,7 @@ pub async fn search(
              AND (?4 IS NULL OR entity = ?4)
              AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
              AND (?9 IS NULL OR action IN (SELECT value FROM json_each(?9)))
+             AND (?10 IS NULL OR entity_id = ?10)
            ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8"#,
         no_actor,
         kind,
@@ -138,7 +147,8 @@ pub async fn search(
         end,
         limit,
         offset,
-        actions
+        actions,
+        record
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -181,6 +191,65 @@ pub async fn search(
         actors,
         entities,
     })
+}
+
+/// The history of `subject`, newest first, at most `limit` entries: its own entries and
+/// those of other kinds that name it, without the security events (readings, downloads,
+/// refusals), which are no change to it.
+pub async fn history(
+    conn: &mut sqlx::SqliteConnection,
+    subject: &super::history::Subject,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let id = subject.id.to_string();
+    let named_in = serde_json::json!(
+        subject
+            .named_in
+            .iter()
+            .map(|(entity, key)| [(*entity).to_owned(), format!("$.{key}")])
+            .collect::<Vec<_>>()
+    )
+    .to_string();
+    let parts = subject.parts;
+    let prefix = format!("{id}/%");
+    let security = serde_json::json!(SECURITY_ACTIONS).to_string();
+    let rows = sqlx::query!(
+        r#"SELECT strftime('%Y-%m-%d %H:%M', at, '+7 hours') AS "at!: String", actor_kind,
+                  actor_label, entity, entity_id, action, before_json, after_json
+           FROM audit_log
+           WHERE ((entity = ?1 AND entity_id = ?2)
+                  OR (entity = ?3 AND entity_id LIKE ?4)
+                  OR EXISTS (
+                      SELECT 1 FROM json_each(?5) r
+                      WHERE audit_log.entity = r.value ->> 0
+                        AND (audit_log.after_json ->> (r.value ->> 1) = ?6
+                             OR audit_log.before_json ->> (r.value ->> 1) = ?6)))
+             AND action NOT IN (SELECT value FROM json_each(?7))
+           ORDER BY at DESC, id DESC LIMIT ?8"#,
+        subject.entity,
+        id,
+        parts,
+        prefix,
+        named_in,
+        subject.id,
+        security,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AuditEntry {
+            at: row.at,
+            actor_kind: row.actor_kind,
+            actor_label: row.actor_label,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            action: row.action,
+            before: row.before_json,
+            after: row.after_json,
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -317,6 +386,20 @@ mod tests {
             ..AuditFilter::default()
         };
         assert_eq!(search(&mut conn, &before).await?.total, 0);
+        // One record: its kind and id; an id without a kind names nothing.
+        let one = AuditFilter {
+            entity: Some("staff_user".into()),
+            record: Some("42".into()),
+            ..AuditFilter::default()
+        };
+        let found = search(&mut conn, &one).await?;
+        assert_eq!(found.total, 1);
+        assert_eq!(found.entries[0].entity_id, "42");
+        let id_alone = AuditFilter {
+            record: Some("42".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(&mut conn, &id_alone).await?.total, 56);
         let whos: Vec<String> = all.actors.iter().map(|a| a.who.clone()).collect();
         assert_eq!(whos, ["system", "staff:7"]);
         assert_eq!(all.entities, ["family", "staff_user"]);
@@ -360,6 +443,82 @@ mod tests {
         actions.sort();
         assert_eq!(actions, ["export", "read_note", "refused", "sign_in"]);
         assert_eq!(search(&mut conn, &AuditFilter::default()).await?.total, 6);
+        Ok(())
+    }
+
+    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    async fn a_history_holds_its_record_and_what_names_it_newest_first(
+        pool: SqlitePool,
+    ) -> sqlx::Result<()> {
+        let actor = Actor::System("test".into());
+        let entry = |entity: &'static str, id: &str, action: &'static str, before, after| Change {
+            entity,
+            entity_id: id.into(),
+            action,
+            before,
+            after,
+        };
+        let mut tx = pool.begin().await?;
+        for change in [
+            entry("bed", "5", "create", None, Some(json!({ "room_id": 1 }))),
+            entry("bed", "6", "create", None, Some(json!({ "room_id": 1 }))),
+            entry(
+                "allocation",
+                "1",
+                "assign",
+                None,
+                Some(json!({ "bed_id": 5 })),
+            ),
+            entry(
+                "allocation",
+                "1",
+                "move",
+                Some(json!({ "bed_id": 5 })),
+                Some(json!({ "bed_id": 6 })),
+            ),
+            entry(
+                "allocation",
+                "2",
+                "assign",
+                None,
+                Some(json!({ "bed_id": 55 })),
+            ),
+            entry("bed", "5", "view", None, None),
+            entry("homework_session", "5/2026-12-01", "cancel", None, None),
+            entry("homework_session", "55/2026-12-01", "cancel", None, None),
+        ] {
+            record(&mut tx, &actor, change).await?;
+        }
+        tx.commit().await?;
+        let mut conn = pool.acquire().await?;
+        let bed = |id| crate::audit::history::Subject {
+            entity: "bed",
+            id,
+            named_in: &[("allocation", "bed_id")],
+            parts: Some("homework_session"),
+        };
+        let actions = |entries: Vec<AuditEntry>| {
+            entries
+                .into_iter()
+                .map(|e| format!("{} {} {}", e.entity, e.entity_id, e.action))
+                .collect::<Vec<_>>()
+        };
+        // Bed 5: its creation, the allocation there and the move away (newest first); not the
+        // reading, not bed 55's allocation nor class 55's session.
+        assert_eq!(
+            actions(history(&mut conn, &bed(5), 50).await?),
+            [
+                "homework_session 5/2026-12-01 cancel",
+                "allocation 1 move",
+                "allocation 1 assign",
+                "bed 5 create"
+            ]
+        );
+        assert_eq!(
+            actions(history(&mut conn, &bed(6), 50).await?),
+            ["allocation 1 move", "bed 6 create"]
+        );
+        assert_eq!(history(&mut conn, &bed(5), 2).await?.len(), 2);
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DayCounts, Extra, MealService, ServedFlag, Unit};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::residents::model::{Allergen, Diet};
 
 #[cfg(feature = "ssr")]
@@ -28,6 +29,15 @@ pub struct RecipeName {
     pub name_km: String,
     /// In English.
     pub name_en: String,
+    /// In French.
+    pub name_fr: String,
+}
+
+impl RecipeName {
+    /// Its name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_km, &self.name_en, &self.name_fr)
+    }
 }
 
 /// A meal that needs a look: served above expected, or over with nothing recorded.
@@ -130,8 +140,17 @@ pub struct IngredientName {
     pub name_km: String,
     /// In English.
     pub name_en: String,
+    /// In French.
+    pub name_fr: String,
     /// What it is counted in.
     pub unit: Unit,
+}
+
+impl IngredientName {
+    /// Its name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_km, &self.name_en, &self.name_fr)
+    }
 }
 
 /// `/canteen/recipes`: every recipe.
@@ -294,6 +313,7 @@ impl From<&super::repo::Recipe> for RecipeName {
             id: r.id,
             name_km: r.name_km.clone(),
             name_en: r.name_en.clone(),
+            name_fr: r.name_fr.clone(),
         }
     }
 }
@@ -560,6 +580,7 @@ fn ingredient_name(i: &super::repo::Ingredient) -> IngredientName {
         id: i.id,
         name_km: i.name_km.clone(),
         name_en: i.name_en.clone(),
+        name_fr: i.name_fr.clone(),
         unit: i.unit,
     }
 }
@@ -581,24 +602,20 @@ pub async fn list_recipes() -> Result<RecipesPage, AppError> {
     Ok(RecipesPage { recipes, can_edit })
 }
 
+/// A kitchen name in Khmer, English and French, each trimmed and of 1 to `max` characters;
+/// or the first field that is not.
 #[cfg(feature = "ssr")]
-fn check_names(name_km: &str, name_en: &str, max: usize) -> Result<(String, String), AppError> {
-    let km = name_km.trim().to_owned();
-    let en = name_en.trim().to_owned();
-    let bad = |s: &str| s.is_empty() || s.chars().count() > max;
-    if bad(&km) {
-        return Err(AppError::Validation {
-            field: "name_km".into(),
-            message: crate::i18n::Key::ProblemName,
-        });
+fn checked_names(names: [String; 3], max: usize) -> Result<[String; 3], AppError> {
+    let names = names.map(|name| name.trim().to_owned());
+    for (field, name) in ["name_km", "name_en", "name_fr"].into_iter().zip(&names) {
+        if name.is_empty() || name.chars().count() > max {
+            return Err(AppError::Validation {
+                field: field.into(),
+                message: crate::i18n::Key::ProblemName,
+            });
+        }
     }
-    if bad(&en) {
-        return Err(AppError::Validation {
-            field: "name_en".into(),
-            message: crate::i18n::Key::ProblemName,
-        });
-    }
-    Ok((km, en))
+    Ok(names)
 }
 
 /// Adds a recipe (`id` 0) or renames one. Canteen and admin.
@@ -607,13 +624,15 @@ pub async fn save_recipe(
     #[server(default)] id: i64,
     name_km: String,
     name_en: String,
+    name_fr: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let (name_km, name_en) = check_names(&name_km, &name_en, 80)?;
+    let [name_km, name_en, name_fr] = checked_names([name_km, name_en, name_fr], 80)?;
     let recipe = super::repo::Recipe {
         id,
         name_km,
         name_en,
+        name_fr,
     };
     let id = super::record::save_recipe(&crate::db::pool()?, &staff.actor(), &recipe).await?;
     leptos_axum::redirect(&format!("/canteen/recipes/{id}?saved=1"));
@@ -708,21 +727,23 @@ pub async fn add_ingredient(
     recipe_id: i64,
     name_km: String,
     name_en: String,
+    name_fr: String,
     unit: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let names = check_names(&name_km, &name_en, 60)?;
+    let [name_km, name_en, name_fr] = checked_names([name_km, name_en, name_fr], 60)?;
     let unit = Unit::parse(&unit).ok_or(AppError::Validation {
         field: "unit".into(),
         message: crate::i18n::Key::ProblemChoice,
     })?;
-    super::record::add_ingredient(
-        &crate::db::pool()?,
-        &staff.actor(),
-        (&names.0, &names.1),
+    let ingredient = super::repo::Ingredient {
+        id: 0,
+        name_km,
+        name_en,
+        name_fr,
         unit,
-    )
-    .await?;
+    };
+    super::record::add_ingredient(&crate::db::pool()?, &staff.actor(), &ingredient).await?;
     leptos_axum::redirect(&format!("/canteen/recipes/{recipe_id}?saved=1#lines"));
     Ok(())
 }

@@ -10,51 +10,66 @@ use sqlx::SqlitePool;
 
 use super::counts::counts;
 use super::model::{ExtraKind, MealService, NewExtra, RecipeLine, Unit};
-use super::repo::{self, Recipe, Served};
+use super::repo::{self, Ingredient, Recipe, Served};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
 use crate::db::begin_write;
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
 
-/// Ingredients: English name (how recipes name them), Khmer name, unit.
-const INGREDIENTS: [(&str, &str, Unit); 32] = [
-    ("Jasmine rice", "អង្ករម្លិះ", Unit::Gram),
-    ("Broken rice", "អង្ករបាក់", Unit::Gram),
-    ("Fish (snakehead)", "ត្រីរ៉ស់", Unit::Gram),
-    ("Pork", "សាច់ជ្រូក", Unit::Gram),
-    ("Chicken", "សាច់មាន់", Unit::Gram),
-    ("Eggs", "ពងមាន់", Unit::Piece),
-    ("Tofu", "តៅហ៊ូ", Unit::Gram),
-    ("Morning glory", "ត្រកួន", Unit::Gram),
-    ("Cabbage", "ស្ពៃក្ដោប", Unit::Gram),
-    ("Long beans", "សណ្ដែកកួរ", Unit::Gram),
-    ("Pumpkin", "ល្ពៅ", Unit::Gram),
-    ("Eggplant", "ត្រប់", Unit::Gram),
-    ("Cucumber", "ត្រសក់", Unit::Gram),
-    ("Bean sprouts", "សណ្ដែកបណ្ដុះ", Unit::Gram),
-    ("Tomatoes", "ប៉េងប៉ោះ", Unit::Gram),
-    ("Sweet potatoes", "ដំឡូងជ្វា", Unit::Gram),
-    ("Pineapple", "ម្នាស់", Unit::Gram),
-    ("Tamarind", "អំពិល", Unit::Gram),
-    ("Lemongrass", "ស្លឹកគ្រៃ", Unit::Gram),
-    ("Kroeung paste", "គ្រឿង", Unit::Gram),
-    ("Prahok", "ប្រហុក", Unit::Gram),
-    ("Fish sauce", "ទឹកត្រី", Unit::Millilitre),
-    ("Soy sauce", "ទឹកស៊ីអ៊ីវ", Unit::Millilitre),
-    ("Coconut milk", "ខ្ទិះដូង", Unit::Millilitre),
-    ("Palm sugar", "ស្ករត្នោត", Unit::Gram),
-    ("Garlic", "ខ្ទឹមស", Unit::Gram),
-    ("Shallots", "ខ្ទឹមក្រហម", Unit::Gram),
-    ("Cooking oil", "ប្រេងឆា", Unit::Millilitre),
-    ("Salt", "អំបិល", Unit::Gram),
-    ("Rice noodles (num banhchok)", "នំបញ្ចុក", Unit::Gram),
-    ("Bananas", "ចេក", Unit::Piece),
-    ("Mangoes", "ស្វាយ", Unit::Piece),
+/// Ingredients: English name (how recipes name them), Khmer name, French name, unit.
+const INGREDIENTS: [(&str, &str, &str, Unit); 32] = [
+    ("Jasmine rice", "អង្ករម្លិះ", "Riz jasmin", Unit::Gram),
+    ("Broken rice", "អង្ករបាក់", "Brisures de riz", Unit::Gram),
+    (
+        "Fish (snakehead)",
+        "ត្រីរ៉ស់",
+        "Poisson (tête de serpent)",
+        Unit::Gram,
+    ),
+    ("Pork", "សាច់ជ្រូក", "Porc", Unit::Gram),
+    ("Chicken", "សាច់មាន់", "Poulet", Unit::Gram),
+    ("Eggs", "ពងមាន់", "Œufs", Unit::Piece),
+    ("Tofu", "តៅហ៊ូ", "Tofu", Unit::Gram),
+    ("Morning glory", "ត្រកួន", "Liseron d'eau", Unit::Gram),
+    ("Cabbage", "ស្ពៃក្ដោប", "Chou", Unit::Gram),
+    ("Long beans", "សណ្ដែកកួរ", "Haricots kilomètre", Unit::Gram),
+    ("Pumpkin", "ល្ពៅ", "Potiron", Unit::Gram),
+    ("Eggplant", "ត្រប់", "Aubergine", Unit::Gram),
+    ("Cucumber", "ត្រសក់", "Concombre", Unit::Gram),
+    ("Bean sprouts", "សណ្ដែកបណ្ដុះ", "Pousses de soja", Unit::Gram),
+    ("Tomatoes", "ប៉េងប៉ោះ", "Tomates", Unit::Gram),
+    ("Sweet potatoes", "ដំឡូងជ្វា", "Patates douces", Unit::Gram),
+    ("Pineapple", "ម្នាស់", "Ananas", Unit::Gram),
+    ("Tamarind", "អំពិល", "Tamarin", Unit::Gram),
+    ("Lemongrass", "ស្លឹកគ្រៃ", "Citronnelle", Unit::Gram),
+    ("Kroeung paste", "គ្រឿង", "Pâte de kroeung", Unit::Gram),
+    ("Prahok", "ប្រហុក", "Prahok", Unit::Gram),
+    ("Fish sauce", "ទឹកត្រី", "Sauce de poisson", Unit::Millilitre),
+    ("Soy sauce", "ទឹកស៊ីអ៊ីវ", "Sauce soja", Unit::Millilitre),
+    ("Coconut milk", "ខ្ទិះដូង", "Lait de coco", Unit::Millilitre),
+    ("Palm sugar", "ស្ករត្នោត", "Sucre de palme", Unit::Gram),
+    ("Garlic", "ខ្ទឹមស", "Ail", Unit::Gram),
+    ("Shallots", "ខ្ទឹមក្រហម", "Échalotes", Unit::Gram),
+    (
+        "Cooking oil",
+        "ប្រេងឆា",
+        "Huile de cuisson",
+        Unit::Millilitre,
+    ),
+    ("Salt", "អំបិល", "Sel", Unit::Gram),
+    (
+        "Rice noodles (num banhchok)",
+        "នំបញ្ចុក",
+        "Nouilles de riz (num banhchok)",
+        Unit::Gram,
+    ),
+    ("Bananas", "ចេក", "Bananes", Unit::Piece),
+    ("Mangoes", "ស្វាយ", "Mangues", Unit::Piece),
 ];
 
 /// The papaya of the fruit course is bought by weight, not among the pieces above.
-const PAPAYA: (&str, &str, Unit) = ("Papaya", "ល្ហុង", Unit::Gram);
+const PAPAYA: (&str, &str, &str, Unit) = ("Papaya", "ល្ហុង", "Papaye", Unit::Gram);
 
 /// A line of a demo recipe: thousandths of the ingredient's unit per head, for everyone
 /// (`diet` none) or instead for one diet.
@@ -103,11 +118,12 @@ const BANANA: &str = "Banana";
 const MANGO: &str = "Mango";
 const PAPAYA_FRUIT: &str = "Papaya";
 
-/// A demo recipe: English name, Khmer name, lines. Quantities suit a child of about ten
+/// A demo recipe: English, Khmer and French names, lines. Quantities suit a child of about ten
 /// (the students of the residence eat the same plates).
 struct RecipeSeed {
     name_en: &'static str,
     name_km: &'static str,
+    name_fr: &'static str,
     lines: &'static [Line],
 }
 
@@ -115,11 +131,13 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: RICE,
         name_km: "បាយស",
+        name_fr: "Riz jasmin vapeur",
         lines: &[all("Jasmine rice", 110_000)],
     },
     RecipeSeed {
         name_en: BOBOR,
         name_km: "បបរសាច់មាន់",
+        name_fr: "Soupe de riz au poulet (bobor)",
         lines: &[
             all("Broken rice", 60_000),
             all("Chicken", 30_000),
@@ -139,6 +157,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: PORK_RICE,
         name_km: "បាយសាច់ជ្រូក",
+        name_fr: "Porc grillé et riz (bai sach chrouk)",
         lines: &[
             all("Jasmine rice", 100_000),
             all("Pork", 50_000),
@@ -159,6 +178,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: FRIED_RICE,
         name_km: "បាយឆាពងមាន់",
+        name_fr: "Riz frit à l'œuf",
         lines: &[
             all("Jasmine rice", 100_000),
             all("Eggs", 1_000),
@@ -176,6 +196,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: NUM_BANHCHOK,
         name_km: "នំបញ្ចុកសម្លខ្មែរ",
+        name_fr: "Num banhchok au curry vert de poisson",
         lines: &[
             all("Rice noodles (num banhchok)", 150_000),
             all("Fish (snakehead)", 40_000),
@@ -197,6 +218,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: MACHU,
         name_km: "សម្លម្ជូរត្រី",
+        name_fr: "Soupe aigre de poisson (samlor machu)",
         lines: &[
             all("Fish (snakehead)", 50_000),
             only(VEG, "Fish (snakehead)", 0),
@@ -220,6 +242,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: KORKO,
         name_km: "សម្លកកូរ",
+        name_fr: "Samlor korko",
         lines: &[
             all("Pork", 30_000),
             only(VEG, "Pork", 0),
@@ -244,6 +267,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: AMOK,
         name_km: "អាម៉ុកត្រី",
+        name_fr: "Amok de poisson",
         lines: &[
             all("Fish (snakehead)", 60_000),
             only(VEG, "Fish (snakehead)", 0),
@@ -263,6 +287,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: KHO,
         name_km: "ខសាច់ជ្រូកពងមាន់",
+        name_fr: "Porc caramélisé aux œufs (kho)",
         lines: &[
             all("Pork", 60_000),
             only(VEG, "Pork", 0),
@@ -283,6 +308,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: MORNING_GLORY,
         name_km: "ឆាត្រកួន",
+        name_fr: "Liseron d'eau sauté",
         lines: &[
             all("Morning glory", 80_000),
             all("Garlic", 4_000),
@@ -296,6 +322,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: VEG_TOFU,
         name_km: "ឆាបន្លែចម្រុះជាមួយតៅហ៊ូ",
+        name_fr: "Légumes sautés au tofu",
         lines: &[
             all("Tofu", 50_000),
             all("Cabbage", 40_000),
@@ -310,6 +337,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: CURRY,
         name_km: "ការីសាច់មាន់",
+        name_fr: "Curry de poulet",
         lines: &[
             all("Chicken", 60_000),
             only(VEG, "Chicken", 0),
@@ -331,6 +359,7 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: LEMONGRASS,
         name_km: "ឆាសាច់មាន់ស្លឹកគ្រៃ",
+        name_fr: "Poulet à la citronnelle",
         lines: &[
             all("Chicken", 60_000),
             only(VEG, "Chicken", 0),
@@ -350,16 +379,19 @@ const RECIPES: [RecipeSeed; 16] = [
     RecipeSeed {
         name_en: BANANA,
         name_km: "ចេក",
+        name_fr: "Banane",
         lines: &[all("Bananas", 1_000)],
     },
     RecipeSeed {
         name_en: MANGO,
         name_km: "ស្វាយទុំ",
+        name_fr: "Mangue",
         lines: &[all("Mangoes", 500)],
     },
     RecipeSeed {
         name_en: PAPAYA_FRUIT,
         name_km: "ល្ហុងទុំ",
+        name_fr: "Papaye",
         lines: &[all("Papaya", 120_000)],
     },
 ];
@@ -561,8 +593,15 @@ pub async fn seed(
     let mut tally = Tally::default();
 
     let mut ingredients: HashMap<&str, i64> = HashMap::new();
-    for (name_en, name_km, unit) in INGREDIENTS.into_iter().chain([PAPAYA]) {
-        let id = repo::insert_ingredient(&mut tx, name_km, name_en, unit).await?;
+    for (name_en, name_km, name_fr, unit) in INGREDIENTS.into_iter().chain([PAPAYA]) {
+        let ingredient = Ingredient {
+            id: 0,
+            name_km: name_km.into(),
+            name_en: name_en.into(),
+            name_fr: name_fr.into(),
+            unit,
+        };
+        let id = repo::insert_ingredient(&mut tx, &ingredient).await?;
         ingredients.insert(name_en, id);
         tally.ingredients += 1;
     }
@@ -573,6 +612,7 @@ pub async fn seed(
             id: 0,
             name_km: dish.name_km.into(),
             name_en: dish.name_en.into(),
+            name_fr: dish.name_fr.into(),
         };
         let id = repo::save_recipe(&mut tx, &recipe).await?;
         recipes.insert(dish.name_en, id);
@@ -708,8 +748,11 @@ mod tests {
                 .all(|c| ('\u{1780}'..='\u{17FF}').contains(&c) || c == ' ')
         };
         let mut ingredients = HashSet::new();
-        for (en, km, _) in INGREDIENTS.into_iter().chain([PAPAYA]) {
-            assert!(khmer(km) && en.is_ascii(), "{km} / {en}");
+        for (en, km, fr, _) in INGREDIENTS.into_iter().chain([PAPAYA]) {
+            assert!(
+                khmer(km) && en.is_ascii() && !fr.is_empty(),
+                "{km} / {en} / {fr}"
+            );
             assert!(ingredients.insert(en.to_lowercase()), "{en} twice");
         }
         let mut recipes = HashSet::new();

@@ -148,6 +148,7 @@ async fn shopping_text(
     let header = [
         Key::CanteenIngredientKm,
         Key::CanteenIngredientEn,
+        Key::CanteenIngredientFr,
         Key::CanteenQuantity,
         Key::CanteenUnit,
     ]
@@ -158,6 +159,7 @@ async fn shopping_text(
         body.push_str(&line(&[
             ingredient.name_km.clone(),
             ingredient.name_en.clone(),
+            ingredient.name_fr.clone(),
             amount,
             i18n.t(unit).to_owned(),
         ]));

@@ -49,11 +49,7 @@ pub struct MealService {
 impl MealService {
     /// Its name in `lang`.
     pub fn name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Km => &self.name_km,
-            Lang::En => &self.name_en,
-            Lang::Fr => &self.name_fr,
-        }
+        lang.pick(&self.name_km, &self.name_en, &self.name_fr)
     }
 
     /// Whether residents of `programme` eat it on `day`.

@@ -17,16 +17,40 @@ use super::api::{
 };
 use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
 use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::i18n::{I18n, Key, Lang, WEEKDAYS, use_i18n};
+use crate::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::residents::model::Diet;
 use crate::residents::pages::resident_name;
 
 fn recipe_label(i18n: I18n, recipe: &RecipeName) -> String {
-    if i18n.lang == Lang::Km {
-        recipe.name_km.clone()
-    } else {
-        recipe.name_en.clone()
-    }
+    recipe.name(i18n.lang).to_owned()
+}
+
+/// The Khmer, English and French name fields of a recipe or an ingredient form; `prefix`
+/// keeps the ids apart when two such forms share a page.
+#[component]
+fn NameFields(
+    prefix: &'static str,
+    max: usize,
+    #[prop(optional)] values: Option<[String; 3]>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let [km, en, fr] = values.unwrap_or_default();
+    let max = max.to_string();
+    let fields = [
+        ("km", Key::FieldNameKhmer, km),
+        ("en", Key::FieldNameEnglish, en),
+        ("fr", Key::FieldNameFrench, fr),
+    ];
+    fields
+        .into_iter()
+        .map(|(code, label, value)| {
+            let id = format!("{prefix}_{code}");
+            view! {
+                <label for=id.clone()>{i18n.t(label)}</label>
+                <input id=id name=format!("name_{code}") type="text" lang=code maxlength=max.clone() value=value required />
+            }
+        })
+        .collect_view()
 }
 
 fn canteen_links(i18n: I18n) -> impl IntoView {
@@ -603,7 +627,7 @@ fn Shopping(list: ShoppingData) -> impl IntoView {
                 <ListTable headers=vec![Key::CanteenIngredient, Key::CanteenQuantity, Key::CanteenUnit] class="shopping">
                     {list.lines.into_iter().map(|(ingredient, milli)| {
                         let (amount, unit) = quantity(milli, ingredient.unit);
-                        let name = if i18n.lang == Lang::Km { ingredient.name_km } else { ingredient.name_en };
+                        let name = ingredient.name(i18n.lang).to_owned();
                         view! {
                             <tr>
                                 <td>{name}</td>
@@ -644,10 +668,7 @@ pub fn RecipesPage() -> impl IntoView {
                     <summary>{i18n.t(Key::RecipeNew)}</summary>
                     <FormError url=SaveRecipe::url() />
                     <form class="stack narrow" method="post" action=SaveRecipe::url()>
-                        <label for="name_km">{i18n.t(Key::FieldNameKhmer)}</label>
-                        <input id="name_km" name="name_km" type="text" lang="km" maxlength="80" required />
-                        <label for="name_en">{i18n.t(Key::FieldNameEnglish)}</label>
-                        <input id="name_en" name="name_en" type="text" maxlength="80" required />
+                        <NameFields prefix="name" max=80 />
                         <button class="button" type="submit">{i18n.t(Key::RecipeNew)}</button>
                     </form>
                 </details>
@@ -692,7 +713,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
             view! {
                 <ListTable headers=vec![Key::CanteenIngredient, Key::FieldDiet, Key::CanteenPerHead, Key::CanteenUnit]>
                     {page.lines.iter().map(|line| {
-                        let name = if i18n.lang == Lang::Km { line.ingredient.name_km.clone() } else { line.ingredient.name_en.clone() };
+                        let name = line.ingredient.name(i18n.lang).to_owned();
                         let diet = line.diet.map_or_else(|| i18n.t(Key::RecipeEveryone).to_owned(), |d| i18n.t(d.label()).to_owned());
                         view! {
                             <tr>
@@ -726,7 +747,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
                 <label for="ingredient_id">{i18n.t(Key::CanteenIngredient)}</label>
                 <select id="ingredient_id" name="ingredient_id" required>
                     {page.ingredients.iter().map(|ing| {
-                        let name = if i18n.lang == Lang::Km { ing.name_km.clone() } else { ing.name_en.clone() };
+                        let name = ing.name(i18n.lang);
                         view! { <option value=ing.id>{format!("{name} ({})", unit_of(ing.unit))}</option> }
                     }).collect_view()}
                 </select>
@@ -744,10 +765,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
                 <summary>{i18n.t(Key::IngredientNew)}</summary>
                 <form class="stack narrow" method="post" action=AddIngredient::url()>
                     <input type="hidden" name="recipe_id" value=id />
-                    <label for="ing_km">{i18n.t(Key::FieldNameKhmer)}</label>
-                    <input id="ing_km" name="name_km" type="text" lang="km" maxlength="60" required />
-                    <label for="ing_en">{i18n.t(Key::FieldNameEnglish)}</label>
-                    <input id="ing_en" name="name_en" type="text" maxlength="60" required />
+                    <NameFields prefix="ing" max=60 />
                     <label for="unit">{i18n.t(Key::CanteenUnit)}</label>
                     <select id="unit" name="unit">
                         {Unit::ALL.iter().map(|u| view! { <option value=u.code()>{i18n.t(u.label())}</option> }).collect_view()}
@@ -759,10 +777,7 @@ fn RecipeView(page: RecipeData) -> impl IntoView {
                 <summary>{i18n.t(Key::RecipeRename)}</summary>
                 <form class="stack narrow" method="post" action=SaveRecipe::url()>
                     <input type="hidden" name="id" value=id />
-                    <label for="name_km">{i18n.t(Key::FieldNameKhmer)}</label>
-                    <input id="name_km" name="name_km" type="text" lang="km" maxlength="80" value=recipe.name_km.clone() required />
-                    <label for="name_en">{i18n.t(Key::FieldNameEnglish)}</label>
-                    <input id="name_en" name="name_en" type="text" maxlength="80" value=recipe.name_en.clone() required />
+                    <NameFields prefix="name" max=80 values=[recipe.name_km.clone(), recipe.name_en.clone(), recipe.name_fr.clone()] />
                     <button class="button" type="submit">{i18n.t(Key::Save)}</button>
                 </form>
             </details>

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::model::{MealService, NewExtra, RecipeLine, Settings, Unit};
-use super::repo::{self, Recipe, Served};
+use super::model::{MealService, NewExtra, RecipeLine, Settings};
+use super::repo::{self, Ingredient, Recipe, Served};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
 use crate::db::begin_write;
@@ -204,7 +204,9 @@ pub async fn save_recipe(
         entity_id: id.to_string(),
         action: if recipe.id == 0 { "create" } else { "update" },
         before: None,
-        after: Some(json!({ "name_km": recipe.name_km, "name_en": recipe.name_en })),
+        after: Some(json!({
+            "name_km": recipe.name_km, "name_en": recipe.name_en, "name_fr": recipe.name_fr,
+        })),
     };
     record(&mut tx, actor, change).await?;
     tx.commit().await?;
@@ -215,11 +217,10 @@ pub async fn save_recipe(
 pub async fn add_ingredient(
     pool: &SqlitePool,
     actor: &Actor,
-    (name_km, name_en): (&str, &str),
-    unit: Unit,
+    ingredient: &Ingredient,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let id = repo::insert_ingredient(&mut tx, name_km, name_en, unit)
+    let id = repo::insert_ingredient(&mut tx, ingredient)
         .await
         .map_err(named_error)?;
     let change = Change {
@@ -227,7 +228,10 @@ pub async fn add_ingredient(
         entity_id: id.to_string(),
         action: "create",
         before: None,
-        after: Some(json!({ "name_km": name_km, "name_en": name_en, "unit": unit.code() })),
+        after: Some(json!({
+            "name_km": ingredient.name_km, "name_en": ingredient.name_en,
+            "name_fr": ingredient.name_fr, "unit": ingredient.unit.code(),
+        })),
     };
     record(&mut tx, actor, change).await?;
     tx.commit().await?;

@@ -364,6 +364,8 @@ pub struct Ingredient {
     pub name_km: String,
     /// Its name in English.
     pub name_en: String,
+    /// Its name in French.
+    pub name_fr: String,
     /// What it is counted in.
     pub unit: Unit,
 }
@@ -371,7 +373,7 @@ pub struct Ingredient {
 /// Every ingredient, by English name.
 pub async fn ingredients(conn: &mut SqliteConnection) -> Result<Vec<Ingredient>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT id AS "id!", name_km, name_en, unit FROM ingredient
+        r#"SELECT id AS "id!", name_km, name_en, name_fr, unit FROM ingredient
            ORDER BY name_en COLLATE NOCASE"#
     )
     .fetch_all(&mut *conn)
@@ -382,24 +384,25 @@ pub async fn ingredients(conn: &mut SqliteConnection) -> Result<Vec<Ingredient>,
                 id: r.id,
                 name_km: r.name_km,
                 name_en: r.name_en,
+                name_fr: r.name_fr,
                 unit: decode(Unit::parse(&r.unit), "unit", &r.unit)?,
             })
         })
         .collect()
 }
 
-/// Adds an ingredient; returns its id.
+/// Adds an ingredient (its `id` is ignored); returns its id.
 pub async fn insert_ingredient(
     tx: &mut Transaction<'_, Sqlite>,
-    name_km: &str,
-    name_en: &str,
-    unit: Unit,
+    ingredient: &Ingredient,
 ) -> Result<i64, sqlx::Error> {
-    let unit = unit.code();
+    let unit = ingredient.unit.code();
     sqlx::query_scalar!(
-        r#"INSERT INTO ingredient (name_km, name_en, unit) VALUES (?, ?, ?) RETURNING id AS "id!: i64""#,
-        name_km,
-        name_en,
+        r#"INSERT INTO ingredient (name_km, name_en, name_fr, unit) VALUES (?, ?, ?, ?)
+           RETURNING id AS "id!: i64""#,
+        ingredient.name_km,
+        ingredient.name_en,
+        ingredient.name_fr,
         unit
     )
     .fetch_one(&mut **tx)
@@ -415,13 +418,16 @@ pub struct Recipe {
     pub name_km: String,
     /// Its name in English.
     pub name_en: String,
+    /// Its name in French.
+    pub name_fr: String,
 }
 
 /// Every recipe, by English name.
 pub async fn recipes(conn: &mut SqliteConnection) -> Result<Vec<Recipe>, sqlx::Error> {
     sqlx::query_as!(
         Recipe,
-        r#"SELECT id AS "id!", name_km, name_en FROM recipe ORDER BY name_en COLLATE NOCASE"#
+        r#"SELECT id AS "id!", name_km, name_en, name_fr FROM recipe
+           ORDER BY name_en COLLATE NOCASE"#
     )
     .fetch_all(&mut *conn)
     .await
@@ -434,17 +440,20 @@ pub async fn save_recipe(
 ) -> Result<i64, sqlx::Error> {
     if recipe.id == 0 {
         return sqlx::query_scalar!(
-            r#"INSERT INTO recipe (name_km, name_en) VALUES (?, ?) RETURNING id AS "id!: i64""#,
+            r#"INSERT INTO recipe (name_km, name_en, name_fr) VALUES (?, ?, ?)
+               RETURNING id AS "id!: i64""#,
             recipe.name_km,
-            recipe.name_en
+            recipe.name_en,
+            recipe.name_fr
         )
         .fetch_one(&mut **tx)
         .await;
     }
     let done = sqlx::query!(
-        "UPDATE recipe SET name_km = ?, name_en = ? WHERE id = ?",
+        "UPDATE recipe SET name_km = ?, name_en = ?, name_fr = ? WHERE id = ?",
         recipe.name_km,
         recipe.name_en,
+        recipe.name_fr,
         recipe.id
     )
     .execute(&mut **tx)

@@ -176,6 +176,8 @@ pub struct ClassPage {
     pub tutors: Vec<(i64, String)>,
     /// Whether the viewer manages it.
     pub can_manage: bool,
+    /// What was done to the class, its places and its sessions, newest first.
+    pub history: Vec<crate::audit::history::HistoryEntry>,
 }
 
 /// `/homework/classes`: every class the viewer sees.
@@ -589,7 +591,9 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     } else {
         (Vec::new(), Vec::new())
     };
+    let history = class_history(&mut conn, id, staff.has(Role::Admin)).await?;
     Ok(ClassPage {
+        history,
         rate: super::model::rate(&all_outcomes),
         class,
         today,
@@ -599,6 +603,64 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
         tutors,
         can_manage: all,
     })
+}
+
+/// A class's history: the class, who was given a place or left it, and which sessions were
+/// cancelled; tutors and pupils named in words.
+#[cfg(feature = "ssr")]
+async fn class_history(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    admin: bool,
+) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
+    use super::model::CLASS_HISTORY;
+    use crate::audit::history::{Subject, entry, name_values};
+    let subject = Subject {
+        entity: "homework_class",
+        id,
+        named_in: &[("enrolment", "class_id")],
+        parts: Some("homework_session"),
+    };
+    let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
+        .await?
+        .into_iter()
+        .map(|raw| entry(raw, CLASS_HISTORY, admin))
+        .collect();
+    let tutors = super::repo::tutors(conn).await?;
+    name_values(&mut history, "tutor_id", |tutor| {
+        tutors
+            .iter()
+            .find(|(id, _)| id.to_string() == tutor)
+            .map(|(_, name)| name.clone())
+    });
+    let lang = crate::i18n::current_lang();
+    let mut pupils = std::collections::HashMap::new();
+    for change in history
+        .iter()
+        .flat_map(|e| &e.changes)
+        .filter(|c| c.field == "resident_id")
+    {
+        let Some(resident) = change.after.as_deref().or(change.before.as_deref()) else {
+            continue;
+        };
+        if let (false, Ok(resident_id)) = (pupils.contains_key(resident), resident.parse::<i64>()) {
+            let name = crate::residents::repo::resident(conn, resident_id)
+                .await?
+                .map(|r| {
+                    let i18n = crate::i18n::I18n { lang };
+                    crate::residents::pages::resident_name(
+                        i18n,
+                        &r.fields.name_km,
+                        &r.fields.name_latin,
+                    )
+                });
+            pupils.insert(resident.to_owned(), name);
+        }
+    }
+    name_values(&mut history, "resident_id", |resident| {
+        pupils.get(resident).cloned().flatten()
+    });
+    Ok(history)
 }
 
 /// Adds a class (`id` 0) or changes one. House staff and admin.

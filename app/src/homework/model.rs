@@ -449,3 +449,107 @@ pub fn percent((came, expected): (usize, usize)) -> Option<usize> {
 
 #[cfg(test)]
 mod tests;
+
+fn level_words(code: &str) -> Option<Key> {
+    Level::parse(code).map(Level::label)
+}
+
+fn subject_words(code: &str) -> Option<Key> {
+    Subject::parse(code).map(Subject::label)
+}
+
+/// How a class's history reads: the class, its places and its cancelled sessions. The tutor
+/// and the pupils are put in words by the page's server function.
+pub const CLASS_HISTORY: crate::audit::history::Vocabulary = {
+    use crate::audit::history::{Field, Reading};
+    &[
+        (
+            "homework_class",
+            &[
+                Field {
+                    key: "name",
+                    label: Key::FieldName,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "level",
+                    label: Key::HomeworkLevel,
+                    reading: Reading::Code(level_words),
+                },
+                Field {
+                    key: "subject",
+                    label: Key::HomeworkSubject,
+                    reading: Reading::Code(subject_words),
+                },
+                Field {
+                    key: "tutor_id",
+                    label: Key::HomeworkTutor,
+                    reading: Reading::Named,
+                },
+                Field {
+                    key: "room",
+                    label: Key::HomeworkRoom,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "weekdays",
+                    label: Key::HomeworkWeekdays,
+                    reading: Reading::Weekdays,
+                },
+                Field {
+                    key: "starts_at",
+                    label: Key::HomeworkStartsAt,
+                    reading: Reading::Clock,
+                },
+                Field {
+                    key: "ends_at",
+                    label: Key::HomeworkEndsAt,
+                    reading: Reading::Clock,
+                },
+                Field {
+                    key: "capacity",
+                    label: Key::HomeworkPlaces,
+                    reading: Reading::Number,
+                },
+                Field {
+                    key: "term_from",
+                    label: Key::HomeworkTermFrom,
+                    reading: Reading::Date,
+                },
+                Field {
+                    key: "term_until",
+                    label: Key::HomeworkTermUntil,
+                    reading: Reading::Date,
+                },
+            ],
+        ),
+        (
+            "enrolment",
+            &[
+                Field {
+                    key: "resident_id",
+                    label: Key::FieldResident,
+                    reading: Reading::Named,
+                },
+                Field {
+                    key: "from",
+                    label: Key::FieldFrom,
+                    reading: Reading::Date,
+                },
+                Field {
+                    key: "until",
+                    label: Key::FieldUntil,
+                    reading: Reading::Date,
+                },
+            ],
+        ),
+        (
+            "homework_session",
+            &[Field {
+                key: "reason",
+                label: Key::FieldReason,
+                reading: Reading::Text,
+            }],
+        ),
+    ]
+};

@@ -499,6 +499,7 @@ fn ClassView(page: ClassData) -> impl IntoView {
                 <ClassFormView class=Some(page.class.clone()) tutors=page.tutors.clone() today />
             </details>
         })}
+        <crate::audit::pages::RecordHistory entries=page.history.clone() vocabulary=super::model::CLASS_HISTORY entity="homework_class" id=id />
     }
     .into_any()
 }

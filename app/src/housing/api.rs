@@ -41,7 +41,16 @@ pub struct BedPage {
     pub can_manage: bool,
     /// Today at the centre.
     pub today: NaiveDate,
+    /// What was done to the bed and its allocations, newest first; its allocations only for
+    /// those who read bed histories.
+    pub record_history: Vec<crate::audit::history::HistoryEntry>,
 }
+
+/// How a bed's history reads: the bed itself and its allocations.
+pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
+    ("bed", super::model::BED_HISTORY),
+    ("allocation", super::model::ALLOCATION_HISTORY),
+];
 
 /// Every building with its beds and those occupied today. Every staff role.
 #[server(endpoint = "building_list")]
@@ -92,7 +101,15 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     let mut conn = crate::db::pool()?.acquire().await?;
     let bed = repo::bed(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mut history = repo::history(&mut conn, Some(id), None).await?;
-    if !crate::residents::model::Sight::of(|role| staff.has(role)).housing {
+    let housing_sight = crate::residents::model::Sight::of(|role| staff.has(role)).housing;
+    let record_history = bed_history(
+        &mut conn,
+        id,
+        (housing_sight, staff.has(Role::Admin)),
+        &history,
+    )
+    .await?;
+    if !housing_sight {
         // Who sleeps here tonight, as the building's plan shows; not who slept here before.
         history.retain(|entry| entry.until_on.is_none());
     }
@@ -143,7 +160,66 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
         can_edit,
         can_manage: staff.has(Role::Admin),
         today,
+        record_history,
     })
+}
+
+/// A bed's history: what was done to it, and (with the housing sight) who was given it, moved
+/// in or out, and when; beds and residents named in words. `(housing, admin)` are the
+/// caller's sight and role.
+#[cfg(feature = "ssr")]
+async fn bed_history(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    (housing, admin): (bool, bool),
+    allocations: &[AllocationEntry],
+) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
+    use crate::audit::history::{Subject, entry, name_values};
+    let subject = Subject {
+        entity: "bed",
+        id,
+        named_in: &[("allocation", "bed_id")],
+        parts: None,
+    };
+    let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
+        .await?
+        .into_iter()
+        .filter(|raw| housing || raw.entity != "allocation")
+        .map(|raw| entry(raw, BED_HISTORY, admin))
+        .collect();
+    let lang = crate::i18n::current_lang();
+    name_values(&mut history, "resident_id", |resident| {
+        allocations
+            .iter()
+            .find(|a| a.resident_id.to_string() == resident)
+            .map(|a| {
+                crate::residents::pages::resident_name(
+                    crate::i18n::I18n { lang },
+                    &a.name_km,
+                    &a.name_latin,
+                )
+            })
+    });
+    // The beds a move came from or went to.
+    let mut beds = std::collections::HashMap::new();
+    for change in history
+        .iter()
+        .flat_map(|e| &e.changes)
+        .filter(|c| c.field == "bed_id")
+    {
+        for bed in [&change.before, &change.after].into_iter().flatten() {
+            if let (false, Ok(bed_id)) = (beds.contains_key(bed), bed.parse::<i64>()) {
+                let place = super::repo::bed(conn, bed_id)
+                    .await?
+                    .map(|b| b.place.label());
+                beds.insert(bed.clone(), place);
+            }
+        }
+    }
+    name_values(&mut history, "bed_id", |bed| {
+        beds.get(bed).cloned().flatten()
+    });
+    Ok(history)
 }
 
 /// Puts a resident without a bed in a bed from `on`, arriving at `time` (16:00 when none is

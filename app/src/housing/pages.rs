@@ -400,6 +400,7 @@ fn BedView(bed: BedData) -> impl IntoView {
         })}
         <h2>{i18n.t(Key::BedHistory)}</h2>
         <AllocationTable entries=bed.history.clone() show_resident=true />
+        <crate::audit::pages::RecordHistory entries=bed.record_history.clone() vocabulary=super::api::BED_HISTORY entity="bed" id=bed_id />
     }
 }
 

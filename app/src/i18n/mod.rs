@@ -49,6 +49,15 @@ impl Lang {
             .find(|lang| lang.code().eq_ignore_ascii_case(primary))
     }
 
+    /// Of a name kept in each language (a meal, a recipe, an ingredient), the one in this one.
+    pub fn pick<'a>(self, km: &'a str, en: &'a str, fr: &'a str) -> &'a str {
+        match self {
+            Lang::Km => km,
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
+    }
+
     /// The language's own name, for the switch.
     pub const fn name_key(self) -> Key {
         match self {

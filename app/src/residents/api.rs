@@ -12,6 +12,13 @@ use crate::housing::model::{AllocationEntry, Suggestion};
 use crate::people::model::Role;
 use crate::presence::model::AbsenceEntry;
 
+/// How a resident's history reads: their record, their beds and their absences.
+pub const HISTORY: crate::audit::history::Vocabulary = &[
+    ("resident", super::model::HISTORY_FIELDS),
+    ("allocation", crate::housing::model::ALLOCATION_HISTORY),
+    ("absence", crate::presence::model::ABSENCE_HISTORY),
+];
+
 /// Who may change residents, beds and presence.
 #[cfg(feature = "ssr")]
 pub const HOUSE: [Role; 2] = [Role::HouseStaff, Role::Admin];
@@ -40,6 +47,9 @@ pub struct ResidentPage {
     pub homework: bool,
     /// Today at the centre.
     pub today: chrono::NaiveDate,
+    /// What was done to their record, beds and absences, newest first, as far as the
+    /// caller may see it.
+    pub history: Vec<crate::audit::history::HistoryEntry>,
 }
 
 /// A search's results, and whether the caller may add residents.
@@ -158,6 +168,7 @@ pub async fn get_resident_page(
         };
         crate::audit::repo::record_alone(&crate::db::pool()?, &staff.actor(), read).await?;
     }
+    let history = resident_history(&mut conn, id, sight, staff.has(Role::Admin), &beds).await?;
     let mut fields = stored.fields;
     if !sight.diet {
         fields.diet = super::model::Diet::Normal;
@@ -182,7 +193,48 @@ pub async fn get_resident_page(
         sight,
         homework,
         today,
+        history,
     })
+}
+
+/// A resident's history as `sight` lets the caller read it: beds only with the housing
+/// sight, diets only with the diet sight, absence notes only with that sight.
+#[cfg(feature = "ssr")]
+async fn resident_history(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    sight: Sight,
+    admin: bool,
+    beds: &[AllocationEntry],
+) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
+    use crate::audit::history::{Subject, entry, name_values};
+    let subject = Subject {
+        entity: "resident",
+        id,
+        named_in: &[("allocation", "resident_id"), ("absence", "resident_id")],
+        parts: None,
+    };
+    let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
+        .await?
+        .into_iter()
+        .filter(|raw| sight.housing || raw.entity != "allocation")
+        .map(|raw| entry(raw, HISTORY, admin))
+        .collect();
+    for entry in &mut history {
+        let absence = entry.entity == "absence";
+        entry.changes.retain(|change| match change.field.as_str() {
+            "resident_id" => false,
+            "diet" | "allergies" => sight.diet,
+            "note" if absence => sight.absence_notes,
+            _ => true,
+        });
+    }
+    name_values(&mut history, "bed_id", |bed| {
+        beds.iter()
+            .find(|b| b.place.bed_id.to_string() == bed)
+            .map(|b| b.place.label())
+    });
+    Ok(history)
 }
 
 /// The resident form as posted: fields named `resident[name_km]`, `resident[allergies][fish]`...

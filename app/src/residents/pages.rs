@@ -12,6 +12,7 @@ use super::api::{
     search_residents,
 };
 use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
+use crate::audit::pages::RecordHistory;
 use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::error::AppError;
 use crate::housing::api::AssignBed;
@@ -411,6 +412,7 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
                 </form>
             </details>
         })}
+        <RecordHistory entries=page.history.clone() vocabulary=super::api::HISTORY entity="resident" id=id />
     }
 }
 

@@ -54,6 +54,10 @@ pub struct FamilyVisits {
     pub bookings: Vec<Booking>,
     /// Today, for the decision date.
     pub today: NaiveDate,
+    /// Each contact's history (the contact, and who they may visit), by contact id.
+    pub contact_history: Vec<(i64, Vec<crate::audit::history::HistoryEntry>)>,
+    /// Each booking's history, by booking id.
+    pub booking_history: Vec<(i64, Vec<crate::audit::history::HistoryEntry>)>,
 }
 
 /// `/visits`: visit days, blocked dates and the queue.
@@ -118,7 +122,8 @@ async fn meals(conn: &mut sqlx::SqliteConnection) -> Result<Vec<(i64, String)>, 
 /// admin.
 #[server(endpoint = "visits_family")]
 pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
-    crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let admin = staff.has(crate::people::model::Role::Admin);
     let mut conn = crate::db::pool()?.acquire().await?;
     let family = sqlx::query!(
         r#"SELECT phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
@@ -144,7 +149,7 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
         .into_iter()
         .map(|((contact, child), level)| (contact, child, level))
         .collect();
-    let residents = sqlx::query!(
+    let residents: Vec<Child> = sqlx::query!(
         r#"SELECT id AS "id!: i64", name_km, name_latin FROM resident
            WHERE left_on IS NULL ORDER BY name_latin"#
     )
@@ -164,11 +169,51 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     };
     let mut bookings = super::repo::bookings(&mut conn, &filter).await?;
     bookings.reverse();
+    let contacts = super::repo::contacts(&mut conn, id).await?;
+    let mut contact_history = Vec::new();
+    for contact in &contacts {
+        let subject = crate::audit::history::Subject {
+            entity: "family_contact",
+            id: contact.id,
+            named_in: &[("visit_permission", "contact_id")],
+            parts: None,
+        };
+        let mut entries =
+            record_history(&mut conn, &subject, super::model::CONTACT_HISTORY, admin).await?;
+        let lang = crate::i18n::current_lang();
+        crate::audit::history::name_values(&mut entries, "resident_id", |resident| {
+            residents
+                .iter()
+                .find(|r| r.id.to_string() == resident)
+                .map(|r| {
+                    crate::residents::pages::resident_name(
+                        crate::i18n::I18n { lang },
+                        &r.name_km,
+                        &r.name_latin,
+                    )
+                })
+        });
+        contact_history.push((contact.id, entries));
+    }
+    let mut booking_history = Vec::new();
+    for booking in &bookings {
+        let subject = crate::audit::history::Subject {
+            entity: "visit_booking",
+            id: booking.id,
+            named_in: &[],
+            parts: None,
+        };
+        let entries =
+            record_history(&mut conn, &subject, super::model::BOOKING_HISTORY, admin).await?;
+        booking_history.push((booking.id, entries));
+    }
     Ok(FamilyVisits {
+        contact_history,
+        booking_history,
         family_id: id,
         family_phone: family.phone,
         needs_approval: family.needs_approval,
-        contacts: super::repo::contacts(&mut conn, id).await?,
+        contacts,
         children,
         permissions,
         history: super::repo::permission_history(&mut conn, id).await?,
@@ -176,6 +221,21 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
         bookings: with_names(&mut conn, bookings).await?,
         today: crate::centre::model::today_at_centre(),
     })
+}
+
+/// `subject`'s history read with `vocabulary`.
+#[cfg(feature = "ssr")]
+async fn record_history(
+    conn: &mut sqlx::SqliteConnection,
+    subject: &crate::audit::history::Subject,
+    vocabulary: crate::audit::history::Vocabulary,
+    admin: bool,
+) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
+    Ok(crate::audit::repo::history(conn, subject, 50)
+        .await?
+        .into_iter()
+        .map(|raw| crate::audit::history::entry(raw, vocabulary, admin))
+        .collect())
 }
 
 /// Adds a contact to a family (`contact` 0) or changes one. Social team and admin.

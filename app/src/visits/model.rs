@@ -755,3 +755,141 @@ pub const fn rereview(level: Level) -> Rereview {
 
 #[cfg(test)]
 mod tests;
+
+fn level_words(code: &str) -> Option<Key> {
+    Level::parse(code).map(Level::label)
+}
+
+fn relationship_words(code: &str) -> Option<Key> {
+    Relationship::parse(code).map(Relationship::label)
+}
+
+fn status_words(code: &str) -> Option<Key> {
+    Status::parse(code).map(Status::label)
+}
+
+fn notice_words(code: &str) -> Option<Key> {
+    Notice::parse(code).map(Notice::label)
+}
+
+fn away_words(code: &str) -> Option<Key> {
+    crate::presence::model::AbsenceReason::parse(code)
+        .map(crate::presence::model::AbsenceReason::label)
+}
+
+/// How a family contact's history reads: the contact and who they may visit.
+pub const CONTACT_HISTORY: crate::audit::history::Vocabulary = {
+    use crate::audit::history::{Field, Reading};
+    &[
+        (
+            "family_contact",
+            &[
+                Field {
+                    key: "name_km",
+                    label: Key::FieldNameKhmer,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "name_latin",
+                    label: Key::FieldNameLatin,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "relationship",
+                    label: Key::VisitsRelationship,
+                    reading: Reading::Code(relationship_words),
+                },
+                Field {
+                    key: "phone",
+                    label: Key::FieldPhone,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "id_document",
+                    label: Key::VisitsIdDocument,
+                    reading: Reading::Text,
+                },
+            ],
+        ),
+        (
+            "visit_permission",
+            &[
+                Field {
+                    key: "resident_id",
+                    label: Key::VisitsChild,
+                    reading: Reading::Named,
+                },
+                Field {
+                    key: "level",
+                    label: Key::FieldState,
+                    reading: Reading::Code(level_words),
+                },
+                Field {
+                    key: "reason",
+                    label: Key::FieldReason,
+                    reading: Reading::Text,
+                },
+                Field {
+                    key: "decided_on",
+                    label: Key::FieldDate,
+                    reading: Reading::Date,
+                },
+            ],
+        ),
+    ]
+};
+
+/// How a booking's history reads.
+pub const BOOKING_HISTORY: crate::audit::history::Vocabulary = {
+    use crate::audit::history::{Field, Reading};
+    &[(
+        "visit_booking",
+        &[
+            Field {
+                key: "status",
+                label: Key::FieldState,
+                reading: Reading::Code(status_words),
+            },
+            Field {
+                key: "notice",
+                label: Key::FieldReason,
+                reading: Reading::Code(notice_words),
+            },
+            Field {
+                key: "adults",
+                label: Key::FieldAdults,
+                reading: Reading::Number,
+            },
+            Field {
+                key: "supervised",
+                label: Key::DashboardVisitsSupervised,
+                reading: Reading::YesNo,
+            },
+            Field {
+                key: "review",
+                label: Key::VisitsReview,
+                reading: Reading::YesNo,
+            },
+            Field {
+                key: "child_away",
+                label: Key::VisitsChildAway,
+                reading: Reading::YesNo,
+            },
+            Field {
+                key: "reason",
+                label: Key::FieldAbsenceReason,
+                reading: Reading::Code(away_words),
+            },
+            Field {
+                key: "walk_in",
+                label: Key::VisitsWalkIn,
+                reading: Reading::YesNo,
+            },
+            Field {
+                key: "at",
+                label: Key::FieldTime,
+                reading: Reading::Instant,
+            },
+        ],
+    )]
+};

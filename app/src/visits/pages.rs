@@ -16,6 +16,8 @@ use super::api::{
 use super::model::{Level, Relationship, Status};
 use super::portal_pages::BookingFormView;
 use super::view::{Booking, Contact, VisitDay};
+use crate::audit::history::HistoryEntry;
+use crate::audit::pages::RecordHistory;
 use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::presence::model::local;
@@ -66,9 +68,23 @@ fn DecisionButton(booking: i64, decision: &'static str, label: Key, back: String
     }
 }
 
-/// Bookings as staff see them, with the decisions that apply to each.
+/// The history of record `id` among `histories` (none when it has none).
+fn entries_of(histories: &[(i64, Vec<HistoryEntry>)], id: i64) -> Vec<HistoryEntry> {
+    histories
+        .iter()
+        .find(|(record, _)| *record == id)
+        .map(|(_, entries)| entries.clone())
+        .unwrap_or_default()
+}
+
+/// Bookings as staff see them, with the decisions that apply to each; with `histories`, each
+/// booking's history folded in its row (the family's page).
 #[component]
-fn BookingTable(bookings: Vec<Booking>, back: String) -> impl IntoView {
+fn BookingTable(
+    bookings: Vec<Booking>,
+    back: String,
+    #[prop(optional)] histories: Vec<(i64, Vec<HistoryEntry>)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if bookings.is_empty() {
         return view! { <p class="empty">{i18n.t(Key::VisitsNoBookings)}</p> }.into_any();
@@ -107,6 +123,15 @@ fn BookingTable(bookings: Vec<Booking>, back: String) -> impl IntoView {
                                 {b.walk_in.then(|| view! { <span class="badge">{i18n.t(Key::VisitsWalkIn)}</span> })}
                                 {b.by_staff.then(|| view! { <span class="badge">{i18n.t(Key::VisitsByStaff)}</span> })}
                                 {b.notice.map(|n| view! { <span class="hint">{i18n.t(n.label())}</span> })}
+                                {(!histories.is_empty()).then(|| view! {
+                                    <RecordHistory
+                                        entries=entries_of(&histories, b.id)
+                                        vocabulary=super::model::BOOKING_HISTORY
+                                        entity="visit_booking"
+                                        id=b.id
+                                        folded=true
+                                    />
+                                })}
                             </td>
                             <td class="actions">
                                 {(b.status == Status::Pending)
@@ -637,6 +662,8 @@ fn FamilyVisitsView(visits: FamilyVisits) -> impl IntoView {
         residents,
         bookings,
         today,
+        contact_history,
+        booking_history,
     } = visits;
     let level_of = {
         let permissions = permissions.clone();
@@ -694,6 +721,13 @@ fn FamilyVisitsView(visits: FamilyVisits) -> impl IntoView {
                                     <summary class="link-button">{i18n.t(Key::VisitsEdit)}</summary>
                                     <ContactForm family=family_id contact=Some(c.clone()) />
                                 </details>
+                                <RecordHistory
+                                    entries=entries_of(&contact_history, c.id)
+                                    vocabulary=super::model::CONTACT_HISTORY
+                                    entity="family_contact"
+                                    id=c.id
+                                    folded=true
+                                />
                             </td>
                             <td>{i18n.t(c.relationship.label())}</td>
                             <td>{c.phone.clone().unwrap_or_default()}</td>
@@ -827,7 +861,7 @@ fn FamilyVisitsView(visits: FamilyVisits) -> impl IntoView {
         </ListTable>
         <h2 id="bookings">{i18n.t(Key::VisitsBookings)}</h2>
         <FormError url=DecideBooking::url() />
-        <BookingTable bookings back />
+        <BookingTable bookings back histories=booking_history />
         <p>
             <a href="/visits">{i18n.t(Key::VisitsBookHint)}</a>
         </p>

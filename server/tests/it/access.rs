@@ -452,14 +452,21 @@ async fn canteen_fixture(pool: &SqlitePool, count: usize) -> (i64, i64, Vec<i64>
         id: 0,
         name_km: "សម្លកកូរ".into(),
         name_en: "Role table soup".into(),
+        name_fr: "Soupe de la table des rôles".into(),
     };
     let recipe_id = record::save_recipe(pool, &actor, &recipe)
         .await
         .expect("recipe");
-    let ingredient_id =
-        record::add_ingredient(pool, &actor, ("អង្ករ", "Role table rice"), model::Unit::Gram)
-            .await
-            .expect("ingredient");
+    let rice = repo::Ingredient {
+        id: 0,
+        name_km: "អង្ករ".into(),
+        name_en: "Role table rice".into(),
+        name_fr: "Riz de la table des rôles".into(),
+        unit: model::Unit::Gram,
+    };
+    let ingredient_id = record::add_ingredient(pool, &actor, &rice)
+        .await
+        .expect("ingredient");
     let today = app::centre::model::today_at_centre();
     let mut extras = Vec::new();
     for _ in 0..count {
@@ -934,7 +941,7 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             String::new()
         }),
         ("/api/recipe_save", Allowed::Staff(KITCHEN), |_, n| {
-            format!("name_km=Samlor+{n}&name_en=Samlor+{n}")
+            format!("name_km=Samlor+{n}&name_en=Samlor+{n}&name_fr=Samlor+{n}")
         }),
         ("/api/recipe_get", Allowed::Staff(KITCHEN_READ), |f, _| {
             format!("id={}", f.recipe_id)
@@ -947,7 +954,7 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         }),
         ("/api/ingredient_add", Allowed::Staff(KITCHEN), |f, n| {
             format!(
-                "recipe_id={}&name_km=Trey+{n}&name_en=Fish+{n}&unit=g",
+                "recipe_id={}&name_km=Trey+{n}&name_en=Fish+{n}&name_fr=Poisson+{n}&unit=g",
                 f.recipe_id
             )
         }),

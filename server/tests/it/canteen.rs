@@ -187,6 +187,7 @@ async fn fish_and_rice(pool: &SqlitePool, day: NaiveDate) {
         id: 0,
         name_km: "អាម៉ុកត្រី".into(),
         name_en: "Fish amok, rice".into(),
+        name_fr: "Amok de poisson, riz".into(),
     };
     let recipe = record::save_recipe(pool, &actor, &recipe)
         .await
@@ -194,8 +195,15 @@ async fn fish_and_rice(pool: &SqlitePool, day: NaiveDate) {
     let ingredient = |km: &'static str, en: &'static str| {
         let pool = pool.clone();
         let actor = actor.clone();
+        let ingredient = repo::Ingredient {
+            id: 0,
+            name_km: km.into(),
+            name_en: en.into(),
+            name_fr: en.into(),
+            unit: model::Unit::Gram,
+        };
         async move {
-            record::add_ingredient(&pool, &actor, (km, en), model::Unit::Gram)
+            record::add_ingredient(&pool, &actor, &ingredient)
                 .await
                 .expect("ingredient")
         }
@@ -254,10 +262,10 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
     assert_eq!(
         lines,
         [
-            "Ingredient (Khmer),Ingredient (English),Quantity,Unit",
-            "ត្រី,Fish,320,g",
-            "អង្ករ,Rice,600,g",
-            "តៅហ៊ូ,Tofu,90,g"
+            "Ingredient (Khmer),Ingredient (English),Ingredient (French),Quantity,Unit",
+            "ត្រី,Fish,Fish,320,g",
+            "អង្ករ,Rice,Rice,600,g",
+            "តៅហ៊ូ,Tofu,Tofu,90,g"
         ]
     );
     let (status, _) = download(&app, Some(&house), &uri).await;
@@ -316,6 +324,136 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
     );
 }
 
+/// What a form posts, `application/x-www-form-urlencoded`.
+fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", urlencoding(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopping_list(
+    pool: SqlitePool,
+) {
+    three_girls(&pool).await;
+    let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
+    let app = router(pool.clone(), "canteen-french");
+    let day = today() + Days::new(7);
+
+    let names = [
+        ("name_km", "សម្លល្ពៅ"),
+        ("name_en", "Pumpkin soup"),
+        ("name_fr", "Soupe de potiron"),
+    ];
+    let (status, body) = post(&app, &canteen, "/api/recipe_save", form(&names)).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    let recipe: i64 = sqlx::query_scalar("SELECT id FROM recipe WHERE name_en = 'Pumpkin soup'")
+        .fetch_one(&pool)
+        .await
+        .expect("the recipe");
+    let recipe_field = recipe.to_string();
+    let ingredient = [
+        ("recipe_id", recipe_field.as_str()),
+        ("name_km", "ល្ពៅ"),
+        ("name_en", "Pumpkin"),
+        ("name_fr", "Potiron"),
+        ("unit", "g"),
+    ];
+    let (status, body) = post(&app, &canteen, "/api/ingredient_add", form(&ingredient)).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    let pumpkin: i64 = sqlx::query_scalar("SELECT id FROM ingredient WHERE name_en = 'Pumpkin'")
+        .fetch_one(&pool)
+        .await
+        .expect("the ingredient");
+    let pumpkin = pumpkin.to_string();
+    // 100 g a head, 150 g for the vegetarian.
+    for (diet, grams) in [("", "100"), ("vegetarian", "150")] {
+        let line = [
+            ("recipe_id", recipe_field.as_str()),
+            ("ingredient_id", pumpkin.as_str()),
+            ("diet", diet),
+            ("per_head", grams),
+        ];
+        let (status, body) = post(&app, &canteen, "/api/recipe_line", form(&line)).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status}: {body}"
+        );
+    }
+    let menu = [
+        ("day", day.to_string()),
+        ("meal_service_id", DINNER.to_string()),
+        ("recipe_id", recipe_field.clone()),
+        ("change", "add".to_owned()),
+    ];
+    let menu: Vec<(&str, &str)> = menu.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = post(&app, &canteen, "/api/menu_change", form(&menu)).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+
+    // A French reader reads French names on the recipes, the recipe and the shopping list.
+    let french = canteen.replace("lang=en", "lang=fr");
+    let list = page(&app, &french, "/canteen/recipes").await;
+    assert!(list.contains("Soupe de potiron"), "{list}");
+    let one = page(&app, &french, &format!("/canteen/recipes/{recipe}")).await;
+    assert!(
+        one.contains("Potiron") && !one.contains(">Pumpkin<"),
+        "{one}"
+    );
+    let shopping = page(
+        &app,
+        &french,
+        &format!("/canteen/shopping?from={day}&until={day}"),
+    )
+    .await;
+    assert!(shopping.contains("Potiron"), "{shopping}");
+
+    // Two girls at 100 g and the vegetarian at 150 g: 350 g, named in the three languages.
+    let uri = format!("/canteen/shopping.csv?from={day}&until={day}");
+    let (status, csv) = download(&app, Some(&canteen), &uri).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Ingredient (Khmer),Ingredient (English),Ingredient (French),Quantity,Unit",
+            "ល្ពៅ,Pumpkin,Potiron,350,g",
+        ]
+    );
+
+    // A name missing in French is refused in words, and nothing is added.
+    let (status, text) = post(
+        &app,
+        &canteen,
+        "/api/recipe_save",
+        form(&[("name_km", "បបរ"), ("name_en", "Bobor"), ("name_fr", " ")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("name_fr"), "{text}");
+    assert_eq!(count(&pool, "recipe").await, 1);
+}
+
 async fn count(pool: &SqlitePool, table: &str) -> i64 {
     let mut conn = pool.acquire().await.expect("connection");
     sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
@@ -352,7 +490,10 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
             "/api/served_record",
             format!("day={}&meal_service_id=3&served=lots", today()),
         ),
-        ("/api/recipe_save", "name_km=&name_en=Soup".into()),
+        (
+            "/api/recipe_save",
+            "name_km=&name_en=Soup&name_fr=Soupe".into(),
+        ),
         (
             "/api/canteen_settings_save",
             "cutoff=25%3A00&margin_percent=10".into(),
@@ -405,7 +546,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
         &app,
         &canteen,
         "/api/recipe_save",
-        "name_km=បបរ&name_en=Bobor".into(),
+        "name_km=បបរ&name_en=Bobor&name_fr=Bobor".into(),
     )
     .await;
     assert!(status.is_redirection() || status.is_success());
@@ -413,7 +554,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
         &app,
         &canteen,
         "/api/recipe_save",
-        "name_km=បបរ&name_en=bobor".into(),
+        "name_km=បបរ&name_en=bobor&name_fr=bobor".into(),
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");

@@ -9,6 +9,7 @@ mod beds;
 mod canteen;
 mod cli;
 mod dashboard;
+mod history;
 mod homework;
 mod http;
 mod records;

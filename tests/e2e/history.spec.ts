@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
+import { test, expect, hydrated, signIn } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // A record's history on its own page, on a tablet, in Khmer: house staff change a child's
@@ -9,20 +9,15 @@ import type { Page, TestInfo } from '@playwright/test';
 const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
 
-async function signIn(page: Page, testInfo: TestInfo, role: string) {
-  const who = account(role);
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(who.login);
-  await page.locator('#password').fill(who.password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+async function signInAs(page: Page, testInfo: TestInfo, role: string) {
+  await signIn(page, testInfo, account(role).login, account(role).password);
   await expect(page).toHaveURL(/\/$/);
 }
 
 test('a child’s page shows what changed, by whom and when, in words; the admin opens the details and the log of that record', async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet-js', 'one change to one child');
   test.slow(); // two sign-ins and six pages
-  await signIn(page, testInfo, 'house_staff');
+  await signInAs(page, testInfo, 'house_staff');
   // The last child of the list: no other test changes her.
   await page.goto('/residents');
   const link = page.locator('table.list tbody tr a[href^="/residents/"]').last();
@@ -56,7 +51,7 @@ test('a child’s page shows what changed, by whom and when, in words; the admin
   // The admin, on another tablet: the raw before and after behind "details".
   const office = await browser.newContext({ ...testInfo.project.use, baseURL: testInfo.project.use.baseURL });
   const admin = await office.newPage();
-  await signIn(admin, testInfo, 'admin');
+  await signInAs(admin, testInfo, 'admin');
   await admin.goto(href);
   const first = admin.locator('section.history ol.history > li').first();
   const details = first.locator('details.details');

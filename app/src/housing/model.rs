@@ -433,6 +433,59 @@ impl From<AllocationProblem> for AppError {
     }
 }
 
+/// How a bed allocation's audited fields read in a history; `bed_id` and `resident_id` are
+/// put in words by the page's server function.
+pub const ALLOCATION_HISTORY: &[crate::audit::history::Field] = {
+    use crate::audit::history::{Field, Reading};
+    &[
+        Field {
+            key: "resident_id",
+            label: Key::FieldResident,
+            reading: Reading::Named,
+        },
+        Field {
+            key: "bed_id",
+            label: Key::FieldBed,
+            reading: Reading::Named,
+        },
+        Field {
+            key: "on",
+            label: Key::FieldFrom,
+            reading: Reading::Date,
+        },
+        Field {
+            key: "arrives_at",
+            label: Key::FieldArrivesAt,
+            reading: Reading::Clock,
+        },
+        Field {
+            key: "until_on",
+            label: Key::FieldUntil,
+            reading: Reading::Date,
+        },
+        Field {
+            key: "leaves_at",
+            label: Key::FieldLeavesAt,
+            reading: Reading::Clock,
+        },
+        Field {
+            key: "override_reason",
+            label: Key::FieldOverrideReason,
+            reading: Reading::Text,
+        },
+    ]
+};
+
+/// How a bed's own audited fields read in its history.
+pub const BED_HISTORY: &[crate::audit::history::Field] = {
+    use crate::audit::history::{Field, Reading};
+    &[Field {
+        key: "in_service",
+        label: Key::FieldInService,
+        reading: Reading::YesNo,
+    }]
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,56 +744,3 @@ mod place_tests {
         assert!(check_names("អគារ គ", "Building C").is_ok());
     }
 }
-
-/// How a bed allocation's audited fields read in a history; `bed_id` and `resident_id` are
-/// put in words by the page's server function.
-pub const ALLOCATION_HISTORY: &[crate::audit::history::Field] = {
-    use crate::audit::history::{Field, Reading};
-    &[
-        Field {
-            key: "resident_id",
-            label: Key::FieldResident,
-            reading: Reading::Named,
-        },
-        Field {
-            key: "bed_id",
-            label: Key::FieldBed,
-            reading: Reading::Named,
-        },
-        Field {
-            key: "on",
-            label: Key::FieldFrom,
-            reading: Reading::Date,
-        },
-        Field {
-            key: "arrives_at",
-            label: Key::FieldArrivesAt,
-            reading: Reading::Clock,
-        },
-        Field {
-            key: "until_on",
-            label: Key::FieldUntil,
-            reading: Reading::Date,
-        },
-        Field {
-            key: "leaves_at",
-            label: Key::FieldLeavesAt,
-            reading: Reading::Clock,
-        },
-        Field {
-            key: "override_reason",
-            label: Key::FieldOverrideReason,
-            reading: Reading::Text,
-        },
-    ]
-};
-
-/// How a bed's own audited fields read in its history.
-pub const BED_HISTORY: &[crate::audit::history::Field] = {
-    use crate::audit::history::{Field, Reading};
-    &[Field {
-        key: "in_service",
-        label: Key::FieldInService,
-        reading: Reading::YesNo,
-    }]
-};

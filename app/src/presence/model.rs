@@ -548,6 +548,42 @@ impl Resolution {
     }
 }
 
+fn reason_words(code: &str) -> Option<Key> {
+    AbsenceReason::parse(code).map(AbsenceReason::label)
+}
+
+/// How an absence's audited fields read in a history.
+pub const ABSENCE_HISTORY: &[crate::audit::history::Field] = {
+    use crate::audit::history::{Field, Reading};
+    &[
+        Field {
+            key: "reason",
+            label: Key::FieldAbsenceReason,
+            reading: Reading::Code(reason_words),
+        },
+        Field {
+            key: "starts_at",
+            label: Key::FieldFrom,
+            reading: Reading::Instant,
+        },
+        Field {
+            key: "ends_at",
+            label: Key::FieldUntil,
+            reading: Reading::Instant,
+        },
+        Field {
+            key: "returned_at",
+            label: Key::FieldReturned,
+            reading: Reading::Instant,
+        },
+        Field {
+            key: "note",
+            label: Key::FieldNote,
+            reading: Reading::Text,
+        },
+    ]
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -853,39 +889,3 @@ impl Occupant {
             .map(|(_, reason)| *reason)
     }
 }
-
-fn reason_words(code: &str) -> Option<Key> {
-    AbsenceReason::parse(code).map(AbsenceReason::label)
-}
-
-/// How an absence's audited fields read in a history.
-pub const ABSENCE_HISTORY: &[crate::audit::history::Field] = {
-    use crate::audit::history::{Field, Reading};
-    &[
-        Field {
-            key: "reason",
-            label: Key::FieldAbsenceReason,
-            reading: Reading::Code(reason_words),
-        },
-        Field {
-            key: "starts_at",
-            label: Key::FieldFrom,
-            reading: Reading::Instant,
-        },
-        Field {
-            key: "ends_at",
-            label: Key::FieldUntil,
-            reading: Reading::Instant,
-        },
-        Field {
-            key: "returned_at",
-            label: Key::FieldReturned,
-            reading: Reading::Instant,
-        },
-        Field {
-            key: "note",
-            label: Key::FieldNote,
-            reading: Reading::Text,
-        },
-    ]
-};

@@ -124,6 +124,22 @@ pub async fn text(response: Response<Body>) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
+/// A form post from this site's own page by `cookie`'s browser: its status and body.
+pub async fn post_as(
+    app: &axum::Router,
+    cookie: &str,
+    path: &str,
+    body: String,
+) -> (axum::http::StatusCode, String) {
+    let request = form_post(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(app.clone(), request).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
 /// A form post from this site's own page, as a browser sends it.
 pub fn form_post(uri: &str) -> axum::http::request::Builder {
     form_post_as(uri, "application/x-www-form-urlencoded")

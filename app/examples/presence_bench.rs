@@ -30,12 +30,12 @@ async fn database(name: &str) -> anyhow_free::Result<SqlitePool> {
     let dir = std::env::temp_dir().join(format!("centre-bench-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let pool = app::db::connect(
-        app::db::connect_options(&url)?,
-        &app::dashboard::live::Changes::new(),
+    let pool = app::base::db::connect(
+        app::base::db::connect_options(&url)?,
+        &app::base::hub::Changes::new(),
     )
     .await?;
-    app::db::MIGRATOR.run(&pool).await?;
+    app::base::db::MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 
@@ -255,7 +255,7 @@ mod anyhow_free {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow_free::Result<()> {
-    let day = app::centre::model::today_at_centre();
+    let day = app::base::clock::today_at_centre();
     report("demo centre", &demo_centre(day).await?, day).await?;
     let built = Instant::now();
     let large = large_centre(day).await?;

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::audit::model::Actor;
-use crate::db::begin_write;
-use crate::i18n::Lang;
+use crate::base::db::begin_write;
+use crate::base::i18n::Lang;
 use crate::people::accounts::{AccountError, create_family_account, create_staff_account};
 use crate::people::model::{Account, Role};
 use crate::people::repo::{mark_demo, sign_in_record};
@@ -63,7 +63,7 @@ pub enum SeedError {
     Database(#[from] sqlx::Error),
     /// A rule of the visits refused a demo booking or decision.
     #[error("demo visits: {0}")]
-    Visits(#[from] crate::error::AppError),
+    Visits(#[from] crate::base::error::AppError),
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
@@ -123,7 +123,7 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
 
     // The roll-call history is signed by the demo's house staff member, the served records
     // by its canteen manager.
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let house_staff_id = staff_id_with_role(pool, accounts, Role::HouseStaff).await?;
     crate::residents::demo::seed(pool, today, house_staff_id).await?;
     let canteen_staff_id = staff_id_with_role(pool, accounts, Role::Canteen).await?;
@@ -268,7 +268,7 @@ mod tests {
         );
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn seeding_twice_creates_each_account_once_marked_as_demo(pool: SqlitePool) {
         let accounts = repository_accounts();
         seed(&pool, &accounts).await.expect("seeded");

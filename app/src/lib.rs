@@ -2,26 +2,18 @@
 //! types, server functions and pages, the routes, and the translations.
 
 pub mod audit;
+pub mod base;
 pub mod canteen;
 pub mod centre;
-pub mod components;
-pub mod cookies;
-#[cfg(feature = "ssr")]
-pub mod csv;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
 pub mod demo;
-pub mod error;
 pub mod homework;
 pub mod housing;
-pub mod i18n;
 pub mod people;
 pub mod presence;
 pub mod residents;
-#[cfg(feature = "ssr")]
-pub mod security;
+pub mod shell;
 pub mod visits;
 
 use leptos::prelude::*;
@@ -32,22 +24,23 @@ use leptos_router::{
 };
 
 use crate::audit::pages::AuditLogPage;
+use crate::base::i18n::{I18n, Key, current_lang};
+use crate::base::ui::NotFoundPage;
 use crate::canteen::pages::{
     CanteenDayPage, CanteenPage, CanteenSettingsPage, KitchenSheetPage, RecipePage, RecipesPage,
     ShoppingPage,
 };
-use crate::components::{Layout, NotFoundPage};
 use crate::dashboard::pages::DashboardPage;
 use crate::homework::pages::{
     ClassPage as HomeworkClassPage, ClassesPage as HomeworkClassesPage, HomeworkPage,
     ResidentHomeworkPage, SessionPage as HomeworkSessionPage,
 };
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
-use crate::i18n::{I18n, Key, current_lang};
 use crate::people::pages::{FamiliesPage, FamilyPage, LoginPage, StaffMemberPage, StaffPage};
 use crate::presence::pages::{RollOverviewPage, RollPage};
 use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
 use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
+use crate::shell::Layout;
 use crate::visits::gate_pages::{HomeStaysListPage, VisitGatePage};
 use crate::visits::pages::{StaffBookPage, VisitDayDetailPage, VisitsPage};
 use crate::visits::portal_pages::{BookVisitPage, FamilyPortalPage};
@@ -59,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     };
     provide_context(i18n);
     #[cfg(feature = "ssr")]
-    security::share_page_nonce();
+    base::security::share_page_nonce();
     let scripts = needs_scripts().then(|| {
         view! {
             <AutoReload options=options.clone() />

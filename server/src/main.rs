@@ -32,7 +32,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
-    let changes = app::dashboard::live::Changes::new();
+    let changes = app::base::hub::Changes::new();
     let pool = tasks::open_database(&cli.database.database_url, &changes).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => tasks::serve(pool, changes, cli.serve, started).await,

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use app::db::AppState;
-use app::error::AppError;
+use app::base::db::AppState;
+use app::base::error::AppError;
 use app::{App, shell};
 use axum::body::{Body, to_bytes};
 use axum::extract::State;
@@ -141,15 +141,15 @@ pub fn with_limits(app: Router, limits: &Limits) -> Router {
                 if request.uri().path() == LIVE_PATH {
                     return next.run(request).await;
                 }
-                let lang = app::i18n::Lang::default();
+                let lang = app::base::i18n::Lang::default();
                 let Ok(_permit) = permits.try_acquire_owned() else {
-                    return busy(lang, app::i18n::Key::ErrorBusy);
+                    return busy(lang, app::base::i18n::Key::ErrorBusy);
                 };
                 match tokio::time::timeout(timeout, next.run(request)).await {
                     Ok(response) => response,
                     Err(_) => {
                         tracing::warn!("a request ran past {timeout:?}");
-                        busy(lang, app::i18n::Key::ErrorTimeout)
+                        busy(lang, app::base::i18n::Key::ErrorTimeout)
                     }
                 }
             }
@@ -158,8 +158,8 @@ pub fn with_limits(app: Router, limits: &Limits) -> Router {
 }
 
 /// A 503 in words, which the browser may retry a moment later.
-fn busy(lang: app::i18n::Lang, message: app::i18n::Key) -> Response<Body> {
-    let text = app::i18n::I18n { lang }.t(message);
+fn busy(lang: app::base::i18n::Lang, message: app::base::i18n::Key) -> Response<Body> {
+    let text = app::base::i18n::I18n { lang }.t(message);
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "5")],
@@ -170,7 +170,7 @@ fn busy(lang: app::i18n::Lang, message: app::i18n::Key) -> Response<Body> {
 
 /// 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match app::db::ping(&state.pool).await {
+    match app::base::db::ping(&state.pool).await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(error) => {
             tracing::error!(%error, "health check: the database does not answer");

@@ -1,7 +1,7 @@
 //! Security layers for every response and request: headers, and refusal of cross-site writes.
 
-use app::error::AppError;
-use app::security::{PageNonce, STRICT_POLICY, page_policy};
+use app::base::error::AppError;
+use app::base::security::{PageNonce, STRICT_POLICY, page_policy};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, header};
@@ -68,9 +68,9 @@ pub async fn limit_body(request: Request, next: Next) -> Response<Body> {
         .and_then(|value| value.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         let error = if import {
-            AppError::invalid("file", app::i18n::Key::ImportTooLarge)
+            AppError::invalid("file", app::base::i18n::Key::ImportTooLarge)
         } else {
-            AppError::invalid("", app::i18n::Key::ErrorTooLarge)
+            AppError::invalid("", app::base::i18n::Key::ErrorTooLarge)
         };
         return (
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -138,13 +138,14 @@ fn authority(url: &str) -> Option<&str> {
 /// or server function refused answers 403; a form post refused without JavaScript answers
 /// with a redirect back to its page carrying the error (`__err`), which counts the same.
 pub async fn audit_refusals(
-    axum::extract::State(state): axum::extract::State<app::db::AppState>,
+    axum::extract::State(state): axum::extract::State<app::base::db::AppState>,
     request: Request,
     next: Next,
 ) -> Response<Body> {
     use app::people::session::{SESSION_COOKIE, resolve};
 
-    let token = app::cookies::request_cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    let token =
+        app::base::cookies::request_cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
@@ -191,7 +192,7 @@ fn is_refusal(response: &Response<Body>) -> bool {
         .and_then(|query| {
             query
                 .get("__err")
-                .map(|error| app::components::decode_error(error))
+                .map(|error| app::base::ui::decode_error(error))
         })
         .is_some_and(|error| error == AppError::Forbidden)
 }

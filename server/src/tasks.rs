@@ -4,8 +4,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use app::dashboard::live::Changes;
-use app::db::{self, AppState};
+use app::base::db::{self, AppState};
+use app::base::hub::Changes;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
@@ -121,7 +121,7 @@ pub async fn create_admin(
     name: &str,
     language: &str,
 ) -> Result<()> {
-    use app::i18n::Lang;
+    use app::base::i18n::Lang;
     use app::people::accounts::{AccountError, create_staff_account};
     use app::people::model::{CredentialProblem, MIN_PASSWORD_CHARS, Role};
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::model::{AuditFilter, AuditPage};
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// A page of the audit log, filtered. Admin only. Each view is itself in the log: who looked
 /// at whose traces is a security event.
@@ -12,7 +12,7 @@ pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     use super::repo::{self, Change};
 
     let admin = crate::people::guard::require(&[crate::people::model::Role::Admin]).await?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     // The filter as chosen: the fields left empty say nothing.
     let mut chosen = serde_json::json!(filter);
     if let Some(fields) = chosen.as_object_mut() {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::model::AuditEntry;
-use crate::i18n::{I18n, Key, WEEKDAYS};
+use crate::base::i18n::{I18n, Key, WEEKDAYS};
 
 /// How one audited field's stored value reads.
 #[derive(Clone, Copy, Debug)]
@@ -203,7 +203,7 @@ pub fn value_words(i18n: I18n, reading: Reading, text: &str) -> String {
             .map_or_else(
                 || text.to_owned(),
                 |at| {
-                    let local = at.with_timezone(&crate::centre::model::phnom_penh());
+                    let local = at.with_timezone(&crate::base::clock::phnom_penh());
                     i18n.date_time(local.naive_local())
                 },
             ),
@@ -245,7 +245,7 @@ pub fn when_words(i18n: I18n, at: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::base::i18n::Lang;
     use serde_json::json;
 
     const FIELDS: &[Field] = &[

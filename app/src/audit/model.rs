@@ -96,7 +96,7 @@ pub fn utc_bounds(
         day.and_hms_opt(0, 0, 0)
             .and_then(|local| {
                 local
-                    .and_local_timezone(crate::centre::model::phnom_penh())
+                    .and_local_timezone(crate::base::clock::phnom_penh())
                     .single()
             })
             .map(|local| local.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::api::search_audit;
 use super::history::{HistoryEntry, Reading, Vocabulary, fields_of, value_words, when_words};
 use super::model::{AuditFilter, AuditPage};
-use crate::components::{ListTable, page_data};
-use crate::i18n::{Key, use_i18n};
+use crate::base::i18n::{Key, use_i18n};
+use crate::base::ui::{ListTable, page_data};
 
 /// The filter the page's address asks for; anything unreadable is ignored.
 fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AuditFilter {
@@ -132,7 +132,7 @@ fn action_label(code: &str) -> Option<Key> {
 }
 
 /// A stored code in words, when there are words for it.
-fn in_words(i18n: crate::i18n::I18n, code: String, label: fn(&str) -> Option<Key>) -> String {
+fn in_words(i18n: crate::base::i18n::I18n, code: String, label: fn(&str) -> Option<Key>) -> String {
     match label(&code) {
         Some(key) => i18n.t(key).to_owned(),
         None => code,
@@ -141,7 +141,7 @@ fn in_words(i18n: crate::i18n::I18n, code: String, label: fn(&str) -> Option<Key
 
 /// The address of `page` of the same filter.
 fn page_href(filter: &AuditFilter, page: u32) -> String {
-    use crate::i18n::encode_query_value as enc;
+    use crate::base::i18n::encode_query_value as enc;
     let mut query = vec![format!("page={page}")];
     if let Some(who) = &filter.who {
         query.push(format!("who={}", enc(who)));
@@ -342,7 +342,7 @@ pub fn RecordHistory(
 }
 
 fn history_entry(
-    i18n: crate::i18n::I18n,
+    i18n: crate::base::i18n::I18n,
     entry: HistoryEntry,
     vocabulary: Vocabulary,
     own: &'static str,
@@ -449,8 +449,8 @@ mod tests {
 
     #[test]
     fn codes_this_version_writes_read_as_words_and_others_as_stored() {
-        let i18n = crate::i18n::I18n {
-            lang: crate::i18n::Lang::En,
+        let i18n = crate::base::i18n::I18n {
+            lang: crate::base::i18n::Lang::En,
         };
         assert_eq!(
             in_words(i18n, "staff_user".into(), entity_label),

@@ -55,7 +55,7 @@ pub async fn record_alone(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::base::db::begin_write(pool).await?;
     record(&mut tx, actor, change).await?;
     tx.commit().await
 }
@@ -66,7 +66,7 @@ pub async fn record_alone(
 pub async fn audited_csv(
     pool: &sqlx::SqlitePool,
     actor: &Actor,
-    (entity, lang): (&str, crate::i18n::Lang),
+    (entity, lang): (&str, crate::base::i18n::Lang),
     name: &str,
     body: String,
 ) -> axum::response::Response {
@@ -78,8 +78,8 @@ pub async fn audited_csv(
         after: None,
     };
     match record_alone(pool, actor, change).await {
-        Ok(()) => crate::csv::csv(name, body),
-        Err(error) => crate::error::AppError::from(error).plain_response(lang),
+        Ok(()) => crate::base::csv::csv(name, body),
+        Err(error) => crate::base::error::AppError::from(error).plain_response(lang),
     }
 }
 
@@ -275,7 +275,7 @@ mod tests {
             .expect("counted")
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn an_entry_commits_with_its_change_or_not_at_all(pool: SqlitePool) -> sqlx::Result<()> {
         let actor = Actor::System("test".into());
         let mut tx = pool.begin().await?;
@@ -289,7 +289,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn history_cannot_be_rewritten_or_erased(pool: SqlitePool) -> sqlx::Result<()> {
         let mut tx = pool.begin().await?;
         let actor = Actor::Staff {
@@ -308,7 +308,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_schema_requires_an_actor_id_exactly_for_people(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -329,7 +329,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_log_filters_by_who_what_and_when_and_pages(pool: SqlitePool) -> sqlx::Result<()> {
         let dara = Actor::Staff {
             id: 7,
@@ -372,7 +372,7 @@ mod tests {
             ..AuditFilter::default()
         };
         assert_eq!(search(&mut conn, &nobody).await?.total, 0);
-        let today = crate::centre::model::today_at_centre();
+        let today = crate::base::clock::today_at_centre();
         let long_ago = today - chrono::Days::new(30);
         let in_range = AuditFilter {
             from: Some(today),
@@ -406,7 +406,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_security_filter_shows_security_events_alone(pool: SqlitePool) -> sqlx::Result<()> {
         let dara = Actor::Staff {
             id: 7,
@@ -446,7 +446,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_history_holds_its_record_and_what_names_it_newest_first(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

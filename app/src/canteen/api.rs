@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{DayCounts, Extra, MealService, ServedFlag, Unit};
-use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::base::error::AppError;
+use crate::base::i18n::Lang;
 use crate::residents::model::{Allergen, Diet};
 
 #[cfg(feature = "ssr")]
@@ -280,7 +280,7 @@ pub struct ServiceForm {
 #[cfg(feature = "ssr")]
 fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
     if day.trim().is_empty() {
-        let today = crate::centre::model::today_at_centre();
+        let today = crate::base::clock::today_at_centre();
         return Ok(today.succ_opt().unwrap_or(today));
     }
     crate::residents::model::date_field(day, "on")
@@ -336,10 +336,10 @@ fn all_recipe_names(recipes: &[super::repo::Recipe]) -> Vec<RecipeName> {
 #[server(endpoint = "canteen_forecast")]
 pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     let can_edit = reader().await?;
-    let pool = crate::db::pool()?;
-    let now = crate::centre::model::now();
+    let pool = crate::base::db::pool()?;
+    let now = crate::base::clock::now();
     freeze_before_reading(&pool, now).await;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let from = today - chrono::Days::new(28);
     let until = today + chrono::Days::new(13);
     let mut conn = pool.acquire().await?;
@@ -382,8 +382,8 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
 pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppError> {
     let can_edit = reader().await?;
     let day = day_or_tomorrow(&on)?;
-    let pool = crate::db::pool()?;
-    let now = crate::centre::model::now();
+    let pool = crate::base::db::pool()?;
+    let now = crate::base::clock::now();
     freeze_before_reading(&pool, now).await;
     let mut conn = pool.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
@@ -413,7 +413,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
         .collect();
     Ok(DayPage {
         day,
-        today: crate::centre::model::today_at_centre(),
+        today: crate::base::clock::today_at_centre(),
         services,
         counts,
         extras,
@@ -447,10 +447,10 @@ pub async fn add_extra(
     let day = crate::residents::model::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
     super::record::add_typed_extra(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         &extra,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
@@ -462,7 +462,7 @@ pub async fn add_extra(
 pub async fn remove_extra(id: i64) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
     let (day, meal) =
-        super::record::remove_typed_extra(&crate::db::pool()?, &staff.actor(), id).await?;
+        super::record::remove_typed_extra(&crate::base::db::pool()?, &staff.actor(), id).await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal}")));
     Ok(())
 }
@@ -477,17 +477,17 @@ pub async fn record_served(
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
     let day = crate::residents::model::date_field(&day, "day")?;
-    if day > crate::centre::model::today_at_centre() {
+    if day > crate::base::clock::today_at_centre() {
         return Err(AppError::Validation {
             field: "day".into(),
-            message: crate::i18n::Key::ProblemServedFuture,
+            message: crate::base::i18n::Key::ProblemServedFuture,
         });
     }
     let note = note.trim().to_owned();
     if note.chars().count() > 200 {
         return Err(AppError::Validation {
             field: "note".into(),
-            message: crate::i18n::Key::ProblemTooLong,
+            message: crate::base::i18n::Key::ProblemTooLong,
         });
     }
     let record = super::repo::Served {
@@ -497,12 +497,12 @@ pub async fn record_served(
     let by = Some(staff.id);
     let key = (day, meal_service_id);
     super::record::record_served(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         by,
         key,
         &record,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
@@ -526,7 +526,14 @@ pub async fn change_menu(
         _ => return Err(AppError::BadRequest),
     };
     let key = (day, meal_service_id);
-    super::record::change_menu(&crate::db::pool()?, &staff.actor(), key, recipe_id, add).await?;
+    super::record::change_menu(
+        &crate::base::db::pool()?,
+        &staff.actor(),
+        key,
+        recipe_id,
+        add,
+    )
+    .await?;
     leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
@@ -536,8 +543,8 @@ pub async fn change_menu(
 pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenSheet, AppError> {
     reader().await?;
     let day = day_or_tomorrow(&on)?;
-    let pool = crate::db::pool()?;
-    freeze_before_reading(&pool, crate::centre::model::now()).await;
+    let pool = crate::base::db::pool()?;
+    freeze_before_reading(&pool, crate::base::clock::now()).await;
     let mut conn = pool.acquire().await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
     let counts = days.pop().ok_or(AppError::NotFound)?;
@@ -589,7 +596,7 @@ fn ingredient_name(i: &super::repo::Ingredient) -> IngredientName {
 #[server(endpoint = "recipe_list")]
 pub async fn list_recipes() -> Result<RecipesPage, AppError> {
     let can_edit = reader().await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let recipes = super::repo::recipes(&mut conn).await?;
     let lines = super::repo::recipe_lines(&mut conn).await?;
     let recipes = all_recipe_names(&recipes)
@@ -611,7 +618,7 @@ fn checked_names(names: [String; 3], max: usize) -> Result<[String; 3], AppError
         if name.is_empty() || name.chars().count() > max {
             return Err(AppError::Validation {
                 field: field.into(),
-                message: crate::i18n::Key::ProblemName,
+                message: crate::base::i18n::Key::ProblemName,
             });
         }
     }
@@ -634,7 +641,7 @@ pub async fn save_recipe(
         name_en,
         name_fr,
     };
-    let id = super::record::save_recipe(&crate::db::pool()?, &staff.actor(), &recipe).await?;
+    let id = super::record::save_recipe(&crate::base::db::pool()?, &staff.actor(), &recipe).await?;
     leptos_axum::redirect(&format!("/canteen/recipes/{id}?saved=1"));
     Ok(())
 }
@@ -643,7 +650,7 @@ pub async fn save_recipe(
 #[server(endpoint = "recipe_get")]
 pub async fn get_recipe(id: i64) -> Result<RecipePage, AppError> {
     let can_edit = reader().await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let recipes = super::repo::recipes(&mut conn).await?;
     let recipe = all_recipe_names(&recipes)
         .into_iter()
@@ -695,14 +702,14 @@ pub async fn set_recipe_line(
     } else {
         Some(Diet::parse(&diet).ok_or(AppError::Validation {
             field: "diet".into(),
-            message: crate::i18n::Key::ProblemChoice,
+            message: crate::base::i18n::Key::ProblemChoice,
         })?)
     };
     let quantity = if remove.is_empty() {
         Some(
             super::model::parse_per_head(&per_head).ok_or(AppError::Validation {
                 field: "per_head".into(),
-                message: crate::i18n::Key::ProblemPerHead,
+                message: crate::base::i18n::Key::ProblemPerHead,
             })?,
         )
     } else {
@@ -710,7 +717,7 @@ pub async fn set_recipe_line(
     };
     let line = (ingredient_id, diet);
     super::record::change_recipe_line(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         recipe_id,
         line,
@@ -734,7 +741,7 @@ pub async fn add_ingredient(
     let [name_km, name_en, name_fr] = checked_names([name_km, name_en, name_fr], 60)?;
     let unit = Unit::parse(&unit).ok_or(AppError::Validation {
         field: "unit".into(),
-        message: crate::i18n::Key::ProblemChoice,
+        message: crate::base::i18n::Key::ProblemChoice,
     })?;
     let ingredient = super::repo::Ingredient {
         id: 0,
@@ -743,7 +750,7 @@ pub async fn add_ingredient(
         name_fr,
         unit,
     };
-    super::record::add_ingredient(&crate::db::pool()?, &staff.actor(), &ingredient).await?;
+    super::record::add_ingredient(&crate::base::db::pool()?, &staff.actor(), &ingredient).await?;
     leptos_axum::redirect(&format!("/canteen/recipes/{recipe_id}?saved=1#lines"));
     Ok(())
 }
@@ -763,8 +770,8 @@ pub async fn shopping_list(
         crate::residents::model::date_field(&until, "until")?
     };
     super::model::check_range(from, until)?;
-    let pool = crate::db::pool()?;
-    freeze_before_reading(&pool, crate::centre::model::now()).await;
+    let pool = crate::base::db::pool()?;
+    freeze_before_reading(&pool, crate::base::clock::now()).await;
     let mut conn = pool.acquire().await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {
@@ -782,7 +789,7 @@ pub async fn shopping_list(
 #[server(endpoint = "canteen_settings")]
 pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
     let can_edit = reader().await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
     Ok(SettingsPage {
         services: super::repo::services(&mut conn, true).await?,
@@ -798,7 +805,7 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
     let staff = kitchen_staff().await?;
     let cutoff = super::model::parse_time(&cutoff).ok_or(AppError::Validation {
         field: "cutoff".into(),
-        message: crate::i18n::Key::ProblemTime,
+        message: crate::base::i18n::Key::ProblemTime,
     })?;
     let margin_percent = margin_percent
         .trim()
@@ -807,13 +814,13 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
         .filter(|m| (0..=100).contains(m))
         .ok_or(AppError::Validation {
             field: "margin_percent".into(),
-            message: crate::i18n::Key::ProblemMargin,
+            message: crate::base::i18n::Key::ProblemMargin,
         })?;
     let settings = super::model::Settings {
         cutoff,
         margin_percent,
     };
-    super::record::save_settings(&crate::db::pool()?, &staff.actor(), &settings).await?;
+    super::record::save_settings(&crate::base::db::pool()?, &staff.actor(), &settings).await?;
     leptos_axum::redirect("/canteen/settings?saved=1");
     Ok(())
 }
@@ -829,7 +836,7 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
     let name = |text: &str, field: &str| {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > 40 {
-            Err(invalid(field, crate::i18n::Key::ProblemName))
+            Err(invalid(field, crate::base::i18n::Key::ProblemName))
         } else {
             Ok(text.to_owned())
         }
@@ -840,12 +847,12 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
         name_en: name(&service.name_en, "name_en")?,
         name_fr: name(&service.name_fr, "name_fr")?,
         serves_at: super::model::parse_time(&service.serves_at)
-            .ok_or_else(|| invalid("serves_at", crate::i18n::Key::ProblemTime))?,
+            .ok_or_else(|| invalid("serves_at", crate::base::i18n::Key::ProblemTime))?,
         boarding_days: service.boarding.bits(),
         residence_days: service.residence.bits(),
         active: service.active.is_some(),
     };
-    super::record::save_service(&crate::db::pool()?, &staff.actor(), &checked).await?;
+    super::record::save_service(&crate::base::db::pool()?, &staff.actor(), &checked).await?;
     leptos_axum::redirect("/canteen/settings?saved=1");
     Ok(())
 }

@@ -88,7 +88,7 @@ pub async fn freeze_due(pool: &SqlitePool, now: i64) -> Result<usize, sqlx::Erro
         return Ok(0);
     }
     drop(conn);
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::base::db::begin_write(pool).await?;
     let occupants = crate::presence::repo::occupants_between(&mut tx, first, last).await?;
     let extras = repo::extras(&mut tx, first, last).await?;
     let mut done = 0;

@@ -13,7 +13,7 @@ use super::model::{ExtraKind, MealService, NewExtra, RecipeLine, Unit};
 use super::repo::{self, Ingredient, Recipe, Served};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
+use crate::base::db::begin_write;
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
 
@@ -817,7 +817,7 @@ mod tests {
         ])
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_demo_canteen_has_menus_a_month_of_served_records_and_seeds_once(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use super::model::quantity;
 use crate::audit::repo::audited_csv;
-use crate::csv::line;
-use crate::db::AppState;
-use crate::error::AppError;
-use crate::i18n::{I18n, Key, Lang};
+use crate::base::csv::line;
+use crate::base::db::AppState;
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, Lang};
 use crate::people::guard::require_in_handler;
 use crate::residents::model::{Allergen, Diet};
 

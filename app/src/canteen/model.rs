@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::{Key, Lang};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, Lang};
 use crate::presence::model::{AbsenceReason, Occupant, PresentResident, instant};
 use crate::residents::model::{Allergen, Diet, Programme};
 

@@ -16,8 +16,8 @@ use super::api::{
     canteen_forecast, canteen_settings, get_kitchen_sheet, get_recipe, list_recipes, shopping_list,
 };
 use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
-use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::i18n::{I18n, Key, WEEKDAYS, use_i18n};
+use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::residents::model::Diet;
 use crate::residents::pages::resident_name;
 

@@ -14,9 +14,9 @@ use super::model::{MealService, NewExtra, RecipeLine, Settings};
 use super::repo::{self, Ingredient, Recipe, Served};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::residents::model::Diet;
 
 fn named_error(error: sqlx::Error) -> AppError {

@@ -3,17 +3,18 @@
 use leptos::prelude::*;
 
 use super::model::CentreSummary;
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// The centre's name, its facilities and today's date at the centre; `None` before a centre
 /// has been set up.
 #[server(endpoint = "centre_summary")]
 pub async fn get_centre_summary() -> Result<Option<CentreSummary>, AppError> {
-    use super::{model::today_at_centre, repo};
+    use super::repo;
+    use crate::base::clock::today_at_centre;
 
     // The centre's name and facility list are shown to everyone, on every page's top bar:
     // no role to check. Anything about children is behind a role (people-and-access issue).
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let Some((id, name)) = repo::centre_name(&pool).await? else {
         return Ok(None);
     };

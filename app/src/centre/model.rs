@@ -1,24 +1,9 @@
 //! Shared types of the centre domain.
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{I18n, Key, Lang};
-
-/// The centre's local time zone, Asia/Phnom_Penh: UTC+7 all year, no daylight saving.
-pub fn phnom_penh() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
-}
-
-/// Now, in Unix seconds.
-pub fn now() -> i64 {
-    Utc::now().timestamp()
-}
-
-/// Today's date at the centre.
-pub fn today_at_centre() -> NaiveDate {
-    Utc::now().with_timezone(&phnom_penh()).date_naive()
-}
+use crate::base::i18n::{I18n, Key, Lang};
 
 /// What a facility is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,10 +121,5 @@ mod tests {
         };
         assert_eq!(name.in_lang(Lang::Km), "មជ្ឈមណ្ឌលភ្នំពេញ");
         assert_eq!(name.in_lang(Lang::Fr), "Phnom Penh centre");
-    }
-
-    #[test]
-    fn the_centre_is_seven_hours_ahead_of_utc() {
-        assert_eq!(phnom_penh().local_minus_utc(), 7 * 3600);
     }
 }

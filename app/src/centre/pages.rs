@@ -5,9 +5,9 @@ use leptos_meta::Title;
 
 use super::api::get_centre_summary;
 use super::model::CentreSummary;
-use crate::components::ErrorPage;
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
+use crate::base::ui::ErrorPage;
 
 /// The centre summary, loaded once per page by the layout and shared through context.
 pub type CentreSummaryResource = Resource<Result<Option<CentreSummary>, AppError>>;

@@ -139,7 +139,7 @@ pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
 mod tests {
     use super::*;
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn seeding_twice_creates_the_centre_once(pool: SqlitePool) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
         seed_demo(&mut conn).await?;
@@ -157,7 +157,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_schema_refuses_an_unknown_facility_kind(pool: SqlitePool) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
         let name = Name {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::model::Dashboard;
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// The dashboard as the signed-in staff member may see it: every staff role, each seeing the
 /// sections of their roles; 401 for nobody, 403 for a family.
@@ -13,12 +13,12 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::people::model::Role;
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
-    let state = use_context::<crate::db::AppState>().ok_or(AppError::Internal)?;
+    let state = use_context::<crate::base::db::AppState>().ok_or(AppError::Internal)?;
     if Section::Meals.seen_by(&staff.roles) {
-        crate::canteen::api::freeze_before_reading(&state.pool, crate::centre::model::now()).await;
+        crate::canteen::api::freeze_before_reading(&state.pool, crate::base::clock::now()).await;
     }
     // Read before the data: a change committed meanwhile shows as newer, and is fetched.
     let version = state.changes.version();
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     Ok(super::read::dashboard(&state.pool, &staff, today, version).await?)
 }

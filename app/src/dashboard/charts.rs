@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::model::{HomeworkWeek, MealsServed, OccupancyHistory};
-use crate::i18n::{I18n, Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
 
 /// The width of every chart, in viewBox units.
 const WIDTH: f64 = 600.0;

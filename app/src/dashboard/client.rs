@@ -13,7 +13,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use super::model::{Dashboard, Version, retry_pause};
+use super::model::{Dashboard, retry_pause};
+use crate::base::changes::Version;
 
 struct Stream {
     source: EventSource,

@@ -4,211 +4,29 @@
 //! the same server function and role check as the first time.
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Timelike};
+use chrono::Timelike;
 use futures_util::Stream;
-use sqlx::SqliteConnection;
 use tokio::sync::{broadcast, watch};
 
-use super::model::{Topics, Version};
-use crate::db::AppState;
-use crate::i18n::Lang;
+use crate::base::changes::{Topics, Version};
+use crate::base::db::AppState;
+use crate::base::hub::{Change, Changes, StreamTicket};
+use crate::base::i18n::Lang;
 use crate::people::guard::require_in_handler;
 use crate::people::model::Role;
-
-/// A committed change: its number in this run of the server, and what it touched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Change {
-    /// Its number: the count of changes committed so far.
-    pub seq: u64,
-    /// What it touched.
-    pub topics: Topics,
-}
-
-#[derive(Debug)]
-struct Hub {
-    sender: broadcast::Sender<Change>,
-    seq: AtomicU64,
-    epoch: u64,
-    closing: watch::Sender<bool>,
-    streams: std::sync::Mutex<Streams>,
-}
-
-/// Live streams open at once for one session at most: a dashboard and a tab or two. One more
-/// closes the oldest, so a session cannot hold the server's connections by opening many.
-pub const STREAMS_PER_SESSION: usize = 3;
-
-/// The live streams open, by session (the hash of its token), oldest first, each with the
-/// switch that closes it.
-#[derive(Debug, Default)]
-struct Streams {
-    next_id: u64,
-    open: std::collections::HashMap<String, std::collections::VecDeque<(u64, watch::Sender<bool>)>>,
-}
-
-/// One open stream's place among its session's; it leaves when dropped (the stream ended).
-#[derive(Debug)]
-pub struct StreamTicket {
-    hub: Arc<Hub>,
-    session: String,
-    id: u64,
-    closed: watch::Receiver<bool>,
-}
-
-impl Drop for StreamTicket {
-    fn drop(&mut self) {
-        let mut streams = self
-            .hub
-            .streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(open) = streams.open.get_mut(&self.session) {
-            open.retain(|(id, _)| *id != self.id);
-            if open.is_empty() {
-                streams.open.remove(&self.session);
-            }
-        }
-    }
-}
-
-/// The changes committed by this server, for whoever listens. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Changes {
-    hub: Arc<Hub>,
-    /// How long each live stream lasts.
-    lifetime: Duration,
-}
-
-/// How many changes a slow listener may fall behind before it is told to fetch everything.
-const BACKLOG: usize = 256;
 
 /// How long a live stream gathers changes before it tells the dashboard, so a burst of
 /// writes (a whole roll marked present) costs one fetch, not hundreds.
 const GATHER: Duration = Duration::from_millis(150);
 
-/// How long a stream lasts before the browser reconnects, which checks the session again.
-pub const STREAM_LIFETIME: Duration = Duration::from_secs(15 * 60);
-
 /// How long a browser waits before reconnecting after a dropped stream.
 const RETRY: Duration = Duration::from_secs(2);
-
-impl Default for Changes {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Changes {
-    /// A hub for a new run of the server: its epoch differs from every earlier run's.
-    pub fn new() -> Self {
-        let (sender, _) = broadcast::channel(BACKLOG);
-        let (closing, _) = watch::channel(false);
-        let epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |since| since.as_micros() as u64);
-        Changes {
-            hub: Arc::new(Hub {
-                sender,
-                seq: AtomicU64::new(0),
-                epoch,
-                closing,
-                streams: std::sync::Mutex::default(),
-            }),
-            lifetime: STREAM_LIFETIME,
-        }
-    }
-
-    /// Opens a stream for `session`, closing its oldest when it already has
-    /// [`STREAMS_PER_SESSION`].
-    pub fn open_stream(&self, session: &str) -> StreamTicket {
-        let mut streams = self
-            .hub
-            .streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        streams.next_id += 1;
-        let id = streams.next_id;
-        let open = streams.open.entry(session.to_owned()).or_default();
-        while open.len() >= STREAMS_PER_SESSION {
-            if let Some((_, close)) = open.pop_front() {
-                close.send_replace(true);
-            }
-        }
-        let (close, closed) = watch::channel(false);
-        open.push_back((id, close));
-        StreamTicket {
-            hub: self.hub.clone(),
-            session: session.to_owned(),
-            id,
-            closed,
-        }
-    }
-
-    /// The same hub, its live streams lasting `lifetime` (`STREAM_LIFETIME` by default).
-    pub fn with_stream_lifetime(self, lifetime: Duration) -> Self {
-        Changes { lifetime, ..self }
-    }
-
-    /// The version of the data now: read it before reading the data, so a change committed
-    /// meanwhile shows as newer.
-    pub fn version(&self) -> Version {
-        Version {
-            epoch: self.hub.epoch,
-            seq: self.hub.seq.load(Ordering::SeqCst),
-            day: crate::centre::model::today_at_centre().num_days_from_ce(),
-        }
-    }
-
-    /// Announces a committed change.
-    pub fn publish(&self, topics: Topics) {
-        if topics.is_empty() {
-            return;
-        }
-        let seq = self.hub.seq.fetch_add(1, Ordering::SeqCst) + 1;
-        // Nobody listening is not an error.
-        let _ = self.hub.sender.send(Change { seq, topics });
-    }
-
-    /// Listens to the changes from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.hub.sender.subscribe()
-    }
-
-    /// Ends every live stream: the server is shutting down, and would otherwise wait for
-    /// them forever.
-    pub fn close(&self) {
-        self.hub.closing.send_replace(true);
-    }
-
-    /// Installs the hooks that announce this connection's committed writes: the update hook
-    /// notes which tables a transaction wrote, the commit hook announces them, and the
-    /// rollback hook forgets them.
-    pub async fn watch(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-        let written = Arc::new(AtomicU8::new(0));
-        let mut handle = conn.lock_handle().await?;
-        let noted = Arc::clone(&written);
-        handle.set_update_hook(move |update| {
-            noted.fetch_or(Topics::of_table(update.table).0, Ordering::Relaxed);
-        });
-        let committed = Arc::clone(&written);
-        let hub = self.clone();
-        handle.set_commit_hook(move || {
-            hub.publish(Topics(committed.swap(0, Ordering::Relaxed)));
-            true
-        });
-        handle.set_rollback_hook(move || {
-            written.store(0, Ordering::Relaxed);
-        });
-        Ok(())
-    }
-}
 
 /// The event that tells a dashboard the live version (`hello` on connecting, `change` after).
 fn version_event(kind: &'static str, version: Version) -> Event {
@@ -220,7 +38,7 @@ fn version_event(kind: &'static str, version: Version) -> Event {
 
 /// The time left until midnight at the centre.
 fn until_midnight() -> Duration {
-    let now = chrono::Utc::now().with_timezone(&crate::centre::model::phnom_penh());
+    let now = chrono::Utc::now().with_timezone(&crate::base::clock::phnom_penh());
     let seconds = u64::from(now.num_seconds_from_midnight());
     Duration::from_secs(86_400 - seconds.min(86_399))
 }
@@ -268,11 +86,7 @@ impl Listener {
 /// Completes when a newer stream of the session has closed this one; never without a ticket.
 async fn closed_for_newer(ticket: Option<&mut StreamTicket>) {
     match ticket {
-        Some(ticket) => {
-            if ticket.closed.wait_for(|closed| *closed).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        }
+        Some(ticket) => ticket.closed_for_newer().await,
         None => std::future::pending().await,
     }
 }
@@ -289,7 +103,7 @@ pub fn events(
 ) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
     let listener = Listener {
         receiver: changes.subscribe(),
-        closing: changes.hub.closing.subscribe(),
+        closing: changes.closing(),
         hello: Some(version_event("hello", changes.version()).retry(RETRY)),
         changes,
         watched,
@@ -313,14 +127,15 @@ pub async fn live_events(State(state): State<AppState>, headers: HeaderMap) -> R
         Err(error) => return error.plain_response(Lang::default()),
     };
     let watched = Topics::watched_by(&staff.roles);
-    let session = crate::cookies::request_cookie(&headers, crate::people::session::SESSION_COOKIE)
-        .map(crate::people::session::token_hash)
-        .unwrap_or_default();
+    let session =
+        crate::base::cookies::request_cookie(&headers, crate::people::session::SESSION_COOKIE)
+            .map(crate::people::session::token_hash)
+            .unwrap_or_default();
     let ticket = state.changes.open_stream(&session);
     let stream = events(
         state.changes.clone(),
         watched,
-        state.changes.lifetime,
+        state.changes.stream_lifetime(),
         Some(ticket),
     );
     let mut response = Sse::new(stream)
@@ -339,15 +154,21 @@ mod tests {
     use futures_util::StreamExt;
 
     use super::*;
+    use crate::base::hub::STREAMS_PER_SESSION;
 
     /// A database file of its own with the schema, whose connections report to `changes`.
     async fn database(name: &str, changes: &Changes) -> (sqlx::SqlitePool, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("centre-live-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}/live.db", dir.display());
-        let options = crate::db::connect_options(&url).expect("valid url");
-        let pool = crate::db::connect(options, changes).await.expect("opens");
-        crate::db::MIGRATOR.run(&pool).await.expect("migrates");
+        let options = crate::base::db::connect_options(&url).expect("valid url");
+        let pool = crate::base::db::connect(options, changes)
+            .await
+            .expect("opens");
+        crate::base::db::MIGRATOR
+            .run(&pool)
+            .await
+            .expect("migrates");
         (pool, dir)
     }
 
@@ -373,7 +194,7 @@ mod tests {
         assert!(changes.version().seq > before.seq);
 
         // A transaction announces what it wrote, once, when it commits.
-        let mut tx = crate::db::begin_write(&pool).await.expect("begin");
+        let mut tx = crate::base::db::begin_write(&pool).await.expect("begin");
         for code in ["A", "B"] {
             sqlx::query!(
                 "INSERT INTO building (facility_id, code, name_km, name_latin) VALUES (1, ?, 'ក', 'A')",
@@ -392,7 +213,7 @@ mod tests {
         assert_eq!(heard.try_recv().map(|c| c.topics), Ok(Topics::BEDS));
 
         // A rolled-back write is not announced, nor left over for the next commit.
-        let mut tx = crate::db::begin_write(&pool).await.expect("begin");
+        let mut tx = crate::base::db::begin_write(&pool).await.expect("begin");
         sqlx::query!(
             "INSERT INTO building (facility_id, code, name_km, name_latin) VALUES (1, 'C', 'ក', 'A')"
         )
@@ -496,9 +317,6 @@ mod tests {
             let more = tokio::time::timeout(Duration::from_millis(200), newer.next()).await;
             assert!(more.is_err(), "still open, waiting for changes");
         }
-        assert!(
-            !*other.closed.borrow(),
-            "another session's stream is left alone"
-        );
+        assert!(!other.is_closed(), "another session's stream is left alone");
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::base::changes::{Topics, Version};
 use crate::canteen::model::{DayCounts, MealCount, MealService, cutoff_instant};
 use crate::centre::model::Name;
 use crate::homework::model::{HomeworkClass, Status};
@@ -69,104 +70,14 @@ impl Section {
     }
 }
 
-/// A set of kinds of change, as bits: what a write touched, and what a viewer cares about.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Topics(pub u8);
-
+/// What a dashboard watches: the topics of the sections its viewer sees.
 impl Topics {
-    /// Residents, buildings, rooms, beds and allocations.
-    pub const BEDS: Topics = Topics(1);
-    /// Absences, roll calls and their marks.
-    pub const PRESENCE: Topics = Topics(2);
-    /// Meal services, extra heads, frozen and served figures.
-    pub const MEALS: Topics = Topics(4);
-    /// Homework classes, enrolments, cancellations and attendance.
-    pub const HOMEWORK: Topics = Topics(8);
-    /// Visit days, bookings, check-ins and home stays.
-    pub const VISITS: Topics = Topics(16);
-
-    /// The topic of a write to `table`; none for tables no dashboard shows (sessions, audit).
-    pub fn of_table(table: &str) -> Topics {
-        match table {
-            "resident" | "building" | "room" | "bed" | "allocation" | "facility" => Topics::BEDS,
-            "absence" | "roll_call" | "roll_mark" => Topics::PRESENCE,
-            "meal_service" | "extra_heads" | "meal_freeze" | "meal_served" | "canteen_setting" => {
-                Topics::MEALS
-            }
-            "homework_class" | "enrolment" | "session_cancellation" | "attendance" => {
-                Topics::HOMEWORK
-            }
-            "visit_day"
-            | "visit_slot"
-            | "visit_booking"
-            | "visit_booking_child"
-            | "visit_visitor"
-            | "home_stay" => Topics::VISITS,
-            _ => Topics::default(),
-        }
-    }
-
     /// The topics that change what someone holding `roles` sees.
     pub fn watched_by(roles: &[Role]) -> Topics {
         Section::ALL
             .into_iter()
             .filter(|section| section.seen_by(roles))
             .fold(Topics::default(), |all, section| all.with(section.topics()))
-    }
-
-    /// Both sets.
-    pub const fn with(self, other: Topics) -> Topics {
-        Topics(self.0 | other.0)
-    }
-
-    /// Whether the two sets share a topic.
-    pub const fn meets(self, other: Topics) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// Whether the set is empty.
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-}
-
-/// Which state of the data a dashboard shows: the server's run, the count of changes it had
-/// committed, and the centre's day. A dashboard whose version is older than the live one
-/// fetches again: after a change, a restart, or midnight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Version {
-    /// The server's run (it starts again from 0 after a restart).
-    pub epoch: u64,
-    /// Changes committed in that run.
-    pub seq: u64,
-    /// The centre's day, as days since the common era (`NaiveDate::num_days_from_ce`).
-    pub day: i32,
-}
-
-impl Version {
-    /// Whether `live` has changes that a dashboard showing `self` lacks.
-    pub fn is_behind(self, live: Version) -> bool {
-        self.epoch != live.epoch || self.seq < live.seq || self.day != live.day
-    }
-
-    /// As a live event's data: `epoch seq day`.
-    pub fn encode(self) -> String {
-        format!("{} {} {}", self.epoch, self.seq, self.day)
-    }
-
-    /// Reads a live event's data.
-    pub fn parse(data: &str) -> Option<Version> {
-        let mut parts = data.split_whitespace().map(str::parse::<i64>);
-        let (Some(Ok(epoch)), Some(Ok(seq)), Some(Ok(day)), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        Some(Version {
-            epoch: u64::try_from(epoch).ok()?,
-            seq: u64::try_from(seq).ok()?,
-            day: i32::try_from(day).ok()?,
-        })
     }
 }
 

@@ -7,10 +7,10 @@ use leptos_meta::Title;
 use super::api::get_dashboard;
 use super::charts::{HomeworkChart, MealsChart, OccupancyChart};
 use super::model::{Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, VisitsToday};
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, Lang, use_i18n};
+use crate::base::ui::ErrorPage;
 use crate::centre::pages::HomePage;
-use crate::components::ErrorPage;
-use crate::error::AppError;
-use crate::i18n::{I18n, Key, Lang, use_i18n};
 use crate::presence::model::Alerts;
 use crate::presence::pages::{MissingList, OverdueList};
 

@@ -7,10 +7,11 @@ use chrono::{Days, NaiveDate};
 use sqlx::SqlitePool;
 
 use super::model::{
-    Dashboard, Homework, Meals, Residents, Section, Version, meal_day, meals_served, monday_of,
-    sessions_on, weekly,
+    Dashboard, Homework, Meals, Residents, Section, meal_day, meals_served, monday_of, sessions_on,
+    weekly,
 };
 use super::repo;
+use crate::base::changes::Version;
 use crate::people::model::{CurrentStaff, Role};
 use crate::presence::model::{Occupant, instant, roll_time};
 

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ClassInput, HomeworkClass, Outcome, Status};
+use crate::base::error::AppError;
 use crate::canteen::api::DaysForm;
-use crate::error::AppError;
 use crate::presence::model::AbsenceReason;
 
 #[cfg(feature = "ssr")]
@@ -258,7 +258,7 @@ fn recorder(staff: &CurrentStaff) -> super::record::Recorder {
 #[cfg(feature = "ssr")]
 fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
     if day.trim().is_empty() {
-        Ok(crate::centre::model::today_at_centre())
+        Ok(crate::base::clock::today_at_centre())
     } else {
         crate::residents::model::date_field(day, "day")
     }
@@ -316,7 +316,7 @@ async fn flags(
     let from = today - chrono::Days::new(56);
     let scope = super::repo::Scope::default();
     let outcomes =
-        super::history::outcomes(conn, (from, today), scope, crate::centre::model::now()).await?;
+        super::history::outcomes(conn, (from, today), scope, crate::base::clock::now()).await?;
     let mut flagged = Vec::new();
     for (resident_id, sessions) in outcomes {
         let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
@@ -358,8 +358,8 @@ async fn flags(
 pub async fn get_tonight() -> Result<TonightPage, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
-    let today = crate::centre::model::today_at_centre();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
     let occupants = occupants_on(&mut conn, today).await?;
     let cancelled_today = super::repo::cancellations_between(&mut conn, today, today).await?;
@@ -401,9 +401,9 @@ pub async fn get_session(
 ) -> Result<SessionPage, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
     let day = day_or_today(&day)?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, &staff, class_id).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let scheduled = class.timetable.meets_on(day);
     let cancelled = super::repo::cancellations(&mut conn, class.id)
         .await?
@@ -434,10 +434,10 @@ async fn markable(
     day: &str,
     confirm: &str,
 ) -> Result<(HomeworkClass, NaiveDate), AppError> {
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, staff, class_id).await?;
     let day = crate::residents::model::date_field(day, "day")?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     super::model::check_markable(day, today, !confirm.is_empty())?;
     Ok((class, day))
 }
@@ -445,7 +445,7 @@ async fn markable(
 /// Back to the session; a past one stays open for correction.
 #[cfg(feature = "ssr")]
 fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
-    let correcting = if day < crate::centre::model::today_at_centre() {
+    let correcting = if day < crate::base::clock::today_at_centre() {
         "&correct=1"
     } else {
         ""
@@ -469,11 +469,11 @@ pub async fn mark_attendance(
     let (status, reason) = super::model::check_mark(&status, &reason)?;
     let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
     super::record::mark(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &recorder(&staff),
         (class.id, day),
         marks,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&session_url(class.id, day, &format!("#p{resident_id}")));
@@ -492,11 +492,11 @@ pub async fn mark_all_present(
     let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
     let marks = super::record::Marks::AllPresent;
     super::record::mark(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &recorder(&staff),
         (class.id, day),
         marks,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&session_url(class.id, day, ""));
@@ -508,7 +508,7 @@ pub async fn mark_all_present(
 pub async fn list_classes() -> Result<ClassesPage, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
     let tutors = if all {
         super::repo::tutors(&mut conn).await?
@@ -518,7 +518,7 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
     Ok(ClassesPage {
         classes,
         tutors,
-        today: crate::centre::model::today_at_centre(),
+        today: crate::base::clock::today_at_centre(),
         absences_in_a_row: super::repo::absences_in_a_row(&mut conn).await?,
         can_manage: all,
     })
@@ -529,9 +529,9 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
 pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, &staff, id).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let t = class.timetable;
     let cancelled = super::repo::cancellations(&mut conn, id).await?;
     let sessions = t
@@ -545,7 +545,7 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     };
     let span = (t.term_from, today.min(t.term_until));
     let outcomes =
-        super::history::outcomes(&mut conn, span, scope, crate::centre::model::now()).await?;
+        super::history::outcomes(&mut conn, span, scope, crate::base::clock::now()).await?;
     let of_class = |resident: i64| -> Vec<Outcome> {
         outcomes
             .get(&resident)
@@ -633,7 +633,7 @@ async fn class_history(
             .find(|(id, _)| id.to_string() == tutor)
             .map(|(_, name)| name.clone())
     });
-    let lang = crate::i18n::current_lang();
+    let lang = crate::base::i18n::current_lang();
     let mut pupils = std::collections::HashMap::new();
     for change in history
         .iter()
@@ -647,7 +647,7 @@ async fn class_history(
             let name = crate::residents::repo::resident(conn, resident_id)
                 .await?
                 .map(|r| {
-                    let i18n = crate::i18n::I18n { lang };
+                    let i18n = crate::base::i18n::I18n { lang };
                     crate::residents::pages::resident_name(
                         i18n,
                         &r.fields.name_km,
@@ -669,8 +669,8 @@ pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
     let checked = super::model::check_class(&class.input, class.days.bits())?;
     let id = (class.id != 0).then_some(class.id);
-    let id =
-        super::record::save_class(&crate::db::pool()?, &recorder(&staff), id, &checked).await?;
+    let id = super::record::save_class(&crate::base::db::pool()?, &recorder(&staff), id, &checked)
+        .await?;
     leptos_axum::redirect(&format!("/homework/classes/{id}?saved=1"));
     Ok(())
 }
@@ -679,9 +679,9 @@ pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
 #[server(endpoint = "homework_enrol")]
 pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     super::record::enrol(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &recorder(&staff),
         class_id,
         resident_id,
@@ -697,10 +697,10 @@ pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "homework_unenrol")]
 pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let from = today.succ_opt().unwrap_or(today);
     super::record::unenrol(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &recorder(&staff),
         class_id,
         resident_id,
@@ -726,7 +726,7 @@ pub async fn cancel_session(
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(AppError::Validation {
                 field: "reason".into(),
-                message: crate::i18n::Key::ProblemReasonNeeded,
+                message: crate::base::i18n::Key::ProblemReasonNeeded,
             });
         }
         Some(reason)
@@ -734,7 +734,7 @@ pub async fn cancel_session(
         None
     };
     super::record::cancel_session(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &recorder(&staff),
         class_id,
         day,
@@ -750,7 +750,7 @@ pub async fn cancel_session(
 #[server(endpoint = "homework_resident")]
 pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
     let staff = crate::people::guard::require(&VIEW).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let all = sees_all(&staff);
     // Someone who is not there is not found, for a tutor as for anyone.
     let names = crate::residents::repo::resident_names(&mut conn, &[id]).await?;
@@ -758,7 +758,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
     if !all && !super::repo::taught_by(&mut conn, id, staff.id).await? {
         return Err(AppError::Forbidden);
     }
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let classes = super::repo::classes(&mut conn, None).await?;
     let from = today - chrono::Days::new(120);
     let scope = super::repo::Scope {
@@ -766,7 +766,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
         resident: Some(id),
     };
     let mut sessions =
-        super::history::outcomes(&mut conn, (from, today), scope, crate::centre::model::now())
+        super::history::outcomes(&mut conn, (from, today), scope, crate::base::clock::now())
             .await?
             .remove(&id)
             .unwrap_or_default();
@@ -811,9 +811,9 @@ pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), App
         .filter(|n| (1..=20).contains(n))
         .ok_or(AppError::Validation {
             field: "absences_in_a_row".into(),
-            message: crate::i18n::Key::ProblemAbsencesInARow,
+            message: crate::base::i18n::Key::ProblemAbsencesInARow,
         })?;
-    super::record::set_absences_in_a_row(&crate::db::pool()?, &recorder(&staff), n).await?;
+    super::record::set_absences_in_a_row(&crate::base::db::pool()?, &recorder(&staff), n).await?;
     leptos_axum::redirect("/homework/classes?saved=1");
     Ok(())
 }

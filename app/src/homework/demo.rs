@@ -16,8 +16,8 @@ use super::model::{Level, NewClass, Status, Subject, Timetable};
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::i18n::Lang;
+use crate::base::db::begin_write;
+use crate::base::i18n::Lang;
 use crate::people::accounts::{AccountError, create_staff_account};
 use crate::people::model::{Account, Role};
 use crate::people::repo::sign_in_record;
@@ -780,14 +780,14 @@ mod tests {
         ])
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn nothing_is_seeded_without_a_tutor(pool: SqlitePool) -> sqlx::Result<()> {
         seed(&pool, today(), &[], None).await?;
         assert_eq!(table_sizes(&pool).await?, vec![0; 6]);
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_demo_classes_have_pupils_without_clashes_a_month_of_marks_and_seed_once(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

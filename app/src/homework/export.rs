@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::model::Outcome;
 use crate::audit::repo::audited_csv;
-use crate::csv::line;
-use crate::db::AppState;
-use crate::error::AppError;
-use crate::i18n::{I18n, Key, Lang};
+use crate::base::csv::line;
+use crate::base::db::AppState;
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, Lang};
 
 /// The class asked for (read as text: a tampered id is "not found", not a decoding error).
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +59,7 @@ async fn attendance_text(
     if !manager && class.tutor_id != staff.id {
         return Err(fail(AppError::Forbidden));
     }
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let t = class.timetable;
     let scope = super::repo::Scope {
         class: Some(class.id),

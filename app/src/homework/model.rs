@@ -4,8 +4,8 @@
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::residents::model::time_field;
 
 /// A school level; a class is for one.

@@ -15,9 +15,9 @@ use super::api::{
     get_session, get_tonight, list_classes,
 };
 use super::model::{HomeworkClass, Level, Outcome, Status, Subject, percent};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
-use crate::error::AppError;
-use crate::i18n::{I18n, Key, WEEKDAYS, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
 use crate::residents::pages::resident_name;
 
 fn when(i18n: I18n, class: &HomeworkClass) -> String {

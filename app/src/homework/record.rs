@@ -10,8 +10,8 @@ use super::model::{ClassProblem, NewClass, Status, check_enrolment};
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
 
 /// Who records: the audit actor and the staff id stored with marks.
 pub struct Recorder {
@@ -60,7 +60,7 @@ pub async fn save_class(
     if !repo::is_tutor(&mut tx, class.tutor_id).await? {
         return Err(AppError::Validation {
             field: "tutor_id".into(),
-            message: crate::i18n::Key::ProblemTutor,
+            message: crate::base::i18n::Key::ProblemTutor,
         });
     }
     let before = match id {
@@ -194,14 +194,14 @@ pub async fn cancel_session(
     if !class.timetable.meets_on(day) {
         return Err(AppError::Validation {
             field: "day".into(),
-            message: crate::i18n::Key::ProblemNoSession,
+            message: crate::base::i18n::Key::ProblemNoSession,
         });
     }
-    if day < crate::centre::model::today_at_centre() {
+    if day < crate::base::clock::today_at_centre() {
         // Its marks would vanish from rates and flags, or unmarked rows appear.
         return Err(AppError::Validation {
             field: "day".into(),
-            message: crate::i18n::Key::ProblemSessionPast,
+            message: crate::base::i18n::Key::ProblemSessionPast,
         });
     }
     if repo::set_cancelled(&mut tx, class_id, day, reason, Some(by.staff_id)).await? {
@@ -251,7 +251,7 @@ pub async fn mark(
     if !class.timetable.meets_on(day) || cancelled {
         return Err(AppError::Validation {
             field: "day".into(),
-            message: crate::i18n::Key::ProblemNoSession,
+            message: crate::base::i18n::Key::ProblemNoSession,
         });
     }
     let roll: Vec<i64> = repo::roll(&mut tx, class_id, day)

@@ -10,8 +10,8 @@ use super::model::{AllocationProblem, Changeover, Warning, check_override, warni
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
 
 /// How far ahead an assignment may start: a child expected next month is booked in.
 const MAX_DAYS_AHEAD: i64 = 30;

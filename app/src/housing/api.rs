@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{
     AllocationEntry, BedPlace, BuildingList, BuildingPlan, OccupancyRow, Suggestion, Warning,
 };
-use crate::error::AppError;
+use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
 #[cfg(feature = "ssr")]
@@ -56,9 +56,9 @@ pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
 #[server(endpoint = "building_list")]
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
     let staff = crate::people::guard::require(&Role::ALL).await?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let can_manage = staff.has(Role::Admin);
     let facilities = match crate::centre::repo::centre_name(&pool).await? {
         Some((centre, _)) if can_manage => crate::centre::repo::facilities(&pool, centre).await?,
@@ -75,8 +75,8 @@ pub async fn list_buildings() -> Result<BuildingList, AppError> {
 #[server(endpoint = "building_plan")]
 pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
     let staff = crate::people::guard::require(&Role::ALL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
-    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
     let building = super::repo::building(&mut conn, id, today)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -97,8 +97,8 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
-    let today = crate::centre::model::today_at_centre();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let bed = repo::bed(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mut history = repo::history(&mut conn, Some(id), None).await?;
     let housing_sight = crate::residents::model::Sight::of(|role| staff.has(role)).housing;
@@ -187,14 +187,14 @@ async fn bed_history(
         .filter(|raw| housing || raw.entity != "allocation")
         .map(|raw| entry(raw, BED_HISTORY, admin))
         .collect();
-    let lang = crate::i18n::current_lang();
+    let lang = crate::base::i18n::current_lang();
     name_values(&mut history, "resident_id", |resident| {
         allocations
             .iter()
             .find(|a| a.resident_id.to_string() == resident)
             .map(|a| {
                 crate::residents::pages::resident_name(
-                    crate::i18n::I18n { lang },
+                    crate::base::i18n::I18n { lang },
                     &a.name_km,
                     &a.name_latin,
                 )
@@ -299,8 +299,8 @@ impl BedChange {
 
         let on = crate::residents::model::date_field(&self.on, "on")?;
         let on = super::model::Changeover::read(on, &self.time, super::model::usual_arrival())?;
-        let today = crate::centre::model::today_at_centre();
-        let (pool, actor) = (crate::db::pool()?, staff.actor());
+        let today = crate::base::clock::today_at_centre();
+        let (pool, actor) = (crate::base::db::pool()?, staff.actor());
         let (resident, bed, reason) = (self.resident_id, self.bed_id, self.reason.as_str());
         match how {
             Placing::Assign => assign(&pool, &actor, resident, bed, on, reason, today).await?,
@@ -322,8 +322,8 @@ pub async fn release_bed(
     let staff = crate::people::guard::require(&HOUSE).await?;
     let on = crate::residents::model::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
-    let today = crate::centre::model::today_at_centre();
-    super::allocate::release(&crate::db::pool()?, &staff.actor(), bed_id, on, today).await?;
+    let today = crate::base::clock::today_at_centre();
+    super::allocate::release(&crate::base::db::pool()?, &staff.actor(), bed_id, on, today).await?;
     leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
     Ok(())
 }
@@ -336,7 +336,7 @@ pub async fn set_bed_service(
 ) -> Result<(), AppError> {
     let admin = crate::people::guard::require(&[Role::Admin]).await?;
     super::allocate::set_in_service(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &admin.actor(),
         bed_id,
         in_service.is_some(),
@@ -353,11 +353,11 @@ pub async fn get_occupancy(
 ) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
     crate::people::guard::require(&Role::ALL).await?;
     let day = if on.trim().is_empty() {
-        crate::centre::model::today_at_centre()
+        crate::base::clock::today_at_centre()
     } else {
         crate::residents::model::date_field(&on, "on")?
     };
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok((day, super::repo::occupancy(&mut conn, day).await?))
 }
 
@@ -375,7 +375,7 @@ pub async fn create_building(
     let code = check_code(&code)?;
     let (km, latin) = check_names(&name_km, &name_latin)?;
     let id = super::manage::add_building(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &admin.actor(),
         facility_id,
         &code,
@@ -404,7 +404,7 @@ pub async fn create_room(
         .ok_or(crate::residents::model::ResidentProblem::Sex)?;
     check_room(min_age, max_age, beds)?;
     super::manage::add_room(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &admin.actor(),
         building_id,
         &code,
@@ -421,7 +421,8 @@ pub async fn create_room(
 #[server(endpoint = "bed_create")]
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
     let admin = crate::people::guard::require(&[Role::Admin]).await?;
-    let building = super::manage::add_bed(&crate::db::pool()?, &admin.actor(), room_id).await?;
+    let building =
+        super::manage::add_bed(&crate::base::db::pool()?, &admin.actor(), room_id).await?;
     leptos_axum::redirect(&format!("/buildings/{building}?saved=1"));
     Ok(())
 }
@@ -429,7 +430,7 @@ pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
 /// Where to go after a bed changed: back to the page it came from if that is one of ours.
 #[cfg(feature = "ssr")]
 fn after_change(back: &str, bed_id: i64) -> String {
-    let back = crate::i18n::local_path(back);
+    let back = crate::base::i18n::local_path(back);
     if back == "/" {
         format!("/beds/{bed_id}?saved=1")
     } else {

@@ -7,8 +7,8 @@ use super::model::PlaceProblem;
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
 use crate::residents::model::Sex;
 
 fn place_error(error: sqlx::Error) -> AppError {

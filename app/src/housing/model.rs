@@ -4,8 +4,8 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::residents::model::{Programme, Sex, age_on};
 
 /// A room, for the building plan.

@@ -12,9 +12,9 @@ use super::api::{
     SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
 use super::model::{AllocationEntry, BuildingPlan, Warning};
-use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::residents::api::waiting_list;
 use crate::residents::pages::{ResidentTable, resident_name};
 
@@ -99,8 +99,8 @@ pub fn BuildingsPage() -> impl IntoView {
                         view! {
                             <li class="card">
                                 <a class="card-link" href=format!("/buildings/{}", b.id)>
-                                    <p class="card-kind">{if i18n.lang == crate::i18n::Lang::Km { b.facility_km } else { b.facility_latin }}</p>
-                                    <p class="card-title">{if i18n.lang == crate::i18n::Lang::Km { b.name_km } else { b.name_latin }}</p>
+                                    <p class="card-kind">{if i18n.lang == crate::base::i18n::Lang::Km { b.facility_km } else { b.facility_latin }}</p>
+                                    <p class="card-title">{if i18n.lang == crate::base::i18n::Lang::Km { b.name_km } else { b.name_latin }}</p>
                                     <p class="card-figure">
                                         {i18n.fmt(Key::BuildingBeds, &[("occupied", &i18n.num(b.occupied)), ("beds", &i18n.num(b.beds)), ("free", &i18n.num(free))])}
                                     </p>
@@ -161,7 +161,7 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
     let b = plan.building;
     let can_manage = plan.can_manage;
     let building_id = b.id;
-    let name = if i18n.lang == crate::i18n::Lang::Km {
+    let name = if i18n.lang == crate::base::i18n::Lang::Km {
         b.name_km
     } else {
         b.name_latin
@@ -264,7 +264,11 @@ pub fn ArrivalTime() -> impl IntoView {
 }
 
 /// A day and, in the reader's digits, a time of day: when a resident came into or left a bed.
-pub fn day_at(i18n: crate::i18n::I18n, day: chrono::NaiveDate, at: chrono::NaiveTime) -> String {
+pub fn day_at(
+    i18n: crate::base::i18n::I18n,
+    day: chrono::NaiveDate,
+    at: chrono::NaiveTime,
+) -> String {
     format!("{} {}", i18n.date_short(day), i18n.time(at))
 }
 
@@ -427,7 +431,7 @@ pub fn OccupancyPage() -> impl IntoView {
             <ListTable headers=vec![Key::FieldFacility, Key::FieldRoomSex, Key::OccupancyBeds, Key::OccupancyOccupied, Key::OccupancyFree]>
                 {rows.into_iter().map(|row| view! {
                     <tr>
-                        <td>{if i18n.lang == crate::i18n::Lang::Km { row.facility_km } else { row.facility_latin }}</td>
+                        <td>{if i18n.lang == crate::base::i18n::Lang::Km { row.facility_km } else { row.facility_latin }}</td>
                         <td>{i18n.t(row.sex.rooms_label())}</td>
                         <td>{i18n.num(row.beds)}</td>
                         <td>{i18n.num(row.occupied)}</td>

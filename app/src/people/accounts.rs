@@ -13,10 +13,10 @@ use super::repo::{self, NewFamily, NewStaff, create_staff};
 use super::session::{Owner, end_all_for};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
-use crate::i18n::Key;
-use crate::i18n::Lang;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
+use crate::base::i18n::Lang;
 
 /// Why an account was not created. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
@@ -348,7 +348,7 @@ mod tests {
         Actor::System("test".into())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn an_admin_is_created_once_and_a_second_is_refused(pool: SqlitePool) {
         let id = create_staff_account(
             &pool,
@@ -385,7 +385,7 @@ mod tests {
         );
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn bad_input_is_refused_before_anything_is_written(pool: SqlitePool) {
         let short = create_staff_account(
             &pool,

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::model::Role;
 use super::model::{FamilyAccount, StaffMember, Viewer};
-use crate::error::AppError;
+use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 
 /// Whoever is signed in on this request, or `None`. Anyone may ask.
 #[server(endpoint = "current_viewer")]
@@ -24,11 +24,11 @@ pub async fn get_current_viewer() -> Result<Option<Viewer>, AppError> {
 pub async fn log_in(login: String, password: String, back: String) -> Result<(), AppError> {
     use super::guard::{client_address, demo_mode, request_is_https};
     use super::session::{Owner, session_cookie};
-    use crate::cookies::set_cookie;
-    use crate::i18n::local_path;
+    use crate::base::cookies::set_cookie;
+    use crate::base::i18n::local_path;
 
     // Public by nature: signing in is how a caller gets a role.
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let now = chrono::Utc::now().timestamp();
     let signed_in = super::signin::sign_in(
         &pool,
@@ -57,9 +57,9 @@ pub async fn log_out() -> Result<(), AppError> {
     // Anyone may sign out; without a session there is nothing to end.
     if let Some(token) = super::guard::session_token() {
         let viewer = super::guard::current_viewer().await?;
-        session::end(&crate::db::pool()?, &token, viewer.as_ref()).await?;
+        session::end(&crate::base::db::pool()?, &token, viewer.as_ref()).await?;
     }
-    crate::cookies::set_cookie(&session::cleared_session_cookie(
+    crate::base::cookies::set_cookie(&session::cleared_session_cookie(
         super::guard::request_is_https(),
     ))?;
     leptos_axum::redirect("/login");
@@ -70,7 +70,7 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(endpoint = "staff_list")]
 pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
     super::guard::require(&[Role::Admin]).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(super::repo::staff_list(&mut conn).await?)
 }
 
@@ -78,7 +78,7 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
 #[server(endpoint = "staff_member")]
 pub async fn get_staff_member(id: i64) -> Result<StaffMember, AppError> {
     super::guard::require(&[Role::Admin]).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     super::repo::staff_member(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)
@@ -100,7 +100,7 @@ pub async fn create_staff(
         return Err(super::model::EditProblem::NoRole.into());
     }
     let id = super::accounts::create_staff_account(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &admin.actor(),
         &login,
         &display_name,
@@ -129,7 +129,8 @@ pub async fn update_staff(
         roles: parse_roles(&roles)?,
         active: active.is_some(),
     };
-    super::accounts::edit_staff_account(&crate::db::pool()?, &admin.actor(), id, edit).await?;
+    super::accounts::edit_staff_account(&crate::base::db::pool()?, &admin.actor(), id, edit)
+        .await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
     Ok(())
 }
@@ -138,7 +139,7 @@ pub async fn update_staff(
 #[server(endpoint = "staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
     let admin = super::guard::require(&[Role::Admin]).await?;
-    super::accounts::reset_staff_password(&crate::db::pool()?, &admin.actor(), id, &password)
+    super::accounts::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
         .await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
     Ok(())
@@ -148,7 +149,7 @@ pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppEr
 #[server(endpoint = "family_list")]
 pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
     super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(super::repo::family_list(&mut conn).await?)
 }
 
@@ -157,7 +158,7 @@ pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
 #[server(endpoint = "family_account")]
 pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppError> {
     super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let family = super::repo::family_account(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -180,7 +181,7 @@ pub async fn create_family(
 ) -> Result<(), AppError> {
     let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let id = super::accounts::create_family_account(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         &display_name,
         &phone,
@@ -201,7 +202,7 @@ pub async fn update_family(
 ) -> Result<(), AppError> {
     let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     super::accounts::edit_family_account(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         id,
         &display_name,
@@ -218,7 +219,7 @@ pub async fn update_family(
 #[server(endpoint = "family_pin")]
 pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
     let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    super::accounts::reset_family_pin(&crate::db::pool()?, &staff.actor(), id, &pin).await?;
+    super::accounts::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
     leptos_axum::redirect(&format!("/families/{id}?pin=1"));
     Ok(())
 }
@@ -227,7 +228,7 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
 #[server(endpoint = "staff_unlock")]
 pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
     let admin = super::guard::require(&[Role::Admin]).await?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     super::repo::staff_member(&mut conn, id)
         .await?
@@ -242,7 +243,7 @@ pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "family_unlock")]
 pub async fn unlock_family(id: i64) -> Result<(), AppError> {
     let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     super::repo::family_account(&mut conn, id)
         .await?
@@ -257,7 +258,7 @@ pub async fn unlock_family(id: i64) -> Result<(), AppError> {
 fn parse_language(code: &str) -> Result<Lang, AppError> {
     Lang::parse(code).ok_or(AppError::Validation {
         field: "language".into(),
-        message: crate::i18n::Key::ErrorInvalidLanguage,
+        message: crate::base::i18n::Key::ErrorInvalidLanguage,
     })
 }
 

@@ -10,8 +10,8 @@ use axum::extract::ConnectInfo;
 
 use super::model::{CurrentFamily, CurrentStaff, Role, Viewer, authorize, authorize_family};
 use super::session::{SESSION_COOKIE, resolve};
-use crate::cookies::request_cookie;
-use crate::error::AppError;
+use crate::base::cookies::request_cookie;
+use crate::base::error::AppError;
 
 fn request() -> Option<http::request::Parts> {
     leptos::prelude::use_context::<http::request::Parts>()
@@ -77,7 +77,7 @@ pub fn client_address() -> String {
 
 /// Whether the server runs in demo mode.
 pub fn demo_mode() -> bool {
-    leptos::prelude::use_context::<crate::db::AppState>().is_some_and(|state| state.demo)
+    leptos::prelude::use_context::<crate::base::db::AppState>().is_some_and(|state| state.demo)
 }
 
 /// Who is signed in, looked up once per request: a page asks for the layout and again for
@@ -94,7 +94,7 @@ pub fn provide_viewer_cache() {
 /// Whoever is signed in on this request, if anyone.
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let token = session_token();
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let demo = demo_mode();
     let lookup = || async move {
         match token {
@@ -119,11 +119,11 @@ pub async fn require(allowed: &[Role]) -> Result<CurrentStaff, AppError> {
 /// function context: the signed-in staff member if they hold one of `roles` (else 401 or
 /// 403), and the language to answer in.
 pub async fn require_in_handler(
-    state: &crate::db::AppState,
+    state: &crate::base::db::AppState,
     headers: &http::HeaderMap,
     roles: &[Role],
-) -> Result<(CurrentStaff, crate::i18n::Lang), AppError> {
-    use crate::i18n::{LANG_COOKIE, Lang};
+) -> Result<(CurrentStaff, crate::base::i18n::Lang), AppError> {
+    use crate::base::i18n::{LANG_COOKIE, Lang};
     let now = chrono::Utc::now().timestamp();
     let viewer = match request_cookie(headers, SESSION_COOKIE) {
         Some(token) => resolve(&state.pool, token, now, state.demo).await?,

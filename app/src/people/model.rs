@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::{Key, Lang};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, Lang};
 
 /// What a staff member may do. A person may hold several roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

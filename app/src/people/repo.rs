@@ -6,7 +6,7 @@ use super::model::{
     Account, FamilyAccount, Login, Phone, RecentFailures, Role, StaffEdit, StaffMember,
 };
 use super::session::Owner;
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 
 /// A new staff account, its password already hashed.
 pub struct NewStaff<'a> {
@@ -552,7 +552,7 @@ mod tests {
         }
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_staff_member_may_hold_several_roles(pool: SqlitePool) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
         let login = Login::parse("sokha").expect("valid login");
@@ -564,7 +564,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_login_is_unique_and_a_refused_account_leaves_nothing(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -584,7 +584,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_schema_refuses_plain_text_passwords_and_unknown_roles(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{CurrentFamily, CurrentStaff, Viewer};
-use crate::i18n::Lang;
+use crate::base::i18n::Lang;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "sid";
@@ -213,7 +213,7 @@ pub async fn end(
     viewer: Option<&Viewer>,
 ) -> Result<(), sqlx::Error> {
     let hash = token_hash(token);
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::base::db::begin_write(pool).await?;
     let ended = sqlx::query!("DELETE FROM session WHERE token_hash = ?", hash)
         .execute(&mut *tx)
         .await?
@@ -314,7 +314,7 @@ mod tests {
         assert_ne!(first_hash, first);
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_signed_in_token_names_the_staff_member_and_their_roles(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -337,7 +337,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_family_session_ends_after_thirty_idle_minutes(pool: SqlitePool) -> sqlx::Result<()> {
         let family = sqlx::query_scalar!(
             r#"INSERT INTO family (display_name, phone, pin_hash) VALUES ('Sok family', '012345678', ?)
@@ -374,7 +374,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn a_session_belongs_to_exactly_one_staff_member_or_family(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -388,7 +388,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn use_keeps_a_session_alive_and_idleness_ends_it(pool: SqlitePool) -> sqlx::Result<()> {
         let id = staff(&pool, "sokha", &[Role::Canteen]).await;
         let token = sign_in(&pool, id, T0).await;
@@ -415,7 +415,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn signing_out_or_disabling_the_account_ends_sessions(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -445,7 +445,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn expired_sessions_are_swept_and_live_ones_kept(pool: SqlitePool) -> sqlx::Result<()> {
         let id = staff(&pool, "sokha", &[Role::HouseStaff]).await;
         let old = sign_in(&pool, id, T0).await;

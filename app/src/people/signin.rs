@@ -21,8 +21,8 @@ use super::repo::{self, SignInRecord};
 use super::session::{self, Owner};
 use crate::audit::model::Actor;
 use crate::audit::repo::{self as audit, Change};
-use crate::error::AppError;
-use crate::i18n::{Key, Lang};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, Lang};
 
 /// A successful sign-in: the session token for the cookie, whose it is, and their language.
 #[derive(Debug)]
@@ -101,7 +101,7 @@ pub async fn sign_in(
     let turn = password::turn().await.ok_or(AppError::Busy)?;
 
     // Reserve the attempt: from here it counts as a failure until it succeeds.
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::base::db::begin_write(pool).await?;
     let (by_account, by_address) =
         repo::recent_failures(&mut tx, &key, address, now - THROTTLE_SECS).await?;
     if refused_until(by_account, by_address, now).is_some() {
@@ -139,7 +139,7 @@ pub async fn sign_in(
     })?;
     drop(turn);
 
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::base::db::begin_write(pool).await?;
     let accepted = record
         .as_ref()
         .filter(|record| matches && (demo_mode || !record.demo));

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Alerts, RollCall, RollSummary};
-use crate::error::AppError;
+use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
 #[cfg(feature = "ssr")]
@@ -35,11 +35,11 @@ async fn recorder() -> Result<super::record::Recorder, AppError> {
 #[cfg(feature = "ssr")]
 fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
     if night.trim().is_empty() {
-        return Ok(crate::centre::model::today_at_centre());
+        return Ok(crate::base::clock::today_at_centre());
     }
     crate::residents::model::parse_date(night).ok_or(AppError::Validation {
         field: "night".into(),
-        message: crate::i18n::Key::ProblemDate,
+        message: crate::base::i18n::Key::ProblemDate,
     })
 }
 
@@ -63,7 +63,8 @@ pub async fn create_absence(
         &note,
     )?;
     let now = chrono::Utc::now().timestamp();
-    super::record::record_absence(&crate::db::pool()?, &by, resident_id, &absence, now).await?;
+    super::record::record_absence(&crate::base::db::pool()?, &by, resident_id, &absence, now)
+        .await?;
     leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
     Ok(())
 }
@@ -84,7 +85,7 @@ pub async fn record_return(
         super::model::parse_moment(&date, &time).ok_or(super::model::AbsenceProblem::Return)?
     };
     let resident_id =
-        super::record::record_return(&crate::db::pool()?, &by, absence_id, at, now).await?;
+        super::record::record_return(&crate::base::db::pool()?, &by, absence_id, at, now).await?;
     leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
     Ok(())
 }
@@ -101,7 +102,7 @@ pub async fn extend_absence(
     let by = recorder().await?;
     let now = chrono::Utc::now().timestamp();
     let resident_id = super::record::extend_absence(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &by,
         absence_id,
         (&until_date, &until_time),
@@ -133,8 +134,8 @@ pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
-    let mut conn = crate::db::pool()?.acquire().await?;
-    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
     let now = chrono::Utc::now().timestamp();
     let mut out = Vec::new();
     for building in crate::housing::repo::buildings(&mut conn, today).await? {
@@ -175,9 +176,9 @@ pub async fn get_roll_call(
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let now = chrono::Utc::now().timestamp();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let building = crate::housing::repo::building(&mut conn, building_id, today)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -220,9 +221,9 @@ pub async fn mark_roll(
     let night = night_or_today(&night)?;
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
     let now = chrono::Utc::now().timestamp();
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     super::record::mark(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &by,
         building_id,
         night,
@@ -242,9 +243,16 @@ pub async fn mark_all_present(building_id: i64, night: String) -> Result<(), App
     let by = recorder().await?;
     let night = night_or_today(&night)?;
     let now = chrono::Utc::now().timestamp();
-    let today = crate::centre::model::today_at_centre();
-    super::record::mark_all_present(&crate::db::pool()?, &by, building_id, night, now, today)
-        .await?;
+    let today = crate::base::clock::today_at_centre();
+    super::record::mark_all_present(
+        &crate::base::db::pool()?,
+        &by,
+        building_id,
+        night,
+        now,
+        today,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}"));
     Ok(())
 }
@@ -255,8 +263,16 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
     let by = recorder().await?;
     let night = night_or_today(&night)?;
     let now = chrono::Utc::now().timestamp();
-    let today = crate::centre::model::today_at_centre();
-    super::record::close(&crate::db::pool()?, &by, building_id, night, now, today).await?;
+    let today = crate::base::clock::today_at_centre();
+    super::record::close(
+        &crate::base::db::pool()?,
+        &by,
+        building_id,
+        night,
+        now,
+        today,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}&saved=1"));
     Ok(())
 }
@@ -266,7 +282,7 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
 #[server(endpoint = "missing_alerts")]
 pub async fn missing_alerts() -> Result<Alerts, AppError> {
     crate::people::guard::require(&Role::ALL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let now = chrono::Utc::now().timestamp();
     Ok(super::repo::alerts(&mut conn, now).await?)
 }
@@ -276,7 +292,7 @@ pub async fn missing_alerts() -> Result<Alerts, AppError> {
 pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&[Role::Admin]).await?;
     let minutes = super::model::check_grace(&overdue_grace_minutes)?;
-    super::record::set_overdue_grace(&crate::db::pool()?, &staff.actor(), minutes).await?;
+    super::record::set_overdue_grace(&crate::base::db::pool()?, &staff.actor(), minutes).await?;
     leptos_axum::redirect("/roll?saved=1#overdue");
     Ok(())
 }
@@ -292,7 +308,7 @@ pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), A
         _ => return Err(AppError::BadRequest),
     };
     let now = chrono::Utc::now().timestamp();
-    super::record::resolve(&crate::db::pool()?, &by, resident_id, resolution, now).await?;
+    super::record::resolve(&crate::base::db::pool()?, &by, resident_id, resolution, now).await?;
     leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1"));
     Ok(())
 }

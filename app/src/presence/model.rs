@@ -8,9 +8,9 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
-use crate::centre::model::phnom_penh;
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::clock::phnom_penh;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 
 /// Why a resident is away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

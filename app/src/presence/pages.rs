@@ -12,9 +12,9 @@ use super::api::{
     get_roll_call, missing_alerts, roll_overview,
 };
 use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollTally, local};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
-use crate::error::AppError;
-use crate::i18n::{I18n, Key, Lang, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, Lang, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::residents::pages::resident_name;
 
 fn tally_line(i18n: I18n, tally: RollTally) -> String {

@@ -10,9 +10,9 @@ use super::model::{AbsenceProblem, Mark, NewAbsence, Resolution, check_close, in
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 
 /// Who is recording: their audit identity and staff id.
 #[derive(Clone, Debug)]

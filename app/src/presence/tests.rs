@@ -88,7 +88,7 @@ fn refusal(result: Result<i64, sqlx::Error>) -> String {
     }
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn the_database_refuses_a_second_resident_in_a_bed(pool: SqlitePool) {
     let (girls, _) = rooms(&pool, 2).await;
     let (a, b) = (
@@ -115,7 +115,7 @@ async fn the_database_refuses_a_second_resident_in_a_bed(pool: SqlitePool) {
         .expect("free from the day the first left");
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn the_database_refuses_a_resident_in_two_beds(pool: SqlitePool) {
     let (girls, _) = rooms(&pool, 2).await;
     let a = resident(&pool, "A", Sex::Female).await;
@@ -128,7 +128,7 @@ async fn the_database_refuses_a_resident_in_two_beds(pool: SqlitePool) {
     assert_eq!(message, "allocation_resident_housed");
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn a_child_moves_beds_to_the_minute_and_times_are_times_of_day(pool: SqlitePool) {
     use crate::housing::repo::end_allocation;
 
@@ -176,7 +176,7 @@ async fn a_child_moves_beds_to_the_minute_and_times_are_times_of_day(pool: Sqlit
     }
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn the_database_refuses_a_boy_in_a_girls_room_and_a_bed_out_of_service(pool: SqlitePool) {
     let (girls, boys) = rooms(&pool, 2).await;
     let boy = resident(&pool, "Boy", Sex::Male).await;
@@ -205,7 +205,7 @@ async fn the_database_refuses_a_boy_in_a_girls_room_and_a_bed_out_of_service(poo
     assert!(swapped.is_err(), "an occupied room keeps its sex");
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn a_closed_roll_keeps_its_marks(pool: SqlitePool) {
     let (girls, _) = rooms(&pool, 1).await;
     let a = resident(&pool, "A", Sex::Female).await;
@@ -259,7 +259,7 @@ impl Rng {
     }
 }
 
-#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+#[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
 async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(pool: SqlitePool) {
     let residents = 40;
     let (girls, _) = rooms(&pool, residents).await;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ResidentRecord, ResidentRow, Sight};
-use crate::error::AppError;
+use crate::base::error::AppError;
 use crate::housing::model::{AllocationEntry, Suggestion};
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
@@ -68,10 +68,10 @@ pub async fn search_residents(
     #[server(default)] q: String,
     #[server(default)] left: Option<String>,
 ) -> Result<ResidentList, AppError> {
-    use crate::centre::model::today_at_centre;
+    use crate::base::clock::today_at_centre;
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(ResidentList {
         rows: super::repo::search(&mut conn, &q, left.is_some(), today_at_centre()).await?,
         can_edit: HOUSE.iter().any(|role| staff.has(*role)),
@@ -82,15 +82,15 @@ pub async fn search_residents(
 #[server(endpoint = "resident_form")]
 pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
     crate::people::guard::require(&HOUSE).await?;
-    Ok(crate::centre::model::today_at_centre())
+    Ok(crate::base::clock::today_at_centre())
 }
 
 /// Current residents without a bed, longest waiting first. Every staff role.
 #[server(endpoint = "waiting_list")]
 pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
     crate::people::guard::require(&Role::ALL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
-    let today = crate::centre::model::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
     Ok(super::repo::waiting_list(&mut conn, today).await?)
 }
 
@@ -102,13 +102,13 @@ pub async fn get_resident_page(
     id: i64,
     #[server(default)] sibling: String,
 ) -> Result<ResidentPage, AppError> {
-    use crate::centre::model::today_at_centre;
+    use crate::base::clock::today_at_centre;
     use crate::housing::{model::rank_beds, repo as housing};
 
     let staff = crate::people::guard::require(&Role::ALL).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let sight = Sight::of(|role| staff.has(role));
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let stored = super::repo::resident(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -166,7 +166,7 @@ pub async fn get_resident_page(
             before: None,
             after: Some(serde_json::json!({ "note": "safeguarding" })),
         };
-        crate::audit::repo::record_alone(&crate::db::pool()?, &staff.actor(), read).await?;
+        crate::audit::repo::record_alone(&crate::base::db::pool()?, &staff.actor(), read).await?;
     }
     let history = resident_history(&mut conn, id, sight, staff.has(Role::Admin), &beds).await?;
     let mut fields = stored.fields;
@@ -279,7 +279,7 @@ impl ResidentForm {
             diet: self.diet,
             allergies: self.allergies.into_keys().collect::<Vec<_>>().join(","),
         };
-        super::model::check_resident(&input, crate::centre::model::today_at_centre())
+        super::model::check_resident(&input, crate::base::clock::today_at_centre())
             .map_err(|problems| problems[0].into())
     }
 }
@@ -289,7 +289,7 @@ impl ResidentForm {
 pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
-    let id = super::record::admit(&crate::db::pool()?, &staff.actor(), &fields).await?;
+    let id = super::record::admit(&crate::base::db::pool()?, &staff.actor(), &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
     Ok(())
 }
@@ -299,7 +299,7 @@ pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
 pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
-    super::record::edit(&crate::db::pool()?, &staff.actor(), id, &fields).await?;
+    super::record::edit(&crate::base::db::pool()?, &staff.actor(), id, &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
     Ok(())
 }
@@ -310,7 +310,7 @@ pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
     let note = super::model::check_note(&note)?;
     super::record::set_note(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         id,
         super::model::Note::Medical,
@@ -327,7 +327,7 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
     let staff = crate::people::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let note = super::model::check_note(&note)?;
     super::record::set_note(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         id,
         super::model::Note::Safeguarding,
@@ -343,11 +343,11 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
     super::record::leave(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         id,
         (&left_on, &reason),
-        crate::centre::model::today_at_centre(),
+        crate::base::clock::today_at_centre(),
     )
     .await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
@@ -358,7 +358,7 @@ pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<
 #[server(endpoint = "sibling_link")]
 pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    super::record::link_siblings(&crate::db::pool()?, &staff.actor(), id, other).await?;
+    super::record::link_siblings(&crate::base::db::pool()?, &staff.actor(), id, other).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1#siblings"));
     Ok(())
 }
@@ -367,7 +367,7 @@ pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
 #[server(endpoint = "sibling_unlink")]
 pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    super::record::unlink_sibling(&crate::db::pool()?, &staff.actor(), id).await?;
+    super::record::unlink_sibling(&crate::base::db::pool()?, &staff.actor(), id).await?;
     leptos_axum::redirect(&format!("/residents/{back}?saved=1#siblings"));
     Ok(())
 }
@@ -403,8 +403,8 @@ pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), 
     let (name, bytes) = upload.ok_or(FileProblem::Empty)?;
     let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
     // A file the preview could not show is refused now, on the upload page.
-    read_rows(&parse_csv(&text)?, crate::centre::model::today_at_centre())?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    read_rows(&parse_csv(&text)?, crate::base::clock::today_at_centre())?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let now = chrono::Utc::now().timestamp();
     let id = super::repo::insert_import(&mut conn, staff.id, now, &name, &text).await?;
     leptos_axum::redirect(&format!("/residents/import/{id}"));
@@ -418,11 +418,11 @@ pub async fn get_import(id: i64) -> Result<super::import::ImportPreview, AppErro
     use super::import::{ImportPreview, RowStatus, parse_csv, read_rows};
 
     crate::people::guard::require(&HOUSE).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let stored = super::repo::import(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let mut rows = Vec::new();
     for (mut row, fields) in read_rows(&parse_csv(&stored.csv)?, today)? {
         if let Some(fields) = fields
@@ -453,15 +453,15 @@ pub async fn confirm_import(
     if step.is_some_and(|rows| !(1..=super::import::MAX_STEP_ROWS).contains(&rows)) {
         return Err(AppError::invalid(
             "step",
-            crate::i18n::Key::ProblemImportStep,
+            crate::base::i18n::Key::ProblemImportStep,
         ));
     }
     let progress = super::record::import_step(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &staff.actor(),
         id,
         step,
-        crate::centre::model::today_at_centre(),
+        crate::base::clock::today_at_centre(),
         chrono::Utc::now().timestamp(),
     )
     .await?;

@@ -12,8 +12,8 @@ use super::model::{Allergen, Diet, Programme, ResidentFields, Sex, age_on};
 use super::repo::{insert, link_siblings, set_left, set_note};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
+use crate::base::db::begin_write;
 use crate::centre::repo::DEMO_CENTRE_CODE;
-use crate::db::begin_write;
 use crate::housing::model::{Changeover, usual_arrival, usual_departure};
 use crate::housing::repo::{
     end_allocation, insert_allocation, insert_building, insert_room, set_in_service,
@@ -1082,7 +1082,7 @@ mod tests {
         }
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn seeding_twice_houses_more_girls_than_boys_once_and_keeps_a_waiting_list(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -1176,7 +1176,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_demo_week_has_home_stays_a_hospital_stay_and_four_weeks_of_closed_rolls(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -1225,7 +1225,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn seeding_works_on_a_leap_day_and_without_house_staff_skips_the_rolls(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ResidentFields, ResidentInput, ResidentProblem, check_resident};
-use crate::i18n::Key;
+use crate::base::i18n::Key;
 
 /// The most rows one step of an import adds (the page asks for 25 at a time).
 pub const MAX_STEP_ROWS: usize = 1000;
@@ -80,9 +80,9 @@ impl FileProblem {
     }
 }
 
-impl From<FileProblem> for crate::error::AppError {
+impl From<FileProblem> for crate::base::error::AppError {
     fn from(problem: FileProblem) -> Self {
-        crate::error::AppError::Validation {
+        crate::base::error::AppError::Validation {
             field: "file".into(),
             message: problem.message(),
         }

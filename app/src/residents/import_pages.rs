@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{ConfirmImport, UploadImport, confirm_import, get_import, new_resident_form};
 use super::import::{ImportPreview, ImportProgress, RowStatus};
-use crate::components::{FormError, ListTable, id_param, page_data};
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
+use crate::base::ui::{FormError, ListTable, id_param, page_data};
 
 /// How many rows each step of an import with a progress bar adds.
 const STEP: usize = 25;

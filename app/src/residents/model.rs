@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 
 /// Girls and boys sleep in separate rooms; the database holds that rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -450,17 +450,20 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
 }
 
 /// Reads the date of form field `field`, or refuses it in words.
-pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, crate::error::AppError> {
-    parse_date(input).ok_or_else(|| crate::error::AppError::Validation {
+pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, crate::base::error::AppError> {
+    parse_date(input).ok_or_else(|| crate::base::error::AppError::Validation {
         field: field.into(),
         message: Key::ProblemDate,
     })
 }
 
 /// Reads the local time (`HH:MM`) of form field `field`, or refuses it in words.
-pub fn time_field(input: &str, field: &str) -> Result<chrono::NaiveTime, crate::error::AppError> {
+pub fn time_field(
+    input: &str,
+    field: &str,
+) -> Result<chrono::NaiveTime, crate::base::error::AppError> {
     chrono::NaiveTime::parse_from_str(input.trim(), "%H:%M")
-        .map_err(|_| crate::error::AppError::invalid(field, Key::ProblemTime))
+        .map_err(|_| crate::base::error::AppError::invalid(field, Key::ProblemTime))
 }
 
 /// The text of a resident form or CSV row, before it is checked.

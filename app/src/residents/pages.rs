@@ -13,18 +13,18 @@ use super::api::{
 };
 use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
 use crate::audit::pages::RecordHistory;
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
-use crate::error::AppError;
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::housing::api::AssignBed;
 use crate::housing::pages::{ArrivalTime, WarningList, day_at};
-use crate::i18n::{I18n, Key, use_i18n};
 use crate::presence::api::{CreateAbsence, ExtendAbsence, RecordReturn, ResolveAlert};
 use crate::presence::model::{AbsenceEntry, AbsenceReason, local};
 
 /// A resident's name as a reader of this language expects it: Khmer script first in Khmer.
 pub fn resident_name(i18n: I18n, khmer: &str, latin: &str) -> String {
     match i18n.lang {
-        crate::i18n::Lang::Km => format!("{khmer} ({latin})"),
+        crate::base::i18n::Lang::Km => format!("{khmer} ({latin})"),
         _ => format!("{latin} ({khmer})"),
     }
 }
@@ -45,7 +45,10 @@ pub fn ResidentsPage() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let on_input = move |event: leptos::ev::Event| {
         let typed = event_target_value(&event);
-        let mut href = format!("/residents?q={}", crate::i18n::encode_query_value(&typed));
+        let mut href = format!(
+            "/residents?q={}",
+            crate::base::i18n::encode_query_value(&typed)
+        );
         if left() {
             href.push_str("&left=on");
         }

@@ -8,8 +8,8 @@ use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
-use crate::db::begin_write;
-use crate::error::AppError;
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
 
 /// A duplicate name and date of birth is the same child entered twice; a sex that no longer
 /// fits the resident's room is refused by the allocation rules.
@@ -115,7 +115,7 @@ pub async fn leave(
         .ok_or(AppError::NotFound)?;
     if before.left.is_some() {
         return Err(AppError::Conflict {
-            message: crate::i18n::Key::ProblemResidentLeft,
+            message: crate::base::i18n::Key::ProblemResidentLeft,
         });
     }
     let (left_on, reason) =
@@ -159,7 +159,7 @@ pub async fn link_siblings(
     if id == other {
         return Err(AppError::Validation {
             field: "sibling".into(),
-            message: crate::i18n::Key::ProblemSiblingSelf,
+            message: crate::base::i18n::Key::ProblemSiblingSelf,
         });
     }
     let mut tx = begin_write(pool).await?;

@@ -52,7 +52,7 @@ pub async fn search(
     include_left: bool,
     today: NaiveDate,
 ) -> Result<Vec<ResidentRow>, sqlx::Error> {
-    let pattern = crate::db::contains_pattern(query.trim());
+    let pattern = crate::base::db::contains_pattern(query.trim());
     let rows = sqlx::query_as!(
         RowRecord,
         r#"SELECT r.id AS "id!: i64", r.name_km, r.name_latin, r.sex, r.born_on AS "born_on: NaiveDate",

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{DayForm, Level};
 use super::portal::{BookForm, BookingForm};
 use super::view::{Booking, Child, Contact, PermissionEntry, VisitDay};
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::people::model::{CurrentStaff, Role};
@@ -110,7 +110,7 @@ pub(crate) async fn with_names(
 
 #[cfg(feature = "ssr")]
 async fn meals(conn: &mut sqlx::SqliteConnection) -> Result<Vec<(i64, String)>, AppError> {
-    let lang = crate::i18n::current_lang();
+    let lang = crate::base::i18n::current_lang();
     Ok(crate::canteen::repo::services(conn, false)
         .await?
         .into_iter()
@@ -124,7 +124,7 @@ async fn meals(conn: &mut sqlx::SqliteConnection) -> Result<Vec<(i64, String)>, 
 pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
     let admin = staff.has(crate::people::model::Role::Admin);
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let family = sqlx::query!(
         r#"SELECT phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
         id
@@ -180,14 +180,14 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
         };
         let mut entries =
             record_history(&mut conn, &subject, super::model::CONTACT_HISTORY, admin).await?;
-        let lang = crate::i18n::current_lang();
+        let lang = crate::base::i18n::current_lang();
         crate::audit::history::name_values(&mut entries, "resident_id", |resident| {
             residents
                 .iter()
                 .find(|r| r.id.to_string() == resident)
                 .map(|r| {
                     crate::residents::pages::resident_name(
-                        crate::i18n::I18n { lang },
+                        crate::base::i18n::I18n { lang },
                         &r.name_km,
                         &r.name_latin,
                     )
@@ -219,7 +219,7 @@ pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
         history: super::repo::permission_history(&mut conn, id).await?,
         residents,
         bookings: with_names(&mut conn, bookings).await?,
-        today: crate::centre::model::today_at_centre(),
+        today: crate::base::clock::today_at_centre(),
     })
 }
 
@@ -254,7 +254,7 @@ pub async fn save_contact(
         super::model::check_contact(&name_km, &name_latin, &relationship, &phone, &id_document)?;
     let existing = (contact != 0).then_some(contact);
     super::record::save_contact(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &writer(&staff),
         family,
         existing,
@@ -276,10 +276,13 @@ pub async fn link_child(
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
     let per_month = visits_per_month.trim().parse::<i64>().map_err(|_| {
-        AppError::invalid("visits_per_month", crate::i18n::Key::ProblemVisitsPerMonth)
+        AppError::invalid(
+            "visits_per_month",
+            crate::base::i18n::Key::ProblemVisitsPerMonth,
+        )
     })?;
     super::record::link_child(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &writer(&staff),
         family,
         resident,
@@ -299,7 +302,7 @@ pub async fn set_family_approval(
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
     super::record::set_family_approval(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &writer(&staff),
         family,
         needs_approval.is_some(),
@@ -322,9 +325,9 @@ pub async fn set_permission(
     decided_on: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let input = super::model::check_permission(&level, &reason, &decided_on, today)?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     let owner = super::repo::contact(&mut conn, contact)
         .await?
@@ -340,7 +343,7 @@ pub async fn set_permission(
         resident,
         &input,
         today,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!(
@@ -354,8 +357,8 @@ pub async fn set_permission(
 #[server(endpoint = "visits_overview")]
 pub async fn get_visits() -> Result<VisitsOverview, AppError> {
     crate::people::guard::require(&SOCIAL).await?;
-    let today = crate::centre::model::today_at_centre();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let days = super::repo::visit_days(&mut conn, Some(today - chrono::Days::new(60))).await?;
     let blocked = sqlx::query!(
         r#"SELECT day AS "day: NaiveDate", reason FROM visit_blocked_date
@@ -386,11 +389,11 @@ pub async fn get_visits() -> Result<VisitsOverview, AppError> {
 #[server(endpoint = "visits_save_day")]
 pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let input = super::model::check_day(&form, today)?;
     let existing = (id != 0).then_some(id);
-    let id =
-        super::record::save_day(&crate::db::pool()?, &writer(&staff), existing, &input).await?;
+    let id = super::record::save_day(&crate::base::db::pool()?, &writer(&staff), existing, &input)
+        .await?;
     leptos_axum::redirect(&format!("/visits/days/{id}?saved=1"));
     Ok(())
 }
@@ -399,7 +402,7 @@ pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result
 #[server(endpoint = "visits_day")]
 pub async fn get_visit_day(id: i64) -> Result<VisitDayPage, AppError> {
     crate::people::guard::require(&SOCIAL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let day = super::repo::visit_day(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -437,7 +440,14 @@ pub async fn save_slot(
     let staff = crate::people::guard::require(&SOCIAL).await?;
     let checked = super::model::check_slot(&starts_at, &ends_at, &capacity)?;
     let existing = (slot != 0).then_some(slot);
-    super::record::save_slot(&crate::db::pool()?, &writer(&staff), day, existing, checked).await?;
+    super::record::save_slot(
+        &crate::base::db::pool()?,
+        &writer(&staff),
+        day,
+        existing,
+        checked,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/visits/days/{day}?saved=1#slots"));
     Ok(())
 }
@@ -447,7 +457,7 @@ pub async fn save_slot(
 #[server(endpoint = "visits_cancel_day")]
 pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    super::record::cancel_day(&crate::db::pool()?, &writer(&staff), id).await?;
+    super::record::cancel_day(&crate::base::db::pool()?, &writer(&staff), id).await?;
     leptos_axum::redirect(&format!("/visits/days/{id}?saved=1"));
     Ok(())
 }
@@ -457,7 +467,7 @@ pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
 pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
     let day = crate::residents::model::date_field(&day, "day")?;
-    super::record::block_date(&crate::db::pool()?, &writer(&staff), day, &reason).await?;
+    super::record::block_date(&crate::base::db::pool()?, &writer(&staff), day, &reason).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())
 }
@@ -467,7 +477,7 @@ pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
 pub async fn unblock_date(day: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
     let day = crate::residents::model::date_field(&day, "day")?;
-    super::record::unblock_date(&crate::db::pool()?, &writer(&staff), day).await?;
+    super::record::unblock_date(&crate::base::db::pool()?, &writer(&staff), day).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())
 }
@@ -489,7 +499,13 @@ pub async fn decide_booking(
         "reviewed" => Decision::Reviewed,
         _ => return Err(AppError::BadRequest),
     };
-    super::record::decide(&crate::db::pool()?, &writer(&staff), booking, decision).await?;
+    super::record::decide(
+        &crate::base::db::pool()?,
+        &writer(&staff),
+        booking,
+        decision,
+    )
+    .await?;
     // Back to the page the decision was taken on, if it is one of ours.
     let back = if back.starts_with("/visits") || back.starts_with("/families/") {
         back
@@ -509,9 +525,15 @@ pub async fn decide_booking(
 #[server(endpoint = "visits_staff_booking_form")]
 pub async fn get_staff_booking_form(family: i64, slot: i64) -> Result<BookingForm, AppError> {
     crate::people::guard::require(&SOCIAL).await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
-    super::portal::load::booking_form(&mut conn, family, slot, None, crate::i18n::current_lang())
-        .await
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    super::portal::load::booking_form(
+        &mut conn,
+        family,
+        slot,
+        None,
+        crate::base::i18n::current_lang(),
+    )
+    .await
 }
 
 /// Books a visit for a family under the same rules as the family's own booking. Social team
@@ -530,13 +552,13 @@ pub async fn staff_book(form: BookForm) -> Result<(), AppError> {
         request: &request,
         moving: None,
     };
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     super::record::book(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &writer(&staff),
         &booked,
         today,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/families/{family}?saved=1#bookings"));

@@ -23,10 +23,10 @@ use super::repo;
 use super::view::NewBooking;
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
-use crate::db::begin_write;
-use crate::error::AppError;
-use crate::i18n::Key;
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
 
@@ -1681,7 +1681,7 @@ mod tests {
         ])
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_demo_families_and_visit_days_keep_every_rule_and_seed_once(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
@@ -1879,7 +1879,7 @@ mod tests {
         Ok(())
     }
 
-    #[sqlx::test(migrator = "crate::db::MIGRATOR")]
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn seeding_works_on_a_leap_day_without_the_sign_ins_and_not_without_its_staff(
         pool: SqlitePool,
     ) -> sqlx::Result<()> {

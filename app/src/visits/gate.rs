@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Level, Relationship};
 use super::view::{Booking, Child, Contact, Slot};
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::people::model::Role;
@@ -131,9 +131,9 @@ pub mod write {
     use sqlx::SqlitePool;
 
     use crate::audit::repo::{Change, record};
-    use crate::db::begin_write;
-    use crate::error::AppError;
-    use crate::i18n::Key;
+    use crate::base::db::begin_write;
+    use crate::base::error::AppError;
+    use crate::base::i18n::Key;
     use crate::presence::model::{AbsenceReason, Away};
     use crate::visits::model::{Level, Status};
     use crate::visits::record::{Writer, booking_error};
@@ -749,8 +749,8 @@ fn gate_visitor(
 #[server(endpoint = "visits_gate")]
 pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError> {
     crate::people::guard::require(&GATE).await?;
-    let today = crate::centre::model::today_at_centre();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let filter = super::view::BookingFilter {
         on: Some(today),
         ..Default::default()
@@ -783,7 +783,7 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
     let mut found = Vec::new();
     if query.chars().count() >= 2 {
         // The words typed, in order, anywhere in a name; typed wildcards match literally.
-        let pattern = crate::db::contains_pattern(&query).replace(' ', "%");
+        let pattern = crate::base::db::contains_pattern(&query).replace(' ', "%");
         let digits: String = query.chars().filter(char::is_ascii_digit).collect();
         let phone = if digits.len() >= 3 {
             format!("%{digits}%")
@@ -833,7 +833,7 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
             .iter()
             .flat_map(|f| f.visitor.levels.iter().map(|(child, _)| child.id)),
     );
-    let now = crate::centre::model::now();
+    let now = crate::base::clock::now();
     let away = crate::presence::repo::away_during(&mut conn, &shown, now, now + 1).await?;
     let mark = |child: &mut Child| child.away = away.get(&child.id).copied();
     for visit in &mut visits {
@@ -866,14 +866,14 @@ pub async fn check_in(
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     let visitors = super::api::ticked(&visitor)?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     write::check_in(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         booking,
         &visitors,
         today,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{booking}"));
@@ -885,10 +885,10 @@ pub async fn check_in(
 pub async fn check_out(booking: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     write::check_out(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         booking,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{booking}"));
@@ -900,7 +900,7 @@ pub async fn check_out(booking: i64) -> Result<(), AppError> {
 #[server(endpoint = "visits_gate_stop")]
 pub async fn record_stop(contact: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
-    let pool = crate::db::pool()?;
+    let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     let found = super::repo::contact(&mut conn, contact)
         .await?
@@ -937,16 +937,16 @@ pub async fn walk_in(
     let adults = adults
         .trim()
         .parse::<i64>()
-        .map_err(|_| AppError::invalid("adults", crate::i18n::Key::ProblemAdults))?;
-    let today = crate::centre::model::today_at_centre();
+        .map_err(|_| AppError::invalid("adults", crate::base::i18n::Key::ProblemAdults))?;
+    let today = crate::base::clock::today_at_centre();
     let id = write::walk_in(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         contact,
         slot,
         &children,
         adults,
-        (today, crate::centre::model::now()),
+        (today, crate::base::clock::now()),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/gate?saved=1#v{id}"));
@@ -967,8 +967,8 @@ fn hh_mm(at: i64) -> String {
 pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     let can_approve = staff.roles.iter().any(|r| super::api::SOCIAL.contains(r));
-    let today = crate::centre::model::today_at_centre();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let since = today - chrono::Days::new(30);
     let rows = sqlx::query!(
         r#"SELECT h.id AS "id!: i64", h.resident_id, h.contact_id, h.from_on AS "from_on: NaiveDate",
@@ -1095,7 +1095,7 @@ pub async fn approve_home_stay(
         (&from_on, &from_time),
         (&until_on, &until_time),
         &note,
-        crate::centre::model::today_at_centre(),
+        crate::base::clock::today_at_centre(),
     )?;
     let new = write::NewStay {
         resident_id,
@@ -1105,10 +1105,10 @@ pub async fn approve_home_stay(
         note: stay.note,
     };
     write::approve_stay(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         &new,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect("/visits/home-stays?saved=1");
@@ -1121,11 +1121,11 @@ pub async fn approve_home_stay(
 pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     write::hand_over(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         stay,
         collected_by,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
@@ -1138,11 +1138,11 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
 pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&GATE).await?;
     write::returned(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         stay,
         brought_back_by,
-        crate::centre::model::now(),
+        crate::base::clock::now(),
     )
     .await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
@@ -1159,11 +1159,11 @@ pub async fn change_home_stay_dates(
     #[server(default)] until_time: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
-    let today = crate::centre::model::today_at_centre();
+    let today = crate::base::clock::today_at_centre();
     let span =
         super::model::check_stay((&from_on, &from_time), (&until_on, &until_time), "", today)?;
     write::change_stay_span(
-        &crate::db::pool()?,
+        &crate::base::db::pool()?,
         &super::api::writer(&staff),
         stay,
         &span,
@@ -1178,7 +1178,7 @@ pub async fn change_home_stay_dates(
 #[server(endpoint = "visits_cancel_stay")]
 pub async fn cancel_home_stay(stay: i64) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
-    write::cancel_stay(&crate::db::pool()?, &super::api::writer(&staff), stay).await?;
+    write::cancel_stay(&crate::base::db::pool()?, &super::api::writer(&staff), stay).await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
     Ok(())
 }

@@ -14,8 +14,8 @@ use super::gate::{
 use super::model::{Level, Status};
 use super::pages::level_badge;
 use super::view::{Child, Slot};
-use crate::components::{FormError, SavedNotice, page_data};
-use crate::i18n::{I18n, Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
+use crate::base::ui::{FormError, SavedNotice, page_data};
 use crate::presence::model::local;
 
 /// "Away: hospital" beside a child who is away now: no visit can be admitted to them.

@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::i18n::Key;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::residents::model::{date_field, time_field};
 
 /// What the social team decided about a contact visiting a child.

@@ -18,8 +18,8 @@ use super::portal_pages::BookingFormView;
 use super::view::{Booking, Contact, VisitDay};
 use crate::audit::history::HistoryEntry;
 use crate::audit::pages::RecordHistory;
-use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::i18n::{I18n, Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::presence::model::local;
 
 /// The badge of a permission level.
@@ -493,7 +493,7 @@ pub fn StaffBookPage() -> impl IntoView {
         |ids| async move {
             match ids {
                 (Some(family), Some(slot)) => get_staff_booking_form(family, slot).await,
-                _ => Err(crate::error::AppError::NotFound),
+                _ => Err(crate::base::error::AppError::NotFound),
             }
         },
     );

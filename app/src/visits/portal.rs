@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Relationship, Window};
 use super::view::{Booking, Child, VisitDay};
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// A contact who may lead a visit, as the family's booking form offers them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +107,7 @@ impl BookForm {
     /// The request it makes: ids that do not read as numbers name nothing (404), counts that
     /// do not read are refused with their field.
     pub fn request(&self) -> Result<(super::model::BookingRequest, Option<i64>), AppError> {
-        use crate::i18n::Key;
+        use crate::base::i18n::Key;
         let children = self
             .child
             .keys()
@@ -150,7 +150,7 @@ pub mod load {
     //! Reading what a family sees, for the portal and for staff booking on its behalf.
 
     use super::*;
-    use crate::i18n::Lang;
+    use crate::base::i18n::Lang;
     use crate::visits::model::window;
     use crate::visits::repo::{self, FamilyView};
     use crate::visits::view::BookingFilter;
@@ -272,8 +272,8 @@ pub mod load {
         moving: Option<i64>,
         lang: Lang,
     ) -> Result<BookingForm, AppError> {
-        let today = crate::centre::model::today_at_centre();
-        let now = crate::centre::model::now();
+        let today = crate::base::clock::today_at_centre();
+        let now = crate::base::clock::now();
         let view = repo::family_view(conn, family_id).await?;
         let day = days(conn, lang, today, now)
             .await?
@@ -312,9 +312,9 @@ pub mod load {
 #[server(endpoint = "family_portal")]
 pub async fn get_portal() -> Result<Portal, AppError> {
     let family = crate::people::guard::require_family().await?;
-    let today = crate::centre::model::today_at_centre();
-    let now = crate::centre::model::now();
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let now = crate::base::clock::now();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let view = super::repo::family_view(&mut conn, family.id).await?;
     let children = load::children(&mut conn, &view.visible).await?;
     let bookings = load::family_bookings(&mut conn, family.id, &view.visible, today, now).await?;
@@ -340,7 +340,7 @@ pub async fn get_booking_form(
     #[server(default)] moving: Option<i64>,
 ) -> Result<BookingForm, AppError> {
     let family = crate::people::guard::require_family().await?;
-    let mut conn = crate::db::pool()?.acquire().await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
     let form = load::booking_form(&mut conn, family.id, slot, moving, family.language).await?;
     if form.children.is_empty() {
         return Err(AppError::NotFound);
@@ -362,9 +362,9 @@ pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
         request: &request,
         moving,
     };
-    let today = crate::centre::model::today_at_centre();
-    let now = crate::centre::model::now();
-    let id = super::record::book(&crate::db::pool()?, &writer, &booked, today, now).await?;
+    let today = crate::base::clock::today_at_centre();
+    let now = crate::base::clock::now();
+    let id = super::record::book(&crate::base::db::pool()?, &writer, &booked, today, now).await?;
     leptos_axum::redirect(&format!("/family?booked={id}#b{id}"));
     Ok(())
 }
@@ -377,8 +377,9 @@ pub async fn cancel_visit(booking: i64) -> Result<(), AppError> {
         actor: family.actor(),
         staff_id: None,
     };
-    let now = crate::centre::model::now();
-    super::record::cancel_by_family(&crate::db::pool()?, &writer, family.id, booking, now).await?;
+    let now = crate::base::clock::now();
+    super::record::cancel_by_family(&crate::base::db::pool()?, &writer, family.id, booking, now)
+        .await?;
     leptos_axum::redirect("/family?cancelled=1");
     Ok(())
 }

@@ -12,8 +12,8 @@ use super::portal::{
     get_portal,
 };
 use super::view::{Booking, Child};
-use crate::components::{FormError, page_data};
-use crate::i18n::{I18n, Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
+use crate::base::ui::{FormError, page_data};
 
 /// Children's names as a family reads them: Khmer, then Latin letters.
 fn names(children: &[Child]) -> String {
@@ -272,7 +272,7 @@ pub fn BookVisitPage() -> impl IntoView {
         |(slot, moving)| async move {
             match slot {
                 Some(slot) => get_booking_form(slot, moving).await,
-                None => Err(crate::error::AppError::NotFound),
+                None => Err(crate::base::error::AppError::NotFound),
             }
         },
     );

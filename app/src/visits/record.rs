@@ -14,10 +14,10 @@ use super::repo;
 use super::view::{Booking, BookingFilter, NewBooking};
 use crate::audit::model::Actor;
 use crate::audit::repo::{Change, record};
+use crate::base::db::begin_write;
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
-use crate::db::begin_write;
-use crate::error::AppError;
-use crate::i18n::Key;
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
 

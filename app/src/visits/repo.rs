@@ -10,7 +10,7 @@ use super::model::{
     month_of, visible_children,
 };
 use super::view::{Booking, Contact, PermissionEntry, Slot, VisitDay};
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// A `family_contact` row.
 struct ContactRow {

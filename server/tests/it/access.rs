@@ -132,7 +132,7 @@ async fn visits_fixture(
         actor: Actor::System("test".into()),
         staff_id: Some(social),
     };
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let contact_input =
         model::check_contact("សុខ ចាន់ធី", "Sok Chanthy", "mother", "012345678", "KH-1")
             .expect("contact");
@@ -355,7 +355,7 @@ async fn housing_fixture(
     };
     use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let mut tx = pool.begin().await.expect("transaction");
     let facility = sqlx::query_scalar!(
         r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
@@ -467,7 +467,7 @@ async fn canteen_fixture(pool: &SqlitePool, count: usize) -> (i64, i64, Vec<i64>
     let ingredient_id = record::add_ingredient(pool, &actor, &rice)
         .await
         .expect("ingredient");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let mut extras = Vec::new();
     for _ in 0..count {
         let extra = model::check_extra(today, 1, "2", "", "guest", "").expect("extra");
@@ -492,7 +492,7 @@ async fn homework_fixture(
         actor: Actor::System("test".into()),
         staff_id: tutor_id,
     };
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let input = |name: String| model::ClassInput {
         name,
         level: "primary".into(),
@@ -1054,7 +1054,7 @@ async fn create_staff(pool: &SqlitePool, login: &str, password: &str, roles: &[R
         login,
         login,
         password,
-        app::i18n::Lang::En,
+        app::base::i18n::Lang::En,
         roles,
     )
     .await
@@ -1070,7 +1070,7 @@ async fn session_cookie(pool: &SqlitePool, owner: Owner) -> String {
     format!("sid={token}")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: SqlitePool) {
     let table = table();
     // The table must name every registered server function: a new one without a row fails.
@@ -1170,7 +1170,7 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
         facility_id,
         room_id,
         slots,
-        today: app::centre::model::today_at_centre(),
+        today: app::base::clock::today_at_centre(),
     };
 
     let app = router(pool.clone(), "role-table");
@@ -1209,7 +1209,7 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
 }
 
 /// A family's sign-in from the phone form, from `address` (as a local proxy reports it).
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_family_signs_in_with_phone_and_pin_and_lands_on_its_portal(pool: SqlitePool) {
     create_family(&pool, "គ្រួសារ សុខ Sok family", "012345678", "482913").await;
     let app = router(pool, "family-sign-in");
@@ -1246,7 +1246,7 @@ async fn a_family_signs_in_with_phone_and_pin_and_lands_on_its_portal(pool: Sqli
     assert_eq!(send(app, staff_page).await.status(), StatusCode::FORBIDDEN);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_sixth_wrong_pin_is_refused_for_fifteen_minutes_even_when_right(pool: SqlitePool) {
     create_family(&pool, "Sok family", "012345678", "482913").await;
     let app = router(pool, "family-throttle");
@@ -1255,13 +1255,13 @@ async fn the_sixth_wrong_pin_is_refused_for_fifteen_minutes_even_when_right(pool
             send_via_proxy(&app, family_sign_in("012345678", "111111", "198.51.100.2")).await;
         assert_eq!(
             refusal(&response).message(),
-            app::i18n::Key::LoginFailed,
+            app::base::i18n::Key::LoginFailed,
             "attempt {attempt}"
         );
     }
     // From another address, and with the right PIN: the account is locked all the same.
     let sixth = send_via_proxy(&app, family_sign_in("012345678", "482913", "198.51.100.3")).await;
-    assert_eq!(refusal(&sixth), app::error::AppError::TooManyAttempts);
+    assert_eq!(refusal(&sixth), app::base::error::AppError::TooManyAttempts);
     assert!(
         set_cookies(&sixth).iter().all(|c| !c.starts_with("sid=")),
         "no session"
@@ -1275,10 +1275,10 @@ async fn the_sixth_wrong_pin_is_refused_for_fifteen_minutes_even_when_right(pool
     assert!(page.contains("ព្យាយាមខុសច្រើនដងពេក"), "{page}");
     // Another family is not locked out by it.
     let other = send_via_proxy(&app, family_sign_in("012345679", "482913", "198.51.100.3")).await;
-    assert_eq!(refusal(&other).message(), app::i18n::Key::LoginFailed);
+    assert_eq!(refusal(&other).message(), app::base::i18n::Key::LoginFailed);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn twenty_failures_from_one_address_lock_that_address_only(pool: SqlitePool) {
     create_family(&pool, "Sok family", "012345678", "482913").await;
     let app = router(pool, "address-throttle");
@@ -1306,7 +1306,7 @@ async fn twenty_failures_from_one_address_lock_that_address_only(pool: SqlitePoo
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn demo_accounts_sign_in_only_in_demo_mode(pool: SqlitePool) {
     seeded(&pool).await;
     let accounts = demo_accounts();
@@ -1345,7 +1345,7 @@ async fn still_signed_in(app: &axum::Router, cookie: &str) -> bool {
     body != "null"
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool: SqlitePool) {
     let admin = create_staff(&pool, "director", "director passphrase", &[Role::Admin]).await;
     let social = create_staff(&pool, "social", "social passphrase", &[Role::SocialTeam]).await;
@@ -1404,7 +1404,7 @@ async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothing(
     pool: SqlitePool,
 ) {
@@ -1451,7 +1451,7 @@ async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothi
     assert_eq!(roles, ["admin"]);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_admin_pages_list_accounts_and_the_audit_log_filters(pool: SqlitePool) {
     seeded(&pool).await;
     let admin = create_staff(&pool, "director2", "director passphrase", &[Role::Admin]).await;
@@ -1493,7 +1493,7 @@ async fn the_admin_pages_list_accounts_and_the_audit_log_filters(pool: SqlitePoo
     assert!(families.contains("088765432") && families.contains("name=\"pin\""));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_visitor_who_is_not_signed_in_is_sent_to_sign_in(pool: SqlitePool) {
     let app = router(pool, "to-sign-in");
     for page in ["/admin/staff", "/families", "/family", "/admin/audit"] {

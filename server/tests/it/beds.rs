@@ -40,7 +40,7 @@ async fn girls_waiting(pool: &SqlitePool, beds: u32, girls: usize) -> (i64, Vec<
     .fetch_all(&mut *conn)
     .await
     .expect("beds");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let mut residents = Vec::new();
     for n in 0..girls {
         let fields = ResidentFields {
@@ -69,17 +69,20 @@ async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_
     let dir = std::env::temp_dir().join(format!("centre-race-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(
-        app::db::connect_options(&url).expect("url"),
-        &app::dashboard::live::Changes::new(),
+    let pool = app::base::db::connect(
+        app::base::db::connect_options(&url).expect("url"),
+        &app::base::hub::Changes::new(),
     )
     .await
     .expect("pool");
-    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    app::base::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations");
     let cookie = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
     let (_, beds, girls) = girls_waiting(&pool, 1, 50).await;
     let app = router(pool.clone(), "race");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let barrier = Arc::new(tokio::sync::Barrier::new(girls.len()));
     let mut tasks = Vec::new();
     for girl in girls {
@@ -116,7 +119,7 @@ async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_
     std::fs::remove_dir_all(dir).ok();
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_medical_note_reaches_house_staff_and_the_safeguarding_note_only_the_social_team(
     pool: SqlitePool,
 ) {
@@ -188,14 +191,14 @@ fn html_post(uri: &str, cookie: &str, body: String) -> axum::http::Request<Body>
         .expect("request")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_found(
     pool: SqlitePool,
 ) {
     let (building, beds, girls) = girls_waiting(&pool, 3, 3).await;
     let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
     let app = router(pool.clone(), "roll");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     for (girl, bed) in girls.iter().zip(&beds) {
         let response = send(
             app.clone(),
@@ -304,7 +307,7 @@ fn upload(cookie: &str, csv: &str) -> axum::http::Request<Body> {
         .expect("request")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_spreadsheet_is_previewed_row_by_row_then_imported_once_however_often_it_is_sent(
     pool: SqlitePool,
 ) {
@@ -369,7 +372,7 @@ async fn a_spreadsheet_is_previewed_row_by_row_then_imported_once_however_often_
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(pool: SqlitePool) {
     let (_, _, _) = girls_waiting(&pool, 1, 0).await;
     let admin = signed_in(&pool, "director", &[Role::Admin]).await;
@@ -443,10 +446,10 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
         .expect("an error")
         .replace("%3D", "=");
     assert_eq!(
-        app::components::decode_error(&error),
-        app::error::AppError::Validation {
+        app::base::ui::decode_error(&error),
+        app::base::error::AppError::Validation {
             field: "code".into(),
-            message: app::i18n::Key::ProblemPlaceCodeTaken
+            message: app::base::i18n::Key::ProblemPlaceCodeTaken
         }
     );
     let rooms = sqlx::query_scalar!(
@@ -495,7 +498,7 @@ async fn resident_of(
     age: i64,
     programme: Programme,
 ) -> i64 {
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let fields = ResidentFields {
         name_km: format!("កុមារ {name}"),
         name_latin: name.into(),
@@ -528,7 +531,7 @@ fn first_suggestion(page: &str) -> (i64, bool) {
     (bed, form.contains(r#"name="reason""#))
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_without_a_reason(
     pool: SqlitePool,
 ) {
@@ -539,7 +542,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
     let boys = room_in(&mut conn, "boarding_school", "BB", Sex::Male, (8, 12), 2).await;
     let girls = room_in(&mut conn, "boarding_school", "BG", Sex::Female, (8, 12), 2).await;
     let older = room_in(&mut conn, "residence", "RG", Sex::Female, (15, 20), 2).await;
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let brother = resident_of(
         &mut conn,
         "Brother",
@@ -628,7 +631,7 @@ fn overdue_banner(html: &str) -> &str {
         .unwrap_or("")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_staff_page_and_the_roll(
     pool: SqlitePool,
 ) {
@@ -639,7 +642,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     let admin = signed_in(&pool, "director", &[Role::Admin]).await;
     let canteen = signed_in(&pool, "canteen", &[Role::Canteen]).await;
     let app = router(pool.clone(), "overdue");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let week_ago = today - chrono::Duration::days(7);
     for (girl, bed) in girls.iter().zip(&beds) {
         let assigned = html_post(

@@ -22,7 +22,7 @@ async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
 }
 
 fn today() -> NaiveDate {
-    app::centre::model::today_at_centre()
+    app::base::clock::today_at_centre()
 }
 
 /// Three girls of the boarding school in beds since last week; the last one vegetarian.
@@ -93,7 +93,7 @@ fn meal(page: &DayPage, id: i64) -> &model::MealCount {
         .expect("the meal")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool: SqlitePool) {
     let girls = three_girls(&pool).await;
     let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
@@ -240,7 +240,7 @@ async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (Statu
     (status, text(response).await)
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles(pool: SqlitePool) {
     three_girls(&pool).await;
     let day = today() + Days::new(2);
@@ -343,7 +343,7 @@ fn urlencoding(value: &str) -> String {
         .collect()
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopping_list(
     pool: SqlitePool,
 ) {
@@ -462,7 +462,7 @@ async fn count(pool: &SqlitePool, table: &str) -> i64 {
         .expect("count")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     three_girls(&pool).await;
     let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
@@ -561,7 +561,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     assert_eq!(count(&pool, "recipe").await, 1);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool) {
     three_girls(&pool).await;
     let canteen = signed_in(&pool, "cook", &[Role::Canteen]).await;
@@ -569,7 +569,9 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     let day = today() + Days::new(3);
     // What the visits domain does when a family books lunch on a family day.
     let actor = Actor::System("visits".into());
-    let mut tx = app::db::begin_write(&pool).await.expect("transaction");
+    let mut tx = app::base::db::begin_write(&pool)
+        .await
+        .expect("transaction");
     let mut visitors = model::check_extra(day, LUNCH, "4", "", "family_day", "").expect("extra");
     visitors.source = Some("visit_booking:42".into());
     let id = record::add_extra(&mut tx, &actor, &visitors, 0)
@@ -581,7 +583,9 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     // The canteen cannot remove them by hand: they go with the booking.
     let (status, text) = post(&app, &canteen, "/api/extra_remove", format!("id={id}")).await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");
-    let mut tx = app::db::begin_write(&pool).await.expect("transaction");
+    let mut tx = app::base::db::begin_write(&pool)
+        .await
+        .expect("transaction");
     let removed = record::remove_extras_from(&mut tx, &actor, "visit_booking:42")
         .await
         .expect("removed");
@@ -599,7 +603,7 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     assert_eq!(audited, 2);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_canteen_pages_render_in_khmer_for_the_canteen_and_not_for_a_tutor(pool: SqlitePool) {
     three_girls(&pool).await;
     let day = today() + Days::new(1);
@@ -632,7 +636,7 @@ async fn the_canteen_pages_render_in_khmer_for_the_canteen_and_not_for_a_tutor(p
     assert!(html.contains("ចាន់ ធីតា 2"), "the vegetarian child is listed");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it_was_held_to(
     pool: SqlitePool,
 ) {
@@ -673,7 +677,7 @@ async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it
     }
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itself(
     pool: SqlitePool,
 ) {

@@ -283,7 +283,7 @@ async fn a_failed_migration_ends_with_one_clear_line() {
     let deployment = Deployment::new("bad-migration");
     assert!(deployment.run(&["migrate"]).status.success());
     // A landed migration whose file changed afterwards: sqlx refuses to go on.
-    let options = app::db::connect_options(&deployment.database_url()).expect("valid url");
+    let options = app::base::db::connect_options(&deployment.database_url()).expect("valid url");
     // One connection, closed before the server runs: `Pool::close` can wait forever on a
     // connection still on its way back to the pool.
     let mut connection = sqlx::SqliteConnection::connect_with(&options)

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use crate::support::*;
-use app::dashboard::live::Changes;
-use app::dashboard::model::{Section, Topics};
+use app::base::changes::Topics;
+use app::base::hub::Changes;
+use app::dashboard::model::Section;
 use app::people::model::Role;
 use app::presence::model::{instant, roll_time, tally};
 use axum::body::Body;
@@ -16,10 +17,10 @@ use futures_util::StreamExt;
 use sqlx::SqlitePool;
 
 fn today() -> NaiveDate {
-    app::centre::model::today_at_centre()
+    app::base::clock::today_at_centre()
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool) {
     seeded(&pool).await;
     let today = today();
@@ -118,7 +119,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
         id: 1,
         login: "director".into(),
         display_name: "Director".into(),
-        language: app::i18n::Lang::En,
+        language: app::base::i18n::Lang::En,
         roles: vec![Role::Admin],
     };
     let dashboard = app::dashboard::read::dashboard(&pool, &admin, today, Default::default())
@@ -170,7 +171,7 @@ async fn unmarked(pool: &SqlitePool) -> (i64, i64) {
 }
 
 /// Who sees which section of `/`, by the ids of the sections.
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
     seeded(&pool).await;
     let ids = [
@@ -288,10 +289,13 @@ async fn a_mark_on_one_tablet_reaches_the_dashboards_that_show_it() {
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/live.db", dir.display());
     let changes = Changes::new();
-    let pool = app::db::connect(app::db::connect_options(&url).expect("url"), &changes)
+    let pool = app::base::db::connect(app::base::db::connect_options(&url).expect("url"), &changes)
         .await
         .expect("pool");
-    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    app::base::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations");
     seeded(&pool).await;
     let app = router_with(pool.clone(), "dashboard-live", false, changes.clone());
 

@@ -26,7 +26,7 @@ fn history_of(html: &str) -> &str {
 
 const RESIDENT: &str = "resident%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&resident%5Bname_latin%5D=Sok+Dara&resident%5Bsex%5D=f&resident%5Bborn_on%5D=2016-01-01&resident%5Bprogramme%5D=boarding_school&resident%5Badmitted_on%5D=2024-01-01";
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_residents_and_a_beds_history_read_in_words_newest_first_as_far_as_the_role_sees(
     pool: SqlitePool,
 ) {
@@ -54,7 +54,7 @@ async fn a_residents_and_a_beds_history_read_in_words_newest_first_as_far_as_the
     let note = format!("id={id}&note=Asthma+inhaler+at+night");
     let (status, body) = post_as(&app, &house, "/api/resident_medical_note", note).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let assign = format!("resident_id={id}&bed_id={}&on={today}&time=17:30", beds[0]);
     let (status, body) = post_as(&app, &house, "/api/bed_assign", assign).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
@@ -162,7 +162,7 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_contacts_a_bookings_and_a_classs_history_read_in_words(pool: SqlitePool) {
     seeded(&pool).await;
     let social = demo_cookie(&pool, "social").await;

@@ -21,7 +21,7 @@ async fn staff(pool: &SqlitePool, login: &str, roles: &[Role]) -> (i64, String) 
 }
 
 fn today() -> NaiveDate {
-    app::centre::model::today_at_centre()
+    app::base::clock::today_at_centre()
 }
 
 /// `n` girls of grade 4 in beds since last week.
@@ -114,13 +114,16 @@ async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answ
     let dir = std::env::temp_dir().join(format!("centre-class-race-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(
-        app::db::connect_options(&url).expect("url"),
-        &app::dashboard::live::Changes::new(),
+    let pool = app::base::db::connect(
+        app::base::db::connect_options(&url).expect("url"),
+        &app::base::hub::Changes::new(),
     )
     .await
     .expect("pool");
-    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    app::base::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations");
     let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
     let pupils = girls(&pool, 34).await;
@@ -168,7 +171,7 @@ async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answ
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_clash_is_refused_in_words_and_by_the_schema_itself(pool: SqlitePool) {
     let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
@@ -227,7 +230,7 @@ async fn session(app: &axum::Router, cookie: &str, class: i64, day: NaiveDate) -
     serde_json::from_str(&body).expect("a session")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: SqlitePool) {
     let (claire, claire_cookie) = staff(&pool, "claire", &[Role::Tutor]).await;
     let (other, other_cookie) = staff(&pool, "dara", &[Role::Tutor]).await;
@@ -342,7 +345,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let _ = claire;
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag(pool: SqlitePool) {
     let (claire, tutor) = staff(&pool, "claire", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
@@ -423,7 +426,7 @@ async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (Statu
     (status, text(response).await)
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: SqlitePool) {
     let (claire, claire_cookie) = staff(&pool, "claire", &[Role::Tutor]).await;
     let (_, other) = staff(&pool, "dara", &[Role::Tutor]).await;
@@ -477,7 +480,7 @@ async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: Sqlit
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool: SqlitePool) {
     let (claire, _) = staff(&pool, "claire", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use sqlx::SqlitePool;
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn health_answers_ok_when_the_database_answers(pool: SqlitePool) {
     let response = send(router(pool, "health-ok"), get("/healthz")).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -18,7 +18,7 @@ async fn health_answers_503_when_the_database_does_not() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_home_page_is_in_khmer_by_default(pool: SqlitePool) {
     seeded(&pool).await;
     let response = send(router(pool, "home-km"), get("/")).await;
@@ -36,7 +36,7 @@ async fn the_home_page_is_in_khmer_by_default(pool: SqlitePool) {
     assert!(page.contains("១៦០ កន្លែង"), "figures are in Khmer digits");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_language_cookie_chooses_french(pool: SqlitePool) {
     seeded(&pool).await;
     let request = get_in("fr", "/");
@@ -50,7 +50,7 @@ async fn the_language_cookie_chooses_french(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
     let request = get_in("en", "/");
     let response = send(router(pool, "home-empty"), request).await;
@@ -58,7 +58,7 @@ async fn a_fresh_database_says_how_to_load_the_demo(pool: SqlitePool) {
     assert!(text(response).await.contains("No centre is set up yet"));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
     let request = get_in("en", "/no/such/page");
     let response = send(router(pool, "404"), request).await;
@@ -79,7 +79,7 @@ async fn a_database_fault_is_a_500_page_without_database_text() {
     }
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn switching_language_sets_the_cookie_and_goes_back(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .header(header::ACCEPT, "text/html")
@@ -95,7 +95,7 @@ async fn switching_language_sets_the_cookie_and_goes_back(pool: SqlitePool) {
     assert!(cookie.contains("SameSite=Lax"));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn switching_language_never_sends_the_browser_off_site(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .body(Body::from("lang=en&back=https%3A%2F%2Fevil.example%2F"))
@@ -104,7 +104,7 @@ async fn switching_language_never_sends_the_browser_off_site(pool: SqlitePool) {
     assert_eq!(response.headers()[header::LOCATION], "/");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn an_unknown_language_is_refused_with_422_and_a_translation_key(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .body(Body::from("lang=tlh&back=%2F"))
@@ -122,7 +122,7 @@ async fn an_unknown_language_is_refused_with_422_and_a_translation_key(pool: Sql
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn undecodable_arguments_are_a_400_not_a_500(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .body(Body::from("nonsense"))
@@ -132,7 +132,7 @@ async fn undecodable_arguments_are_a_400_not_a_500(pool: SqlitePool) {
     assert_eq!(text(response).await, r#""BadRequest""#);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_js_off_form_error_goes_back_to_the_page_with_the_error(pool: SqlitePool) {
     let request = form_post("/api/set_language")
         .header(header::ACCEPT, "text/html")
@@ -147,7 +147,7 @@ async fn a_js_off_form_error_goes_back_to_the_page_with_the_error(pool: SqlitePo
     assert!(location.contains("__err="), "{location}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn pages_are_compressed_for_browsers_that_accept_it(pool: SqlitePool) {
     seeded(&pool).await;
     let request = Request::get("/")
@@ -159,7 +159,7 @@ async fn pages_are_compressed_for_browsers_that_accept_it(pool: SqlitePool) {
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn hashed_files_are_cached_for_a_year_and_fonts_for_a_week(pool: SqlitePool) {
     let app = router(pool, "cache");
     let response = send(app.clone(), get("/pkg/centre.0123abcd.js")).await;
@@ -178,7 +178,7 @@ async fn hashed_files_are_cached_for_a_year_and_fonts_for_a_week(pool: SqlitePoo
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn precompressed_brotli_files_are_sent_as_they_are(pool: SqlitePool) {
     let request = Request::get("/pkg/centre.0123abcd.js")
         .header(header::ACCEPT_ENCODING, "br")
@@ -196,7 +196,7 @@ fn forged_post(uri: &str) -> axum::http::request::Builder {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn forged_requests_are_refused_and_change_nothing(pool: SqlitePool) {
     let app = router(pool, "forged");
     let forgeries = [
@@ -220,7 +220,7 @@ async fn forged_requests_are_refused_and_change_nothing(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_same_site_post_without_origin_passes_on_fetch_metadata(pool: SqlitePool) {
     let request = forged_post("/api/set_language")
         .header("sec-fetch-site", "same-origin")
@@ -236,7 +236,7 @@ async fn a_same_site_post_without_origin_passes_on_fetch_metadata(pool: SqlitePo
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn server_functions_change_nothing_on_get(pool: SqlitePool) {
     let response = send(
         router(pool, "get-write"),
@@ -247,7 +247,7 @@ async fn server_functions_change_nothing_on_get(pool: SqlitePool) {
     assert!(response.headers().get(header::SET_COOKIE).is_none());
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn an_oversized_body_is_refused(pool: SqlitePool) {
     let body = format!("lang=fr&back=%2F{}", "a".repeat(300 * 1024));
     // Browsers send Content-Length with a form post: refused before a byte is read.
@@ -265,7 +265,7 @@ async fn an_oversized_body_is_refused(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: SqlitePool) {
     seeded(&pool).await;
     let response = send(router(pool, "csp"), get("/")).await;
@@ -296,7 +296,7 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: SqlitePool)
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn each_page_gets_its_own_nonce(pool: SqlitePool) {
     let app = router(pool, "csp-fresh");
     let policy =
@@ -311,12 +311,12 @@ async fn each_page_gets_its_own_nonce(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn other_responses_get_the_strict_policy_and_are_not_stored(pool: SqlitePool) {
     let response = send(router(pool, "strict"), get("/healthz")).await;
     assert_eq!(
         response.headers()[header::CONTENT_SECURITY_POLICY],
-        app::security::STRICT_POLICY
+        app::base::security::STRICT_POLICY
     );
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(
@@ -325,7 +325,7 @@ async fn other_responses_get_the_strict_policy_and_are_not_stored(pool: SqlitePo
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn signing_in_sets_an_http_only_session_and_the_users_language(pool: SqlitePool) {
     seeded(&pool).await;
     staff_account(&pool, "sreymom", "a long passphrase").await;
@@ -358,7 +358,7 @@ async fn signing_in_sets_an_http_only_session_and_the_users_language(pool: Sqlit
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_wrong_password_and_an_unknown_login_get_the_same_refusal(pool: SqlitePool) {
     staff_account(&pool, "director", "a long passphrase").await;
     let app = router(pool, "sign-in-refused");
@@ -382,7 +382,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_refusal(pool: Sqlite
     assert!(answers[0].contains("login.failed"));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_refused_sign_in_without_javascript_shows_the_reason_on_the_page(pool: SqlitePool) {
     let app = router(pool, "sign-in-js-off");
     let response = send(app.clone(), sign_in_request("nobody", "whatever+it+is")).await;
@@ -398,7 +398,7 @@ async fn a_refused_sign_in_without_javascript_shows_the_reason_on_the_page(pool:
     assert!(page.contains("That sign-in is not right."), "{page}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn each_sign_in_gets_a_new_session_and_signing_out_ends_it_on_the_server(pool: SqlitePool) {
     staff_account(&pool, "director", "a long passphrase").await;
     let app = router(pool, "sign-out");
@@ -448,7 +448,7 @@ async fn each_sign_in_gets_a_new_session_and_signing_out_ends_it_on_the_server(p
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn behind_a_tls_proxy_the_session_cookie_is_secure(pool: SqlitePool) {
     staff_account(&pool, "director", "a long passphrase").await;
     let request = form_post("/api/log_in")
@@ -467,7 +467,7 @@ async fn behind_a_tls_proxy_the_session_cookie_is_secure(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_browser_revalidating_the_icon_gets_304_not_the_404_page(pool: SqlitePool) {
     let app = router(pool, "icon");
     let response = send(app.clone(), get("/favicon.svg")).await;
@@ -483,7 +483,7 @@ async fn a_browser_revalidating_the_icon_gets_304_not_the_404_page(pool: SqliteP
     );
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn past_the_concurrent_requests_or_the_timeout_a_request_is_told_to_try_again(
     pool: SqlitePool,
 ) {

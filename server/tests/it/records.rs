@@ -120,7 +120,7 @@ async fn check(app: &axum::Router, cookie: Option<&str>, cases: &[(Call, StatusC
 
 const MISSING: i64 = 987_654;
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_tutor_reaches_their_own_classes_and_pupils_and_no_one_elses(pool: SqlitePool) {
     seeded(&pool).await;
     let tutor = demo_staff_id(&pool, "tutor").await;
@@ -151,7 +151,7 @@ async fn a_tutor_reaches_their_own_classes_and_pupils_and_no_one_elses(pool: Sql
         tutor,
     )
     .await;
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let app = router_in(pool.clone(), "records-tutor", true);
     let tutor_cookie = cookie(&pool, Owner::Staff(tutor)).await;
     let class = |id: i64| Call::Post("/api/homework_class", format!("id={id}"));
@@ -218,7 +218,7 @@ async fn children_names(pool: &SqlitePool, family: i64) -> Vec<String> {
     .expect("children")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_family_naming_another_familys_children_and_bookings_learns_nothing(pool: SqlitePool) {
     seeded(&pool).await;
     let sok = family_id(&pool, "012345678").await;
@@ -288,7 +288,7 @@ fn get_with(uri: &str, cookie: &str) -> Request<Body> {
         .expect("request")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that_child(
     pool: SqlitePool,
 ) {
@@ -304,7 +304,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
         .expect("name");
     let app = router_in(pool.clone(), "records-barred", true);
     let sok_cookie = cookie(&pool, Owner::Family(sok)).await;
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let now = chrono::Utc::now().timestamp();
     let social = demo_staff_id(&pool, "social").await;
     let by = record::Writer {
@@ -392,7 +392,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     assert_ne!(status, "cancelled", "the barred holder could not cancel it");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool) {
     seeded(&pool).await;
     let house = demo_staff_id(&pool, "house").await;
@@ -436,7 +436,7 @@ async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool
     check(&app, Some(&house_cookie), &staff_calls()).await;
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_live_stream_and_the_downloads_let_in_exactly_their_roles(pool: SqlitePool) {
     seeded(&pool).await;
     let app = router_in(pool.clone(), "records-downloads", true);
@@ -447,7 +447,7 @@ async fn the_live_stream_and_the_downloads_let_in_exactly_their_roles(pool: Sqli
         tutor,
     )
     .await;
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let span = format!("from={today}&until={today}");
     let downloads = [
         (format!("/canteen/counts.csv?{span}"), KITCHEN_READ),
@@ -489,7 +489,7 @@ async fn the_live_stream_and_the_downloads_let_in_exactly_their_roles(pool: Sqli
 const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
 const HOMEWORK: &[Role] = &[Role::Tutor, Role::HouseStaff, Role::Admin];
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn no_answer_to_someone_who_may_not_read_a_safeguarding_note_carries_it(pool: SqlitePool) {
     seeded(&pool).await;
     let noted: Vec<(i64, String)> = sqlx::query_as::<_, (i64, String)>(

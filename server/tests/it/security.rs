@@ -2,8 +2,8 @@
 //! them, and the hard lock that only a person lifts.
 
 use crate::support::*;
-use app::error::AppError;
-use app::i18n::Key;
+use app::base::error::AppError;
+use app::base::i18n::Key;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sqlx::SqlitePool;
@@ -23,7 +23,7 @@ async fn failures_in_a_row(pool: &SqlitePool, phone: &str) -> i64 {
         .expect("family")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn fifty_simultaneous_wrong_pins_get_at_most_five_checked(pool: SqlitePool) {
     create_family(&pool, "Sok family", "012345678", "482913").await;
     let app = router(pool.clone(), "pin-burst");
@@ -64,7 +64,7 @@ async fn fifty_simultaneous_wrong_pins_get_at_most_five_checked(pool: SqlitePool
 
 /// A sign-in form post whose PIN is sent as the phone typed it (percent-encoded).
 fn sign_in_typed(phone: &str, pin: &str) -> Request<Body> {
-    let pin = app::i18n::encode_query_value(pin);
+    let pin = app::base::i18n::encode_query_value(pin);
     form_post("/api/log_in")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://centre.local/login")
@@ -73,7 +73,7 @@ fn sign_in_typed(phone: &str, pin: &str) -> Request<Body> {
         .expect("request")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_pin_in_khmer_digits_or_with_a_space_signs_in(pool: SqlitePool) {
     create_family(&pool, "Sok family", "012345678", "482913").await;
     let app = router(pool.clone(), "pin-as-typed");
@@ -107,7 +107,7 @@ async fn twenty_wrong_pins(pool: &SqlitePool, phone: &str, from: i64) {
     twenty_wrong(pool, phone, "111111", from).await;
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it(pool: SqlitePool) {
     let family = create_family(&pool, "Sok family", "012345678", "482913").await;
     let start = chrono::Utc::now().timestamp() - 3 * 3600;
@@ -171,7 +171,7 @@ async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it
     assert!(signed_in.is_ok(), "{signed_in:?}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
     use app::people::model::Role;
     let (house, _) = staff_session(&pool, "dara", &[Role::HouseStaff]).await;
@@ -231,7 +231,7 @@ async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
     assert!(again.is_ok(), "{again:?}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_login_that_names_nobody_locks_alike_so_the_lock_tells_nothing(pool: SqlitePool) {
     let start = chrono::Utc::now().timestamp() - 3 * 3600;
     twenty_wrong_pins(&pool, "012999999", start).await;
@@ -248,7 +248,7 @@ async fn a_login_that_names_nobody_locks_alike_so_the_lock_tells_nothing(pool: S
     assert_eq!(answer, Some(AppError::invalid("login", Key::LoginLocked)));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_demo_session_ends_when_the_server_runs_without_demo(pool: SqlitePool) {
     seeded(&pool).await;
     let demo = router_in(pool.clone(), "demo-session", true);
@@ -276,7 +276,7 @@ async fn a_demo_session_ends_when_the_server_runs_without_demo(pool: SqlitePool)
     assert_eq!(portal(real).await, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_redirect_target_that_a_header_cannot_carry_goes_home_instead(pool: SqlitePool) {
     staff_account(&pool, "director", "a real passphrase").await;
     let app = router(pool, "back-target");
@@ -310,7 +310,7 @@ fn upload(csv: &str, cookie: &str) -> Request<Body> {
     .expect("request")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(pool: SqlitePool) {
     use app::people::model::Role;
     let (_, house) = staff_session(&pool, "house", &[Role::HouseStaff]).await;
@@ -375,7 +375,7 @@ async fn demo_resident(pool: &SqlitePool, sql: &str) -> i64 {
         .unwrap_or_else(|_| panic!("the demo data holds: {sql}"))
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn each_role_reads_on_a_residents_page_only_what_its_work_needs(pool: SqlitePool) {
     seeded(&pool).await;
     let app = router_in(pool.clone(), "least-privilege", true);
@@ -482,7 +482,7 @@ async fn each_role_reads_on_a_residents_page_only_what_its_work_needs(pool: Sqli
     }
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_gates_search_takes_wildcards_literally_and_needs_two_characters(pool: SqlitePool) {
     seeded(&pool).await;
     let app = router_in(pool.clone(), "gate-search", true);
@@ -495,7 +495,7 @@ async fn the_gates_search_takes_wildcards_literally_and_needs_two_characters(poo
                 .header(header::COOKIE, &cookie)
                 .body(Body::from(format!(
                     "q={}",
-                    app::i18n::encode_query_value(q)
+                    app::base::i18n::encode_query_value(q)
                 )))
                 .expect("request");
             let response = send(app, request).await;
@@ -523,7 +523,7 @@ async fn logged(pool: &SqlitePool, action: &str) -> Vec<(String, String, String)
     .expect("audit")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: SqlitePool) {
     seeded(&pool).await;
     let app = router_in(pool.clone(), "security-events", true);
@@ -604,7 +604,7 @@ async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: S
 
     // Each CSV download.
     let canteen = demo_cookie(&pool, "canteen").await;
-    let today = app::centre::model::today_at_centre();
+    let today = app::base::clock::today_at_centre();
     let csv = send(
         app.clone(),
         page(

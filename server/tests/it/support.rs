@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use app::db::AppState;
+use app::base::db::AppState;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response, header};
 use leptos::config::LeptosOptions;
@@ -36,7 +36,7 @@ pub fn router(pool: SqlitePool, name: &str) -> axum::Router {
 
 /// The router, in demo mode or not.
 pub fn router_in(pool: SqlitePool, name: &str, demo: bool) -> axum::Router {
-    router_with(pool, name, demo, app::dashboard::live::Changes::new())
+    router_with(pool, name, demo, app::base::hub::Changes::new())
 }
 
 /// The router, announcing live changes from `changes` (the hub `pool` reports to).
@@ -44,7 +44,7 @@ pub fn router_with(
     pool: SqlitePool,
     name: &str,
     demo: bool,
-    changes: app::dashboard::live::Changes,
+    changes: app::base::hub::Changes,
 ) -> axum::Router {
     let root = site_root(name);
     let leptos_options = LeptosOptions::builder()
@@ -162,7 +162,7 @@ pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
         login,
         "Srey Mom",
         password,
-        app::i18n::Lang::Fr,
+        app::base::i18n::Lang::Fr,
         &[Role::Admin],
     )
     .await
@@ -210,7 +210,7 @@ pub async fn staff_session(
         login,
         login,
         "a test passphrase",
-        app::i18n::Lang::En,
+        app::base::i18n::Lang::En,
         roles,
     )
     .await
@@ -326,7 +326,7 @@ pub async fn send_via_proxy(
 }
 
 /// The error a refused JavaScript-off form post carries back to its page.
-pub fn refusal(response: &Response<Body>) -> app::error::AppError {
+pub fn refusal(response: &Response<Body>) -> app::base::error::AppError {
     let location = response.headers()[header::LOCATION]
         .to_str()
         .expect("ASCII");
@@ -339,7 +339,7 @@ pub fn refusal(response: &Response<Body>) -> app::error::AppError {
         .next()
         .unwrap_or_default()
         .replace("%3D", "=");
-    app::components::decode_error(&encoded)
+    app::base::ui::decode_error(&encoded)
 }
 
 /// Into a bed on `on`, arriving at the usual time.

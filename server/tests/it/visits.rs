@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 use app::audit::model::Actor;
-use app::i18n::{I18n, Key, Lang};
+use app::base::i18n::{I18n, Key, Lang};
 use app::people::model::Role;
 use app::people::session::{self, Owner};
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
@@ -21,7 +21,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
 
 fn today() -> NaiveDate {
-    app::centre::model::today_at_centre()
+    app::base::clock::today_at_centre()
 }
 
 fn now() -> i64 {
@@ -348,13 +348,16 @@ async fn five_hundred_families_racing_for_twenty_places_leave_exactly_twenty_boo
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("folder");
     let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::db::connect(
-        app::db::connect_options(&url).expect("url"),
-        &app::dashboard::live::Changes::new(),
+    let pool = app::base::db::connect(
+        app::base::db::connect_options(&url).expect("url"),
+        &app::base::hub::Changes::new(),
     )
     .await
     .expect("pool");
-    app::db::MIGRATOR.run(&pool).await.expect("migrations");
+    app::base::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations");
     let office = office(&pool).await;
     const PLACES: i64 = 100;
     const TAKEN: usize = 80;
@@ -459,7 +462,7 @@ async fn five_hundred_families_racing_for_twenty_places_leave_exactly_twenty_boo
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(pool: SqlitePool) {
     let office = office(&pool).await;
     let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
@@ -626,7 +629,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     answer.refused(StatusCode::NOT_FOUND, "NotFound");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approval(
     pool: SqlitePool,
 ) {
@@ -783,7 +786,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     answer.refused(StatusCode::CONFLICT, "problem.booking_not_pending");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn restricting_a_lead_flags_the_booking_and_barring_them_cancels_it_with_a_notice(
     pool: SqlitePool,
 ) {
@@ -920,7 +923,7 @@ async fn booked_for_today(pool: &SqlitePool, office: &Office, g: &Household, slo
     .await
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool: SqlitePool) {
     let office = office(&pool).await;
     let (_, slot) = today_slot(&pool, &office).await;
@@ -1042,7 +1045,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     assert_eq!(bookings_of(&pool, g.family).await, before);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(pool: SqlitePool) {
     let office = office(&pool).await;
     let h = household(&pool, &office, 1).await;
@@ -1247,7 +1250,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     assert_eq!(audited(&pool, "home_stay", stay_id, "return").await, 1);
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn visitors_staying_for_the_meal_are_counted_until_the_family_cancels(pool: SqlitePool) {
     const LUNCH: i64 = 2;
     let office = office(&pool).await;
@@ -1303,7 +1306,7 @@ async fn visitors_staying_for_the_meal_are_counted_until_the_family_cancels(pool
 
 /// Moving a visit to another day of the same month: the old booking ends as moved (not a
 /// second visit that month), the new one holds a place, and the meal heads follow it.
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_family_moves_its_visit_and_its_meal_heads_follow(pool: SqlitePool) {
     const LUNCH: i64 = 2;
     let office = office(&pool).await;
@@ -1366,7 +1369,7 @@ fn loads_wasm(html: &str) -> [bool; 3] {
     ]
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_family_portal_loads_no_wasm_while_staff_pages_do(pool: SqlitePool) {
     let office = office(&pool).await;
     let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
@@ -1384,7 +1387,7 @@ async fn the_family_portal_loads_no_wasm_while_staff_pages_do(pool: SqlitePool) 
     assert!(html.contains("/pkg/centre.js"), "{html}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(pool: SqlitePool) {
     let office = office(&pool).await;
     let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
@@ -1468,7 +1471,7 @@ async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(p
     }
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn an_account_whose_phone_nobody_holds_sees_no_child(pool: SqlitePool) {
     let office = office(&pool).await;
     open_day(&pool, &office, today() + Days::new(5), None).await;
@@ -1499,7 +1502,7 @@ async fn an_account_whose_phone_nobody_holds_sees_no_child(pool: SqlitePool) {
     assert!(page(&app, &cookie, "/family").await.contains("Child 7"));
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn hiding_a_child_from_the_phone_sends_the_bookings_it_saw_back_for_review(pool: SqlitePool) {
     let office = office(&pool).await;
     let slot = open_day(&pool, &office, today() + Days::new(5), None).await;
@@ -1572,7 +1575,7 @@ async fn review_of(pool: &SqlitePool, booking: i64) -> bool {
         .expect("booking")
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_the_booking_for_review(
     pool: SqlitePool,
 ) {
@@ -1666,7 +1669,7 @@ async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_th
     assert!(portal.contains("Under review"), "{portal}");
 }
 
-#[sqlx::test(migrator = "app::db::MIGRATOR")]
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_gate_shows_a_child_away_and_admits_no_visit_to_them(pool: SqlitePool) {
     let office = office(&pool).await;
     let (_, slot) = today_slot(&pool, &office).await;

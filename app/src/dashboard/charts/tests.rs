@@ -1,6 +1,6 @@
 use super::*;
+use crate::base::i18n::Lang;
 use crate::centre::model::Name;
-use crate::i18n::Lang;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).expect("a valid date")

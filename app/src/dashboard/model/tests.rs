@@ -44,18 +44,6 @@ fn each_role_sees_the_sections_it_may_read_elsewhere() {
 }
 
 #[test]
-fn writes_are_sorted_into_topics_by_table() {
-    assert_eq!(Topics::of_table("roll_mark"), Topics::PRESENCE);
-    assert_eq!(Topics::of_table("allocation"), Topics::BEDS);
-    assert_eq!(Topics::of_table("attendance"), Topics::HOMEWORK);
-    assert_eq!(Topics::of_table("visit_booking"), Topics::VISITS);
-    assert_eq!(Topics::of_table("meal_served"), Topics::MEALS);
-    // Sign-ins and the audit log move no figure of the dashboard.
-    assert!(Topics::of_table("session").is_empty());
-    assert!(Topics::of_table("audit_log").is_empty());
-}
-
-#[test]
 fn a_viewer_hears_only_of_changes_to_what_they_see() {
     let tutor = Topics::watched_by(&[Role::Tutor]);
     assert!(tutor.meets(Topics::PRESENCE));
@@ -69,24 +57,6 @@ fn a_viewer_hears_only_of_changes_to_what_they_see() {
     assert!(social.meets(Topics::VISITS));
     assert!(!social.meets(Topics::MEALS));
     assert!(Topics::watched_by(&[]).is_empty());
-}
-
-#[test]
-fn a_dashboard_is_behind_after_a_change_a_restart_or_midnight() {
-    let version = |epoch, seq, day| Version { epoch, seq, day };
-    let shown = version(7, 10, 739_000);
-    assert!(!shown.is_behind(version(7, 10, 739_000)));
-    assert!(!shown.is_behind(version(7, 9, 739_000)));
-    assert!(shown.is_behind(version(7, 11, 739_000)));
-    // A restarted server counts from 0 again, under a new epoch.
-    assert!(shown.is_behind(version(8, 0, 739_000)));
-    // A tablet left open overnight: tomorrow's figures.
-    assert!(shown.is_behind(version(7, 10, 739_001)));
-    assert_eq!(Version::parse(&shown.encode()), Some(shown));
-    assert_eq!(Version::parse("7 10"), None);
-    assert_eq!(Version::parse("7 10 1 2"), None);
-    assert_eq!(Version::parse("x 1 2"), None);
-    assert_eq!(Version::parse("1 -2 3"), None);
 }
 
 #[test]

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::components::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::people::api::{
     CreateFamily, ResetFamilyPin, UnlockFamily, UpdateFamily, get_family_account, list_families,
     suggest_pin,

@@ -6,8 +6,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::FormError;
-use crate::i18n::{Key, local_path, use_i18n};
+use crate::base::i18n::{Key, local_path, use_i18n};
+use crate::base::ui::FormError;
 use crate::people::api::LogIn;
 
 /// `/login`.

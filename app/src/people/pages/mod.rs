@@ -11,7 +11,7 @@ pub use staff::{StaffMemberPage, StaffPage};
 
 use leptos::prelude::*;
 
-use crate::i18n::{Key, Lang, use_i18n};
+use crate::base::i18n::{Key, Lang, use_i18n};
 use crate::people::model::Role;
 
 /// The label of a role.
@@ -42,7 +42,7 @@ fn LockNotice(locked_at: Option<i64>, id: i64, unlock_url: &'static str) -> impl
     let locked_at = locked_at?;
     let since = chrono::DateTime::from_timestamp(locked_at, 0)
         .map(|at| {
-            at.with_timezone(&crate::centre::model::phnom_penh())
+            at.with_timezone(&crate::base::clock::phnom_penh())
                 .naive_local()
         })
         .map(|at| i18n.date_time(at))
@@ -60,7 +60,7 @@ fn LockNotice(locked_at: Option<i64>, id: i64, unlock_url: &'static str) -> impl
                         ],
                     )}
             </p>
-            <crate::components::FormError url=unlock_url />
+            <crate::base::ui::FormError url=unlock_url />
             <form method="post" action=unlock_url>
                 <input type="hidden" name="id" value=id.to_string() />
                 <button class="button" type="submit">{i18n.t(Key::AccountUnlock)}</button>

@@ -6,8 +6,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::{LanguageSelect, role_label};
-use crate::components::{FormError, ListTable, SavedNotice, id_param, page_data};
-use crate::i18n::{Key, Lang, use_i18n};
+use crate::base::i18n::{Key, Lang, use_i18n};
+use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::people::api::{
     CreateStaff, ResetStaffPassword, UnlockStaff, UpdateStaff, get_staff_member, list_staff,
 };
@@ -125,7 +125,7 @@ pub fn StaffMemberPage() -> impl IntoView {
     let member = Resource::new_blocking(id, |id| async move {
         match id {
             Some(id) => get_staff_member(id).await,
-            None => Err(crate::error::AppError::NotFound),
+            None => Err(crate::base::error::AppError::NotFound),
         }
     });
     view! {

@@ -7,8 +7,8 @@ use leptos::server::ServerActionError;
 use leptos_router::hooks::use_query_map;
 use server_fn::error::FromServerFnError;
 
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
 
 /// The error the post to `url` was refused with, if this page is its answer.
 pub fn refusal_for(url: &str) -> Option<AppError> {

@@ -4,10 +4,6 @@
 //! defaults to Khmer. The server renders `<html lang>` from it and the browser reads it back
 //! when it hydrates, so both sides render the same text.
 
-mod api;
-
-pub use api::{SetLanguage, set_language};
-
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -213,7 +209,8 @@ pub fn current_lang() -> Lang {
         use leptos::prelude::use_context;
         use_context::<http::request::Parts>()
             .and_then(|parts| {
-                crate::cookies::request_cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse)
+                crate::base::cookies::request_cookie(&parts.headers, LANG_COOKIE)
+                    .and_then(Lang::parse)
             })
             .unwrap_or_default()
     }
@@ -375,8 +372,9 @@ mod tests {
 
     #[test]
     fn the_cookie_header_names_the_language() {
-        let from_cookie_header =
-            |header: &str| crate::cookies::cookie_value(header, LANG_COOKIE).and_then(Lang::parse);
+        let from_cookie_header = |header: &str| {
+            crate::base::cookies::cookie_value(header, LANG_COOKIE).and_then(Lang::parse)
+        };
         assert_eq!(from_cookie_header("a=1; lang=fr; b=2"), Some(Lang::Fr));
         assert_eq!(from_cookie_header("language=fr"), None);
         assert_eq!(from_cookie_header("lang=xx"), None);

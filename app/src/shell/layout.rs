@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
+use super::language::SetLanguage;
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, Lang, use_i18n};
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
-use crate::error::AppError;
-use crate::i18n::{Key, Lang, SetLanguage, use_i18n};
 use crate::people::api::{LogOut, get_current_viewer};
 use crate::people::model::{Role, Viewer};
 use crate::presence::pages::MissingBanner;
@@ -229,7 +230,7 @@ fn LanguageSwitch() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::base::i18n::Lang;
     use crate::people::model::{CurrentFamily, CurrentStaff};
 
     fn hrefs(viewer: Option<&Viewer>) -> Vec<&'static str> {

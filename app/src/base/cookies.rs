@@ -20,9 +20,8 @@ pub fn request_cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'
 
 /// Adds a `Set-Cookie` header to the response of the server function or page being run.
 #[cfg(feature = "ssr")]
-pub fn set_cookie(cookie: &str) -> Result<(), crate::error::AppError> {
-    let value =
-        http::HeaderValue::from_str(cookie).map_err(|_| crate::error::AppError::Internal)?;
+pub fn set_cookie(cookie: &str) -> Result<(), http::header::InvalidHeaderValue> {
+    let value = http::HeaderValue::from_str(cookie)?;
     leptos::prelude::expect_context::<leptos_axum::ResponseOptions>()
         .append_header(http::header::SET_COOKIE, value);
     Ok(())

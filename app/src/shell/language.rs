@@ -2,19 +2,19 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::base::error::AppError;
 
 /// Remembers the chosen language in a cookie and sends the browser back to `back`.
 #[server(endpoint = "set_language")]
 pub async fn set_language(lang: String, back: String) -> Result<(), AppError> {
-    use super::{Key, Lang, local_path};
+    use crate::base::i18n::{Key, Lang, local_path};
 
     // Anyone may choose a language, signed in or not: no role to check.
     let lang = Lang::parse(&lang).ok_or(AppError::Validation {
         field: "lang".into(),
         message: Key::ErrorInvalidLanguage,
     })?;
-    crate::cookies::set_cookie(&lang.cookie())?;
+    crate::base::cookies::set_cookie(&lang.cookie())?;
     leptos_axum::redirect(local_path(&back));
     Ok(())
 }

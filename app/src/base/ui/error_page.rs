@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
 
 /// Shows `error` to the user and, on the server, sends the page with the error's status.
 #[component]
@@ -36,7 +36,10 @@ pub fn ProblemPage(error: AppError) -> impl IntoView {
     if error == AppError::Unauthorized {
         let back = leptos_router::hooks::use_location();
         let path = back.pathname.get_untracked();
-        let target = format!("/login?back={}", crate::i18n::encode_query_value(&path));
+        let target = format!(
+            "/login?back={}",
+            crate::base::i18n::encode_query_value(&path)
+        );
         // On the server: a real 302, so it works without JavaScript.
         #[cfg(feature = "ssr")]
         leptos_axum::redirect(&target);

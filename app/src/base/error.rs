@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::i18n::Key;
+use crate::base::i18n::Key;
 
 /// An error a server function returns, or a page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -125,10 +125,19 @@ impl FromServerFnError for AppError {
 impl AppError {
     /// The answer of a plain handler (a download, a live stream) that refuses: the status,
     /// and the message in words in `lang`.
-    pub fn plain_response(&self, lang: crate::i18n::Lang) -> axum::response::Response {
+    pub fn plain_response(&self, lang: crate::base::i18n::Lang) -> axum::response::Response {
         use axum::response::IntoResponse;
-        let text = crate::i18n::I18n { lang }.t(self.message()).to_owned();
+        let text = crate::base::i18n::I18n { lang }
+            .t(self.message())
+            .to_owned();
         (self.status(), text).into_response()
+    }
+}
+
+/// A header value that cannot be sent (a cookie with a control character) is our fault.
+impl From<http::header::InvalidHeaderValue> for AppError {
+    fn from(_: http::header::InvalidHeaderValue) -> Self {
+        AppError::Internal
     }
 }
 

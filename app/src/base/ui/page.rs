@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::ProblemPage;
-use crate::error::AppError;
-use crate::i18n::{Key, use_i18n};
+use crate::base::error::AppError;
+use crate::base::i18n::{Key, use_i18n};
 
 /// A page's data: "Loading…" while it first comes, then `ready(data)`; or, when it was
 /// refused, the sign-in redirect or the error page (see [`ProblemPage`]). New data for the same

@@ -9,8 +9,8 @@ use leptos::config::LeptosOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::dashboard::live::Changes;
-use crate::error::AppError;
+use crate::base::error::AppError;
+use crate::base::hub::Changes;
 
 /// The migrations in `migrations/`, embedded in the binary and run at start-up.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

@@ -1,0 +1,28 @@
+//! The clock: now, and the centre's day, in the centre's time zone.
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+
+/// The centre's local time zone, Asia/Phnom_Penh: UTC+7 all year, no daylight saving.
+pub fn phnom_penh() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+}
+
+/// Now, in Unix seconds.
+pub fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// Today's date at the centre.
+pub fn today_at_centre() -> NaiveDate {
+    Utc::now().with_timezone(&phnom_penh()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phnom_penh;
+
+    #[test]
+    fn the_centre_is_seven_hours_ahead_of_utc() {
+        assert_eq!(phnom_penh().local_minus_utc(), 7 * 3600);
+    }
+}

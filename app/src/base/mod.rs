@@ -1,0 +1,16 @@
+//! The shared base: what every domain stands on, importing none of them.
+
+pub mod changes;
+pub mod clock;
+pub mod cookies;
+#[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod hub;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod security;
+pub mod ui;

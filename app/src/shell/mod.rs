@@ -1,0 +1,8 @@
+//! The shell around every page: the layout (top bar, navigation, language switch) and the
+//! pieces that compose several domains.
+
+mod language;
+mod layout;
+
+pub use language::{SetLanguage, set_language};
+pub use layout::{Layout, ViewerResource};

@@ -141,7 +141,7 @@ fn in_words(i18n: crate::base::i18n::I18n, code: String, label: fn(&str) -> Opti
 
 /// The address of `page` of the same filter.
 fn page_href(filter: &AuditFilter, page: u32) -> String {
-    use crate::base::i18n::encode_query_value as enc;
+    use crate::base::fields::encode_query_value as enc;
     let mut query = vec![format!("page={page}")];
     if let Some(who) = &filter.who {
         query.push(format!("who={}", enc(who)));

@@ -8,6 +8,7 @@ pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod hub;
 pub mod i18n;

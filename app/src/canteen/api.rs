@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DayCounts, Extra, MealService, ServedFlag, Unit};
 use crate::base::error::AppError;
+use crate::base::fields::DaysForm;
 use crate::base::i18n::Lang;
 use crate::residents::model::{Allergen, Diet};
 
@@ -212,45 +213,6 @@ pub struct SettingsPage {
     pub can_edit: bool,
 }
 
-/// The weekdays a programme eats a meal, as posted by seven checkboxes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DaysForm {
-    /// Monday: present when ticked.
-    #[serde(default)]
-    pub d0: Option<String>,
-    /// Tuesday: present when ticked.
-    #[serde(default)]
-    pub d1: Option<String>,
-    /// Wednesday: present when ticked.
-    #[serde(default)]
-    pub d2: Option<String>,
-    /// Thursday: present when ticked.
-    #[serde(default)]
-    pub d3: Option<String>,
-    /// Friday: present when ticked.
-    #[serde(default)]
-    pub d4: Option<String>,
-    /// Saturday: present when ticked.
-    #[serde(default)]
-    pub d5: Option<String>,
-    /// Sunday: present when ticked.
-    #[serde(default)]
-    pub d6: Option<String>,
-}
-
-impl DaysForm {
-    /// The ticked days as a bit set (bit 0 Monday).
-    pub fn bits(&self) -> u8 {
-        [
-            &self.d0, &self.d1, &self.d2, &self.d3, &self.d4, &self.d5, &self.d6,
-        ]
-        .iter()
-        .enumerate()
-        .filter(|(_, ticked)| ticked.is_some())
-        .fold(0, |bits, (day, _)| bits | (1 << day))
-    }
-}
-
 /// A meal service as posted by the settings page (`service[field]`); `id` 0 adds one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceForm {
@@ -283,7 +245,7 @@ fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
         let today = crate::base::clock::today_at_centre();
         return Ok(today.succ_opt().unwrap_or(today));
     }
-    crate::residents::model::date_field(day, "on")
+    crate::base::fields::date_field(day, "on")
 }
 
 /// Freezes what is due before a page shows counts. A failure (the database busy with a long
@@ -444,7 +406,7 @@ pub async fn add_extra(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
     super::record::add_typed_extra(
         &crate::base::db::pool()?,
@@ -476,7 +438,7 @@ pub async fn record_served(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     if day > crate::base::clock::today_at_centre() {
         return Err(AppError::Validation {
             field: "day".into(),
@@ -519,7 +481,7 @@ pub async fn change_menu(
     change: String,
 ) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     let add = match change.as_str() {
         "add" => true,
         "remove" => false,
@@ -767,7 +729,7 @@ pub async fn shopping_list(
     let until = if until.trim().is_empty() {
         from.checked_add_days(chrono::Days::new(6)).unwrap_or(from)
     } else {
-        crate::residents::model::date_field(&until, "until")?
+        crate::base::fields::date_field(&until, "until")?
     };
     super::model::check_range(from, until)?;
     let pool = crate::base::db::pool()?;

@@ -26,7 +26,7 @@ pub struct Span {
 }
 
 fn span(query: &Span) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let day = crate::residents::model::date_field;
+    let day = crate::base::fields::date_field;
     let (from, until) = (day(&query.from, "from")?, day(&query.until, "until")?);
     super::model::check_range(from, until)?;
     Ok((from, until))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ClassInput, HomeworkClass, Outcome, Status};
 use crate::base::error::AppError;
-use crate::canteen::api::DaysForm;
+use crate::base::fields::DaysForm;
 use crate::presence::model::AbsenceReason;
 
 #[cfg(feature = "ssr")]
@@ -260,7 +260,7 @@ fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
     if day.trim().is_empty() {
         Ok(crate::base::clock::today_at_centre())
     } else {
-        crate::residents::model::date_field(day, "day")
+        crate::base::fields::date_field(day, "day")
     }
 }
 
@@ -436,7 +436,7 @@ async fn markable(
 ) -> Result<(HomeworkClass, NaiveDate), AppError> {
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, staff, class_id).await?;
-    let day = crate::residents::model::date_field(day, "day")?;
+    let day = crate::base::fields::date_field(day, "day")?;
     let today = crate::base::clock::today_at_centre();
     super::model::check_markable(day, today, !confirm.is_empty())?;
     Ok((class, day))
@@ -720,7 +720,7 @@ pub async fn cancel_session(
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&MANAGE).await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     let reason = reason.trim();
     let reason = if restore.is_empty() {
         if reason.is_empty() || reason.chars().count() > 200 {

@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::AppError;
+use crate::base::fields::time_field;
 use crate::base::i18n::Key;
-use crate::residents::model::time_field;
 
 /// A school level; a class is for one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -307,7 +307,7 @@ pub fn check_class(input: &ClassInput, weekdays: u8) -> Result<NewClass, AppErro
         .ok()
         .filter(|n| (1..=60).contains(n))
         .ok_or_else(|| AppError::invalid("capacity", Key::ProblemCapacity))?;
-    let date = crate::residents::model::date_field;
+    let date = crate::base::fields::date_field;
     let term_from = date(&input.term_from, "term_from")?;
     let term_until = date(&input.term_until, "term_until")?;
     if term_until < term_from || (term_until - term_from).num_days() > 400 {

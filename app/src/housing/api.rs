@@ -297,7 +297,7 @@ impl BedChange {
     ) -> Result<(), AppError> {
         use super::allocate::{assign, move_resident};
 
-        let on = crate::residents::model::date_field(&self.on, "on")?;
+        let on = crate::base::fields::date_field(&self.on, "on")?;
         let on = super::model::Changeover::read(on, &self.time, super::model::usual_arrival())?;
         let today = crate::base::clock::today_at_centre();
         let (pool, actor) = (crate::base::db::pool()?, staff.actor());
@@ -320,7 +320,7 @@ pub async fn release_bed(
     #[server(default)] time: String,
 ) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&HOUSE).await?;
-    let on = crate::residents::model::date_field(&on, "on")?;
+    let on = crate::base::fields::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
     let today = crate::base::clock::today_at_centre();
     super::allocate::release(&crate::base::db::pool()?, &staff.actor(), bed_id, on, today).await?;
@@ -355,7 +355,7 @@ pub async fn get_occupancy(
     let day = if on.trim().is_empty() {
         crate::base::clock::today_at_centre()
     } else {
-        crate::residents::model::date_field(&on, "on")?
+        crate::base::fields::date_field(&on, "on")?
     };
     let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok((day, super::repo::occupancy(&mut conn, day).await?))
@@ -430,7 +430,7 @@ pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
 /// Where to go after a bed changed: back to the page it came from if that is one of ours.
 #[cfg(feature = "ssr")]
 fn after_change(back: &str, bed_id: i64) -> String {
-    let back = crate::base::i18n::local_path(back);
+    let back = crate::base::fields::local_path(back);
     if back == "/" {
         format!("/beds/{bed_id}?saved=1")
     } else {

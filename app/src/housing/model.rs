@@ -149,7 +149,7 @@ impl Changeover {
     pub fn read(on: NaiveDate, at: &str, usual: NaiveTime) -> Result<Self, AppError> {
         let at = match at.trim() {
             "" => usual,
-            text => crate::residents::model::time_field(text, "time")?,
+            text => crate::base::fields::time_field(text, "time")?,
         };
         Ok(Changeover { on, at })
     }
@@ -492,7 +492,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn day(text: &str) -> NaiveDate {
-        crate::residents::model::parse_date(text).expect("a date")
+        crate::base::fields::parse_date(text).expect("a date")
     }
 
     fn bed(id: i64, room_id: i64, sex: Sex, band: (i32, i32), programme: Programme) -> FreeBed {

@@ -25,7 +25,7 @@ pub async fn log_in(login: String, password: String, back: String) -> Result<(),
     use super::guard::{client_address, demo_mode, request_is_https};
     use super::session::{Owner, session_cookie};
     use crate::base::cookies::set_cookie;
-    use crate::base::i18n::local_path;
+    use crate::base::fields::local_path;
 
     // Public by nature: signing in is how a caller gets a role.
     let pool = crate::base::db::pool()?;

@@ -37,7 +37,7 @@ fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
     if night.trim().is_empty() {
         return Ok(crate::base::clock::today_at_centre());
     }
-    crate::residents::model::parse_date(night).ok_or(AppError::Validation {
+    crate::base::fields::parse_date(night).ok_or(AppError::Validation {
         field: "night".into(),
         message: crate::base::i18n::Key::ProblemDate,
     })

@@ -225,7 +225,7 @@ impl From<AbsenceProblem> for AppError {
 
 /// A date and an optional time as the form sends them; no time means the start of the day.
 pub fn parse_moment(date: &str, time: &str) -> Option<i64> {
-    let day = crate::residents::model::parse_date(date)?;
+    let day = crate::base::fields::parse_date(date)?;
     let time = match time.trim() {
         "" => NaiveTime::MIN,
         text => NaiveTime::parse_from_str(text, "%H:%M")
@@ -589,7 +589,7 @@ mod tests {
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
-        crate::residents::model::parse_date(text).expect("a date")
+        crate::base::fields::parse_date(text).expect("a date")
     }
 
     fn at(date: &str, time: &str) -> i64 {

@@ -11,7 +11,7 @@ use crate::housing::repo::{insert_allocation, insert_building, insert_room};
 use crate::residents::model::{Diet, Programme, ResidentFields, Sex};
 
 fn day(text: &str) -> NaiveDate {
-    crate::residents::model::parse_date(text).expect("a date")
+    crate::base::fields::parse_date(text).expect("a date")
 }
 
 /// Arriving on `text` at the usual time.

@@ -284,7 +284,7 @@ mod tests {
     use super::*;
 
     fn today() -> NaiveDate {
-        crate::residents::model::parse_date("2026-11-22").expect("a date")
+        crate::base::fields::parse_date("2026-11-22").expect("a date")
     }
 
     const FILE: &str = "name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies\r\n\

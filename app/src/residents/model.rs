@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::AppError;
+use crate::base::fields::parse_date;
 use crate::base::i18n::Key;
 
 /// Girls and boys sleep in separate rooms; the database holds that rule.
@@ -438,34 +439,6 @@ pub fn has_khmer(text: &str) -> bool {
         .any(|c| ('\u{1780}'..='\u{17FF}').contains(&c) || ('\u{19E0}'..='\u{19FF}').contains(&c))
 }
 
-/// Reads a date typed as `YYYY-MM-DD` (what a date input sends) or `DD/MM/YYYY`.
-pub fn parse_date(input: &str) -> Option<NaiveDate> {
-    let input = input.trim();
-    NaiveDate::parse_from_str(input, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(input, "%d/%m/%Y"))
-        .ok()
-        // chrono reads signed years of any size ("+262143-12-31"); date arithmetic on those
-        // would overflow, and no record here is that far away.
-        .filter(|date| (1900..=2200).contains(&date.year()))
-}
-
-/// Reads the date of form field `field`, or refuses it in words.
-pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, crate::base::error::AppError> {
-    parse_date(input).ok_or_else(|| crate::base::error::AppError::Validation {
-        field: field.into(),
-        message: Key::ProblemDate,
-    })
-}
-
-/// Reads the local time (`HH:MM`) of form field `field`, or refuses it in words.
-pub fn time_field(
-    input: &str,
-    field: &str,
-) -> Result<chrono::NaiveTime, crate::base::error::AppError> {
-    chrono::NaiveTime::parse_from_str(input.trim(), "%H:%M")
-        .map_err(|_| crate::base::error::AppError::invalid(field, Key::ProblemTime))
-}
-
 /// The text of a resident form or CSV row, before it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResidentInput {
@@ -796,14 +769,6 @@ mod tests {
         let mut later = input();
         later.admitted_on = "2026-11-23".into();
         assert!(check_resident(&later, day("2026-11-22")).is_err());
-    }
-
-    #[test]
-    fn dates_are_read_in_iso_and_day_first_forms() {
-        assert_eq!(parse_date("09/03/2015"), Some(day("2015-03-09")));
-        assert_eq!(parse_date("2015-02-30"), None);
-        assert_eq!(parse_date("+262143-12-31"), None, "no overflow later");
-        assert_eq!(parse_date("-0005-01-01"), None);
     }
 
     #[test]

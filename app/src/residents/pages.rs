@@ -47,7 +47,7 @@ pub fn ResidentsPage() -> impl IntoView {
         let typed = event_target_value(&event);
         let mut href = format!(
             "/residents?q={}",
-            crate::base::i18n::encode_query_value(&typed)
+            crate::base::fields::encode_query_value(&typed)
         );
         if left() {
             href.push_str("&left=on");

@@ -466,7 +466,7 @@ pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "visits_block_date")]
 pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     super::record::block_date(&crate::base::db::pool()?, &writer(&staff), day, &reason).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())
@@ -476,7 +476,7 @@ pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
 #[server(endpoint = "visits_unblock_date")]
 pub async fn unblock_date(day: String) -> Result<(), AppError> {
     let staff = crate::people::guard::require(&SOCIAL).await?;
-    let day = crate::residents::model::date_field(&day, "day")?;
+    let day = crate::base::fields::date_field(&day, "day")?;
     super::record::unblock_date(&crate::base::db::pool()?, &writer(&staff), day).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())

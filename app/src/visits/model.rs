@@ -8,8 +8,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::AppError;
+use crate::base::fields::{date_field, time_field};
 use crate::base::i18n::Key;
-use crate::residents::model::{date_field, time_field};
 
 /// What the social team decided about a contact visiting a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

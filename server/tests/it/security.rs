@@ -64,7 +64,7 @@ async fn fifty_simultaneous_wrong_pins_get_at_most_five_checked(pool: SqlitePool
 
 /// A sign-in form post whose PIN is sent as the phone typed it (percent-encoded).
 fn sign_in_typed(phone: &str, pin: &str) -> Request<Body> {
-    let pin = app::base::i18n::encode_query_value(pin);
+    let pin = app::base::fields::encode_query_value(pin);
     form_post("/api/log_in")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://centre.local/login")
@@ -495,7 +495,7 @@ async fn the_gates_search_takes_wildcards_literally_and_needs_two_characters(poo
                 .header(header::COOKIE, &cookie)
                 .body(Body::from(format!(
                     "q={}",
-                    app::base::i18n::encode_query_value(q)
+                    app::base::fields::encode_query_value(q)
                 )))
                 .expect("request");
             let response = send(app, request).await;

@@ -38,7 +38,7 @@ pub fn ProblemPage(error: AppError) -> impl IntoView {
         let path = back.pathname.get_untracked();
         let target = format!(
             "/login?back={}",
-            crate::base::i18n::encode_query_value(&path)
+            crate::base::fields::encode_query_value(&path)
         );
         // On the server: a real 302, so it works without JavaScript.
         #[cfg(feature = "ssr")]

@@ -6,7 +6,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::base::i18n::{Key, local_path, use_i18n};
+use crate::base::fields::local_path;
+use crate::base::i18n::{Key, use_i18n};
 use crate::base::ui::FormError;
 use crate::people::api::LogIn;
 

@@ -7,11 +7,12 @@
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use crate::audit::model::Actor;
+use crate::base::access::Actor;
+use crate::base::access::Role;
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
 use crate::people::accounts::{AccountError, create_family_account, create_staff_account};
-use crate::people::model::{Account, Role};
+use crate::people::model::Account;
 use crate::people::repo::{mark_demo, sign_in_record};
 
 /// The demo sign-ins, as `demo/accounts.json` lists them.
@@ -103,7 +104,7 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
         .await;
         let id = result.map_err(|error| SeedError::Account(staff.login.clone(), error))?;
         let mut conn = pool.acquire().await?;
-        mark_demo(&mut conn, crate::people::session::Owner::Staff(id)).await?;
+        mark_demo(&mut conn, crate::base::session::Owner::Staff(id)).await?;
     }
     for family in &accounts.families {
         let account =
@@ -118,7 +119,7 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
             create_family_account(pool, &actor, &family.name, &family.phone, &family.pin).await;
         let id = result.map_err(|error| SeedError::Account(family.phone.clone(), error))?;
         let mut conn = pool.acquire().await?;
-        mark_demo(&mut conn, crate::people::session::Owner::Family(id)).await?;
+        mark_demo(&mut conn, crate::base::session::Owner::Family(id)).await?;
     }
 
     // The roll-call history is signed by the demo's house staff member, the served records
@@ -154,7 +155,7 @@ async fn staff_id_with_role(
     if let Some(staff) = staff
         && let Ok(account) = Account::parse(&staff.login)
         && let Some(found) = sign_in_record(&mut *pool.acquire().await?, &account).await?
-        && let crate::people::session::Owner::Staff(id) = found.owner
+        && let crate::base::session::Owner::Staff(id) = found.owner
     {
         return Ok(Some(id));
     }

@@ -33,7 +33,7 @@ const A_WEEK: &str = "public, max-age=604800";
 /// nonce, and a slot that keeps who is signed in once looked up.
 fn request_context() {
     provide_nonce();
-    app::people::guard::provide_viewer_cache();
+    app::base::guard::provide_viewer_cache();
 }
 
 /// The whole application as one router, for the server and for the HTTP tests.

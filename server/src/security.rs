@@ -142,7 +142,7 @@ pub async fn audit_refusals(
     request: Request,
     next: Next,
 ) -> Response<Body> {
-    use app::people::session::{SESSION_COOKIE, resolve};
+    use app::base::session::{SESSION_COOKIE, resolve};
 
     let token =
         app::base::cookies::request_cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
@@ -157,14 +157,14 @@ pub async fn audit_refusals(
         let Some(viewer) = resolve(&state.pool, &token, now, state.demo).await? else {
             return Ok(());
         };
-        let change = app::audit::repo::Change {
+        let change = app::base::audit::Change {
             entity: "request",
             entity_id: path.chars().take(40).collect(),
             action: "refused",
             before: None,
             after: Some(serde_json::json!({ "method": method.as_str(), "path": path })),
         };
-        app::audit::repo::record_alone(&state.pool, &viewer.actor(), change).await
+        app::base::audit::record_alone(&state.pool, &viewer.actor(), change).await
     };
     if let Err(error) = recorded.await {
         tracing::error!(%error, "a refusal could not be written in the audit log");

@@ -121,14 +121,15 @@ pub async fn create_admin(
     name: &str,
     language: &str,
 ) -> Result<()> {
+    use app::base::access::Role;
     use app::base::i18n::Lang;
     use app::people::accounts::{AccountError, create_staff_account};
-    use app::people::model::{CredentialProblem, MIN_PASSWORD_CHARS, Role};
+    use app::people::model::{CredentialProblem, MIN_PASSWORD_CHARS};
 
     let language = Lang::parse(language)
         .with_context(|| format!("unknown language {language:?}: use km, en or fr"))?;
     let password = read_password()?;
-    let actor = app::audit::model::Actor::System("server create-admin".into());
+    let actor = app::base::access::Actor::System("server create-admin".into());
     match create_staff_account(
         pool,
         &actor,
@@ -320,7 +321,7 @@ async fn sweep_sessions(pool: SqlitePool) {
     loop {
         tick.tick().await;
         let now = chrono::Utc::now().timestamp();
-        match app::people::session::sweep(&pool, now).await {
+        match app::base::session::sweep(&pool, now).await {
             Ok(0) => {}
             Ok(swept) => tracing::info!(swept, "expired sessions removed"),
             Err(error) => tracing::error!(%error, "cannot remove expired sessions"),

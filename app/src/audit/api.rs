@@ -9,9 +9,10 @@ use crate::base::error::AppError;
 /// at whose traces is a security event.
 #[server(endpoint = "audit_search")]
 pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
-    use super::repo::{self, Change};
+    use super::repo;
+    use crate::base::audit::{Change, record_alone};
 
-    let admin = crate::people::guard::require(&[crate::people::model::Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[crate::base::access::Role::Admin]).await?;
     let pool = crate::base::db::pool()?;
     // The filter as chosen: the fields left empty say nothing.
     let mut chosen = serde_json::json!(filter);
@@ -25,7 +26,7 @@ pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
         before: None,
         after: Some(chosen),
     };
-    repo::record_alone(&pool, &admin.actor(), view).await?;
+    record_alone(&pool, &admin.actor(), view).await?;
     let mut conn = pool.acquire().await?;
     Ok(repo::search(&mut conn, &filter).await?)
 }

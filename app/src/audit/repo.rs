@@ -1,87 +1,10 @@
-//! Writing the audit log.
-
-use sqlx::{Sqlite, Transaction};
+//! Reading the audit log: a filtered page of it, and one record's history. Writing it is the
+//! base's (`base::audit`), so every domain can.
 
 use super::model::{
-    Actor, AuditActor, AuditEntry, AuditFilter, AuditPage, PAGE_SIZE, SECURITY_ACTIONS, parse_who,
+    AuditActor, AuditEntry, AuditFilter, AuditPage, PAGE_SIZE, SECURITY_ACTIONS, parse_who,
     utc_bounds,
 };
-
-/// One change to record.
-pub struct Change<'a> {
-    /// The kind of record: `staff_user`, `resident`, `allocation`...
-    pub entity: &'a str,
-    /// The record's id.
-    pub entity_id: String,
-    /// What happened: `create`, `update`, `disable`, `move`...
-    pub action: &'a str,
-    /// The record before the change (none for a creation). Never a secret.
-    pub before: Option<serde_json::Value>,
-    /// The record after the change (none for a removal). Never a secret.
-    pub after: Option<serde_json::Value>,
-}
-
-/// Records `change` by `actor`. It takes the change's own transaction, not a pool: the entry
-/// commits with the change or not at all, so a change without its entry cannot exist.
-pub async fn record(
-    tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
-    change: Change<'_>,
-) -> Result<(), sqlx::Error> {
-    let (kind, actor_id, label) = actor.parts();
-    let before = change.before.map(|value| value.to_string());
-    let after = change.after.map(|value| value.to_string());
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_kind, actor_id, actor_label, entity, entity_id, action, before_json, after_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        kind,
-        actor_id,
-        label,
-        change.entity,
-        change.entity_id,
-        change.action,
-        before,
-        after
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Records an event that changes nothing else (a reading, a download, a refusal) in a
-/// transaction of its own.
-pub async fn record_alone(
-    pool: &sqlx::SqlitePool,
-    actor: &Actor,
-    change: Change<'_>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = crate::base::db::begin_write(pool).await?;
-    record(&mut tx, actor, change).await?;
-    tx.commit().await
-}
-
-/// A CSV download by `actor`, written in the audit log first (what and which file): children's
-/// data leaving the system is a security event. A download whose trace cannot be written is
-/// not sent.
-pub async fn audited_csv(
-    pool: &sqlx::SqlitePool,
-    actor: &Actor,
-    (entity, lang): (&str, crate::base::i18n::Lang),
-    name: &str,
-    body: String,
-) -> axum::response::Response {
-    let change = Change {
-        entity,
-        entity_id: name.chars().take(40).collect(),
-        action: "export",
-        before: None,
-        after: None,
-    };
-    match record_alone(pool, actor, change).await {
-        Ok(()) => crate::base::csv::csv(name, body),
-        Err(error) => crate::base::error::AppError::from(error).plain_response(lang),
-    }
-}
 
 /// The entries matching `filter`, newest first, one page of them, with the filter's choices.
 /// A `who` that names nobody matches nothing.
@@ -255,6 +178,8 @@ pub async fn history(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::access::Actor;
+    use crate::base::audit::{Change, record};
     use serde_json::json;
     use sqlx::SqlitePool;
 

@@ -1,5 +1,8 @@
 //! The shared base: what every domain stands on, importing none of them.
 
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod changes;
 pub mod clock;
 pub mod cookies;
@@ -10,8 +13,12 @@ pub mod db;
 pub mod error;
 pub mod fields;
 #[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
 pub mod hub;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod security;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod ui;

@@ -12,7 +12,7 @@ use crate::base::i18n::Lang;
 use crate::residents::model::{Allergen, Diet};
 
 #[cfg(feature = "ssr")]
-use crate::people::model::Role;
+use crate::base::access::Role;
 
 /// Who changes canteen records.
 #[cfg(feature = "ssr")]
@@ -258,13 +258,13 @@ pub async fn freeze_before_reading(pool: &sqlx::SqlitePool, now: i64) {
 }
 
 #[cfg(feature = "ssr")]
-async fn kitchen_staff() -> Result<crate::people::model::CurrentStaff, AppError> {
-    crate::people::guard::require(&KITCHEN).await
+async fn kitchen_staff() -> Result<crate::base::access::CurrentStaff, AppError> {
+    crate::base::guard::require(&KITCHEN).await
 }
 
 #[cfg(feature = "ssr")]
 async fn reader() -> Result<bool, AppError> {
-    let staff = crate::people::guard::require(&READ).await?;
+    let staff = crate::base::guard::require(&READ).await?;
     Ok(staff.roles.iter().any(|role| KITCHEN.contains(role)))
 }
 

@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
-use crate::audit::repo::audited_csv;
+use crate::base::audit::audited_csv;
 use crate::base::csv::line;
 use crate::base::db::AppState;
 use crate::base::error::AppError;
+use crate::base::guard::require_in_handler;
 use crate::base::i18n::{I18n, Key, Lang};
-use crate::people::guard::require_in_handler;
 use crate::residents::model::{Allergen, Diet};
 
 /// The span asked for: `?from=YYYY-MM-DD&until=YYYY-MM-DD`.

@@ -12,8 +12,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::model::{MealService, NewExtra, RecipeLine, Settings};
 use super::repo::{self, Ingredient, Recipe, Served};
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;

@@ -10,9 +10,9 @@ use crate::base::error::AppError;
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use super::model::Section;
-    use crate::people::model::Role;
+    use crate::base::access::Role;
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let state = use_context::<crate::base::db::AppState>().ok_or(AppError::Internal)?;
     if Section::Meals.seen_by(&staff.roles) {
         crate::canteen::api::freeze_before_reading(&state.pool, crate::base::clock::now()).await;

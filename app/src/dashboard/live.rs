@@ -14,12 +14,12 @@ use chrono::Timelike;
 use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 
+use crate::base::access::Role;
 use crate::base::changes::{Topics, Version};
 use crate::base::db::AppState;
+use crate::base::guard::require_in_handler;
 use crate::base::hub::{Change, Changes, StreamTicket};
 use crate::base::i18n::Lang;
-use crate::people::guard::require_in_handler;
-use crate::people::model::Role;
 
 /// How long a live stream gathers changes before it tells the dashboard, so a burst of
 /// writes (a whole roll marked present) costs one fetch, not hundreds.
@@ -128,8 +128,8 @@ pub async fn live_events(State(state): State<AppState>, headers: HeaderMap) -> R
     };
     let watched = Topics::watched_by(&staff.roles);
     let session =
-        crate::base::cookies::request_cookie(&headers, crate::people::session::SESSION_COOKIE)
-            .map(crate::people::session::token_hash)
+        crate::base::cookies::request_cookie(&headers, crate::base::session::SESSION_COOKIE)
+            .map(crate::base::session::token_hash)
             .unwrap_or_default();
     let ticket = state.changes.open_stream(&session);
     let stream = events(

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::base::access::Role;
 use crate::base::changes::{Topics, Version};
 use crate::canteen::model::{DayCounts, MealCount, MealService, cutoff_instant};
 use crate::centre::model::Name;
 use crate::homework::model::{HomeworkClass, Status};
 use crate::housing::model::OccupancyRow;
-use crate::people::model::Role;
 use crate::presence::model::{Alerts, RollTally, instant};
 use crate::residents::model::Diet;
 

@@ -11,8 +11,8 @@ use super::model::{
     weekly,
 };
 use super::repo;
+use crate::base::access::{CurrentStaff, Role};
 use crate::base::changes::Version;
-use crate::people::model::{CurrentStaff, Role};
 use crate::presence::model::{Occupant, instant, roll_time};
 
 /// Nights in the occupancy chart.

@@ -12,7 +12,7 @@ use crate::base::fields::DaysForm;
 use crate::presence::model::AbsenceReason;
 
 #[cfg(feature = "ssr")]
-use crate::people::model::{CurrentStaff, Role};
+use crate::base::access::{CurrentStaff, Role};
 
 /// Who sees homework.
 #[cfg(feature = "ssr")]
@@ -356,7 +356,7 @@ async fn flags(
 /// house staff and admin. Tutors, house staff, admin.
 #[server(endpoint = "homework_tonight")]
 pub async fn get_tonight() -> Result<TonightPage, AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -399,7 +399,7 @@ pub async fn get_session(
     class_id: i64,
     #[server(default)] day: String,
 ) -> Result<SessionPage, AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let day = day_or_today(&day)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, &staff, class_id).await?;
@@ -464,7 +464,7 @@ pub async fn mark_attendance(
     #[server(default)] reason: String,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
     let (status, reason) = super::model::check_mark(&status, &reason)?;
     let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
@@ -488,7 +488,7 @@ pub async fn mark_all_present(
     day: String,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
     let marks = super::record::Marks::AllPresent;
     super::record::mark(
@@ -506,7 +506,7 @@ pub async fn mark_all_present(
 /// Every class the caller sees. Tutors (theirs), house staff, admin.
 #[server(endpoint = "homework_classes")]
 pub async fn list_classes() -> Result<ClassesPage, AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
@@ -527,7 +527,7 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
 /// A class with its roll, sessions and rates. Tutors (theirs), house staff, admin.
 #[server(endpoint = "homework_class")]
 pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = visible_class(&mut conn, &staff, id).await?;
@@ -666,7 +666,7 @@ async fn class_history(
 /// Adds a class (`id` 0) or changes one. House staff and admin.
 #[server(endpoint = "homework_class_save")]
 pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&MANAGE).await?;
+    let staff = crate::base::guard::require(&MANAGE).await?;
     let checked = super::model::check_class(&class.input, class.days.bits())?;
     let id = (class.id != 0).then_some(class.id);
     let id = super::record::save_class(&crate::base::db::pool()?, &recorder(&staff), id, &checked)
@@ -678,7 +678,7 @@ pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
 /// Enrols a resident in a class from today. House staff and admin.
 #[server(endpoint = "homework_enrol")]
 pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&MANAGE).await?;
+    let staff = crate::base::guard::require(&MANAGE).await?;
     let today = crate::base::clock::today_at_centre();
     super::record::enrol(
         &crate::base::db::pool()?,
@@ -696,7 +696,7 @@ pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
 /// admin.
 #[server(endpoint = "homework_unenrol")]
 pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&MANAGE).await?;
+    let staff = crate::base::guard::require(&MANAGE).await?;
     let today = crate::base::clock::today_at_centre();
     let from = today.succ_opt().unwrap_or(today);
     super::record::unenrol(
@@ -719,7 +719,7 @@ pub async fn cancel_session(
     #[server(default)] reason: String,
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&MANAGE).await?;
+    let staff = crate::base::guard::require(&MANAGE).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let reason = reason.trim();
     let reason = if restore.is_empty() {
@@ -749,7 +749,7 @@ pub async fn cancel_session(
 /// their classes), house staff, admin.
 #[server(endpoint = "homework_resident")]
 pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
-    let staff = crate::people::guard::require(&VIEW).await?;
+    let staff = crate::base::guard::require(&VIEW).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let all = sees_all(&staff);
     // Someone who is not there is not found, for a tutor as for anyone.
@@ -803,7 +803,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
 /// Sets how many unexplained absences in a row flag a resident. House staff and admin.
 #[server(endpoint = "homework_settings_save")]
 pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&MANAGE).await?;
+    let staff = crate::base::guard::require(&MANAGE).await?;
     let n = absences_in_a_row
         .trim()
         .parse::<i64>()

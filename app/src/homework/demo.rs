@@ -14,14 +14,15 @@ use sqlx::SqlitePool;
 
 use super::model::{Level, NewClass, Status, Subject, Timetable};
 use super::repo;
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::access::Role;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
+use crate::base::session::Owner;
 use crate::people::accounts::{AccountError, create_staff_account};
-use crate::people::model::{Account, Role};
+use crate::people::model::Account;
 use crate::people::repo::sign_in_record;
-use crate::people::session::Owner;
 use crate::presence::model::{Occupant, instant};
 use crate::residents::model::Programme;
 

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::Outcome;
-use crate::audit::repo::audited_csv;
+use crate::base::audit::audited_csv;
 use crate::base::csv::line;
 use crate::base::db::AppState;
 use crate::base::error::AppError;
@@ -21,7 +21,7 @@ pub struct ClassQuery {
 }
 
 /// A download for whom, in which language: its file name and text.
-type Download = (crate::people::model::CurrentStaff, Lang, String, String);
+type Download = (crate::base::access::CurrentStaff, Lang, String, String);
 
 /// The download.
 pub async fn attendance_csv(
@@ -44,7 +44,7 @@ async fn attendance_text(
     headers: &HeaderMap,
     class_id: i64,
 ) -> Result<Download, (AppError, Lang)> {
-    let (staff, lang) = crate::people::guard::require_in_handler(state, headers, &super::api::VIEW)
+    let (staff, lang) = crate::base::guard::require_in_handler(state, headers, &super::api::VIEW)
         .await
         .map_err(|error| (error, Lang::default()))?;
     let fail = |error: AppError| (error, lang);

@@ -8,8 +8,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{AllocationProblem, Changeover, Warning, check_override, warnings};
 use super::repo;
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::model::{
     AllocationEntry, BedPlace, BuildingList, BuildingPlan, OccupancyRow, Suggestion, Warning,
 };
-use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::people::model::Role;
+use crate::base::access::Role;
+use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::residents::api::HOUSE;
 use crate::residents::model::{ResidentRow, Sex};
@@ -55,7 +55,7 @@ pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
 /// Every building with its beds and those occupied today. Every staff role.
 #[server(endpoint = "building_list")]
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     let today = crate::base::clock::today_at_centre();
@@ -74,7 +74,7 @@ pub async fn list_buildings() -> Result<BuildingList, AppError> {
 /// A building's rooms and beds. Every staff role.
 #[server(endpoint = "building_plan")]
 pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     let building = super::repo::building(&mut conn, id, today)
@@ -95,7 +95,7 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     use super::model::{rank_beds, warnings};
     use super::repo;
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -233,7 +233,7 @@ pub async fn assign_bed(
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let change = BedChange {
         resident_id,
         bed_id,
@@ -256,7 +256,7 @@ pub async fn move_bed(
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let change = BedChange {
         resident_id,
         bed_id,
@@ -292,7 +292,7 @@ impl BedChange {
     /// Reads the day and time, makes the change, and goes back where the form came from.
     async fn apply(
         self,
-        staff: &crate::people::model::CurrentStaff,
+        staff: &crate::base::access::CurrentStaff,
         how: Placing,
     ) -> Result<(), AppError> {
         use super::allocate::{assign, move_resident};
@@ -319,7 +319,7 @@ pub async fn release_bed(
     on: String,
     #[server(default)] time: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let on = crate::base::fields::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
     let today = crate::base::clock::today_at_centre();
@@ -334,7 +334,7 @@ pub async fn set_bed_service(
     bed_id: i64,
     #[server(default)] in_service: Option<String>,
 ) -> Result<(), AppError> {
-    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     super::allocate::set_in_service(
         &crate::base::db::pool()?,
         &admin.actor(),
@@ -351,7 +351,7 @@ pub async fn set_bed_service(
 pub async fn get_occupancy(
     #[server(default)] on: String,
 ) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::ALL).await?;
     let day = if on.trim().is_empty() {
         crate::base::clock::today_at_centre()
     } else {
@@ -371,7 +371,7 @@ pub async fn create_building(
 ) -> Result<(), AppError> {
     use super::model::{check_code, check_names};
 
-    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let (km, latin) = check_names(&name_km, &name_latin)?;
     let id = super::manage::add_building(
@@ -398,7 +398,7 @@ pub async fn create_room(
 ) -> Result<(), AppError> {
     use super::model::{check_code, check_room};
 
-    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let sex = crate::residents::model::Sex::parse(&sex)
         .ok_or(crate::residents::model::ResidentProblem::Sex)?;
@@ -420,7 +420,7 @@ pub async fn create_room(
 /// Adds one bed to a room. Admin.
 #[server(endpoint = "bed_create")]
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
-    let admin = crate::people::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let building =
         super::manage::add_bed(&crate::base::db::pool()?, &admin.actor(), room_id).await?;
     leptos_axum::redirect(&format!("/buildings/{building}?saved=1"));

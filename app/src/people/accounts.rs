@@ -5,18 +5,19 @@
 use sqlx::SqlitePool;
 
 use super::model::{
-    CredentialProblem, EditProblem, Login, Phone, Pin, Role, StaffEdit, check_name,
-    check_new_password, check_staff_edit,
+    CredentialProblem, EditProblem, Login, Phone, Pin, StaffEdit, check_name, check_new_password,
+    check_staff_edit,
 };
 use super::password;
 use super::repo::{self, NewFamily, NewStaff, create_staff};
-use super::session::{Owner, end_all_for};
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::access::Role;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::base::i18n::Lang;
+use crate::base::session::{Owner, end_all_for};
 
 /// Why an account was not created. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
@@ -316,7 +317,7 @@ pub async fn unlock(pool: &SqlitePool, actor: &Actor, owner: Owner) -> Result<()
         return Ok(());
     };
     repo::set_lock(&mut tx, owner, None).await?;
-    let (entity, entity_id) = super::signin::account_entity(owner);
+    let (entity, entity_id) = crate::base::session::account_entity(owner);
     let change = Change {
         entity,
         entity_id,

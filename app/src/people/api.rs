@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::model::{FamilyAccount, StaffMember};
 #[cfg(feature = "ssr")]
-use super::model::Role;
-use super::model::{FamilyAccount, StaffMember, Viewer};
+use crate::base::access::Role;
+use crate::base::access::Viewer;
 use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::base::i18n::Lang;
@@ -14,7 +15,7 @@ use crate::base::i18n::Lang;
 #[server(endpoint = "current_viewer")]
 pub async fn get_current_viewer() -> Result<Option<Viewer>, AppError> {
     // Public: it says only who the caller is.
-    super::guard::current_viewer().await
+    crate::base::guard::current_viewer().await
 }
 
 /// Signs in staff (login and password) or a family (phone and PIN), and sends the browser on:
@@ -22,10 +23,10 @@ pub async fn get_current_viewer() -> Result<Option<Viewer>, AppError> {
 /// was wrong.
 #[server(endpoint = "log_in")]
 pub async fn log_in(login: String, password: String, back: String) -> Result<(), AppError> {
-    use super::guard::{client_address, demo_mode, request_is_https};
-    use super::session::{Owner, session_cookie};
     use crate::base::cookies::set_cookie;
     use crate::base::fields::local_path;
+    use crate::base::guard::{client_address, demo_mode, request_is_https};
+    use crate::base::session::{Owner, session_cookie};
 
     // Public by nature: signing in is how a caller gets a role.
     let pool = crate::base::db::pool()?;
@@ -52,15 +53,15 @@ pub async fn log_in(login: String, password: String, back: String) -> Result<(),
 /// Signs out: the session ends on the server, not only in the browser.
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use super::session;
+    use crate::base::session;
 
     // Anyone may sign out; without a session there is nothing to end.
-    if let Some(token) = super::guard::session_token() {
-        let viewer = super::guard::current_viewer().await?;
+    if let Some(token) = crate::base::guard::session_token() {
+        let viewer = crate::base::guard::current_viewer().await?;
         session::end(&crate::base::db::pool()?, &token, viewer.as_ref()).await?;
     }
     crate::base::cookies::set_cookie(&session::cleared_session_cookie(
-        super::guard::request_is_https(),
+        crate::base::guard::request_is_https(),
     ))?;
     leptos_axum::redirect("/login");
     Ok(())
@@ -69,7 +70,7 @@ pub async fn log_out() -> Result<(), AppError> {
 /// Every staff account. Admin only.
 #[server(endpoint = "staff_list")]
 pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
-    super::guard::require(&[Role::Admin]).await?;
+    crate::base::guard::require(&[Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(super::repo::staff_list(&mut conn).await?)
 }
@@ -77,7 +78,7 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
 /// One staff account. Admin only.
 #[server(endpoint = "staff_member")]
 pub async fn get_staff_member(id: i64) -> Result<StaffMember, AppError> {
-    super::guard::require(&[Role::Admin]).await?;
+    crate::base::guard::require(&[Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     super::repo::staff_member(&mut conn, id)
         .await?
@@ -93,7 +94,7 @@ pub async fn create_staff(
     language: String,
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let admin = super::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let language = parse_language(&language)?;
     let roles = parse_roles(&roles)?;
     if roles.is_empty() {
@@ -122,7 +123,7 @@ pub async fn update_staff(
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    let admin = super::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let edit = super::model::StaffEdit {
         display_name,
         language: parse_language(&language)?,
@@ -138,7 +139,7 @@ pub async fn update_staff(
 /// Gives a staff account a new password and signs it out everywhere. Admin only.
 #[server(endpoint = "staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
-    let admin = super::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     super::accounts::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
         .await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
@@ -148,7 +149,7 @@ pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppEr
 /// Every family account. Social team and admin.
 #[server(endpoint = "family_list")]
 pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
-    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(super::repo::family_list(&mut conn).await?)
 }
@@ -157,7 +158,7 @@ pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
 /// admin.
 #[server(endpoint = "family_account")]
 pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppError> {
-    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let family = super::repo::family_account(&mut conn, id)
         .await?
@@ -168,7 +169,7 @@ pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppE
 /// A fresh random PIN for a new family's form. Social team and admin.
 #[server(endpoint = "family_pin_suggestion")]
 pub async fn suggest_pin() -> Result<String, AppError> {
-    super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     Ok(super::accounts::random_pin())
 }
 
@@ -179,7 +180,7 @@ pub async fn create_family(
     phone: String,
     pin: String,
 ) -> Result<(), AppError> {
-    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let id = super::accounts::create_family_account(
         &crate::base::db::pool()?,
         &staff.actor(),
@@ -200,7 +201,7 @@ pub async fn update_family(
     phone: String,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     super::accounts::edit_family_account(
         &crate::base::db::pool()?,
         &staff.actor(),
@@ -218,7 +219,7 @@ pub async fn update_family(
 /// and admin.
 #[server(endpoint = "family_pin")]
 pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
-    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     super::accounts::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
     leptos_axum::redirect(&format!("/families/{id}?pin=1"));
     Ok(())
@@ -227,14 +228,19 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
 /// Unlocks a staff account locked after too many failed sign-ins. Admin only.
 #[server(endpoint = "staff_unlock")]
 pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
-    let admin = super::guard::require(&[Role::Admin]).await?;
+    let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     super::repo::staff_member(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    super::accounts::unlock(&pool, &admin.actor(), super::session::Owner::Staff(id)).await?;
+    super::accounts::unlock(
+        &pool,
+        &admin.actor(),
+        crate::base::session::Owner::Staff(id),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?unlocked=1"));
     Ok(())
 }
@@ -242,14 +248,19 @@ pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
 /// Unlocks a family account locked after too many failed sign-ins. Social team and admin.
 #[server(endpoint = "family_unlock")]
 pub async fn unlock_family(id: i64) -> Result<(), AppError> {
-    let staff = super::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     super::repo::family_account(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    super::accounts::unlock(&pool, &staff.actor(), super::session::Owner::Family(id)).await?;
+    super::accounts::unlock(
+        &pool,
+        &staff.actor(),
+        crate::base::session::Owner::Family(id),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/families/{id}?unlocked=1"));
     Ok(())
 }

@@ -2,11 +2,10 @@
 
 use sqlx::SqliteConnection;
 
-use super::model::{
-    Account, FamilyAccount, Login, Phone, RecentFailures, Role, StaffEdit, StaffMember,
-};
-use super::session::Owner;
+use super::model::{Account, FamilyAccount, Login, Phone, RecentFailures, StaffEdit, StaffMember};
+use crate::base::access::Role;
 use crate::base::i18n::Lang;
+use crate::base::session::{Owner, roles_of};
 
 /// A new staff account, its password already hashed.
 pub struct NewStaff<'a> {
@@ -51,20 +50,6 @@ pub async fn create_staff(
         .await?;
     }
     Ok(id)
-}
-
-/// The roles an account holds.
-pub async fn roles_of(
-    conn: &mut SqliteConnection,
-    staff_user_id: i64,
-) -> Result<Vec<Role>, sqlx::Error> {
-    let codes = sqlx::query_scalar!(
-        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
-        staff_user_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(codes.iter().filter_map(|code| Role::parse(code)).collect())
 }
 
 /// The roles of an active account with this login, or `None` when there is no such account.

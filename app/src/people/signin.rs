@@ -18,11 +18,12 @@ use super::model::{
 };
 use super::password;
 use super::repo::{self, SignInRecord};
-use super::session::{self, Owner};
-use crate::audit::model::Actor;
-use crate::audit::repo::{self as audit, Change};
+use crate::base::access::Actor;
+use crate::base::audit;
+use crate::base::audit::Change;
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, Lang};
+use crate::base::session::{self, Owner, account_entity};
 
 /// A successful sign-in: the session token for the cookie, whose it is, and their language.
 #[derive(Debug)]
@@ -62,14 +63,6 @@ fn account_actor(owner: Owner, account: &Account) -> Actor {
 
 /// The audit log's name for sign-in when nobody is known yet.
 const SIGN_IN: &str = "sign-in";
-
-/// The audit log's record of an account: its table and id.
-pub fn account_entity(owner: Owner) -> (&'static str, String) {
-    match owner {
-        Owner::Staff(id) => ("staff_user", id.to_string()),
-        Owner::Family(id) => ("family", id.to_string()),
-    }
-}
 
 /// Signs in whoever typed `login` and `secret` from `address`, at `now` (Unix seconds).
 /// `demo_mode` says whether demo accounts may sign in.

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Alerts, RollCall, RollSummary};
-use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::people::model::Role;
+use crate::base::access::Role;
+use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::residents::api::HOUSE;
 
@@ -25,7 +25,7 @@ pub struct RollPage {
 
 #[cfg(feature = "ssr")]
 async fn recorder() -> Result<super::record::Recorder, AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     Ok(super::record::Recorder {
         actor: staff.actor(),
         staff_id: staff.id,
@@ -132,7 +132,7 @@ pub struct RollNight {
 pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight, AppError> {
     use super::model::{instant, roll_time, tally};
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
@@ -174,7 +174,7 @@ pub async fn get_roll_call(
 ) -> Result<RollPage, AppError> {
     use super::model::{instant, roll_time};
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let today = crate::base::clock::today_at_centre();
     let now = chrono::Utc::now().timestamp();
@@ -281,7 +281,7 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
 /// Every staff role; nobody else learns of them.
 #[server(endpoint = "missing_alerts")]
 pub async fn missing_alerts() -> Result<Alerts, AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::ALL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let now = chrono::Utc::now().timestamp();
     Ok(super::repo::alerts(&mut conn, now).await?)
@@ -290,7 +290,7 @@ pub async fn missing_alerts() -> Result<Alerts, AppError> {
 /// Sets how long after a planned end a child not back is overdue, in minutes. Admin only.
 #[server(endpoint = "presence_settings_save")]
 pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&[Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::Admin]).await?;
     let minutes = super::model::check_grace(&overdue_grace_minutes)?;
     super::record::set_overdue_grace(&crate::base::db::pool()?, &staff.actor(), minutes).await?;
     leptos_axum::redirect("/roll?saved=1#overdue");

@@ -8,8 +8,8 @@ use sqlx::SqlitePool;
 
 use super::model::{AbsenceProblem, Mark, NewAbsence, Resolution, check_close, instant, roll_time};
 use super::repo;
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;

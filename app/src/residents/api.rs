@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ResidentRecord, ResidentRow, Sight};
+#[cfg(feature = "ssr")]
+use crate::base::access::Role;
 use crate::base::error::AppError;
 use crate::housing::model::{AllocationEntry, Suggestion};
-#[cfg(feature = "ssr")]
-use crate::people::model::Role;
 use crate::presence::model::AbsenceEntry;
 
 /// How a resident's history reads: their record, their beds and their absences.
@@ -70,7 +70,7 @@ pub async fn search_residents(
 ) -> Result<ResidentList, AppError> {
     use crate::base::clock::today_at_centre;
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     Ok(ResidentList {
         rows: super::repo::search(&mut conn, &q, left.is_some(), today_at_centre()).await?,
@@ -81,14 +81,14 @@ pub async fn search_residents(
 /// Today's date for the admission form. House staff and admin.
 #[server(endpoint = "resident_form")]
 pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
-    crate::people::guard::require(&HOUSE).await?;
+    crate::base::guard::require(&HOUSE).await?;
     Ok(crate::base::clock::today_at_centre())
 }
 
 /// Current residents without a bed, longest waiting first. Every staff role.
 #[server(endpoint = "waiting_list")]
 pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
-    crate::people::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::ALL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     Ok(super::repo::waiting_list(&mut conn, today).await?)
@@ -105,7 +105,7 @@ pub async fn get_resident_page(
     use crate::base::clock::today_at_centre;
     use crate::housing::{model::rank_beds, repo as housing};
 
-    let staff = crate::people::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::ALL).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let sight = Sight::of(|role| staff.has(role));
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -159,14 +159,14 @@ pub async fn get_resident_page(
             && crate::homework::repo::taught_by(&mut conn, id, staff.id).await?);
     if sight.safeguarding && !stored.safeguarding_note.is_empty() {
         // Who read a child's safeguarding note, and when, is a security event.
-        let read = crate::audit::repo::Change {
+        let read = crate::base::audit::Change {
             entity: "resident",
             entity_id: id.to_string(),
             action: "read_note",
             before: None,
             after: Some(serde_json::json!({ "note": "safeguarding" })),
         };
-        crate::audit::repo::record_alone(&crate::base::db::pool()?, &staff.actor(), read).await?;
+        crate::base::audit::record_alone(&crate::base::db::pool()?, &staff.actor(), read).await?;
     }
     let history = resident_history(&mut conn, id, sight, staff.has(Role::Admin), &beds).await?;
     let mut fields = stored.fields;
@@ -287,7 +287,7 @@ impl ResidentForm {
 /// Admits a resident and opens their page. House staff and admin.
 #[server(endpoint = "resident_create")]
 pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
     let id = super::record::admit(&crate::base::db::pool()?, &staff.actor(), &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
@@ -297,7 +297,7 @@ pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
 /// Changes a resident's details. House staff and admin.
 #[server(endpoint = "resident_update")]
 pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
     super::record::edit(&crate::base::db::pool()?, &staff.actor(), id, &fields).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
@@ -307,7 +307,7 @@ pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppE
 /// Replaces the medical note. House staff and admin.
 #[server(endpoint = "resident_medical_note")]
 pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let note = super::model::check_note(&note)?;
     super::record::set_note(
         &crate::base::db::pool()?,
@@ -324,7 +324,7 @@ pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
 /// Replaces the safeguarding note. Social team and admin.
 #[server(endpoint = "resident_safeguarding_note")]
 pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let note = super::model::check_note(&note)?;
     super::record::set_note(
         &crate::base::db::pool()?,
@@ -341,7 +341,7 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
 /// Records that a resident left, which releases their bed. House staff and admin.
 #[server(endpoint = "resident_leave")]
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::leave(
         &crate::base::db::pool()?,
         &staff.actor(),
@@ -357,7 +357,7 @@ pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<
 /// Links two residents as siblings. House staff and admin.
 #[server(endpoint = "sibling_link")]
 pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::link_siblings(&crate::base::db::pool()?, &staff.actor(), id, other).await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1#siblings"));
     Ok(())
@@ -366,7 +366,7 @@ pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
 /// Takes a resident out of their sibling group. House staff and admin.
 #[server(endpoint = "sibling_unlink")]
 pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::unlink_sibling(&crate::base::db::pool()?, &staff.actor(), id).await?;
     leptos_axum::redirect(&format!("/residents/{back}?saved=1#siblings"));
     Ok(())
@@ -378,7 +378,7 @@ pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
 pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     use super::import::{FileProblem, MAX_BYTES, parse_csv, read_rows};
 
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
     let mut upload = None;
     while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
@@ -417,7 +417,7 @@ pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), 
 pub async fn get_import(id: i64) -> Result<super::import::ImportPreview, AppError> {
     use super::import::{ImportPreview, RowStatus, parse_csv, read_rows};
 
-    crate::people::guard::require(&HOUSE).await?;
+    crate::base::guard::require(&HOUSE).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let stored = super::repo::import(&mut conn, id)
         .await?
@@ -449,7 +449,7 @@ pub async fn confirm_import(
     id: i64,
     #[server(default)] step: Option<usize>,
 ) -> Result<super::import::ImportProgress, AppError> {
-    let staff = crate::people::guard::require(&HOUSE).await?;
+    let staff = crate::base::guard::require(&HOUSE).await?;
     if step.is_some_and(|rows| !(1..=super::import::MAX_STEP_ROWS).contains(&rows)) {
         return Err(AppError::invalid(
             "step",

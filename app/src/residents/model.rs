@@ -308,8 +308,8 @@ pub struct Sight {
 
 impl Sight {
     /// What someone holding the roles `has` says yes to may read.
-    pub fn of(has: impl Fn(crate::people::model::Role) -> bool) -> Sight {
-        use crate::people::model::Role;
+    pub fn of(has: impl Fn(crate::base::access::Role) -> bool) -> Sight {
+        use crate::base::access::Role;
         let house = has(Role::HouseStaff) || has(Role::Admin);
         let social = has(Role::SocialTeam) || has(Role::Admin);
         Sight {
@@ -672,7 +672,7 @@ mod tests {
 
     #[test]
     fn each_role_reads_what_its_work_needs() {
-        use crate::people::model::Role;
+        use crate::base::access::Role;
         let only = |role: Role| Sight::of(move |r| r == role);
         let tutor = only(Role::Tutor);
         assert_eq!(tutor, Sight::default(), "a tutor: names and presence only");

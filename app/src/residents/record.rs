@@ -6,8 +6,8 @@ use sqlx::SqlitePool;
 
 use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 

@@ -5,11 +5,11 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
 use super::language::SetLanguage;
+use crate::base::access::{Role, Viewer};
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, Lang, use_i18n};
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
 use crate::people::api::{LogOut, get_current_viewer};
-use crate::people::model::{Role, Viewer};
 use crate::presence::pages::MissingBanner;
 
 /// Whoever is signed in, loaded once per page by the layout and shared through context.
@@ -230,8 +230,8 @@ fn LanguageSwitch() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::access::{CurrentFamily, CurrentStaff};
     use crate::base::i18n::Lang;
-    use crate::people::model::{CurrentFamily, CurrentStaff};
 
     fn hrefs(viewer: Option<&Viewer>) -> Vec<&'static str> {
         nav_items(viewer)

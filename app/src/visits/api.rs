@@ -14,7 +14,7 @@ use super::view::{Booking, Child, Contact, PermissionEntry, VisitDay};
 use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::people::model::{CurrentStaff, Role};
+use crate::base::access::{CurrentStaff, Role};
 
 /// Who decides about families and visits.
 #[cfg(feature = "ssr")]
@@ -122,8 +122,8 @@ async fn meals(conn: &mut sqlx::SqliteConnection) -> Result<Vec<(i64, String)>, 
 /// admin.
 #[server(endpoint = "visits_family")]
 pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
-    let admin = staff.has(crate::people::model::Role::Admin);
+    let staff = crate::base::guard::require(&SOCIAL).await?;
+    let admin = staff.has(crate::base::access::Role::Admin);
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let family = sqlx::query!(
         r#"SELECT phone, needs_approval AS "needs_approval: bool" FROM family WHERE id = ?"#,
@@ -249,7 +249,7 @@ pub async fn save_contact(
     #[server(default)] phone: String,
     #[server(default)] id_document: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let input =
         super::model::check_contact(&name_km, &name_latin, &relationship, &phone, &id_document)?;
     let existing = (contact != 0).then_some(contact);
@@ -274,7 +274,7 @@ pub async fn link_child(
     visits_per_month: String,
     #[server(default)] needs_approval: Option<String>,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let per_month = visits_per_month.trim().parse::<i64>().map_err(|_| {
         AppError::invalid(
             "visits_per_month",
@@ -300,7 +300,7 @@ pub async fn set_family_approval(
     family: i64,
     #[server(default)] needs_approval: Option<String>,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     super::record::set_family_approval(
         &crate::base::db::pool()?,
         &writer(&staff),
@@ -324,7 +324,7 @@ pub async fn set_permission(
     reason: String,
     decided_on: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
     let input = super::model::check_permission(&level, &reason, &decided_on, today)?;
     let pool = crate::base::db::pool()?;
@@ -356,7 +356,7 @@ pub async fn set_permission(
 /// Visit days, blocked dates and the queue. Social team and admin.
 #[server(endpoint = "visits_overview")]
 pub async fn get_visits() -> Result<VisitsOverview, AppError> {
-    crate::people::guard::require(&SOCIAL).await?;
+    crate::base::guard::require(&SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let days = super::repo::visit_days(&mut conn, Some(today - chrono::Days::new(60))).await?;
@@ -388,7 +388,7 @@ pub async fn get_visits() -> Result<VisitsOverview, AppError> {
 /// Publishes a visit day (`id` 0) or changes one. Social team and admin.
 #[server(endpoint = "visits_save_day")]
 pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
     let input = super::model::check_day(&form, today)?;
     let existing = (id != 0).then_some(id);
@@ -401,7 +401,7 @@ pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result
 /// A visit day with its slots and bookings. Social team and admin.
 #[server(endpoint = "visits_day")]
 pub async fn get_visit_day(id: i64) -> Result<VisitDayPage, AppError> {
-    crate::people::guard::require(&SOCIAL).await?;
+    crate::base::guard::require(&SOCIAL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let day = super::repo::visit_day(&mut conn, id)
         .await?
@@ -437,7 +437,7 @@ pub async fn save_slot(
     ends_at: String,
     capacity: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let checked = super::model::check_slot(&starts_at, &ends_at, &capacity)?;
     let existing = (slot != 0).then_some(slot);
     super::record::save_slot(
@@ -456,7 +456,7 @@ pub async fn save_slot(
 /// and admin.
 #[server(endpoint = "visits_cancel_day")]
 pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     super::record::cancel_day(&crate::base::db::pool()?, &writer(&staff), id).await?;
     leptos_axum::redirect(&format!("/visits/days/{id}?saved=1"));
     Ok(())
@@ -465,7 +465,7 @@ pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
 /// Blocks a date for visit days. Social team and admin.
 #[server(endpoint = "visits_block_date")]
 pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     super::record::block_date(&crate::base::db::pool()?, &writer(&staff), day, &reason).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
@@ -475,7 +475,7 @@ pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
 /// Frees a blocked date. Social team and admin.
 #[server(endpoint = "visits_unblock_date")]
 pub async fn unblock_date(day: String) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     super::record::unblock_date(&crate::base::db::pool()?, &writer(&staff), day).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
@@ -491,7 +491,7 @@ pub async fn decide_booking(
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
     use super::record::Decision;
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let decision = match decision.as_str() {
         "approve" => Decision::Approve,
         "refuse" => Decision::Refuse,
@@ -524,7 +524,7 @@ pub async fn decide_booking(
 /// the office). Social team and admin.
 #[server(endpoint = "visits_staff_booking_form")]
 pub async fn get_staff_booking_form(family: i64, slot: i64) -> Result<BookingForm, AppError> {
-    crate::people::guard::require(&SOCIAL).await?;
+    crate::base::guard::require(&SOCIAL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     super::portal::load::booking_form(
         &mut conn,
@@ -540,7 +540,7 @@ pub async fn get_staff_booking_form(family: i64, slot: i64) -> Result<BookingFor
 /// and admin.
 #[server(endpoint = "visits_staff_book")]
 pub async fn staff_book(form: BookForm) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&SOCIAL).await?;
+    let staff = crate::base::guard::require(&SOCIAL).await?;
     let family = form
         .family
         .trim()

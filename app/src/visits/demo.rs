@@ -21,8 +21,8 @@ use super::record::{Booked, Writer, block_date, book, booking_error, save_day, s
 use super::record::{set_family_approval, set_permission};
 use super::repo;
 use super::view::NewBooking;
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -1510,10 +1510,10 @@ pub async fn seed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::session::Owner;
     use crate::demo::repository_accounts;
     use crate::people::accounts::create_family_account;
     use crate::people::repo::mark_demo;
-    use crate::people::session::Owner;
     use crate::visits::view::BookingFilter;
 
     fn today() -> NaiveDate {

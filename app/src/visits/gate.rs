@@ -15,7 +15,7 @@ use super::view::{Booking, Child, Contact, Slot};
 use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::people::model::Role;
+use crate::base::access::Role;
 
 /// Who works the gate and records handovers and returns.
 #[cfg(feature = "ssr")]
@@ -130,7 +130,7 @@ pub mod write {
     use serde_json::json;
     use sqlx::SqlitePool;
 
-    use crate::audit::repo::{Change, record};
+    use crate::base::audit::{Change, record};
     use crate::base::db::begin_write;
     use crate::base::error::AppError;
     use crate::base::i18n::Key;
@@ -748,7 +748,7 @@ fn gate_visitor(
 /// matching `q` (name, phone or document number). House staff, social team, admin.
 #[server(endpoint = "visits_gate")]
 pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError> {
-    crate::people::guard::require(&GATE).await?;
+    crate::base::guard::require(&GATE).await?;
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let filter = super::view::BookingFilter {
@@ -864,7 +864,7 @@ pub async fn check_in(
     booking: i64,
     #[server(default)] visitor: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     let visitors = super::api::ticked(&visitor)?;
     let today = crate::base::clock::today_at_centre();
     write::check_in(
@@ -883,7 +883,7 @@ pub async fn check_in(
 /// Checks a visit's visitors out. House staff, social team, admin.
 #[server(endpoint = "visits_check_out")]
 pub async fn check_out(booking: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     write::check_out(
         &crate::base::db::pool()?,
         &super::api::writer(&staff),
@@ -899,7 +899,7 @@ pub async fn check_out(booking: i64) -> Result<(), AppError> {
 /// admin.
 #[server(endpoint = "visits_gate_stop")]
 pub async fn record_stop(contact: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     let pool = crate::base::db::pool()?;
     let mut conn = pool.acquire().await?;
     let found = super::repo::contact(&mut conn, contact)
@@ -932,7 +932,7 @@ pub async fn walk_in(
     #[server(default)] child: BTreeMap<String, String>,
     adults: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     let children = super::api::ticked(&child)?;
     let adults = adults
         .trim()
@@ -965,7 +965,7 @@ fn hh_mm(at: i64) -> String {
 
 #[server(endpoint = "visits_home_stays")]
 pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     let can_approve = staff.roles.iter().any(|r| super::api::SOCIAL.contains(r));
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -1086,7 +1086,7 @@ pub async fn approve_home_stay(
     #[server(default)] until_time: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
+    let staff = crate::base::guard::require(&super::api::SOCIAL).await?;
     let (resident_id, contact_id) = pair
         .split_once(':')
         .and_then(|(r, c)| Some((r.trim().parse::<i64>().ok()?, c.trim().parse::<i64>().ok()?)))
@@ -1119,7 +1119,7 @@ pub async fn approve_home_stay(
 /// social team, admin.
 #[server(endpoint = "visits_hand_over")]
 pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     write::hand_over(
         &crate::base::db::pool()?,
         &super::api::writer(&staff),
@@ -1136,7 +1136,7 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
 /// staff, social team, admin.
 #[server(endpoint = "visits_stay_return")]
 pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&GATE).await?;
+    let staff = crate::base::guard::require(&GATE).await?;
     write::returned(
         &crate::base::db::pool()?,
         &super::api::writer(&staff),
@@ -1158,7 +1158,7 @@ pub async fn change_home_stay_dates(
     until_on: String,
     #[server(default)] until_time: String,
 ) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
+    let staff = crate::base::guard::require(&super::api::SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
     let span =
         super::model::check_stay((&from_on, &from_time), (&until_on, &until_time), "", today)?;
@@ -1177,7 +1177,7 @@ pub async fn change_home_stay_dates(
 /// Cancels a home stay before the child left. Social team and admin.
 #[server(endpoint = "visits_cancel_stay")]
 pub async fn cancel_home_stay(stay: i64) -> Result<(), AppError> {
-    let staff = crate::people::guard::require(&super::api::SOCIAL).await?;
+    let staff = crate::base::guard::require(&super::api::SOCIAL).await?;
     write::cancel_stay(&crate::base::db::pool()?, &super::api::writer(&staff), stay).await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
     Ok(())

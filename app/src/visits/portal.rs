@@ -311,7 +311,7 @@ pub mod load {
 /// Families only.
 #[server(endpoint = "family_portal")]
 pub async fn get_portal() -> Result<Portal, AppError> {
-    let family = crate::people::guard::require_family().await?;
+    let family = crate::base::guard::require_family().await?;
     let today = crate::base::clock::today_at_centre();
     let now = crate::base::clock::now();
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -339,7 +339,7 @@ pub async fn get_booking_form(
     slot: i64,
     #[server(default)] moving: Option<i64>,
 ) -> Result<BookingForm, AppError> {
-    let family = crate::people::guard::require_family().await?;
+    let family = crate::base::guard::require_family().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let form = load::booking_form(&mut conn, family.id, slot, moving, family.language).await?;
     if form.children.is_empty() {
@@ -351,7 +351,7 @@ pub async fn get_booking_form(
 /// Books (or moves) a visit for the signed-in family, under the rules. Families only.
 #[server(endpoint = "family_book")]
 pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
-    let family = crate::people::guard::require_family().await?;
+    let family = crate::base::guard::require_family().await?;
     let (request, moving) = form.request()?;
     let writer = super::record::Writer {
         actor: family.actor(),
@@ -372,7 +372,7 @@ pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
 /// Cancels one of the signed-in family's bookings before the cut-off. Families only.
 #[server(endpoint = "family_cancel")]
 pub async fn cancel_visit(booking: i64) -> Result<(), AppError> {
-    let family = crate::people::guard::require_family().await?;
+    let family = crate::base::guard::require_family().await?;
     let writer = super::record::Writer {
         actor: family.actor(),
         staff_id: None,

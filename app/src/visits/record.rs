@@ -12,8 +12,8 @@ use super::model::{
 };
 use super::repo;
 use super::view::{Booking, BookingFilter, NewBooking};
-use crate::audit::model::Actor;
-use crate::audit::repo::{Change, record};
+use crate::base::access::Actor;
+use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use crate::support::*;
-use app::audit::model::Actor;
-use app::people::model::Role;
-use app::people::session::{self, Owner};
+use app::base::access::Actor;
+use app::base::access::Role;
+use app::base::session::{self, Owner};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sqlx::SqlitePool;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::support::*;
-use app::people::model::Role;
+use app::base::access::Role;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
@@ -574,7 +574,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
             .expect("allocation");
     }
     drop(conn);
-    let actor = app::audit::model::Actor::System("test".into());
+    let actor = app::base::access::Actor::System("test".into());
     app::residents::record::link_siblings(&pool, &actor, girl, brother)
         .await
         .expect("siblings");

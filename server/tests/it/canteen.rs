@@ -2,10 +2,10 @@
 //! changes, the shopping list and CSV files with their roles, and bad input refused.
 
 use crate::support::*;
-use app::audit::model::Actor;
+use app::base::access::Actor;
+use app::base::access::Role;
 use app::canteen::api::DayPage;
 use app::canteen::{model, record, repo};
-use app::people::model::Role;
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;

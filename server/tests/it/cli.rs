@@ -471,9 +471,9 @@ async fn a_trickled_header_or_an_idle_connection_is_closed_and_live_streams_outl
             .fetch_one(&mut conn)
             .await
             .expect("director");
-    let token = app::people::session::start(
+    let token = app::base::session::start(
         &mut conn,
-        app::people::session::Owner::Staff(staff),
+        app::base::session::Owner::Staff(staff),
         chrono::Utc::now().timestamp(),
     )
     .await

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use crate::support::*;
+use app::base::access::Role;
 use app::base::changes::Topics;
 use app::base::hub::Changes;
 use app::dashboard::model::Section;
-use app::people::model::Role;
 use app::presence::model::{instant, roll_time, tally};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -115,7 +115,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
 
     // Meals: the canteen's counts for today and tomorrow.
     drop(conn);
-    let admin = app::people::model::CurrentStaff {
+    let admin = app::base::access::CurrentStaff {
         id: 1,
         login: "director".into(),
         display_name: "Director".into(),
@@ -186,7 +186,7 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
     let today = today();
     let (building, missing) = unmarked(&pool).await;
     let by = app::presence::record::Recorder {
-        actor: app::audit::model::Actor::System("test".into()),
+        actor: app::base::access::Actor::System("test".into()),
         staff_id: house_id,
     };
     let now = chrono::Utc::now().timestamp();

@@ -4,7 +4,7 @@
 //! page filtered to that one record.
 
 use crate::support::*;
-use app::people::model::Role;
+use app::base::access::Role;
 use axum::http::StatusCode;
 use sqlx::SqlitePool;
 

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use crate::support::*;
-use app::audit::model::Actor;
+use app::base::access::Actor;
+use app::base::access::Role;
 use app::homework::api::{SessionPage, TonightPage};
 use app::homework::{model, record};
-use app::people::model::Role;
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;

@@ -6,8 +6,8 @@
 //! not read a safeguarding note carries its text.
 
 use crate::support::*;
-use app::people::model::Role;
-use app::people::session::Owner;
+use app::base::access::Role;
+use app::base::session::Owner;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sqlx::SqlitePool;
@@ -308,7 +308,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     let now = chrono::Utc::now().timestamp();
     let social = demo_staff_id(&pool, "social").await;
     let by = record::Writer {
-        actor: app::audit::model::Actor::System("test".into()),
+        actor: app::base::access::Actor::System("test".into()),
         staff_id: Some(social),
     };
     // An aunt, allowed to visit the child, books a visit for her.

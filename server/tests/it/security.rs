@@ -135,7 +135,7 @@ async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it
 
     // The social team sees the lock on the family's page and lifts it there.
     let app = router(pool.clone(), "family-lock");
-    let (_, social) = staff_session(&pool, "social", &[app::people::model::Role::SocialTeam]).await;
+    let (_, social) = staff_session(&pool, "social", &[app::base::access::Role::SocialTeam]).await;
     let page = Request::get(format!("/families/{family}"))
         .header(header::COOKIE, &social)
         .body(Body::empty())
@@ -173,7 +173,7 @@ async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
-    use app::people::model::Role;
+    use app::base::access::Role;
     let (house, _) = staff_session(&pool, "dara", &[Role::HouseStaff]).await;
     let start = chrono::Utc::now().timestamp() - 3 * 3600;
     twenty_wrong(&pool, "dara", "not the password", start).await;
@@ -312,7 +312,7 @@ fn upload(csv: &str, cookie: &str) -> Request<Body> {
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(pool: SqlitePool) {
-    use app::people::model::Role;
+    use app::base::access::Role;
     let (_, house) = staff_session(&pool, "house", &[Role::HouseStaff]).await;
     let app = router(pool.clone(), "import-holes");
     // 1.5 MB: over the import's own limit, which answers in words.

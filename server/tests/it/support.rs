@@ -154,8 +154,8 @@ pub fn form_post_as(uri: &str, content_type: &str) -> axum::http::request::Build
 }
 
 pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
-    use app::audit::model::Actor;
-    use app::people::model::Role;
+    use app::base::access::Actor;
+    use app::base::access::Role;
     app::people::accounts::create_staff_account(
         pool,
         &Actor::System("test".into()),
@@ -202,11 +202,11 @@ pub fn session_of(cookies: &[String]) -> String {
 pub async fn staff_session(
     pool: &SqlitePool,
     login: &str,
-    roles: &[app::people::model::Role],
+    roles: &[app::base::access::Role],
 ) -> (i64, String) {
     let id = app::people::accounts::create_staff_account(
         pool,
-        &app::audit::model::Actor::System("test".into()),
+        &app::base::access::Actor::System("test".into()),
         login,
         login,
         "a test passphrase",
@@ -215,7 +215,7 @@ pub async fn staff_session(
     )
     .await
     .expect("staff");
-    let owner = app::people::session::Owner::Staff(id);
+    let owner = app::base::session::Owner::Staff(id);
     (
         id,
         session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await,
@@ -226,11 +226,11 @@ pub async fn staff_session(
 /// cookie, pages in English.
 pub async fn session_cookie_at(
     pool: &SqlitePool,
-    owner: app::people::session::Owner,
+    owner: app::base::session::Owner,
     at: i64,
 ) -> String {
     let mut conn = pool.acquire().await.expect("connection");
-    let token = app::people::session::start(&mut conn, owner, at)
+    let token = app::base::session::start(&mut conn, owner, at)
         .await
         .expect("session");
     format!("sid={token}; lang=en")
@@ -247,7 +247,7 @@ pub async fn demo_staff_id(pool: &SqlitePool, login: &str) -> i64 {
 
 /// A session cookie for a demo staff account, opened now.
 pub async fn demo_cookie(pool: &SqlitePool, login: &str) -> String {
-    let owner = app::people::session::Owner::Staff(demo_staff_id(pool, login).await);
+    let owner = app::base::session::Owner::Staff(demo_staff_id(pool, login).await);
     session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await
 }
 
@@ -294,7 +294,7 @@ pub async fn girls_room(
 pub async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
     app::people::accounts::create_family_account(
         pool,
-        &app::audit::model::Actor::System("test".into()),
+        &app::base::access::Actor::System("test".into()),
         name,
         phone,
         pin,

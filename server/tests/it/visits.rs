@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use app::audit::model::Actor;
+use app::base::access::Actor;
+use app::base::access::Role;
 use app::base::i18n::{I18n, Key, Lang};
-use app::people::model::Role;
-use app::people::session::{self, Owner};
+use app::base::session::{self, Owner};
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use app::visits::model::{ContactInput, DayInput, Level, PermissionInput, Relationship};
 use app::visits::portal::{BookingForm, Portal};

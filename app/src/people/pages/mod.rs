@@ -11,8 +11,8 @@ pub use staff::{StaffMemberPage, StaffPage};
 
 use leptos::prelude::*;
 
+use crate::base::access::Role;
 use crate::base::i18n::{Key, Lang, use_i18n};
-use crate::people::model::Role;
 
 /// The label of a role.
 pub fn role_label(role: Role) -> Key {

@@ -6,12 +6,13 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::{LanguageSelect, role_label};
+use crate::base::access::Role;
 use crate::base::i18n::{Key, Lang, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::people::api::{
     CreateStaff, ResetStaffPassword, UnlockStaff, UpdateStaff, get_staff_member, list_staff,
 };
-use crate::people::model::{MIN_PASSWORD_CHARS, Role, StaffMember};
+use crate::people::model::{MIN_PASSWORD_CHARS, StaffMember};
 
 /// `/admin/staff`: every account, and a form to add one.
 #[component]

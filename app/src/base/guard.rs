@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 
-use super::model::{CurrentFamily, CurrentStaff, Role, Viewer, authorize, authorize_family};
+use super::access::{CurrentFamily, CurrentStaff, Role, Viewer, authorize, authorize_family};
 use super::session::{SESSION_COOKIE, resolve};
 use crate::base::cookies::request_cookie;
 use crate::base::error::AppError;

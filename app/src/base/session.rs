@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::{CurrentFamily, CurrentStaff, Viewer};
+use super::access::{CurrentFamily, CurrentStaff, Role, Viewer};
 use crate::base::i18n::Lang;
 
 /// The session cookie's name.
@@ -170,7 +170,7 @@ pub async fn resolve(
     let Some(id) = row.staff_id else {
         return Ok(None);
     };
-    let roles = super::repo::roles_of(&mut conn, id).await?;
+    let roles = roles_of(&mut conn, id).await?;
     Ok(Some(Viewer::Staff(CurrentStaff {
         id,
         login: row.login.unwrap_or_default(),
@@ -225,15 +225,15 @@ pub async fn end(
             Viewer::Staff(staff) => Owner::Staff(staff.id),
             Viewer::Family(family) => Owner::Family(family.id),
         };
-        let (entity, entity_id) = super::signin::account_entity(owner);
-        let change = crate::audit::repo::Change {
+        let (entity, entity_id) = account_entity(owner);
+        let change = super::audit::Change {
             entity,
             entity_id,
             action: "sign_out",
             before: None,
             after: None,
         };
-        crate::audit::repo::record(&mut tx, &viewer.actor(), change).await?;
+        super::audit::record(&mut tx, &viewer.actor(), change).await?;
     }
     tx.commit().await
 }
@@ -255,10 +255,33 @@ pub async fn end_all_for(conn: &mut SqliteConnection, owner: Owner) -> Result<u6
     Ok(done.rows_affected())
 }
 
+/// The roles an account holds.
+pub async fn roles_of(
+    conn: &mut SqliteConnection,
+    staff_user_id: i64,
+) -> Result<Vec<Role>, sqlx::Error> {
+    let codes = sqlx::query_scalar!(
+        "SELECT role FROM staff_role WHERE staff_user_id = ? ORDER BY role",
+        staff_user_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(codes.iter().filter_map(|code| Role::parse(code)).collect())
+}
+
+/// The audit log's record of an account: its table and id.
+pub fn account_entity(owner: Owner) -> (&'static str, String) {
+    match owner {
+        Owner::Staff(id) => ("staff_user", id.to_string()),
+        Owner::Family(id) => ("family", id.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::people::model::{Login, Role};
+    use crate::base::access::Role;
+    use crate::people::model::Login;
     use crate::people::repo::{NewStaff, create_staff};
 
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";

@@ -21,7 +21,7 @@ fi
 # The site and the release server (hash.txt beside the binary names the site's files);
 # BENCH_BUILD=0 measures the release server already built.
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
-  SQLX_OFFLINE=true cargo leptos build --release >/dev/null
+  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
 fi
 
 data="$(mktemp -d)"

@@ -15,7 +15,7 @@ cd "$root"
 port="${BENCH_PORT:-3302}"
 server_bin="${BENCH_SERVER:-$root/target/release/server}"
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
-  SQLX_OFFLINE=true cargo leptos build --release >/dev/null
+  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
 fi
 
 data="$(mktemp -d)"

@@ -10,7 +10,7 @@ export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 
 scripts/install-tools.sh build
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --bin-features demo
 target/release/server seed-demo
 cat <<MSG
 

@@ -35,8 +35,11 @@ cargo fmt --all --check
 step "the committed .sqlx query data matches the queries"
 scripts/sqlx-prepare.sh --check
 
-step "clippy: server side (ssr)"
-cargo clippy -p app --features ssr -p server --all-targets -- -D warnings
+step "clippy: server side (ssr, with the demo data and its tests)"
+cargo clippy -p app -p server --features server/demo --all-targets -- -D warnings
+
+step "clippy: the production server, without the demo data"
+cargo clippy -p server -- -D warnings
 
 step "clippy: browser side (wasm32, hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -44,10 +47,10 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "Rust tests: unit, database (sqlx::test), HTTP and CLI"
 # nextest runs each test in its own process and kills one that hangs after two minutes
 # (.config/nextest.toml), naming it, instead of letting it run out CI's clock.
-cargo nextest run --profile ci -p app --features ssr -p server
+cargo nextest run --profile ci -p app -p server --features server/demo
 
-step "build the site (cargo leptos build)"
-cargo leptos build
+step "build the site (cargo leptos build, with the demo data)"
+cargo leptos build --bin-features demo
 
 step "browser suite (Playwright, Debian Chromium)"
 (cd tests && npx playwright test)

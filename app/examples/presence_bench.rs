@@ -124,7 +124,7 @@ async fn large_centre(day: NaiveDate) -> anyhow_free::Result<SqlitePool> {
     let pool = database("large").await?;
     let mut rng = Rng(0x0bad_5eed_2026_1122);
     let mut tx = pool.begin().await?;
-    app::centre::repo::seed_demo(&mut tx).await?;
+    app::demo::centre::seed_demo(&mut tx).await?;
     let facility = sqlx::query_scalar!(
         r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
     )

@@ -6,7 +6,7 @@ pub mod base;
 pub mod canteen;
 pub mod centre;
 pub mod dashboard;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod homework;
 pub mod housing;

@@ -83,6 +83,7 @@ pub async fn migrate(pool: &SqlitePool) -> Result<()> {
 /// Creates the demo data (idempotent), with the sign-ins listed in `accounts`, and returns
 /// the sign-ins as a table to print. A database that holds real accounts and no demo ones is
 /// refused unless `force`: the demo's passwords are public.
+#[cfg(feature = "demo")]
 pub async fn seed_demo(pool: &SqlitePool, accounts: &Path, force: bool) -> Result<String> {
     let accounts_now = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM staff_user WHERE demo = 0) AS "real!: i64",
@@ -111,6 +112,13 @@ pub async fn seed_demo(pool: &SqlitePool, accounts: &Path, force: bool) -> Resul
         .await
         .context("seeding the demo data failed")?;
     Ok(app::demo::credentials_table(&accounts))
+}
+
+/// A build without the `demo` feature holds no demo data: `seed-demo` and `serve --demo`
+/// stop with this one line instead.
+#[cfg(not(feature = "demo"))]
+pub async fn seed_demo(_: &SqlitePool, _: &Path, _: bool) -> Result<String> {
+    bail!("this server was built without the demo data: build it with the `demo` feature")
 }
 
 /// Creates an administrator account, reading the password without putting it on the command

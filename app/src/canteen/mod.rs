@@ -5,8 +5,6 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod counts;
 #[cfg(feature = "ssr")]
-pub mod demo;
-#[cfg(feature = "ssr")]
 pub mod export;
 pub mod model;
 pub mod pages;

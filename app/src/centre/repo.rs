@@ -4,9 +4,6 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{Facility, FacilityKind, Name};
 
-/// The demo centre's code.
-pub const DEMO_CENTRE_CODE: &str = "PNH";
-
 /// The centre's name, if a centre has been set up.
 pub async fn centre_name(pool: &SqlitePool) -> Result<Option<(i64, Name)>, sqlx::Error> {
     let row = sqlx::query!(
@@ -99,63 +96,9 @@ pub async fn ensure_facility(
     Ok(())
 }
 
-/// Seeds the demo centre: Phnom Penh, its boarding school and its student residences.
-pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    let centre = Name {
-        khmer: "មជ្ឈមណ្ឌលភ្នំពេញ".into(),
-        latin: "Phnom Penh centre".into(),
-    };
-    let centre_id = ensure_centre(conn, DEMO_CENTRE_CODE, &centre).await?;
-    let school = Name {
-        khmer: "សាលាស្នាក់នៅភ្នំពេញ".into(),
-        latin: "Phnom Penh boarding school".into(),
-    };
-    ensure_facility(
-        conn,
-        centre_id,
-        "PNH-BS",
-        FacilityKind::BoardingSchool,
-        &school,
-        160,
-    )
-    .await?;
-    let residences = Name {
-        khmer: "អន្តេវាសិកដ្ឋាននិស្សិតភ្នំពេញ".into(),
-        latin: "Phnom Penh student residences".into(),
-    };
-    ensure_facility(
-        conn,
-        centre_id,
-        "PNH-RES",
-        FacilityKind::Residence,
-        &residences,
-        250,
-    )
-    .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
-    async fn seeding_twice_creates_the_centre_once(pool: SqlitePool) -> sqlx::Result<()> {
-        let mut conn = pool.acquire().await?;
-        seed_demo(&mut conn).await?;
-        seed_demo(&mut conn).await?;
-        drop(conn);
-        let (id, name) = centre_name(&pool).await?.expect("the centre exists");
-        assert_eq!(name.latin, "Phnom Penh centre");
-        let facilities = facilities(&pool, id).await?;
-        let kinds: Vec<_> = facilities.iter().map(|f| f.kind).collect();
-        assert_eq!(
-            kinds,
-            [FacilityKind::BoardingSchool, FacilityKind::Residence]
-        );
-        assert_eq!(facilities.iter().map(|f| f.capacity).sum::<i64>(), 410);
-        Ok(())
-    }
 
     #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
     async fn the_schema_refuses_an_unknown_facility_kind(pool: SqlitePool) -> sqlx::Result<()> {

@@ -174,7 +174,7 @@ mod tests {
 
     async fn add_building(pool: &sqlx::SqlitePool) {
         let mut conn = pool.acquire().await.expect("connection");
-        crate::centre::repo::seed_demo(&mut conn)
+        crate::demo::centre::seed_demo(&mut conn)
             .await
             .expect("centre");
     }

@@ -39,7 +39,7 @@ fn child(name: &str, sex: Sex) -> ResidentFields {
 /// A girls' room and a boys' room of `beds` beds each; returns their bed ids.
 async fn rooms(pool: &SqlitePool, beds: u32) -> (Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    crate::centre::repo::seed_demo(&mut conn)
+    crate::demo::centre::seed_demo(&mut conn)
         .await
         .expect("centre");
     let facility = sqlx::query_scalar!(

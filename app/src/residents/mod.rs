@@ -2,8 +2,6 @@
 //! they are, what they eat, their notes, their siblings, and when they leave.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod demo;
 pub mod import;
 pub mod import_pages;
 pub mod model;

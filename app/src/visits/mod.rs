@@ -3,8 +3,6 @@
 //! or by staff, the approval and review queue, the gate, and home stays.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod demo;
 pub mod gate;
 pub mod gate_pages;
 pub mod model;

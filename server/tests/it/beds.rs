@@ -17,7 +17,7 @@ async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
 /// A building with one girls' room of `beds` beds, and `girls` girls waiting for a bed.
 async fn girls_waiting(pool: &SqlitePool, beds: u32, girls: usize) -> (i64, Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    app::centre::repo::seed_demo(&mut conn)
+    app::demo::centre::seed_demo(&mut conn)
         .await
         .expect("centre");
     let facility = sqlx::query_scalar!(
@@ -536,7 +536,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
     pool: SqlitePool,
 ) {
     let mut conn = pool.acquire().await.expect("connection");
-    app::centre::repo::seed_demo(&mut conn)
+    app::demo::centre::seed_demo(&mut conn)
         .await
         .expect("centre");
     let boys = room_in(&mut conn, "boarding_school", "BB", Sex::Male, (8, 12), 2).await;

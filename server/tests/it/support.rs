@@ -259,7 +259,7 @@ pub async fn girls_room(
     name_km: &str,
     n: u32,
 ) -> Vec<i64> {
-    app::centre::repo::seed_demo(&mut *conn)
+    app::demo::centre::seed_demo(&mut *conn)
         .await
         .expect("centre");
     let facility = sqlx::query_scalar!(

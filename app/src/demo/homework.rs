@@ -12,14 +12,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
 use sqlx::SqlitePool;
 
-use super::model::{Level, NewClass, Status, Subject, Timetable};
-use super::repo;
 use crate::base::access::Actor;
 use crate::base::access::Role;
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
 use crate::base::session::Owner;
+use crate::homework::model::{Level, NewClass, Status, Subject, Timetable};
+use crate::homework::repo;
 use crate::people::accounts::{AccountError, create_staff_account};
 use crate::people::model::Account;
 use crate::people::repo::sign_in_record;
@@ -793,10 +793,10 @@ mod tests {
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
-        crate::centre::repo::seed_demo(&mut conn).await?;
+        crate::demo::centre::seed_demo(&mut conn).await?;
         drop(conn);
         let claire = tutor(&pool).await?;
-        crate::residents::demo::seed(&pool, today(), None).await?;
+        crate::demo::residents::seed(&pool, today(), None).await?;
         seed(&pool, today(), &[claire], None).await?;
         let sizes = table_sizes(&pool).await?;
         seed(&pool, today(), &[claire], None).await?;

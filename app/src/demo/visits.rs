@@ -6,7 +6,7 @@
 //! nothing.
 
 use crate::demo::Rng;
-use crate::residents::demo::FAMILIES;
+use crate::demo::residents::FAMILIES;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -14,13 +14,6 @@ use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeDelta, Weekday};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::gate::write::{NewStay, approve_stay, check_in, check_out};
-use super::model::{BookingRequest, ContactInput, DayInput, Level, PermissionInput, Relationship};
-use super::model::{Status, month_of};
-use super::record::{Booked, Writer, block_date, book, booking_error, save_day, save_slot};
-use super::record::{set_family_approval, set_permission};
-use super::repo;
-use super::view::NewBooking;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
@@ -29,6 +22,15 @@ use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
+use crate::visits::gate::write::{NewStay, approve_stay, check_in, check_out};
+use crate::visits::model::{
+    BookingRequest, ContactInput, DayInput, Level, PermissionInput, Relationship,
+};
+use crate::visits::model::{Status, month_of};
+use crate::visits::record::{Booked, Writer, block_date, book, booking_error, save_day, save_slot};
+use crate::visits::record::{set_family_approval, set_permission};
+use crate::visits::repo;
+use crate::visits::view::NewBooking;
 
 /// Family accounts in all, the demo sign-ins included.
 const FAMILY_ACCOUNTS: usize = 140;
@@ -1581,11 +1583,11 @@ mod tests {
     /// when asked, the demo sign-ins' families.
     async fn centre(pool: &SqlitePool, today: NaiveDate, sign_ins: bool) -> sqlx::Result<i64> {
         let mut conn = pool.acquire().await?;
-        crate::centre::repo::seed_demo(&mut conn).await?;
+        crate::demo::centre::seed_demo(&mut conn).await?;
         drop(conn);
         let social = staff(pool, "social", "social_team").await?;
         staff(pool, "house", "house_staff").await?;
-        crate::residents::demo::seed(pool, today, None).await?;
+        crate::demo::residents::seed(pool, today, None).await?;
         if sign_ins {
             let actor = Actor::System("test".into());
             for family in repository_accounts().families {

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
 use sqlx::SqlitePool;
 
-use super::counts::counts;
-use super::model::{ExtraKind, MealService, NewExtra, RecipeLine, Unit};
-use super::repo::{self, Ingredient, Recipe, Served};
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
+use crate::canteen::counts::counts;
+use crate::canteen::model::{ExtraKind, MealService, NewExtra, RecipeLine, Unit};
+use crate::canteen::repo::{self, Ingredient, Recipe, Served};
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
 
@@ -822,7 +822,7 @@ mod tests {
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
-        crate::centre::repo::seed_demo(&mut conn).await?;
+        crate::demo::centre::seed_demo(&mut conn).await?;
         let canteen = sqlx::query_scalar!(
             r#"INSERT INTO staff_user (login, display_name, password_hash)
                VALUES ('canteen', 'Keo Chantha', '$argon2id$test') RETURNING id AS "id!: i64""#
@@ -830,7 +830,7 @@ mod tests {
         .fetch_one(&mut *conn)
         .await?;
         drop(conn);
-        crate::residents::demo::seed(&pool, today(), Some(canteen)).await?;
+        crate::demo::residents::seed(&pool, today(), Some(canteen)).await?;
         seed(&pool, today(), Some(canteen)).await?;
         let sizes = table_sizes(&pool).await?;
         seed(&pool, today(), Some(canteen)).await?;

@@ -1,8 +1,15 @@
-//! Demo data: a realistic centre to try the app with. Each domain seeds its own part;
-//! every step is idempotent, so seeding twice adds nothing.
+//! Demo data: a realistic centre to try the app with, one file per domain, all of it here and
+//! behind the `demo` feature (a production build leaves it out). Every step is idempotent, so
+//! seeding twice adds nothing.
 //!
 //! The demo sign-ins come from a file (`demo/accounts.json`), never from the binary, and the
 //! accounts are marked as demo: they sign in only while the server runs in demo mode.
+
+pub mod canteen;
+pub mod centre;
+pub mod homework;
+pub mod residents;
+pub mod visits;
 
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -73,7 +80,7 @@ pub enum SeedError {
 /// the social team would write them). Accounts that exist already are left as they are.
 pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), SeedError> {
     let mut tx = begin_write(pool).await?;
-    crate::centre::repo::seed_demo(&mut tx).await?;
+    crate::demo::centre::seed_demo(&mut tx).await?;
     tx.commit().await?;
 
     let actor = Actor::System("server seed-demo".into());
@@ -126,18 +133,18 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
     // by its canteen manager.
     let today = crate::base::clock::today_at_centre();
     let house_staff_id = staff_id_with_role(pool, accounts, Role::HouseStaff).await?;
-    crate::residents::demo::seed(pool, today, house_staff_id).await?;
+    crate::demo::residents::seed(pool, today, house_staff_id).await?;
     let canteen_staff_id = staff_id_with_role(pool, accounts, Role::Canteen).await?;
-    crate::canteen::demo::seed(pool, today, canteen_staff_id).await?;
+    crate::demo::canteen::seed(pool, today, canteen_staff_id).await?;
     // The demo tutor teaches two of the homework classes, volunteers the others.
     let tutor_ids: Vec<i64> = staff_id_with_role(pool, accounts, Role::Tutor)
         .await?
         .into_iter()
         .collect();
-    crate::homework::demo::seed(pool, today, &tutor_ids, house_staff_id).await?;
+    crate::demo::homework::seed(pool, today, &tutor_ids, house_staff_id).await?;
     // The demo social team member decides who may visit whom and publishes the visit days.
     if let Some(social_staff_id) = staff_id_with_role(pool, accounts, Role::SocialTeam).await? {
-        crate::visits::demo::seed(pool, today, social_staff_id).await?;
+        crate::demo::visits::seed(pool, today, social_staff_id).await?;
     }
     Ok(())
 }
@@ -188,7 +195,7 @@ pub fn credentials_table(accounts: &DemoAccounts) -> String {
 /// The accounts file of this repository, for tests.
 #[cfg(test)]
 pub fn repository_accounts() -> DemoAccounts {
-    let text = include_str!("../../demo/accounts.json");
+    let text = include_str!("../../../demo/accounts.json");
     serde_json::from_str(text).expect("demo/accounts.json is valid")
 }
 

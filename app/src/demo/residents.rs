@@ -7,13 +7,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Months, NaiveDate, NaiveTime, TimeDelta};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::Note;
-use super::model::{Allergen, Diet, Programme, ResidentFields, Sex, age_on};
-use super::repo::{insert, link_siblings, set_left, set_note};
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
-use crate::centre::repo::DEMO_CENTRE_CODE;
+use crate::demo::centre::DEMO_CENTRE_CODE;
 use crate::housing::model::{Changeover, usual_arrival, usual_departure};
 use crate::housing::repo::{
     end_allocation, insert_allocation, insert_building, insert_room, set_in_service,
@@ -22,6 +19,9 @@ use crate::presence::model::{AbsenceReason, Away, Mark, Resolution, instant, rol
 use crate::presence::repo::{
     close_roll_call, insert_absence, open_roll_call, resolve_alerts, roll_rows, set_mark,
 };
+use crate::residents::model::Note;
+use crate::residents::model::{Allergen, Diet, Programme, ResidentFields, Sex, age_on};
+use crate::residents::repo::{insert, link_siblings, set_left, set_note};
 
 /// Family names: Khmer script and the usual Latin spelling.
 pub(crate) const FAMILIES: [(&str, &str); 36] = [
@@ -1056,7 +1056,7 @@ mod tests {
 
     async fn seeded(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
         let mut conn = pool.acquire().await?;
-        crate::centre::repo::seed_demo(&mut conn).await?;
+        crate::demo::centre::seed_demo(&mut conn).await?;
         let staff = sqlx::query_scalar!(
             r#"INSERT INTO staff_user (login, display_name, password_hash)
                VALUES ('house', 'Sok Dara', '$argon2id$test') RETURNING id AS "id!: i64""#
@@ -1230,7 +1230,7 @@ mod tests {
         pool: SqlitePool,
     ) -> sqlx::Result<()> {
         let mut conn = pool.acquire().await?;
-        crate::centre::repo::seed_demo(&mut conn).await?;
+        crate::demo::centre::seed_demo(&mut conn).await?;
         drop(conn);
         let leap_day = NaiveDate::from_ymd_opt(2028, 2, 29).expect("a date");
         seed(&pool, leap_day, None).await?;

@@ -1,6 +1,7 @@
 //! The boarding-centre application, shared by the server and the browser: every domain's
 //! types, server functions and pages, the routes, and the translations.
 
+pub mod across;
 pub mod audit;
 pub mod base;
 pub mod canteen;
@@ -23,6 +24,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
+use crate::across::pages::{FamilyPage, ResidentPage};
 use crate::audit::pages::AuditLogPage;
 use crate::base::i18n::{I18n, Key, current_lang};
 use crate::base::ui::NotFoundPage;
@@ -36,10 +38,10 @@ use crate::homework::pages::{
     ResidentHomeworkPage, SessionPage as HomeworkSessionPage,
 };
 use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
-use crate::people::pages::{FamiliesPage, FamilyPage, LoginPage, StaffMemberPage, StaffPage};
+use crate::people::pages::{FamiliesPage, LoginPage, StaffMemberPage, StaffPage};
 use crate::presence::pages::{RollOverviewPage, RollPage};
 use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
-use crate::residents::pages::{NewResidentPage, ResidentPage, ResidentsPage};
+use crate::residents::pages::{NewResidentPage, ResidentsPage};
 use crate::shell::Layout;
 use crate::visits::gate_pages::{HomeStaysListPage, VisitGatePage};
 use crate::visits::pages::{StaffBookPage, VisitDayDetailPage, VisitsPage};

@@ -83,6 +83,48 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// A refusal by the schema, as [`on_constraint`] matches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A rule of the schema: a trigger's `RAISE(ABORT, 'name')`.
+    Rule(&'static str),
+    /// A unique index; with `Some("table.column")`, only one on that column.
+    Unique(Option<&'static str>),
+    /// A foreign key: what the write points at does not exist.
+    Missing,
+}
+
+impl Refusal {
+    fn matches(self, db: &dyn sqlx::error::DatabaseError) -> bool {
+        match self {
+            Refusal::Rule(name) => db.message() == name,
+            Refusal::Unique(None) => db.is_unique_violation(),
+            // A unique index names its columns, not itself.
+            Refusal::Unique(Some(column)) => {
+                db.is_unique_violation() && db.message().contains(column)
+            }
+            Refusal::Missing => db.is_foreign_key_violation(),
+        }
+    }
+}
+
+/// The answer to a write the schema refused: that of the first of `answers` whose refusal
+/// `error` is, else the generic one (`AppError::from`, which logs what it does not know and
+/// never shows the database's text).
+pub fn on_constraint(
+    error: sqlx::Error,
+    answers: impl IntoIterator<Item = (Refusal, AppError)>,
+) -> AppError {
+    if let sqlx::Error::Database(db) = &error
+        && let Some((_, answer)) = answers
+            .into_iter()
+            .find(|(refusal, _)| refusal.matches(db.as_ref()))
+    {
+        return answer;
+    }
+    error.into()
+}
+
 /// A `LIKE … ESCAPE '\\'` pattern for text containing `typed`: the user's own `%`, `_` and
 /// backslashes match literally, so "%%" finds a name with "%%" in it, not everyone.
 pub fn contains_pattern(typed: &str) -> String {

@@ -14,26 +14,26 @@ use super::model::{MealService, NewExtra, RecipeLine, Settings};
 use super::repo::{self, Ingredient, Recipe, Served};
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::{Refusal, begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::residents::model::Diet;
 
 fn named_error(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict {
-            message: Key::ProblemNameTaken,
-        },
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::NotFound,
-        _ => error.into(),
-    }
+    on_constraint(
+        error,
+        [
+            (
+                Refusal::Unique(None),
+                AppError::conflict(Key::ProblemNameTaken),
+            ),
+            (Refusal::Missing, AppError::NotFound),
+        ],
+    )
 }
 
 fn missing_reference(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::NotFound,
-        _ => error.into(),
-    }
+    on_constraint(error, [(Refusal::Missing, AppError::NotFound)])
 }
 
 /// Adds extra heads in the caller's transaction, with their audit entry; returns the id.

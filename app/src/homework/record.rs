@@ -10,7 +10,8 @@ use super::model::{ClassProblem, NewClass, Status, check_enrolment};
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::Refusal::{Missing, Rule, Unique};
+use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
 
 /// Who records: the audit actor and the staff id stored with marks.
@@ -23,18 +24,19 @@ pub struct Recorder {
 
 /// Maps the schema's refusals to the rules' answers.
 fn class_error(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.message() == "class_full" => ClassProblem::Full.into(),
-        sqlx::Error::Database(db) if db.message() == "class_clash" => ClassProblem::Clash.into(),
-        sqlx::Error::Database(db) if db.message() == "class_capacity_below_roll" => {
-            ClassProblem::BelowRoll.into()
-        }
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            ClassProblem::AlreadyEnrolled.into()
-        }
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::NotFound,
-        _ => error.into(),
-    }
+    on_constraint(
+        error,
+        [
+            (Rule("class_full"), ClassProblem::Full.into()),
+            (Rule("class_clash"), ClassProblem::Clash.into()),
+            (
+                Rule("class_capacity_below_roll"),
+                ClassProblem::BelowRoll.into(),
+            ),
+            (Unique(None), ClassProblem::AlreadyEnrolled.into()),
+            (Missing, AppError::NotFound),
+        ],
+    )
 }
 
 fn class_json(class: &NewClass) -> serde_json::Value {

@@ -10,7 +10,8 @@ use super::model::{AllocationProblem, Changeover, Warning, check_override, warni
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::Refusal::{Rule, Unique};
+use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
 
 /// How far ahead an assignment may start: a child expected next month is booked in.
@@ -18,20 +19,25 @@ const MAX_DAYS_AHEAD: i64 = 30;
 
 /// A database refusal by one of the allocation rules, as the user's answer.
 pub fn allocation_error(error: sqlx::Error) -> AppError {
-    if let sqlx::Error::Database(db) = &error {
-        let message = db.message();
-        if let Some(problem) = AllocationProblem::from_constraint(message) {
-            return problem.into();
-        }
-        // A unique index names its columns, not itself.
-        if message.contains("allocation.bed_id") {
-            return AllocationProblem::BedTaken.into();
-        }
-        if message.contains("allocation.resident_id") {
-            return AllocationProblem::ResidentHoused.into();
-        }
-    }
-    error.into()
+    use AllocationProblem::{BedOccupied, BedTaken, OutOfService, ResidentHoused, SexMismatch};
+    on_constraint(
+        error,
+        [
+            (Rule("allocation_bed_taken"), BedTaken.into()),
+            (Rule("allocation_current_bed"), BedTaken.into()),
+            (Rule("allocation_overlap"), BedTaken.into()),
+            (Rule("allocation_resident_housed"), ResidentHoused.into()),
+            (Rule("allocation_current_resident"), ResidentHoused.into()),
+            (Rule("allocation_sex_mismatch"), SexMismatch.into()),
+            (Rule("allocation_bed_out_of_service"), OutOfService.into()),
+            (Rule("bed_occupied"), BedOccupied.into()),
+            (Unique(Some("allocation.bed_id")), BedTaken.into()),
+            (
+                Unique(Some("allocation.resident_id")),
+                ResidentHoused.into(),
+            ),
+        ],
+    )
 }
 
 /// What an allocation looks like in the audit log.

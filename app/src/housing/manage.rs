@@ -7,16 +7,18 @@ use super::model::PlaceProblem;
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::{Refusal, begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::residents::model::Sex;
 
 fn place_error(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => PlaceProblem::CodeTaken.into(),
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::NotFound,
-        _ => error.into(),
-    }
+    on_constraint(
+        error,
+        [
+            (Refusal::Unique(None), PlaceProblem::CodeTaken.into()),
+            (Refusal::Missing, AppError::NotFound),
+        ],
+    )
 }
 
 /// Adds a building to a facility and returns its id.

@@ -23,8 +23,9 @@ pub struct RollPage {
     pub history: Vec<(NaiveDate, bool, i64, i64)>,
 }
 
+/// The caller, if house staff or admin, as the one recording.
 #[cfg(feature = "ssr")]
-async fn recorder() -> Result<super::record::Recorder, AppError> {
+pub async fn recorder() -> Result<super::record::Recorder, AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     Ok(super::record::Recorder {
         actor: staff.actor(),
@@ -41,32 +42,6 @@ fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
         field: "night".into(),
         message: crate::base::i18n::Key::ProblemDate,
     })
-}
-
-/// Records an absence: from a date and time until a date and time, or open-ended. House
-/// staff and admin.
-#[server(endpoint = "absence_create")]
-pub async fn create_absence(
-    resident_id: i64,
-    reason: String,
-    from_date: String,
-    #[server(default)] from_time: String,
-    #[server(default)] until_date: String,
-    #[server(default)] until_time: String,
-    #[server(default)] note: String,
-) -> Result<(), AppError> {
-    let by = recorder().await?;
-    let absence = super::model::check_absence(
-        &reason,
-        (&from_date, &from_time),
-        (&until_date, &until_time),
-        &note,
-    )?;
-    let now = chrono::Utc::now().timestamp();
-    super::record::record_absence(&crate::base::db::pool()?, &by, resident_id, &absence, now)
-        .await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
-    Ok(())
 }
 
 /// Records that a resident came back (now, unless a date and time are given). House staff
@@ -86,30 +61,6 @@ pub async fn record_return(
     };
     let resident_id =
         super::record::record_return(&crate::base::db::pool()?, &by, absence_id, at, now).await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
-    Ok(())
-}
-
-/// Extends a running absence to a later planned end (a day, and a time or 18:00), saying
-/// why. House staff and admin.
-#[server(endpoint = "absence_extend")]
-pub async fn extend_absence(
-    absence_id: i64,
-    until_date: String,
-    #[server(default)] until_time: String,
-    #[server(default)] reason: String,
-) -> Result<(), AppError> {
-    let by = recorder().await?;
-    let now = chrono::Utc::now().timestamp();
-    let resident_id = super::record::extend_absence(
-        &crate::base::db::pool()?,
-        &by,
-        absence_id,
-        (&until_date, &until_time),
-        &reason,
-        now,
-    )
-    .await?;
     leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
     Ok(())
 }

@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate};
 use sqlx::SqlitePool;
 
-use super::model::{AbsenceProblem, Mark, NewAbsence, Resolution, check_close, instant, roll_time};
+use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
@@ -23,68 +23,8 @@ pub struct Recorder {
     pub staff_id: i64,
 }
 
-/// Records an absence of a current resident. If it covers now, any missing alert for them
-/// is resolved by it; visits booked for a time it covers go to the social team's review
-/// queue. Returns its id.
-pub async fn record_absence(
-    pool: &SqlitePool,
-    by: &Recorder,
-    resident_id: i64,
-    absence: &NewAbsence,
-    now: i64,
-) -> Result<i64, AppError> {
-    let mut tx = begin_write(pool).await?;
-    let left_on = sqlx::query_scalar!(
-        r#"SELECT left_on AS "left_on: NaiveDate" FROM resident WHERE id = ?"#,
-        resident_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if left_on.is_some() {
-        return Err(AppError::Conflict {
-            message: Key::ProblemResidentLeft,
-        });
-    }
-    let id = repo::insert_absence(
-        &mut tx,
-        resident_id,
-        absence.reason,
-        &absence.note,
-        absence.away,
-    )
-    .await?;
-    let today = super::model::local(now).date();
-    let flagged =
-        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today)
-            .await?;
-    let resolved = if absence.away.covers(now) {
-        repo::resolve_alerts(&mut tx, resident_id, Resolution::Absence, by.staff_id, now).await?
-    } else {
-        0
-    };
-    let change = Change {
-        entity: "absence",
-        entity_id: id.to_string(),
-        action: "create",
-        before: None,
-        after: Some(serde_json::json!({
-            "resident_id": resident_id,
-            "reason": absence.reason.code(),
-            "note": absence.note,
-            "starts_at": absence.away.starts_at,
-            "ends_at": absence.away.ends_at,
-            "alerts_resolved": resolved,
-            "visits_to_review": flagged,
-        })),
-    };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
 /// A running absence (not ended by a return): its resident and span.
-async fn running(
+pub async fn running(
     conn: &mut sqlx::SqliteConnection,
     absence_id: i64,
 ) -> Result<(i64, super::model::Away), AppError> {
@@ -121,42 +61,6 @@ pub async fn record_return(
         action: "return",
         before: Some(serde_json::json!({ "returned_at": null })),
         after: Some(serde_json::json!({ "resident_id": resident_id, "returned_at": at })),
-    };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(resident_id)
-}
-
-/// Extends a running absence to a later planned end, for a reason, audited: a child overdue
-/// is no longer overdue, and visits booked for the longer time go to the social team's
-/// review queue. Returns the resident.
-pub async fn extend_absence(
-    pool: &SqlitePool,
-    by: &Recorder,
-    absence_id: i64,
-    until: (&str, &str),
-    reason: &str,
-    now: i64,
-) -> Result<i64, AppError> {
-    let mut tx = begin_write(pool).await?;
-    let (resident_id, away) = running(&mut tx, absence_id).await?;
-    let (ends_at, reason) = super::model::check_extension(&away, until, reason)?;
-    repo::set_planned_end(&mut tx, absence_id, ends_at).await?;
-    let today = super::model::local(now).date();
-    let flagged =
-        crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today)
-            .await?;
-    let change = Change {
-        entity: "absence",
-        entity_id: absence_id.to_string(),
-        action: "extend",
-        before: Some(serde_json::json!({ "ends_at": away.ends_at })),
-        after: Some(serde_json::json!({
-            "resident_id": resident_id,
-            "ends_at": ends_at,
-            "reason": reason,
-            "visits_to_review": flagged,
-        })),
     };
     record(&mut tx, &by.actor, change).await?;
     tx.commit().await?;

@@ -5,52 +5,14 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{ResidentRecord, ResidentRow, Sight};
+use super::model::ResidentRow;
 #[cfg(feature = "ssr")]
 use crate::base::access::Role;
 use crate::base::error::AppError;
-use crate::housing::model::{AllocationEntry, Suggestion};
-use crate::presence::model::AbsenceEntry;
-
-/// How a resident's history reads: their record, their beds and their absences.
-pub const HISTORY: crate::audit::history::Vocabulary = &[
-    ("resident", super::model::HISTORY_FIELDS),
-    ("allocation", crate::housing::model::ALLOCATION_HISTORY),
-    ("absence", crate::presence::model::ABSENCE_HISTORY),
-];
 
 /// Who may change residents, beds and presence.
 #[cfg(feature = "ssr")]
 pub const HOUSE: [Role; 2] = [Role::HouseStaff, Role::Admin];
-
-/// Everything a resident's page shows, as far as the caller may see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResidentPage {
-    /// The record.
-    pub record: ResidentRecord,
-    /// Their beds, newest first (the current one has no end).
-    pub beds: Vec<AllocationEntry>,
-    /// Their absences, newest first.
-    pub absences: Vec<AbsenceEntry>,
-    /// Free beds for them, best first, when they have none and the caller may assign.
-    pub suggestions: Vec<Suggestion>,
-    /// Residents matching the sibling search, to link.
-    pub sibling_matches: Vec<ResidentRow>,
-    /// Whether they are marked missing and not yet found.
-    pub missing: bool,
-    /// Whether the caller may change beds, absences and details.
-    pub can_edit: bool,
-    /// What the caller's roles let them read here.
-    pub sight: Sight,
-    /// Whether the caller may open the resident's homework: house staff, admin, and the
-    /// tutors of the resident's classes.
-    pub homework: bool,
-    /// Today at the centre.
-    pub today: chrono::NaiveDate,
-    /// What was done to their record, beds and absences, newest first, as far as the
-    /// caller may see it.
-    pub history: Vec<crate::audit::history::HistoryEntry>,
-}
 
 /// A search's results, and whether the caller may add residents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,149 +54,6 @@ pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     Ok(super::repo::waiting_list(&mut conn, today).await?)
-}
-
-/// A resident's page. Every staff role, each reading what its work needs ([`Sight`]): bed
-/// history, siblings and absence notes only for house staff, the social team and admin, diets
-/// for the canteen too; the notes only for the roles that may read them.
-#[server(endpoint = "resident_page")]
-pub async fn get_resident_page(
-    id: i64,
-    #[server(default)] sibling: String,
-) -> Result<ResidentPage, AppError> {
-    use crate::base::clock::today_at_centre;
-    use crate::housing::{model::rank_beds, repo as housing};
-
-    let staff = crate::base::guard::require(&Role::ALL).await?;
-    let can_edit = HOUSE.iter().any(|role| staff.has(*role));
-    let sight = Sight::of(|role| staff.has(role));
-    let mut conn = crate::base::db::pool()?.acquire().await?;
-    let stored = super::repo::resident(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let today = today_at_centre();
-    let siblings = match stored.sibling_group_id {
-        Some(group) if sight.housing => super::repo::siblings(&mut conn, group, id, today).await?,
-        _ => Vec::new(),
-    };
-    let mut beds = housing::history(&mut conn, None, Some(id)).await?;
-    let housed = beds.iter().any(|entry| entry.until_on.is_none());
-    if !sight.housing {
-        // Where they sleep tonight, as every list shows; not where they slept before.
-        beds.retain(|entry| entry.until_on.is_none());
-    }
-    let suggestions = if can_edit && !housed && stored.left.is_none() {
-        match housing::placement(&mut conn, id).await? {
-            Some((placement, _)) => {
-                let free = housing::free_beds(&mut conn).await?;
-                rank_beds(&placement, free, today)
-                    .into_iter()
-                    .take(8)
-                    .collect()
-            }
-            None => Vec::new(),
-        }
-    } else {
-        Vec::new()
-    };
-    let sibling_matches = if can_edit && !sibling.trim().is_empty() {
-        super::repo::search(&mut conn, &sibling, false, today)
-            .await?
-            .into_iter()
-            .filter(|row| row.id != id && !siblings.iter().any(|s| s.id == row.id))
-            .take(10)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut absences = crate::presence::repo::absences_of(&mut conn, id).await?;
-    if !sight.absence_notes {
-        for absence in &mut absences {
-            absence.note.clear();
-        }
-    }
-    let missing = crate::presence::repo::has_open_alert(&mut conn, id).await?;
-    let homework = can_edit
-        || (staff.has(Role::Tutor)
-            && crate::homework::repo::taught_by(&mut conn, id, staff.id).await?);
-    if sight.safeguarding && !stored.safeguarding_note.is_empty() {
-        // Who read a child's safeguarding note, and when, is a security event.
-        let read = crate::base::audit::Change {
-            entity: "resident",
-            entity_id: id.to_string(),
-            action: "read_note",
-            before: None,
-            after: Some(serde_json::json!({ "note": "safeguarding" })),
-        };
-        crate::base::audit::record_alone(&crate::base::db::pool()?, &staff.actor(), read).await?;
-    }
-    let history = resident_history(&mut conn, id, sight, staff.has(Role::Admin), &beds).await?;
-    let mut fields = stored.fields;
-    if !sight.diet {
-        fields.diet = super::model::Diet::Normal;
-        fields.allergies.clear();
-    }
-    Ok(ResidentPage {
-        record: ResidentRecord {
-            id,
-            fields,
-            left: stored.left,
-            // Sent only to those who may read it; for anyone else it never leaves the server.
-            medical_note: sight.medical.then_some(stored.medical_note),
-            safeguarding_note: sight.safeguarding.then_some(stored.safeguarding_note),
-            siblings,
-        },
-        beds,
-        absences,
-        suggestions,
-        sibling_matches,
-        missing,
-        can_edit,
-        sight,
-        homework,
-        today,
-        history,
-    })
-}
-
-/// A resident's history as `sight` lets the caller read it: beds only with the housing
-/// sight, diets only with the diet sight, absence notes only with that sight.
-#[cfg(feature = "ssr")]
-async fn resident_history(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-    sight: Sight,
-    admin: bool,
-    beds: &[AllocationEntry],
-) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
-    use crate::audit::history::{Subject, entry, name_values};
-    let subject = Subject {
-        entity: "resident",
-        id,
-        named_in: &[("allocation", "resident_id"), ("absence", "resident_id")],
-        parts: None,
-    };
-    let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
-        .await?
-        .into_iter()
-        .filter(|raw| sight.housing || raw.entity != "allocation")
-        .map(|raw| entry(raw, HISTORY, admin))
-        .collect();
-    for entry in &mut history {
-        let absence = entry.entity == "absence";
-        entry.changes.retain(|change| match change.field.as_str() {
-            "resident_id" => false,
-            "diet" | "allergies" => sight.diet,
-            "note" if absence => sight.absence_notes,
-            _ => true,
-        });
-    }
-    name_values(&mut history, "bed_id", |bed| {
-        beds.iter()
-            .find(|b| b.place.bed_id.to_string() == bed)
-            .map(|b| b.place.label())
-    });
-    Ok(history)
 }
 
 /// The resident form as posted: fields named `resident[name_km]`, `resident[allergies][fish]`...
@@ -332,22 +151,6 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
         id,
         super::model::Note::Safeguarding,
         &note,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
-}
-
-/// Records that a resident left, which releases their bed. House staff and admin.
-#[server(endpoint = "resident_leave")]
-pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
-    super::record::leave(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        id,
-        (&left_on, &reason),
-        crate::base::clock::today_at_centre(),
     )
     .await?;
     leptos_axum::redirect(&format!("/residents/{id}?saved=1"));

@@ -8,16 +8,24 @@ use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::Refusal::{Rule, Unique};
+use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
+use crate::base::i18n::Key;
 
 /// A duplicate name and date of birth is the same child entered twice; a sex that no longer
-/// fits the resident's room is refused by the allocation rules.
+/// fits the resident's room is refused by the schema's allocation rules.
 fn resident_error(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => ResidentProblem::Duplicate.into(),
-        _ => crate::housing::allocate::allocation_error(error),
-    }
+    on_constraint(
+        error,
+        [
+            (Unique(None), ResidentProblem::Duplicate.into()),
+            (
+                Rule("allocation_sex_mismatch"),
+                AppError::conflict(Key::ProblemSexMismatch),
+            ),
+        ],
+    )
 }
 
 /// Adds a resident and returns their id.
@@ -54,10 +62,13 @@ pub async fn edit(
         .await?
         .ok_or(AppError::NotFound)?;
     repo::update(&mut tx, id, fields).await.map_err(|error| {
-        match crate::housing::allocate::allocation_error(error) {
-            AppError::Conflict { message } => AppError::Conflict { message },
-            other => other,
-        }
+        on_constraint(
+            error,
+            [(
+                Rule("allocation_sex_mismatch"),
+                AppError::conflict(Key::ProblemSexMismatch),
+            )],
+        )
     })?;
     let change = Change {
         entity: "resident",
@@ -94,55 +105,6 @@ pub async fn set_note(
         action,
         before: Some(serde_json::json!({ "note": old })),
         after: Some(serde_json::json!({ "note": text })),
-    };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Records that a resident left on `left_on` (as typed: checked against their admission and
-/// `today`): their bed is released from that night.
-pub async fn leave(
-    pool: &SqlitePool,
-    actor: &Actor,
-    id: i64,
-    (left_on, reason): (&str, &str),
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    let mut tx = begin_write(pool).await?;
-    let before = repo::resident(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if before.left.is_some() {
-        return Err(AppError::Conflict {
-            message: crate::base::i18n::Key::ProblemResidentLeft,
-        });
-    }
-    let (left_on, reason) =
-        super::model::check_leaving(left_on, reason, before.fields.admitted_on, today)?;
-    let reason = reason.as_str();
-    if let Some((allocation, bed_id, from_on)) =
-        crate::housing::repo::current_of_resident(&mut tx, id).await?
-    {
-        // They leave after breakfast on their last day.
-        let ends = crate::housing::model::Changeover {
-            on: left_on,
-            at: crate::housing::model::usual_departure(),
-        };
-        crate::housing::allocate::end_current(
-            &mut tx, actor, allocation, id, bed_id, from_on, ends,
-        )
-        .await?;
-    }
-    repo::set_left(&mut tx, id, left_on, reason).await?;
-    // Their homework places free up from the day they leave.
-    crate::homework::record::end_enrolments_of(&mut tx, actor, id, left_on).await?;
-    let change = Change {
-        entity: "resident",
-        entity_id: id.to_string(),
-        action: "leave",
-        before: None,
-        after: Some(serde_json::json!({ "left_on": left_on, "reason": reason })),
     };
     record(&mut tx, actor, change).await?;
     tx.commit().await?;

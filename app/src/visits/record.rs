@@ -14,7 +14,8 @@ use super::repo;
 use super::view::{Booking, BookingFilter, NewBooking};
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::begin_write;
+use crate::base::db::Refusal::{Missing, Rule, Unique};
+use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
@@ -31,22 +32,37 @@ pub struct Writer {
 }
 
 /// Maps the schema's refusals to the rules' answers.
-pub(crate) fn booking_error(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) => match db.message() {
-            "slot_full" => AppError::conflict(Key::ProblemSlotFull),
-            "monthly_visit_taken" => AppError::conflict(Key::ProblemMonthlyVisitTaken),
-            "child_not_linked" => AppError::NotFound,
-            "contact_not_permitted" => AppError::invalid("contact", Key::ProblemLeadNotPermitted),
-            "slot_capacity_below_bookings" => AppError::conflict(Key::ProblemSlotBelowBookings),
-            "visit_day_blocked" => AppError::conflict(Key::ProblemVisitDayBlocked),
-            "visit_day_on_date" => AppError::conflict(Key::ProblemDateHasVisitDay),
-            _ if db.is_unique_violation() => AppError::conflict(Key::ProblemVisitDayExists),
-            _ if db.is_foreign_key_violation() => AppError::NotFound,
-            _ => error.into(),
-        },
-        _ => error.into(),
-    }
+pub fn booking_error(error: sqlx::Error) -> AppError {
+    let conflict = AppError::conflict;
+    on_constraint(
+        error,
+        [
+            (Rule("slot_full"), conflict(Key::ProblemSlotFull)),
+            (
+                Rule("monthly_visit_taken"),
+                conflict(Key::ProblemMonthlyVisitTaken),
+            ),
+            (Rule("child_not_linked"), AppError::NotFound),
+            (
+                Rule("contact_not_permitted"),
+                AppError::invalid("contact", Key::ProblemLeadNotPermitted),
+            ),
+            (
+                Rule("slot_capacity_below_bookings"),
+                conflict(Key::ProblemSlotBelowBookings),
+            ),
+            (
+                Rule("visit_day_blocked"),
+                conflict(Key::ProblemVisitDayBlocked),
+            ),
+            (
+                Rule("visit_day_on_date"),
+                conflict(Key::ProblemDateHasVisitDay),
+            ),
+            (Unique(None), conflict(Key::ProblemVisitDayExists)),
+            (Missing, AppError::NotFound),
+        ],
+    )
 }
 
 /// The canteen's source name for a booking's visitors staying for the meal.

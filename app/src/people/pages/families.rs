@@ -9,10 +9,9 @@ use leptos_meta::Title;
 
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, use_i18n};
-use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
+use crate::base::ui::{FormError, ListTable, SavedNotice, page_data};
 use crate::people::api::{
-    CreateFamily, ResetFamilyPin, UnlockFamily, UpdateFamily, get_family_account, list_families,
-    suggest_pin,
+    CreateFamily, ResetFamilyPin, UnlockFamily, UpdateFamily, list_families, suggest_pin,
 };
 use crate::people::model::FamilyAccount;
 
@@ -90,28 +89,9 @@ fn PinField(pin: String) -> impl IntoView {
     }
 }
 
-/// `/families/:id`: edit a family account, disable it, give it a new PIN.
+/// A family account's editor: its name, phone, language, PIN, lock and whether it may sign in.
 #[component]
-pub fn FamilyPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let family = resource_by_id(get_family_account);
-    view! {
-        <Title text=i18n.t(Key::FamiliesTitle) />
-        {page_data(
-            family,
-            |(family, pin)| {
-                let id = family.id;
-                view! {
-                    <FamilyEditor family pin />
-                    <crate::visits::pages::FamilyVisitsSection id />
-                }
-            },
-        )}
-    }
-}
-
-#[component]
-fn FamilyEditor(family: FamilyAccount, pin: String) -> impl IntoView {
+pub fn FamilyEditor(family: FamilyAccount, pin: String) -> impl IntoView {
     let i18n = use_i18n();
     let id = family.id.to_string();
     view! {

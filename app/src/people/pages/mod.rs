@@ -5,7 +5,7 @@ mod families;
 mod login;
 mod staff;
 
-pub use families::{FamiliesPage, FamilyPage};
+pub use families::{FamiliesPage, FamilyEditor};
 pub use login::LoginPage;
 pub use staff::{StaffMemberPage, StaffPage};
 

@@ -32,6 +32,9 @@ fi
 step "formatting"
 cargo fmt --all --check
 
+step "layers: app/src imports only downward, as ARCHITECTURE.md says (no cycle)"
+python3 scripts/layers.py
+
 step "the committed .sqlx query data matches the queries"
 scripts/sqlx-prepare.sh --check
 

@@ -11,5 +11,6 @@ trap 'rm -rf "$scratch"' EXIT
 export DATABASE_URL="sqlite://$scratch/prepare.db"
 cargo sqlx database create
 cargo sqlx migrate run --source migrations >/dev/null
-# `--all-targets` records the queries of tests too; `ssr` is where the SQL lives.
-SQLX_OFFLINE=false cargo sqlx prepare --workspace "$@" -- --all-targets --features app/ssr
+# `--all-targets` records the queries of tests too; `ssr` is where the SQL lives, `demo`
+# holds the demo seed (and the tests that use it).
+SQLX_OFFLINE=false cargo sqlx prepare --workspace "$@" -- --all-targets --features app/ssr,server/demo

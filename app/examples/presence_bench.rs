@@ -6,6 +6,12 @@
 //! Run it optimised, as the server runs:
 //! `cargo run --release -p app --features ssr --example presence_bench`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark: a failed setup stops it with its message"
+)]
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};

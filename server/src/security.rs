@@ -50,7 +50,7 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// (1 MB); its body may be larger than a form's so that the refusal comes from there.
 const IMPORT_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Where the residents' import posts its file.
-const IMPORT_PATH: &str = "/api/resident_import_upload";
+const IMPORT_PATH: &str = "/api/upload_import";
 
 /// Limits request bodies: a declared length over the limit is refused before a byte is read,
 /// with the translated reason (413), and a body that runs past it ends there.

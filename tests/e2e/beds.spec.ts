@@ -148,7 +148,7 @@ test('a child not back from her home stay is overdue on every page, the dashboar
 
   // A home stay that was to end yesterday at 17:00: nobody recorded her back.
   await page.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
-  const form = page.locator('form[action="/api/absence_create"]');
+  const form = page.locator('form[action="/api/create_absence"]');
   await form.locator('select[name="reason"]').selectOption('home_stay');
   await form.locator('input[name="from_date"]').fill(centreDay(-3));
   await form.locator('input[name="from_time"]').fill('08:00');
@@ -249,7 +249,7 @@ test('a waiting girl whose brother sleeps here takes the first suggested bed, no
   await hydrated(page);
   await page.locator('#sibling').fill(latin);
   await page.locator('form.search[action$="#siblings"] button[type=submit]').click();
-  await page.locator('form[action="/api/sibling_link"]', { hasText: latin }).getByRole('button').click();
+  await page.locator('form[action="/api/link_sibling"]', { hasText: latin }).getByRole('button').click();
   await expect(page.locator('.form-saved')).toBeVisible();
   await expect(page.locator('#siblings + .table-wrap')).toContainText(latin);
 

@@ -53,7 +53,7 @@ test('a child recorded away tomorrow lowers that meal count at once', async ({ p
   if (jsEnabled(testInfo)) await hydrated(page);
 
   await page.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
-  const form = page.locator('form[action="/api/absence_create"]');
+  const form = page.locator('form[action="/api/create_absence"]');
   await form.locator('select[name="reason"]').selectOption('home_stay');
   await form.locator('input[name="from_date"]').fill(day);
   await form.locator('input[name="from_time"]').fill('05:00');
@@ -108,7 +108,7 @@ test('the canteen manager adds extra heads for a meal, on a tablet or a phone', 
   await dinner.locator('input[name="heads"]').fill('7');
   await dinner.locator('select[name="kind"]').selectOption('guest');
   await dinner.locator('input[name="reason"]').fill('ក្រុមការងារពីក្រសួង');
-  await dinner.locator('form[action="/api/extra_add"] button[type=submit]').click();
+  await dinner.locator('form[action="/api/add_extra"] button[type=submit]').click();
   await expect(page.locator('.form-saved')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`on=${day}`));
   const after = khmerNumber((await page.locator(`#meal-${DINNER} table.heads tbody tr`, { hasText: 'ចំនួនបន្ថែម' }).locator('td').first().textContent()) ?? '0');
@@ -130,7 +130,7 @@ test('the canteen manager records what was served; far below expected is flagged
   expect(expected).toBeGreaterThan(100);
   const record = async (served: number) => {
     await dinner.locator('input[name="served"]').fill(String(served));
-    await dinner.locator('form[action="/api/served_record"] button[type=submit]').click();
+    await dinner.locator('form[action="/api/record_served"] button[type=submit]').click();
     await expect(page.locator('.form-saved')).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`on=${yesterday}`));
   };
@@ -199,7 +199,7 @@ test('a recipe made through the forms, with a line for vegetarians, scales on ne
   const dinner = page.locator(`#meal-${DINNER}`);
   const pick = await dinner.locator(`#recipe-${DINNER} option`, { hasText: 'សម្លត្រាវ' }).getAttribute('value');
   await dinner.locator(`#recipe-${DINNER}`).selectOption(pick!);
-  await dinner.locator('form[action="/api/menu_change"] button[value=add]').click();
+  await dinner.locator('form[action="/api/change_menu"] button[value=add]').click();
   await expect(page.locator(`#meal-${DINNER} ul.menu a[href="${recipeUrl}"]`)).toHaveText('សម្លត្រាវ');
 
   // The shopping list for that day: 100 g for each head but the vegetarians, 150 g for each

@@ -32,7 +32,7 @@ test('a child’s page shows what changed, by whom and when, in words; the admin
   const before = await page.locator('#grade').inputValue();
   const grade = before === '12' ? '11' : '12';
   await page.locator('#grade').fill(grade);
-  await page.locator('form[action="/api/resident_update"] button[type=submit]').click();
+  await page.locator('form[action="/api/update_resident"] button[type=submit]').click();
   await expect(page.locator('.form-saved')).toBeVisible();
 
   // Newest first: the change, by the house parent, the grade from what to what.

@@ -52,7 +52,7 @@ test('a tutor marks tonight with two exceptions, then everyone else present', as
   const excused = page.locator('li.roll-row.excused', { hasText: excusedName });
   await expect(excused).toContainText('ឈឺក្បាល');
   // Everyone else: one tap.
-  await page.locator('form[action="/api/homework_all_present"] button').click();
+  await page.locator('form[action="/api/mark_session_all_present"] button').click();
   await expect(page.locator('li.roll-row.unmarked')).toHaveCount(0);
   await expect(page.locator('li.roll-row.present')).toHaveCount(before - 2);
   await expect(page.locator('li.roll-row.absent .roll-name', { hasText: absentName })).toBeVisible();

@@ -111,7 +111,7 @@ test('a child back from her home stay is recorded back with who brought her', as
   const house = account('house_staff');
   await signIn(page, testInfo, house.login, house.password);
   await page.goto('/visits/home-stays');
-  const card = page.locator('li.card', { has: page.locator('form[action="/api/visits_stay_return"]') }).first();
+  const card = page.locator('li.card', { has: page.locator('form[action="/api/home_stay_return"]') }).first();
   const id = await card.getAttribute('id');
   // The contact she left with is chosen first; any contact of the family may be chosen, and
   // one not allowed to take her is stopped at the gate.
@@ -121,7 +121,7 @@ test('a child back from her home stay is recorded back with who brought her', as
   await card.getByRole('button', { name: 'បានត្រឡប់មកមណ្ឌលវិញ' }).click();
   await expect(page).toHaveURL(new RegExp(`/visits/home-stays\\?saved=1#${id}$`));
   await expect(page.locator(`#${id}`)).toContainText('បានត្រឡប់មកវិញនៅ');
-  await expect(page.locator(`#${id} form[action="/api/visits_stay_return"]`)).toHaveCount(0);
+  await expect(page.locator(`#${id} form[action="/api/home_stay_return"]`)).toHaveCount(0);
 });
 
 test('a child who goes away after her visit was booked: under review on the portal, and not bookable that day', async ({ page, browser }, testInfo) => {
@@ -154,7 +154,7 @@ test('a child who goes away after her visit was booked: under review on the port
   await staff.goto(`/residents?q=${encodeURIComponent(child)}`);
   await staff.locator('tbody tr a', { hasText: child }).first().click();
   await staff.locator('summary', { hasText: 'កត់ត្រាអវត្តមាន' }).click();
-  const form = staff.locator('form[action="/api/absence_create"]');
+  const form = staff.locator('form[action="/api/create_absence"]');
   await form.locator('select[name="reason"]').selectOption('camp');
   await form.locator('input[name="from_date"]').fill(centreDay(3));
   await form.locator('input[name="from_time"]').fill('08:00');

@@ -15,7 +15,7 @@ use crate::residents::api::HOUSE;
 use crate::residents::model::{ResidentRecord, ResidentRow, Sight};
 
 /// Records that a resident left, which releases their bed. House staff and admin.
-#[server(endpoint = "resident_leave")]
+#[server(endpoint = "leave_resident")]
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::leave(
@@ -32,7 +32,7 @@ pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<
 
 /// Records an absence: from a date and time until a date and time, or open-ended. House
 /// staff and admin.
-#[server(endpoint = "absence_create")]
+#[server(endpoint = "create_absence")]
 pub async fn create_absence(
     resident_id: i64,
     reason: String,
@@ -58,7 +58,7 @@ pub async fn create_absence(
 
 /// Extends a running absence to a later planned end (a day, and a time or 18:00), saying
 /// why. House staff and admin.
-#[server(endpoint = "absence_extend")]
+#[server(endpoint = "extend_absence")]
 pub async fn extend_absence(
     absence_id: i64,
     until_date: String,
@@ -119,7 +119,7 @@ pub struct ResidentPage {
 /// A resident's page. Every staff role, each reading what its work needs ([`Sight`]): bed
 /// history, siblings and absence notes only for house staff, the social team and admin, diets
 /// for the canteen too; the notes only for the roles that may read them.
-#[server(endpoint = "resident_page")]
+#[server(endpoint = "get_resident_page")]
 pub async fn get_resident_page(
     id: i64,
     #[server(default)] sibling: String,

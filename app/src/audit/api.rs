@@ -7,7 +7,7 @@ use crate::base::error::AppError;
 
 /// A page of the audit log, filtered. Admin only. Each view is itself in the log: who looked
 /// at whose traces is a security event.
-#[server(endpoint = "audit_search")]
+#[server(endpoint = "search_audit")]
 pub async fn search_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     use super::repo;
     use crate::base::audit::{Change, record_alone};

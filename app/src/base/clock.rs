@@ -2,9 +2,15 @@
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 
+/// UTC+7, checked once, when the program is compiled.
+const UTC_PLUS_7: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+7 is a valid offset"),
+};
+
 /// The centre's local time zone, Asia/Phnom_Penh: UTC+7 all year, no daylight saving.
 pub fn phnom_penh() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+    UTC_PLUS_7
 }
 
 /// Now, in Unix seconds.

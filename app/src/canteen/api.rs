@@ -396,7 +396,7 @@ fn day_url(day: NaiveDate, anchor: &str) -> String {
 }
 
 /// Adds extra heads to a day's meal. Canteen and admin.
-#[server(endpoint = "extra_add")]
+#[server(endpoint = "add_extra")]
 pub async fn add_extra(
     day: String,
     meal_service_id: i64,
@@ -420,7 +420,7 @@ pub async fn add_extra(
 }
 
 /// Removes extra heads typed in by the canteen. Canteen and admin.
-#[server(endpoint = "extra_remove")]
+#[server(endpoint = "remove_extra")]
 pub async fn remove_extra(id: i64) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
     let (day, meal) =
@@ -430,7 +430,7 @@ pub async fn remove_extra(id: i64) -> Result<(), AppError> {
 }
 
 /// Records how many were served at a day's meal. Canteen and admin.
-#[server(endpoint = "served_record")]
+#[server(endpoint = "record_served")]
 pub async fn record_served(
     day: String,
     meal_service_id: i64,
@@ -473,7 +473,7 @@ pub async fn record_served(
 
 /// Puts a recipe on a day's meal (`change` = "add") or takes it off ("remove"). Canteen and
 /// admin.
-#[server(endpoint = "menu_change")]
+#[server(endpoint = "change_menu")]
 pub async fn change_menu(
     day: String,
     meal_service_id: i64,
@@ -501,7 +501,7 @@ pub async fn change_menu(
 }
 
 /// The kitchen sheet for a day (tomorrow when none is given). Canteen, admin, house staff.
-#[server(endpoint = "kitchen_sheet")]
+#[server(endpoint = "get_kitchen_sheet")]
 pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenSheet, AppError> {
     reader().await?;
     let day = day_or_tomorrow(&on)?;
@@ -555,7 +555,7 @@ fn ingredient_name(i: &super::repo::Ingredient) -> IngredientName {
 }
 
 /// Every recipe. Canteen, admin, house staff.
-#[server(endpoint = "recipe_list")]
+#[server(endpoint = "list_recipes")]
 pub async fn list_recipes() -> Result<RecipesPage, AppError> {
     let can_edit = reader().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -588,7 +588,7 @@ fn checked_names(names: [String; 3], max: usize) -> Result<[String; 3], AppError
 }
 
 /// Adds a recipe (`id` 0) or renames one. Canteen and admin.
-#[server(endpoint = "recipe_save")]
+#[server(endpoint = "save_recipe")]
 pub async fn save_recipe(
     #[server(default)] id: i64,
     name_km: String,
@@ -609,7 +609,7 @@ pub async fn save_recipe(
 }
 
 /// A recipe and its lines. Canteen, admin, house staff.
-#[server(endpoint = "recipe_get")]
+#[server(endpoint = "get_recipe")]
 pub async fn get_recipe(id: i64) -> Result<RecipePage, AppError> {
     let can_edit = reader().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -650,7 +650,7 @@ pub async fn get_recipe(id: i64) -> Result<RecipePage, AppError> {
 
 /// Sets how much of an ingredient one head eats in a recipe, for everyone (`diet` empty) or
 /// for one diet; `remove` takes the line off. Canteen and admin.
-#[server(endpoint = "recipe_line")]
+#[server(endpoint = "set_recipe_line")]
 pub async fn set_recipe_line(
     recipe_id: i64,
     ingredient_id: i64,
@@ -691,7 +691,7 @@ pub async fn set_recipe_line(
 }
 
 /// Adds an ingredient, then goes back to the recipe it was added from. Canteen and admin.
-#[server(endpoint = "ingredient_add")]
+#[server(endpoint = "add_ingredient")]
 pub async fn add_ingredient(
     recipe_id: i64,
     name_km: String,
@@ -762,7 +762,7 @@ pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
 }
 
 /// Saves the cut-off time and the served margin. Canteen and admin.
-#[server(endpoint = "canteen_settings_save")]
+#[server(endpoint = "save_settings")]
 pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
     let cutoff = super::model::parse_time(&cutoff).ok_or(AppError::Validation {
@@ -788,7 +788,7 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
 }
 
 /// Adds or changes a meal service. Canteen and admin.
-#[server(endpoint = "meal_service_save")]
+#[server(endpoint = "save_service")]
 pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
     let staff = kitchen_staff().await?;
     let invalid = |field: &str, message| AppError::Validation {

@@ -7,7 +7,7 @@ use crate::base::error::AppError;
 
 /// The centre's name, its facilities and today's date at the centre; `None` before a centre
 /// has been set up.
-#[server(endpoint = "centre_summary")]
+#[server(endpoint = "get_centre_summary")]
 pub async fn get_centre_summary() -> Result<Option<CentreSummary>, AppError> {
     use super::repo;
     use crate::base::clock::today_at_centre;

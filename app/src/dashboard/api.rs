@@ -7,7 +7,7 @@ use crate::base::error::AppError;
 
 /// The dashboard as the signed-in staff member may see it: every staff role, each seeing the
 /// sections of their roles; 401 for nobody, 403 for a family.
-#[server(endpoint = "dashboard")]
+#[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use super::model::Section;
     use crate::base::access::Role;

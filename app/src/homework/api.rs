@@ -354,7 +354,7 @@ async fn flags(
 
 /// Tonight's sessions: a tutor's own, or all for house staff and admin; with the flags for
 /// house staff and admin. Tutors, house staff, admin.
-#[server(endpoint = "homework_tonight")]
+#[server(endpoint = "get_tonight")]
 pub async fn get_tonight() -> Result<TonightPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
@@ -394,7 +394,7 @@ pub async fn get_tonight() -> Result<TonightPage, AppError> {
 
 /// A session's attendance (today's when no day is given). Tutors (their classes), house
 /// staff, admin.
-#[server(endpoint = "homework_session")]
+#[server(endpoint = "get_session")]
 pub async fn get_session(
     class_id: i64,
     #[server(default)] day: String,
@@ -455,7 +455,7 @@ fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
 
 /// Marks one resident at a session: present, absent, late, or excused with a reason. A past
 /// session needs `confirm`. Tutors (their classes), house staff, admin.
-#[server(endpoint = "homework_mark")]
+#[server(endpoint = "mark_attendance")]
 pub async fn mark_attendance(
     class_id: i64,
     day: String,
@@ -482,8 +482,8 @@ pub async fn mark_attendance(
 
 /// Marks everyone not marked yet and not away as present. Tutors (their classes), house
 /// staff, admin.
-#[server(endpoint = "homework_all_present")]
-pub async fn mark_all_present(
+#[server(endpoint = "mark_session_all_present")]
+pub async fn mark_session_all_present(
     class_id: i64,
     day: String,
     #[server(default)] confirm: String,
@@ -504,7 +504,7 @@ pub async fn mark_all_present(
 }
 
 /// Every class the caller sees. Tutors (theirs), house staff, admin.
-#[server(endpoint = "homework_classes")]
+#[server(endpoint = "list_classes")]
 pub async fn list_classes() -> Result<ClassesPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
@@ -525,7 +525,7 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
 }
 
 /// A class with its roll, sessions and rates. Tutors (theirs), house staff, admin.
-#[server(endpoint = "homework_class")]
+#[server(endpoint = "get_class")]
 pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let all = sees_all(&staff);
@@ -664,7 +664,7 @@ async fn class_history(
 }
 
 /// Adds a class (`id` 0) or changes one. House staff and admin.
-#[server(endpoint = "homework_class_save")]
+#[server(endpoint = "save_class")]
 pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&MANAGE).await?;
     let checked = super::model::check_class(&class.input, class.days.bits())?;
@@ -676,7 +676,7 @@ pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
 }
 
 /// Enrols a resident in a class from today. House staff and admin.
-#[server(endpoint = "homework_enrol")]
+#[server(endpoint = "enrol")]
 pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&MANAGE).await?;
     let today = crate::base::clock::today_at_centre();
@@ -694,7 +694,7 @@ pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
 
 /// Takes a resident out of a class after tonight (tonight's mark stays). House staff and
 /// admin.
-#[server(endpoint = "homework_unenrol")]
+#[server(endpoint = "unenrol")]
 pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&MANAGE).await?;
     let today = crate::base::clock::today_at_centre();
@@ -712,7 +712,7 @@ pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
 }
 
 /// Cancels a session with a reason, or restores it (`restore` set). House staff and admin.
-#[server(endpoint = "homework_cancel")]
+#[server(endpoint = "cancel_session")]
 pub async fn cancel_session(
     class_id: i64,
     day: String,
@@ -747,7 +747,7 @@ pub async fn cancel_session(
 
 /// A resident's homework attendance over the last four months. Tutors (only residents of
 /// their classes), house staff, admin.
-#[server(endpoint = "homework_resident")]
+#[server(endpoint = "get_resident_homework")]
 pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -801,7 +801,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
 }
 
 /// Sets how many unexplained absences in a row flag a resident. House staff and admin.
-#[server(endpoint = "homework_settings_save")]
+#[server(endpoint = "save_homework_settings")]
 pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&MANAGE).await?;
     let n = absences_in_a_row

@@ -9,8 +9,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    CancelSession, ClassPage as ClassData, ClassesPage as ClassesData, Enrol, MarkAllPresent,
-    MarkAttendance, ResidentAttendance, SaveClass, SaveHomeworkSettings,
+    CancelSession, ClassPage as ClassData, ClassesPage as ClassesData, Enrol, MarkAttendance,
+    MarkSessionAllPresent, ResidentAttendance, SaveClass, SaveHomeworkSettings,
     SessionPage as SessionData, Tally, TonightPage, Unenrol, get_class, get_resident_homework,
     get_session, get_tonight, list_classes,
 };
@@ -177,7 +177,7 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
         <p class="today">{format!("{} · {} · {}", i18n.date_long(day), when(i18n, &class), class.room)}</p>
         <SavedNotice message=Key::Saved />
         <FormError url=MarkAttendance::url() />
-        <FormError url=MarkAllPresent::url() />
+        <FormError url=MarkSessionAllPresent::url() />
         {page.cancelled.clone().map(|reason| view! {
             <p class="notice">{format!("{} · {reason}", i18n.t(Key::HomeworkCancelled))}</p>
         })}
@@ -190,7 +190,7 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
         })}
         {(past && correcting).then(|| view! { <p class="notice warn">{i18n.t(Key::HomeworkCorrecting)}</p> })}
         {(can_mark && tally.unmarked > 0).then(|| view! {
-            <form class="inline" method="post" action=MarkAllPresent::url()>
+            <form class="inline" method="post" action=MarkSessionAllPresent::url()>
                 <input type="hidden" name="class_id" value=id />
                 <input type="hidden" name="day" value=day_text.clone() />
                 <input type="hidden" name="confirm" value=confirm />

@@ -53,7 +53,7 @@ pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
 ];
 
 /// Every building with its beds and those occupied today. Every staff role.
-#[server(endpoint = "building_list")]
+#[server(endpoint = "list_buildings")]
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let pool = crate::base::db::pool()?;
@@ -72,7 +72,7 @@ pub async fn list_buildings() -> Result<BuildingList, AppError> {
 }
 
 /// A building's rooms and beds. Every staff role.
-#[server(endpoint = "building_plan")]
+#[server(endpoint = "get_building_plan")]
 pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -90,7 +90,7 @@ pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
 
 /// A bed's page. Every staff role; its history only for house staff, the social team and
 /// admin, the choices only for those who may act.
-#[server(endpoint = "bed_page")]
+#[server(endpoint = "get_bed_page")]
 pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     use super::model::{rank_beds, warnings};
     use super::repo;
@@ -224,7 +224,7 @@ async fn bed_history(
 
 /// Puts a resident without a bed in a bed from `on`, arriving at `time` (16:00 when none is
 /// given). House staff and admin.
-#[server(endpoint = "bed_assign")]
+#[server(endpoint = "assign_bed")]
 pub async fn assign_bed(
     resident_id: i64,
     bed_id: i64,
@@ -247,7 +247,7 @@ pub async fn assign_bed(
 
 /// Moves a resident to another bed on `on` at `time` (16:00 when none is given). House staff
 /// and admin.
-#[server(endpoint = "bed_move")]
+#[server(endpoint = "move_bed")]
 pub async fn move_bed(
     resident_id: i64,
     bed_id: i64,
@@ -313,7 +313,7 @@ impl BedChange {
 
 /// Frees a bed from `on` (the first night the resident is not in it), leaving at `time`
 /// (10:00 when none is given). House staff and admin.
-#[server(endpoint = "bed_release")]
+#[server(endpoint = "release_bed")]
 pub async fn release_bed(
     bed_id: i64,
     on: String,
@@ -329,7 +329,7 @@ pub async fn release_bed(
 }
 
 /// Puts a bed in or out of service. Admin.
-#[server(endpoint = "bed_service")]
+#[server(endpoint = "set_bed_service")]
 pub async fn set_bed_service(
     bed_id: i64,
     #[server(default)] in_service: Option<String>,
@@ -347,7 +347,7 @@ pub async fn set_bed_service(
 }
 
 /// Beds by facility and sex on a day (today when none is given). Every staff role.
-#[server(endpoint = "occupancy")]
+#[server(endpoint = "get_occupancy")]
 pub async fn get_occupancy(
     #[server(default)] on: String,
 ) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
@@ -362,7 +362,7 @@ pub async fn get_occupancy(
 }
 
 /// Adds a building to a facility. Admin.
-#[server(endpoint = "building_create")]
+#[server(endpoint = "create_building")]
 pub async fn create_building(
     facility_id: i64,
     code: String,
@@ -387,7 +387,7 @@ pub async fn create_building(
 }
 
 /// Adds a room with its beds to a building. Admin.
-#[server(endpoint = "room_create")]
+#[server(endpoint = "create_room")]
 pub async fn create_room(
     building_id: i64,
     code: String,
@@ -418,7 +418,7 @@ pub async fn create_room(
 }
 
 /// Adds one bed to a room. Admin.
-#[server(endpoint = "bed_create")]
+#[server(endpoint = "create_bed")]
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let building =

@@ -12,7 +12,7 @@ use crate::base::error::AppError;
 use crate::base::i18n::Lang;
 
 /// Whoever is signed in on this request, or `None`. Anyone may ask.
-#[server(endpoint = "current_viewer")]
+#[server(endpoint = "get_current_viewer")]
 pub async fn get_current_viewer() -> Result<Option<Viewer>, AppError> {
     // Public: it says only who the caller is.
     crate::base::guard::current_viewer().await
@@ -68,7 +68,7 @@ pub async fn log_out() -> Result<(), AppError> {
 }
 
 /// Every staff account. Admin only.
-#[server(endpoint = "staff_list")]
+#[server(endpoint = "list_staff")]
 pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
     crate::base::guard::require(&[Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -76,7 +76,7 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
 }
 
 /// One staff account. Admin only.
-#[server(endpoint = "staff_member")]
+#[server(endpoint = "get_staff_member")]
 pub async fn get_staff_member(id: i64) -> Result<StaffMember, AppError> {
     crate::base::guard::require(&[Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -86,7 +86,7 @@ pub async fn get_staff_member(id: i64) -> Result<StaffMember, AppError> {
 }
 
 /// Creates a staff account and opens its page. Admin only.
-#[server(endpoint = "staff_create")]
+#[server(endpoint = "create_staff")]
 pub async fn create_staff(
     login: String,
     display_name: String,
@@ -115,7 +115,7 @@ pub async fn create_staff(
 }
 
 /// Changes a staff account's name, language, roles and whether it may sign in. Admin only.
-#[server(endpoint = "staff_update")]
+#[server(endpoint = "update_staff")]
 pub async fn update_staff(
     id: i64,
     display_name: String,
@@ -137,7 +137,7 @@ pub async fn update_staff(
 }
 
 /// Gives a staff account a new password and signs it out everywhere. Admin only.
-#[server(endpoint = "staff_password")]
+#[server(endpoint = "reset_staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
     super::accounts::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
@@ -147,7 +147,7 @@ pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppEr
 }
 
 /// Every family account. Social team and admin.
-#[server(endpoint = "family_list")]
+#[server(endpoint = "list_families")]
 pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
     crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -156,7 +156,7 @@ pub async fn list_families() -> Result<Vec<FamilyAccount>, AppError> {
 
 /// One family account, and a fresh random PIN the social team may give it. Social team and
 /// admin.
-#[server(endpoint = "family_account")]
+#[server(endpoint = "get_family_account")]
 pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppError> {
     crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -167,14 +167,14 @@ pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppE
 }
 
 /// A fresh random PIN for a new family's form. Social team and admin.
-#[server(endpoint = "family_pin_suggestion")]
+#[server(endpoint = "suggest_pin")]
 pub async fn suggest_pin() -> Result<String, AppError> {
     crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     Ok(super::accounts::random_pin())
 }
 
 /// Creates a family account with the PIN shown on the form. Social team and admin.
-#[server(endpoint = "family_create")]
+#[server(endpoint = "create_family")]
 pub async fn create_family(
     display_name: String,
     phone: String,
@@ -194,7 +194,7 @@ pub async fn create_family(
 }
 
 /// Changes a family's name, phone and whether it may sign in. Social team and admin.
-#[server(endpoint = "family_update")]
+#[server(endpoint = "update_family")]
 pub async fn update_family(
     id: i64,
     display_name: String,
@@ -217,7 +217,7 @@ pub async fn update_family(
 
 /// Gives a family the new PIN shown on the form, and signs it out everywhere. Social team
 /// and admin.
-#[server(endpoint = "family_pin")]
+#[server(endpoint = "reset_family_pin")]
 pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     super::accounts::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
@@ -226,7 +226,7 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
 }
 
 /// Unlocks a staff account locked after too many failed sign-ins. Admin only.
-#[server(endpoint = "staff_unlock")]
+#[server(endpoint = "unlock_staff")]
 pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let pool = crate::base::db::pool()?;
@@ -246,7 +246,7 @@ pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
 }
 
 /// Unlocks a family account locked after too many failed sign-ins. Social team and admin.
-#[server(endpoint = "family_unlock")]
+#[server(endpoint = "unlock_family")]
 pub async fn unlock_family(id: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let pool = crate::base::db::pool()?;

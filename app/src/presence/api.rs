@@ -46,7 +46,7 @@ fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
 
 /// Records that a resident came back (now, unless a date and time are given). House staff
 /// and admin.
-#[server(endpoint = "absence_return")]
+#[server(endpoint = "record_return")]
 pub async fn record_return(
     absence_id: i64,
     #[server(default)] date: String,
@@ -118,7 +118,7 @@ pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight
 }
 
 /// A building's roll for a night. Every staff role; marking for house staff and admin.
-#[server(endpoint = "roll_call")]
+#[server(endpoint = "get_roll_call")]
 pub async fn get_roll_call(
     building_id: i64,
     #[server(default)] night: String,
@@ -161,7 +161,7 @@ pub async fn get_roll_call(
 }
 
 /// Marks one resident present or missing. House staff and admin.
-#[server(endpoint = "roll_mark")]
+#[server(endpoint = "mark_roll")]
 pub async fn mark_roll(
     building_id: i64,
     night: String,
@@ -189,8 +189,8 @@ pub async fn mark_roll(
 }
 
 /// Marks everyone not yet marked as present. House staff and admin.
-#[server(endpoint = "roll_all_present")]
-pub async fn mark_all_present(building_id: i64, night: String) -> Result<(), AppError> {
+#[server(endpoint = "mark_roll_all_present")]
+pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<(), AppError> {
     let by = recorder().await?;
     let night = night_or_today(&night)?;
     let now = chrono::Utc::now().timestamp();
@@ -209,7 +209,7 @@ pub async fn mark_all_present(building_id: i64, night: String) -> Result<(), App
 }
 
 /// Closes the roll; refused while anyone is unmarked. House staff and admin.
-#[server(endpoint = "roll_close")]
+#[server(endpoint = "close_roll")]
 pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError> {
     let by = recorder().await?;
     let night = night_or_today(&night)?;
@@ -239,7 +239,7 @@ pub async fn missing_alerts() -> Result<Alerts, AppError> {
 }
 
 /// Sets how long after a planned end a child not back is overdue, in minutes. Admin only.
-#[server(endpoint = "presence_settings_save")]
+#[server(endpoint = "save_presence_settings")]
 pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::Admin]).await?;
     let minutes = super::model::check_grace(&overdue_grace_minutes)?;
@@ -249,7 +249,7 @@ pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(),
 }
 
 /// Ends a resident's missing alert: found, or came back. House staff and admin.
-#[server(endpoint = "alert_resolve")]
+#[server(endpoint = "resolve_alert")]
 pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), AppError> {
     use super::model::Resolution;
 

@@ -8,5 +8,5 @@ pub mod pages;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests;

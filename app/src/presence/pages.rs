@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    CloseRoll, MarkAllPresent, MarkRoll, RollNight, RollPage as RollData, SavePresenceSettings,
+    CloseRoll, MarkRoll, MarkRollAllPresent, RollNight, RollPage as RollData, SavePresenceSettings,
     get_roll_call, missing_alerts, roll_overview,
 };
 use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollTally, local};
@@ -187,10 +187,10 @@ fn RollView(page: RollData) -> impl IntoView {
         <p class="tally" role="status">{tally_line(i18n, tally)}</p>
         {roll.closed.then(|| view! { <p class="notice">{i18n.t(Key::RollClosed)}</p> })}
         <FormError url=MarkRoll::url() />
-        <FormError url=MarkAllPresent::url() />
+        <FormError url=MarkRollAllPresent::url() />
         <FormError url=CloseRoll::url() />
         {(can_mark && routine > 0).then(|| view! {
-            <form class="inline" method="post" action=MarkAllPresent::url()>
+            <form class="inline" method="post" action=MarkRollAllPresent::url()>
                 <input type="hidden" name="building_id" value=building />
                 <input type="hidden" name="night" value=night.clone() />
                 <button class="button big-button" type="submit">

@@ -1,6 +1,8 @@
 //! Database tests of presence and the housing rules: the constraints hold even when the
 //! application's own checks are bypassed, and the presence SQL agrees with the rule.
 
+#![cfg(feature = "ssr")]
+
 use chrono::{Duration, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
 

@@ -25,7 +25,7 @@ pub struct ResidentList {
 
 /// Residents whose name in either script contains `q`; those who left only when asked.
 /// Every staff role.
-#[server(endpoint = "resident_search")]
+#[server(endpoint = "search_residents")]
 pub async fn search_residents(
     #[server(default)] q: String,
     #[server(default)] left: Option<String>,
@@ -41,7 +41,7 @@ pub async fn search_residents(
 }
 
 /// Today's date for the admission form. House staff and admin.
-#[server(endpoint = "resident_form")]
+#[server(endpoint = "new_resident_form")]
 pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
     crate::base::guard::require(&HOUSE).await?;
     Ok(crate::base::clock::today_at_centre())
@@ -104,7 +104,7 @@ impl ResidentForm {
 }
 
 /// Admits a resident and opens their page. House staff and admin.
-#[server(endpoint = "resident_create")]
+#[server(endpoint = "create_resident")]
 pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
@@ -114,7 +114,7 @@ pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
 }
 
 /// Changes a resident's details. House staff and admin.
-#[server(endpoint = "resident_update")]
+#[server(endpoint = "update_resident")]
 pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     let fields = resident.checked()?;
@@ -124,7 +124,7 @@ pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppE
 }
 
 /// Replaces the medical note. House staff and admin.
-#[server(endpoint = "resident_medical_note")]
+#[server(endpoint = "set_medical_note")]
 pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     let note = super::model::check_note(&note)?;
@@ -141,7 +141,7 @@ pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
 }
 
 /// Replaces the safeguarding note. Social team and admin.
-#[server(endpoint = "resident_safeguarding_note")]
+#[server(endpoint = "set_safeguarding_note")]
 pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
     let note = super::model::check_note(&note)?;
@@ -158,7 +158,7 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
 }
 
 /// Links two residents as siblings. House staff and admin.
-#[server(endpoint = "sibling_link")]
+#[server(endpoint = "link_sibling")]
 pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::link_siblings(&crate::base::db::pool()?, &staff.actor(), id, other).await?;
@@ -167,7 +167,7 @@ pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
 }
 
 /// Takes a resident out of their sibling group. House staff and admin.
-#[server(endpoint = "sibling_unlink")]
+#[server(endpoint = "unlink_sibling")]
 pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
     super::record::unlink_sibling(&crate::base::db::pool()?, &staff.actor(), id).await?;
@@ -177,7 +177,7 @@ pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
 
 /// Takes a spreadsheet saved as CSV (the `file` field) and opens its preview. Nothing is
 /// added until the preview is confirmed. House staff and admin.
-#[server(endpoint = "resident_import_upload", input = server_fn::codec::MultipartFormData)]
+#[server(endpoint = "upload_import", input = server_fn::codec::MultipartFormData)]
 pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     use super::import::{FileProblem, MAX_BYTES, parse_csv, read_rows};
 
@@ -216,7 +216,7 @@ pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), 
 
 /// An uploaded file's preview: every row, and whether it will be added, skipped as already
 /// recorded, or refused and why. House staff and admin.
-#[server(endpoint = "resident_import")]
+#[server(endpoint = "get_import")]
 pub async fn get_import(id: i64) -> Result<super::import::ImportPreview, AppError> {
     use super::import::{ImportPreview, RowStatus, parse_csv, read_rows};
 
@@ -247,7 +247,7 @@ pub async fn get_import(id: i64) -> Result<super::import::ImportPreview, AppErro
 
 /// Runs a confirmed import: `step` rows at a time when the page shows a progress bar, all of
 /// them at once from a plain form (then back to the preview). House staff and admin.
-#[server(endpoint = "resident_import_confirm")]
+#[server(endpoint = "confirm_import")]
 pub async fn confirm_import(
     id: i64,
     #[server(default)] step: Option<usize>,

@@ -120,7 +120,7 @@ async fn meals(conn: &mut sqlx::SqliteConnection) -> Result<Vec<(i64, String)>, 
 
 /// A family's contacts, children, permissions (with history) and bookings. Social team and
 /// admin.
-#[server(endpoint = "visits_family")]
+#[server(endpoint = "get_family_visits")]
 pub async fn get_family_visits(id: i64) -> Result<FamilyVisits, AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let admin = staff.has(crate::base::access::Role::Admin);
@@ -239,7 +239,7 @@ async fn record_history(
 }
 
 /// Adds a contact to a family (`contact` 0) or changes one. Social team and admin.
-#[server(endpoint = "visits_save_contact")]
+#[server(endpoint = "save_contact")]
 pub async fn save_contact(
     family: i64,
     #[server(default)] contact: i64,
@@ -267,7 +267,7 @@ pub async fn save_contact(
 
 /// Links a current resident to a family, or changes the link's visits a month and approval.
 /// Social team and admin.
-#[server(endpoint = "visits_link_child")]
+#[server(endpoint = "link_child")]
 pub async fn link_child(
     family: i64,
     resident: i64,
@@ -295,7 +295,7 @@ pub async fn link_child(
 }
 
 /// Sets whether all of a family's bookings wait for approval. Social team and admin.
-#[server(endpoint = "visits_family_approval")]
+#[server(endpoint = "set_family_approval")]
 pub async fn set_family_approval(
     family: i64,
     #[server(default)] needs_approval: Option<String>,
@@ -315,7 +315,7 @@ pub async fn set_family_approval(
 /// Records who may visit whom: a contact of the family and one of its children. Barring or
 /// restricting flags the contact's future bookings for the child for review (and barring
 /// cancels them). Social team and admin.
-#[server(endpoint = "visits_set_permission")]
+#[server(endpoint = "set_permission")]
 pub async fn set_permission(
     family: i64,
     contact: i64,
@@ -354,7 +354,7 @@ pub async fn set_permission(
 }
 
 /// Visit days, blocked dates and the queue. Social team and admin.
-#[server(endpoint = "visits_overview")]
+#[server(endpoint = "get_visits")]
 pub async fn get_visits() -> Result<VisitsOverview, AppError> {
     crate::base::guard::require(&SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
@@ -386,7 +386,7 @@ pub async fn get_visits() -> Result<VisitsOverview, AppError> {
 }
 
 /// Publishes a visit day (`id` 0) or changes one. Social team and admin.
-#[server(endpoint = "visits_save_day")]
+#[server(endpoint = "save_visit_day")]
 pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let today = crate::base::clock::today_at_centre();
@@ -399,7 +399,7 @@ pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result
 }
 
 /// A visit day with its slots and bookings. Social team and admin.
-#[server(endpoint = "visits_day")]
+#[server(endpoint = "get_visit_day")]
 pub async fn get_visit_day(id: i64) -> Result<VisitDayPage, AppError> {
     crate::base::guard::require(&SOCIAL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -429,7 +429,7 @@ pub async fn get_visit_day(id: i64) -> Result<VisitDayPage, AppError> {
 }
 
 /// Adds a slot to a visit day (`slot` 0) or changes one. Social team and admin.
-#[server(endpoint = "visits_save_slot")]
+#[server(endpoint = "save_slot")]
 pub async fn save_slot(
     day: i64,
     #[server(default)] slot: i64,
@@ -454,7 +454,7 @@ pub async fn save_slot(
 
 /// Calls a visit day off, cancelling its bookings with a notice to each family. Social team
 /// and admin.
-#[server(endpoint = "visits_cancel_day")]
+#[server(endpoint = "cancel_visit_day")]
 pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     super::record::cancel_day(&crate::base::db::pool()?, &writer(&staff), id).await?;
@@ -463,7 +463,7 @@ pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
 }
 
 /// Blocks a date for visit days. Social team and admin.
-#[server(endpoint = "visits_block_date")]
+#[server(endpoint = "block_date")]
 pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
@@ -473,7 +473,7 @@ pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
 }
 
 /// Frees a blocked date. Social team and admin.
-#[server(endpoint = "visits_unblock_date")]
+#[server(endpoint = "unblock_date")]
 pub async fn unblock_date(day: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
@@ -484,7 +484,7 @@ pub async fn unblock_date(day: String) -> Result<(), AppError> {
 
 /// Approves or refuses a pending booking, cancels one for the family, or clears a review flag
 /// (`decision`: approve, refuse, cancel, reviewed). Social team and admin.
-#[server(endpoint = "visits_decide")]
+#[server(endpoint = "decide_booking")]
 pub async fn decide_booking(
     booking: i64,
     decision: String,
@@ -522,7 +522,7 @@ pub async fn decide_booking(
 
 /// The booking form for a family and a slot, for staff booking on its behalf (a phone call to
 /// the office). Social team and admin.
-#[server(endpoint = "visits_staff_booking_form")]
+#[server(endpoint = "get_staff_booking_form")]
 pub async fn get_staff_booking_form(family: i64, slot: i64) -> Result<BookingForm, AppError> {
     crate::base::guard::require(&SOCIAL).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -538,7 +538,7 @@ pub async fn get_staff_booking_form(family: i64, slot: i64) -> Result<BookingFor
 
 /// Books a visit for a family under the same rules as the family's own booking. Social team
 /// and admin.
-#[server(endpoint = "visits_staff_book")]
+#[server(endpoint = "staff_book")]
 pub async fn staff_book(form: BookForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let family = form

@@ -746,7 +746,7 @@ fn gate_visitor(
 
 /// Today's visits with every family contact's permissions, today's slots, and the people
 /// matching `q` (name, phone or document number). House staff, social team, admin.
-#[server(endpoint = "visits_gate")]
+#[server(endpoint = "get_gate")]
 pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError> {
     crate::base::guard::require(&GATE).await?;
     let today = crate::base::clock::today_at_centre();
@@ -859,7 +859,7 @@ pub async fn get_gate(#[server(default)] q: String) -> Result<GatePage, AppError
 
 /// Checks the ticked visitors (`visitor[<contact id>]`) in for a visit today. Someone who may
 /// not visit is stopped and the attempt audited. House staff, social team, admin.
-#[server(endpoint = "visits_check_in")]
+#[server(endpoint = "check_in")]
 pub async fn check_in(
     booking: i64,
     #[server(default)] visitor: BTreeMap<String, String>,
@@ -881,7 +881,7 @@ pub async fn check_in(
 }
 
 /// Checks a visit's visitors out. House staff, social team, admin.
-#[server(endpoint = "visits_check_out")]
+#[server(endpoint = "check_out")]
 pub async fn check_out(booking: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     write::check_out(
@@ -897,7 +897,7 @@ pub async fn check_out(booking: i64) -> Result<(), AppError> {
 
 /// Records that a person was stopped at the gate (turned away). House staff, social team,
 /// admin.
-#[server(endpoint = "visits_gate_stop")]
+#[server(endpoint = "record_stop")]
 pub async fn record_stop(contact: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     let pool = crate::base::db::pool()?;
@@ -925,7 +925,7 @@ pub async fn record_stop(contact: i64) -> Result<(), AppError> {
 
 /// A walk-in: the contact, one of today's slots, the ticked children (`child[<id>]`), the
 /// adults. House staff, social team, admin.
-#[server(endpoint = "visits_walk_in")]
+#[server(endpoint = "walk_in")]
 pub async fn walk_in(
     contact: i64,
     slot: i64,
@@ -963,7 +963,7 @@ fn hh_mm(at: i64) -> String {
         .to_string()
 }
 
-#[server(endpoint = "visits_home_stays")]
+#[server(endpoint = "get_home_stays")]
 pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     let can_approve = staff.roles.iter().any(|r| super::api::SOCIAL.contains(r));
@@ -1077,7 +1077,7 @@ pub async fn get_home_stays() -> Result<HomeStaysPage, AppError> {
 
 /// Approves a home stay: `pair` is "<resident>:<contact>", the contact allowed to visit the
 /// child unsupervised; from a day and time until a day and time. Social team and admin.
-#[server(endpoint = "visits_approve_stay")]
+#[server(endpoint = "approve_home_stay")]
 pub async fn approve_home_stay(
     pair: String,
     from_on: String,
@@ -1117,7 +1117,7 @@ pub async fn approve_home_stay(
 
 /// Records a home stay's handover to the contact who collected the child. House staff,
 /// social team, admin.
-#[server(endpoint = "visits_hand_over")]
+#[server(endpoint = "hand_over")]
 pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     write::hand_over(
@@ -1134,7 +1134,7 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
 
 /// Records a child's return from a home stay and the contact who brought her back. House
 /// staff, social team, admin.
-#[server(endpoint = "visits_stay_return")]
+#[server(endpoint = "home_stay_return")]
 pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     write::returned(
@@ -1150,7 +1150,7 @@ pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), App
 }
 
 /// Changes a home stay's days and times before the child left. Social team and admin.
-#[server(endpoint = "visits_stay_dates")]
+#[server(endpoint = "change_home_stay_dates")]
 pub async fn change_home_stay_dates(
     stay: i64,
     from_on: String,
@@ -1175,7 +1175,7 @@ pub async fn change_home_stay_dates(
 }
 
 /// Cancels a home stay before the child left. Social team and admin.
-#[server(endpoint = "visits_cancel_stay")]
+#[server(endpoint = "cancel_home_stay")]
 pub async fn cancel_home_stay(stay: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&super::api::SOCIAL).await?;
     write::cancel_stay(&crate::base::db::pool()?, &super::api::writer(&staff), stay).await?;

@@ -309,7 +309,7 @@ pub mod load {
 
 /// The signed-in family's portal: its visible children, bookings and the visit days to come.
 /// Families only.
-#[server(endpoint = "family_portal")]
+#[server(endpoint = "get_portal")]
 pub async fn get_portal() -> Result<Portal, AppError> {
     let family = crate::base::guard::require_family().await?;
     let today = crate::base::clock::today_at_centre();
@@ -334,7 +334,7 @@ pub async fn get_portal() -> Result<Portal, AppError> {
 
 /// The booking form for one of the days' slots, moving one of the family's bookings if
 /// `moving` is given. Families only.
-#[server(endpoint = "family_booking_form")]
+#[server(endpoint = "get_booking_form")]
 pub async fn get_booking_form(
     slot: i64,
     #[server(default)] moving: Option<i64>,
@@ -349,7 +349,7 @@ pub async fn get_booking_form(
 }
 
 /// Books (or moves) a visit for the signed-in family, under the rules. Families only.
-#[server(endpoint = "family_book")]
+#[server(endpoint = "book_visit")]
 pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
     let family = crate::base::guard::require_family().await?;
     let (request, moving) = form.request()?;
@@ -370,7 +370,7 @@ pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
 }
 
 /// Cancels one of the signed-in family's bookings before the cut-off. Families only.
-#[server(endpoint = "family_cancel")]
+#[server(endpoint = "cancel_visit")]
 pub async fn cancel_visit(booking: i64) -> Result<(), AppError> {
     let family = crate::base::guard::require_family().await?;
     let writer = super::record::Writer {

@@ -125,7 +125,7 @@ async fn visits_fixture(
         .iter()
         .filter(|(path, _)| path.starts_with("/api/visits_") || path.starts_with("/api/family_b"))
         .flat_map(|(_, ns)| ns.iter().copied())
-        .chain(run("/api/family_cancel"))
+        .chain(run("/api/cancel_visit"))
         .collect();
     use app::visits::{model, record};
     let by = record::Writer {
@@ -230,19 +230,19 @@ async fn visits_fixture(
         let booked = booking(f.open_slot, model::Status::Confirmed, open_month);
         let arriving = booking(f.today_slot, model::Status::Confirmed, month(today));
         let inside = booking(f.today_slot, model::Status::Confirmed, month(today));
-        if run("/api/visits_decide").contains(n) {
+        if run("/api/decide_booking").contains(n) {
             f.pending
                 .insert(*n, insert_booking(&mut conn, &pending).await);
         }
-        if run("/api/family_cancel").contains(n) {
+        if run("/api/cancel_visit").contains(n) {
             f.booked
                 .insert(*n, insert_booking(&mut conn, &booked).await);
         }
-        if run("/api/visits_check_in").contains(n) {
+        if run("/api/check_in").contains(n) {
             f.arriving
                 .insert(*n, insert_booking(&mut conn, &arriving).await);
         }
-        if run("/api/visits_check_out").contains(n) {
+        if run("/api/check_out").contains(n) {
             let inside = insert_booking(&mut conn, &inside).await;
             sqlx::query!(
                 "UPDATE visit_booking SET checked_in_at = 1 WHERE id = ?",
@@ -254,7 +254,7 @@ async fn visits_fixture(
             f.inside.insert(*n, inside);
         }
     }
-    for (k, n) in run("/api/visits_unblock_date").iter().enumerate() {
+    for (k, n) in run("/api/unblock_date").iter().enumerate() {
         let blocked = today + chrono::Days::new(3000 + k as u64);
         sqlx::query!(
             "INSERT INTO visit_blocked_date (day, reason) VALUES (?, 'Exams')",
@@ -266,15 +266,15 @@ async fn visits_fixture(
         f.blocked.insert(*n, blocked);
     }
     drop(conn);
-    for (k, n) in run("/api/visits_cancel_day").iter().enumerate() {
+    for (k, n) in run("/api/cancel_visit_day").iter().enumerate() {
         f.day_to_cancel
             .insert(*n, save_day(day(100 + k as u64)).await);
     }
-    let stays = run("/api/visits_hand_over")
+    let stays = run("/api/hand_over")
         .into_iter()
-        .chain(run("/api/visits_cancel_stay"))
-        .chain(run("/api/visits_stay_dates"))
-        .chain(run("/api/visits_stay_return"));
+        .chain(run("/api/cancel_home_stay"))
+        .chain(run("/api/change_home_stay_dates"))
+        .chain(run("/api/home_stay_return"));
     for n in stays {
         let child = f.child[&n];
         let stay = |offset: u64| app::visits::gate::write::NewStay {
@@ -314,7 +314,7 @@ async fn visits_fixture(
 }
 
 /// The one function that takes a file: its body is multipart.
-const UPLOAD: &str = "/api/resident_import_upload";
+const UPLOAD: &str = "/api/upload_import";
 
 /// A multipart body holding `csv` as the `file` field.
 fn multipart_csv(csv: &str) -> String {
@@ -537,122 +537,118 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/set_language", Allowed::Public, |_, _| {
             "lang=en&back=%2F".into()
         }),
-        ("/api/centre_summary", Allowed::Public, |_, _| String::new()),
-        ("/api/current_viewer", Allowed::Public, |_, _| String::new()),
+        ("/api/get_centre_summary", Allowed::Public, |_, _| {
+            String::new()
+        }),
+        ("/api/get_current_viewer", Allowed::Public, |_, _| {
+            String::new()
+        }),
         ("/api/log_in", Allowed::Public, |_, _| {
             "login=signin&password=sign+in+passphrase&back=%2F".into()
         }),
         ("/api/log_out", Allowed::Public, |_, _| String::new()),
-        ("/api/staff_list", Allowed::Staff(ADMIN), |_, _| {
+        ("/api/list_staff", Allowed::Staff(ADMIN), |_, _| {
             String::new()
         }),
-        ("/api/staff_member", Allowed::Staff(ADMIN), |f, _| {
+        ("/api/get_staff_member", Allowed::Staff(ADMIN), |f, _| {
             format!("id={}", f.staff_id)
         }),
-        ("/api/staff_create", Allowed::Staff(ADMIN), |_, n| {
+        ("/api/create_staff", Allowed::Staff(ADMIN), |_, n| {
             format!(
                 "login=new{n}&display_name=New&password=a+fresh+passphrase&language=km&roles%5Btutor%5D=on"
             )
         }),
-        ("/api/staff_update", Allowed::Staff(ADMIN), |f, _| {
+        ("/api/update_staff", Allowed::Staff(ADMIN), |f, _| {
             format!(
                 "id={}&display_name=Dara&language=km&roles%5Bcanteen%5D=on&active=on",
                 f.staff_id
             )
         }),
-        ("/api/staff_password", Allowed::Staff(ADMIN), |f, _| {
-            format!("id={}&password=another+passphrase", f.staff_id)
-        }),
-        ("/api/staff_unlock", Allowed::Staff(ADMIN), |f, _| {
+        (
+            "/api/reset_staff_password",
+            Allowed::Staff(ADMIN),
+            |f, _| format!("id={}&password=another+passphrase", f.staff_id),
+        ),
+        ("/api/unlock_staff", Allowed::Staff(ADMIN), |f, _| {
             format!("id={}", f.staff_id)
         }),
-        ("/api/family_list", Allowed::Staff(SOCIAL), |_, _| {
+        ("/api/list_families", Allowed::Staff(SOCIAL), |_, _| {
             String::new()
         }),
-        ("/api/family_account", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/get_family_account", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}", f.family_id)
         }),
-        (
-            "/api/family_pin_suggestion",
-            Allowed::Staff(SOCIAL),
-            |_, _| String::new(),
-        ),
-        ("/api/family_create", Allowed::Staff(SOCIAL), |_, n| {
+        ("/api/suggest_pin", Allowed::Staff(SOCIAL), |_, _| {
+            String::new()
+        }),
+        ("/api/create_family", Allowed::Staff(SOCIAL), |_, n| {
             format!("display_name=Keo+family&phone=0771000{n:02}&pin=735194")
         }),
-        ("/api/family_update", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/update_family", Allowed::Staff(SOCIAL), |f, _| {
             format!(
                 "id={}&display_name=Heng+family&phone=088765432&active=on",
                 f.family_id
             )
         }),
-        ("/api/family_pin", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/reset_family_pin", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}&pin=846213", f.family_id)
         }),
-        ("/api/family_unlock", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/unlock_family", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}", f.family_id)
         }),
-        ("/api/family_portal", Allowed::Family, |_, _| String::new()),
-        ("/api/family_booking_form", Allowed::FamilyOwn, |f, _| {
+        ("/api/get_portal", Allowed::Family, |_, _| String::new()),
+        ("/api/get_booking_form", Allowed::FamilyOwn, |f, _| {
             format!("slot={}", f.visits.open_slot)
         }),
-        ("/api/family_book", Allowed::FamilyOwn, |f, n| {
+        ("/api/book_visit", Allowed::FamilyOwn, |f, n| {
             format!(
                 "form%5Bslot%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
                 f.visits.open_slot, f.visits.contact, f.visits.child[&n]
             )
         }),
-        ("/api/family_cancel", Allowed::FamilyOwn, |f, n| {
+        ("/api/cancel_visit", Allowed::FamilyOwn, |f, n| {
             format!("booking={}", f.visits.booked[&n])
         }),
-        ("/api/visits_family", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/get_family_visits", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}", f.visits.family)
         }),
-        (
-            "/api/visits_save_contact",
-            Allowed::Staff(SOCIAL),
-            |f, _| {
-                format!(
-                    "family={}&contact=0&name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=Sok&relationship=aunt",
-                    f.visits.family
-                )
-            },
-        ),
-        ("/api/visits_link_child", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/save_contact", Allowed::Staff(SOCIAL), |f, _| {
+            format!(
+                "family={}&contact=0&name_km=%E1%9E%9F%E1%9E%BB%E1%9E%81&name_latin=Sok&relationship=aunt",
+                f.visits.family
+            )
+        }),
+        ("/api/link_child", Allowed::Staff(SOCIAL), |f, n| {
             format!(
                 "family={}&resident={}&visits_per_month=8",
                 f.visits.family, f.visits.child[&n]
             )
         }),
         (
-            "/api/visits_family_approval",
+            "/api/set_family_approval",
             Allowed::Staff(SOCIAL),
             |f, _| format!("family={}", f.visits.family),
         ),
-        (
-            "/api/visits_set_permission",
-            Allowed::Staff(SOCIAL),
-            |f, n| {
-                format!(
-                    "family={}&contact={}&resident={}&level=allowed&reason=Assessed&decided_on={}",
-                    f.visits.family, f.visits.contact, f.visits.child[&n], f.today
-                )
-            },
-        ),
-        ("/api/visits_overview", Allowed::Staff(SOCIAL), |_, _| {
+        ("/api/set_permission", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "family={}&contact={}&resident={}&level=allowed&reason=Assessed&decided_on={}",
+                f.visits.family, f.visits.contact, f.visits.child[&n], f.today
+            )
+        }),
+        ("/api/get_visits", Allowed::Staff(SOCIAL), |_, _| {
             String::new()
         }),
-        ("/api/visits_save_day", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/save_visit_day", Allowed::Staff(SOCIAL), |f, n| {
             let day = f.today + chrono::Days::new(1000 + n as u64);
             format!(
                 "id=0&form%5Bday%5D={day}&form%5Bopens_on%5D={}&form%5Bcloses_on%5D={day}&form%5Bcloses_time%5D=17%3A00&form%5Bmax_adults%5D=4",
                 f.today
             )
         }),
-        ("/api/visits_day", Allowed::Staff(SOCIAL), |f, _| {
+        ("/api/get_visit_day", Allowed::Staff(SOCIAL), |f, _| {
             format!("id={}", f.visits.open_day)
         }),
-        ("/api/visits_save_slot", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/save_slot", Allowed::Staff(SOCIAL), |f, n| {
             format!(
                 "day={}&slot=0&starts_at={:02}%3A{:02}&ends_at=23%3A59&capacity=10",
                 f.visits.open_day,
@@ -660,183 +656,177 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
                 n % 60
             )
         }),
-        ("/api/visits_cancel_day", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/cancel_visit_day", Allowed::Staff(SOCIAL), |f, n| {
             format!("id={}", f.visits.day_to_cancel[&n])
         }),
-        ("/api/visits_block_date", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/block_date", Allowed::Staff(SOCIAL), |f, n| {
             format!(
                 "day={}&reason=Exams",
                 f.today + chrono::Days::new(2000 + n as u64)
             )
         }),
-        (
-            "/api/visits_unblock_date",
-            Allowed::Staff(SOCIAL),
-            |f, n| format!("day={}", f.visits.blocked[&n]),
-        ),
-        ("/api/visits_decide", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/unblock_date", Allowed::Staff(SOCIAL), |f, n| {
+            format!("day={}", f.visits.blocked[&n])
+        }),
+        ("/api/decide_booking", Allowed::Staff(SOCIAL), |f, n| {
             format!("booking={}&decision=approve", f.visits.pending[&n])
         }),
         (
-            "/api/visits_staff_booking_form",
+            "/api/get_staff_booking_form",
             Allowed::Staff(SOCIAL),
             |f, _| format!("family={}&slot={}", f.visits.family, f.visits.open_slot),
         ),
-        ("/api/visits_staff_book", Allowed::Staff(SOCIAL), |f, n| {
+        ("/api/staff_book", Allowed::Staff(SOCIAL), |f, n| {
             format!(
                 "form%5Bslot%5D={}&form%5Bfamily%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
                 f.visits.open_slot, f.visits.family, f.visits.contact, f.visits.child[&n]
             )
         }),
-        ("/api/visits_gate", Allowed::Staff(GATE), |_, _| {
-            "q=Sok".into()
-        }),
-        ("/api/visits_check_in", Allowed::Staff(GATE), |f, n| {
+        ("/api/get_gate", Allowed::Staff(GATE), |_, _| "q=Sok".into()),
+        ("/api/check_in", Allowed::Staff(GATE), |f, n| {
             format!(
                 "booking={}&visitor%5B{}%5D=on",
                 f.visits.arriving[&n], f.visits.contact
             )
         }),
-        ("/api/visits_check_out", Allowed::Staff(GATE), |f, n| {
+        ("/api/check_out", Allowed::Staff(GATE), |f, n| {
             format!("booking={}", f.visits.inside[&n])
         }),
-        ("/api/visits_gate_stop", Allowed::Staff(GATE), |f, _| {
+        ("/api/record_stop", Allowed::Staff(GATE), |f, _| {
             format!("contact={}", f.visits.contact)
         }),
-        ("/api/visits_walk_in", Allowed::Staff(GATE), |f, n| {
+        ("/api/walk_in", Allowed::Staff(GATE), |f, n| {
             format!(
                 "contact={}&slot={}&child%5B{}%5D=on&adults=1",
                 f.visits.contact, f.visits.today_slot, f.visits.child[&n]
             )
         }),
-        ("/api/visits_home_stays", Allowed::Staff(GATE), |_, _| {
+        ("/api/get_home_stays", Allowed::Staff(GATE), |_, _| {
             String::new()
         }),
-        (
-            "/api/visits_approve_stay",
-            Allowed::Staff(SOCIAL),
-            |f, n| {
-                format!(
-                    "pair={}%3A{}&from_on={}&until_on={}",
-                    f.visits.child[&n],
-                    f.visits.contact,
-                    f.today + chrono::Days::new(40),
-                    f.today + chrono::Days::new(41)
-                )
-            },
-        ),
-        ("/api/visits_hand_over", Allowed::Staff(GATE), |f, n| {
+        ("/api/approve_home_stay", Allowed::Staff(SOCIAL), |f, n| {
+            format!(
+                "pair={}%3A{}&from_on={}&until_on={}",
+                f.visits.child[&n],
+                f.visits.contact,
+                f.today + chrono::Days::new(40),
+                f.today + chrono::Days::new(41)
+            )
+        }),
+        ("/api/hand_over", Allowed::Staff(GATE), |f, n| {
             format!(
                 "stay={}&collected_by={}",
                 f.visits.stay_waiting[&n], f.visits.contact
             )
         }),
-        ("/api/visits_stay_return", Allowed::Staff(GATE), |f, n| {
+        ("/api/home_stay_return", Allowed::Staff(GATE), |f, n| {
             format!(
                 "stay={}&brought_back_by={}",
                 f.visits.stay_away[&n], f.visits.contact
             )
         }),
-        ("/api/visits_stay_dates", Allowed::Staff(SOCIAL), |f, n| {
-            format!(
-                "stay={}&from_on={}&until_on={}",
-                f.visits.stay_waiting[&n],
-                f.today + chrono::Days::new(21),
-                f.today + chrono::Days::new(22)
-            )
-        }),
-        ("/api/visits_cancel_stay", Allowed::Staff(SOCIAL), |f, n| {
+        (
+            "/api/change_home_stay_dates",
+            Allowed::Staff(SOCIAL),
+            |f, n| {
+                format!(
+                    "stay={}&from_on={}&until_on={}",
+                    f.visits.stay_waiting[&n],
+                    f.today + chrono::Days::new(21),
+                    f.today + chrono::Days::new(22)
+                )
+            },
+        ),
+        ("/api/cancel_home_stay", Allowed::Staff(SOCIAL), |f, n| {
             format!("stay={}", f.visits.stay_waiting[&n])
         }),
-        ("/api/audit_search", Allowed::Staff(ADMIN), |_, _| {
+        ("/api/search_audit", Allowed::Staff(ADMIN), |_, _| {
             "filter%5Bpage%5D=1".into()
         }),
-        ("/api/resident_search", Allowed::Staff(STAFF), |_, _| {
+        ("/api/search_residents", Allowed::Staff(STAFF), |_, _| {
             "q=a".into()
         }),
         ("/api/waiting_list", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
-        ("/api/resident_page", Allowed::Staff(STAFF), |f, _| {
+        ("/api/get_resident_page", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.slots[0].housed)
         }),
-        ("/api/resident_form", Allowed::Staff(HOUSE), |_, _| {
+        ("/api/new_resident_form", Allowed::Staff(HOUSE), |_, _| {
             String::new()
         }),
-        ("/api/resident_create", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/create_resident", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "resident%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&resident%5Bname_latin%5D=New+{n}&resident%5Bsex%5D=f&resident%5Bborn_on%5D=2015-01-01&resident%5Bprogramme%5D=boarding_school&resident%5Badmitted_on%5D={}",
                 f.today
             )
         }),
-        ("/api/resident_update", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/update_resident", Allowed::Staff(HOUSE), |f, _| {
             format!(
                 "id={}&resident%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&resident%5Bname_latin%5D=Sok+Dara&resident%5Bsex%5D=f&resident%5Bborn_on%5D=2015-01-01&resident%5Bprogramme%5D=boarding_school&resident%5Badmitted_on%5D=2024-01-01&resident%5Bdiet%5D=vegetarian&resident%5Ballergies%5D%5Bfish%5D=on",
                 f.slots[0].waiting
             )
         }),
+        ("/api/set_medical_note", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}&note=Asthma", f.slots[0].housed)
+        }),
         (
-            "/api/resident_medical_note",
-            Allowed::Staff(HOUSE),
-            |f, _| format!("id={}&note=Asthma", f.slots[0].housed),
-        ),
-        (
-            "/api/resident_safeguarding_note",
+            "/api/set_safeguarding_note",
             Allowed::Staff(SOCIAL),
             |f, _| format!("id={}&note=Uncle+barred", f.slots[0].housed),
         ),
-        ("/api/resident_leave", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/leave_resident", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "id={}&left_on={}&reason=Went+home",
                 f.slots[n].waiting, f.today
             )
         }),
-        ("/api/sibling_link", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/link_sibling", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}&other={}", f.slots[0].housed, f.slots[1].housed)
         }),
-        ("/api/sibling_unlink", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/unlink_sibling", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}&back={}", f.slots[2].housed, f.slots[2].housed)
         }),
-        ("/api/building_list", Allowed::Staff(STAFF), |_, _| {
+        ("/api/list_buildings", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
-        ("/api/building_plan", Allowed::Staff(STAFF), |f, _| {
+        ("/api/get_building_plan", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.building_id)
         }),
-        ("/api/bed_page", Allowed::Staff(STAFF), |f, _| {
+        ("/api/get_bed_page", Allowed::Staff(STAFF), |f, _| {
             format!("id={}", f.slots[0].free_bed)
         }),
-        ("/api/occupancy", Allowed::Staff(STAFF), |_, _| {
+        ("/api/get_occupancy", Allowed::Staff(STAFF), |_, _| {
             "on=2026-01-01".into()
         }),
-        ("/api/bed_assign", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/assign_bed", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "resident_id={}&bed_id={}&on={}",
                 f.slots[n].waiting, f.slots[n].free_bed, f.today
             )
         }),
-        ("/api/bed_move", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/move_bed", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "resident_id={}&bed_id={}&on={}",
                 f.slots[n].housed, f.slots[n].target_bed, f.today
             )
         }),
-        ("/api/bed_release", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/release_bed", Allowed::Staff(HOUSE), |f, n| {
             format!("bed_id={}&on={}", f.slots[n].housed_bed, f.today)
         }),
-        ("/api/bed_service", Allowed::Staff(ADMIN), |f, _| {
+        ("/api/set_bed_service", Allowed::Staff(ADMIN), |f, _| {
             format!("bed_id={}&in_service=on", f.slots[0].free_bed)
         }),
-        ("/api/absence_create", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/create_absence", Allowed::Staff(HOUSE), |f, _| {
             format!(
                 "resident_id={}&reason=home_stay&from_date={}&from_time=10%3A00",
                 f.slots[0].waiting, f.today
             )
         }),
-        ("/api/absence_return", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/record_return", Allowed::Staff(HOUSE), |f, n| {
             format!("absence_id={}", f.slots[n].absence)
         }),
-        ("/api/absence_extend", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/extend_absence", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "absence_id={}&until_date=2099-01-01&reason=Flood",
                 f.slots[n].absence
@@ -845,62 +835,62 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/roll_overview", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
-        ("/api/roll_call", Allowed::Staff(STAFF), |f, _| {
+        ("/api/get_roll_call", Allowed::Staff(STAFF), |f, _| {
             format!("building_id={}", f.building_id)
         }),
-        ("/api/roll_mark", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/mark_roll", Allowed::Staff(HOUSE), |f, _| {
             format!(
                 "building_id={}&night={}&resident_id={}&mark=present",
                 f.building_id, f.today, f.slots[0].housed
             )
         }),
-        ("/api/roll_all_present", Allowed::Staff(HOUSE), |f, _| {
-            format!("building_id={}&night={}", f.building_id, f.today)
-        }),
-        ("/api/roll_close", Allowed::Staff(HOUSE), |f, n| {
+        (
+            "/api/mark_roll_all_present",
+            Allowed::Staff(HOUSE),
+            |f, _| format!("building_id={}&night={}", f.building_id, f.today),
+        ),
+        ("/api/close_roll", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "building_id={}&night={}",
                 f.slots[n].empty_building, f.today
             )
         }),
         (
-            "/api/presence_settings_save",
+            "/api/save_presence_settings",
             Allowed::Staff(ADMIN),
             |_, _| "overdue_grace_minutes=120".into(),
         ),
         ("/api/missing_alerts", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
-        ("/api/dashboard", Allowed::Staff(STAFF), |_, _| {
+        ("/api/get_dashboard", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
-        ("/api/building_create", Allowed::Staff(ADMIN), |f, n| {
+        ("/api/create_building", Allowed::Staff(ADMIN), |f, n| {
             format!(
                 "facility_id={}&code=N{n}&name_km=%E1%9E%A2%E1%9E%82%E1%9E%B6%E1%9E%9A&name_latin=New+{n}",
                 f.facility_id
             )
         }),
-        ("/api/room_create", Allowed::Staff(ADMIN), |f, n| {
+        ("/api/create_room", Allowed::Staff(ADMIN), |f, n| {
             format!(
                 "building_id={}&code=R{n}&sex=m&min_age=5&max_age=8&beds=4",
                 f.building_id
             )
         }),
-        ("/api/bed_create", Allowed::Staff(ADMIN), |f, _| {
+        ("/api/create_bed", Allowed::Staff(ADMIN), |f, _| {
             format!("room_id={}", f.room_id)
         }),
         (UPLOAD, Allowed::Staff(HOUSE), |_, n| {
             multipart_csv(&residents_csv(n))
         }),
-        ("/api/resident_import", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/get_import", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}", f.import_id)
         }),
-        (
-            "/api/resident_import_confirm",
-            Allowed::Staff(HOUSE),
-            |f, _| format!("id={}&step=1", f.import_id),
-        ),
-        ("/api/alert_resolve", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/confirm_import", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}&step=1", f.import_id)
+        }),
+        ("/api/resolve_alert", Allowed::Staff(HOUSE), |f, n| {
             format!("resident_id={}&resolution=found", f.slots[n].housed)
         }),
         (
@@ -911,48 +901,48 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/canteen_day", Allowed::Staff(KITCHEN_READ), |f, _| {
             format!("on={}", f.today)
         }),
-        ("/api/extra_add", Allowed::Staff(KITCHEN), |f, _| {
+        ("/api/add_extra", Allowed::Staff(KITCHEN), |f, _| {
             format!(
                 "day={}&meal_service_id=3&heads=4&diet=normal&kind=staff",
                 f.today
             )
         }),
-        ("/api/extra_remove", Allowed::Staff(KITCHEN), |f, n| {
+        ("/api/remove_extra", Allowed::Staff(KITCHEN), |f, n| {
             format!("id={}", f.extras[n])
         }),
-        ("/api/served_record", Allowed::Staff(KITCHEN), |f, _| {
+        ("/api/record_served", Allowed::Staff(KITCHEN), |f, _| {
             format!(
                 "day={}&meal_service_id=3&served=100",
                 f.today - chrono::Days::new(1)
             )
         }),
-        ("/api/menu_change", Allowed::Staff(KITCHEN), |f, _| {
+        ("/api/change_menu", Allowed::Staff(KITCHEN), |f, _| {
             format!(
                 "day={}&meal_service_id=3&recipe_id={}&change=add",
                 f.today, f.recipe_id
             )
         }),
         (
-            "/api/kitchen_sheet",
+            "/api/get_kitchen_sheet",
             Allowed::Staff(KITCHEN_READ),
             |_, _| String::new(),
         ),
-        ("/api/recipe_list", Allowed::Staff(KITCHEN_READ), |_, _| {
+        ("/api/list_recipes", Allowed::Staff(KITCHEN_READ), |_, _| {
             String::new()
         }),
-        ("/api/recipe_save", Allowed::Staff(KITCHEN), |_, n| {
+        ("/api/save_recipe", Allowed::Staff(KITCHEN), |_, n| {
             format!("name_km=Samlor+{n}&name_en=Samlor+{n}&name_fr=Samlor+{n}")
         }),
-        ("/api/recipe_get", Allowed::Staff(KITCHEN_READ), |f, _| {
+        ("/api/get_recipe", Allowed::Staff(KITCHEN_READ), |f, _| {
             format!("id={}", f.recipe_id)
         }),
-        ("/api/recipe_line", Allowed::Staff(KITCHEN), |f, _| {
+        ("/api/set_recipe_line", Allowed::Staff(KITCHEN), |f, _| {
             format!(
                 "recipe_id={}&ingredient_id={}&per_head=120",
                 f.recipe_id, f.ingredient_id
             )
         }),
-        ("/api/ingredient_add", Allowed::Staff(KITCHEN), |f, n| {
+        ("/api/add_ingredient", Allowed::Staff(KITCHEN), |f, n| {
             format!(
                 "recipe_id={}&name_km=Trey+{n}&name_en=Fish+{n}&name_fr=Poisson+{n}&unit=g",
                 f.recipe_id
@@ -968,40 +958,38 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             Allowed::Staff(KITCHEN_READ),
             |_, _| String::new(),
         ),
-        (
-            "/api/canteen_settings_save",
-            Allowed::Staff(KITCHEN),
-            |_, _| "cutoff=18%3A00&margin_percent=10".into(),
-        ),
-        ("/api/homework_tonight", Allowed::Staff(HOMEWORK), |_, _| {
+        ("/api/save_settings", Allowed::Staff(KITCHEN), |_, _| {
+            "cutoff=18%3A00&margin_percent=10".into()
+        }),
+        ("/api/get_tonight", Allowed::Staff(HOMEWORK), |_, _| {
             String::new()
         }),
-        ("/api/homework_session", Allowed::Staff(HOMEWORK), |f, _| {
+        ("/api/get_session", Allowed::Staff(HOMEWORK), |f, _| {
             format!("class_id={}&day={}", f.class_id, f.today)
         }),
-        ("/api/homework_mark", Allowed::Staff(HOMEWORK), |f, _| {
+        ("/api/mark_attendance", Allowed::Staff(HOMEWORK), |f, _| {
             format!(
                 "class_id={}&day={}&resident_id={}&status=late",
                 f.class_id, f.today, f.pupil
             )
         }),
         (
-            "/api/homework_all_present",
+            "/api/mark_session_all_present",
             Allowed::Staff(HOMEWORK),
             |f, _| format!("class_id={}&day={}", f.class_id, f.today),
         ),
-        ("/api/homework_classes", Allowed::Staff(HOMEWORK), |_, _| {
+        ("/api/list_classes", Allowed::Staff(HOMEWORK), |_, _| {
             String::new()
         }),
-        ("/api/homework_class", Allowed::Staff(HOMEWORK), |f, _| {
+        ("/api/get_class", Allowed::Staff(HOMEWORK), |f, _| {
             format!("id={}", f.class_id)
         }),
         (
-            "/api/homework_resident",
+            "/api/get_resident_homework",
             Allowed::Staff(HOMEWORK),
             |f, _| format!("id={}", f.pupil),
         ),
-        ("/api/homework_class_save", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/save_class", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "class%5Bid%5D=0&class%5Binput%5D%5Bname%5D=Science+{n}&class%5Binput%5D%5Blevel%5D=primary&class%5Binput%5D%5Bsubject%5D=science&class%5Binput%5D%5Btutor_id%5D={}&class%5Binput%5D%5Broom%5D=Lab&class%5Binput%5D%5Bstarts_at%5D=18%3A00&class%5Binput%5D%5Bends_at%5D=19%3A00&class%5Binput%5D%5Bcapacity%5D=20&class%5Binput%5D%5Bterm_from%5D={}&class%5Binput%5D%5Bterm_until%5D={}&class%5Bdays%5D%5Bd0%5D=1",
                 f.tutor_id,
@@ -1009,14 +997,14 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
                 f.today + chrono::Days::new(30)
             )
         }),
-        ("/api/homework_enrol", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/enrol", Allowed::Staff(HOUSE), |f, n| {
             format!("class_id={}&resident_id={}", f.class_id, f.slots[n].waiting)
         }),
-        ("/api/homework_unenrol", Allowed::Staff(HOUSE), |f, n| {
+        ("/api/unenrol", Allowed::Staff(HOUSE), |f, n| {
             let (class, resident) = f.enrolled[n];
             format!("class_id={class}&resident_id={resident}")
         }),
-        ("/api/homework_cancel", Allowed::Staff(HOUSE), |f, _| {
+        ("/api/cancel_session", Allowed::Staff(HOUSE), |f, _| {
             format!(
                 "class_id={}&day={}&reason=Exams",
                 f.class_id,
@@ -1024,11 +1012,11 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             )
         }),
         (
-            "/api/homework_settings_save",
+            "/api/save_homework_settings",
             Allowed::Staff(HOUSE),
             |_, _| "absences_in_a_row=3".into(),
         ),
-        ("/api/meal_service_save", Allowed::Staff(KITCHEN), |_, _| {
+        ("/api/save_service", Allowed::Staff(KITCHEN), |_, _| {
             "service%5Bid%5D=3&service%5Bname_km%5D=Dinner&service%5Bname_en%5D=Dinner&service%5Bname_fr%5D=D%C3%AEner&service%5Bserves_at%5D=17%3A30&service%5Bboarding%5D%5Bd0%5D=1&service%5Bactive%5D=1".into()
         }),
     ]
@@ -1337,7 +1325,7 @@ fn allowed(status: StatusCode) -> bool {
 
 /// Whether `cookie` still names someone signed in.
 async fn still_signed_in(app: &axum::Router, cookie: &str) -> bool {
-    let request = form_post("/api/current_viewer")
+    let request = form_post("/api/get_current_viewer")
         .header(header::COOKIE, cookie)
         .body(Body::empty())
         .expect("request");
@@ -1357,7 +1345,7 @@ async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool
 
     let dara_tablet = session_cookie(&pool, Owner::Staff(dara)).await;
     assert!(still_signed_in(&app, &dara_tablet).await);
-    let reset = form_post("/api/staff_password")
+    let reset = form_post("/api/reset_staff_password")
         .header(header::COOKIE, &as_admin)
         .body(Body::from(format!("id={dara}&password=a+new+passphrase")))
         .expect("request");
@@ -1368,7 +1356,7 @@ async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool
     );
 
     let dara_tablet = session_cookie(&pool, Owner::Staff(dara)).await;
-    let disable = form_post("/api/staff_update")
+    let disable = form_post("/api/update_staff")
         .header(header::COOKIE, &as_admin)
         .body(Body::from(format!(
             "id={dara}&display_name=Dara&language=km&roles%5Bhouse_staff%5D=on"
@@ -1382,7 +1370,7 @@ async fn disabling_staff_or_resetting_a_password_or_pin_ends_their_sessions(pool
 
     let phone = session_cookie(&pool, Owner::Family(family)).await;
     assert!(still_signed_in(&app, &phone).await);
-    let new_pin = form_post("/api/family_pin")
+    let new_pin = form_post("/api/reset_family_pin")
         .header(header::COOKIE, &as_social)
         .body(Body::from(format!("id={family}&pin=846213")))
         .expect("request");
@@ -1412,14 +1400,14 @@ async fn bad_account_input_is_refused_with_a_translated_reason_and_changes_nothi
     let app = router(pool.clone(), "account-input");
     let as_admin = session_cookie(&pool, Owner::Staff(admin)).await;
     let cases = [
-        ("/api/staff_create", "login=dara&display_name=Dara&password=password1&language=km&roles%5Btutor%5D=on".to_owned(), "problem.password_common"),
-        ("/api/staff_create", "login=9dara&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_characters"),
-        ("/api/staff_create", "login=dara&display_name=Dara&password=a+fine+passphrase&language=km".to_owned(), "problem.no_role"),
-        ("/api/staff_create", "login=director&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_taken"),
-        ("/api/staff_update", format!("id={admin}&display_name=Me&language=km&roles%5Btutor%5D=on&active=on"), "problem.last_admin"),
-        ("/api/family_create", "display_name=Keo&phone=12345&pin=735194".to_owned(), "problem.phone"),
-        ("/api/family_create", "display_name=Keo&phone=012999888&pin=123456".to_owned(), "problem.pin_simple"),
-        ("/api/family_create", "display_name=Keo&phone=012999888&pin=12".to_owned(), "problem.pin_format"),
+        ("/api/create_staff", "login=dara&display_name=Dara&password=password1&language=km&roles%5Btutor%5D=on".to_owned(), "problem.password_common"),
+        ("/api/create_staff", "login=9dara&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_characters"),
+        ("/api/create_staff", "login=dara&display_name=Dara&password=a+fine+passphrase&language=km".to_owned(), "problem.no_role"),
+        ("/api/create_staff", "login=director&display_name=Dara&password=a+fine+passphrase&language=km&roles%5Btutor%5D=on".to_owned(), "problem.login_taken"),
+        ("/api/update_staff", format!("id={admin}&display_name=Me&language=km&roles%5Btutor%5D=on&active=on"), "problem.last_admin"),
+        ("/api/create_family", "display_name=Keo&phone=12345&pin=735194".to_owned(), "problem.phone"),
+        ("/api/create_family", "display_name=Keo&phone=012999888&pin=123456".to_owned(), "problem.pin_simple"),
+        ("/api/create_family", "display_name=Keo&phone=012999888&pin=12".to_owned(), "problem.pin_format"),
     ];
     let before: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM audit_log"#)
         .fetch_one(&pool)

@@ -88,7 +88,7 @@ async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_
     for girl in girls {
         let (app, barrier, cookie, bed) = (app.clone(), barrier.clone(), cookie.clone(), beds[0]);
         tasks.push(tokio::spawn(async move {
-            let request = form_post("/api/bed_assign")
+            let request = form_post("/api/assign_bed")
                 .header(header::COOKIE, cookie)
                 .body(Body::from(format!(
                     "resident_id={girl}&bed_id={bed}&on={today}"
@@ -203,7 +203,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
         let response = send(
             app.clone(),
             html_post(
-                "/api/bed_assign",
+                "/api/assign_bed",
                 &house,
                 format!("resident_id={girl}&bed_id={bed}&on={today}"),
             ),
@@ -217,7 +217,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     }
     let close = || {
         html_post(
-            "/api/roll_close",
+            "/api/close_roll",
             &house,
             format!("building_id={building}&night={today}"),
         )
@@ -232,7 +232,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     );
     // One girl missing, then everyone else present with one tap.
     let missing = html_post(
-        "/api/roll_mark",
+        "/api/mark_roll",
         &house,
         format!(
             "building_id={building}&night={today}&resident_id={}&mark=missing",
@@ -241,7 +241,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     );
     assert_eq!(send(app.clone(), missing).await.status(), StatusCode::FOUND);
     let all = html_post(
-        "/api/roll_all_present",
+        "/api/mark_roll_all_present",
         &house,
         format!("building_id={building}&night={today}"),
     );
@@ -275,7 +275,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     let home = text(send(app.clone(), home).await).await;
     assert!(home.contains("missing-banner") && home.contains("Sok Sreymom 1"));
     let found = html_post(
-        "/api/alert_resolve",
+        "/api/resolve_alert",
         &house,
         format!("resident_id={}&resolution=found", girls[1]),
     );
@@ -297,7 +297,7 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
 
 /// A file upload from the import page, as a browser without JavaScript sends it.
 fn upload(cookie: &str, csv: &str) -> axum::http::Request<Body> {
-    form_post_as("/api/resident_import_upload", "multipart/form-data; boundary=XB")
+    form_post_as("/api/upload_import", "multipart/form-data; boundary=XB")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://centre.local/residents/import")
         .header(header::COOKIE, cookie)
@@ -346,7 +346,7 @@ async fn a_spreadsheet_is_previewed_row_by_row_then_imported_once_however_often_
         assert!(page.contains("Enter the name in Khmer script."), "{page}");
         assert!(page.contains("Choose girl or boy."));
         let id = preview.rsplit('/').next().expect("id");
-        let confirm = form_post("/api/resident_import_confirm")
+        let confirm = form_post("/api/confirm_import")
             .header(header::ACCEPT, "text/html")
             .header(header::REFERER, format!("http://centre.local{preview}"))
             .header(header::COOKIE, house.clone())
@@ -387,7 +387,7 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
     let created = send(
         app.clone(),
         post(
-            "/api/building_create",
+            "/api/create_building",
             format!("facility_id={facility}&code=R3&name_km={khmer}&name_latin=Residence+3"),
         ),
     )
@@ -404,7 +404,7 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
     let room = send(
         app.clone(),
         post(
-            "/api/room_create",
+            "/api/create_room",
             format!("building_id={building}&code=301&sex=f&min_age=15&max_age=22&beds=4"),
         ),
     )
@@ -419,7 +419,7 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
         .expect("room");
     send(
         app.clone(),
-        post("/api/bed_create", format!("room_id={room_id}")),
+        post("/api/create_bed", format!("room_id={room_id}")),
     )
     .await;
     let beds = sqlx::query_scalar!(
@@ -434,7 +434,7 @@ async fn the_admin_adds_a_building_a_room_and_a_bed_and_a_used_code_is_refused(p
     let again = send(
         app,
         post(
-            "/api/room_create",
+            "/api/create_room",
             format!("building_id={building}&code=301&sex=m&min_age=15&max_age=22&beds=4"),
         ),
     )
@@ -604,7 +604,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
     // The first suggestion is taken as offered, with no reason typed.
     let response = send(
         app.clone(),
-        form_post("/api/bed_assign")
+        form_post("/api/assign_bed")
             .header(header::COOKIE, house.clone())
             .body(Body::from(format!(
                 "resident_id={girl}&bed_id={}&on={today}",
@@ -646,7 +646,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     let week_ago = today - chrono::Duration::days(7);
     for (girl, bed) in girls.iter().zip(&beds) {
         let assigned = html_post(
-            "/api/bed_assign",
+            "/api/assign_bed",
             &house,
             format!("resident_id={girl}&bed_id={bed}&on={week_ago}"),
         );
@@ -674,7 +674,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     for (girl, until, time) in &stays {
         let from = today - chrono::Duration::days(3);
         let away = html_post(
-            "/api/absence_create",
+            "/api/create_absence",
             &house,
             format!(
                 "resident_id={girl}&reason=home_stay&from_date={from}&from_time=08%3A00&until_date={until}&until_time={}",
@@ -707,7 +707,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
         "{roll}"
     );
     let all = html_post(
-        "/api/roll_all_present",
+        "/api/mark_roll_all_present",
         &house,
         format!("building_id={building}&night={today}"),
     );
@@ -726,7 +726,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     for bad in ["abc", "-5", "1441"] {
         let refused = send(
             app.clone(),
-            form_post("/api/presence_settings_save")
+            form_post("/api/save_presence_settings")
                 .header(header::COOKIE, admin.clone())
                 .body(Body::from(format!("overdue_grace_minutes={bad}")))
                 .expect("request"),
@@ -736,7 +736,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     }
     let by_house = send(
         app.clone(),
-        form_post("/api/presence_settings_save")
+        form_post("/api/save_presence_settings")
             .header(header::COOKIE, house.clone())
             .body(Body::from("overdue_grace_minutes=30"))
             .expect("request"),
@@ -745,7 +745,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     assert_eq!(by_house.status(), StatusCode::FORBIDDEN);
     assert!(!overdue_banner(&page(&app, &house, "/residents").await).contains("Sok Sreymom 1"));
     let set = html_post(
-        "/api/presence_settings_save",
+        "/api/save_presence_settings",
         &admin,
         "overdue_grace_minutes=30".into(),
     );
@@ -782,7 +782,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     ] {
         let refused = send(
             app.clone(),
-            form_post("/api/absence_extend")
+            form_post("/api/extend_absence")
                 .header(header::COOKIE, house.clone())
                 .body(Body::from(bad.clone()))
                 .expect("request"),
@@ -792,7 +792,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     }
     assert!(overdue_banner(&page(&app, &house, "/residents").await).contains("Sok Sreymom 1"));
     let extended = html_post(
-        "/api/absence_extend",
+        "/api/extend_absence",
         &house,
         format!(
             "absence_id={second}&until_date={tomorrow}&until_time=12%3A00&reason=The+road+is+flooded"
@@ -822,7 +822,7 @@ async fn a_child_not_back_two_hours_after_her_planned_end_is_overdue_on_every_st
     .await
     .expect("absence");
     let back = html_post(
-        "/api/absence_return",
+        "/api/record_return",
         &house,
         format!("absence_id={absence}"),
     );

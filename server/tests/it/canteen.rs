@@ -106,7 +106,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
     let (status, body) = post(
         &app,
         &canteen,
-        "/api/canteen_settings_save",
+        "/api/save_settings",
         "cutoff=00%3A00&margin_percent=10".into(),
     )
     .await;
@@ -116,7 +116,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/absence_create",
+        "/api/create_absence",
         format!(
             "resident_id={}&reason=home_stay&from_date={later}&from_time=10%3A00",
             girls[0]
@@ -138,7 +138,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/absence_create",
+        "/api/create_absence",
         format!(
             "resident_id={}&reason=home_stay&from_date={tomorrow}&from_time=08%3A00&until_date={tomorrow}&until_time=20%3A00",
             girls[1]
@@ -357,7 +357,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("name_en", "Pumpkin soup"),
         ("name_fr", "Soupe de potiron"),
     ];
-    let (status, body) = post(&app, &canteen, "/api/recipe_save", form(&names)).await;
+    let (status, body) = post(&app, &canteen, "/api/save_recipe", form(&names)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -374,7 +374,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("name_fr", "Potiron"),
         ("unit", "g"),
     ];
-    let (status, body) = post(&app, &canteen, "/api/ingredient_add", form(&ingredient)).await;
+    let (status, body) = post(&app, &canteen, "/api/add_ingredient", form(&ingredient)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -392,7 +392,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
             ("diet", diet),
             ("per_head", grams),
         ];
-        let (status, body) = post(&app, &canteen, "/api/recipe_line", form(&line)).await;
+        let (status, body) = post(&app, &canteen, "/api/set_recipe_line", form(&line)).await;
         assert!(
             status.is_success() || status.is_redirection(),
             "{status}: {body}"
@@ -405,7 +405,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("change", "add".to_owned()),
     ];
     let menu: Vec<(&str, &str)> = menu.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = post(&app, &canteen, "/api/menu_change", form(&menu)).await;
+    let (status, body) = post(&app, &canteen, "/api/change_menu", form(&menu)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -445,7 +445,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
     let (status, text) = post(
         &app,
         &canteen,
-        "/api/recipe_save",
+        "/api/save_recipe",
         form(&[("name_km", "បបរ"), ("name_en", "Bobor"), ("name_fr", " ")]),
     )
     .await;
@@ -471,35 +471,35 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     let audit_before = count(&pool, "audit_log").await;
     for (path, body) in [
         (
-            "/api/extra_add",
+            "/api/add_extra",
             format!("day={tomorrow}&meal_service_id=3&heads=0&kind=staff"),
         ),
         (
-            "/api/extra_add",
+            "/api/add_extra",
             format!("day={tomorrow}&meal_service_id=3&heads=4&kind=chef"),
         ),
         (
-            "/api/extra_add",
+            "/api/add_extra",
             format!("day={tomorrow}&meal_service_id=3&heads=4&kind=other&reason=+"),
         ),
         (
-            "/api/served_record",
+            "/api/record_served",
             format!("day={tomorrow}&meal_service_id=3&served=80"),
         ),
         (
-            "/api/served_record",
+            "/api/record_served",
             format!("day={}&meal_service_id=3&served=lots", today()),
         ),
         (
-            "/api/recipe_save",
+            "/api/save_recipe",
             "name_km=&name_en=Soup&name_fr=Soupe".into(),
         ),
         (
-            "/api/canteen_settings_save",
+            "/api/save_settings",
             "cutoff=25%3A00&margin_percent=10".into(),
         ),
         (
-            "/api/canteen_settings_save",
+            "/api/save_settings",
             "cutoff=18%3A00&margin_percent=300".into(),
         ),
     ] {
@@ -516,7 +516,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
         "day=%2B262143-12-31&meal_service_id=3&served=80".to_owned(),
         "day=-0005-01-01&meal_service_id=3&served=80".to_owned(),
     ] {
-        let (status, text) = post(&app, &canteen, "/api/served_record", body).await;
+        let (status, text) = post(&app, &canteen, "/api/record_served", body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     }
     for uri in [
@@ -531,7 +531,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     let (status, text) = post(
         &app,
         &canteen,
-        "/api/extra_add",
+        "/api/add_extra",
         format!("day={tomorrow}&meal_service_id=99&heads=4&kind=staff"),
     )
     .await;
@@ -545,7 +545,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     let (status, _) = post(
         &app,
         &canteen,
-        "/api/recipe_save",
+        "/api/save_recipe",
         "name_km=បបរ&name_en=Bobor&name_fr=Bobor".into(),
     )
     .await;
@@ -553,7 +553,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     let (status, text) = post(
         &app,
         &canteen,
-        "/api/recipe_save",
+        "/api/save_recipe",
         "name_km=បបរ&name_en=bobor&name_fr=bobor".into(),
     )
     .await;
@@ -581,7 +581,7 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     let page = day_page(&app, &canteen, day).await;
     assert_eq!(meal(&page, LUNCH).live.extra, 4);
     // The canteen cannot remove them by hand: they go with the booking.
-    let (status, text) = post(&app, &canteen, "/api/extra_remove", format!("id={id}")).await;
+    let (status, text) = post(&app, &canteen, "/api/remove_extra", format!("id={id}")).await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");
     let mut tx = app::base::db::begin_write(&pool)
         .await
@@ -649,7 +649,7 @@ async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it
         let (status, body) = post(
             &app,
             &canteen,
-            "/api/served_record",
+            "/api/record_served",
             format!("day={yesterday}&meal_service_id={DINNER}&served={served}&note="),
         )
         .await;
@@ -713,7 +713,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     let (status, body) = post(
         &app,
         &house,
-        "/api/bed_assign",
+        "/api/assign_bed",
         format!("resident_id={newcomer}&bed_id={}&on={later}", beds[3]),
     )
     .await;
@@ -724,7 +724,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     let (status, body) = post(
         &app,
         &house,
-        "/api/bed_release",
+        "/api/release_bed",
         format!("bed_id={}&on={later}&time=12%3A30", beds[0]),
     )
     .await;
@@ -732,7 +732,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     let (status, body) = post(
         &app,
         &house,
-        "/api/bed_move",
+        "/api/move_bed",
         format!(
             "resident_id={}&bed_id={}&on={today}&time=14%3A00",
             girls[1],
@@ -756,7 +756,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     let (status, body) = post(
         &app,
         &house,
-        "/api/bed_release",
+        "/api/release_bed",
         format!("bed_id={}&on={later}&time=25%3A00", beds[2]),
     )
     .await;

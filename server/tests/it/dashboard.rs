@@ -333,7 +333,7 @@ async fn a_mark_on_one_tablet_reaches_the_dashboards_that_show_it() {
     // The house staff marks a resident present on the roll: a presence change.
     let today = today();
     let (building, resident) = unmarked(&pool).await;
-    let mark = form_post("/api/roll_mark")
+    let mark = form_post("/api/mark_roll")
         .header(header::COOKIE, &house)
         .body(Body::from(format!(
             "building_id={building}&night={today}&resident_id={resident}&mark=present"

@@ -40,7 +40,7 @@ async fn a_residents_and_a_beds_history_read_in_words_newest_first_as_far_as_the
     let app = router(pool.clone(), "history");
 
     // Admitted, then vegetarian and allergic to fish, a medical note, then a bed.
-    let (status, body) = post_as(&app, &house, "/api/resident_create", RESIDENT.into()).await;
+    let (status, body) = post_as(&app, &house, "/api/create_resident", RESIDENT.into()).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
     let id: i64 = sqlx::query_scalar("SELECT id FROM resident WHERE name_latin = 'Sok Dara'")
         .fetch_one(&pool)
@@ -49,14 +49,14 @@ async fn a_residents_and_a_beds_history_read_in_words_newest_first_as_far_as_the
     let edit = format!(
         "id={id}&{RESIDENT}&resident%5Bdiet%5D=vegetarian&resident%5Ballergies%5D%5Bfish%5D=on"
     );
-    let (status, body) = post_as(&app, &house, "/api/resident_update", edit).await;
+    let (status, body) = post_as(&app, &house, "/api/update_resident", edit).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
     let note = format!("id={id}&note=Asthma+inhaler+at+night");
-    let (status, body) = post_as(&app, &house, "/api/resident_medical_note", note).await;
+    let (status, body) = post_as(&app, &house, "/api/set_medical_note", note).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
     let today = app::base::clock::today_at_centre();
     let assign = format!("resident_id={id}&bed_id={}&on={today}&time=17:30", beds[0]);
-    let (status, body) = post_as(&app, &house, "/api/bed_assign", assign).await;
+    let (status, body) = post_as(&app, &house, "/api/assign_bed", assign).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
 
     // House staff read it in French: the words of each field, newest first, no JSON key.
@@ -176,10 +176,10 @@ async fn a_contacts_a_bookings_and_a_classs_history_read_in_words(pool: SqlitePo
         encode(&km),
         encode(&latin)
     );
-    let (status, body) = post_as(&app, &social, "/api/visits_save_contact", save).await;
+    let (status, body) = post_as(&app, &social, "/api/save_contact", save).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
     let cancel = format!("booking={booking}&decision=cancel");
-    let (status, body) = post_as(&app, &social, "/api/visits_decide", cancel).await;
+    let (status, body) = post_as(&app, &social, "/api/decide_booking", cancel).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
 
     let html = page(&app, &social, &format!("/families/{family}")).await;
@@ -211,13 +211,13 @@ async fn a_contacts_a_bookings_and_a_classs_history_read_in_words(pool: SqlitePo
         .fetch_one(&pool)
         .await
         .expect("a class");
-    let (status, body) = post_as(&app, &house, "/api/homework_class", format!("id={class}")).await;
+    let (status, body) = post_as(&app, &house, "/api/get_class", format!("id={class}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let data: app::homework::api::ClassPage = serde_json::from_str(&body).expect("a class page");
     let candidate = data.candidates.first().expect("a resident who could join");
     let (pupil, pupil_name) = (candidate.resident_id, candidate.name_latin.clone());
     let enrol = format!("class_id={class}&resident_id={pupil}");
-    let (status, body) = post_as(&app, &house, "/api/homework_enrol", enrol).await;
+    let (status, body) = post_as(&app, &house, "/api/enrol", enrol).await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
     let html = page(&app, &house, &format!("/homework/classes/{class}")).await;
     let history = history_of(&html);

@@ -138,7 +138,7 @@ async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answ
         let (app, barrier, cookie) = (app.clone(), barrier.clone(), house.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            let request = form_post("/api/homework_enrol")
+            let request = form_post("/api/enrol")
                 .header(header::COOKIE, cookie)
                 .body(Body::from(format!("class_id={class}&resident_id={pupil}")))
                 .expect("request");
@@ -181,22 +181,16 @@ async fn a_clash_is_refused_in_words_and_by_the_schema_itself(pool: SqlitePool) 
     let english = class(&pool, tutor, "English", ("19:00", "20:00"), 20).await;
     let app = router(pool.clone(), "class-clash");
     let enrol = |class: i64, pupil: i64| format!("class_id={class}&resident_id={pupil}");
-    let (status, _) = post(&app, &house, "/api/homework_enrol", enrol(maths, pupils[0])).await;
+    let (status, _) = post(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
     assert!(status.is_redirection() || status.is_success());
-    let (status, body) = post(&app, &house, "/api/homework_enrol", enrol(khmer, pupils[0])).await;
+    let (status, body) = post(&app, &house, "/api/enrol", enrol(khmer, pupils[0])).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("problem.class_clash"), "{body}");
-    let (status, body) = post(&app, &house, "/api/homework_enrol", enrol(maths, pupils[0])).await;
+    let (status, body) = post(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("problem.already_enrolled"), "{body}");
     // Back to back is no clash.
-    let (status, _) = post(
-        &app,
-        &house,
-        "/api/homework_enrol",
-        enrol(english, pupils[0]),
-    )
-    .await;
+    let (status, _) = post(&app, &house, "/api/enrol", enrol(english, pupils[0])).await;
     assert!(status.is_redirection() || status.is_success());
     // A write that bypasses the app meets the same rule in the schema.
     let mut conn = pool.acquire().await.expect("connection");
@@ -222,7 +216,7 @@ async fn session(app: &axum::Router, cookie: &str, class: i64, day: NaiveDate) -
     let (status, body) = post(
         app,
         cookie,
-        "/api/homework_session",
+        "/api/get_session",
         format!("class_id={class}&day={day}"),
     )
     .await;
@@ -249,7 +243,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, body) = post(
         &app,
         &house,
-        "/api/absence_create",
+        "/api/create_absence",
         format!(
             "resident_id={}&reason=home_stay&from_date={}&from_time=08%3A00",
             pupils[0],
@@ -267,7 +261,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, _) = post(
         &app,
         &claire_cookie,
-        "/api/homework_session",
+        "/api/get_session",
         format!("class_id={theirs}&day={}", today()),
     )
     .await;
@@ -275,7 +269,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, _) = post(
         &app,
         &other_cookie,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         format!(
             "class_id={mine}&day={}&resident_id={}&status=absent",
             today(),
@@ -289,7 +283,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, body) = post(
         &app,
         &claire_cookie,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         format!(
             "class_id={mine}&day={}&resident_id={}&status=absent",
             today(),
@@ -301,7 +295,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, body) = post(
         &app,
         &claire_cookie,
-        "/api/homework_all_present",
+        "/api/mark_session_all_present",
         format!("class_id={mine}&day={}", today()),
     )
     .await;
@@ -320,7 +314,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, body) = post(
         &app,
         &claire_cookie,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         format!(
             "class_id={mine}&day={}&resident_id={}&status=excused&reason=+",
             today(),
@@ -333,7 +327,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let (status, _) = post(
         &app,
         &claire_cookie,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         format!(
             "class_id={mine}&day={}&resident_id={}&status=present",
             today(),
@@ -365,7 +359,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     let (status, body) = post(
         &app,
         &tutor,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         mark(yesterday, "absent", ""),
     )
     .await;
@@ -374,7 +368,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     let (status, body) = post(
         &app,
         &tutor,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         mark(today() + Days::new(1), "absent", "1"),
     )
     .await;
@@ -385,23 +379,28 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
         let (status, body) = post(
             &app,
             &tutor,
-            "/api/homework_mark",
+            "/api/mark_attendance",
             mark(day, "present", "1"),
         )
         .await;
         assert!(status.is_redirection() || status.is_success(), "{body}");
-        let (status, body) =
-            post(&app, &tutor, "/api/homework_mark", mark(day, "absent", "1")).await;
+        let (status, body) = post(
+            &app,
+            &tutor,
+            "/api/mark_attendance",
+            mark(day, "absent", "1"),
+        )
+        .await;
         assert!(status.is_redirection() || status.is_success(), "{body}");
     }
-    let (status, body) = post(&app, &house, "/api/homework_tonight", String::new()).await;
+    let (status, body) = post(&app, &house, "/api/get_tonight", String::new()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let tonight: TonightPage = serde_json::from_str(&body).expect("tonight");
     let flagged: Vec<i64> = tonight.flags.iter().map(|f| f.resident_id).collect();
     assert_eq!(flagged, [pupils[0]]);
     assert_eq!(tonight.flags[0].absences, 3);
     // A tutor does not get the flags (they are for house staff).
-    let (_, body) = post(&app, &tutor, "/api/homework_tonight", String::new()).await;
+    let (_, body) = post(&app, &tutor, "/api/get_tonight", String::new()).await;
     let theirs: TonightPage = serde_json::from_str(&body).expect("tonight");
     assert!(theirs.flags.is_empty());
     // Every change is audited with what it replaced.
@@ -441,7 +440,7 @@ async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: Sqlit
     let (status, body) = post(
         &app,
         &claire_cookie,
-        "/api/homework_mark",
+        "/api/mark_attendance",
         format!(
             "class_id={class}&day={}&resident_id={}&status=late",
             today(),
@@ -502,7 +501,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/resident_leave",
+        "/api/leave_resident",
         format!("id={}&left_on={}&reason=Went+home", pupils[0], today()),
     )
     .await;
@@ -511,7 +510,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/homework_unenrol",
+        "/api/unenrol",
         format!("class_id={class}&resident_id={}", pupils[1]),
     )
     .await;
@@ -542,7 +541,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/homework_cancel",
+        "/api/cancel_session",
         cancel(today() - Days::new(1)),
     )
     .await;
@@ -550,7 +549,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     let (status, body) = post(
         &app,
         &house,
-        "/api/homework_cancel",
+        "/api/cancel_session",
         cancel(today() + Days::new(1)),
     )
     .await;

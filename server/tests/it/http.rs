@@ -419,7 +419,7 @@ async fn each_sign_in_gets_a_new_session_and_signing_out_ends_it_on_the_server(p
     assert_ne!(first, second, "the session id changes at every sign-in");
 
     let who = |session: String| {
-        form_post("/api/current_viewer")
+        form_post("/api/get_current_viewer")
             .header(header::COOKIE, session)
             .body(Body::empty())
             .expect("request")

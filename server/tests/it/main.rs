@@ -2,6 +2,12 @@
 //! linking eight copies of the whole app cost minutes and gigabytes of disk on every CI run.
 //! Each module still reads as before: the real router, a real SQLite database, the real CLI.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a panic with its message"
+)]
+
 mod support;
 
 mod access;

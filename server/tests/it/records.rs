@@ -154,20 +154,15 @@ async fn a_tutor_reaches_their_own_classes_and_pupils_and_no_one_elses(pool: Sql
     let today = app::base::clock::today_at_centre();
     let app = router_in(pool.clone(), "records-tutor", true);
     let tutor_cookie = cookie(&pool, Owner::Staff(tutor)).await;
-    let class = |id: i64| Call::Post("/api/homework_class", format!("id={id}"));
-    let session = |id: i64| {
-        Call::Post(
-            "/api/homework_session",
-            format!("class_id={id}&day={today}"),
-        )
-    };
+    let class = |id: i64| Call::Post("/api/get_class", format!("id={id}"));
+    let session = |id: i64| Call::Post("/api/get_session", format!("class_id={id}&day={today}"));
     let mark = |class: i64, pupil: i64| {
         Call::Post(
-            "/api/homework_mark",
+            "/api/mark_attendance",
             format!("class_id={class}&day={today}&resident_id={pupil}&status=late"),
         )
     };
-    let pupil = |id: i64| Call::Post("/api/homework_resident", format!("id={id}"));
+    let pupil = |id: i64| Call::Post("/api/get_resident_homework", format!("id={id}"));
     let csv = |id: i64| Call::Get(format!("/homework/attendance.csv?class={id}"));
     use StatusCode as S;
     check(
@@ -235,10 +230,10 @@ async fn a_family_naming_another_familys_children_and_bookings_learns_nothing(po
     let open_slot = open_slot(&pool).await;
     let app = router_in(pool.clone(), "records-family", true);
     let sok_cookie = cookie(&pool, Owner::Family(sok)).await;
-    let cancel = |id: i64| Call::Post("/api/family_cancel", format!("booking={id}"));
+    let cancel = |id: i64| Call::Post("/api/cancel_visit", format!("booking={id}"));
     let book = |child: i64| {
         Call::Post(
-            "/api/family_book",
+            "/api/book_visit",
             format!(
                 "form%5Bslot%5D={open_slot}&form%5Bcontact%5D={sok_contact}&form%5Badults%5D=1&form%5Bchild%5D%5B{child}%5D=on"
             ),
@@ -271,7 +266,7 @@ async fn a_family_naming_another_familys_children_and_bookings_learns_nothing(po
             assert!(!body.contains(name.as_str()), "{uri} names {name}");
         }
     }
-    let portal = Call::Post("/api/family_portal", String::new());
+    let portal = Call::Post("/api/get_portal", String::new());
     let body = text(send(app.clone(), portal.request(Some(&sok_cookie))).await).await;
     for name in &chan_names {
         assert!(!body.contains(name.as_str()), "the portal names {name}");
@@ -360,7 +355,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
             "{uri} still shows the aunt's booking"
         );
     }
-    let portal = Call::Post("/api/family_portal", String::new());
+    let portal = Call::Post("/api/get_portal", String::new());
     let body = text(send(app.clone(), portal.request(Some(&sok_cookie))).await).await;
     assert!(!body.contains(name.as_str()) && !body.contains("Aunt Sokha Test"));
     // Every booking that holds the child is out of the family's reach: as if none existed.
@@ -378,7 +373,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
         .iter()
         .map(|id| {
             (
-                Call::Post("/api/family_cancel", format!("booking={id}")),
+                Call::Post("/api/cancel_visit", format!("booking={id}")),
                 StatusCode::NOT_FOUND,
             )
         })
@@ -406,7 +401,7 @@ async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool
     let staff_calls = || {
         [
             (
-                Call::Post("/api/resident_page", format!("id={resident}")),
+                Call::Post("/api/get_resident_page", format!("id={resident}")),
                 StatusCode::UNAUTHORIZED,
             ),
             (
@@ -421,7 +416,7 @@ async fn a_disabled_account_or_an_expired_session_opens_nothing(pool: SqlitePool
         &app,
         Some(&expired_family),
         &[(
-            Call::Post("/api/family_portal", String::new()),
+            Call::Post("/api/get_portal", String::new()),
             StatusCode::UNAUTHORIZED,
         )],
     )
@@ -508,12 +503,12 @@ async fn no_answer_to_someone_who_may_not_read_a_safeguarding_note_carries_it(po
         Call::Get("/family".into()),
         Call::Get("/visits/gate".into()),
         Call::Get("/visits/home-stays".into()),
-        Call::Post("/api/resident_search", "q=".into()),
-        Call::Post("/api/family_portal", String::new()),
+        Call::Post("/api/search_residents", "q=".into()),
+        Call::Post("/api/get_portal", String::new()),
     ];
     for (id, _) in &noted {
         calls.push(Call::Get(format!("/residents/{id}")));
-        calls.push(Call::Post("/api/resident_page", format!("id={id}")));
+        calls.push(Call::Post("/api/get_resident_page", format!("id={id}")));
         calls.push(Call::Get(format!("/homework/residents/{id}")));
         let bed = sqlx::query_scalar::<_, i64>(
             "SELECT bed_id FROM allocation WHERE resident_id = ? AND until_on IS NULL",

@@ -147,7 +147,7 @@ async fn twenty_failures_in_a_row_lock_a_family_until_the_social_team_unlocks_it
         .body(Body::empty())
         .expect("request");
     assert!(text(send(app.clone(), list).await).await.contains("Locked"));
-    let unlock = form_post("/api/family_unlock")
+    let unlock = form_post("/api/unlock_family")
         .header(header::COOKIE, &social)
         .body(Body::from(format!("id={family}")))
         .expect("request");
@@ -194,7 +194,7 @@ async fn a_locked_staff_account_is_unlocked_by_an_admin_only(pool: SqlitePool) {
     let (_, social) = staff_session(&pool, "social", &[Role::SocialTeam]).await;
     let (_, admin) = staff_session(&pool, "boss", &[Role::Admin]).await;
     let unlock = |cookie: &str| {
-        form_post("/api/staff_unlock")
+        form_post("/api/unlock_staff")
             .header(header::COOKIE, cookie)
             .header(header::ACCEPT, "application/json")
             .body(Body::from(format!("id={house}")))
@@ -263,7 +263,7 @@ async fn a_demo_session_ends_when_the_server_runs_without_demo(pool: SqlitePool)
     let portal = |app: axum::Router| {
         let cookie = cookie.clone();
         async move {
-            let request = form_post("/api/family_portal")
+            let request = form_post("/api/get_portal")
                 .header(header::COOKIE, cookie)
                 .body(Body::empty())
                 .expect("request");
@@ -301,7 +301,7 @@ fn upload(csv: &str, cookie: &str) -> Request<Body> {
         "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
     );
     form_post_as(
-        "/api/resident_import_upload",
+        "/api/upload_import",
         "multipart/form-data; boundary=XBOUNDARY",
     )
     .header(header::COOKIE, cookie)
@@ -334,7 +334,7 @@ async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(poo
         .await
         .expect("an import");
     let confirm = |step: &str| {
-        form_post("/api/resident_import_confirm")
+        form_post("/api/confirm_import")
             .header(header::COOKIE, &house)
             .header(header::ACCEPT, "application/json")
             .body(Body::from(format!("id={import}&step={step}")))
@@ -358,7 +358,7 @@ async fn the_import_says_a_file_is_too_large_and_refuses_a_step_past_the_end(poo
 
 /// A resident's page as data, as `cookie` receives it.
 async fn resident_data(app: &axum::Router, cookie: &str, id: i64) -> serde_json::Value {
-    let request = form_post("/api/resident_page")
+    let request = form_post("/api/get_resident_page")
         .header(header::COOKIE, cookie)
         .body(Body::from(format!("id={id}")))
         .expect("request");
@@ -491,7 +491,7 @@ async fn the_gates_search_takes_wildcards_literally_and_needs_two_characters(poo
         let app = app.clone();
         let cookie = cookie.clone();
         async move {
-            let request = form_post("/api/visits_gate")
+            let request = form_post("/api/get_gate")
                 .header(header::COOKIE, &cookie)
                 .body(Body::from(format!(
                     "q={}",
@@ -542,11 +542,11 @@ async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: S
     // Refusals of signed-in people: a server function, a page, and a form posted without
     // JavaScript (answered by a redirect back to its page); nobody signed in is not logged.
     let tutor = demo_cookie(&pool, "tutor").await;
-    let refused = send(app.clone(), post("/api/staff_list", &tutor, String::new())).await;
+    let refused = send(app.clone(), post("/api/list_staff", &tutor, String::new())).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let refused = send(app.clone(), page("/admin/staff".into(), &tutor)).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let form = form_post("/api/staff_list")
+    let form = form_post("/api/list_staff")
         .header(header::COOKIE, &tutor)
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://centre.local/admin/staff")
@@ -554,7 +554,7 @@ async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: S
         .expect("request");
     let refused = send(app.clone(), form).await;
     assert!(refused.status().is_redirection(), "{}", refused.status());
-    let anonymous = form_post("/api/staff_list")
+    let anonymous = form_post("/api/list_staff")
         .body(Body::empty())
         .expect("request");
     assert_eq!(
@@ -565,7 +565,7 @@ async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: S
     let paths: Vec<&str> = refusals.iter().map(|(_, _, path)| path.as_str()).collect();
     assert_eq!(
         paths,
-        ["/api/staff_list", "/admin/staff", "/api/staff_list"]
+        ["/api/list_staff", "/admin/staff", "/api/list_staff"]
     );
     assert!(
         refusals
@@ -631,7 +631,7 @@ async fn security_events_are_in_the_audit_log_and_the_admin_filters_them(pool: S
     let director = demo_cookie(&pool, "director").await;
     let search = |security: bool| {
         post(
-            "/api/audit_search",
+            "/api/search_audit",
             &director,
             format!("filter%5Bpage%5D=1&filter%5Bsecurity%5D={security}"),
         )

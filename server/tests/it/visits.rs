@@ -397,7 +397,7 @@ async fn five_hundred_families_racing_for_twenty_places_leave_exactly_twenty_boo
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
             let asked = Instant::now();
-            let answer = post(&app, &cookie, "/api/family_book", body).await;
+            let answer = post(&app, &cookie, "/api/book_visit", body).await;
             (answer, asked.elapsed())
         }));
     }
@@ -498,7 +498,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[b.child], a.mother, 1, 0),
     )
     .await;
@@ -506,7 +506,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[a.child, b.child], a.mother, 1, 0),
     )
     .await;
@@ -514,7 +514,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_cancel",
+        "/api/cancel_visit",
         format!("booking={b_booking}"),
     )
     .await;
@@ -523,12 +523,12 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
         "{}&form[moving]={b_booking}",
         book_form(slot, &[a.child], a.mother, 1, 0)
     );
-    let answer = post(&app, &a.cookie, "/api/family_book", moving).await;
+    let answer = post(&app, &a.cookie, "/api/book_visit", moving).await;
     answer.refused(StatusCode::NOT_FOUND, "NotFound");
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[a.child], b.mother, 1, 0),
     )
     .await;
@@ -537,7 +537,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[hidden], grandmother, 1, 0),
     )
     .await;
@@ -558,7 +558,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     let answer = post(
         &app,
         &a.cookie,
-        "/api/family_booking_form",
+        "/api/get_booking_form",
         format!("slot={slot}"),
     )
     .await;
@@ -572,7 +572,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
         [a.mother],
         "the grandmother may visit no child A sees"
     );
-    let answer = post(&app, &a.cookie, "/api/family_portal", String::new()).await;
+    let answer = post(&app, &a.cookie, "/api/get_portal", String::new()).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let portal: Portal = serde_json::from_str(&answer.body).expect("a portal");
     let children: Vec<i64> = portal.children.iter().map(|c| c.id).collect();
@@ -616,13 +616,13 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
             .await
             .contains("/family/book?slot=")
     );
-    let answer = post(&app, &c_cookie, "/api/family_portal", String::new()).await;
+    let answer = post(&app, &c_cookie, "/api/get_portal", String::new()).await;
     let portal: Portal = serde_json::from_str(&answer.body).expect("a portal");
     assert!(portal.children.is_empty() && portal.days.is_empty());
     let answer = post(
         &app,
         &c_cookie,
-        "/api/family_booking_form",
+        "/api/get_booking_form",
         format!("slot={slot}"),
     )
     .await;
@@ -685,7 +685,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &r.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book(first, &[r.child], r.mother, 2),
     )
     .await;
@@ -723,7 +723,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
         ),
     ];
     for (form, status, key) in refusals {
-        post(&app, &r.cookie, "/api/family_book", form)
+        post(&app, &r.cookie, "/api/book_visit", form)
             .await
             .refused(status, key);
     }
@@ -736,7 +736,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &r.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book(second, &[third_child], aunt, 1),
     )
     .await;
@@ -750,7 +750,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &p.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book(first, &[p.child], p.mother, 1),
     )
     .await;
@@ -760,7 +760,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &p.cookie,
-        "/api/visits_decide",
+        "/api/decide_booking",
         format!("booking={pending}&decision=approve"),
     )
     .await;
@@ -768,7 +768,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &office.cookie,
-        "/api/visits_decide",
+        "/api/decide_booking",
         format!("booking={pending}&decision=approve"),
     )
     .await;
@@ -779,7 +779,7 @@ async fn bookings_keep_to_once_a_month_the_window_the_adults_the_lead_and_approv
     let answer = post(
         &app,
         &office.cookie,
-        "/api/visits_decide",
+        "/api/decide_booking",
         format!("booking={pending}&decision=approve"),
     )
     .await;
@@ -807,7 +807,7 @@ async fn restricting_a_lead_flags_the_booking_and_barring_them_cancels_it_with_a
     let answer = post(
         &app,
         &f.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[f.child], uncle, 1, 0),
     )
     .await;
@@ -836,7 +836,7 @@ async fn restricting_a_lead_flags_the_booking_and_barring_them_cancels_it_with_a
     let answer = post(
         &app,
         &office.cookie,
-        "/api/visits_set_permission",
+        "/api/set_permission",
         decide("supervised"),
     )
     .await;
@@ -848,7 +848,7 @@ async fn restricting_a_lead_flags_the_booking_and_barring_them_cancels_it_with_a
     let answer = post(
         &app,
         &office.cookie,
-        "/api/visits_set_permission",
+        "/api/set_permission",
         decide("barred"),
     )
     .await;
@@ -966,7 +966,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
         let answer = post(
             &app,
             &gate,
-            "/api/visits_check_in",
+            "/api/check_in",
             format!("booking={booking}&{visitors}"),
         )
         .await;
@@ -978,7 +978,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     let answer = post(
         &app,
         &gate,
-        "/api/visits_check_in",
+        "/api/check_in",
         format!("booking={booking}&visitor[{}]=on", g.mother),
     )
     .await;
@@ -993,13 +993,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     .await
     .expect("visitors");
     assert_eq!(came, [g.mother]);
-    let answer = post(
-        &app,
-        &gate,
-        "/api/visits_check_out",
-        format!("booking={booking}"),
-    )
-    .await;
+    let answer = post(&app, &gate, "/api/check_out", format!("booking={booking}")).await;
     answer.done();
     let (_, checked_out) = times(pool.clone(), booking).await;
     assert!(checked_out.is_some());
@@ -1008,7 +1002,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     let answer = post(
         &app,
         &gate,
-        "/api/visits_walk_in",
+        "/api/walk_in",
         format!(
             "contact={}&slot={slot}&child[{walker}]=on&adults=1",
             g.mother
@@ -1036,7 +1030,7 @@ async fn the_gate_stops_a_barred_visitor_and_lets_the_permitted_in_and_out(pool:
     let answer = post(
         &app,
         &gate,
-        "/api/visits_walk_in",
+        "/api/walk_in",
         format!("contact={father}&slot={slot}&child[{barred_walker}]=on&adults=1"),
     )
     .await;
@@ -1090,16 +1084,16 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     };
 
     // Only supervised: no home stay.
-    let answer = post(&app, &office.cookie, "/api/visits_approve_stay", stay(aunt)).await;
+    let answer = post(&app, &office.cookie, "/api/approve_home_stay", stay(aunt)).await;
     answer.refused(StatusCode::CONFLICT, "problem.home_stay_contact");
     assert!(absences(pool.clone(), h.child).await.is_empty());
     // House staff do not approve stays.
-    let answer = post(&app, &house, "/api/visits_approve_stay", stay(h.mother)).await;
+    let answer = post(&app, &house, "/api/approve_home_stay", stay(h.mother)).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
     let answer = post(
         &app,
         &office.cookie,
-        "/api/visits_approve_stay",
+        "/api/approve_home_stay",
         stay(h.mother),
     )
     .await;
@@ -1128,7 +1122,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/visits_hand_over",
+        "/api/hand_over",
         format!("stay={stay_id}&collected_by={father}"),
     )
     .await;
@@ -1143,7 +1137,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/visits_hand_over",
+        "/api/hand_over",
         format!("stay={stay_id}&collected_by={}", h.mother),
     )
     .await;
@@ -1157,9 +1151,9 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
         "stay={stay_id}&from_on={}&from_time=07:00&until_on={until}",
         today()
     );
-    let answer = post(&app, &house, "/api/visits_stay_dates", dates.clone()).await;
+    let answer = post(&app, &house, "/api/change_home_stay_dates", dates.clone()).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
-    post(&app, &office.cookie, "/api/visits_stay_dates", dates)
+    post(&app, &office.cookie, "/api/change_home_stay_dates", dates)
         .await
         .done();
     assert_eq!(
@@ -1185,7 +1179,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/visits_hand_over",
+        "/api/hand_over",
         format!("stay={stay_id}&collected_by={}", h.mother),
     )
     .await;
@@ -1204,7 +1198,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/visits_stay_return",
+        "/api/home_stay_return",
         format!("stay={stay_id}&brought_back_by={father}"),
     )
     .await;
@@ -1213,7 +1207,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/absence_return",
+        "/api/record_return",
         format!("absence_id={}", absence[0].id),
     )
     .await;
@@ -1227,7 +1221,7 @@ async fn a_home_stay_goes_with_an_allowed_contact_only_and_its_absence_follows(p
     let answer = post(
         &app,
         &house,
-        "/api/visits_stay_return",
+        "/api/home_stay_return",
         format!("stay={stay_id}&brought_back_by={}", h.mother),
     )
     .await;
@@ -1261,7 +1255,7 @@ async fn visitors_staying_for_the_meal_are_counted_until_the_family_cancels(pool
     let answer = post(
         &app,
         &m.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[m.child], m.mother, 2, 2),
     )
     .await;
@@ -1287,7 +1281,7 @@ async fn visitors_staying_for_the_meal_are_counted_until_the_family_cancels(pool
     let answer = post(
         &app,
         &m.cookie,
-        "/api/family_cancel",
+        "/api/cancel_visit",
         format!("booking={booking}"),
     )
     .await;
@@ -1318,7 +1312,7 @@ async fn a_family_moves_its_visit_and_its_meal_heads_follow(pool: SqlitePool) {
     let answer = post(
         &app,
         &m.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(from, &[m.child], m.mother, 2, 1),
     )
     .await;
@@ -1327,7 +1321,7 @@ async fn a_family_moves_its_visit_and_its_meal_heads_follow(pool: SqlitePool) {
     let again = post(
         &app,
         &m.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(to, &[m.child], m.mother, 2, 1),
     )
     .await;
@@ -1336,7 +1330,7 @@ async fn a_family_moves_its_visit_and_its_meal_heads_follow(pool: SqlitePool) {
         "{}&form%5Bmoving%5D={old}",
         book_form(to, &[m.child], m.mother, 3, 2)
     );
-    let answer = post(&app, &m.cookie, "/api/family_book", moving).await;
+    let answer = post(&app, &m.cookie, "/api/book_visit", moving).await;
     let new = booked_id(answer.done());
     assert_ne!(new, old);
     assert_eq!(
@@ -1444,7 +1438,7 @@ async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(p
             "booking {booking} shown"
         );
     }
-    let answer = post(&app, &a.cookie, "/api/family_portal", String::new()).await;
+    let answer = post(&app, &a.cookie, "/api/get_portal", String::new()).await;
     let portal: Portal = serde_json::from_str(&answer.body).expect("a portal");
     assert!(portal.bookings.is_empty(), "{:?}", portal.bookings);
     // Neither cancelled nor moved: not found, as for an id that does not exist.
@@ -1452,7 +1446,7 @@ async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(p
         post(
             &app,
             &a.cookie,
-            "/api/family_cancel",
+            "/api/cancel_visit",
             format!("booking={booking}"),
         )
         .await
@@ -1461,7 +1455,7 @@ async fn a_barred_phone_holder_sees_and_changes_nothing_of_the_childs_bookings(p
             "{}&form[moving]={booking}",
             book_form(slot, &[a.child], a.mother, 1, 0)
         );
-        post(&app, &a.cookie, "/api/family_book", moving)
+        post(&app, &a.cookie, "/api/book_visit", moving)
             .await
             .refused(StatusCode::NOT_FOUND, "NotFound");
         assert_eq!(
@@ -1564,7 +1558,7 @@ async fn away(
             time.replace(':', "%3A")
         ));
     }
-    post(app, house, "/api/absence_create", body).await.done();
+    post(app, house, "/api/create_absence", body).await.done();
 }
 
 async fn review_of(pool: &SqlitePool, booking: i64) -> bool {
@@ -1607,7 +1601,7 @@ async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_th
     let answer = post(
         &app,
         &h.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[h.child], h.mother, 1, 0),
     )
     .await;
@@ -1616,7 +1610,7 @@ async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_th
         "form%5Bslot%5D={slot}&form%5Bfamily%5D={}&form%5Bcontact%5D={}&form%5Badults%5D=1&form%5Bchild%5D%5B{}%5D=on",
         h.family, h.mother, h.child
     );
-    post(&app, &office.cookie, "/api/visits_staff_book", staff_form)
+    post(&app, &office.cookie, "/api/staff_book", staff_form)
         .await
         .refused(StatusCode::CONFLICT, "problem.child_away");
     // Back on the morning of the visit (before its 09:00 slot): the visit may be booked.
@@ -1632,7 +1626,7 @@ async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_th
     let location = post(
         &app,
         &h.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[sister], h.mother, 1, 0),
     )
     .await
@@ -1646,7 +1640,7 @@ async fn a_child_away_at_the_visits_time_is_refused_and_a_later_absence_sends_th
     let location = post(
         &app,
         &h.cookie,
-        "/api/family_book",
+        "/api/book_visit",
         book_form(slot, &[brother], h.mother, 1, 0),
     )
     .await
@@ -1690,7 +1684,7 @@ async fn the_gate_shows_a_child_away_and_admits_no_visit_to_them(pool: SqlitePoo
     post(
         &app,
         &gate,
-        "/api/visits_check_in",
+        "/api/check_in",
         format!("booking={booking}&visitor[{}]=on", g.mother),
     )
     .await
@@ -1699,7 +1693,7 @@ async fn the_gate_shows_a_child_away_and_admits_no_visit_to_them(pool: SqlitePoo
     post(
         &app,
         &gate,
-        "/api/visits_walk_in",
+        "/api/walk_in",
         format!(
             "contact={}&slot={slot}&child[{other}]=on&adults=1",
             g.mother

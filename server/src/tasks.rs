@@ -131,8 +131,8 @@ pub async fn create_admin(
 ) -> Result<()> {
     use app::base::access::Role;
     use app::base::i18n::Lang;
-    use app::people::accounts::{AccountError, create_staff_account};
     use app::people::model::{CredentialProblem, MIN_PASSWORD_CHARS};
+    use app::people::record::{AccountError, create_staff_account};
 
     let language = Lang::parse(language)
         .with_context(|| format!("unknown language {language:?}: use km, en or fr"))?;

@@ -6,14 +6,14 @@
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
-use crate::base::access::Actor;
+use crate::base::access::{Actor, Writer};
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::homework::record::end_enrolments_of;
 use crate::presence::model::{NewAbsence, Resolution};
-use crate::presence::record::Recorder;
+
 use crate::visits::record::review_bookings_of_away;
 use crate::{housing, presence, residents};
 
@@ -46,8 +46,7 @@ pub async fn leave(
             on: left_on,
             at: housing::model::usual_departure(),
         };
-        housing::allocate::end_current(&mut tx, actor, allocation, id, bed_id, from_on, ends)
-            .await?;
+        housing::record::end_current(&mut tx, actor, allocation, id, bed_id, from_on, ends).await?;
     }
     residents::repo::set_left(&mut tx, id, left_on, reason).await?;
     // Their homework places free up from the day they leave.
@@ -69,7 +68,7 @@ pub async fn leave(
 /// queue. Returns its id.
 pub async fn record_absence(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     resident_id: i64,
     absence: &NewAbsence,
     now: i64,
@@ -98,8 +97,14 @@ pub async fn record_absence(
     let today = presence::model::local(now).date();
     let flagged = review_bookings_of_away(&mut tx, &by.actor, resident_id, today).await?;
     let resolved = if absence.away.covers(now) {
-        presence::repo::resolve_alerts(&mut tx, resident_id, Resolution::Absence, by.staff_id, now)
-            .await?
+        presence::repo::resolve_alerts(
+            &mut tx,
+            resident_id,
+            Resolution::Absence,
+            by.staff_member()?,
+            now,
+        )
+        .await?
     } else {
         0
     };
@@ -128,7 +133,7 @@ pub async fn record_absence(
 /// review queue. Returns the resident.
 pub async fn extend_absence(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     absence_id: i64,
     until: (&str, &str),
     reason: &str,

@@ -171,6 +171,40 @@ impl Actor {
     }
 }
 
+/// Who is writing, as every domain's writes take it: the audit identity, and the staff
+/// member when it is one (a roll-call mark, a class change, a booking made by staff and a
+/// handover store who did it). A family or a server task has no staff id.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    /// As the audit log names them.
+    pub actor: Actor,
+    /// `staff_user.id`, when staff write.
+    pub staff_id: Option<i64>,
+}
+
+impl Writer {
+    /// A signed-in staff member writing.
+    pub fn staff(staff: &CurrentStaff) -> Self {
+        Self {
+            actor: staff.actor(),
+            staff_id: Some(staff.id),
+        }
+    }
+
+    /// A signed-in family writing.
+    pub fn family(family: &CurrentFamily) -> Self {
+        Self {
+            actor: family.actor(),
+            staff_id: None,
+        }
+    }
+
+    /// The staff member, for a write only staff may make: anyone else is refused (403).
+    pub fn staff_member(&self) -> Result<i64, AppError> {
+        self.staff_id.ok_or(AppError::Forbidden)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

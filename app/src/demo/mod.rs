@@ -18,8 +18,8 @@ use crate::base::access::Actor;
 use crate::base::access::Role;
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
-use crate::people::accounts::{AccountError, create_family_account, create_staff_account};
 use crate::people::model::Account;
+use crate::people::record::{AccountError, create_family_account, create_staff_account};
 use crate::people::repo::{mark_demo, sign_in_record};
 
 /// The demo sign-ins, as `demo/accounts.json` lists them.

@@ -15,6 +15,7 @@ use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::base::access::Actor;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
@@ -27,7 +28,7 @@ use crate::visits::model::{
     BookingRequest, ContactInput, DayInput, Level, PermissionInput, Relationship,
 };
 use crate::visits::model::{Status, month_of};
-use crate::visits::record::{Booked, Writer, block_date, book, booking_error, save_day, save_slot};
+use crate::visits::record::{Booked, block_date, book, booking_error, save_day, save_slot};
 use crate::visits::record::{set_family_approval, set_permission};
 use crate::visits::repo;
 use crate::visits::view::NewBooking;
@@ -1514,7 +1515,7 @@ mod tests {
     use super::*;
     use crate::base::session::Owner;
     use crate::demo::repository_accounts;
-    use crate::people::accounts::create_family_account;
+    use crate::people::record::create_family_account;
     use crate::people::repo::mark_demo;
     use crate::visits::view::BookingFilter;
 

@@ -8,19 +8,11 @@ use sqlx::SqlitePool;
 
 use super::model::{ClassProblem, NewClass, Status, check_enrolment};
 use super::repo;
-use crate::base::access::Actor;
+use crate::base::access::{Actor, Writer};
 use crate::base::audit::{Change, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
-
-/// Who records: the audit actor and the staff id stored with marks.
-pub struct Recorder {
-    /// For the audit log.
-    pub actor: Actor,
-    /// The staff member.
-    pub staff_id: i64,
-}
 
 /// Maps the schema's refusals to the rules' answers.
 fn class_error(error: sqlx::Error) -> AppError {
@@ -54,7 +46,7 @@ fn class_json(class: &NewClass) -> serde_json::Value {
 /// role.
 pub async fn save_class(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     id: Option<i64>,
     class: &NewClass,
 ) -> Result<i64, AppError> {
@@ -99,7 +91,7 @@ pub async fn save_class(
 /// once get one enrolment and one clear "full".
 pub async fn enrol(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     class_id: i64,
     resident_id: i64,
     on: NaiveDate,
@@ -160,7 +152,7 @@ pub async fn end_enrolments_of(
 /// Takes a resident out of a class from `on` (their last session is the day before).
 pub async fn unenrol(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     class_id: i64,
     resident_id: i64,
     on: NaiveDate,
@@ -184,7 +176,7 @@ pub async fn unenrol(
 /// Cancels a session with a reason (`Some`) or restores it (`None`).
 pub async fn cancel_session(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     class_id: i64,
     day: NaiveDate,
     reason: Option<&str>,
@@ -206,7 +198,7 @@ pub async fn cancel_session(
             message: crate::base::i18n::Key::ProblemSessionPast,
         });
     }
-    if repo::set_cancelled(&mut tx, class_id, day, reason, Some(by.staff_id)).await? {
+    if repo::set_cancelled(&mut tx, class_id, day, reason, by.staff_id).await? {
         let change = Change {
             entity: "homework_session",
             entity_id: format!("{class_id}/{day}"),
@@ -238,7 +230,7 @@ pub enum Marks {
 /// many marks changed.
 pub async fn mark(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     (class_id, day): (i64, NaiveDate),
     marks: Marks,
     now: i64,
@@ -290,7 +282,7 @@ pub async fn mark(
             &mut tx,
             (class_id, day, *resident_id),
             (*status, reason),
-            Some(by.staff_id),
+            by.staff_id,
             now,
         )
         .await?;
@@ -309,11 +301,7 @@ pub async fn mark(
 }
 
 /// Sets how many unexplained absences in a row flag a resident.
-pub async fn set_absences_in_a_row(
-    pool: &SqlitePool,
-    by: &Recorder,
-    n: i64,
-) -> Result<(), AppError> {
+pub async fn set_absences_in_a_row(pool: &SqlitePool, by: &Writer, n: i64) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let before = repo::absences_in_a_row(&mut tx).await?;
     repo::set_absences_in_a_row(&mut tx, n).await?;

@@ -295,7 +295,7 @@ impl BedChange {
         staff: &crate::base::access::CurrentStaff,
         how: Placing,
     ) -> Result<(), AppError> {
-        use super::allocate::{assign, move_resident};
+        use super::record::{assign, move_resident};
 
         let on = crate::base::fields::date_field(&self.on, "on")?;
         let on = super::model::Changeover::read(on, &self.time, super::model::usual_arrival())?;
@@ -323,7 +323,7 @@ pub async fn release_bed(
     let on = crate::base::fields::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
     let today = crate::base::clock::today_at_centre();
-    super::allocate::release(&crate::base::db::pool()?, &staff.actor(), bed_id, on, today).await?;
+    super::record::release(&crate::base::db::pool()?, &staff.actor(), bed_id, on, today).await?;
     leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
     Ok(())
 }
@@ -335,7 +335,7 @@ pub async fn set_bed_service(
     #[server(default)] in_service: Option<String>,
 ) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    super::allocate::set_in_service(
+    super::record::set_in_service(
         &crate::base::db::pool()?,
         &admin.actor(),
         bed_id,
@@ -374,7 +374,7 @@ pub async fn create_building(
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let (km, latin) = check_names(&name_km, &name_latin)?;
-    let id = super::manage::add_building(
+    let id = super::record::add_building(
         &crate::base::db::pool()?,
         &admin.actor(),
         facility_id,
@@ -403,7 +403,7 @@ pub async fn create_room(
     let sex = crate::residents::model::Sex::parse(&sex)
         .ok_or(crate::residents::model::ResidentProblem::Sex)?;
     check_room(min_age, max_age, beds)?;
-    super::manage::add_room(
+    super::record::add_room(
         &crate::base::db::pool()?,
         &admin.actor(),
         building_id,
@@ -422,7 +422,7 @@ pub async fn create_room(
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
     let building =
-        super::manage::add_bed(&crate::base::db::pool()?, &admin.actor(), room_id).await?;
+        super::record::add_bed(&crate::base::db::pool()?, &admin.actor(), room_id).await?;
     leptos_axum::redirect(&format!("/buildings/{building}?saved=1"));
     Ok(())
 }

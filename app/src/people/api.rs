@@ -100,7 +100,7 @@ pub async fn create_staff(
     if roles.is_empty() {
         return Err(super::model::EditProblem::NoRole.into());
     }
-    let id = super::accounts::create_staff_account(
+    let id = super::record::create_staff_account(
         &crate::base::db::pool()?,
         &admin.actor(),
         &login,
@@ -130,8 +130,7 @@ pub async fn update_staff(
         roles: parse_roles(&roles)?,
         active: active.is_some(),
     };
-    super::accounts::edit_staff_account(&crate::base::db::pool()?, &admin.actor(), id, edit)
-        .await?;
+    super::record::edit_staff_account(&crate::base::db::pool()?, &admin.actor(), id, edit).await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
     Ok(())
 }
@@ -140,7 +139,7 @@ pub async fn update_staff(
 #[server(endpoint = "reset_staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
     let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    super::accounts::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
+    super::record::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
         .await?;
     leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
     Ok(())
@@ -163,14 +162,14 @@ pub async fn get_family_account(id: i64) -> Result<(FamilyAccount, String), AppE
     let family = super::repo::family_account(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((family, super::accounts::random_pin()))
+    Ok((family, super::record::random_pin()))
 }
 
 /// A fresh random PIN for a new family's form. Social team and admin.
 #[server(endpoint = "suggest_pin")]
 pub async fn suggest_pin() -> Result<String, AppError> {
     crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    Ok(super::accounts::random_pin())
+    Ok(super::record::random_pin())
 }
 
 /// Creates a family account with the PIN shown on the form. Social team and admin.
@@ -181,7 +180,7 @@ pub async fn create_family(
     pin: String,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let id = super::accounts::create_family_account(
+    let id = super::record::create_family_account(
         &crate::base::db::pool()?,
         &staff.actor(),
         &display_name,
@@ -202,7 +201,7 @@ pub async fn update_family(
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    super::accounts::edit_family_account(
+    super::record::edit_family_account(
         &crate::base::db::pool()?,
         &staff.actor(),
         id,
@@ -220,7 +219,7 @@ pub async fn update_family(
 #[server(endpoint = "reset_family_pin")]
 pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    super::accounts::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
+    super::record::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
     leptos_axum::redirect(&format!("/families/{id}?pin=1"));
     Ok(())
 }
@@ -235,7 +234,7 @@ pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    super::accounts::unlock(
+    super::record::unlock(
         &pool,
         &admin.actor(),
         crate::base::session::Owner::Staff(id),
@@ -255,7 +254,7 @@ pub async fn unlock_family(id: i64) -> Result<(), AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    super::accounts::unlock(
+    super::record::unlock(
         &pool,
         &staff.actor(),
         crate::base::session::Owner::Family(id),

@@ -25,12 +25,9 @@ pub struct RollPage {
 
 /// The caller, if house staff or admin, as the one recording.
 #[cfg(feature = "ssr")]
-pub async fn recorder() -> Result<super::record::Recorder, AppError> {
+pub async fn recorder() -> Result<crate::base::access::Writer, AppError> {
     let staff = crate::base::guard::require(&HOUSE).await?;
-    Ok(super::record::Recorder {
-        actor: staff.actor(),
-        staff_id: staff.id,
-    })
+    Ok(crate::base::access::Writer::staff(&staff))
 }
 
 #[cfg(feature = "ssr")]

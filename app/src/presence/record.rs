@@ -8,20 +8,11 @@ use sqlx::SqlitePool;
 
 use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
 use super::repo;
-use crate::base::access::Actor;
+use crate::base::access::{Actor, Writer};
 use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
-
-/// Who is recording: their audit identity and staff id.
-#[derive(Clone, Debug)]
-pub struct Recorder {
-    /// As the audit log names them.
-    pub actor: Actor,
-    /// `staff_user.id`.
-    pub staff_id: i64,
-}
 
 /// A running absence (not ended by a return): its resident and span.
 pub async fn running(
@@ -41,7 +32,7 @@ pub async fn running(
 /// home stay's return is recorded on the home stays page instead, with who brought them back.
 pub async fn record_return(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     absence_id: i64,
     at: i64,
     now: i64,
@@ -104,7 +95,7 @@ async fn open_roll(
 )]
 pub async fn mark(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     building_id: i64,
     night: NaiveDate,
     resident_id: i64,
@@ -124,7 +115,7 @@ pub async fn mark(
         });
     }
     let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
-    repo::set_mark(&mut tx, roll_id, resident_id, mark, by.staff_id, now).await?;
+    repo::set_mark(&mut tx, roll_id, resident_id, mark, by.staff_member()?, now).await?;
     let change = Change {
         entity: "roll_mark",
         entity_id: format!("{roll_id}:{resident_id}"),
@@ -142,7 +133,7 @@ pub async fn mark(
 /// back is left to be marked on their own. Returns how many.
 pub async fn mark_all_present(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     building_id: i64,
     night: NaiveDate,
     now: i64,
@@ -161,7 +152,7 @@ pub async fn mark_all_present(
             roll_id,
             *resident_id,
             Mark::Present,
-            by.staff_id,
+            by.staff_member()?,
             now,
         )
         .await?;
@@ -181,7 +172,7 @@ pub async fn mark_all_present(
 /// Closes a building's roll for `night`; refused while a resident is unmarked.
 pub async fn close(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     building_id: i64,
     night: NaiveDate,
     now: i64,
@@ -190,7 +181,7 @@ pub async fn close(
     let mut tx = begin_write(pool).await?;
     let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
     check_close(&rows)?;
-    repo::close_roll_call(&mut tx, roll_id, by.staff_id, now).await?;
+    repo::close_roll_call(&mut tx, roll_id, by.staff_member()?, now).await?;
     let tally = super::model::tally(&rows);
     let change = Change {
         entity: "roll_call",
@@ -212,13 +203,14 @@ pub async fn close(
 /// Ends the missing alert of a resident: found at the centre, or came back.
 pub async fn resolve(
     pool: &SqlitePool,
-    by: &Recorder,
+    by: &Writer,
     resident_id: i64,
     resolution: Resolution,
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let resolved = repo::resolve_alerts(&mut tx, resident_id, resolution, by.staff_id, now).await?;
+    let resolved =
+        repo::resolve_alerts(&mut tx, resident_id, resolution, by.staff_member()?, now).await?;
     if resolved == 0 {
         return Err(AppError::NotFound);
     }

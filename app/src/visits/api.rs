@@ -14,7 +14,7 @@ use super::view::{Booking, Child, Contact, PermissionEntry, VisitDay};
 use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::base::access::{CurrentStaff, Role};
+use crate::base::access::{Role, Writer};
 
 /// Who decides about families and visits.
 #[cfg(feature = "ssr")]
@@ -86,14 +86,6 @@ pub struct VisitDayPage {
     pub meals: Vec<(i64, String)>,
     /// Families, to book for one: (id, name, phone).
     pub families: Vec<(i64, String, String)>,
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn writer(staff: &CurrentStaff) -> super::record::Writer {
-    super::record::Writer {
-        actor: staff.actor(),
-        staff_id: Some(staff.id),
-    }
 }
 
 /// Fills in the children's names of `bookings`.
@@ -255,7 +247,7 @@ pub async fn save_contact(
     let existing = (contact != 0).then_some(contact);
     super::record::save_contact(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         family,
         existing,
         &input,
@@ -283,7 +275,7 @@ pub async fn link_child(
     })?;
     super::record::link_child(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         family,
         resident,
         per_month,
@@ -303,7 +295,7 @@ pub async fn set_family_approval(
     let staff = crate::base::guard::require(&SOCIAL).await?;
     super::record::set_family_approval(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         family,
         needs_approval.is_some(),
     )
@@ -338,7 +330,7 @@ pub async fn set_permission(
     }
     let done = super::record::set_permission(
         &pool,
-        &writer(&staff),
+        &Writer::staff(&staff),
         contact,
         resident,
         &input,
@@ -392,8 +384,13 @@ pub async fn save_visit_day(#[server(default)] id: i64, form: DayForm) -> Result
     let today = crate::base::clock::today_at_centre();
     let input = super::model::check_day(&form, today)?;
     let existing = (id != 0).then_some(id);
-    let id = super::record::save_day(&crate::base::db::pool()?, &writer(&staff), existing, &input)
-        .await?;
+    let id = super::record::save_day(
+        &crate::base::db::pool()?,
+        &Writer::staff(&staff),
+        existing,
+        &input,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/visits/days/{id}?saved=1"));
     Ok(())
 }
@@ -442,7 +439,7 @@ pub async fn save_slot(
     let existing = (slot != 0).then_some(slot);
     super::record::save_slot(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         day,
         existing,
         checked,
@@ -457,7 +454,7 @@ pub async fn save_slot(
 #[server(endpoint = "cancel_visit_day")]
 pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
-    super::record::cancel_day(&crate::base::db::pool()?, &writer(&staff), id).await?;
+    super::record::cancel_day(&crate::base::db::pool()?, &Writer::staff(&staff), id).await?;
     leptos_axum::redirect(&format!("/visits/days/{id}?saved=1"));
     Ok(())
 }
@@ -467,7 +464,13 @@ pub async fn cancel_visit_day(id: i64) -> Result<(), AppError> {
 pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
-    super::record::block_date(&crate::base::db::pool()?, &writer(&staff), day, &reason).await?;
+    super::record::block_date(
+        &crate::base::db::pool()?,
+        &Writer::staff(&staff),
+        day,
+        &reason,
+    )
+    .await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())
 }
@@ -477,7 +480,7 @@ pub async fn block_date(day: String, reason: String) -> Result<(), AppError> {
 pub async fn unblock_date(day: String) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&SOCIAL).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
-    super::record::unblock_date(&crate::base::db::pool()?, &writer(&staff), day).await?;
+    super::record::unblock_date(&crate::base::db::pool()?, &Writer::staff(&staff), day).await?;
     leptos_axum::redirect("/visits?saved=1#blocked");
     Ok(())
 }
@@ -501,7 +504,7 @@ pub async fn decide_booking(
     };
     super::record::decide(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         booking,
         decision,
     )
@@ -555,7 +558,7 @@ pub async fn staff_book(form: BookForm) -> Result<(), AppError> {
     let today = crate::base::clock::today_at_centre();
     super::record::book(
         &crate::base::db::pool()?,
-        &writer(&staff),
+        &Writer::staff(&staff),
         &booked,
         today,
         crate::base::clock::now(),

@@ -15,7 +15,7 @@ use super::view::{Booking, Child, Contact, Slot};
 use crate::base::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::base::access::Role;
+use crate::base::access::{Role, Writer};
 
 /// Who works the gate and records handovers and returns.
 #[cfg(feature = "ssr")]
@@ -130,13 +130,14 @@ pub mod write {
     use serde_json::json;
     use sqlx::SqlitePool;
 
+    use crate::base::access::Writer;
     use crate::base::audit::{Change, record};
     use crate::base::db::begin_write;
     use crate::base::error::AppError;
     use crate::base::i18n::Key;
     use crate::presence::model::{AbsenceReason, Away};
     use crate::visits::model::{Level, Status};
-    use crate::visits::record::{Writer, booking_error};
+    use crate::visits::record::booking_error;
     use crate::visits::repo;
     use crate::visits::view::{BookingFilter, NewBooking};
 
@@ -869,7 +870,7 @@ pub async fn check_in(
     let today = crate::base::clock::today_at_centre();
     write::check_in(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         booking,
         &visitors,
         today,
@@ -886,7 +887,7 @@ pub async fn check_out(booking: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     write::check_out(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         booking,
         crate::base::clock::now(),
     )
@@ -913,7 +914,7 @@ pub async fn record_stop(contact: i64) -> Result<(), AppError> {
     drop(conn);
     write::stop(
         &pool,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         contact,
         &children,
         "turned_away",
@@ -941,7 +942,7 @@ pub async fn walk_in(
     let today = crate::base::clock::today_at_centre();
     let id = write::walk_in(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         contact,
         slot,
         &children,
@@ -1106,7 +1107,7 @@ pub async fn approve_home_stay(
     };
     write::approve_stay(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         &new,
         crate::base::clock::now(),
     )
@@ -1122,7 +1123,7 @@ pub async fn hand_over(stay: i64, collected_by: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&GATE).await?;
     write::hand_over(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         stay,
         collected_by,
         crate::base::clock::now(),
@@ -1139,7 +1140,7 @@ pub async fn home_stay_return(stay: i64, brought_back_by: i64) -> Result<(), App
     let staff = crate::base::guard::require(&GATE).await?;
     write::returned(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         stay,
         brought_back_by,
         crate::base::clock::now(),
@@ -1164,7 +1165,7 @@ pub async fn change_home_stay_dates(
         super::model::check_stay((&from_on, &from_time), (&until_on, &until_time), "", today)?;
     write::change_stay_span(
         &crate::base::db::pool()?,
-        &super::api::writer(&staff),
+        &Writer::staff(&staff),
         stay,
         &span,
         today,
@@ -1178,7 +1179,7 @@ pub async fn change_home_stay_dates(
 #[server(endpoint = "cancel_home_stay")]
 pub async fn cancel_home_stay(stay: i64) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&super::api::SOCIAL).await?;
-    write::cancel_stay(&crate::base::db::pool()?, &super::api::writer(&staff), stay).await?;
+    write::cancel_stay(&crate::base::db::pool()?, &Writer::staff(&staff), stay).await?;
     leptos_axum::redirect(&format!("/visits/home-stays?saved=1#s{stay}"));
     Ok(())
 }

@@ -353,10 +353,7 @@ pub async fn get_booking_form(
 pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
     let family = crate::base::guard::require_family().await?;
     let (request, moving) = form.request()?;
-    let writer = super::record::Writer {
-        actor: family.actor(),
-        staff_id: None,
-    };
+    let writer = crate::base::access::Writer::family(&family);
     let booked = super::record::Booked {
         family_id: family.id,
         request: &request,
@@ -373,10 +370,7 @@ pub async fn book_visit(form: BookForm) -> Result<(), AppError> {
 #[server(endpoint = "cancel_visit")]
 pub async fn cancel_visit(booking: i64) -> Result<(), AppError> {
     let family = crate::base::guard::require_family().await?;
-    let writer = super::record::Writer {
-        actor: family.actor(),
-        staff_id: None,
-    };
+    let writer = crate::base::access::Writer::family(&family);
     let now = crate::base::clock::now();
     super::record::cancel_by_family(&crate::base::db::pool()?, &writer, family.id, booking, now)
         .await?;

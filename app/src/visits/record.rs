@@ -12,7 +12,7 @@ use super::model::{
 };
 use super::repo;
 use super::view::{Booking, BookingFilter, NewBooking};
-use crate::base::access::Actor;
+use crate::base::access::{Actor, Writer};
 use crate::base::audit::{Change, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
@@ -21,15 +21,6 @@ use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
-
-/// Who writes: the audit actor, and the staff id when staff write.
-#[derive(Clone, Debug)]
-pub struct Writer {
-    /// For the audit log.
-    pub actor: Actor,
-    /// The staff member, if it is one.
-    pub staff_id: Option<i64>,
-}
 
 /// Maps the schema's refusals to the rules' answers.
 pub fn booking_error(error: sqlx::Error) -> AppError {
@@ -497,7 +488,7 @@ pub async fn set_permission(
     today: NaiveDate,
     now: i64,
 ) -> Result<Rereviewed, AppError> {
-    let staff_id = by.staff_id.ok_or(AppError::Forbidden)?;
+    let staff_id = by.staff_member()?;
     let mut tx = begin_write(pool).await?;
     let contact = repo::contact(&mut tx, contact_id)
         .await?

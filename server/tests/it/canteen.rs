@@ -4,7 +4,7 @@
 use crate::support::*;
 use app::base::access::Actor;
 use app::base::access::Role;
-use app::canteen::api::DayPage;
+use app::canteen::model::DayPage;
 use app::canteen::{model, record, repo};
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
@@ -308,7 +308,7 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let page: app::canteen::api::ShoppingPage = serde_json::from_str(&body).expect("a list");
+    let page: app::canteen::model::ShoppingPage = serde_json::from_str(&body).expect("a list");
     let totals: Vec<(String, i64)> = page
         .lines
         .into_iter()

@@ -185,9 +185,9 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
     let (house_id, _) = staff_session(&pool, "t-marker", &[Role::HouseStaff]).await;
     let today = today();
     let (building, missing) = unmarked(&pool).await;
-    let by = app::presence::record::Recorder {
+    let by = app::base::access::Writer {
         actor: app::base::access::Actor::System("test".into()),
-        staff_id: house_id,
+        staff_id: Some(house_id),
     };
     let now = chrono::Utc::now().timestamp();
     let mark = app::presence::model::Mark::Missing;

@@ -213,7 +213,7 @@ async fn a_contacts_a_bookings_and_a_classs_history_read_in_words(pool: SqlitePo
         .expect("a class");
     let (status, body) = post_as(&app, &house, "/api/get_class", format!("id={class}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let data: app::homework::api::ClassPage = serde_json::from_str(&body).expect("a class page");
+    let data: app::homework::model::ClassPage = serde_json::from_str(&body).expect("a class page");
     let candidate = data.candidates.first().expect("a resident who could join");
     let (pupil, pupil_name) = (candidate.resident_id, candidate.name_latin.clone());
     let enrol = format!("class_id={class}&resident_id={pupil}");

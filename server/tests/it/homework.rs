@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use crate::support::*;
-use app::base::access::Actor;
 use app::base::access::Role;
-use app::homework::api::{SessionPage, TonightPage};
+use app::base::access::{Actor, Writer};
+use app::homework::model::{SessionPage, TonightPage};
 use app::homework::{model, record};
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
@@ -79,9 +79,9 @@ async fn class(
         term_until: (today() + Days::new(30)).to_string(),
     };
     let checked = model::check_class(&input, 127).expect("class");
-    let by = record::Recorder {
+    let by = Writer {
         actor: Actor::System("test".into()),
-        staff_id: tutor,
+        staff_id: Some(tutor),
     };
     record::save_class(pool, &by, None, &checked)
         .await
@@ -89,9 +89,9 @@ async fn class(
 }
 
 async fn enrol_directly(pool: &SqlitePool, class: i64, resident: i64, on: NaiveDate) {
-    let by = record::Recorder {
+    let by = Writer {
         actor: Actor::System("test".into()),
-        staff_id: 1,
+        staff_id: Some(1),
     };
     record::enrol(pool, &by, class, resident, on)
         .await

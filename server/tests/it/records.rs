@@ -6,7 +6,7 @@
 //! not read a safeguarding note carries its text.
 
 use crate::support::*;
-use app::base::access::Role;
+use app::base::access::{Role, Writer};
 use app::base::session::Owner;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -302,7 +302,7 @@ async fn a_family_whose_phone_holder_is_barred_from_a_child_sees_nothing_of_that
     let today = app::base::clock::today_at_centre();
     let now = chrono::Utc::now().timestamp();
     let social = demo_staff_id(&pool, "social").await;
-    let by = record::Writer {
+    let by = Writer {
         actor: app::base::access::Actor::System("test".into()),
         staff_id: Some(social),
     };

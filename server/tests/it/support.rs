@@ -156,7 +156,7 @@ pub fn form_post_as(uri: &str, content_type: &str) -> axum::http::request::Build
 pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
     use app::base::access::Actor;
     use app::base::access::Role;
-    app::people::accounts::create_staff_account(
+    app::people::record::create_staff_account(
         pool,
         &Actor::System("test".into()),
         login,
@@ -204,7 +204,7 @@ pub async fn staff_session(
     login: &str,
     roles: &[app::base::access::Role],
 ) -> (i64, String) {
-    let id = app::people::accounts::create_staff_account(
+    let id = app::people::record::create_staff_account(
         pool,
         &app::base::access::Actor::System("test".into()),
         login,
@@ -292,7 +292,7 @@ pub async fn girls_room(
 }
 
 pub async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
-    app::people::accounts::create_family_account(
+    app::people::record::create_family_account(
         pool,
         &app::base::access::Actor::System("test".into()),
         name,

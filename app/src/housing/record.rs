@@ -1,18 +1,22 @@
-//! Changing who sleeps where: assign, move, release, and beds in and out of service. Each
-//! checks the rules first for a clear answer, writes in one `BEGIN IMMEDIATE` transaction
-//! with its audit entry, and reads a refusal by the database (the hard rules, or a race lost
-//! to another tablet) back as the same clear answer.
+//! The writes of housing. Changing who sleeps where: assign, move, release, and beds in and
+//! out of service; and the admin's changes to the place itself: new buildings, rooms and beds.
+//! Each checks the rules first for a clear answer, writes in one `BEGIN IMMEDIATE`
+//! transaction with its audit entry, and reads a refusal by the database (the hard rules, a
+//! code already used, or a race lost to another tablet) back as the same clear answer.
 
 use chrono::{Duration, NaiveDate};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::{AllocationProblem, Changeover, Warning, check_override, warnings};
+use super::model::{
+    AllocationProblem, Changeover, PlaceProblem, Warning, check_override, warnings,
+};
 use super::repo;
 use crate::base::access::Actor;
 use crate::base::audit::{Change, record};
-use crate::base::db::Refusal::{Rule, Unique};
+use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
+use crate::residents::model::Sex;
 
 /// How far ahead an assignment may start: a child expected next month is booked in.
 const MAX_DAYS_AHEAD: i64 = 30;
@@ -257,4 +261,87 @@ pub async fn set_in_service(
     record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(())
+}
+
+fn place_error(error: sqlx::Error) -> AppError {
+    on_constraint(
+        error,
+        [
+            (Unique(None), PlaceProblem::CodeTaken.into()),
+            (Missing, AppError::NotFound),
+        ],
+    )
+}
+
+/// Adds a building to a facility and returns its id.
+pub async fn add_building(
+    pool: &SqlitePool,
+    actor: &Actor,
+    facility_id: i64,
+    code: &str,
+    names: (&str, &str),
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let id = repo::insert_building(&mut tx, facility_id, code, names.0, names.1)
+        .await
+        .map_err(place_error)?;
+    let change = Change {
+        entity: "building",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::json!({
+            "facility_id": facility_id, "code": code, "name_km": names.0, "name_latin": names.1,
+        })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds a room with its beds to a building and returns its id.
+pub async fn add_room(
+    pool: &SqlitePool,
+    actor: &Actor,
+    building_id: i64,
+    code: &str,
+    sex: Sex,
+    ages: (i32, i32),
+    beds: u32,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let id = repo::insert_room(&mut tx, building_id, code, sex, ages, beds)
+        .await
+        .map_err(place_error)?;
+    let change = Change {
+        entity: "room",
+        entity_id: id.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::json!({
+            "building_id": building_id, "code": code, "sex": sex.code(),
+            "min_age": ages.0, "max_age": ages.1, "beds": beds,
+        })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds one bed to a room, numbered after the others; returns the room's building.
+pub async fn add_bed(pool: &SqlitePool, actor: &Actor, room_id: i64) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let (bed, building) = repo::insert_next_bed(&mut tx, room_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let change = Change {
+        entity: "bed",
+        entity_id: bed.to_string(),
+        action: "create",
+        before: None,
+        after: Some(serde_json::json!({ "room_id": room_id })),
+    };
+    record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(building)
 }

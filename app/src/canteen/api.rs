@@ -1,306 +1,36 @@
 //! Server functions of the canteen. Canteen managers and the admin change its records; house
 //! staff read them; other roles and families get 403.
 
-use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::model::{DayCounts, Extra, MealService, ServedFlag, Unit};
+use super::model::{
+    DayPage, ForecastPage, KitchenSheet, RecipePage, RecipesPage, ServiceForm, SettingsPage,
+    ShoppingPage,
+};
+use crate::base::access::Role;
 use crate::base::error::AppError;
-use crate::base::fields::DaysForm;
-use crate::base::i18n::Lang;
-use crate::residents::model::{Allergen, Diet};
 
 #[cfg(feature = "ssr")]
-use crate::base::access::Role;
+use {
+    super::model::{
+        FlagRow, IngredientName, KitchenChild, LineView, MealService, RecipeName, Unit,
+    },
+    crate::residents::model::Diet,
+    chrono::NaiveDate,
+};
 
 /// Who changes canteen records.
-#[cfg(feature = "ssr")]
 pub const KITCHEN: [Role; 2] = [Role::Canteen, Role::Admin];
 /// Who reads them.
-#[cfg(feature = "ssr")]
 pub const READ: [Role; 3] = [Role::Canteen, Role::Admin, Role::HouseStaff];
-
-/// A recipe's names, for menus and lists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecipeName {
-    /// Its id.
-    pub id: i64,
-    /// In Khmer.
-    pub name_km: String,
-    /// In English.
-    pub name_en: String,
-    /// In French.
-    pub name_fr: String,
-}
-
-impl RecipeName {
-    /// Its name in `lang`.
-    pub fn name(&self, lang: Lang) -> &str {
-        lang.pick(&self.name_km, &self.name_en, &self.name_fr)
-    }
-}
-
-/// A meal that needs a look: served above expected, or over with nothing recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlagRow {
-    /// The day.
-    pub day: NaiveDate,
-    /// The meal.
-    pub meal_service_id: i64,
-    /// Heads served, if recorded.
-    pub served: Option<i64>,
-    /// What is wrong.
-    pub flag: ServedFlag,
-}
-
-/// `/canteen`: the 14-day forecast and the meals that need a look.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ForecastPage {
-    /// Today at the centre.
-    pub today: NaiveDate,
-    /// The meals served.
-    pub services: Vec<MealService>,
-    /// Today and the 13 days after.
-    pub days: Vec<DayCounts>,
-    /// The last four weeks' meals served above expected or not recorded, newest first.
-    pub flags: Vec<FlagRow>,
-    /// When a day freezes (the day before).
-    pub cutoff: NaiveTime,
-    /// Whether the caller may change canteen records.
-    pub can_edit: bool,
-}
-
-/// `/canteen/day`: one day's meals with everything about them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayPage {
-    /// The day.
-    pub day: NaiveDate,
-    /// Today at the centre.
-    pub today: NaiveDate,
-    /// The meals served.
-    pub services: Vec<MealService>,
-    /// The day's counts, one per meal.
-    pub counts: DayCounts,
-    /// Extra heads.
-    pub extras: Vec<Extra>,
-    /// Served figures and notes by meal.
-    pub served: Vec<(i64, i64, String)>,
-    /// Menus: recipes by meal.
-    pub menus: Vec<(i64, Vec<RecipeName>)>,
-    /// Every recipe, to put on a menu.
-    pub recipes: Vec<RecipeName>,
-    /// Meals served by now (a served figure can be recorded).
-    pub over: Vec<i64>,
-    /// Meals whose served figure is overdue.
-    pub overdue: Vec<i64>,
-    /// The served margin, in percent.
-    pub margin_percent: i64,
-    /// When the day freezes.
-    pub cutoff: NaiveTime,
-    /// Whether the caller may change canteen records.
-    pub can_edit: bool,
-}
-
-/// A child the kitchen must know about: a diet other than the usual, or allergies.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KitchenChild {
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// What they eat.
-    pub diet: Diet,
-    /// What they must not eat.
-    pub allergies: Vec<Allergen>,
-    /// The meals they are expected at.
-    pub meals: Vec<i64>,
-}
-
-/// `/canteen/kitchen`: the printable sheet for a day (tomorrow by default).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KitchenSheet {
-    /// The day.
-    pub day: NaiveDate,
-    /// The meals served.
-    pub services: Vec<MealService>,
-    /// The counts, one per meal.
-    pub counts: DayCounts,
-    /// Menus: recipes by meal.
-    pub menus: Vec<(i64, Vec<RecipeName>)>,
-    /// Children with a special diet or allergies, expected at some meal that day.
-    pub children: Vec<KitchenChild>,
-}
-
-/// An ingredient with its unit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IngredientName {
-    /// Its id.
-    pub id: i64,
-    /// In Khmer.
-    pub name_km: String,
-    /// In English.
-    pub name_en: String,
-    /// In French.
-    pub name_fr: String,
-    /// What it is counted in.
-    pub unit: Unit,
-}
-
-impl IngredientName {
-    /// Its name in `lang`.
-    pub fn name(&self, lang: Lang) -> &str {
-        lang.pick(&self.name_km, &self.name_en, &self.name_fr)
-    }
-}
-
-/// `/canteen/recipes`: every recipe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecipesPage {
-    /// Recipes with how many ingredient lines each has.
-    pub recipes: Vec<(RecipeName, usize)>,
-    /// Whether the caller may change them.
-    pub can_edit: bool,
-}
-
-/// A recipe line, with its ingredient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineView {
-    /// The ingredient.
-    pub ingredient: IngredientName,
-    /// The diet it is for instead of the usual line; none for everyone.
-    pub diet: Option<Diet>,
-    /// Thousandths of the unit per head.
-    pub per_head_milli: i64,
-}
-
-/// `/canteen/recipes/:id`: a recipe and its lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecipePage {
-    /// The recipe.
-    pub recipe: RecipeName,
-    /// Its lines.
-    pub lines: Vec<LineView>,
-    /// Every ingredient, to add a line.
-    pub ingredients: Vec<IngredientName>,
-    /// Whether the caller may change it.
-    pub can_edit: bool,
-}
-
-/// `/canteen/shopping`: what to buy for a span of days.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShoppingPage {
-    /// The first day.
-    pub from: NaiveDate,
-    /// The last day.
-    pub until: NaiveDate,
-    /// Each ingredient and its total, in thousandths of its unit.
-    pub lines: Vec<(IngredientName, i64)>,
-    /// Meals with heads but no menu: they add nothing to the list.
-    pub meals_without_menu: usize,
-}
-
-/// `/canteen/settings`: meal services, the cut-off and the served margin.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsPage {
-    /// Every meal service, inactive ones too.
-    pub services: Vec<MealService>,
-    /// When a day freezes.
-    pub cutoff: NaiveTime,
-    /// The served margin, in percent.
-    pub margin_percent: i64,
-    /// Whether the caller may change them.
-    pub can_edit: bool,
-}
-
-/// A meal service as posted by the settings page (`service[field]`); `id` 0 adds one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServiceForm {
-    /// The service, or 0 for a new one.
-    #[serde(default)]
-    pub id: i64,
-    /// Name in Khmer.
-    pub name_km: String,
-    /// Name in English.
-    pub name_en: String,
-    /// Name in French.
-    pub name_fr: String,
-    /// Serving time, `HH:MM`.
-    pub serves_at: String,
-    /// Days the boarding school eats it.
-    #[serde(default)]
-    pub boarding: DaysForm,
-    /// Days the residences eat it.
-    #[serde(default)]
-    pub residence: DaysForm,
-    /// Present when still served.
-    #[serde(default)]
-    pub active: Option<String>,
-}
-
-/// The day asked for, or tomorrow when none is.
-#[cfg(feature = "ssr")]
-fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
-    if day.trim().is_empty() {
-        let today = crate::base::clock::today_at_centre();
-        return Ok(today.succ_opt().unwrap_or(today));
-    }
-    crate::base::fields::date_field(day, "on")
-}
-
-/// Freezes what is due before a page shows counts. A failure (the database busy with a long
-/// write) is logged, not shown: the server's minute task freezes it next time.
-#[cfg(feature = "ssr")]
-pub async fn freeze_before_reading(pool: &sqlx::SqlitePool, now: i64) {
-    if let Err(error) = super::counts::freeze_due(pool, now).await {
-        tracing::error!(%error, "cannot freeze meal counts");
-    }
-}
-
-#[cfg(feature = "ssr")]
-async fn kitchen_staff() -> Result<crate::base::access::CurrentStaff, AppError> {
-    crate::base::guard::require(&KITCHEN).await
-}
-
-#[cfg(feature = "ssr")]
-async fn reader() -> Result<bool, AppError> {
-    let staff = crate::base::guard::require(&READ).await?;
-    Ok(staff.roles.iter().any(|role| KITCHEN.contains(role)))
-}
-
-#[cfg(feature = "ssr")]
-impl From<&super::repo::Recipe> for RecipeName {
-    fn from(r: &super::repo::Recipe) -> Self {
-        RecipeName {
-            id: r.id,
-            name_km: r.name_km.clone(),
-            name_en: r.name_en.clone(),
-            name_fr: r.name_fr.clone(),
-        }
-    }
-}
-
-/// The recipes named by `ids`, in that order.
-#[cfg(feature = "ssr")]
-fn recipe_names(recipes: &[super::repo::Recipe], ids: &[i64]) -> Vec<RecipeName> {
-    ids.iter()
-        .filter_map(|id| recipes.iter().find(|r| r.id == *id))
-        .map(RecipeName::from)
-        .collect()
-}
-
-#[cfg(feature = "ssr")]
-fn all_recipe_names(recipes: &[super::repo::Recipe]) -> Vec<RecipeName> {
-    recipes.iter().map(RecipeName::from).collect()
-}
 
 /// The 14-day forecast from today, and the last four weeks' flags. Canteen, admin, house staff.
 #[server(endpoint = "canteen_forecast")]
 pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
-    let can_edit = reader().await?;
+    let can_edit = ssr::reader().await?;
     let pool = crate::base::db::pool()?;
     let now = crate::base::clock::now();
-    freeze_before_reading(&pool, now).await;
+    super::counts::freeze_before_reading(&pool, now).await;
     let today = crate::base::clock::today_at_centre();
     let from = today - chrono::Days::new(28);
     let until = today + chrono::Days::new(13);
@@ -342,11 +72,11 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
 /// when no day is given). Canteen, admin, house staff.
 #[server(endpoint = "canteen_day")]
 pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppError> {
-    let can_edit = reader().await?;
-    let day = day_or_tomorrow(&on)?;
+    let can_edit = ssr::reader().await?;
+    let day = ssr::day_or_tomorrow(&on)?;
     let pool = crate::base::db::pool()?;
     let now = crate::base::clock::now();
-    freeze_before_reading(&pool, now).await;
+    super::counts::freeze_before_reading(&pool, now).await;
     let mut conn = pool.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
@@ -361,7 +91,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
     let menus = super::repo::menus(&mut conn, day, day)
         .await?
         .into_iter()
-        .map(|((_, meal), ids)| (meal, recipe_names(&recipes, &ids)))
+        .map(|((_, meal), ids)| (meal, ssr::recipe_names(&recipes, &ids)))
         .collect();
     let over = services
         .iter()
@@ -381,18 +111,13 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
         extras,
         served,
         menus,
-        recipes: all_recipe_names(&recipes),
+        recipes: ssr::all_recipe_names(&recipes),
         over,
         overdue,
         margin_percent: settings.margin_percent,
         cutoff: settings.cutoff,
         can_edit,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn day_url(day: NaiveDate, anchor: &str) -> String {
-    format!("/canteen/day?on={day}&saved=1#{anchor}")
 }
 
 /// Adds extra heads to a day's meal. Canteen and admin.
@@ -405,7 +130,7 @@ pub async fn add_extra(
     kind: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
     super::record::add_typed_extra(
@@ -415,17 +140,17 @@ pub async fn add_extra(
         crate::base::clock::now(),
     )
     .await?;
-    leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
+    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
 
 /// Removes extra heads typed in by the canteen. Canteen and admin.
 #[server(endpoint = "remove_extra")]
 pub async fn remove_extra(id: i64) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let (day, meal) =
         super::record::remove_typed_extra(&crate::base::db::pool()?, &staff.actor(), id).await?;
-    leptos_axum::redirect(&day_url(day, &format!("meal-{meal}")));
+    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal}")));
     Ok(())
 }
 
@@ -437,7 +162,7 @@ pub async fn record_served(
     served: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     if day > crate::base::clock::today_at_centre() {
         return Err(AppError::Validation {
@@ -467,7 +192,7 @@ pub async fn record_served(
         crate::base::clock::now(),
     )
     .await?;
-    leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
+    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
 
@@ -480,7 +205,7 @@ pub async fn change_menu(
     recipe_id: i64,
     change: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let add = match change.as_str() {
         "add" => true,
@@ -496,17 +221,17 @@ pub async fn change_menu(
         add,
     )
     .await?;
-    leptos_axum::redirect(&day_url(day, &format!("meal-{meal_service_id}")));
+    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
     Ok(())
 }
 
 /// The kitchen sheet for a day (tomorrow when none is given). Canteen, admin, house staff.
 #[server(endpoint = "get_kitchen_sheet")]
 pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenSheet, AppError> {
-    reader().await?;
-    let day = day_or_tomorrow(&on)?;
+    ssr::reader().await?;
+    let day = ssr::day_or_tomorrow(&on)?;
     let pool = crate::base::db::pool()?;
-    freeze_before_reading(&pool, crate::base::clock::now()).await;
+    super::counts::freeze_before_reading(&pool, crate::base::clock::now()).await;
     let mut conn = pool.acquire().await?;
     let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
     let counts = days.pop().ok_or(AppError::NotFound)?;
@@ -514,7 +239,7 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
     let menus = super::repo::menus(&mut conn, day, day)
         .await?
         .into_iter()
-        .map(|((_, meal), ids)| (meal, recipe_names(&recipes, &ids)))
+        .map(|((_, meal), ids)| (meal, ssr::recipe_names(&recipes, &ids)))
         .collect();
     let occupants = crate::presence::repo::occupants_between(&mut conn, day, day).await?;
     let mut children: Vec<KitchenChild> = occupants
@@ -543,25 +268,14 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
     })
 }
 
-#[cfg(feature = "ssr")]
-fn ingredient_name(i: &super::repo::Ingredient) -> IngredientName {
-    IngredientName {
-        id: i.id,
-        name_km: i.name_km.clone(),
-        name_en: i.name_en.clone(),
-        name_fr: i.name_fr.clone(),
-        unit: i.unit,
-    }
-}
-
 /// Every recipe. Canteen, admin, house staff.
 #[server(endpoint = "list_recipes")]
 pub async fn list_recipes() -> Result<RecipesPage, AppError> {
-    let can_edit = reader().await?;
+    let can_edit = ssr::reader().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let recipes = super::repo::recipes(&mut conn).await?;
     let lines = super::repo::recipe_lines(&mut conn).await?;
-    let recipes = all_recipe_names(&recipes)
+    let recipes = ssr::all_recipe_names(&recipes)
         .into_iter()
         .map(|r| {
             let n = lines.get(&r.id).map_or(0, Vec::len);
@@ -569,22 +283,6 @@ pub async fn list_recipes() -> Result<RecipesPage, AppError> {
         })
         .collect();
     Ok(RecipesPage { recipes, can_edit })
-}
-
-/// A kitchen name in Khmer, English and French, each trimmed and of 1 to `max` characters;
-/// or the first field that is not.
-#[cfg(feature = "ssr")]
-fn checked_names(names: [String; 3], max: usize) -> Result<[String; 3], AppError> {
-    let names = names.map(|name| name.trim().to_owned());
-    for (field, name) in ["name_km", "name_en", "name_fr"].into_iter().zip(&names) {
-        if name.is_empty() || name.chars().count() > max {
-            return Err(AppError::Validation {
-                field: field.into(),
-                message: crate::base::i18n::Key::ProblemName,
-            });
-        }
-    }
-    Ok(names)
 }
 
 /// Adds a recipe (`id` 0) or renames one. Canteen and admin.
@@ -595,8 +293,8 @@ pub async fn save_recipe(
     name_en: String,
     name_fr: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
-    let [name_km, name_en, name_fr] = checked_names([name_km, name_en, name_fr], 80)?;
+    let staff = ssr::kitchen_staff().await?;
+    let [name_km, name_en, name_fr] = ssr::checked_names([name_km, name_en, name_fr], 80)?;
     let recipe = super::repo::Recipe {
         id,
         name_km,
@@ -611,17 +309,17 @@ pub async fn save_recipe(
 /// A recipe and its lines. Canteen, admin, house staff.
 #[server(endpoint = "get_recipe")]
 pub async fn get_recipe(id: i64) -> Result<RecipePage, AppError> {
-    let can_edit = reader().await?;
+    let can_edit = ssr::reader().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let recipes = super::repo::recipes(&mut conn).await?;
-    let recipe = all_recipe_names(&recipes)
+    let recipe = ssr::all_recipe_names(&recipes)
         .into_iter()
         .find(|r| r.id == id)
         .ok_or(AppError::NotFound)?;
     let ingredients: Vec<IngredientName> = super::repo::ingredients(&mut conn)
         .await?
         .iter()
-        .map(ingredient_name)
+        .map(ssr::ingredient_name)
         .collect();
     let lines = super::repo::recipe_lines(&mut conn)
         .await?
@@ -658,7 +356,7 @@ pub async fn set_recipe_line(
     #[server(default)] per_head: String,
     #[server(default)] remove: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let diet = if diet.trim().is_empty() {
         None
     } else {
@@ -699,8 +397,8 @@ pub async fn add_ingredient(
     name_fr: String,
     unit: String,
 ) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
-    let [name_km, name_en, name_fr] = checked_names([name_km, name_en, name_fr], 60)?;
+    let staff = ssr::kitchen_staff().await?;
+    let [name_km, name_en, name_fr] = ssr::checked_names([name_km, name_en, name_fr], 60)?;
     let unit = Unit::parse(&unit).ok_or(AppError::Validation {
         field: "unit".into(),
         message: crate::base::i18n::Key::ProblemChoice,
@@ -724,8 +422,8 @@ pub async fn shopping_list(
     #[server(default)] from: String,
     #[server(default)] until: String,
 ) -> Result<ShoppingPage, AppError> {
-    reader().await?;
-    let from = day_or_tomorrow(&from)?;
+    ssr::reader().await?;
+    let from = ssr::day_or_tomorrow(&from)?;
     let until = if until.trim().is_empty() {
         from.checked_add_days(chrono::Days::new(6)).unwrap_or(from)
     } else {
@@ -733,7 +431,7 @@ pub async fn shopping_list(
     };
     super::model::check_range(from, until)?;
     let pool = crate::base::db::pool()?;
-    freeze_before_reading(&pool, crate::base::clock::now()).await;
+    super::counts::freeze_before_reading(&pool, crate::base::clock::now()).await;
     let mut conn = pool.acquire().await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {
@@ -741,7 +439,7 @@ pub async fn shopping_list(
         until,
         lines: lines
             .iter()
-            .map(|(i, milli)| (ingredient_name(i), *milli))
+            .map(|(i, milli)| (ssr::ingredient_name(i), *milli))
             .collect(),
         meals_without_menu,
     })
@@ -750,7 +448,7 @@ pub async fn shopping_list(
 /// Meal services, the cut-off and the margin. Canteen, admin, house staff.
 #[server(endpoint = "canteen_settings")]
 pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
-    let can_edit = reader().await?;
+    let can_edit = ssr::reader().await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
     Ok(SettingsPage {
@@ -764,7 +462,7 @@ pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
 /// Saves the cut-off time and the served margin. Canteen and admin.
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let cutoff = super::model::parse_time(&cutoff).ok_or(AppError::Validation {
         field: "cutoff".into(),
         message: crate::base::i18n::Key::ProblemTime,
@@ -790,7 +488,7 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
 /// Adds or changes a meal service. Canteen and admin.
 #[server(endpoint = "save_service")]
 pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
-    let staff = kitchen_staff().await?;
+    let staff = ssr::kitchen_staff().await?;
     let invalid = |field: &str, message| AppError::Validation {
         field: field.into(),
         message,
@@ -817,4 +515,83 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
     super::record::save_service(&crate::base::db::pool()?, &staff.actor(), &checked).await?;
     leptos_axum::redirect("/canteen/settings?saved=1");
     Ok(())
+}
+
+/// What the server functions share, on the server only.
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+
+    /// The day asked for, or tomorrow when none is.
+    pub(super) fn day_or_tomorrow(day: &str) -> Result<NaiveDate, AppError> {
+        if day.trim().is_empty() {
+            let today = crate::base::clock::today_at_centre();
+            return Ok(today.succ_opt().unwrap_or(today));
+        }
+        crate::base::fields::date_field(day, "on")
+    }
+
+    pub(super) async fn kitchen_staff() -> Result<crate::base::access::CurrentStaff, AppError> {
+        crate::base::guard::require(&KITCHEN).await
+    }
+
+    pub(super) async fn reader() -> Result<bool, AppError> {
+        let staff = crate::base::guard::require(&READ).await?;
+        Ok(staff.roles.iter().any(|role| KITCHEN.contains(role)))
+    }
+
+    impl From<&crate::canteen::repo::Recipe> for RecipeName {
+        fn from(r: &crate::canteen::repo::Recipe) -> Self {
+            RecipeName {
+                id: r.id,
+                name_km: r.name_km.clone(),
+                name_en: r.name_en.clone(),
+                name_fr: r.name_fr.clone(),
+            }
+        }
+    }
+
+    /// The recipes named by `ids`, in that order.
+    pub(super) fn recipe_names(
+        recipes: &[crate::canteen::repo::Recipe],
+        ids: &[i64],
+    ) -> Vec<RecipeName> {
+        ids.iter()
+            .filter_map(|id| recipes.iter().find(|r| r.id == *id))
+            .map(RecipeName::from)
+            .collect()
+    }
+
+    pub(super) fn all_recipe_names(recipes: &[crate::canteen::repo::Recipe]) -> Vec<RecipeName> {
+        recipes.iter().map(RecipeName::from).collect()
+    }
+
+    pub(super) fn day_url(day: NaiveDate, anchor: &str) -> String {
+        format!("/canteen/day?on={day}&saved=1#{anchor}")
+    }
+
+    pub(super) fn ingredient_name(i: &crate::canteen::repo::Ingredient) -> IngredientName {
+        IngredientName {
+            id: i.id,
+            name_km: i.name_km.clone(),
+            name_en: i.name_en.clone(),
+            name_fr: i.name_fr.clone(),
+            unit: i.unit,
+        }
+    }
+
+    /// A kitchen name in Khmer, English and French, each trimmed and of 1 to `max` characters;
+    /// or the first field that is not.
+    pub(super) fn checked_names(names: [String; 3], max: usize) -> Result<[String; 3], AppError> {
+        let names = names.map(|name| name.trim().to_owned());
+        for (field, name) in ["name_km", "name_en", "name_fr"].into_iter().zip(&names) {
+            if name.is_empty() || name.chars().count() > max {
+                return Err(AppError::Validation {
+                    field: field.into(),
+                    message: crate::base::i18n::Key::ProblemName,
+                });
+            }
+        }
+        Ok(names)
+    }
 }

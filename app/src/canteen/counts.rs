@@ -150,3 +150,11 @@ pub async fn shopping(
         .collect();
     Ok((lines, without_menu))
 }
+
+/// Freezes what is due before a page shows counts. A failure (the database busy with a long
+/// write) is logged, not shown: the server's minute task freezes it next time.
+pub async fn freeze_before_reading(pool: &sqlx::SqlitePool, now: i64) {
+    if let Err(error) = freeze_due(pool, now).await {
+        tracing::error!(%error, "cannot freeze meal counts");
+    }
+}

@@ -59,7 +59,7 @@ async fn counts_text(
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
     let (from, until) = span(query)?;
-    super::api::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
+    super::counts::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
     let mut conn = state.pool.acquire().await?;
     let (services, days) = super::counts::counts(&mut conn, from, until).await?;
     let served = super::repo::served(&mut conn, from, until).await?;
@@ -142,7 +142,7 @@ async fn shopping_text(
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
     let (from, until) = span(query)?;
-    super::api::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
+    super::counts::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
     let mut conn = state.pool.acquire().await?;
     let (lines, _) = super::counts::shopping(&mut conn, from, until).await?;
     let header = [

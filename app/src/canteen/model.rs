@@ -15,6 +15,9 @@ use crate::base::i18n::{Key, Lang};
 use crate::presence::model::{AbsenceReason, Occupant, PresentResident, instant};
 use crate::residents::model::{Allergen, Diet, Programme};
 
+mod views;
+pub use views::*;
+
 /// Every weekday: bit 0 is Monday, bit 6 Sunday.
 pub const EVERY_DAY: u8 = 127;
 

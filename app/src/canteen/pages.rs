@@ -10,12 +10,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddExtra, AddIngredient, ChangeMenu, DayPage, ForecastPage, KitchenSheet as SheetData,
-    RecipeName, RecipePage as RecipeData, RecordServed, RemoveExtra, SaveRecipe, SaveService,
-    SaveSettings, SetRecipeLine, SettingsPage, ShoppingPage as ShoppingData, canteen_day,
-    canteen_forecast, canteen_settings, get_kitchen_sheet, get_recipe, list_recipes, shopping_list,
+    AddExtra, AddIngredient, ChangeMenu, RecordServed, RemoveExtra, SaveRecipe, SaveService,
+    SaveSettings, SetRecipeLine, canteen_day, canteen_forecast, canteen_settings,
+    get_kitchen_sheet, get_recipe, list_recipes, shopping_list,
 };
-use super::model::{ExtraKind, Heads, MealCount, MealService, ServedFlag, Unit, quantity};
+use super::model::{
+    DayPage, ExtraKind, ForecastPage, Heads, KitchenSheet as SheetData, MealCount, MealService,
+    RecipeName, RecipePage as RecipeData, ServedFlag, SettingsPage, ShoppingPage as ShoppingData,
+    Unit, quantity,
+};
 use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::residents::model::Diet;

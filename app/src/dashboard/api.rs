@@ -15,7 +15,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let state = use_context::<crate::base::db::AppState>().ok_or(AppError::Internal)?;
     if Section::Meals.seen_by(&staff.roles) {
-        crate::canteen::api::freeze_before_reading(&state.pool, crate::base::clock::now()).await;
+        crate::canteen::counts::freeze_before_reading(&state.pool, crate::base::clock::now()).await;
     }
     // Read before the data: a change committed meanwhile shows as newer, and is fetched.
     let version = state.changes.version();

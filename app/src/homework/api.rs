@@ -2,366 +2,39 @@
 //! the admin see and mark all, and manage classes and enrolments; other roles and families
 //! get 403.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::model::{ClassInput, HomeworkClass, Outcome, Status};
+use super::model::{
+    ClassForm, ClassPage, ClassesPage, ResidentAttendance, SessionPage, TonightPage,
+};
+use crate::base::access::Role;
 use crate::base::error::AppError;
-use crate::base::fields::DaysForm;
-use crate::presence::model::AbsenceReason;
 
 #[cfg(feature = "ssr")]
-use crate::base::access::{CurrentStaff, Role};
+use {
+    super::model::{
+        AttendanceRow, Candidate, Flag, HomeworkClass, Outcome, PupilRate, SessionSummary, Status,
+        Tally,
+    },
+    crate::base::access::{CurrentStaff, Writer},
+    chrono::NaiveDate,
+};
 
 /// Who sees homework.
-#[cfg(feature = "ssr")]
 pub const VIEW: [Role; 3] = [Role::Tutor, Role::HouseStaff, Role::Admin];
 /// Who manages classes and enrolments, and sees every class.
-#[cfg(feature = "ssr")]
 pub const MANAGE: [Role; 2] = [Role::HouseStaff, Role::Admin];
-
-/// How many marks a session's tally counts of each kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tally {
-    /// Present or late.
-    pub came: usize,
-    /// Absent.
-    pub absent: usize,
-    /// Excused by a mark.
-    pub excused: usize,
-    /// Away according to presence.
-    pub away: usize,
-    /// Not marked yet.
-    pub unmarked: usize,
-}
-
-impl Tally {
-    /// The tally of a session's rows.
-    pub fn of(rows: &[AttendanceRow]) -> Tally {
-        rows.iter().fold(Tally::default(), |mut t, row| {
-            match (row.status, row.away) {
-                (Some(s), _) if s.attended() => t.came += 1,
-                (Some(Status::Absent), _) => t.absent += 1,
-                (Some(_), _) => t.excused += 1,
-                (None, Some(_)) => t.away += 1,
-                (None, None) => t.unmarked += 1,
-            }
-            t
-        })
-    }
-}
-
-/// A session on the tonight page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionSummary {
-    /// The class.
-    pub class: HomeworkClass,
-    /// The reason, when cancelled.
-    pub cancelled: Option<String>,
-    /// Its marks so far.
-    pub tally: Tally,
-}
-
-/// A resident flagged for unexplained absences in a row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flag {
-    /// The resident.
-    pub resident_id: i64,
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// Absences in a row.
-    pub absences: usize,
-    /// The last session missed.
-    pub last: NaiveDate,
-}
-
-/// `/homework`: tonight's sessions of the viewer, and the flags for house staff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TonightPage {
-    /// Today at the centre.
-    pub today: NaiveDate,
-    /// Tonight's sessions.
-    pub sessions: Vec<SessionSummary>,
-    /// Residents with too many unexplained absences in a row (house staff and admin).
-    pub flags: Vec<Flag>,
-    /// How many in a row flag a resident.
-    pub absences_in_a_row: i64,
-    /// Whether the viewer manages classes.
-    pub can_manage: bool,
-}
-
-/// A row of a session's attendance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceRow {
-    /// The resident.
-    pub resident_id: i64,
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// The mark, if any.
-    pub status: Option<Status>,
-    /// Its reason.
-    pub reason: String,
-    /// Away according to presence at the session's start (excused), and why.
-    pub away: Option<Option<AbsenceReason>>,
-}
-
-/// `/homework/session/:id?day=`: a session's attendance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionPage {
-    /// The class.
-    pub class: HomeworkClass,
-    /// The day.
-    pub day: NaiveDate,
-    /// Today at the centre.
-    pub today: NaiveDate,
-    /// The reason, when cancelled.
-    pub cancelled: Option<String>,
-    /// Whether the class meets that day at all.
-    pub scheduled: bool,
-    /// The roll.
-    pub rows: Vec<AttendanceRow>,
-    /// Whether the viewer may mark it now (past sessions need a confirmation).
-    pub can_mark: bool,
-}
-
-/// A class with a resident who could join it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Candidate {
-    /// The resident.
-    pub resident_id: i64,
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// School grade.
-    pub grade: String,
-}
-
-/// A pupil's attendance over the term so far.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PupilRate {
-    /// The resident.
-    pub resident_id: i64,
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// School grade.
-    pub grade: String,
-    /// Sessions attended and expected.
-    pub rate: (usize, usize),
-}
-
-/// `/homework/classes/:id`: a class, its roll, its sessions and rates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassPage {
-    /// The class.
-    pub class: HomeworkClass,
-    /// Today at the centre.
-    pub today: NaiveDate,
-    /// Its pupils now, with their rate over the term so far.
-    pub pupils: Vec<PupilRate>,
-    /// The class's rate over the term so far.
-    pub rate: (usize, usize),
-    /// Its sessions in term, with the reason when cancelled.
-    pub sessions: Vec<(NaiveDate, Option<String>)>,
-    /// Residents of the class's level who could join (managers only).
-    pub candidates: Vec<Candidate>,
-    /// Tutors, to change the class (managers only).
-    pub tutors: Vec<(i64, String)>,
-    /// Whether the viewer manages it.
-    pub can_manage: bool,
-    /// What was done to the class, its places and its sessions, newest first.
-    pub history: Vec<crate::audit::history::HistoryEntry>,
-}
-
-/// `/homework/classes`: every class the viewer sees.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassesPage {
-    /// The classes.
-    pub classes: Vec<HomeworkClass>,
-    /// Tutors, to add a class (managers only).
-    pub tutors: Vec<(i64, String)>,
-    /// Today, for the new class's term.
-    pub today: NaiveDate,
-    /// How many in a row flag a resident.
-    pub absences_in_a_row: i64,
-    /// Whether the viewer manages classes.
-    pub can_manage: bool,
-}
-
-/// `/homework/residents/:id`: a resident's homework attendance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResidentAttendance {
-    /// The resident.
-    pub resident_id: i64,
-    /// Name in Khmer script.
-    pub name_km: String,
-    /// Name in Latin letters.
-    pub name_latin: String,
-    /// Sessions, newest first: class name, day, outcome, reason, away reason.
-    pub sessions: Vec<(String, NaiveDate, Outcome, String, Option<AbsenceReason>)>,
-    /// Attended and expected.
-    pub rate: (usize, usize),
-}
-
-/// A class as posted by its form (`class[field]`); `id` 0 adds one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassForm {
-    /// The class, or 0 for a new one.
-    #[serde(default)]
-    pub id: i64,
-    /// The fields (`class[input][name]`...).
-    #[serde(default)]
-    pub input: ClassInput,
-    /// The ticked weekdays.
-    #[serde(default)]
-    pub days: DaysForm,
-}
-
-#[cfg(feature = "ssr")]
-fn sees_all(staff: &CurrentStaff) -> bool {
-    staff.roles.iter().any(|role| MANAGE.contains(role))
-}
-
-/// The class, if the caller may see it: every class for house staff and admin, their own
-/// for a tutor (another's reads as not found).
-#[cfg(feature = "ssr")]
-async fn visible_class(
-    conn: &mut sqlx::SqliteConnection,
-    staff: &CurrentStaff,
-    id: i64,
-) -> Result<HomeworkClass, AppError> {
-    let class = super::repo::class(conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if sees_all(staff) || class.tutor_id == staff.id {
-        Ok(class)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn recorder(staff: &CurrentStaff) -> super::record::Recorder {
-    super::record::Recorder {
-        actor: staff.actor(),
-        staff_id: staff.id,
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
-    if day.trim().is_empty() {
-        Ok(crate::base::clock::today_at_centre())
-    } else {
-        crate::base::fields::date_field(day, "day")
-    }
-}
-
-/// A session's rows: the roll on that day, marks, and who is away at its start (from the
-/// day's occupants, loaded once by the caller).
-#[cfg(feature = "ssr")]
-async fn session_rows(
-    conn: &mut sqlx::SqliteConnection,
-    class: &HomeworkClass,
-    day: NaiveDate,
-    occupants: &std::collections::BTreeMap<i64, crate::presence::model::Occupant>,
-) -> Result<Vec<AttendanceRow>, AppError> {
-    let roll = super::repo::roll(conn, class.id, day).await?;
-    let marks = super::repo::marks(conn, class.id, day).await?;
-    let at = crate::presence::model::instant(day, class.timetable.starts_at);
-    Ok(roll
-        .into_iter()
-        .map(|pupil| {
-            let mark = marks.get(&pupil.resident_id);
-            AttendanceRow {
-                away: super::history::away_at(occupants.get(&pupil.resident_id), at),
-                resident_id: pupil.resident_id,
-                name_km: pupil.name_km,
-                name_latin: pupil.name_latin,
-                status: mark.map(|(s, _)| *s),
-                reason: mark.map(|(_, r)| r.clone()).unwrap_or_default(),
-            }
-        })
-        .collect())
-}
-
-/// The residents with a bed on `day`, by id.
-#[cfg(feature = "ssr")]
-async fn occupants_on(
-    conn: &mut sqlx::SqliteConnection,
-    day: NaiveDate,
-) -> Result<std::collections::BTreeMap<i64, crate::presence::model::Occupant>, AppError> {
-    Ok(crate::presence::repo::occupants_between(conn, day, day)
-        .await?
-        .into_iter()
-        .map(|o| (o.resident.id, o))
-        .collect())
-}
-
-/// Flags: residents whose latest sessions (over the last eight weeks) end in `n` or more
-/// unexplained absences.
-#[cfg(feature = "ssr")]
-async fn flags(
-    conn: &mut sqlx::SqliteConnection,
-    today: NaiveDate,
-    n: i64,
-) -> Result<Vec<Flag>, AppError> {
-    let from = today - chrono::Days::new(56);
-    let scope = super::repo::Scope::default();
-    let outcomes =
-        super::history::outcomes(conn, (from, today), scope, crate::base::clock::now()).await?;
-    let mut flagged = Vec::new();
-    for (resident_id, sessions) in outcomes {
-        let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
-        let absences = super::model::absences_in_a_row(&outcomes);
-        if absences as i64 >= n {
-            let last = sessions
-                .iter()
-                .rev()
-                .find(|s| s.outcome == Outcome::Marked(Status::Absent))
-                .map_or(today, |s| s.day);
-            flagged.push((resident_id, absences, last));
-        }
-    }
-    let ids: Vec<i64> = flagged.iter().map(|(id, ..)| *id).collect();
-    let names = crate::residents::repo::resident_names(conn, &ids).await?;
-    let mut out = Vec::new();
-    for (resident_id, absences, last) in flagged {
-        if let Some((name_km, name_latin, _)) = names.get(&resident_id) {
-            out.push(Flag {
-                resident_id,
-                name_km: name_km.clone(),
-                name_latin: name_latin.clone(),
-                absences,
-                last,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        b.absences
-            .cmp(&a.absences)
-            .then(a.name_latin.cmp(&b.name_latin))
-    });
-    Ok(out)
-}
 
 /// Tonight's sessions: a tutor's own, or all for house staff and admin; with the flags for
 /// house staff and admin. Tutors, house staff, admin.
 #[server(endpoint = "get_tonight")]
 pub async fn get_tonight() -> Result<TonightPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let all = sees_all(&staff);
+    let all = ssr::sees_all(&staff);
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
-    let occupants = occupants_on(&mut conn, today).await?;
+    let occupants = ssr::occupants_on(&mut conn, today).await?;
     let cancelled_today = super::repo::cancellations_between(&mut conn, today, today).await?;
     let reasons = super::repo::cancellation_reasons(&mut conn, today).await?;
     let mut sessions = Vec::new();
@@ -370,7 +43,7 @@ pub async fn get_tonight() -> Result<TonightPage, AppError> {
             .iter()
             .any(|(id, _)| *id == class.id)
             .then(|| reasons.get(&class.id).cloned().unwrap_or_default());
-        let rows = session_rows(&mut conn, &class, today, &occupants).await?;
+        let rows = ssr::session_rows(&mut conn, &class, today, &occupants).await?;
         sessions.push(SessionSummary {
             tally: Tally::of(&rows),
             class,
@@ -379,7 +52,7 @@ pub async fn get_tonight() -> Result<TonightPage, AppError> {
     }
     let n = super::repo::absences_in_a_row(&mut conn).await?;
     let flags = if all {
-        flags(&mut conn, today, n).await?
+        ssr::flags(&mut conn, today, n).await?
     } else {
         Vec::new()
     };
@@ -400,17 +73,17 @@ pub async fn get_session(
     #[server(default)] day: String,
 ) -> Result<SessionPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let day = day_or_today(&day)?;
+    let day = ssr::day_or_today(&day)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
-    let class = visible_class(&mut conn, &staff, class_id).await?;
+    let class = ssr::visible_class(&mut conn, &staff, class_id).await?;
     let today = crate::base::clock::today_at_centre();
     let scheduled = class.timetable.meets_on(day);
     let cancelled = super::repo::cancellations(&mut conn, class.id)
         .await?
         .remove(&day);
     let rows = if scheduled {
-        let occupants = occupants_on(&mut conn, day).await?;
-        session_rows(&mut conn, &class, day, &occupants).await?
+        let occupants = ssr::occupants_on(&mut conn, day).await?;
+        ssr::session_rows(&mut conn, &class, day, &occupants).await?
     } else {
         Vec::new()
     };
@@ -425,34 +98,6 @@ pub async fn get_session(
     })
 }
 
-/// The class and day of a mark, if the caller may mark it: their class (or any, for house
-/// staff and admin), a day that has come, and a past day only when confirmed.
-#[cfg(feature = "ssr")]
-async fn markable(
-    staff: &CurrentStaff,
-    class_id: i64,
-    day: &str,
-    confirm: &str,
-) -> Result<(HomeworkClass, NaiveDate), AppError> {
-    let mut conn = crate::base::db::pool()?.acquire().await?;
-    let class = visible_class(&mut conn, staff, class_id).await?;
-    let day = crate::base::fields::date_field(day, "day")?;
-    let today = crate::base::clock::today_at_centre();
-    super::model::check_markable(day, today, !confirm.is_empty())?;
-    Ok((class, day))
-}
-
-/// Back to the session; a past one stays open for correction.
-#[cfg(feature = "ssr")]
-fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
-    let correcting = if day < crate::base::clock::today_at_centre() {
-        "&correct=1"
-    } else {
-        ""
-    };
-    format!("/homework/session/{class_id}?day={day}&saved=1{correcting}{anchor}")
-}
-
 /// Marks one resident at a session: present, absent, late, or excused with a reason. A past
 /// session needs `confirm`. Tutors (their classes), house staff, admin.
 #[server(endpoint = "mark_attendance")]
@@ -465,18 +110,22 @@ pub async fn mark_attendance(
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
+    let (class, day) = ssr::markable(&staff, class_id, &day, &confirm).await?;
     let (status, reason) = super::model::check_mark(&status, &reason)?;
     let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
     super::record::mark(
         &crate::base::db::pool()?,
-        &recorder(&staff),
+        &Writer::staff(&staff),
         (class.id, day),
         marks,
         crate::base::clock::now(),
     )
     .await?;
-    leptos_axum::redirect(&session_url(class.id, day, &format!("#p{resident_id}")));
+    leptos_axum::redirect(&ssr::session_url(
+        class.id,
+        day,
+        &format!("#p{resident_id}"),
+    ));
     Ok(())
 }
 
@@ -489,17 +138,17 @@ pub async fn mark_session_all_present(
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let (class, day) = markable(&staff, class_id, &day, &confirm).await?;
+    let (class, day) = ssr::markable(&staff, class_id, &day, &confirm).await?;
     let marks = super::record::Marks::AllPresent;
     super::record::mark(
         &crate::base::db::pool()?,
-        &recorder(&staff),
+        &Writer::staff(&staff),
         (class.id, day),
         marks,
         crate::base::clock::now(),
     )
     .await?;
-    leptos_axum::redirect(&session_url(class.id, day, ""));
+    leptos_axum::redirect(&ssr::session_url(class.id, day, ""));
     Ok(())
 }
 
@@ -507,7 +156,7 @@ pub async fn mark_session_all_present(
 #[server(endpoint = "list_classes")]
 pub async fn list_classes() -> Result<ClassesPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let all = sees_all(&staff);
+    let all = ssr::sees_all(&staff);
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
     let tutors = if all {
@@ -528,9 +177,9 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
 #[server(endpoint = "get_class")]
 pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let all = sees_all(&staff);
+    let all = ssr::sees_all(&staff);
     let mut conn = crate::base::db::pool()?.acquire().await?;
-    let class = visible_class(&mut conn, &staff, id).await?;
+    let class = ssr::visible_class(&mut conn, &staff, id).await?;
     let today = crate::base::clock::today_at_centre();
     let t = class.timetable;
     let cancelled = super::repo::cancellations(&mut conn, id).await?;
@@ -591,7 +240,7 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     } else {
         (Vec::new(), Vec::new())
     };
-    let history = class_history(&mut conn, id, staff.has(Role::Admin)).await?;
+    let history = ssr::class_history(&mut conn, id, staff.has(Role::Admin)).await?;
     Ok(ClassPage {
         history,
         rate: super::model::rate(&all_outcomes),
@@ -605,72 +254,19 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
     })
 }
 
-/// A class's history: the class, who was given a place or left it, and which sessions were
-/// cancelled; tutors and pupils named in words.
-#[cfg(feature = "ssr")]
-async fn class_history(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-    admin: bool,
-) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
-    use super::model::CLASS_HISTORY;
-    use crate::audit::history::{Subject, entry, name_values};
-    let subject = Subject {
-        entity: "homework_class",
-        id,
-        named_in: &[("enrolment", "class_id")],
-        parts: Some("homework_session"),
-    };
-    let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
-        .await?
-        .into_iter()
-        .map(|raw| entry(raw, CLASS_HISTORY, admin))
-        .collect();
-    let tutors = super::repo::tutors(conn).await?;
-    name_values(&mut history, "tutor_id", |tutor| {
-        tutors
-            .iter()
-            .find(|(id, _)| id.to_string() == tutor)
-            .map(|(_, name)| name.clone())
-    });
-    let lang = crate::base::i18n::current_lang();
-    let mut pupils = std::collections::HashMap::new();
-    for change in history
-        .iter()
-        .flat_map(|e| &e.changes)
-        .filter(|c| c.field == "resident_id")
-    {
-        let Some(resident) = change.after.as_deref().or(change.before.as_deref()) else {
-            continue;
-        };
-        if let (false, Ok(resident_id)) = (pupils.contains_key(resident), resident.parse::<i64>()) {
-            let name = crate::residents::repo::resident(conn, resident_id)
-                .await?
-                .map(|r| {
-                    let i18n = crate::base::i18n::I18n { lang };
-                    crate::residents::pages::resident_name(
-                        i18n,
-                        &r.fields.name_km,
-                        &r.fields.name_latin,
-                    )
-                });
-            pupils.insert(resident.to_owned(), name);
-        }
-    }
-    name_values(&mut history, "resident_id", |resident| {
-        pupils.get(resident).cloned().flatten()
-    });
-    Ok(history)
-}
-
 /// Adds a class (`id` 0) or changes one. House staff and admin.
 #[server(endpoint = "save_class")]
 pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&MANAGE).await?;
     let checked = super::model::check_class(&class.input, class.days.bits())?;
     let id = (class.id != 0).then_some(class.id);
-    let id = super::record::save_class(&crate::base::db::pool()?, &recorder(&staff), id, &checked)
-        .await?;
+    let id = super::record::save_class(
+        &crate::base::db::pool()?,
+        &Writer::staff(&staff),
+        id,
+        &checked,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/homework/classes/{id}?saved=1"));
     Ok(())
 }
@@ -682,7 +278,7 @@ pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let today = crate::base::clock::today_at_centre();
     super::record::enrol(
         &crate::base::db::pool()?,
-        &recorder(&staff),
+        &Writer::staff(&staff),
         class_id,
         resident_id,
         today,
@@ -701,7 +297,7 @@ pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
     let from = today.succ_opt().unwrap_or(today);
     super::record::unenrol(
         &crate::base::db::pool()?,
-        &recorder(&staff),
+        &Writer::staff(&staff),
         class_id,
         resident_id,
         from,
@@ -735,7 +331,7 @@ pub async fn cancel_session(
     };
     super::record::cancel_session(
         &crate::base::db::pool()?,
-        &recorder(&staff),
+        &Writer::staff(&staff),
         class_id,
         day,
         reason,
@@ -751,7 +347,7 @@ pub async fn cancel_session(
 pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
-    let all = sees_all(&staff);
+    let all = ssr::sees_all(&staff);
     // Someone who is not there is not found, for a tutor as for anyone.
     let names = crate::residents::repo::resident_names(&mut conn, &[id]).await?;
     let (name_km, name_latin, _) = names.get(&id).cloned().ok_or(AppError::NotFound)?;
@@ -813,7 +409,218 @@ pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), App
             field: "absences_in_a_row".into(),
             message: crate::base::i18n::Key::ProblemAbsencesInARow,
         })?;
-    super::record::set_absences_in_a_row(&crate::base::db::pool()?, &recorder(&staff), n).await?;
+    super::record::set_absences_in_a_row(&crate::base::db::pool()?, &Writer::staff(&staff), n)
+        .await?;
     leptos_axum::redirect("/homework/classes?saved=1");
     Ok(())
+}
+
+/// What the server functions share, on the server only.
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+
+    pub(super) fn sees_all(staff: &CurrentStaff) -> bool {
+        staff.roles.iter().any(|role| MANAGE.contains(role))
+    }
+
+    /// The class, if the caller may see it: every class for house staff and admin, their own
+    /// for a tutor (another's reads as not found).
+    pub(super) async fn visible_class(
+        conn: &mut sqlx::SqliteConnection,
+        staff: &CurrentStaff,
+        id: i64,
+    ) -> Result<HomeworkClass, AppError> {
+        let class = crate::homework::repo::class(conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if sees_all(staff) || class.tutor_id == staff.id {
+            Ok(class)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub(super) fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
+        if day.trim().is_empty() {
+            Ok(crate::base::clock::today_at_centre())
+        } else {
+            crate::base::fields::date_field(day, "day")
+        }
+    }
+
+    /// A session's rows: the roll on that day, marks, and who is away at its start (from the
+    /// day's occupants, loaded once by the caller).
+    pub(super) async fn session_rows(
+        conn: &mut sqlx::SqliteConnection,
+        class: &HomeworkClass,
+        day: NaiveDate,
+        occupants: &std::collections::BTreeMap<i64, crate::presence::model::Occupant>,
+    ) -> Result<Vec<AttendanceRow>, AppError> {
+        let roll = crate::homework::repo::roll(conn, class.id, day).await?;
+        let marks = crate::homework::repo::marks(conn, class.id, day).await?;
+        let at = crate::presence::model::instant(day, class.timetable.starts_at);
+        Ok(roll
+            .into_iter()
+            .map(|pupil| {
+                let mark = marks.get(&pupil.resident_id);
+                AttendanceRow {
+                    away: crate::homework::history::away_at(occupants.get(&pupil.resident_id), at),
+                    resident_id: pupil.resident_id,
+                    name_km: pupil.name_km,
+                    name_latin: pupil.name_latin,
+                    status: mark.map(|(s, _)| *s),
+                    reason: mark.map(|(_, r)| r.clone()).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    /// The residents with a bed on `day`, by id.
+    pub(super) async fn occupants_on(
+        conn: &mut sqlx::SqliteConnection,
+        day: NaiveDate,
+    ) -> Result<std::collections::BTreeMap<i64, crate::presence::model::Occupant>, AppError> {
+        Ok(crate::presence::repo::occupants_between(conn, day, day)
+            .await?
+            .into_iter()
+            .map(|o| (o.resident.id, o))
+            .collect())
+    }
+
+    /// Flags: residents whose latest sessions (over the last eight weeks) end in `n` or more
+    /// unexplained absences.
+    pub(super) async fn flags(
+        conn: &mut sqlx::SqliteConnection,
+        today: NaiveDate,
+        n: i64,
+    ) -> Result<Vec<Flag>, AppError> {
+        let from = today - chrono::Days::new(56);
+        let scope = crate::homework::repo::Scope::default();
+        let outcomes = crate::homework::history::outcomes(
+            conn,
+            (from, today),
+            scope,
+            crate::base::clock::now(),
+        )
+        .await?;
+        let mut flagged = Vec::new();
+        for (resident_id, sessions) in outcomes {
+            let outcomes: Vec<Outcome> = sessions.iter().map(|s| s.outcome).collect();
+            let absences = crate::homework::model::absences_in_a_row(&outcomes);
+            if absences as i64 >= n {
+                let last = sessions
+                    .iter()
+                    .rev()
+                    .find(|s| s.outcome == Outcome::Marked(Status::Absent))
+                    .map_or(today, |s| s.day);
+                flagged.push((resident_id, absences, last));
+            }
+        }
+        let ids: Vec<i64> = flagged.iter().map(|(id, ..)| *id).collect();
+        let names = crate::residents::repo::resident_names(conn, &ids).await?;
+        let mut out = Vec::new();
+        for (resident_id, absences, last) in flagged {
+            if let Some((name_km, name_latin, _)) = names.get(&resident_id) {
+                out.push(Flag {
+                    resident_id,
+                    name_km: name_km.clone(),
+                    name_latin: name_latin.clone(),
+                    absences,
+                    last,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.absences
+                .cmp(&a.absences)
+                .then(a.name_latin.cmp(&b.name_latin))
+        });
+        Ok(out)
+    }
+
+    /// The class and day of a mark, if the caller may mark it: their class (or any, for house
+    /// staff and admin), a day that has come, and a past day only when confirmed.
+    pub(super) async fn markable(
+        staff: &CurrentStaff,
+        class_id: i64,
+        day: &str,
+        confirm: &str,
+    ) -> Result<(HomeworkClass, NaiveDate), AppError> {
+        let mut conn = crate::base::db::pool()?.acquire().await?;
+        let class = visible_class(&mut conn, staff, class_id).await?;
+        let day = crate::base::fields::date_field(day, "day")?;
+        let today = crate::base::clock::today_at_centre();
+        crate::homework::model::check_markable(day, today, !confirm.is_empty())?;
+        Ok((class, day))
+    }
+
+    /// Back to the session; a past one stays open for correction.
+    pub(super) fn session_url(class_id: i64, day: NaiveDate, anchor: &str) -> String {
+        let correcting = if day < crate::base::clock::today_at_centre() {
+            "&correct=1"
+        } else {
+            ""
+        };
+        format!("/homework/session/{class_id}?day={day}&saved=1{correcting}{anchor}")
+    }
+
+    /// A class's history: the class, who was given a place or left it, and which sessions were
+    /// cancelled; tutors and pupils named in words.
+    pub(super) async fn class_history(
+        conn: &mut sqlx::SqliteConnection,
+        id: i64,
+        admin: bool,
+    ) -> Result<Vec<crate::audit::history::HistoryEntry>, AppError> {
+        use crate::audit::history::{Subject, entry, name_values};
+        use crate::homework::model::CLASS_HISTORY;
+        let subject = Subject {
+            entity: "homework_class",
+            id,
+            named_in: &[("enrolment", "class_id")],
+            parts: Some("homework_session"),
+        };
+        let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
+            .await?
+            .into_iter()
+            .map(|raw| entry(raw, CLASS_HISTORY, admin))
+            .collect();
+        let tutors = crate::homework::repo::tutors(conn).await?;
+        name_values(&mut history, "tutor_id", |tutor| {
+            tutors
+                .iter()
+                .find(|(id, _)| id.to_string() == tutor)
+                .map(|(_, name)| name.clone())
+        });
+        let lang = crate::base::i18n::current_lang();
+        let mut pupils = std::collections::HashMap::new();
+        for change in history
+            .iter()
+            .flat_map(|e| &e.changes)
+            .filter(|c| c.field == "resident_id")
+        {
+            let Some(resident) = change.after.as_deref().or(change.before.as_deref()) else {
+                continue;
+            };
+            if let (false, Ok(resident_id)) =
+                (pupils.contains_key(resident), resident.parse::<i64>())
+            {
+                let name = crate::residents::repo::resident(conn, resident_id)
+                    .await?
+                    .map(|r| {
+                        let i18n = crate::base::i18n::I18n { lang };
+                        crate::residents::pages::resident_name(
+                            i18n,
+                            &r.fields.name_km,
+                            &r.fields.name_latin,
+                        )
+                    });
+                pupils.insert(resident.to_owned(), name);
+            }
+        }
+        name_values(&mut history, "resident_id", |resident| {
+            pupils.get(resident).cloned().flatten()
+        });
+        Ok(history)
+    }
 }

@@ -8,6 +8,9 @@ use crate::base::error::AppError;
 use crate::base::fields::time_field;
 use crate::base::i18n::Key;
 
+mod views;
+pub use views::*;
+
 /// A school level; a class is for one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Level {

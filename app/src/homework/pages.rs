@@ -9,12 +9,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    CancelSession, ClassPage as ClassData, ClassesPage as ClassesData, Enrol, MarkAttendance,
-    MarkSessionAllPresent, ResidentAttendance, SaveClass, SaveHomeworkSettings,
-    SessionPage as SessionData, Tally, TonightPage, Unenrol, get_class, get_resident_homework,
-    get_session, get_tonight, list_classes,
+    CancelSession, Enrol, MarkAttendance, MarkSessionAllPresent, SaveClass, SaveHomeworkSettings,
+    Unenrol, get_class, get_resident_homework, get_session, get_tonight, list_classes,
 };
-use super::model::{HomeworkClass, Level, Outcome, Status, Subject, percent};
+use super::model::{
+    ClassPage as ClassData, ClassesPage as ClassesData, HomeworkClass, Level, Outcome,
+    ResidentAttendance, SessionPage as SessionData, Status, Subject, Tally, TonightPage, percent,
+};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};

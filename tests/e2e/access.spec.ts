@@ -99,7 +99,7 @@ test('not signed in, a staff page sends the visitor to sign in and back', async 
   await page.locator('form[action="/api/log_in"] button[type=submit]').click();
   await expect(page).toHaveURL(/\/admin\/audit$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('កំណត់ត្រាសវនកម្ម');
-  // The security events alone: this very view comes first, and every row is one of them.
+  // The security events alone: this very view is among them, and every row is one of them.
   await page.getByLabel('តែព្រឹត្តិការណ៍សុវត្ថិភាព').check();
   await page.getByRole('button', { name: 'បង្ហាញ' }).click();
   await expect(page).toHaveURL(/security=1/);

@@ -19,33 +19,21 @@ pub mod visits;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
-    components::{Route, Router, Routes},
-};
+use leptos_router::components::{Router, Routes};
 
-use crate::across::pages::{FamilyPage, ResidentPage};
-use crate::audit::pages::AuditLogPage;
+use crate::across::routes::AcrossRoutes;
+use crate::audit::routes::AuditRoutes;
 use crate::base::i18n::{I18n, Key, current_lang};
 use crate::base::ui::NotFoundPage;
-use crate::canteen::pages::{
-    CanteenDayPage, CanteenPage, CanteenSettingsPage, KitchenSheetPage, RecipePage, RecipesPage,
-    ShoppingPage,
-};
-use crate::dashboard::pages::DashboardPage;
-use crate::homework::pages::{
-    ClassPage as HomeworkClassPage, ClassesPage as HomeworkClassesPage, HomeworkPage,
-    ResidentHomeworkPage, SessionPage as HomeworkSessionPage,
-};
-use crate::housing::pages::{BedPage, BuildingPage, BuildingsPage, OccupancyPage};
-use crate::people::pages::{FamiliesPage, LoginPage, StaffMemberPage, StaffPage};
-use crate::presence::pages::{RollOverviewPage, RollPage};
-use crate::residents::import_pages::{ImportPage, ImportPreviewPage};
-use crate::residents::pages::{NewResidentPage, ResidentsPage};
+use crate::canteen::routes::CanteenRoutes;
+use crate::dashboard::routes::DashboardRoutes;
+use crate::homework::routes::HomeworkRoutes;
+use crate::housing::routes::HousingRoutes;
+use crate::people::routes::PeopleRoutes;
+use crate::presence::routes::PresenceRoutes;
+use crate::residents::routes::ResidentsRoutes;
 use crate::shell::Layout;
-use crate::visits::gate_pages::{HomeStaysListPage, VisitGatePage};
-use crate::visits::pages::{StaffBookPage, VisitDayDetailPage, VisitsPage};
-use crate::visits::portal_pages::{BookVisitPage, FamilyPortalPage};
+use crate::visits::routes::VisitsRoutes;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -125,149 +113,18 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    // Async: every resource is awaited before the page is sent, so pages are
-                    // complete without JavaScript and error pages carry their real status.
-                    <Route path=StaticSegment("") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("family") view=FamilyPortalPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("family"), StaticSegment("book"))
-                        view=BookVisitPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("families") view=FamiliesPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("families"), ParamSegment("id"))
-                        view=FamilyPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("visits") view=VisitsPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("visits"), StaticSegment("days"), ParamSegment("id"))
-                        view=VisitDayDetailPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("visits"), StaticSegment("book"))
-                        view=StaffBookPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("visits"), StaticSegment("gate"))
-                        view=VisitGatePage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("visits"), StaticSegment("home-stays"))
-                        view=HomeStaysListPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("staff"))
-                        view=StaffPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("staff"), ParamSegment("id"))
-                        view=StaffMemberPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("audit"))
-                        view=AuditLogPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("residents") view=ResidentsPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("residents"), StaticSegment("new"))
-                        view=NewResidentPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("residents"), StaticSegment("import"))
-                        view=ImportPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("residents"), StaticSegment("import"), ParamSegment("id"))
-                        view=ImportPreviewPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("residents"), ParamSegment("id"))
-                        view=ResidentPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("buildings") view=BuildingsPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("buildings"), ParamSegment("id"))
-                        view=BuildingPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("beds"), ParamSegment("id"))
-                        view=BedPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("occupancy") view=OccupancyPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("roll") view=RollOverviewPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("roll"), ParamSegment("id"))
-                        view=RollPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("canteen") view=CanteenPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("day"))
-                        view=CanteenDayPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("kitchen"))
-                        view=KitchenSheetPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("shopping"))
-                        view=ShoppingPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("recipes"))
-                        view=RecipesPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("recipes"), ParamSegment("id"))
-                        view=RecipePage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("canteen"), StaticSegment("settings"))
-                        view=CanteenSettingsPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("homework") view=HomeworkPage ssr=SsrMode::Async />
-                    <Route
-                        path=(StaticSegment("homework"), StaticSegment("session"), ParamSegment("id"))
-                        view=HomeworkSessionPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("homework"), StaticSegment("classes"))
-                        view=HomeworkClassesPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("homework"), StaticSegment("classes"), ParamSegment("id"))
-                        view=HomeworkClassPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("homework"), StaticSegment("residents"), ParamSegment("id"))
-                        view=ResidentHomeworkPage
-                        ssr=SsrMode::Async
-                    />
+                    // One fragment per domain; `residents` before `across`, whose
+                    // `/residents/:id` would otherwise take `/residents/new`.
+                    <DashboardRoutes />
+                    <PeopleRoutes />
+                    <VisitsRoutes />
+                    <AuditRoutes />
+                    <ResidentsRoutes />
+                    <AcrossRoutes />
+                    <HousingRoutes />
+                    <PresenceRoutes />
+                    <CanteenRoutes />
+                    <HomeworkRoutes />
                 </Routes>
             </Layout>
         </Router>

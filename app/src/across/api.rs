@@ -17,17 +17,9 @@ use crate::residents::model::{ResidentRecord, ResidentRow, Sight};
 /// Records that a resident left, which releases their bed. House staff and admin.
 #[server(endpoint = "leave_resident")]
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
-    super::record::leave(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        id,
-        (&left_on, &reason),
-        crate::base::clock::today_at_centre(),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
+    let w = crate::base::write::staff(&HOUSE).await?;
+    super::record::leave(&w.pool, &w.by.actor, id, (&left_on, &reason), w.today).await?;
+    crate::base::write::saved(&format!("/residents/{id}"))
 }
 
 /// Records an absence: from a date and time until a date and time, or open-ended. House
@@ -52,8 +44,7 @@ pub async fn create_absence(
     let now = chrono::Utc::now().timestamp();
     super::record::record_absence(&crate::base::db::pool()?, &by, resident_id, &absence, now)
         .await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
-    Ok(())
+    crate::base::write::saved(&format!("/residents/{resident_id}#absences"))
 }
 
 /// Extends a running absence to a later planned end (a day, and a time or 18:00), saying
@@ -76,8 +67,7 @@ pub async fn extend_absence(
         now,
     )
     .await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
-    Ok(())
+    crate::base::write::saved(&format!("/residents/{resident_id}#absences"))
 }
 
 /// How a resident's history reads: their record, their beds and their absences.
@@ -90,7 +80,6 @@ pub const HISTORY: crate::audit::history::Vocabulary = &[
 /// Everything a resident's page shows, as far as the caller may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentPage {
-    /// The record.
     pub record: ResidentRecord,
     /// Their beds, newest first (the current one has no end).
     pub beds: Vec<AllocationEntry>,

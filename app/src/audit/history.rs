@@ -57,7 +57,6 @@ pub type Vocabulary = &'static [(&'static str, &'static [Field])];
 pub struct Subject {
     /// Its kind, as the audit log writes it.
     pub entity: &'static str,
-    /// Its id.
     pub id: i64,
     /// `(entity, JSON key)`: entries of that kind whose before or after holds the id there.
     pub named_in: &'static [(&'static str, &'static str)],

@@ -53,9 +53,7 @@ impl Role {
 pub struct CurrentStaff {
     /// `staff_user.id`.
     pub id: i64,
-    /// Their login.
     pub login: String,
-    /// Their name.
     pub display_name: String,
     /// The language their pages open in.
     pub language: Lang,
@@ -81,7 +79,6 @@ pub struct CurrentFamily {
 pub enum Viewer {
     /// A staff member.
     Staff(CurrentStaff),
-    /// A family.
     Family(CurrentFamily),
 }
 

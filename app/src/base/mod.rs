@@ -22,3 +22,5 @@ pub mod security;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod write;

@@ -302,8 +302,7 @@ pub async fn save_recipe(
         name_fr,
     };
     let id = super::record::save_recipe(&crate::base::db::pool()?, &staff.actor(), &recipe).await?;
-    leptos_axum::redirect(&format!("/canteen/recipes/{id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/canteen/recipes/{id}"))
 }
 
 /// A recipe and its lines. Canteen, admin, house staff.
@@ -384,8 +383,7 @@ pub async fn set_recipe_line(
         quantity,
     )
     .await?;
-    leptos_axum::redirect(&format!("/canteen/recipes/{recipe_id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/canteen/recipes/{recipe_id}"))
 }
 
 /// Adds an ingredient, then goes back to the recipe it was added from. Canteen and admin.
@@ -411,8 +409,7 @@ pub async fn add_ingredient(
         unit,
     };
     super::record::add_ingredient(&crate::base::db::pool()?, &staff.actor(), &ingredient).await?;
-    leptos_axum::redirect(&format!("/canteen/recipes/{recipe_id}?saved=1#lines"));
-    Ok(())
+    crate::base::write::saved(&format!("/canteen/recipes/{recipe_id}#lines"))
 }
 
 /// What to buy from one day to another (inclusive; tomorrow to a week later by default).
@@ -481,8 +478,7 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
         margin_percent,
     };
     super::record::save_settings(&crate::base::db::pool()?, &staff.actor(), &settings).await?;
-    leptos_axum::redirect("/canteen/settings?saved=1");
-    Ok(())
+    crate::base::write::saved("/canteen/settings")
 }
 
 /// Adds or changes a meal service. Canteen and admin.
@@ -513,8 +509,7 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
         active: service.active.is_some(),
     };
     super::record::save_service(&crate::base::db::pool()?, &staff.actor(), &checked).await?;
-    leptos_axum::redirect("/canteen/settings?saved=1");
-    Ok(())
+    crate::base::write::saved("/canteen/settings")
 }
 
 /// What the server functions share, on the server only.

@@ -12,3 +12,4 @@ pub mod pages;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod routes;

@@ -31,7 +31,6 @@ pub const FREEZE_LATE: i64 = 600;
 /// A meal the canteen serves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealService {
-    /// Its id.
     pub id: i64,
     /// Its name in Khmer.
     pub name_km: String,
@@ -105,7 +104,6 @@ pub fn parse_time(input: &str) -> Option<NaiveTime> {
 pub enum ExtraKind {
     /// Staff on duty.
     Staff,
-    /// Guests.
     Guest,
     /// Children of a holiday camp.
     Camp,
@@ -158,11 +156,8 @@ impl ExtraKind {
 /// Extra heads for a day's meal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extra {
-    /// Its id.
     pub id: i64,
-    /// The day.
     pub day: NaiveDate,
-    /// The meal.
     pub meal_service_id: i64,
     /// How many.
     pub heads: i64,
@@ -181,9 +176,7 @@ pub struct Extra {
 /// Extra heads to add, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewExtra {
-    /// The day.
     pub day: NaiveDate,
-    /// The meal.
     pub meal_service_id: i64,
     /// How many.
     pub heads: i64,
@@ -308,7 +301,6 @@ pub struct Frozen {
 /// A change since the cut-off: a resident now expected who was not, or the reverse.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateChange {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -325,7 +317,6 @@ pub struct LateChange {
 /// The counts of one day's meal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealCount {
-    /// The meal.
     pub meal_service_id: i64,
     /// The counts as they stand now.
     pub live: Heads,
@@ -395,9 +386,7 @@ pub fn eats(occupant: &Occupant, service: &MealService, day: NaiveDate) -> bool 
 /// One day's counts, a `MealCount` per active meal service in serving order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounts {
-    /// The day.
     pub day: NaiveDate,
-    /// Its meals.
     pub meals: Vec<MealCount>,
 }
 
@@ -540,7 +529,6 @@ impl Figure {
 /// A count a served figure is held against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Against {
-    /// Heads.
     pub heads: i64,
     /// Which count it is.
     pub figure: Figure,
@@ -701,7 +689,6 @@ pub fn show_per_head(milli: i64) -> String {
 /// A line of a recipe: one head's quantity of an ingredient, for everyone or for one diet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipeLine {
-    /// The ingredient.
     pub ingredient_id: i64,
     /// The diet it applies to instead of the usual line; `None` for everyone.
     pub diet: Option<Diet>,

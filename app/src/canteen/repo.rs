@@ -358,7 +358,6 @@ pub async fn set_served(
 /// An ingredient.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ingredient {
-    /// Its id.
     pub id: i64,
     /// Its name in Khmer.
     pub name_km: String,
@@ -412,7 +411,6 @@ pub async fn insert_ingredient(
 /// A recipe's names.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recipe {
-    /// Its id.
     pub id: i64,
     /// Its name in Khmer.
     pub name_km: String,

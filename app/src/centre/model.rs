@@ -69,11 +69,9 @@ impl Name {
 /// One facility of the centre.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facility {
-    /// Its id.
     pub id: i64,
     /// What it is for.
     pub kind: FacilityKind,
-    /// Its name.
     pub name: Name,
     /// How many children or students it is meant to house.
     pub capacity: i64,

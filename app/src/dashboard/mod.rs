@@ -12,3 +12,4 @@ pub mod pages;
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod routes;

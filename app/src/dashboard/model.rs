@@ -93,7 +93,6 @@ pub fn retry_pause(failures: u32) -> std::time::Duration {
 /// A building's roll call tonight.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollProgress {
-    /// The building.
     pub building_id: i64,
     /// Its name in Khmer script and Latin letters.
     pub name: Name,
@@ -160,7 +159,6 @@ pub struct OccupancyHistory {
 /// One meal of a day, against the cut-off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealFigure {
-    /// The meal service.
     pub meal_service_id: i64,
     /// Its name in Khmer, English and French.
     pub name: [String; 3],
@@ -181,7 +179,6 @@ pub struct MealFigure {
 /// A day's meals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealDay {
-    /// The day.
     pub day: NaiveDate,
     /// When its counts freeze (Unix seconds): the day before at the cut-off.
     pub cutoff_at: i64,
@@ -192,7 +189,6 @@ pub struct MealDay {
 /// A day of meals in the last four weeks, for the chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MealsServed {
-    /// The day.
     pub day: NaiveDate,
     /// Heads expected at its meals.
     pub expected: i64,
@@ -212,13 +208,10 @@ pub struct Meals {
 /// A homework session tonight.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionTonight {
-    /// The class.
     pub class_id: i64,
-    /// Its name.
     pub name: String,
     /// When it starts.
     pub starts_at: NaiveTime,
-    /// Its room.
     pub room: String,
     /// Whether it was called off.
     pub cancelled: bool,
@@ -291,9 +284,7 @@ pub struct Dashboard {
     pub version: Version,
     /// Beds, presence and the roll.
     pub residents: Residents,
-    /// Meals.
     pub meals: Option<Meals>,
-    /// Homework.
     pub homework: Option<Homework>,
     /// Today's visits.
     pub visits: Option<VisitsToday>,

@@ -34,9 +34,7 @@ pub struct DemoAccounts {
 /// A demo staff member.
 #[derive(Clone, Debug, Deserialize)]
 pub struct DemoStaff {
-    /// Their login.
     pub login: String,
-    /// Their name.
     pub name: String,
     /// Their demo password.
     pub password: String,
@@ -49,7 +47,6 @@ pub struct DemoStaff {
 /// A demo family.
 #[derive(Clone, Debug, Deserialize)]
 pub struct DemoFamily {
-    /// Its name.
     pub name: String,
     /// The phone it signs in with.
     pub phone: String,

@@ -23,7 +23,8 @@ use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
-use crate::visits::gate::write::{NewStay, approve_stay, check_in, check_out};
+use crate::visits::gate::record::{NewStay, approve_stay, check_in, check_out};
+use crate::visits::model::NewBooking;
 use crate::visits::model::{
     BookingRequest, ContactInput, DayInput, Level, PermissionInput, Relationship,
 };
@@ -31,7 +32,6 @@ use crate::visits::model::{Status, month_of};
 use crate::visits::record::{Booked, block_date, book, booking_error, save_day, save_slot};
 use crate::visits::record::{set_family_approval, set_permission};
 use crate::visits::repo;
-use crate::visits::view::NewBooking;
 
 /// Family accounts in all, the demo sign-ins included.
 const FAMILY_ACCOUNTS: usize = 140;
@@ -1517,7 +1517,7 @@ mod tests {
     use crate::demo::repository_accounts;
     use crate::people::record::create_family_account;
     use crate::people::repo::mark_demo;
-    use crate::visits::view::BookingFilter;
+    use crate::visits::model::BookingFilter;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")

@@ -13,8 +13,7 @@ use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::model::{
-        AttendanceRow, Candidate, Flag, HomeworkClass, Outcome, PupilRate, SessionSummary, Status,
-        Tally,
+        AttendanceRow, Flag, HomeworkClass, Outcome, PupilRate, SessionSummary, Status, Tally,
     },
     crate::base::access::{CurrentStaff, Writer},
     chrono::NaiveDate,
@@ -225,17 +224,12 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
         .collect();
     let (candidates, tutors) = if all {
         let enrolled: Vec<i64> = pupils.iter().map(|p| p.resident_id).collect();
-        let candidates = sqlx::query_as!(
-            Candidate,
-            r#"SELECT id AS "resident_id!", name_km, name_latin, grade FROM resident
-               WHERE left_on IS NULL ORDER BY name_latin COLLATE NOCASE"#
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .filter(|c| !enrolled.contains(&c.resident_id))
-        .filter(|c| super::model::Level::of_grade(&c.grade) == Some(class.level))
-        .collect();
+        let candidates = super::repo::current_residents(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|c| !enrolled.contains(&c.resident_id))
+            .filter(|c| super::model::Level::of_grade(&c.grade) == Some(class.level))
+            .collect();
         (candidates, super::repo::tutors(&mut conn).await?)
     } else {
         (Vec::new(), Vec::new())
@@ -257,54 +251,29 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
 /// Adds a class (`id` 0) or changes one. House staff and admin.
 #[server(endpoint = "save_class")]
 pub async fn save_class(class: ClassForm) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&MANAGE).await?;
+    let w = crate::base::write::staff(&MANAGE).await?;
     let checked = super::model::check_class(&class.input, class.days.bits())?;
     let id = (class.id != 0).then_some(class.id);
-    let id = super::record::save_class(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        id,
-        &checked,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/homework/classes/{id}?saved=1"));
-    Ok(())
+    let id = super::record::save_class(&w.pool, &w.by, id, &checked).await?;
+    crate::base::write::saved(&format!("/homework/classes/{id}"))
 }
 
 /// Enrols a resident in a class from today. House staff and admin.
 #[server(endpoint = "enrol")]
 pub async fn enrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&MANAGE).await?;
-    let today = crate::base::clock::today_at_centre();
-    super::record::enrol(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        class_id,
-        resident_id,
-        today,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#pupils"));
-    Ok(())
+    let w = crate::base::write::staff(&MANAGE).await?;
+    super::record::enrol(&w.pool, &w.by, class_id, resident_id, w.today).await?;
+    crate::base::write::saved(&format!("/homework/classes/{class_id}#pupils"))
 }
 
 /// Takes a resident out of a class after tonight (tonight's mark stays). House staff and
 /// admin.
 #[server(endpoint = "unenrol")]
 pub async fn unenrol(class_id: i64, resident_id: i64) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&MANAGE).await?;
-    let today = crate::base::clock::today_at_centre();
-    let from = today.succ_opt().unwrap_or(today);
-    super::record::unenrol(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        class_id,
-        resident_id,
-        from,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#pupils"));
-    Ok(())
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let from = w.today.succ_opt().unwrap_or(w.today);
+    super::record::unenrol(&w.pool, &w.by, class_id, resident_id, from).await?;
+    crate::base::write::saved(&format!("/homework/classes/{class_id}#pupils"))
 }
 
 /// Cancels a session with a reason, or restores it (`restore` set). House staff and admin.
@@ -315,7 +284,7 @@ pub async fn cancel_session(
     #[server(default)] reason: String,
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&MANAGE).await?;
+    let w = crate::base::write::staff(&MANAGE).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let reason = reason.trim();
     let reason = if restore.is_empty() {
@@ -329,16 +298,8 @@ pub async fn cancel_session(
     } else {
         None
     };
-    super::record::cancel_session(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        class_id,
-        day,
-        reason,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/homework/classes/{class_id}?saved=1#sessions"));
-    Ok(())
+    super::record::cancel_session(&w.pool, &w.by, class_id, day, reason).await?;
+    crate::base::write::saved(&format!("/homework/classes/{class_id}#sessions"))
 }
 
 /// A resident's homework attendance over the last four months. Tutors (only residents of
@@ -399,7 +360,7 @@ pub async fn get_resident_homework(id: i64) -> Result<ResidentAttendance, AppErr
 /// Sets how many unexplained absences in a row flag a resident. House staff and admin.
 #[server(endpoint = "save_homework_settings")]
 pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&MANAGE).await?;
+    let w = crate::base::write::staff(&MANAGE).await?;
     let n = absences_in_a_row
         .trim()
         .parse::<i64>()
@@ -409,10 +370,8 @@ pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), App
             field: "absences_in_a_row".into(),
             message: crate::base::i18n::Key::ProblemAbsencesInARow,
         })?;
-    super::record::set_absences_in_a_row(&crate::base::db::pool()?, &Writer::staff(&staff), n)
-        .await?;
-    leptos_axum::redirect("/homework/classes?saved=1");
-    Ok(())
+    super::record::set_absences_in_a_row(&w.pool, &w.by, n).await?;
+    crate::base::write::saved("/homework/classes")
 }
 
 /// What the server functions share, on the server only.

@@ -14,9 +14,7 @@ use crate::presence::model::{AbsenceReason, Occupant, instant};
 /// One session of a resident.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionOutcome {
-    /// The class.
     pub class_id: i64,
-    /// The day.
     pub day: NaiveDate,
     /// When it started.
     pub starts_at: NaiveTime,

@@ -71,11 +71,8 @@ impl Level {
 pub enum Subject {
     /// Khmer language.
     Khmer,
-    /// Mathematics.
     Mathematics,
-    /// English.
     English,
-    /// Science.
     Science,
 }
 
@@ -161,19 +158,15 @@ impl Timetable {
 /// A class.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeworkClass {
-    /// Its id.
     pub id: i64,
     /// Its name ("Maths 5-6 A").
     pub name: String,
     /// The school level.
     pub level: Level,
-    /// The subject.
     pub subject: Subject,
     /// The tutor (a staff account).
     pub tutor_id: i64,
-    /// The tutor's name.
     pub tutor_name: String,
-    /// The room.
     pub room: String,
     /// When it meets.
     pub timetable: Timetable,
@@ -235,15 +228,10 @@ pub fn check_enrolment(
 /// A class as typed into the form, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewClass {
-    /// Name.
     pub name: String,
-    /// Level.
     pub level: Level,
-    /// Subject.
     pub subject: Subject,
-    /// Tutor.
     pub tutor_id: i64,
-    /// Room.
     pub room: String,
     /// When it meets.
     pub timetable: Timetable,
@@ -254,7 +242,6 @@ pub struct NewClass {
 /// The raw fields of the class form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassInput {
-    /// Name.
     pub name: String,
     /// Level code.
     pub level: String,
@@ -262,7 +249,6 @@ pub struct ClassInput {
     pub subject: String,
     /// Tutor's staff id.
     pub tutor_id: String,
-    /// Room.
     pub room: String,
     /// Start, HH:MM.
     pub starts_at: String,
@@ -415,7 +401,6 @@ pub fn check_markable(day: NaiveDate, today: NaiveDate, confirmed: bool) -> Resu
 /// A resident's place at one session, in time order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
-    /// Marked.
     Marked(Status),
     /// Away according to presence: excused without a mark.
     Away,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
-use super::model::{HomeworkClass, Level, NewClass, Status, Subject, Timetable};
+use super::model::{Candidate, HomeworkClass, Level, NewClass, Status, Subject, Timetable};
 
 fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
     value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
@@ -126,6 +126,17 @@ pub async fn class(
     row.map(ClassRow::class).transpose()
 }
 
+/// Every current resident, as someone who could join a class, by name.
+pub async fn current_residents(conn: &mut SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
+    sqlx::query_as!(
+        Candidate,
+        r#"SELECT id AS "resident_id!", name_km, name_latin, grade FROM resident
+           WHERE left_on IS NULL ORDER BY name_latin COLLATE NOCASE"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
 /// Active staff holding the tutor role: (id, name).
 pub async fn tutors(conn: &mut SqliteConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = sqlx::query!(
@@ -214,7 +225,6 @@ pub async fn save_class(
 /// A resident on a class's roll.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pupil {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -496,9 +506,7 @@ pub async fn set_mark(
 /// An enrolment with its span, for histories and flags.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
-    /// The class.
     pub class_id: i64,
-    /// The resident.
     pub resident_id: i64,
     /// First day.
     pub from: NaiveDate,

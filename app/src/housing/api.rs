@@ -20,7 +20,6 @@ use crate::residents::model::{ResidentRow, Sex};
 pub struct BedPage {
     /// Where.
     pub place: BedPlace,
-    /// Its building.
     pub building_id: i64,
     /// The room's sex.
     pub sex: Sex,
@@ -319,13 +318,11 @@ pub async fn release_bed(
     on: String,
     #[server(default)] time: String,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let on = crate::base::fields::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
-    let today = crate::base::clock::today_at_centre();
-    super::record::release(&crate::base::db::pool()?, &staff.actor(), bed_id, on, today).await?;
-    leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
-    Ok(())
+    super::record::release(&w.pool, &w.by.actor, bed_id, on, w.today).await?;
+    crate::base::write::saved(&format!("/beds/{bed_id}"))
 }
 
 /// Puts a bed in or out of service. Admin.
@@ -334,16 +331,9 @@ pub async fn set_bed_service(
     bed_id: i64,
     #[server(default)] in_service: Option<String>,
 ) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    super::record::set_in_service(
-        &crate::base::db::pool()?,
-        &admin.actor(),
-        bed_id,
-        in_service.is_some(),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/beds/{bed_id}?saved=1"));
-    Ok(())
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
+    super::record::set_in_service(&w.pool, &w.by.actor, bed_id, in_service.is_some()).await?;
+    crate::base::write::saved(&format!("/beds/{bed_id}"))
 }
 
 /// Beds by facility and sex on a day (today when none is given). Every staff role.
@@ -371,19 +361,12 @@ pub async fn create_building(
 ) -> Result<(), AppError> {
     use super::model::{check_code, check_names};
 
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let (km, latin) = check_names(&name_km, &name_latin)?;
-    let id = super::record::add_building(
-        &crate::base::db::pool()?,
-        &admin.actor(),
-        facility_id,
-        &code,
-        (&km, &latin),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/buildings/{id}?saved=1"));
-    Ok(())
+    let id = super::record::add_building(&w.pool, &w.by.actor, facility_id, &code, (&km, &latin))
+        .await?;
+    crate::base::write::saved(&format!("/buildings/{id}"))
 }
 
 /// Adds a room with its beds to a building. Admin.
@@ -398,14 +381,14 @@ pub async fn create_room(
 ) -> Result<(), AppError> {
     use super::model::{check_code, check_room};
 
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let sex = crate::residents::model::Sex::parse(&sex)
         .ok_or(crate::residents::model::ResidentProblem::Sex)?;
     check_room(min_age, max_age, beds)?;
     super::record::add_room(
-        &crate::base::db::pool()?,
-        &admin.actor(),
+        &w.pool,
+        &w.by.actor,
         building_id,
         &code,
         sex,
@@ -413,18 +396,15 @@ pub async fn create_room(
         beds,
     )
     .await?;
-    leptos_axum::redirect(&format!("/buildings/{building_id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/buildings/{building_id}"))
 }
 
 /// Adds one bed to a room. Admin.
 #[server(endpoint = "create_bed")]
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    let building =
-        super::record::add_bed(&crate::base::db::pool()?, &admin.actor(), room_id).await?;
-    leptos_axum::redirect(&format!("/buildings/{building}?saved=1"));
-    Ok(())
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
+    let building = super::record::add_bed(&w.pool, &w.by.actor, room_id).await?;
+    crate::base::write::saved(&format!("/buildings/{building}"))
 }
 
 /// Where to go after a bed changed: back to the page it came from if that is one of ours.

@@ -11,7 +11,6 @@ use crate::residents::model::{Programme, Sex, age_on};
 /// A room, for the building plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
-    /// Its id.
     pub id: i64,
     /// Its code on the door ("G3").
     pub code: String,
@@ -28,7 +27,6 @@ pub struct Room {
 /// One bed in the plan: free, occupied or out of service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BedCell {
-    /// Its id.
     pub id: i64,
     /// Its code in the room ("2").
     pub code: String,
@@ -41,7 +39,6 @@ pub struct BedCell {
 /// The resident in a bed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occupant {
-    /// The resident's id.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -52,7 +49,6 @@ pub struct Occupant {
 /// A building and its rooms.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildingPlan {
-    /// The building.
     pub building: BuildingSummary,
     /// Its rooms, by code.
     pub rooms: Vec<Room>,
@@ -74,9 +70,7 @@ pub struct BuildingList {
 /// A building, with its counts today.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildingSummary {
-    /// Its id.
     pub id: i64,
-    /// Its code.
     pub code: String,
     /// Its name in Khmer script.
     pub name_km: String,
@@ -95,7 +89,6 @@ pub struct BuildingSummary {
 /// Where a bed is, for lists and histories.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BedPlace {
-    /// The bed's id.
     pub bed_id: i64,
     /// The building's code.
     pub building: String,
@@ -163,9 +156,7 @@ impl Changeover {
 /// One allocation in a history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationEntry {
-    /// Its id.
     pub id: i64,
-    /// The resident.
     pub resident_id: i64,
     /// The resident's name in Latin letters.
     pub name_latin: String,
@@ -223,7 +214,6 @@ pub struct Placement {
 /// A room where a brother or sister sleeps now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiblingRoom {
-    /// The room.
     pub room_id: i64,
     /// The room's sex.
     pub sex: Sex,
@@ -256,7 +246,6 @@ impl Placement {
 pub struct FreeBed {
     /// Where it is.
     pub place: BedPlace,
-    /// Its room.
     pub room_id: i64,
     /// The room's sex.
     pub sex: Sex,
@@ -289,7 +278,6 @@ pub fn warnings(resident: &Placement, bed: &FreeBed, day: NaiveDate) -> Vec<Warn
 /// A free bed suggested for a resident, with the warnings it would give.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
-    /// The bed.
     pub bed: FreeBed,
     /// The soft rules it breaks, none for a perfect fit.
     pub warnings: Vec<Warning>,

@@ -125,7 +125,6 @@ pub async fn rooms(
 pub struct StoredBed {
     /// Where.
     pub place: BedPlace,
-    /// The building's id.
     pub building_id: i64,
     /// The room and its rules.
     pub room: FreeBed,

@@ -94,15 +94,15 @@ pub async fn create_staff(
     language: String,
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
     let language = parse_language(&language)?;
     let roles = parse_roles(&roles)?;
     if roles.is_empty() {
         return Err(super::model::EditProblem::NoRole.into());
     }
     let id = super::record::create_staff_account(
-        &crate::base::db::pool()?,
-        &admin.actor(),
+        &w.pool,
+        &w.by.actor,
         &login,
         &display_name,
         &password,
@@ -110,8 +110,7 @@ pub async fn create_staff(
         &roles,
     )
     .await?;
-    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/admin/staff/{id}"))
 }
 
 /// Changes a staff account's name, language, roles and whether it may sign in. Admin only.
@@ -123,26 +122,23 @@ pub async fn update_staff(
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
     let edit = super::model::StaffEdit {
         display_name,
         language: parse_language(&language)?,
         roles: parse_roles(&roles)?,
         active: active.is_some(),
     };
-    super::record::edit_staff_account(&crate::base::db::pool()?, &admin.actor(), id, edit).await?;
-    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
-    Ok(())
+    super::record::edit_staff_account(&w.pool, &w.by.actor, id, edit).await?;
+    crate::base::write::saved(&format!("/admin/staff/{id}"))
 }
 
 /// Gives a staff account a new password and signs it out everywhere. Admin only.
 #[server(endpoint = "reset_staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    super::record::reset_staff_password(&crate::base::db::pool()?, &admin.actor(), id, &password)
-        .await?;
-    leptos_axum::redirect(&format!("/admin/staff/{id}?saved=1"));
-    Ok(())
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
+    super::record::reset_staff_password(&w.pool, &w.by.actor, id, &password).await?;
+    crate::base::write::saved(&format!("/admin/staff/{id}"))
 }
 
 /// Every family account. Social team and admin.
@@ -179,17 +175,11 @@ pub async fn create_family(
     phone: String,
     pin: String,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let id = super::record::create_family_account(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        &display_name,
-        &phone,
-        &pin,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/families/{id}?saved=1"));
-    Ok(())
+    let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
+    let id =
+        super::record::create_family_account(&w.pool, &w.by.actor, &display_name, &phone, &pin)
+            .await?;
+    crate::base::write::saved(&format!("/families/{id}"))
 }
 
 /// Changes a family's name, phone and whether it may sign in. Social team and admin.
@@ -200,18 +190,17 @@ pub async fn update_family(
     phone: String,
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
     super::record::edit_family_account(
-        &crate::base::db::pool()?,
-        &staff.actor(),
+        &w.pool,
+        &w.by.actor,
         id,
         &display_name,
         &phone,
         active.is_some(),
     )
     .await?;
-    leptos_axum::redirect(&format!("/families/{id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/families/{id}"))
 }
 
 /// Gives a family the new PIN shown on the form, and signs it out everywhere. Social team

@@ -10,5 +10,6 @@ pub mod password;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod signin;

@@ -170,7 +170,6 @@ impl std::fmt::Debug for Pin {
 pub enum Account {
     /// A staff member.
     Staff(Login),
-    /// A family.
     Family(Phone),
 }
 
@@ -303,7 +302,6 @@ pub struct StaffMember {
     pub id: i64,
     /// Their login (never changes: the audit log names people by it).
     pub login: String,
-    /// Their name.
     pub display_name: String,
     /// The language their pages open in.
     pub language: Lang,

@@ -9,7 +9,6 @@ use crate::base::session::{Owner, roles_of};
 
 /// A new staff account, its password already hashed.
 pub struct NewStaff<'a> {
-    /// Their login.
     pub login: &'a Login,
     /// Their name as colleagues know it.
     pub display_name: &'a str,

@@ -15,7 +15,6 @@ use crate::residents::api::HOUSE;
 /// A building's roll for a night, and whether the caller may mark it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollPage {
-    /// The roll.
     pub roll: RollCall,
     /// Whether the caller may mark and close it (and it is still open and recent).
     pub can_mark: bool,
@@ -58,14 +57,12 @@ pub async fn record_return(
     };
     let resident_id =
         super::record::record_return(&crate::base::db::pool()?, &by, absence_id, at, now).await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1#absences"));
-    Ok(())
+    crate::base::write::saved(&format!("/residents/{resident_id}#absences"))
 }
 
 /// Every building's roll for a night, and the overdue grace period (which the admin may set).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollNight {
-    /// The night.
     pub night: NaiveDate,
     /// Each building's roll.
     pub buildings: Vec<RollSummary>,
@@ -221,8 +218,7 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
         today,
     )
     .await?;
-    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}&saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/roll/{building_id}?night={night}"))
 }
 
 /// Residents marked missing and not found yet, and residents overdue back from an absence.
@@ -238,11 +234,10 @@ pub async fn missing_alerts() -> Result<Alerts, AppError> {
 /// Sets how long after a planned end a child not back is overdue, in minutes. Admin only.
 #[server(endpoint = "save_presence_settings")]
 pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
     let minutes = super::model::check_grace(&overdue_grace_minutes)?;
-    super::record::set_overdue_grace(&crate::base::db::pool()?, &staff.actor(), minutes).await?;
-    leptos_axum::redirect("/roll?saved=1#overdue");
-    Ok(())
+    super::record::set_overdue_grace(&w.pool, &w.by.actor, minutes).await?;
+    crate::base::write::saved("/roll#overdue")
 }
 
 /// Ends a resident's missing alert: found, or came back. House staff and admin.
@@ -257,6 +252,5 @@ pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), A
     };
     let now = chrono::Utc::now().timestamp();
     super::record::resolve(&crate::base::db::pool()?, &by, resident_id, resolution, now).await?;
-    leptos_axum::redirect(&format!("/residents/{resident_id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/residents/{resident_id}"))
 }

@@ -8,5 +8,6 @@ pub mod pages;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod routes;
 #[cfg(test)]
 mod tests;

@@ -17,7 +17,6 @@ use crate::base::i18n::Key;
 pub enum AbsenceReason {
     /// At home with their family, approved by the social team.
     HomeStay,
-    /// In hospital.
     Hospital,
     /// On a school trip.
     SchoolTrip,
@@ -312,9 +311,7 @@ pub fn check_extension(
 /// An absence of a resident, for their page and for the roll call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbsenceEntry {
-    /// Its id.
     pub id: i64,
-    /// The resident.
     pub resident_id: i64,
     /// Why.
     pub reason: AbsenceReason,
@@ -355,7 +352,6 @@ impl Mark {
 /// One row of a roll call: a bed slept in that night.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollRow {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -391,13 +387,11 @@ impl RollRow {
 /// A building's roll call for one night.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollCall {
-    /// The building.
     pub building_id: i64,
     /// The building's name in Khmer script.
     pub building_km: String,
     /// The building's name in Latin letters.
     pub building_latin: String,
-    /// The night.
     pub night: NaiveDate,
     /// When it was closed, if it was.
     pub closed: bool,
@@ -451,7 +445,6 @@ pub fn check_close(rows: &[RollRow]) -> Result<(), AppError> {
 /// A building's roll for a night, in the list of buildings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollSummary {
-    /// The building.
     pub building_id: i64,
     /// Its name in Khmer script.
     pub building_km: String,
@@ -468,9 +461,7 @@ pub struct RollSummary {
 pub struct MissingAlert {
     /// The roll call that found them missing.
     pub roll_call_id: i64,
-    /// The night.
     pub night: NaiveDate,
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -484,9 +475,7 @@ pub struct MissingAlert {
 /// staff page until the return is recorded or the absence extended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverdueAlert {
-    /// The absence.
     pub absence_id: i64,
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -846,7 +835,6 @@ mod tests {
 /// A resident at the centre at a moment, with what the canteen and tutors need to know.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresentResident {
-    /// Their id.
     pub id: i64,
     /// Name in Khmer script.
     pub name_km: String,

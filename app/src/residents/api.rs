@@ -106,73 +106,60 @@ impl ResidentForm {
 /// Admits a resident and opens their page. House staff and admin.
 #[server(endpoint = "create_resident")]
 pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let fields = resident.checked()?;
-    let id = super::record::admit(&crate::base::db::pool()?, &staff.actor(), &fields).await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
+    let id = super::record::admit(&w.pool, &w.by.actor, &fields).await?;
+    crate::base::write::saved(&format!("/residents/{id}"))
 }
 
 /// Changes a resident's details. House staff and admin.
 #[server(endpoint = "update_resident")]
 pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let fields = resident.checked()?;
-    super::record::edit(&crate::base::db::pool()?, &staff.actor(), id, &fields).await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
+    super::record::edit(&w.pool, &w.by.actor, id, &fields).await?;
+    crate::base::write::saved(&format!("/residents/{id}"))
 }
 
 /// Replaces the medical note. House staff and admin.
 #[server(endpoint = "set_medical_note")]
 pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let note = super::model::check_note(&note)?;
-    super::record::set_note(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        id,
-        super::model::Note::Medical,
-        &note,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
+    super::record::set_note(&w.pool, &w.by.actor, id, super::model::Note::Medical, &note).await?;
+    crate::base::write::saved(&format!("/residents/{id}"))
 }
 
 /// Replaces the safeguarding note. Social team and admin.
 #[server(endpoint = "set_safeguarding_note")]
 pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
+    let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
     let note = super::model::check_note(&note)?;
     super::record::set_note(
-        &crate::base::db::pool()?,
-        &staff.actor(),
+        &w.pool,
+        &w.by.actor,
         id,
         super::model::Note::Safeguarding,
         &note,
     )
     .await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1"));
-    Ok(())
+    crate::base::write::saved(&format!("/residents/{id}"))
 }
 
 /// Links two residents as siblings. House staff and admin.
 #[server(endpoint = "link_sibling")]
 pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
-    super::record::link_siblings(&crate::base::db::pool()?, &staff.actor(), id, other).await?;
-    leptos_axum::redirect(&format!("/residents/{id}?saved=1#siblings"));
-    Ok(())
+    let w = crate::base::write::staff(&HOUSE).await?;
+    super::record::link_siblings(&w.pool, &w.by.actor, id, other).await?;
+    crate::base::write::saved(&format!("/residents/{id}#siblings"))
 }
 
 /// Takes a resident out of their sibling group. House staff and admin.
 #[server(endpoint = "unlink_sibling")]
 pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
-    super::record::unlink_sibling(&crate::base::db::pool()?, &staff.actor(), id).await?;
-    leptos_axum::redirect(&format!("/residents/{back}?saved=1#siblings"));
-    Ok(())
+    let w = crate::base::write::staff(&HOUSE).await?;
+    super::record::unlink_sibling(&w.pool, &w.by.actor, id).await?;
+    crate::base::write::saved(&format!("/residents/{back}#siblings"))
 }
 
 /// Takes a spreadsheet saved as CSV (the `file` field) and opens its preview. Nothing is

@@ -10,3 +10,4 @@ pub mod pages;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod routes;

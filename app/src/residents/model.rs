@@ -155,17 +155,12 @@ impl Diet {
 /// A food a resident must not eat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Allergen {
-    /// Peanuts.
     Peanut,
-    /// Fish.
     Fish,
     /// Shrimp, crab and other shellfish.
     Shellfish,
-    /// Eggs.
     Egg,
-    /// Milk.
     Milk,
-    /// Soy.
     Soy,
     /// Wheat (gluten).
     Wheat,
@@ -252,7 +247,6 @@ pub fn age_on(born_on: NaiveDate, day: NaiveDate) -> i32 {
 /// One line of the residents list: what every staff role may read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentRow {
-    /// Its id.
     pub id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -275,7 +269,6 @@ pub struct ResidentRow {
 /// A resident's record, as the caller's role may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentRecord {
-    /// Its id.
     pub id: i64,
     /// What to call them and when they came.
     pub fields: ResidentFields,

@@ -102,11 +102,8 @@ pub struct StoredResident {
     pub fields: ResidentFields,
     /// The day they left and why.
     pub left: Option<(NaiveDate, String)>,
-    /// The medical note.
     pub medical_note: String,
-    /// The safeguarding note.
     pub safeguarding_note: String,
-    /// Their sibling group.
     pub sibling_group_id: Option<i64>,
 }
 
@@ -355,7 +352,6 @@ pub async fn unlink_sibling(conn: &mut SqliteConnection, id: i64) -> Result<(), 
 pub struct StoredImport {
     /// `staff_user.id` of the uploader.
     pub created_by: i64,
-    /// The file's name.
     pub file_name: String,
     /// Its text.
     pub csv: String,

@@ -4,13 +4,11 @@
 
 pub mod api;
 pub mod gate;
-pub mod gate_pages;
 pub mod model;
 pub mod pages;
 pub mod portal;
-pub mod portal_pages;
 #[cfg(feature = "ssr")]
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod repo;
-pub mod view;
+pub mod routes;

@@ -2,7 +2,7 @@
 //! account sees, the booking window, and what a booking needs (places, once a month, the
 //! visitors' permissions, approval). The database holds the same rules (see the migration).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::base::error::AppError;
 use crate::base::fields::{date_field, time_field};
 use crate::base::i18n::Key;
+
+mod views;
+pub use views::*;
 
 /// What the social team decided about a contact visiting a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,17 +61,11 @@ impl Level {
 /// How a contact is related to the children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Relationship {
-    /// Mother.
     Mother,
-    /// Father.
     Father,
-    /// Grandmother.
     Grandmother,
-    /// Grandfather.
     Grandfather,
-    /// Aunt.
     Aunt,
-    /// Uncle.
     Uncle,
     /// Brother or sister.
     Sibling,
@@ -433,7 +430,6 @@ pub fn window(opens_on: NaiveDate, closes_at: i64, today: NaiveDate, now: i64) -
 /// A visit day as the social team types it in, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DayInput {
-    /// The day.
     pub day: NaiveDate,
     /// When families may start booking (local day).
     pub opens_on: NaiveDate,
@@ -452,7 +448,6 @@ pub struct DayInput {
 /// The raw visit-day form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayForm {
-    /// The day.
     pub day: String,
     /// When booking opens.
     pub opens_on: String,
@@ -465,7 +460,6 @@ pub struct DayForm {
     /// The meal id, or empty.
     #[serde(default)]
     pub meal: String,
-    /// A note.
     #[serde(default)]
     pub note: String,
 }
@@ -540,7 +534,6 @@ pub fn month_of(day: NaiveDate) -> String {
 /// A booking asked for, as typed in (by a family or by staff for them).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BookingRequest {
-    /// The slot.
     pub slot_id: i64,
     /// The children, each once.
     pub children: BTreeSet<i64>,
@@ -673,7 +666,6 @@ pub struct StaySpan {
     pub from: (NaiveDate, i64),
     /// The last day and when they are due back.
     pub until: (NaiveDate, i64),
-    /// A note.
     pub note: String,
 }
 
@@ -751,6 +743,13 @@ pub const fn rereview(level: Level) -> Rereview {
         Level::Supervised => Rereview::Supervise,
         Level::Barred => Rereview::Cancel,
     }
+}
+
+/// The ticked checkboxes of a `name[id]` group, as ids.
+pub fn ticked(map: &BTreeMap<String, String>) -> Result<Vec<i64>, AppError> {
+    map.keys()
+        .map(|id| id.trim().parse::<i64>().map_err(|_| AppError::NotFound))
+        .collect()
 }
 
 #[cfg(test)]

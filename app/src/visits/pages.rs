@@ -9,13 +9,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    BlockDate, CancelVisitDay, DecideBooking, FamilyVisits, LinkChild, SaveContact, SaveSlot,
-    SaveVisitDay, SetFamilyApproval, SetPermission, StaffBook, UnblockDate, VisitDayPage,
-    VisitsOverview, get_family_visits, get_staff_booking_form, get_visit_day, get_visits,
+    BlockDate, CancelVisitDay, DecideBooking, LinkChild, SaveContact, SaveSlot, SaveVisitDay,
+    SetFamilyApproval, SetPermission, StaffBook, UnblockDate, get_family_visits,
+    get_staff_booking_form, get_visit_day, get_visits,
 };
-use super::model::{Level, Relationship, Status};
-use super::portal_pages::BookingFormView;
-use super::view::{Booking, Contact, VisitDay};
+use super::model::{
+    Booking, Contact, FamilyVisits, Level, LinkedChild, Relationship, Status, VisitDay,
+    VisitDayPage, VisitsOverview,
+};
+use super::portal::pages::BookingFormView;
 use crate::audit::history::HistoryEntry;
 use crate::audit::pages::RecordHistory;
 use crate::base::i18n::{I18n, Key, use_i18n};
@@ -592,7 +594,7 @@ fn ContactForm(family: i64, contact: Option<Contact>) -> impl IntoView {
 fn permission_grid(
     i18n: I18n,
     contacts: &[Contact],
-    children: &[super::api::LinkedChild],
+    children: &[LinkedChild],
     level_of: impl Fn(i64, i64) -> Option<Level>,
 ) -> AnyView {
     let head: Vec<String> = children

@@ -7,11 +7,10 @@ use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::model::{
-    BookingRequest, ContactInput, DayInput, Notice, PermissionInput, Rereview, Status,
-    check_booking, family_may_change, month_of, rereview,
+    Booking, BookingFilter, BookingRequest, ContactInput, DayInput, NewBooking, Notice,
+    PermissionInput, Rereview, Status, check_booking, family_may_change, month_of, rereview,
 };
 use super::repo;
-use super::view::{Booking, BookingFilter, NewBooking};
 use crate::base::access::{Actor, Writer};
 use crate::base::audit::{Change, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};

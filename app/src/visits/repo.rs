@@ -6,11 +6,13 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::SqliteConnection;
 
 use super::model::{
-    BookingContext, ContactInput, ContactPhone, Level, Notice, Permissions, Relationship, Status,
-    month_of, visible_children,
+    Booking, BookingContext, Contact, ContactInput, ContactPhone, Level, Notice, PermissionEntry,
+    Permissions, Relationship, Slot, Status, VisitDay, month_of, visible_children,
 };
-use super::view::{Booking, Contact, PermissionEntry, Slot, VisitDay};
 use crate::base::error::AppError;
+
+mod views;
+pub use views::*;
 
 /// A `family_contact` row.
 struct ContactRow {
@@ -384,7 +386,7 @@ pub async fn day_of_slot(
 }
 
 /// A slot's span on its day, as instants: from its start until its end.
-pub fn slot_span(day: NaiveDate, slot: &super::view::Slot) -> (i64, i64) {
+pub fn slot_span(day: NaiveDate, slot: &super::model::Slot) -> (i64, i64) {
     use crate::presence::model::instant;
     (instant(day, slot.starts_at), instant(day, slot.ends_at))
 }
@@ -460,7 +462,7 @@ pub async fn booking_context(
 /// not linked, a lead not permitted and a month already taken.
 pub async fn insert_booking(
     conn: &mut SqliteConnection,
-    new: &super::view::NewBooking,
+    new: &super::model::NewBooking,
 ) -> Result<i64, sqlx::Error> {
     let status = new.status.code();
     let id = sqlx::query_scalar!(
@@ -496,7 +498,7 @@ pub async fn insert_booking(
 /// Bookings matching the filter, with their day, slot, family, lead and children.
 pub async fn bookings(
     conn: &mut SqliteConnection,
-    filter: &super::view::BookingFilter,
+    filter: &super::model::BookingFilter,
 ) -> Result<Vec<Booking>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT b.id AS "id!: i64", b.slot_id, b.family_id, f.display_name AS family_name,

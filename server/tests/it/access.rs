@@ -104,7 +104,7 @@ struct VisitsFixture {
 
 async fn insert_booking(
     conn: &mut sqlx::SqliteConnection,
-    booking: &app::visits::view::NewBooking,
+    booking: &app::visits::model::NewBooking,
 ) -> i64 {
     app::visits::repo::insert_booking(conn, booking)
         .await
@@ -238,7 +238,7 @@ async fn visits_fixture(
     let mut conn = pool.acquire().await.expect("connection");
     for n in &ns {
         let child = f.child[n];
-        let new = |slot_id: i64, status: model::Status| app::visits::view::NewBooking {
+        let new = |slot_id: i64, status: model::Status| app::visits::model::NewBooking {
             slot_id,
             family_id: family,
             contact_id: contact,
@@ -310,7 +310,7 @@ async fn visits_fixture(
         .chain(run("/api/home_stay_return"));
     for n in stays {
         let child = f.child[&n];
-        let stay = |offset: u64| app::visits::gate::write::NewStay {
+        let stay = |offset: u64| app::visits::gate::record::NewStay {
             resident_id: child,
             contact_id: contact,
             from: (
@@ -330,15 +330,15 @@ async fn visits_fixture(
             note: String::new(),
         };
         // Both stays begin today: a handover is recorded only within the approved span.
-        let waiting = app::visits::gate::write::approve_stay(pool, &by, &stay(0), 0)
+        let waiting = app::visits::gate::record::approve_stay(pool, &by, &stay(0), 0)
             .await
             .expect("stay");
         f.stay_waiting.insert(n, waiting);
-        let away = app::visits::gate::write::approve_stay(pool, &by, &stay(0), 0)
+        let away = app::visits::gate::record::approve_stay(pool, &by, &stay(0), 0)
             .await
             .expect("stay");
         let now = chrono::Utc::now().timestamp();
-        app::visits::gate::write::hand_over(pool, &by, away, contact, now)
+        app::visits::gate::record::hand_over(pool, &by, away, contact, now)
             .await
             .expect("left");
         f.stay_away.insert(n, away);

@@ -77,7 +77,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
     let visits = app::dashboard::repo::visits_on(&mut conn, today)
         .await
         .expect("visits");
-    let filter = app::visits::view::BookingFilter {
+    let filter = app::visits::model::BookingFilter {
         on: Some(today),
         ..Default::default()
     };
@@ -98,7 +98,7 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
             .count() as i64
     );
     assert!(visits.checked_in > 0, "the demo has visitors in already");
-    let queue = app::visits::view::BookingFilter {
+    let queue = app::visits::model::BookingFilter {
         queue: true,
         today: Some(today),
         ..Default::default()

@@ -14,7 +14,7 @@ use app::base::i18n::{I18n, Key, Lang};
 use app::base::session::{self, Owner};
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use app::visits::model::{ContactInput, DayInput, Level, PermissionInput, Relationship};
-use app::visits::portal::{BookingForm, Portal};
+use app::visits::portal::model::{BookingForm, Portal};
 use app::visits::record::{self, Booked};
 use axum::body::Body;
 use axum::http::{StatusCode, header};

@@ -11,7 +11,6 @@ use crate::residents::model::{Allergen, Diet};
 /// A recipe's names, for menus and lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipeName {
-    /// Its id.
     pub id: i64,
     /// In Khmer.
     pub name_km: String,
@@ -31,9 +30,7 @@ impl RecipeName {
 /// A meal that needs a look: served above expected, or over with nothing recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlagRow {
-    /// The day.
     pub day: NaiveDate,
-    /// The meal.
     pub meal_service_id: i64,
     /// Heads served, if recorded.
     pub served: Option<i64>,
@@ -61,7 +58,6 @@ pub struct ForecastPage {
 /// `/canteen/day`: one day's meals with everything about them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayPage {
-    /// The day.
     pub day: NaiveDate,
     /// Today at the centre.
     pub today: NaiveDate,
@@ -107,7 +103,6 @@ pub struct KitchenChild {
 /// `/canteen/kitchen`: the printable sheet for a day (tomorrow by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KitchenSheet {
-    /// The day.
     pub day: NaiveDate,
     /// The meals served.
     pub services: Vec<MealService>,
@@ -122,7 +117,6 @@ pub struct KitchenSheet {
 /// An ingredient with its unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngredientName {
-    /// Its id.
     pub id: i64,
     /// In Khmer.
     pub name_km: String,
@@ -153,7 +147,6 @@ pub struct RecipesPage {
 /// A recipe line, with its ingredient.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineView {
-    /// The ingredient.
     pub ingredient: IngredientName,
     /// The diet it is for instead of the usual line; none for everyone.
     pub diet: Option<Diet>,
@@ -164,9 +157,7 @@ pub struct LineView {
 /// `/canteen/recipes/:id`: a recipe and its lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipePage {
-    /// The recipe.
     pub recipe: RecipeName,
-    /// Its lines.
     pub lines: Vec<LineView>,
     /// Every ingredient, to add a line.
     pub ingredients: Vec<IngredientName>,

@@ -12,7 +12,6 @@ use crate::presence::model::AbsenceReason;
 pub struct Tally {
     /// Present or late.
     pub came: usize,
-    /// Absent.
     pub absent: usize,
     /// Excused by a mark.
     pub excused: usize,
@@ -41,7 +40,6 @@ impl Tally {
 /// A session on the tonight page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
-    /// The class.
     pub class: HomeworkClass,
     /// The reason, when cancelled.
     pub cancelled: Option<String>,
@@ -52,7 +50,6 @@ pub struct SessionSummary {
 /// A resident flagged for unexplained absences in a row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -82,7 +79,6 @@ pub struct TonightPage {
 /// A row of a session's attendance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendanceRow {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -90,7 +86,6 @@ pub struct AttendanceRow {
     pub name_latin: String,
     /// The mark, if any.
     pub status: Option<Status>,
-    /// Its reason.
     pub reason: String,
     /// Away according to presence at the session's start (excused), and why.
     pub away: Option<Option<AbsenceReason>>,
@@ -99,9 +94,7 @@ pub struct AttendanceRow {
 /// `/homework/session/:id?day=`: a session's attendance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionPage {
-    /// The class.
     pub class: HomeworkClass,
-    /// The day.
     pub day: NaiveDate,
     /// Today at the centre.
     pub today: NaiveDate,
@@ -118,7 +111,6 @@ pub struct SessionPage {
 /// A class with a resident who could join it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -131,7 +123,6 @@ pub struct Candidate {
 /// A pupil's attendance over the term so far.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PupilRate {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -146,7 +137,6 @@ pub struct PupilRate {
 /// `/homework/classes/:id`: a class, its roll, its sessions and rates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassPage {
-    /// The class.
     pub class: HomeworkClass,
     /// Today at the centre.
     pub today: NaiveDate,
@@ -169,7 +159,6 @@ pub struct ClassPage {
 /// `/homework/classes`: every class the viewer sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassesPage {
-    /// The classes.
     pub classes: Vec<HomeworkClass>,
     /// Tutors, to add a class (managers only).
     pub tutors: Vec<(i64, String)>,
@@ -184,7 +173,6 @@ pub struct ClassesPage {
 /// `/homework/residents/:id`: a resident's homework attendance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentAttendance {
-    /// The resident.
     pub resident_id: i64,
     /// Name in Khmer script.
     pub name_km: String,

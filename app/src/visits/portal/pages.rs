@@ -6,14 +6,11 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::model::Window;
-use super::portal::{
-    BookVisit, BookingForm, CancelVisit, FamilyBooking, OpenDay, Portal, get_booking_form,
-    get_portal,
-};
-use super::view::{Booking, Child};
+use super::api::{BookVisit, CancelVisit, get_booking_form, get_portal};
+use super::model::{BookingForm, FamilyBooking, OpenDay, Portal};
 use crate::base::i18n::{I18n, Key, use_i18n};
 use crate::base::ui::{FormError, page_data};
+use crate::visits::model::{Booking, Child, Status, Window};
 
 /// Children's names as a family reads them: Khmer, then Latin letters.
 fn names(children: &[Child]) -> String {
@@ -72,7 +69,7 @@ fn PortalView(portal: Portal) -> impl IntoView {
             <h1>{i18n.fmt(Key::FamilyWelcome, &[("name", portal.family_name.as_str())])}</h1>
             {booked
                 .map(|status| {
-                    let key = if status == super::model::Status::Pending {
+                    let key = if status == Status::Pending {
                         Key::FamilyBookedPending
                     } else {
                         Key::FamilyBooked

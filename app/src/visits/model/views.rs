@@ -1,16 +1,15 @@
-//! The records of visits as pages show them.
+//! The records of visits as pages show them, and what the social team's pages receive.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Level, Notice, Relationship, Status};
+use super::{Level, Notice, Relationship, Status};
 
 /// A person of a family.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// `family_contact.id`.
     pub id: i64,
-    /// Their family.
     pub family_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
@@ -18,7 +17,6 @@ pub struct Contact {
     pub name_latin: String,
     /// How they are related to the children.
     pub relationship: Relationship,
-    /// Their phone.
     pub phone: Option<String>,
     /// Their identity document number.
     pub id_document: Option<String>,
@@ -41,9 +39,7 @@ pub struct Child {
 /// A permission decision, for the history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionEntry {
-    /// Its id.
     pub id: i64,
-    /// The contact.
     pub contact_id: i64,
     /// The child.
     pub resident_id: i64,
@@ -62,9 +58,7 @@ pub struct PermissionEntry {
 pub struct Slot {
     /// `visit_slot.id`.
     pub id: i64,
-    /// Starts.
     pub starts_at: NaiveTime,
-    /// Ends.
     pub ends_at: NaiveTime,
     /// Places.
     pub capacity: i64,
@@ -84,7 +78,6 @@ impl Slot {
 pub struct VisitDay {
     /// `visit_day.id`.
     pub id: i64,
-    /// The day.
     pub day: NaiveDate,
     /// Booking opens (local day).
     pub opens_on: NaiveDate,
@@ -107,11 +100,8 @@ pub struct VisitDay {
 pub struct Booking {
     /// `visit_booking.id`.
     pub id: i64,
-    /// The slot.
     pub slot_id: i64,
-    /// The family.
     pub family_id: i64,
-    /// Its name.
     pub family_name: String,
     /// Who leads the visit.
     pub contact_id: i64,
@@ -140,7 +130,6 @@ pub struct Booking {
     pub by_staff: bool,
     /// Checked in at the gate.
     pub checked_in_at: Option<i64>,
-    /// Checked out.
     pub checked_out_at: Option<i64>,
     /// Booked at.
     pub created_at: i64,
@@ -180,19 +169,15 @@ pub struct BookingFilter {
 /// A booking to store, after the rules let it through.
 #[derive(Clone, Debug)]
 pub struct NewBooking {
-    /// The slot.
     pub slot_id: i64,
-    /// The family.
     pub family_id: i64,
     /// Who leads.
     pub contact_id: i64,
-    /// Adults.
     pub adults: i64,
     /// Staying for the meal.
     pub meal_heads: i64,
     /// Pending or confirmed.
     pub status: Status,
-    /// Supervised.
     pub supervised: bool,
     /// A walk-in at the gate.
     pub walk_in: bool,
@@ -200,8 +185,68 @@ pub struct NewBooking {
     pub booked_by_staff: Option<i64>,
     /// When.
     pub created_at: i64,
-    /// The children.
     pub children: Vec<i64>,
     /// The month of the visit day.
     pub month: String,
+}
+
+/// A child linked to a family, with the link's terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedChild {
+    pub child: Child,
+    /// Visits a calendar month.
+    pub visits_per_month: i64,
+    /// Bookings need approval.
+    pub needs_approval: bool,
+}
+
+/// The visits part of `/families/:id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyVisits {
+    pub family_id: i64,
+    /// The phone it signs in with (a contact with this phone holds the account).
+    pub family_phone: String,
+    /// Every booking of the family needs approval.
+    pub needs_approval: bool,
+    pub contacts: Vec<Contact>,
+    pub children: Vec<LinkedChild>,
+    /// The current decisions: (contact, child, level).
+    pub permissions: Vec<(i64, i64, Level)>,
+    /// Every decision, newest first.
+    pub history: Vec<PermissionEntry>,
+    /// Current residents who could be linked: (id, Khmer name, Latin name).
+    pub residents: Vec<Child>,
+    /// Its bookings, newest day first.
+    pub bookings: Vec<Booking>,
+    /// Today, for the decision date.
+    pub today: NaiveDate,
+    /// Each contact's history (the contact, and who they may visit), by contact id.
+    pub contact_history: Vec<(i64, Vec<crate::audit::history::HistoryEntry>)>,
+    /// Each booking's history, by booking id.
+    pub booking_history: Vec<(i64, Vec<crate::audit::history::HistoryEntry>)>,
+}
+
+/// `/visits`: visit days, blocked dates and the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitsOverview {
+    pub today: NaiveDate,
+    /// Visit days from 60 days ago on.
+    pub days: Vec<VisitDay>,
+    /// Blocked dates from today on, with the reason.
+    pub blocked: Vec<(NaiveDate, String)>,
+    /// Bookings waiting for approval, or flagged for review.
+    pub queue: Vec<Booking>,
+    /// Meals visitors may stay for: (id, name in the viewer's language).
+    pub meals: Vec<(i64, String)>,
+}
+
+/// `/visits/days/:id`: a visit day, its slots and bookings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitDayPage {
+    pub day: VisitDay,
+    pub bookings: Vec<Booking>,
+    /// Meals visitors may stay for.
+    pub meals: Vec<(i64, String)>,
+    /// Families, to book for one: (id, name, phone).
+    pub families: Vec<(i64, String, String)>,
 }

@@ -6,17 +6,16 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::gate::{
-    ApproveHomeStay, CancelHomeStay, ChangeHomeStayDates, CheckIn, CheckOut, GatePage, GateVisit,
-    GateVisitor, HandOver, HomeStay, HomeStayReturn, HomeStaysPage, RecordStop, WalkIn, get_gate,
-    get_home_stays,
+use super::api::{
+    ApproveHomeStay, CancelHomeStay, ChangeHomeStayDates, CheckIn, CheckOut, HandOver,
+    HomeStayReturn, RecordStop, WalkIn, get_gate, get_home_stays,
 };
-use super::model::{Level, Status};
-use super::pages::level_badge;
-use super::view::{Child, Slot};
+use super::model::{Collectors, GatePage, GateVisit, GateVisitor, HomeStay, HomeStaysPage};
 use crate::base::i18n::{I18n, Key, use_i18n};
 use crate::base::ui::{FormError, SavedNotice, page_data};
 use crate::presence::model::local;
+use crate::visits::model::{Child, Level, Slot, Status};
+use crate::visits::pages::level_badge;
 
 /// "Away: hospital" beside a child who is away now: no visit can be admitted to them.
 fn away_badge(i18n: I18n, child: &Child) -> Option<impl IntoView + use<>> {
@@ -173,7 +172,7 @@ fn GateView(page: GatePage) -> impl IntoView {
 }
 
 #[component]
-fn WalkInForm(contact: i64, children: Vec<super::view::Child>, slots: Vec<Slot>) -> impl IntoView {
+fn WalkInForm(contact: i64, children: Vec<Child>, slots: Vec<Slot>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <details>
@@ -396,11 +395,7 @@ fn HomeStaysView(page: HomeStaysPage) -> impl IntoView {
 }
 
 #[component]
-fn StayCard(
-    stay: HomeStay,
-    collectors: super::gate::Collectors,
-    can_cancel: bool,
-) -> impl IntoView {
+fn StayCard(stay: HomeStay, collectors: Collectors, can_cancel: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = stay.id;
     // Who may bring her back: the same contacts as may collect her; the one she left with first.

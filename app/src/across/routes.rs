@@ -1,0 +1,19 @@
+//! The routes of the cross-domain pages: the pages that show several domains: a family's and a
+//! resident's.
+
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::{MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment};
+
+use super::pages::{FamilyPage, ResidentPage};
+
+/// The routes of the cross-domain pages, for the route table in `lib.rs`. Every page is rendered whole on the
+/// server (`SsrMode::Async`), so it works without JavaScript and errors carry their status.
+#[component(transparent)]
+pub fn AcrossRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=(StaticSegment("families"), ParamSegment("id")) view=FamilyPage ssr=SsrMode::Async />
+        <Route path=(StaticSegment("residents"), ParamSegment("id")) view=ResidentPage ssr=SsrMode::Async />
+    }
+    .into_inner()
+}

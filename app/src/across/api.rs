@@ -34,16 +34,14 @@ pub async fn create_absence(
     #[server(default)] until_time: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let by = crate::presence::api::recorder().await?;
+    let w = crate::base::write::staff(&crate::residents::api::HOUSE).await?;
     let absence = crate::presence::model::check_absence(
         &reason,
         (&from_date, &from_time),
         (&until_date, &until_time),
         &note,
     )?;
-    let now = chrono::Utc::now().timestamp();
-    super::record::record_absence(&crate::base::db::pool()?, &by, resident_id, &absence, now)
-        .await?;
+    super::record::record_absence(&w.pool, &w.by, resident_id, &absence, w.now).await?;
     crate::base::write::saved(&format!("/residents/{resident_id}#absences"))
 }
 
@@ -56,15 +54,14 @@ pub async fn extend_absence(
     #[server(default)] until_time: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let by = crate::presence::api::recorder().await?;
-    let now = chrono::Utc::now().timestamp();
+    let w = crate::base::write::staff(&crate::residents::api::HOUSE).await?;
     let resident_id = super::record::extend_absence(
-        &crate::base::db::pool()?,
-        &by,
+        &w.pool,
+        &w.by,
         absence_id,
         (&until_date, &until_time),
         &reason,
-        now,
+        w.now,
     )
     .await?;
     crate::base::write::saved(&format!("/residents/{resident_id}#absences"))

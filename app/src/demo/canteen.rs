@@ -3,9 +3,10 @@
 //! served records. Deterministic, and seeding twice adds nothing.
 
 use crate::demo::Rng;
+use crate::demo::calendar::{at, days, next_weekday};
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
+use chrono::{NaiveDate, TimeDelta, Weekday};
 use sqlx::SqlitePool;
 
 use crate::base::access::Actor;
@@ -466,25 +467,6 @@ const EVENTS: [((i64, usize), Event); 8] = [
     ((11, 1), Event::Note("អង្ករមិនគ្រប់ ទិញបន្ថែមនៅផ្សារ")),
 ];
 
-fn days(n: i64) -> TimeDelta {
-    TimeDelta::days(n)
-}
-
-fn at(day: NaiveDate, hour: u32, minute: u32) -> i64 {
-    instant(
-        day,
-        NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default(),
-    )
-}
-
-/// The first `weekday` from `from` on.
-fn next_weekday(from: NaiveDate, weekday: Weekday) -> NaiveDate {
-    let ahead = (7 + i64::from(weekday.num_days_from_monday())
-        - i64::from(from.weekday().num_days_from_monday()))
-        % 7;
-    from + days(ahead)
-}
-
 /// The rotation's day for `day`: the fortnight starts on a Monday.
 fn rotation(day: NaiveDate) -> &'static DayMenu {
     let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
@@ -733,6 +715,8 @@ pub async fn seed(
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
+
+    use chrono::Datelike;
 
     use super::*;
     use crate::canteen::model::{ServedFlag, served_flag};

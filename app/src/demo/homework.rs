@@ -4,12 +4,13 @@
 //! row. Deterministic, and seeding twice adds nothing.
 
 use crate::demo::Rng;
+use crate::demo::calendar::{days, next_weekday};
 use std::collections::{HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use sqlx::SqlitePool;
 
 use crate::base::access::Actor;
@@ -247,18 +248,6 @@ const EXAMS: &str = "ប្រឡងឆមាស Semester exams: revision at sch
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()
-}
-
-fn days(n: i64) -> TimeDelta {
-    TimeDelta::days(n)
-}
-
-/// The first `weekday` from `from` on.
-fn next_weekday(from: NaiveDate, weekday: Weekday) -> NaiveDate {
-    let ahead = (7 + i64::from(weekday.num_days_from_monday())
-        - i64::from(from.weekday().num_days_from_monday()))
-        % 7;
-    from + days(ahead)
 }
 
 /// The term: five weeks ago to two months ahead.

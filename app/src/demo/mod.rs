@@ -5,9 +5,11 @@
 //! The demo sign-ins come from a file (`demo/accounts.json`), never from the binary, and the
 //! accounts are marked as demo: they sign in only while the server runs in demo mode.
 
+mod calendar;
 pub mod canteen;
 pub mod centre;
 pub mod homework;
+mod names;
 pub mod residents;
 pub mod visits;
 

@@ -2,9 +2,11 @@
 //! week's absences and four weeks of roll calls. Deterministic, and seeding twice adds nothing.
 
 use crate::demo::Rng;
+use crate::demo::calendar::{at, day_between, days, years_after, years_before};
+use crate::demo::names::{BOYS, FAMILIES, GIRLS};
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Months, NaiveDate, NaiveTime, TimeDelta};
+use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::base::access::Actor;
@@ -22,106 +24,6 @@ use crate::presence::repo::{
 use crate::residents::model::Note;
 use crate::residents::model::{Allergen, Diet, Programme, ResidentFields, Sex, age_on};
 use crate::residents::repo::{insert, link_siblings, set_left, set_note};
-
-/// Family names: Khmer script and the usual Latin spelling.
-pub(crate) const FAMILIES: [(&str, &str); 36] = [
-    ("សុខ", "Sok"),
-    ("ចាន់", "Chan"),
-    ("ហេង", "Heng"),
-    ("កែវ", "Keo"),
-    ("ជា", "Chea"),
-    ("គីម", "Kim"),
-    ("លី", "Ly"),
-    ("មាស", "Meas"),
-    ("ង៉ែត", "Nget"),
-    ("ពេជ្រ", "Pich"),
-    ("ប្រាក់", "Prak"),
-    ("សេង", "Seng"),
-    ("ស៊ីម", "Sim"),
-    ("ស៊ុន", "Sun"),
-    ("តាន់", "Tan"),
-    ("ទូច", "Touch"),
-    ("វ៉ាន់", "Van"),
-    ("យឹម", "Yim"),
-    ("ហែម", "Hem"),
-    ("ម៉ៅ", "Mao"),
-    ("ញ៉ែម", "Nhem"),
-    ("អ៊ុក", "Ouk"),
-    ("ប៉ែន", "Pen"),
-    ("ផាន់", "Phan"),
-    ("រស់", "Ros"),
-    ("សូ", "So"),
-    ("ទេព", "Tep"),
-    ("ថាច់", "Thach"),
-    ("ឈឹម", "Chhim"),
-    ("ខៀវ", "Khieu"),
-    ("ឡុង", "Long"),
-    ("ឆាយ", "Chhay"),
-    ("លឹម", "Lim"),
-    ("អេង", "Eng"),
-    ("នួន", "Nuon"),
-    ("ជុំ", "Chum"),
-];
-
-/// Girls' given names.
-const GIRLS: [(&str, &str); 26] = [
-    ("ស្រីមុំ", "Sreymom"),
-    ("ស្រីពៅ", "Sreypov"),
-    ("ស្រីនាង", "Sreyneang"),
-    ("ស្រីល័ក្ខ", "Sreyleak"),
-    ("ស្រីអូន", "Sreyoun"),
-    ("សុភា", "Sophea"),
-    ("សុភី", "Sophy"),
-    ("ចន្ថា", "Chantha"),
-    ("ចន្ធូ", "Chanthou"),
-    ("បុប្ផា", "Bopha"),
-    ("កញ្ញា", "Kanha"),
-    ("លក្ខិណា", "Leakhena"),
-    ("ម្លិះ", "Malis"),
-    ("មាលា", "Mealea"),
-    ("នារី", "Nary"),
-    ("ផល្លា", "Phalla"),
-    ("រស្មី", "Raksmey"),
-    ("សុខា", "Sokha"),
-    ("ធារី", "Theary"),
-    ("ធីតា", "Thida"),
-    ("សុធា", "Sothea"),
-    ("ចិន្តា", "Chenda"),
-    ("កល្យាណ", "Kalyan"),
-    ("រចនា", "Rachana"),
-    ("សុវណ្ណារី", "Sovannary"),
-    ("ពិសី", "Pisey"),
-];
-
-/// Boys' given names.
-const BOYS: [(&str, &str); 26] = [
-    ("ដារា", "Dara"),
-    ("សុផល", "Sophal"),
-    ("វុទ្ធី", "Vuthy"),
-    ("ឫទ្ធី", "Rithy"),
-    ("ពិសិដ្ឋ", "Piseth"),
-    ("សុខុម", "Sokhom"),
-    ("វិជ្ជា", "Vichea"),
-    ("វិសាល", "Visal"),
-    ("សម្បត្តិ", "Sambath"),
-    ("សុវណ្ណ", "Sovann"),
-    ("កុសល", "Kosal"),
-    ("មករា", "Makara"),
-    ("ណារិទ្ធ", "Narith"),
-    ("ភក្ត្រា", "Pheaktra"),
-    ("រតនា", "Ratana"),
-    ("សំណាង", "Samnang"),
-    ("ប៊ុនធឿន", "Bunthoeun"),
-    ("ចំរើន", "Chamroeun"),
-    ("មុន្នី", "Mony"),
-    ("បញ្ញា", "Panha"),
-    ("រដ្ឋា", "Rotha"),
-    ("ធារិទ្ធ", "Thearith"),
-    ("វាសនា", "Veasna"),
-    ("វីរៈ", "Virak"),
-    ("សុធី", "Sothy"),
-    ("បូរ៉ា", "Bora"),
-];
 
 const MEDICAL_NOTES: [&str; 7] = [
     "Asthma: inhaler in the office",
@@ -269,32 +171,6 @@ impl Person {
             format!("{family_latin} {}", given.1),
         )
     }
-}
-
-fn years_before(day: NaiveDate, years: i32) -> NaiveDate {
-    day.checked_sub_months(Months::new(12 * years.max(0).unsigned_abs()))
-        .unwrap_or(day)
-}
-
-fn years_after(day: NaiveDate, years: i32) -> NaiveDate {
-    day.checked_add_months(Months::new(12 * years.max(0).unsigned_abs()))
-        .unwrap_or(day)
-}
-
-fn days(n: i64) -> TimeDelta {
-    TimeDelta::days(n)
-}
-
-/// A day from `lo` to `hi` included.
-fn day_between(rng: &mut Rng, lo: NaiveDate, hi: NaiveDate) -> NaiveDate {
-    lo + days(rng.between(0, (hi - lo).num_days().max(0)))
-}
-
-fn at(day: NaiveDate, hour: u32, minute: u32) -> i64 {
-    instant(
-        day,
-        NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default(),
-    )
 }
 
 /// The youngest age a programme takes children in at.
@@ -1045,6 +921,8 @@ pub async fn seed(
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveTime;
+
     use super::*;
     use crate::housing::repo::free_beds;
     use crate::presence::repo::open_alerts;

@@ -6,11 +6,12 @@
 //! nothing.
 
 use crate::demo::Rng;
-use crate::demo::residents::FAMILIES;
+use crate::demo::calendar::{days, next_weekday};
+use crate::demo::names::{MEN, SURNAME_COUNT, WOMEN, surname};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeDelta, Weekday};
+use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -47,75 +48,6 @@ const NEXT_BOOKINGS: usize = 25;
 /// The visit days' slots: start and end (hour, minute).
 const SLOTS: [((u32, u32), (u32, u32)); 3] =
     [((8, 0), (9, 30)), ((9, 30), (11, 0)), ((14, 0), (15, 30))];
-
-/// Surnames of the contacts who do not carry the children's, after the residents' own: four
-/// more, Khmer script and Latin letters.
-const MORE_SURNAMES: [(&str, &str); 4] = [
-    ("ប៊ុន", "Bun"),
-    ("អ៊ឹម", "Im"),
-    ("ស្រេង", "Sreng"),
-    ("ម៉ម", "Mom"),
-];
-
-/// How many surnames [`surname`] knows.
-const SURNAME_COUNT: usize = FAMILIES.len() + MORE_SURNAMES.len();
-
-/// The `i`-th surname: the residents' family names, then [`MORE_SURNAMES`].
-fn surname(i: usize) -> (&'static str, &'static str) {
-    FAMILIES
-        .get(i)
-        .or_else(|| MORE_SURNAMES.get(i - FAMILIES.len()))
-        .copied()
-        .unwrap_or(FAMILIES[0])
-}
-
-/// Women's given names.
-const WOMEN: [(&str, &str); 20] = [
-    ("ចាន់ធី", "Chanthy"),
-    ("សុភាព", "Sopheap"),
-    ("ម៉ាលី", "Maly"),
-    ("សុខា", "Sokha"),
-    ("ស្រីនួន", "Sreynuon"),
-    ("ធារី", "Theary"),
-    ("វណ្ណា", "Vanna"),
-    ("ផល្លី", "Phally"),
-    ("កញ្ញា", "Kanha"),
-    ("សុគន្ធា", "Sokunthea"),
-    ("រ៉ានី", "Rany"),
-    ("ពុទ្ធី", "Puthy"),
-    ("សុវណ្ណី", "Sovanny"),
-    ("ចន្ទ្រា", "Chantrea"),
-    ("លីដា", "Lida"),
-    ("ស្រីពេជ្រ", "Sreypich"),
-    ("សុខលី", "Sokly"),
-    ("ហួយ", "Houy"),
-    ("ស្រីអូន", "Sreyoun"),
-    ("បុប្ផា", "Bopha"),
-];
-
-/// Men's given names.
-const MEN: [(&str, &str); 20] = [
-    ("សុភ័ក្រ", "Sopheak"),
-    ("វណ្ណៈ", "Vannak"),
-    ("សុខហេង", "Sokheng"),
-    ("សារឿន", "Saroeun"),
-    ("បុរី", "Borey"),
-    ("សុខុន", "Sokhon"),
-    ("រិទ្ធ", "Rith"),
-    ("ចំរើន", "Chamroeun"),
-    ("សាវឿន", "Savoeun"),
-    ("ធឿន", "Thoeun"),
-    ("វិចិត្រ", "Vichet"),
-    ("សុវណ្ណ", "Sovann"),
-    ("ប៊ុនថា", "Buntha"),
-    ("ណារ៉ុង", "Narong"),
-    ("សម្ផស្ស", "Samphos"),
-    ("ពិសិដ្ឋ", "Piseth"),
-    ("វាសនា", "Veasna"),
-    ("កុសល", "Kosal"),
-    ("វុទ្ធា", "Vutha"),
-    ("សម្បត្តិ", "Sambath"),
-];
 
 /// Where the families live, which tells apart families of the same name.
 const PROVINCES: [(&str, &str); 12] = [
@@ -191,18 +123,6 @@ const NEXT_WEEK_STAY: &str = "Weekend at home for the grandmother's seventieth b
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()
-}
-
-fn days(n: i64) -> TimeDelta {
-    TimeDelta::days(n)
-}
-
-/// The first `weekday` from `from` on.
-fn next_weekday(from: NaiveDate, weekday: Weekday) -> NaiveDate {
-    let ahead = (7 + i64::from(weekday.num_days_from_monday())
-        - i64::from(from.weekday().num_days_from_monday()))
-        % 7;
-    from + days(ahead)
 }
 
 /// Next month's visit day: its second Sunday.

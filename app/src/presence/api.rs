@@ -22,13 +22,6 @@ pub struct RollPage {
     pub history: Vec<(NaiveDate, bool, i64, i64)>,
 }
 
-/// The caller, if house staff or admin, as the one recording.
-#[cfg(feature = "ssr")]
-pub async fn recorder() -> Result<crate::base::access::Writer, AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
-    Ok(crate::base::access::Writer::staff(&staff))
-}
-
 #[cfg(feature = "ssr")]
 fn night_or_today(night: &str) -> Result<NaiveDate, AppError> {
     if night.trim().is_empty() {
@@ -48,15 +41,14 @@ pub async fn record_return(
     #[server(default)] date: String,
     #[server(default)] time: String,
 ) -> Result<(), AppError> {
-    let by = recorder().await?;
-    let now = chrono::Utc::now().timestamp();
+    let w = crate::base::write::staff(&HOUSE).await?;
+    let now = w.now;
     let at = if date.trim().is_empty() {
         now
     } else {
         super::model::parse_moment(&date, &time).ok_or(super::model::AbsenceProblem::Return)?
     };
-    let resident_id =
-        super::record::record_return(&crate::base::db::pool()?, &by, absence_id, at, now).await?;
+    let resident_id = super::record::record_return(&w.pool, &w.by, absence_id, at, now).await?;
     crate::base::write::saved(&format!("/residents/{resident_id}#absences"))
 }
 
@@ -162,20 +154,18 @@ pub async fn mark_roll(
     resident_id: i64,
     mark: String,
 ) -> Result<(), AppError> {
-    let by = recorder().await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
-    let now = chrono::Utc::now().timestamp();
-    let today = crate::base::clock::today_at_centre();
     super::record::mark(
-        &crate::base::db::pool()?,
-        &by,
+        &w.pool,
+        &w.by,
         building_id,
         night,
         resident_id,
         mark,
-        now,
-        today,
+        w.now,
+        w.today,
     )
     .await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
@@ -185,19 +175,9 @@ pub async fn mark_roll(
 /// Marks everyone not yet marked as present. House staff and admin.
 #[server(endpoint = "mark_roll_all_present")]
 pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<(), AppError> {
-    let by = recorder().await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
-    let now = chrono::Utc::now().timestamp();
-    let today = crate::base::clock::today_at_centre();
-    super::record::mark_all_present(
-        &crate::base::db::pool()?,
-        &by,
-        building_id,
-        night,
-        now,
-        today,
-    )
-    .await?;
+    super::record::mark_all_present(&w.pool, &w.by, building_id, night, w.now, w.today).await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}"));
     Ok(())
 }
@@ -205,19 +185,9 @@ pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<()
 /// Closes the roll; refused while anyone is unmarked. House staff and admin.
 #[server(endpoint = "close_roll")]
 pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError> {
-    let by = recorder().await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
-    let now = chrono::Utc::now().timestamp();
-    let today = crate::base::clock::today_at_centre();
-    super::record::close(
-        &crate::base::db::pool()?,
-        &by,
-        building_id,
-        night,
-        now,
-        today,
-    )
-    .await?;
+    super::record::close(&w.pool, &w.by, building_id, night, w.now, w.today).await?;
     crate::base::write::saved(&format!("/roll/{building_id}?night={night}"))
 }
 
@@ -245,12 +215,11 @@ pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(),
 pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), AppError> {
     use super::model::Resolution;
 
-    let by = recorder().await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let resolution = match Resolution::parse(&resolution) {
         Some(resolution @ (Resolution::Found | Resolution::Returned)) => resolution,
         _ => return Err(AppError::BadRequest),
     };
-    let now = chrono::Utc::now().timestamp();
-    super::record::resolve(&crate::base::db::pool()?, &by, resident_id, resolution, now).await?;
+    super::record::resolve(&w.pool, &w.by, resident_id, resolution, w.now).await?;
     crate::base::write::saved(&format!("/residents/{resident_id}"))
 }

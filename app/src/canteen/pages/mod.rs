@@ -3,6 +3,12 @@
 //! kitchen sheet), `/canteen/shopping`, `/canteen/recipes`, `/canteen/recipes/:id` and
 //! `/canteen/settings`.
 
+mod kitchen;
+mod settings;
+
+pub use kitchen::{KitchenSheetPage, RecipePage, RecipesPage, ShoppingPage};
+pub use settings::CanteenSettingsPage;
+
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -24,14 +30,14 @@ use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_
 use crate::residents::model::Diet;
 use crate::residents::pages::resident_name;
 
-fn recipe_label(i18n: I18n, recipe: &RecipeName) -> String {
+pub(super) fn recipe_label(i18n: I18n, recipe: &RecipeName) -> String {
     recipe.name(i18n.lang).to_owned()
 }
 
 /// The Khmer, English and French name fields of a recipe or an ingredient form; `prefix`
 /// keeps the ids apart when two such forms share a page.
 #[component]
-fn NameFields(
+pub(super) fn NameFields(
     prefix: &'static str,
     max: usize,
     #[prop(optional)] values: Option<[String; 3]>,
@@ -56,7 +62,7 @@ fn NameFields(
         .collect_view()
 }
 
-fn canteen_links(i18n: I18n) -> impl IntoView {
+pub(super) fn canteen_links(i18n: I18n) -> impl IntoView {
     view! {
         <nav class="actions" aria-label=i18n.t(Key::CanteenTitle)>
             <a class="button secondary" href="/canteen">{i18n.t(Key::CanteenForecast)}</a>
@@ -206,7 +212,7 @@ fn Forecast(page: ForecastPage) -> impl IntoView {
 }
 
 /// The form that downloads counts and served figures for a span of days.
-fn export_form(i18n: I18n, from: NaiveDate, until: NaiveDate) -> AnyView {
+pub(super) fn export_form(i18n: I18n, from: NaiveDate, until: NaiveDate) -> AnyView {
     view! {
         <h2>{i18n.t(Key::CanteenExportTitle)}</h2>
         <form class="search" method="get" action="/canteen/counts.csv">
@@ -507,391 +513,9 @@ fn MealSection(
     }
 }
 
-/// `/canteen/kitchen?on=`: the kitchen sheet for a day, made to be printed on A4.
-#[component]
-pub fn KitchenSheetPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let on = move || query.read().get("on").unwrap_or_default();
-    let data = Resource::new_blocking(on, get_kitchen_sheet);
-    view! {
-        <Title text=i18n.t(Key::KitchenTitle) />
-        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        {page_data(data, |sheet| view! { <Sheet sheet /> })}
-    }
-}
-
-#[component]
-fn Sheet(sheet: SheetData) -> impl IntoView {
-    let i18n = use_i18n();
-    let services = sheet.services.clone();
-    let day = sheet.day;
-    view! {
-        <form class="search no-print" method="get" action="/canteen/kitchen">
-            <label for="on">{i18n.t(Key::FieldDate)}</label>
-            <input id="on" name="on" type="date" value=day.to_string() />
-            <button class="button secondary" type="submit">{i18n.t(Key::Show)}</button>
-        </form>
-        <p class="muted no-print">{i18n.t(Key::KitchenPrintHint)}</p>
-        <article class="kitchen-sheet">
-            <h1>{format!("{} · {}", i18n.t(Key::KitchenTitle), i18n.date_long(day))}</h1>
-            <div class="sheet-meals">
-                {services.iter().zip(sheet.counts.meals.iter()).map(|(service, meal)| {
-                    let menu = sheet.menus.iter().find(|(m, _)| *m == service.id).map(|(_, r)| r.clone()).unwrap_or_default();
-                    let heads = meal.frozen.as_ref().map_or(&meal.live, |f| &f.heads).clone();
-                    view! {
-                        <section class="sheet-meal">
-                            <h2>{format!("{} · {}", service.name(i18n.lang), i18n.time(service.serves_at))}</h2>
-                            <p class="sheet-total">{i18n.fmt(Key::KitchenHeads, &[("count", &i18n.num(meal.expected()))])}</p>
-                            {(meal.late_delta() != 0).then(|| view! {
-                                <p class="late">{i18n.fmt(Key::KitchenLate, &[("count", &i18n.num(meal.live.total()))])}</p>
-                            })}
-                            {heads_table(i18n, &heads, None)}
-                            {late_list(i18n, meal.late.clone())}
-                            <h3>{i18n.t(Key::CanteenMenu)}</h3>
-                            {if menu.is_empty() {
-                                view! { <p>{i18n.t(Key::CanteenMenuNone)}</p> }.into_any()
-                            } else {
-                                view! { <ul>{menu.iter().map(|r| view! { <li>{recipe_label(i18n, r)}</li> }).collect_view()}</ul> }.into_any()
-                            }}
-                        </section>
-                    }
-                }).collect_view()}
-            </div>
-            <h2>{i18n.t(Key::KitchenChildren)}</h2>
-            {if sheet.children.is_empty() {
-                view! { <p>{i18n.t(Key::KitchenChildrenNone)}</p> }.into_any()
-            } else {
-                view! {
-                    <ListTable headers=vec![Key::FieldName, Key::FieldDiet, Key::FieldAllergies, Key::CanteenMeal]>
-                        {sheet.children.into_iter().map(|child| {
-                            let meals: Vec<String> = services.iter().filter(|s| child.meals.contains(&s.id)).map(|s| s.name(i18n.lang).to_owned()).collect();
-                            let allergies: Vec<&str> = child.allergies.iter().map(|a| i18n.t(a.label())).collect();
-                            view! {
-                                <tr>
-                                    <td>{resident_name(i18n, &child.name_km, &child.name_latin)}</td>
-                                    <td>{i18n.t(child.diet.label())}</td>
-                                    <td><strong>{allergies.join(", ")}</strong></td>
-                                    <td>{meals.join(", ")}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </ListTable>
-                }.into_any()
-            }}
-        </article>
-    }
-}
-
-/// `/canteen/shopping?from=&until=`: what to buy.
-#[component]
-pub fn ShoppingPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let span = move || {
-        let q = query.read();
-        (
-            q.get("from").unwrap_or_default(),
-            q.get("until").unwrap_or_default(),
-        )
-    };
-    let data = Resource::new_blocking(span, |(from, until)| shopping_list(from, until));
-    view! {
-        <Title text=i18n.t(Key::ShoppingTitle) />
-        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::ShoppingTitle)}</h1>
-        {page_data(data, |list| view! { <Shopping list /> })}
-    }
-}
-
-#[component]
-fn Shopping(list: ShoppingData) -> impl IntoView {
-    let i18n = use_i18n();
-    let csv = format!(
-        "/canteen/shopping.csv?from={}&until={}",
-        list.from, list.until
-    );
-    view! {
-        <form class="search no-print" method="get" action="/canteen/shopping">
-            <label for="from">{i18n.t(Key::FieldFrom)}</label>
-            <input id="from" name="from" type="date" value=list.from.to_string() />
-            <label for="until">{i18n.t(Key::FieldUntil)}</label>
-            <input id="until" name="until" type="date" value=list.until.to_string() />
-            <button class="button secondary" type="submit">{i18n.t(Key::Show)}</button>
-        </form>
-        <p class="today">{format!("{} – {}", i18n.date_long(list.from), i18n.date_long(list.until))}</p>
-        {(list.meals_without_menu > 0).then(|| view! {
-            <p class="notice warn">{i18n.fmt(Key::ShoppingWithoutMenu, &[("count", &i18n.num(list.meals_without_menu as i64))])}</p>
-        })}
-        {if list.lines.is_empty() {
-            view! { <p>{i18n.t(Key::ShoppingEmpty)}</p> }.into_any()
-        } else {
-            view! {
-                <ListTable headers=vec![Key::CanteenIngredient, Key::CanteenQuantity, Key::CanteenUnit] class="shopping">
-                    {list.lines.into_iter().map(|(ingredient, milli)| {
-                        let (amount, unit) = quantity(milli, ingredient.unit);
-                        let name = ingredient.name(i18n.lang).to_owned();
-                        view! {
-                            <tr>
-                                <td>{name}</td>
-                                <td class="number">{i18n.decimal(&amount)}</td>
-                                <td>{i18n.t(unit)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </ListTable>
-            }.into_any()
-        }}
-        <p class="actions no-print">
-            <a class="button secondary" href=csv download="">{i18n.t(Key::CanteenExportCsv)}</a>
-        </p>
-    }
-}
-
-/// `/canteen/recipes`: every recipe.
-#[component]
-pub fn RecipesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| list_recipes());
-    view! {
-        <Title text=i18n.t(Key::RecipesTitle) />
-        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::RecipesTitle)}</h1>
-        {page_data(data, move |page| view! {
-            <ListTable headers=vec![Key::CanteenRecipe, Key::CanteenIngredients]>
-                {page.recipes.into_iter().map(|(recipe, lines)| view! {
-                    <tr>
-                        <td><a href=format!("/canteen/recipes/{}", recipe.id)>{recipe_label(i18n, &recipe)}</a></td>
-                        <td>{i18n.num(lines as i64)}</td>
-                    </tr>
-                }).collect_view()}
-            </ListTable>
-            {page.can_edit.then(|| view! {
-                <details class="more">
-                    <summary>{i18n.t(Key::RecipeNew)}</summary>
-                    <FormError url=SaveRecipe::url() />
-                    <form class="stack narrow" method="post" action=SaveRecipe::url()>
-                        <NameFields prefix="name" max=80 />
-                        <button class="button" type="submit">{i18n.t(Key::RecipeNew)}</button>
-                    </form>
-                </details>
-            })}
-        })}
-    }
-}
-
-/// `/canteen/recipes/:id`: a recipe and its quantities per head.
-#[component]
-pub fn RecipePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = resource_by_id(get_recipe);
-    view! {
-        <Title text=i18n.t(Key::RecipesTitle) />
-        <p class="breadcrumb">
-            <a href="/canteen">{i18n.t(Key::CanteenTitle)}</a>
-            " › "
-            <a href="/canteen/recipes">{i18n.t(Key::RecipesTitle)}</a>
-        </p>
-        {page_data(data, |page| view! { <RecipeView page /> })}
-    }
-}
-
-#[component]
-fn RecipeView(page: RecipeData) -> impl IntoView {
-    let i18n = use_i18n();
-    let recipe = page.recipe.clone();
-    let id = recipe.id;
-    let can_edit = page.can_edit;
-    let unit_of = move |unit: Unit| i18n.t(unit.label());
-    view! {
-        <h1>{recipe_label(i18n, &recipe)}</h1>
-        <SavedNotice message=Key::Saved />
-        <FormError url=SetRecipeLine::url() />
-        <FormError url=AddIngredient::url() />
-        <FormError url=SaveRecipe::url() />
-        <h2 id="lines">{i18n.t(Key::CanteenPerHead)}</h2>
-        {if page.lines.is_empty() {
-            view! { <p>{i18n.t(Key::RecipeNoLines)}</p> }.into_any()
-        } else {
-            view! {
-                <ListTable headers=vec![Key::CanteenIngredient, Key::FieldDiet, Key::CanteenPerHead, Key::CanteenUnit]>
-                    {page.lines.iter().map(|line| {
-                        let name = line.ingredient.name(i18n.lang).to_owned();
-                        let diet = line.diet.map_or_else(|| i18n.t(Key::RecipeEveryone).to_owned(), |d| i18n.t(d.label()).to_owned());
-                        view! {
-                            <tr>
-                                <td>{name}</td>
-                                <td>{diet}</td>
-                                <td class="number">{i18n.decimal(&super::model::show_per_head(line.per_head_milli))}</td>
-                                <td>
-                                    {unit_of(line.ingredient.unit)}
-                                    {can_edit.then(|| view! {
-                                        <form class="inline" method="post" action=SetRecipeLine::url()>
-                                            <input type="hidden" name="recipe_id" value=id />
-                                            <input type="hidden" name="ingredient_id" value=line.ingredient.id />
-                                            <input type="hidden" name="diet" value=line.diet.map_or("", Diet::code) />
-                                            <button class="button small secondary" type="submit" name="remove" value="1">{i18n.t(Key::Remove)}</button>
-                                        </form>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </ListTable>
-            }.into_any()
-        }}
-        <p class="muted">{i18n.t(Key::RecipeVariantHint)}</p>
-        {can_edit.then(|| view! {
-            <h2>{i18n.t(Key::RecipeAddLine)}</h2>
-            {page.ingredients.is_empty().then(|| view! { <p>{i18n.t(Key::RecipeNoIngredients)}</p> })}
-            {(!page.ingredients.is_empty()).then(|| view! {
-            <form class="stack narrow" method="post" action=SetRecipeLine::url()>
-                <input type="hidden" name="recipe_id" value=id />
-                <label for="ingredient_id">{i18n.t(Key::CanteenIngredient)}</label>
-                <select id="ingredient_id" name="ingredient_id" required>
-                    {page.ingredients.iter().map(|ing| {
-                        let name = ing.name(i18n.lang);
-                        view! { <option value=ing.id>{format!("{name} ({})", unit_of(ing.unit))}</option> }
-                    }).collect_view()}
-                </select>
-                <label for="line_diet">{i18n.t(Key::FieldDiet)}</label>
-                <select id="line_diet" name="diet">
-                    <option value="">{i18n.t(Key::RecipeEveryone)}</option>
-                    {Diet::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(d.label())}</option> }).collect_view()}
-                </select>
-                <label for="per_head">{i18n.t(Key::CanteenPerHead)}</label>
-                <input id="per_head" name="per_head" type="text" inputmode="decimal" maxlength="10" required />
-                <button class="button" type="submit">{i18n.t(Key::Save)}</button>
-            </form>
-            })}
-            <details class="more">
-                <summary>{i18n.t(Key::IngredientNew)}</summary>
-                <form class="stack narrow" method="post" action=AddIngredient::url()>
-                    <input type="hidden" name="recipe_id" value=id />
-                    <NameFields prefix="ing" max=60 />
-                    <label for="unit">{i18n.t(Key::CanteenUnit)}</label>
-                    <select id="unit" name="unit">
-                        {Unit::ALL.iter().map(|u| view! { <option value=u.code()>{i18n.t(u.label())}</option> }).collect_view()}
-                    </select>
-                    <button class="button" type="submit">{i18n.t(Key::IngredientNew)}</button>
-                </form>
-            </details>
-            <details class="more">
-                <summary>{i18n.t(Key::RecipeRename)}</summary>
-                <form class="stack narrow" method="post" action=SaveRecipe::url()>
-                    <input type="hidden" name="id" value=id />
-                    <NameFields prefix="name" max=80 values=[recipe.name_km.clone(), recipe.name_en.clone(), recipe.name_fr.clone()] />
-                    <button class="button" type="submit">{i18n.t(Key::Save)}</button>
-                </form>
-            </details>
-        })}
-    }
-}
-
-/// `/canteen/settings`: meal services, the cut-off and the margin.
-#[component]
-pub fn CanteenSettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| canteen_settings());
-    view! {
-        <Title text=i18n.t(Key::CanteenSettingsTitle) />
-        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::CanteenSettingsTitle)}</h1>
-        {page_data(data, |page| view! { <SettingsView page /> })}
-    }
-}
-
-fn days_boxes(i18n: I18n, prefix: String, days: u8, enabled: bool) -> impl IntoView {
-    view! {
-        <span class="weekdays">
-            {WEEKDAYS.iter().enumerate().map(|(i, key)| {
-                let name = format!("{prefix}[d{i}]");
-                view! {
-                    <label class="choice">
-                        <input type="checkbox" name=name value="1" checked={days & (1 << i) != 0} disabled=!enabled />
-                        {i18n.t(*key)}
-                    </label>
-                }
-            }).collect_view()}
-        </span>
-    }
-}
-
-#[component]
-fn SettingsView(page: SettingsPage) -> impl IntoView {
-    let i18n = use_i18n();
-    let can_edit = page.can_edit;
-    let blank = MealService {
-        id: 0,
-        name_km: String::new(),
-        name_en: String::new(),
-        name_fr: String::new(),
-        serves_at: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
-        boarding_days: super::model::EVERY_DAY,
-        residence_days: super::model::EVERY_DAY,
-        active: true,
-    };
-    view! {
-        <SavedNotice message=Key::Saved />
-        <FormError url=SaveSettings::url() />
-        <FormError url=SaveService::url() />
-        <form class="stack narrow" method="post" action=SaveSettings::url()>
-            <label for="cutoff">{i18n.t(Key::CanteenCutoff)}</label>
-            <input id="cutoff" name="cutoff" type="time" value=page.cutoff.format("%H:%M").to_string() required disabled=!can_edit />
-            <p class="muted">{i18n.t(Key::CanteenCutoffHint)}</p>
-            <label for="margin_percent">{i18n.t(Key::CanteenMargin)}</label>
-            <input id="margin_percent" name="margin_percent" type="number" min="0" max="100" value=page.margin_percent required disabled=!can_edit />
-            {can_edit.then(|| view! { <button class="button" type="submit">{i18n.t(Key::Save)}</button> })}
-        </form>
-        <h2>{i18n.t(Key::CanteenServices)}</h2>
-        {page.services.into_iter().map(|service| view! { <ServiceForm service can_edit /> }).collect_view()}
-        {can_edit.then(|| view! {
-            <details class="more">
-                <summary>{i18n.t(Key::CanteenServiceNew)}</summary>
-                <ServiceForm service=blank can_edit />
-            </details>
-        })}
-    }
-}
-
-#[component]
-fn ServiceForm(service: MealService, can_edit: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = service.id;
-    let field = move |name: &str| format!("s{id}-{name}");
-    let title = (id != 0).then(|| service.name(i18n.lang).to_owned());
-    view! {
-        {title.map(|title| view! { <h3 class="narrow">{title}</h3> })}
-        <form class="stack narrow service" method="post" action=SaveService::url()>
-            <input type="hidden" name="service[id]" value=id />
-            <label for=field("km")>{i18n.t(Key::FieldNameKhmer)}</label>
-            <input id=field("km") name="service[name_km]" type="text" lang="km" maxlength="40" value=service.name_km.clone() required disabled=!can_edit />
-            <label for=field("en")>{i18n.t(Key::FieldNameEnglish)}</label>
-            <input id=field("en") name="service[name_en]" type="text" maxlength="40" value=service.name_en.clone() required disabled=!can_edit />
-            <label for=field("fr")>{i18n.t(Key::FieldNameFrench)}</label>
-            <input id=field("fr") name="service[name_fr]" type="text" maxlength="40" value=service.name_fr.clone() required disabled=!can_edit />
-            <label for=field("at")>{i18n.t(Key::CanteenServesAt)}</label>
-            <input id=field("at") name="service[serves_at]" type="time" value=service.serves_at.format("%H:%M").to_string() required disabled=!can_edit />
-            <fieldset>
-                <legend>{i18n.t(Key::FacilityKindBoardingSchool)}</legend>
-                {days_boxes(i18n, "service[boarding]".into(), service.boarding_days, can_edit)}
-            </fieldset>
-            <fieldset>
-                <legend>{i18n.t(Key::FacilityKindResidence)}</legend>
-                {days_boxes(i18n, "service[residence]".into(), service.residence_days, can_edit)}
-            </fieldset>
-            <label class="choice">
-                <input type="checkbox" name="service[active]" value="1" checked=service.active disabled=!can_edit />
-                {i18n.t(Key::CanteenServiceActive)}
-            </label>
-            {can_edit.then(|| view! { <button class="button" type="submit">{i18n.t(Key::Save)}</button> })}
-        </form>
-    }
-}
-
 /// A served flag in words, with the count it was held against in its tooltip.
 #[component]
-fn FlagText(flag: ServedFlag) -> impl IntoView {
+pub(super) fn FlagText(flag: ServedFlag) -> impl IntoView {
     let i18n = use_i18n();
     let against = flag.against();
     let title = i18n.fmt(

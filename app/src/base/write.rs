@@ -5,13 +5,11 @@
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
-use super::access::{CurrentStaff, Role, Writer};
+use super::access::{Role, Writer};
 use super::error::AppError;
 
 /// What a staff write has once the caller passed the guard.
 pub struct Write {
-    /// The signed-in staff member.
-    pub staff: CurrentStaff,
     /// Whoever writes, as the record and its audit entry take it.
     pub by: Writer,
     pub pool: SqlitePool,
@@ -27,7 +25,6 @@ pub async fn staff(roles: &[Role]) -> Result<Write, AppError> {
     let staff = super::guard::require(roles).await?;
     Ok(Write {
         by: Writer::staff(&staff),
-        staff,
         pool: super::db::pool()?,
         today: super::clock::today_at_centre(),
         now: super::clock::now(),

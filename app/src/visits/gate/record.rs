@@ -506,8 +506,6 @@ pub async fn returned(
     Ok(resident_id)
 }
 
-/// Cancels a stay before the child left: its absence ends where it began, so presence
-/// counts the child as never away.
 /// Changes the days (and times) of a home stay before the child has left: the stay and
 /// its absence both, audited with the span before and after.
 pub async fn change_stay_span(
@@ -565,6 +563,8 @@ pub async fn change_stay_span(
     Ok(())
 }
 
+/// Cancels a stay before the child left: its absence ends where it began, so presence
+/// counts the child as never away.
 pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;

@@ -130,12 +130,7 @@ async fn large_centre(day: NaiveDate) -> anyhow_free::Result<SqlitePool> {
     let pool = database("large").await?;
     let mut rng = Rng(0x0bad_5eed_2026_1122);
     let mut tx = pool.begin().await?;
-    app::demo::centre::seed_demo(&mut tx).await?;
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let facility = app::demo::centre::seed_demo(&mut tx).await?.boarding_school;
     let start = day - Days::days(5 * 365);
     // Beds: 5,200 per sex in 650 rooms of 8 per sex, in 20 buildings.
     let mut beds: [Vec<i64>; 2] = [Vec::new(), Vec::new()];

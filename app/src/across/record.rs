@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use crate::base::access::{Actor, Writer};
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -58,9 +58,7 @@ pub async fn leave(
         before: None,
         after: Some(serde_json::json!({ "left_on": left_on, "reason": reason })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Records an absence of a current resident. If it covers now, any missing alert for them
@@ -123,8 +121,7 @@ pub async fn record_absence(
             "visits_to_review": flagged,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -157,7 +154,6 @@ pub async fn extend_absence(
             "visits_to_review": flagged,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(resident_id)
 }

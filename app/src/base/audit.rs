@@ -53,7 +53,15 @@ pub async fn record_alone(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = super::db::begin_write(pool).await?;
+    commit_with(super::db::begin_write(pool).await?, actor, change).await
+}
+
+/// Records `change` in `tx` and commits the two together: the end of every write.
+pub async fn commit_with(
+    mut tx: Transaction<'_, Sqlite>,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
     record(&mut tx, actor, change).await?;
     tx.commit().await
 }

@@ -8,11 +8,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::quantity;
-use crate::base::audit::audited_csv;
-use crate::base::csv::line;
+use crate::base::csv::{line, staff_download};
 use crate::base::db::AppState;
 use crate::base::error::AppError;
-use crate::base::guard::require_in_handler;
 use crate::base::i18n::{I18n, Key, Lang};
 use crate::residents::model::{Allergen, Diet};
 
@@ -39,17 +37,14 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let (staff, lang) = match require_in_handler(&state, &headers, &super::api::READ).await {
-        Ok(found) => found,
-        Err(error) => return error.plain_response(Lang::default()),
-    };
-    match counts_text(&state, &query, lang).await {
-        Ok((name, body)) => {
-            let what = ("canteen_counts", lang);
-            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
-        }
-        Err(error) => error.plain_response(lang),
-    }
+    staff_download(
+        &state,
+        &headers,
+        &super::api::READ,
+        "canteen_counts",
+        |_, lang| counts_text(&state, &query, lang),
+    )
+    .await
 }
 
 async fn counts_text(
@@ -122,17 +117,14 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    let (staff, lang) = match require_in_handler(&state, &headers, &super::api::READ).await {
-        Ok(found) => found,
-        Err(error) => return error.plain_response(Lang::default()),
-    };
-    match shopping_text(&state, &query, lang).await {
-        Ok((name, body)) => {
-            let what = ("shopping_list", lang);
-            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
-        }
-        Err(error) => error.plain_response(lang),
-    }
+    staff_download(
+        &state,
+        &headers,
+        &super::api::READ,
+        "shopping_list",
+        |_, lang| shopping_text(&state, &query, lang),
+    )
+    .await
 }
 
 async fn shopping_text(

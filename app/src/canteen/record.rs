@@ -13,7 +13,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use super::model::{MealService, NewExtra, RecipeLine, Settings};
 use super::repo::{self, Ingredient, Recipe, Served};
 use crate::base::access::Actor;
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::{Refusal, begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -152,9 +152,7 @@ pub async fn record_served(
         before: before.map(|b| json!({ "served": b.served, "note": b.note })),
         after: Some(json!({ "served": served.served, "note": served.note })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Puts a recipe on a day's meal (`add`) or takes it off.
@@ -208,8 +206,7 @@ pub async fn save_recipe(
             "name_km": recipe.name_km, "name_en": recipe.name_en, "name_fr": recipe.name_fr,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -233,8 +230,7 @@ pub async fn add_ingredient(
             "name_fr": ingredient.name_fr, "unit": ingredient.unit.code(),
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -277,9 +273,7 @@ pub async fn change_recipe_line(
         before: None,
         after,
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Adds a meal service (`id` 0) or changes one; returns its id.
@@ -302,8 +296,7 @@ pub async fn save_service(
             "active": service.active,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -324,7 +317,5 @@ pub async fn save_settings(
         before: Some(show(&before)),
         after: Some(show(settings)),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }

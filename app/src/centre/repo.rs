@@ -71,7 +71,7 @@ pub async fn ensure_centre(
     .await
 }
 
-/// Creates the facility with this code in the centre unless it exists.
+/// Creates the facility with this code in the centre unless it exists, and returns its id.
 pub async fn ensure_facility(
     conn: &mut SqliteConnection,
     centre_id: i64,
@@ -79,7 +79,7 @@ pub async fn ensure_facility(
     kind: FacilityKind,
     name: &Name,
     capacity: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let kind = kind.code();
     sqlx::query!(
         "INSERT INTO facility (centre_id, code, kind, name_km, name_latin, capacity)
@@ -93,7 +93,13 @@ pub async fn ensure_facility(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM facility WHERE centre_id = ? AND code = ?"#,
+        centre_id,
+        code
+    )
+    .fetch_one(&mut *conn)
+    .await
 }
 
 #[cfg(test)]

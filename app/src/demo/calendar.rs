@@ -42,3 +42,9 @@ pub(super) fn years_after(day: NaiveDate, years: i32) -> NaiveDate {
     day.checked_add_months(Months::new(12 * years.max(0).unsigned_abs()))
         .unwrap_or(day)
 }
+
+/// The day the demo's tests take as today: a Sunday in the school year.
+#[cfg(test)]
+pub(super) fn sample_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
+}

@@ -2,19 +2,17 @@
 //! menus either side of today, staff, guests and a holiday camp at table, and four weeks of
 //! served records. Deterministic, and seeding twice adds nothing.
 
-use crate::demo::Rng;
-use crate::demo::calendar::{at, days, next_weekday};
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeDelta, Weekday};
 use sqlx::SqlitePool;
 
-use crate::base::access::Actor;
-use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::canteen::counts::counts;
 use crate::canteen::model::{ExtraKind, MealService, NewExtra, RecipeLine, Unit};
 use crate::canteen::repo::{self, Ingredient, Recipe, Served};
+use crate::demo::Rng;
+use crate::demo::calendar::{at, days, next_weekday};
 use crate::presence::model::instant;
 use crate::residents::model::Diet;
 
@@ -694,22 +692,19 @@ pub async fn seed(
         }
     }
 
-    let change = Change {
-        entity: "canteen",
-        entity_id: "demo".into(),
-        action: "seed",
-        before: None,
-        after: Some(serde_json::json!({
+    super::seeded(
+        tx,
+        "canteen",
+        serde_json::json!({
             "ingredients": tally.ingredients,
             "recipes": tally.recipes,
             "recipe_lines": tally.recipe_lines,
             "menu_items": tally.menu_items,
             "extra_heads": tally.extra_heads,
             "served": tally.served,
-        })),
-    };
-    record(&mut tx, &Actor::System("server seed-demo".into()), change).await?;
-    tx.commit().await
+        }),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -721,9 +716,7 @@ mod tests {
     use super::*;
     use crate::canteen::model::{ServedFlag, served_flag};
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-    }
+    use crate::demo::calendar::sample_today as today;
 
     #[test]
     fn every_name_is_in_both_scripts_and_every_line_and_dish_is_known() {

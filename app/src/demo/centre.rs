@@ -8,8 +8,17 @@ use crate::centre::repo::{ensure_centre, ensure_facility};
 /// The demo centre's code.
 pub const DEMO_CENTRE_CODE: &str = "PNH";
 
+/// The demo centre's two facilities.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoCentre {
+    /// The boarding school's id.
+    pub boarding_school: i64,
+    /// The student residences' id.
+    pub residences: i64,
+}
+
 /// Seeds the demo centre: Phnom Penh, its boarding school and its student residences.
-pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<DemoCentre, sqlx::Error> {
     let centre = Name {
         khmer: "មជ្ឈមណ្ឌលភ្នំពេញ".into(),
         latin: "Phnom Penh centre".into(),
@@ -19,7 +28,7 @@ pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         khmer: "សាលាស្នាក់នៅភ្នំពេញ".into(),
         latin: "Phnom Penh boarding school".into(),
     };
-    ensure_facility(
+    let boarding_school = ensure_facility(
         conn,
         centre_id,
         "PNH-BS",
@@ -32,7 +41,7 @@ pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         khmer: "អន្តេវាសិកដ្ឋាននិស្សិតភ្នំពេញ".into(),
         latin: "Phnom Penh student residences".into(),
     };
-    ensure_facility(
+    let residences = ensure_facility(
         conn,
         centre_id,
         "PNH-RES",
@@ -41,7 +50,10 @@ pub async fn seed_demo(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         250,
     )
     .await?;
-    Ok(())
+    Ok(DemoCentre {
+        boarding_school,
+        residences,
+    })
 }
 
 #[cfg(test)]

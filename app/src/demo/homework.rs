@@ -3,8 +3,6 @@
 //! week cancelled, and four weeks of attendance with two children flagged for absences in a
 //! row. Deterministic, and seeding twice adds nothing.
 
-use crate::demo::Rng;
-use crate::demo::calendar::{days, next_weekday};
 use std::collections::{HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -13,12 +11,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use sqlx::SqlitePool;
 
-use crate::base::access::Actor;
 use crate::base::access::Role;
-use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
 use crate::base::session::Owner;
+use crate::demo::Rng;
+use crate::demo::calendar::{days, next_weekday};
 use crate::homework::model::{Level, NewClass, Status, Subject, Timetable};
 use crate::homework::repo;
 use crate::people::model::Account;
@@ -517,7 +515,7 @@ fn plan_marks(rng: &mut Rng, past: &Past<'_>) -> Vec<Mark> {
 /// The ids of the volunteer tutors, their accounts created if missing (each in its own
 /// transaction, as every account is).
 async fn volunteer_tutors(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
-    let actor = Actor::System("server seed-demo".into());
+    let actor = super::seeder();
     let mut ids = Vec::new();
     for (login, name, language) in VOLUNTEERS {
         let account = Account::parse(login)
@@ -679,21 +677,18 @@ pub async fn seed(
         .await?;
     }
 
-    let change = Change {
-        entity: "homework",
-        entity_id: "demo".into(),
-        action: "seed",
-        before: None,
-        after: Some(serde_json::json!({
+    super::seeded(
+        tx,
+        "homework",
+        serde_json::json!({
             "classes": ids.len(),
             "tutors": tutors.len(),
             "enrolments": placed.len(),
             "cancelled_sessions": cancelled.len(),
             "attendance_marks": marks.len(),
-        })),
-    };
-    record(&mut tx, &Actor::System("server seed-demo".into()), change).await?;
-    tx.commit().await
+        }),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -704,9 +699,7 @@ mod tests {
     use crate::homework::history::outcomes;
     use crate::homework::model::absences_in_a_row;
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-    }
+    use crate::demo::calendar::sample_today as today;
 
     #[test]
     fn no_tutor_and_no_room_is_in_two_places_at_once() {

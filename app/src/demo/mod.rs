@@ -14,10 +14,11 @@ pub mod residents;
 pub mod visits;
 
 use serde::Deserialize;
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::base::access::Actor;
 use crate::base::access::Role;
+use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
 use crate::people::model::Account;
@@ -73,6 +74,27 @@ pub enum SeedError {
     Visits(#[from] crate::base::error::AppError),
 }
 
+/// Who writes the demo data, as the audit log names it.
+fn seeder() -> Actor {
+    Actor::System("server seed-demo".into())
+}
+
+/// Ends one domain's seed: an audit entry saying what it `added` to `entity`, committed with it.
+async fn seeded(
+    tx: Transaction<'static, Sqlite>,
+    entity: &'static str,
+    added: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let change = Change {
+        entity,
+        entity_id: "demo".into(),
+        action: "seed",
+        before: None,
+        after: Some(added),
+    };
+    commit_with(tx, &seeder(), change).await
+}
+
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with
 /// its audit entry, another; the residents, beds and their history another; the canteen
 /// another; the homework classes another; the families and their visits last, in several (as
@@ -82,7 +104,7 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
     crate::demo::centre::seed_demo(&mut tx).await?;
     tx.commit().await?;
 
-    let actor = Actor::System("server seed-demo".into());
+    let actor = seeder();
     for staff in &accounts.staff {
         let unknown = || SeedError::Unknown(staff.login.clone());
         let language = Lang::parse(&staff.language).ok_or_else(unknown)?;

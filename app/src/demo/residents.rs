@@ -1,18 +1,16 @@
 //! Demo residents: children and students in their beds, sibling groups, a waiting list, this
 //! week's absences and four weeks of roll calls. Deterministic, and seeding twice adds nothing.
 
-use crate::demo::Rng;
-use crate::demo::calendar::{at, day_between, days, years_after, years_before};
-use crate::demo::names::{BOYS, FAMILIES, GIRLS};
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::base::access::Actor;
-use crate::base::audit::{Change, record};
 use crate::base::db::begin_write;
+use crate::demo::Rng;
+use crate::demo::calendar::{at, day_between, days, years_after, years_before};
 use crate::demo::centre::DEMO_CENTRE_CODE;
+use crate::demo::names::{BOYS, FAMILIES, GIRLS};
 use crate::housing::model::{Changeover, usual_arrival, usual_departure};
 use crate::housing::repo::{
     end_allocation, insert_allocation, insert_building, insert_room, set_in_service,
@@ -903,20 +901,17 @@ pub async fn seed(
         Some(staff) => write_roll_history(&mut tx, &mut rng, today, staff).await?,
         None => 0,
     };
-    let change = Change {
-        entity: "resident",
-        entity_id: "demo".into(),
-        action: "seed",
-        before: None,
-        after: Some(serde_json::json!({
+    super::seeded(
+        tx,
+        "resident",
+        serde_json::json!({
             "residents": ids.len(),
             "sibling_groups": plan.groups,
             "absences": absences,
             "roll_calls": rolls,
-        })),
-    };
-    record(&mut tx, &Actor::System("server seed-demo".into()), change).await?;
-    tx.commit().await
+        }),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -928,9 +923,7 @@ mod tests {
     use crate::presence::repo::open_alerts;
     use crate::residents::repo::waiting_list;
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-    }
+    use crate::demo::calendar::sample_today as today;
 
     async fn seeded(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
         let mut conn = pool.acquire().await?;

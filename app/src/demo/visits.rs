@@ -5,9 +5,6 @@
 //! for review; Khmer New Year blocked; home stays. Deterministic, and seeding twice adds
 //! nothing.
 
-use crate::demo::Rng;
-use crate::demo::calendar::{days, next_weekday};
-use crate::demo::names::{MEN, SURNAME_COUNT, WOMEN, surname};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -22,6 +19,9 @@ use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
+use crate::demo::Rng;
+use crate::demo::calendar::{days, next_weekday};
+use crate::demo::names::{MEN, SURNAME_COUNT, WOMEN, surname};
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
 use crate::visits::gate::record::{NewStay, approve_stay, check_in, check_out};
@@ -1412,21 +1412,18 @@ pub async fn seed(
         tally.home_stays += 1;
     }
 
-    let mut tx = begin_write(pool).await?;
-    let change = Change {
-        entity: "visits",
-        entity_id: "demo".into(),
-        action: "seed",
-        before: None,
-        after: Some(json!({
+    let tx = begin_write(pool).await?;
+    super::seeded(
+        tx,
+        "visits",
+        json!({
             "families": tally.families, "contacts": tally.contacts, "children": tally.links,
             "decisions": tally.decisions, "home_stays": tally.home_stays,
             "bookings_today": tally.bookings_today, "checked_in": tally.checked_in,
             "bookings_next_month": tally.bookings_next, "blocked_dates": tally.blocked,
-        })),
-    };
-    record(&mut tx, &Actor::System("server seed-demo".into()), change).await?;
-    tx.commit().await?;
+        }),
+    )
+    .await?;
     Ok(())
 }
 
@@ -1439,9 +1436,7 @@ mod tests {
     use crate::people::repo::mark_demo;
     use crate::visits::model::BookingFilter;
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
-    }
+    use crate::demo::calendar::sample_today as today;
 
     #[test]
     fn the_visit_days_and_the_new_year_fall_where_the_centre_puts_them() {

@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::Outcome;
-use crate::base::audit::audited_csv;
-use crate::base::csv::line;
+use crate::base::access::CurrentStaff;
+use crate::base::csv::{line, staff_download};
 use crate::base::db::AppState;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang};
@@ -20,9 +20,6 @@ pub struct ClassQuery {
     class: String,
 }
 
-/// A download for whom, in which language: its file name and text.
-type Download = (crate::base::access::CurrentStaff, Lang, String, String);
-
 /// The download.
 pub async fn attendance_csv(
     State(state): State<AppState>,
@@ -30,34 +27,32 @@ pub async fn attendance_csv(
     Query(query): Query<ClassQuery>,
 ) -> Response {
     let class = query.class.trim().parse::<i64>().unwrap_or(0);
-    match attendance_text(&state, &headers, class).await {
-        Ok((staff, lang, name, body)) => {
-            let what = ("homework_attendance", lang);
-            audited_csv(&state.pool, &staff.actor(), what, &name, body).await
-        }
-        Err((error, lang)) => error.plain_response(lang),
-    }
+    let roles = &super::api::VIEW;
+    staff_download(
+        &state,
+        &headers,
+        roles,
+        "homework_attendance",
+        |staff, lang| attendance_text(&state, staff, lang, class),
+    )
+    .await
 }
 
 async fn attendance_text(
     state: &AppState,
-    headers: &HeaderMap,
+    staff: CurrentStaff,
+    lang: Lang,
     class_id: i64,
-) -> Result<Download, (AppError, Lang)> {
-    let (staff, lang) = crate::base::guard::require_in_handler(state, headers, &super::api::VIEW)
-        .await
-        .map_err(|error| (error, Lang::default()))?;
-    let fail = |error: AppError| (error, lang);
+) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
     let now = chrono::Utc::now().timestamp();
-    let mut conn = state.pool.acquire().await.map_err(|e| fail(e.into()))?;
+    let mut conn = state.pool.acquire().await?;
     let class = super::repo::class(&mut conn, class_id)
-        .await
-        .map_err(|e| fail(e.into()))?
-        .ok_or(fail(AppError::NotFound))?;
+        .await?
+        .ok_or(AppError::NotFound)?;
     let manager = staff.roles.iter().any(|r| super::api::MANAGE.contains(r));
     if !manager && class.tutor_id != staff.id {
-        return Err(fail(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let today = crate::base::clock::today_at_centre();
     let t = class.timetable;
@@ -71,12 +66,9 @@ async fn attendance_text(
         scope,
         now,
     )
-    .await
-    .map_err(|e| fail(e.into()))?;
+    .await?;
     let ids: Vec<i64> = outcomes.keys().copied().collect();
-    let names = crate::residents::repo::resident_names(&mut conn, &ids)
-        .await
-        .map_err(|e| fail(e.into()))?;
+    let names = crate::residents::repo::resident_names(&mut conn, &ids).await?;
     let header = [
         Key::FieldDate,
         Key::FieldNameKhmer,
@@ -110,5 +102,5 @@ async fn attendance_text(
     for (day, latin, km, state, reason) in rows {
         body.push_str(&line(&[day.to_string(), km, latin, state, reason]));
     }
-    Ok((staff, lang, format!("attendance-{}.csv", class.id), body))
+    Ok((format!("attendance-{}.csv", class.id), body))
 }

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use super::model::{ClassProblem, NewClass, Status, check_enrolment};
 use super::repo;
 use crate::base::access::{Actor, Writer};
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
@@ -81,8 +81,7 @@ pub async fn save_class(
         }),
         after: Some(class_json(class)),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(saved)
 }
 
@@ -123,9 +122,7 @@ pub async fn enrol(
         before: None,
         after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "from": on })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Ends, in the caller's transaction, every class place of a resident leaving the centre on
@@ -168,9 +165,7 @@ pub async fn unenrol(
         before: None,
         after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Cancels a session with a reason (`Some`) or restores it (`None`).
@@ -312,7 +307,5 @@ pub async fn set_absences_in_a_row(pool: &SqlitePool, by: &Writer, n: i64) -> Re
         before: Some(json!({ "absences_in_a_row": before })),
         after: Some(json!({ "absences_in_a_row": n })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }

@@ -12,7 +12,7 @@ use super::model::{
 };
 use super::repo;
 use crate::base::access::Actor;
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
@@ -132,8 +132,7 @@ pub async fn assign(
         before: None,
         after: Some(entry(resident_id, bed_id, starts, reason.as_deref())),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -175,8 +174,7 @@ pub async fn move_resident(
         before: Some(held(resident_id, old_bed, from_on)),
         after: Some(entry(resident_id, to_bed_id, when, reason.as_deref())),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -258,9 +256,7 @@ pub async fn set_in_service(
         before: None,
         after: Some(serde_json::json!({ "in_service": in_service })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 fn place_error(error: sqlx::Error) -> AppError {
@@ -294,8 +290,7 @@ pub async fn add_building(
             "facility_id": facility_id, "code": code, "name_km": names.0, "name_latin": names.1,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -323,8 +318,7 @@ pub async fn add_room(
             "min_age": ages.0, "max_age": ages.1, "beds": beds,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -341,7 +335,6 @@ pub async fn add_bed(pool: &SqlitePool, actor: &Actor, room_id: i64) -> Result<i
         before: None,
         after: Some(serde_json::json!({ "room_id": room_id })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(building)
 }

@@ -12,7 +12,7 @@ use super::password;
 use super::repo::{self, NewFamily, NewStaff, create_staff};
 use crate::base::access::Actor;
 use crate::base::access::Role;
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -127,8 +127,7 @@ pub async fn create_staff_account(
             "roles": roles,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -170,9 +169,7 @@ pub async fn edit_staff_account(
             "sessions_ended": ended,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Sets a new password for a staff account and ends all its sessions.
@@ -211,9 +208,7 @@ async fn replace_secret(
         before: None,
         after: Some(serde_json::json!({ "sessions_ended": ended })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Creates an active family account with the PIN the social team chose; returns its id.
@@ -247,8 +242,7 @@ pub async fn create_family_account(
             "phone": phone.as_str(),
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -292,9 +286,7 @@ pub async fn edit_family_account(
             "sessions_ended": ended,
         })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Sets a family's new PIN and ends all its sessions.
@@ -325,9 +317,7 @@ pub async fn unlock(pool: &SqlitePool, actor: &Actor, owner: Owner) -> Result<()
         before: Some(serde_json::json!({ "locked_at": locked_at })),
         after: None,
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// A random PIN that the social team may give a family: 6 digits, not trivial.

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
 use super::repo;
 use crate::base::access::{Actor, Writer};
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -53,8 +53,7 @@ pub async fn record_return(
         before: Some(serde_json::json!({ "returned_at": null })),
         after: Some(serde_json::json!({ "resident_id": resident_id, "returned_at": at })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(resident_id)
 }
 
@@ -123,9 +122,7 @@ pub async fn mark(
         before: before.map(|m| serde_json::json!({ "status": m.code() })),
         after: Some(serde_json::json!({ "status": mark.code(), "night": night })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Marks every resident of the roll who has no mark yet as present: the one tap before the
@@ -164,8 +161,7 @@ pub async fn mark_all_present(
         before: None,
         after: Some(serde_json::json!({ "night": night, "present": unmarked })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(unmarked.len())
 }
 
@@ -195,9 +191,7 @@ pub async fn close(
             "missing": tally.missing,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Ends the missing alert of a resident: found at the centre, or came back.
@@ -221,9 +215,7 @@ pub async fn resolve(
         before: None,
         after: Some(serde_json::json!({ "resolution": resolution.code(), "alerts": resolved })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Sets how long after a planned end a child not back is overdue, in minutes, audited.
@@ -241,7 +233,5 @@ pub async fn set_overdue_grace(
         before: Some(serde_json::json!({ "overdue_grace_minutes": before })),
         after: Some(serde_json::json!({ "overdue_grace_minutes": minutes })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }

@@ -41,15 +41,10 @@ fn child(name: &str, sex: Sex) -> ResidentFields {
 /// A girls' room and a boys' room of `beds` beds each; returns their bed ids.
 async fn rooms(pool: &SqlitePool, beds: u32) -> (Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    crate::demo::centre::seed_demo(&mut conn)
+    let facility = crate::demo::centre::seed_demo(&mut conn)
         .await
-        .expect("centre");
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("facility");
+        .expect("centre")
+        .boarding_school;
     let building = insert_building(&mut conn, facility, "Z", "អគារ", "Z")
         .await
         .expect("building");

@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
 use crate::base::access::Actor;
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
@@ -45,8 +45,7 @@ pub async fn admit(
         before: None,
         after: Some(serde_json::to_value(fields).unwrap_or_default()),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, actor, change).await?;
     Ok(id)
 }
 
@@ -77,9 +76,7 @@ pub async fn edit(
         before: Some(serde_json::to_value(&before.fields).unwrap_or_default()),
         after: Some(serde_json::to_value(fields).unwrap_or_default()),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Replaces one of a resident's notes.
@@ -106,9 +103,7 @@ pub async fn set_note(
         before: Some(serde_json::json!({ "note": old })),
         after: Some(serde_json::json!({ "note": text })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Links two residents as brothers and sisters (with each one's siblings).
@@ -133,9 +128,7 @@ pub async fn link_siblings(
         before: None,
         after: Some(serde_json::json!({ "sibling": other, "group": group })),
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Takes a resident out of their sibling group.
@@ -152,9 +145,7 @@ pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result
         before: Some(serde_json::json!({ "group": before.sibling_group_id })),
         after: None,
     };
-    record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, actor, change).await?)
 }
 
 /// Imports the next `count` rows of a confirmed file (`None`: all the rest): each new,

@@ -19,7 +19,7 @@ use super::model::{
 };
 use super::repo;
 use crate::base::access::{Actor, Writer};
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
@@ -213,8 +213,7 @@ pub async fn book(
         before: booked.moving.map(|old| json!({ "booking_id": old })),
         after: Some(booking_json(&new)),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 

@@ -17,43 +17,10 @@ async fn signed_in(pool: &SqlitePool, login: &str, roles: &[Role]) -> String {
 /// A building with one girls' room of `beds` beds, and `girls` girls waiting for a bed.
 async fn girls_waiting(pool: &SqlitePool, beds: u32, girls: usize) -> (i64, Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    app::demo::centre::seed_demo(&mut conn)
-        .await
-        .expect("centre");
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("facility");
-    let building = app::housing::repo::insert_building(&mut conn, facility, "H", "អគារ ហ", "House")
-        .await
-        .expect("building");
-    let room =
-        app::housing::repo::insert_room(&mut conn, building, "H1", Sex::Female, (5, 16), beds)
-            .await
-            .expect("room");
-    let bed_ids = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
-        room
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .expect("beds");
-    let today = app::base::clock::today_at_centre();
+    let (building, bed_ids) = girls_room(&mut conn, "H", "អគារ ហ", beds).await;
     let mut residents = Vec::new();
     for n in 0..girls {
-        let fields = ResidentFields {
-            name_km: format!("សុខ ស្រីមុំ {n}"),
-            name_latin: format!("Sok Sreymom {n}"),
-            sex: Sex::Female,
-            born_on: today - chrono::Duration::days(365 * 10),
-            grade: "4".into(),
-            programme: Programme::BoardingSchool,
-            admitted_on: today - chrono::Duration::days(30),
-            diet: Diet::Normal,
-            allergies: vec![],
-        };
+        let fields = girl(&format!("សុខ ស្រីមុំ {n}"), &format!("Sok Sreymom {n}"), 10, "4");
         residents.push(
             app::residents::repo::insert(&mut conn, &fields)
                 .await
@@ -66,19 +33,7 @@ async fn girls_waiting(pool: &SqlitePool, beds: u32, girls: usize) -> (i64, Vec<
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_tablets_assigning_one_bed_leave_exactly_one_allocation_and_clear_answers() {
     // A real database file with the server's own settings (WAL, busy timeout), not a test pool.
-    let dir = std::env::temp_dir().join(format!("centre-race-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("folder");
-    let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::base::db::connect(
-        app::base::db::connect_options(&url).expect("url"),
-        &app::base::hub::Changes::new(),
-    )
-    .await
-    .expect("pool");
-    app::base::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrations");
+    let (pool, dir) = file_pool("race", &app::base::hub::Changes::new()).await;
     let cookie = signed_in(&pool, "housemother", &[Role::HouseStaff]).await;
     let (_, beds, girls) = girls_waiting(&pool, 1, 50).await;
     let app = router(pool.clone(), "race");

@@ -34,53 +34,24 @@ async fn three_girls(pool: &SqlitePool) -> Vec<i64> {
 /// them and the room's beds.
 async fn girls_in(pool: &SqlitePool, beds: u32) -> (Vec<i64>, Vec<i64>) {
     let mut conn = pool.acquire().await.expect("connection");
-    let beds = girls_room(&mut conn, "K", "អគារ ក", beds).await;
+    let (_, beds) = girls_room(&mut conn, "K", "អគារ ក", beds).await;
     let mut girls = Vec::new();
     for (n, bed) in beds.iter().take(3).enumerate() {
         let fields = ResidentFields {
-            name_km: format!("ចាន់ ធីតា {n}"),
-            name_latin: format!("Chan Thida {n}"),
-            sex: Sex::Female,
-            born_on: today() - chrono::Duration::days(365 * 9),
-            grade: "3".into(),
-            programme: Programme::BoardingSchool,
-            admitted_on: today() - chrono::Duration::days(30),
             diet: if n == 2 {
                 Diet::Vegetarian
             } else {
                 Diet::Normal
             },
-            allergies: vec![],
+            ..girl(&format!("ចាន់ ធីតា {n}"), &format!("Chan Thida {n}"), 9, "3")
         };
-        let id = app::residents::repo::insert(&mut conn, &fields)
-            .await
-            .expect("resident");
-        app::housing::repo::insert_allocation(
-            &mut conn,
-            id,
-            *bed,
-            arriving(today() - Days::new(7)),
-            None,
-        )
-        .await
-        .expect("bed");
-        girls.push(id);
+        girls.push(housed_since_last_week(&mut conn, &fields, *bed).await);
     }
     (girls, beds)
 }
 
-async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> (StatusCode, String) {
-    let request = form_post(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .expect("request");
-    let response = send(app.clone(), request).await;
-    let status = response.status();
-    (status, text(response).await)
-}
-
 async fn day_page(app: &axum::Router, cookie: &str, day: NaiveDate) -> DayPage {
-    let (status, body) = post(app, cookie, "/api/canteen_day", format!("on={day}")).await;
+    let (status, body) = post_as(app, cookie, "/api/canteen_day", format!("on={day}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_str(&body).expect("a day page")
 }
@@ -103,7 +74,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
 
     // A cut-off at midnight: tomorrow's figures froze at the start of today, whatever the
     // clock says; the day after tomorrow's have not.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &canteen,
         "/api/save_settings",
@@ -113,7 +84,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
     assert!(status.is_success(), "{status} {body}");
 
     // The first girl leaves the day after tomorrow at 10:00: breakfast yes, lunch and dinner no.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/create_absence",
@@ -135,7 +106,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
     let page = day_page(&app, &canteen, tomorrow).await;
     let frozen = meal(&page, DINNER).frozen.clone().expect("frozen");
     assert_eq!(frozen.heads.total(), 3);
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/create_absence",
@@ -300,7 +271,7 @@ async fn the_shopping_list_and_csv_files_follow_the_forecast_for_the_right_roles
     );
 
     // The same list as the page shows it.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &canteen,
         "/api/shopping_list",
@@ -357,7 +328,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("name_en", "Pumpkin soup"),
         ("name_fr", "Soupe de potiron"),
     ];
-    let (status, body) = post(&app, &canteen, "/api/save_recipe", form(&names)).await;
+    let (status, body) = post_as(&app, &canteen, "/api/save_recipe", form(&names)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -374,7 +345,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("name_fr", "Potiron"),
         ("unit", "g"),
     ];
-    let (status, body) = post(&app, &canteen, "/api/add_ingredient", form(&ingredient)).await;
+    let (status, body) = post_as(&app, &canteen, "/api/add_ingredient", form(&ingredient)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -392,7 +363,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
             ("diet", diet),
             ("per_head", grams),
         ];
-        let (status, body) = post(&app, &canteen, "/api/set_recipe_line", form(&line)).await;
+        let (status, body) = post_as(&app, &canteen, "/api/set_recipe_line", form(&line)).await;
         assert!(
             status.is_success() || status.is_redirection(),
             "{status}: {body}"
@@ -405,7 +376,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
         ("change", "add".to_owned()),
     ];
     let menu: Vec<(&str, &str)> = menu.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = post(&app, &canteen, "/api/change_menu", form(&menu)).await;
+    let (status, body) = post_as(&app, &canteen, "/api/change_menu", form(&menu)).await;
     assert!(
         status.is_success() || status.is_redirection(),
         "{status}: {body}"
@@ -442,7 +413,7 @@ async fn a_recipe_made_through_the_forms_reads_in_french_and_scales_on_the_shopp
     );
 
     // A name missing in French is refused in words, and nothing is added.
-    let (status, text) = post(
+    let (status, text) = post_as(
         &app,
         &canteen,
         "/api/save_recipe",
@@ -503,7 +474,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
             "cutoff=18%3A00&margin_percent=300".into(),
         ),
     ] {
-        let (status, text) = post(&app, &canteen, path, body.clone()).await;
+        let (status, text) = post_as(&app, &canteen, path, body.clone()).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -516,7 +487,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
         "day=%2B262143-12-31&meal_service_id=3&served=80".to_owned(),
         "day=-0005-01-01&meal_service_id=3&served=80".to_owned(),
     ] {
-        let (status, text) = post(&app, &canteen, "/api/record_served", body).await;
+        let (status, text) = post_as(&app, &canteen, "/api/record_served", body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     }
     for uri in [
@@ -528,7 +499,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
         assert!(status.is_client_error(), "{uri}: {status}");
     }
     // A meal that does not exist is not found, not a database error.
-    let (status, text) = post(
+    let (status, text) = post_as(
         &app,
         &canteen,
         "/api/add_extra",
@@ -542,7 +513,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     assert_eq!(count(&pool, "audit_log").await, audit_before);
 
     // A recipe name already used reads as such.
-    let (status, _) = post(
+    let (status, _) = post_as(
         &app,
         &canteen,
         "/api/save_recipe",
@@ -550,7 +521,7 @@ async fn bad_input_is_refused_in_words_and_changes_nothing(pool: SqlitePool) {
     )
     .await;
     assert!(status.is_redirection() || status.is_success());
-    let (status, text) = post(
+    let (status, text) = post_as(
         &app,
         &canteen,
         "/api/save_recipe",
@@ -581,7 +552,7 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     let page = day_page(&app, &canteen, day).await;
     assert_eq!(meal(&page, LUNCH).live.extra, 4);
     // The canteen cannot remove them by hand: they go with the booking.
-    let (status, text) = post(&app, &canteen, "/api/remove_extra", format!("id={id}")).await;
+    let (status, text) = post_as(&app, &canteen, "/api/remove_extra", format!("id={id}")).await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");
     let mut tx = app::base::db::begin_write(&pool)
         .await
@@ -646,7 +617,7 @@ async fn a_meal_served_far_below_or_above_expected_is_flagged_with_the_figure_it
     let yesterday = today() - Days::new(1);
     let day = format!("/canteen/day?on={yesterday}");
     for (served, flagged) in [(1, Some("below")), (3, None), (5, Some("above"))] {
-        let (status, body) = post(
+        let (status, body) = post_as(
             &app,
             &canteen,
             "/api/record_served",
@@ -710,7 +681,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     assert_eq!(eating(&day_page(&app, &canteen, later).await), [3, 3, 3]);
 
     // The newcomer comes the day after tomorrow at the usual 16:00: dinner, not lunch.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/assign_bed",
@@ -721,7 +692,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     assert_eq!(eating(&day_page(&app, &canteen, later).await), [3, 3, 4]);
     // The first girl leaves that day at 12:30, after lunch; the second moves to another bed
     // at 14:00 and misses no meal.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/release_bed",
@@ -729,7 +700,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
     )
     .await;
     assert!(status.is_success(), "{status} {body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/move_bed",
@@ -753,7 +724,7 @@ async fn a_child_counts_from_her_arrival_and_until_her_departure_on_the_day_itse
 
     // A time that is not one is refused in words, and nothing changes.
     let before = count(&pool, "allocation").await;
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/release_bed",

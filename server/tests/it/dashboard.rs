@@ -284,18 +284,8 @@ fn live_request(cookie: &str) -> Request<Body> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mark_on_one_tablet_reaches_the_dashboards_that_show_it() {
     // A real database file whose connections report their commits, as the server runs it.
-    let dir = std::env::temp_dir().join(format!("centre-live-http-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("folder");
-    let url = format!("sqlite://{}/live.db", dir.display());
     let changes = Changes::new();
-    let pool = app::base::db::connect(app::base::db::connect_options(&url).expect("url"), &changes)
-        .await
-        .expect("pool");
-    app::base::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrations");
+    let (pool, dir) = file_pool("live-http", &changes).await;
     seeded(&pool).await;
     let app = router_with(pool.clone(), "dashboard-live", false, changes.clone());
 

@@ -32,7 +32,7 @@ async fn a_residents_and_a_beds_history_read_in_words_newest_first_as_far_as_the
 ) {
     let beds = {
         let mut conn = pool.acquire().await.expect("connection");
-        girls_room(&mut conn, "H", "អគារ ហ", 2).await
+        girls_room(&mut conn, "H", "អគារ ហ", 2).await.1
     };
     let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
     let (_, tutor) = staff_session(&pool, "teacher", &[Role::Tutor]).await;

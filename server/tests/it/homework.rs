@@ -10,7 +10,6 @@ use app::base::access::{Actor, Writer};
 use app::homework::model::{SessionPage, TonightPage};
 use app::homework::{model, record};
 use app::presence::model::AbsenceReason;
-use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use chrono::{Days, NaiveDate};
@@ -27,33 +26,11 @@ fn today() -> NaiveDate {
 /// `n` girls of grade 4 in beds since last week.
 async fn girls(pool: &SqlitePool, n: u32) -> Vec<i64> {
     let mut conn = pool.acquire().await.expect("connection");
-    let beds = girls_room(&mut conn, "H", "អគារ ហ", n).await;
+    let (_, beds) = girls_room(&mut conn, "H", "អគារ ហ", n).await;
     let mut ids = Vec::new();
     for (k, bed) in beds.iter().enumerate() {
-        let fields = ResidentFields {
-            name_km: format!("សុខ លីណា {k}"),
-            name_latin: format!("Sok Lina {k}"),
-            sex: Sex::Female,
-            born_on: today() - chrono::Duration::days(365 * 10),
-            grade: "4".into(),
-            programme: Programme::BoardingSchool,
-            admitted_on: today() - chrono::Duration::days(30),
-            diet: Diet::Normal,
-            allergies: vec![],
-        };
-        let id = app::residents::repo::insert(&mut conn, &fields)
-            .await
-            .expect("resident");
-        app::housing::repo::insert_allocation(
-            &mut conn,
-            id,
-            *bed,
-            arriving(today() - Days::new(7)),
-            None,
-        )
-        .await
-        .expect("bed");
-        ids.push(id);
+        let fields = girl(&format!("សុខ លីណា {k}"), &format!("Sok Lina {k}"), 10, "4");
+        ids.push(housed_since_last_week(&mut conn, &fields, *bed).await);
     }
     ids
 }
@@ -98,32 +75,10 @@ async fn enrol_directly(pool: &SqlitePool, class: i64, resident: i64, on: NaiveD
         .expect("enrolled");
 }
 
-async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> (StatusCode, String) {
-    let request = form_post(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .expect("request");
-    let response = send(app.clone(), request).await;
-    let status = response.status();
-    (status, text(response).await)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_tablets_taking_the_last_place_leave_one_enrolment_and_clear_answers() {
     // A real database file with the server's settings (WAL, busy timeout), not a test pool.
-    let dir = std::env::temp_dir().join(format!("centre-class-race-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("folder");
-    let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::base::db::connect(
-        app::base::db::connect_options(&url).expect("url"),
-        &app::base::hub::Changes::new(),
-    )
-    .await
-    .expect("pool");
-    app::base::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrations");
+    let (pool, dir) = file_pool("class-race", &app::base::hub::Changes::new()).await;
     let (tutor, _) = staff(&pool, "tutor", &[Role::Tutor]).await;
     let (_, house) = staff(&pool, "housemother", &[Role::HouseStaff]).await;
     let pupils = girls(&pool, 34).await;
@@ -181,16 +136,16 @@ async fn a_clash_is_refused_in_words_and_by_the_schema_itself(pool: SqlitePool) 
     let english = class(&pool, tutor, "English", ("19:00", "20:00"), 20).await;
     let app = router(pool.clone(), "class-clash");
     let enrol = |class: i64, pupil: i64| format!("class_id={class}&resident_id={pupil}");
-    let (status, _) = post(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
+    let (status, _) = post_as(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
     assert!(status.is_redirection() || status.is_success());
-    let (status, body) = post(&app, &house, "/api/enrol", enrol(khmer, pupils[0])).await;
+    let (status, body) = post_as(&app, &house, "/api/enrol", enrol(khmer, pupils[0])).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("problem.class_clash"), "{body}");
-    let (status, body) = post(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
+    let (status, body) = post_as(&app, &house, "/api/enrol", enrol(maths, pupils[0])).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("problem.already_enrolled"), "{body}");
     // Back to back is no clash.
-    let (status, _) = post(&app, &house, "/api/enrol", enrol(english, pupils[0])).await;
+    let (status, _) = post_as(&app, &house, "/api/enrol", enrol(english, pupils[0])).await;
     assert!(status.is_redirection() || status.is_success());
     // A write that bypasses the app meets the same rule in the schema.
     let mut conn = pool.acquire().await.expect("connection");
@@ -213,7 +168,7 @@ async fn a_clash_is_refused_in_words_and_by_the_schema_itself(pool: SqlitePool) 
 }
 
 async fn session(app: &axum::Router, cookie: &str, class: i64, day: NaiveDate) -> SessionPage {
-    let (status, body) = post(
+    let (status, body) = post_as(
         app,
         cookie,
         "/api/get_session",
@@ -240,7 +195,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     let app = router(pool.clone(), "homework-tutors");
 
     // The first pupil has been at home since yesterday.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/create_absence",
@@ -258,7 +213,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     assert_eq!(page.rows[0].away, Some(Some(AbsenceReason::HomeStay)));
     assert!(page.rows[1].away.is_none());
     // Another tutor's class is not hers to see or mark.
-    let (status, _) = post(
+    let (status, _) = post_as(
         &app,
         &claire_cookie,
         "/api/get_session",
@@ -266,7 +221,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = post(
+    let (status, _) = post_as(
         &app,
         &other_cookie,
         "/api/mark_attendance",
@@ -280,7 +235,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // One exception, then everyone else present: the child at home stays excused, unmarked.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &claire_cookie,
         "/api/mark_attendance",
@@ -292,7 +247,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     )
     .await;
     assert!(status.is_success() || status.is_redirection(), "{body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &claire_cookie,
         "/api/mark_session_all_present",
@@ -311,7 +266,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
         ]
     );
     // An excuse needs a reason.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &claire_cookie,
         "/api/mark_attendance",
@@ -324,7 +279,7 @@ async fn tutors_mark_their_own_classes_and_residents_away_are_excused(pool: Sqli
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // A pupil of another class cannot be marked in this one.
-    let (status, _) = post(
+    let (status, _) = post_as(
         &app,
         &claire_cookie,
         "/api/mark_attendance",
@@ -356,7 +311,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
         )
     };
     let yesterday = today() - Days::new(1);
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &tutor,
         "/api/mark_attendance",
@@ -365,7 +320,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("problem.correction_confirm"), "{body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &tutor,
         "/api/mark_attendance",
@@ -376,7 +331,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     // Three sessions in a row missed without a reason (corrections, confirmed).
     for back in [3, 2, 1] {
         let day = today() - Days::new(back);
-        let (status, body) = post(
+        let (status, body) = post_as(
             &app,
             &tutor,
             "/api/mark_attendance",
@@ -384,7 +339,7 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
         )
         .await;
         assert!(status.is_redirection() || status.is_success(), "{body}");
-        let (status, body) = post(
+        let (status, body) = post_as(
             &app,
             &tutor,
             "/api/mark_attendance",
@@ -393,14 +348,14 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
         .await;
         assert!(status.is_redirection() || status.is_success(), "{body}");
     }
-    let (status, body) = post(&app, &house, "/api/get_tonight", String::new()).await;
+    let (status, body) = post_as(&app, &house, "/api/get_tonight", String::new()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let tonight: TonightPage = serde_json::from_str(&body).expect("tonight");
     let flagged: Vec<i64> = tonight.flags.iter().map(|f| f.resident_id).collect();
     assert_eq!(flagged, [pupils[0]]);
     assert_eq!(tonight.flags[0].absences, 3);
     // A tutor does not get the flags (they are for house staff).
-    let (_, body) = post(&app, &tutor, "/api/get_tonight", String::new()).await;
+    let (_, body) = post_as(&app, &tutor, "/api/get_tonight", String::new()).await;
     let theirs: TonightPage = serde_json::from_str(&body).expect("tonight");
     assert!(theirs.flags.is_empty());
     // Every change is audited with what it replaced.
@@ -437,7 +392,7 @@ async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: Sqlit
         enrol_directly(&pool, class, *pupil, today() - Days::new(2)).await;
     }
     let app = router(pool.clone(), "homework-csv");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &claire_cookie,
         "/api/mark_attendance",
@@ -498,7 +453,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
         matches!(shrink, Err(sqlx::Error::Database(db)) if db.message() == "class_capacity_below_roll")
     );
     // The first pupil leaves the centre today: her place is free from today.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/leave_resident",
@@ -507,7 +462,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     .await;
     assert!(status.is_redirection() || status.is_success(), "{body}");
     // The second is taken out of the class: tonight she is still on the roll.
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/unenrol",
@@ -538,7 +493,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     assert_eq!(ended, 2);
     // A past session cannot be cancelled; a coming one can.
     let cancel = |day: NaiveDate| format!("class_id={class}&day={day}&reason=Exams");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/cancel_session",
@@ -546,7 +501,7 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         &app,
         &house,
         "/api/cancel_session",

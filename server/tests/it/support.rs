@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use app::base::db::AppState;
+use app::base::hub::Changes;
+use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response, header};
 use leptos::config::LeptosOptions;
@@ -131,13 +133,23 @@ pub async fn post_as(
     path: &str,
     body: String,
 ) -> (axum::http::StatusCode, String) {
+    let response = post_response(app, cookie, path, body).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
+/// A form post from this site's own page by `cookie`'s browser: the whole response.
+pub async fn post_response(
+    app: &axum::Router,
+    cookie: &str,
+    path: &str,
+    body: String,
+) -> Response<Body> {
     let request = form_post(path)
         .header(header::COOKIE, cookie)
         .body(Body::from(body))
         .expect("request");
-    let response = send(app.clone(), request).await;
-    let status = response.status();
-    (status, text(response).await)
+    send(app.clone(), request).await
 }
 
 /// A form post from this site's own page, as a browser sends it.
@@ -251,23 +263,18 @@ pub async fn demo_cookie(pool: &SqlitePool, login: &str) -> String {
     session_cookie_at(pool, owner, chrono::Utc::now().timestamp()).await
 }
 
-/// The beds of a fresh girls' room of `n` beds in a new building `code` of the boarding school
-/// (the demo centre is seeded first).
+/// A new building `code` of the boarding school with one girls' room of `n` beds (the demo
+/// centre is seeded first): the building and its beds.
 pub async fn girls_room(
     conn: &mut sqlx::SqliteConnection,
     code: &str,
     name_km: &str,
     n: u32,
-) -> Vec<i64> {
-    app::demo::centre::seed_demo(&mut *conn)
+) -> (i64, Vec<i64>) {
+    let facility = app::demo::centre::seed_demo(&mut *conn)
         .await
-        .expect("centre");
-    let facility = sqlx::query_scalar!(
-        r#"SELECT id AS "id!: i64" FROM facility WHERE kind = 'boarding_school'"#
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .expect("facility");
+        .expect("centre")
+        .boarding_school;
     let building = app::housing::repo::insert_building(&mut *conn, facility, code, name_km, code)
         .await
         .expect("building");
@@ -282,13 +289,14 @@ pub async fn girls_room(
     )
     .await
     .expect("room");
-    sqlx::query_scalar!(
+    let beds = sqlx::query_scalar!(
         r#"SELECT id AS "id!: i64" FROM bed WHERE room_id = ? ORDER BY id"#,
         room
     )
     .fetch_all(&mut *conn)
     .await
-    .expect("beds")
+    .expect("beds");
+    (building, beds)
 }
 
 pub async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
@@ -340,6 +348,58 @@ pub fn refusal(response: &Response<Body>) -> app::base::error::AppError {
         .unwrap_or_default()
         .replace("%3D", "=");
     app::base::ui::decode_error(&encoded)
+}
+
+/// A girl of the boarding school, `years` old, in grade `grade`, admitted a month ago, on the
+/// usual diet; a test changes the field it is about with `..girl(..)`.
+pub fn girl(name_km: &str, name_latin: &str, years: i64, grade: &str) -> ResidentFields {
+    let today = app::base::clock::today_at_centre();
+    ResidentFields {
+        name_km: name_km.into(),
+        name_latin: name_latin.into(),
+        sex: Sex::Female,
+        born_on: today - chrono::Duration::days(365 * years),
+        grade: grade.into(),
+        programme: Programme::BoardingSchool,
+        admitted_on: today - chrono::Duration::days(30),
+        diet: Diet::Normal,
+        allergies: vec![],
+    }
+}
+
+/// Admits `fields` and puts them in `bed` since a week ago; their id.
+pub async fn housed_since_last_week(
+    conn: &mut sqlx::SqliteConnection,
+    fields: &ResidentFields,
+    bed: i64,
+) -> i64 {
+    let id = app::residents::repo::insert(&mut *conn, fields)
+        .await
+        .expect("resident");
+    let since = app::base::clock::today_at_centre() - chrono::Days::new(7);
+    app::housing::repo::insert_allocation(&mut *conn, id, bed, arriving(since), None)
+        .await
+        .expect("bed");
+    id
+}
+
+/// A migrated database file in a fresh folder of its own, opened with the server's settings
+/// (WAL, busy timeout, eight connections) and reporting its commits to `changes`: for races and
+/// the live stream, which a test pool does not show as the server runs them. The pool and its
+/// folder, for the test to remove.
+pub async fn file_pool(name: &str, changes: &Changes) -> (SqlitePool, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("centre-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let url = format!("sqlite://{}/{name}.db", dir.display());
+    let pool = app::base::db::connect(app::base::db::connect_options(&url).expect("url"), changes)
+        .await
+        .expect("pool");
+    app::base::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations");
+    (pool, dir)
 }
 
 /// Into a bed on `on`, arriving at the usual time.

@@ -12,11 +12,9 @@ use app::base::access::Role;
 use app::base::access::Writer;
 use app::base::i18n::{I18n, Key, Lang};
 use app::base::session::{self, Owner};
-use app::residents::model::{Diet, Programme, ResidentFields, Sex};
 use app::visits::model::{ContactInput, DayInput, Level, PermissionInput, Relationship};
 use app::visits::portal::model::{BookingForm, Portal};
 use app::visits::record::{self, Booked};
-use axum::body::Body;
 use axum::http::{StatusCode, header};
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
@@ -55,17 +53,7 @@ async fn office(pool: &SqlitePool) -> Office {
 
 /// A girl of the boarding school.
 async fn child(pool: &SqlitePool, name_km: &str, name_latin: &str) -> i64 {
-    let fields = ResidentFields {
-        name_km: name_km.into(),
-        name_latin: name_latin.into(),
-        sex: Sex::Female,
-        born_on: today() - chrono::Duration::days(365 * 10),
-        grade: "4".into(),
-        programme: Programme::BoardingSchool,
-        admitted_on: today() - chrono::Duration::days(30),
-        diet: Diet::Normal,
-        allergies: vec![],
-    };
+    let fields = girl(name_km, name_latin, 10, "4");
     let mut conn = pool.acquire().await.expect("connection");
     app::residents::repo::insert(&mut conn, &fields)
         .await
@@ -258,11 +246,7 @@ impl Answer {
 }
 
 async fn post(app: &axum::Router, cookie: &str, path: &str, body: String) -> Answer {
-    let request = form_post(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .expect("request");
-    let response = send(app.clone(), request).await;
+    let response = post_response(app, cookie, path, body).await;
     let status = response.status();
     let location = response
         .headers()
@@ -345,20 +329,7 @@ fn two_days_in_a_month() -> (NaiveDate, NaiveDate) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn five_hundred_families_racing_for_twenty_places_leave_exactly_twenty_bookings() {
     // A real database file with the server's settings (WAL, busy timeout, 8 connections).
-    let dir = std::env::temp_dir().join(format!("centre-visit-race-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("folder");
-    let url = format!("sqlite://{}/race.db", dir.display());
-    let pool = app::base::db::connect(
-        app::base::db::connect_options(&url).expect("url"),
-        &app::base::hub::Changes::new(),
-    )
-    .await
-    .expect("pool");
-    app::base::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrations");
+    let (pool, dir) = file_pool("visit-race", &app::base::hub::Changes::new()).await;
     let office = office(&pool).await;
     const PLACES: i64 = 100;
     const TAKEN: usize = 80;

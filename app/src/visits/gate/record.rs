@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 
 use crate::base::access::Writer;
-use crate::base::audit::{Change, record};
+use crate::base::audit::{Change, commit_with, record_alone};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
@@ -23,7 +23,6 @@ pub async fn stop(
     children: &[i64],
     context: &str,
 ) -> Result<(), AppError> {
-    let mut tx = begin_write(pool).await?;
     let change = Change {
         entity: "gate",
         entity_id: contact_id.to_string(),
@@ -31,9 +30,7 @@ pub async fn stop(
         before: None,
         after: Some(json!({ "contact_id": contact_id, "children": children, "at": context })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(record_alone(pool, &by.actor, change).await?)
 }
 
 /// The contact's level for each child (none: not decided), read fresh.
@@ -123,9 +120,7 @@ pub async fn check_in(
         before: None,
         after: Some(json!({ "visitors": visitors, "at": now })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Checks a visit's visitors out.
@@ -154,9 +149,7 @@ pub async fn check_out(
         before: None,
         after: Some(json!({ "at": now })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// A walk-in: someone at the gate without a booking, for children they may visit, in one
@@ -233,8 +226,7 @@ pub async fn walk_in(
             "children": children, "adults": adults, "supervised": new.supervised,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -339,8 +331,7 @@ pub async fn approve_stay(
             "starts_at": stay.from.1, "ends_at": stay.until.1, "note": stay.note,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -450,9 +441,7 @@ pub async fn hand_over(
             "absence_starts_at": now.min(away.starts_at),
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Records the child's return, brought back by `brought_back_by`, who must be a contact of
@@ -501,8 +490,7 @@ pub async fn returned(
             "resident_id": resident_id, "returned_at": now, "brought_back_by": brought_back_by,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(resident_id)
 }
 
@@ -558,9 +546,7 @@ pub async fn change_stay_span(
             "starts_at": span.from.1, "ends_at": span.until.1,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Cancels a stay before the child left: its absence ends where it began, so presence
@@ -587,7 +573,5 @@ pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result
         before: None,
         after: Some(json!({ "absence_id": absence_id })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }

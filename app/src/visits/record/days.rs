@@ -60,8 +60,7 @@ pub async fn save_day(
             "note": input.note,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -132,8 +131,7 @@ pub async fn save_slot(
             "capacity": capacity,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -165,9 +163,7 @@ pub async fn block_date(
         before: None,
         after: Some(json!({ "reason": reason })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Frees a blocked date.
@@ -186,9 +182,7 @@ pub async fn unblock_date(pool: &SqlitePool, by: &Writer, day: NaiveDate) -> Res
         before: None,
         after: None,
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Calls a visit day off: every booking on it is cancelled with a notice to the family.
@@ -220,7 +214,6 @@ pub async fn cancel_day(pool: &SqlitePool, by: &Writer, day_id: i64) -> Result<u
         before: None,
         after: Some(json!({ "bookings_cancelled": cancelled })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(cancelled)
 }

@@ -50,8 +50,7 @@ pub async fn save_contact(
         before,
         after: Some(after),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -100,9 +99,7 @@ pub async fn link_child(
             "visits_per_month": visits_per_month, "needs_approval": needs_approval,
         })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Sets whether all of a family's bookings wait for approval.
@@ -130,9 +127,7 @@ pub async fn set_family_approval(
         before: None,
         after: Some(json!({ "needs_approval": needs_approval })),
     };
-    record(&mut tx, &by.actor, change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// What a permission change did to bookings.

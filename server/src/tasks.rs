@@ -137,18 +137,8 @@ pub async fn create_admin(
     let language = Lang::parse(language)
         .with_context(|| format!("unknown language {language:?}: use km, en or fr"))?;
     let password = read_password()?;
-    let actor = app::base::access::Actor::System("server create-admin".into());
-    match create_staff_account(
-        pool,
-        &actor,
-        login,
-        name,
-        &password,
-        language,
-        &[Role::Admin],
-    )
-    .await
-    {
+    let by = app::base::access::Writer::system("server create-admin");
+    match create_staff_account(pool, &by, login, name, &password, language, &[Role::Admin]).await {
         Ok(_) => Ok(()),
         Err(AccountError::Invalid(problem)) => bail!(match problem {
             CredentialProblem::LoginLength => "the login must have 3 to 32 characters".to_owned(),

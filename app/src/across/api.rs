@@ -18,7 +18,7 @@ use crate::residents::model::{ResidentRecord, ResidentRow, Sight};
 #[server(endpoint = "leave_resident")]
 pub async fn leave_resident(id: i64, left_on: String, reason: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
-    super::record::leave(&w.pool, &w.by.actor, id, (&left_on, &reason), w.today).await?;
+    super::record::leave(&w.pool, &w.by, id, (&left_on, &reason), w.today).await?;
     crate::base::write::saved(&format!("/residents/{id}"))
 }
 

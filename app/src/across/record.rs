@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
-use crate::base::access::{Actor, Writer};
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
@@ -21,7 +21,7 @@ use crate::{housing, presence, residents};
 /// `today`): their bed is released from that night.
 pub async fn leave(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     (left_on, reason): (&str, &str),
     today: NaiveDate,
@@ -46,11 +46,11 @@ pub async fn leave(
             on: left_on,
             at: housing::model::usual_departure(),
         };
-        housing::record::end_current(&mut tx, actor, allocation, id, bed_id, from_on, ends).await?;
+        housing::record::end_current(&mut tx, by, allocation, id, bed_id, from_on, ends).await?;
     }
     residents::repo::set_left(&mut tx, id, left_on, reason).await?;
     // Their homework places free up from the day they leave.
-    end_enrolments_of(&mut tx, actor, id, left_on).await?;
+    end_enrolments_of(&mut tx, by, id, left_on).await?;
     let change = Change {
         entity: "resident",
         entity_id: id.to_string(),
@@ -58,7 +58,7 @@ pub async fn leave(
         before: None,
         after: Some(serde_json::json!({ "left_on": left_on, "reason": reason })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Records an absence of a current resident. If it covers now, any missing alert for them
@@ -93,7 +93,7 @@ pub async fn record_absence(
     )
     .await?;
     let today = presence::model::local(now).date();
-    let flagged = review_bookings_of_away(&mut tx, &by.actor, resident_id, today).await?;
+    let flagged = review_bookings_of_away(&mut tx, by, resident_id, today).await?;
     let resolved = if absence.away.covers(now) {
         presence::repo::resolve_alerts(
             &mut tx,
@@ -141,7 +141,7 @@ pub async fn extend_absence(
     let (ends_at, reason) = presence::model::check_extension(&away, until, reason)?;
     presence::repo::set_planned_end(&mut tx, absence_id, ends_at).await?;
     let today = presence::model::local(now).date();
-    let flagged = review_bookings_of_away(&mut tx, &by.actor, resident_id, today).await?;
+    let flagged = review_bookings_of_away(&mut tx, by, resident_id, today).await?;
     let change = Change {
         entity: "absence",
         entity_id: absence_id.to_string(),

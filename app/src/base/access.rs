@@ -196,6 +196,14 @@ impl Writer {
         }
     }
 
+    /// The server itself writing (a task, the command line, the demo seed), named `label`.
+    pub fn system(label: &str) -> Self {
+        Self {
+            actor: Actor::System(label.into()),
+            staff_id: None,
+        }
+    }
+
     /// The staff member, for a write only staff may make: anyone else is refused (403).
     pub fn staff_member(&self) -> Result<i64, AppError> {
         self.staff_id.ok_or(AppError::Forbidden)

@@ -130,28 +130,19 @@ pub async fn add_extra(
     kind: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let extra = super::model::check_extra(day, meal_service_id, &heads, &diet, &kind, &reason)?;
-    super::record::add_typed_extra(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        &extra,
-        crate::base::clock::now(),
-    )
-    .await?;
-    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
-    Ok(())
+    super::record::add_typed_extra(&w.pool, &w.by, &extra, w.now).await?;
+    ssr::saved_at_meal(day, meal_service_id)
 }
 
 /// Removes extra heads typed in by the canteen. Canteen and admin.
 #[server(endpoint = "remove_extra")]
 pub async fn remove_extra(id: i64) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
-    let (day, meal) =
-        super::record::remove_typed_extra(&crate::base::db::pool()?, &staff.actor(), id).await?;
-    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal}")));
-    Ok(())
+    let w = crate::base::write::staff(&KITCHEN).await?;
+    let (day, meal) = super::record::remove_typed_extra(&w.pool, &w.by, id).await?;
+    ssr::saved_at_meal(day, meal)
 }
 
 /// Records how many were served at a day's meal. Canteen and admin.
@@ -162,9 +153,9 @@ pub async fn record_served(
     served: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
-    if day > crate::base::clock::today_at_centre() {
+    if day > w.today {
         return Err(AppError::Validation {
             field: "day".into(),
             message: crate::base::i18n::Key::ProblemServedFuture,
@@ -181,19 +172,9 @@ pub async fn record_served(
         served: super::model::check_served(&served)?,
         note,
     };
-    let by = Some(staff.id);
     let key = (day, meal_service_id);
-    super::record::record_served(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        by,
-        key,
-        &record,
-        crate::base::clock::now(),
-    )
-    .await?;
-    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
-    Ok(())
+    super::record::record_served(&w.pool, &w.by, key, &record, w.now).await?;
+    ssr::saved_at_meal(day, meal_service_id)
 }
 
 /// Puts a recipe on a day's meal (`change` = "add") or takes it off ("remove"). Canteen and
@@ -205,7 +186,7 @@ pub async fn change_menu(
     recipe_id: i64,
     change: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     let add = match change.as_str() {
         "add" => true,
@@ -213,16 +194,8 @@ pub async fn change_menu(
         _ => return Err(AppError::BadRequest),
     };
     let key = (day, meal_service_id);
-    super::record::change_menu(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        key,
-        recipe_id,
-        add,
-    )
-    .await?;
-    leptos_axum::redirect(&ssr::day_url(day, &format!("meal-{meal_service_id}")));
-    Ok(())
+    super::record::change_menu(&w.pool, &w.by, key, recipe_id, add).await?;
+    ssr::saved_at_meal(day, meal_service_id)
 }
 
 /// The kitchen sheet for a day (tomorrow when none is given). Canteen, admin, house staff.
@@ -293,7 +266,7 @@ pub async fn save_recipe(
     name_en: String,
     name_fr: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let [name_km, name_en, name_fr] = ssr::checked_names([name_km, name_en, name_fr], 80)?;
     let recipe = super::repo::Recipe {
         id,
@@ -301,7 +274,7 @@ pub async fn save_recipe(
         name_en,
         name_fr,
     };
-    let id = super::record::save_recipe(&crate::base::db::pool()?, &staff.actor(), &recipe).await?;
+    let id = super::record::save_recipe(&w.pool, &w.by, &recipe).await?;
     crate::base::write::saved(&format!("/canteen/recipes/{id}"))
 }
 
@@ -355,7 +328,7 @@ pub async fn set_recipe_line(
     #[server(default)] per_head: String,
     #[server(default)] remove: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let diet = if diet.trim().is_empty() {
         None
     } else {
@@ -375,14 +348,7 @@ pub async fn set_recipe_line(
         None
     };
     let line = (ingredient_id, diet);
-    super::record::change_recipe_line(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        recipe_id,
-        line,
-        quantity,
-    )
-    .await?;
+    super::record::change_recipe_line(&w.pool, &w.by, recipe_id, line, quantity).await?;
     crate::base::write::saved(&format!("/canteen/recipes/{recipe_id}"))
 }
 
@@ -395,7 +361,7 @@ pub async fn add_ingredient(
     name_fr: String,
     unit: String,
 ) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let [name_km, name_en, name_fr] = ssr::checked_names([name_km, name_en, name_fr], 60)?;
     let unit = Unit::parse(&unit).ok_or(AppError::Validation {
         field: "unit".into(),
@@ -408,7 +374,7 @@ pub async fn add_ingredient(
         name_fr,
         unit,
     };
-    super::record::add_ingredient(&crate::base::db::pool()?, &staff.actor(), &ingredient).await?;
+    super::record::add_ingredient(&w.pool, &w.by, &ingredient).await?;
     crate::base::write::saved(&format!("/canteen/recipes/{recipe_id}#lines"))
 }
 
@@ -459,7 +425,7 @@ pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
 /// Saves the cut-off time and the served margin. Canteen and admin.
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let cutoff = super::model::parse_time(&cutoff).ok_or(AppError::Validation {
         field: "cutoff".into(),
         message: crate::base::i18n::Key::ProblemTime,
@@ -477,14 +443,14 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
         cutoff,
         margin_percent,
     };
-    super::record::save_settings(&crate::base::db::pool()?, &staff.actor(), &settings).await?;
+    super::record::save_settings(&w.pool, &w.by, &settings).await?;
     crate::base::write::saved("/canteen/settings")
 }
 
 /// Adds or changes a meal service. Canteen and admin.
 #[server(endpoint = "save_service")]
 pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
-    let staff = ssr::kitchen_staff().await?;
+    let w = crate::base::write::staff(&KITCHEN).await?;
     let invalid = |field: &str, message| AppError::Validation {
         field: field.into(),
         message,
@@ -508,7 +474,7 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
         residence_days: service.residence.bits(),
         active: service.active.is_some(),
     };
-    super::record::save_service(&crate::base::db::pool()?, &staff.actor(), &checked).await?;
+    super::record::save_service(&w.pool, &w.by, &checked).await?;
     crate::base::write::saved("/canteen/settings")
 }
 
@@ -524,10 +490,6 @@ mod ssr {
             return Ok(today.succ_opt().unwrap_or(today));
         }
         crate::base::fields::date_field(day, "on")
-    }
-
-    pub(super) async fn kitchen_staff() -> Result<crate::base::access::CurrentStaff, AppError> {
-        crate::base::guard::require(&KITCHEN).await
     }
 
     pub(super) async fn reader() -> Result<bool, AppError> {
@@ -561,8 +523,9 @@ mod ssr {
         recipes.iter().map(RecipeName::from).collect()
     }
 
-    pub(super) fn day_url(day: NaiveDate, anchor: &str) -> String {
-        format!("/canteen/day?on={day}&saved=1#{anchor}")
+    /// Back to a day's page at one meal, with the saved notice.
+    pub(super) fn saved_at_meal(day: NaiveDate, meal_service_id: i64) -> Result<(), AppError> {
+        crate::base::write::saved(&format!("/canteen/day?on={day}#meal-{meal_service_id}"))
     }
 
     pub(super) fn ingredient_name(i: &crate::canteen::repo::Ingredient) -> IngredientName {

@@ -12,7 +12,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::model::{MealService, NewExtra, RecipeLine, Settings};
 use super::repo::{self, Ingredient, Recipe, Served};
-use crate::base::access::Actor;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::{Refusal, begin_write, on_constraint};
 use crate::base::error::AppError;
@@ -39,7 +39,7 @@ fn missing_reference(error: sqlx::Error) -> AppError {
 /// Adds extra heads in the caller's transaction, with their audit entry; returns the id.
 pub async fn add_extra(
     tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     extra: &NewExtra,
     now: i64,
 ) -> Result<i64, AppError> {
@@ -58,26 +58,26 @@ pub async fn add_extra(
         before: None,
         after: Some(after),
     };
-    record(tx, actor, change).await?;
+    record(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Takes back, in the caller's transaction, the extra heads its record `source` added.
 pub async fn remove_extras_from(
     tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     source: &str,
 ) -> Result<usize, AppError> {
     let extras = repo::extras_from(tx, source).await?;
     for extra in &extras {
-        delete_extra(tx, actor, extra).await?;
+        delete_extra(tx, by, extra).await?;
     }
     Ok(extras.len())
 }
 
 async fn delete_extra(
     tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     extra: &super::model::Extra,
 ) -> Result<(), AppError> {
     repo::delete_extra(tx, extra.id).await?;
@@ -93,19 +93,19 @@ async fn delete_extra(
         before: Some(before),
         after: None,
     };
-    record(tx, actor, change).await?;
+    record(tx, &by.actor, change).await?;
     Ok(())
 }
 
 /// Extra heads typed in by the canteen, in their own transaction.
 pub async fn add_typed_extra(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     extra: &NewExtra,
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let id = add_extra(&mut tx, actor, extra, now).await?;
+    let id = add_extra(&mut tx, by, extra, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -114,7 +114,7 @@ pub async fn add_typed_extra(
 /// domain added are refused: they go when that record changes (a visit booking is cancelled).
 pub async fn remove_typed_extra(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
 ) -> Result<(NaiveDate, i64), AppError> {
     let mut tx = begin_write(pool).await?;
@@ -124,7 +124,7 @@ pub async fn remove_typed_extra(
             message: Key::ProblemExtraFromVisit,
         });
     }
-    delete_extra(&mut tx, actor, &extra).await?;
+    delete_extra(&mut tx, by, &extra).await?;
     tx.commit().await?;
     Ok((extra.day, extra.meal_service_id))
 }
@@ -132,8 +132,7 @@ pub async fn remove_typed_extra(
 /// Records what was served at a day's meal, replacing an earlier figure (kept in the audit).
 pub async fn record_served(
     pool: &SqlitePool,
-    actor: &Actor,
-    staff_id: Option<i64>,
+    by: &Writer,
     (day, meal_service_id): (NaiveDate, i64),
     served: &Served,
     now: i64,
@@ -142,7 +141,7 @@ pub async fn record_served(
     let before = repo::served(&mut tx, day, day)
         .await?
         .remove(&(day, meal_service_id));
-    repo::set_served(&mut tx, day, meal_service_id, served, staff_id, now)
+    repo::set_served(&mut tx, day, meal_service_id, served, by.staff_id, now)
         .await
         .map_err(missing_reference)?;
     let change = Change {
@@ -152,13 +151,13 @@ pub async fn record_served(
         before: before.map(|b| json!({ "served": b.served, "note": b.note })),
         after: Some(json!({ "served": served.served, "note": served.note })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Puts a recipe on a day's meal (`add`) or takes it off.
 pub async fn change_menu(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     (day, meal_service_id): (NaiveDate, i64),
     recipe_id: i64,
     add: bool,
@@ -181,18 +180,14 @@ pub async fn change_menu(
             before: (!add).then(|| item.clone()),
             after: add.then_some(item),
         };
-        record(&mut tx, actor, change).await?;
+        record(&mut tx, &by.actor, change).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Adds a recipe (`id` 0) or renames one; returns its id.
-pub async fn save_recipe(
-    pool: &SqlitePool,
-    actor: &Actor,
-    recipe: &Recipe,
-) -> Result<i64, AppError> {
+pub async fn save_recipe(pool: &SqlitePool, by: &Writer, recipe: &Recipe) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
     let id = repo::save_recipe(&mut tx, recipe)
         .await
@@ -206,14 +201,14 @@ pub async fn save_recipe(
             "name_km": recipe.name_km, "name_en": recipe.name_en, "name_fr": recipe.name_fr,
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Adds an ingredient; returns its id.
 pub async fn add_ingredient(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     ingredient: &Ingredient,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
@@ -230,14 +225,14 @@ pub async fn add_ingredient(
             "name_fr": ingredient.name_fr, "unit": ingredient.unit.code(),
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Sets a recipe line (`Some` quantity) or removes it (`None`).
 pub async fn change_recipe_line(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     recipe_id: i64,
     (ingredient_id, diet): (i64, Option<Diet>),
     per_head_milli: Option<i64>,
@@ -273,13 +268,13 @@ pub async fn change_recipe_line(
         before: None,
         after,
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Adds a meal service (`id` 0) or changes one; returns its id.
 pub async fn save_service(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     service: &MealService,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
@@ -296,14 +291,14 @@ pub async fn save_service(
             "active": service.active,
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Saves the cut-off time and the served margin.
 pub async fn save_settings(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     settings: &Settings,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
@@ -317,5 +312,5 @@ pub async fn save_settings(
         before: Some(show(&before)),
         after: Some(show(settings)),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }

@@ -16,8 +16,8 @@ pub mod visits;
 use serde::Deserialize;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::base::access::Actor;
 use crate::base::access::Role;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
@@ -75,8 +75,8 @@ pub enum SeedError {
 }
 
 /// Who writes the demo data, as the audit log names it.
-fn seeder() -> Actor {
-    Actor::System("server seed-demo".into())
+fn seeder() -> Writer {
+    Writer::system("server seed-demo")
 }
 
 /// Ends one domain's seed: an audit entry saying what it `added` to `entity`, committed with it.
@@ -92,7 +92,7 @@ async fn seeded(
         before: None,
         after: Some(added),
     };
-    commit_with(tx, &seeder(), change).await
+    commit_with(tx, &seeder().actor, change).await
 }
 
 /// Creates (or completes) the demo data. The centre is one transaction; each account, with

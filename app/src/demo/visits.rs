@@ -263,10 +263,13 @@ impl FamilyPlan {
         self.contacts.get(contact).map_or(0, |c| c.id)
     }
 
-    fn actor(&self) -> Actor {
-        Actor::Family {
-            id: self.id,
-            phone: self.phone.clone(),
+    fn writer(&self) -> Writer {
+        Writer {
+            actor: Actor::Family {
+                id: self.id,
+                phone: self.phone.clone(),
+            },
+            staff_id: None,
         }
     }
 }
@@ -1026,10 +1029,10 @@ async fn book_today(
         let id = repo::insert_booking(&mut tx, &new)
             .await
             .map_err(booking_error)?;
-        let actor = if by_staff {
-            staff.actor.clone()
+        let by = if by_staff {
+            staff.clone()
         } else {
-            plan.actor()
+            plan.writer()
         };
         if let (Some(meal), true) = (lunch, new.meal_heads > 0) {
             let extra = NewExtra {
@@ -1041,7 +1044,7 @@ async fn book_today(
                 reason: new.adults.to_string(),
                 source: Some(format!("visit_booking:{id}")),
             };
-            crate::canteen::record::add_extra(&mut tx, &actor, &extra, created_at).await?;
+            crate::canteen::record::add_extra(&mut tx, &by, &extra, created_at).await?;
         }
         let change = Change {
             entity: "visit_booking",
@@ -1056,7 +1059,7 @@ async fn book_today(
                 "walk_in": false, "booked_by_staff": new.booked_by_staff,
             })),
         };
-        record(&mut tx, &actor, change).await?;
+        record(&mut tx, &by.actor, change).await?;
         made.push(Made {
             plan: p,
             lead,
@@ -1178,10 +1181,7 @@ async fn book_next(
             meal_heads,
         };
         let by_staff = n % 6 == 4 && plan.sign_in.is_none();
-        let family = Writer {
-            actor: plan.actor(),
-            staff_id: None,
-        };
+        let family = plan.writer();
         let writer = if by_staff { staff } else { &family };
         let booked_by = Booked {
             family_id: plan.id,
@@ -1505,10 +1505,10 @@ mod tests {
         staff(pool, "house", "house_staff").await?;
         crate::demo::residents::seed(pool, today, None).await?;
         if sign_ins {
-            let actor = Actor::System("test".into());
+            let by = Writer::system("test");
             for family in repository_accounts().families {
                 let created =
-                    create_family_account(pool, &actor, &family.name, &family.phone, &family.pin)
+                    create_family_account(pool, &by, &family.name, &family.phone, &family.pin)
                         .await;
                 let id = created.expect("a demo family");
                 let mut conn = pool.acquire().await?;

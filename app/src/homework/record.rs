@@ -8,7 +8,7 @@ use sqlx::SqlitePool;
 
 use super::model::{ClassProblem, NewClass, Status, check_enrolment};
 use super::repo;
-use crate::base::access::{Actor, Writer};
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
@@ -129,7 +129,7 @@ pub async fn enrol(
 /// `on`, each with its audit entry.
 pub async fn end_enrolments_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     resident_id: i64,
     on: NaiveDate,
 ) -> Result<(), AppError> {
@@ -141,7 +141,7 @@ pub async fn end_enrolments_of(
             before: None,
             after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
         };
-        record(tx, actor, change).await?;
+        record(tx, &by.actor, change).await?;
     }
     Ok(())
 }

@@ -232,7 +232,7 @@ pub async fn assign_bed(
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let change = BedChange {
         resident_id,
         bed_id,
@@ -241,7 +241,7 @@ pub async fn assign_bed(
         reason,
         back,
     };
-    change.apply(&staff, Placing::Assign).await
+    change.apply(w, Placing::Assign).await
 }
 
 /// Moves a resident to another bed on `on` at `time` (16:00 when none is given). House staff
@@ -255,7 +255,7 @@ pub async fn move_bed(
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     let change = BedChange {
         resident_id,
         bed_id,
@@ -264,7 +264,7 @@ pub async fn move_bed(
         reason,
         back,
     };
-    change.apply(&staff, Placing::Move).await
+    change.apply(w, Placing::Move).await
 }
 
 /// Whether a resident without a bed gets one, or one with a bed moves.
@@ -289,21 +289,16 @@ struct BedChange {
 #[cfg(feature = "ssr")]
 impl BedChange {
     /// Reads the day and time, makes the change, and goes back where the form came from.
-    async fn apply(
-        self,
-        staff: &crate::base::access::CurrentStaff,
-        how: Placing,
-    ) -> Result<(), AppError> {
+    async fn apply(self, w: crate::base::write::Write, how: Placing) -> Result<(), AppError> {
         use super::record::{assign, move_resident};
 
         let on = crate::base::fields::date_field(&self.on, "on")?;
         let on = super::model::Changeover::read(on, &self.time, super::model::usual_arrival())?;
-        let today = crate::base::clock::today_at_centre();
-        let (pool, actor) = (crate::base::db::pool()?, staff.actor());
+        let (pool, by, today) = (&w.pool, &w.by, w.today);
         let (resident, bed, reason) = (self.resident_id, self.bed_id, self.reason.as_str());
         match how {
-            Placing::Assign => assign(&pool, &actor, resident, bed, on, reason, today).await?,
-            Placing::Move => move_resident(&pool, &actor, resident, bed, on, reason, today).await?,
+            Placing::Assign => assign(pool, by, resident, bed, on, reason, today).await?,
+            Placing::Move => move_resident(pool, by, resident, bed, on, reason, today).await?,
         };
         leptos_axum::redirect(&after_change(&self.back, bed));
         Ok(())
@@ -321,7 +316,7 @@ pub async fn release_bed(
     let w = crate::base::write::staff(&HOUSE).await?;
     let on = crate::base::fields::date_field(&on, "on")?;
     let on = super::model::Changeover::read(on, &time, super::model::usual_departure())?;
-    super::record::release(&w.pool, &w.by.actor, bed_id, on, w.today).await?;
+    super::record::release(&w.pool, &w.by, bed_id, on, w.today).await?;
     crate::base::write::saved(&format!("/beds/{bed_id}"))
 }
 
@@ -332,7 +327,7 @@ pub async fn set_bed_service(
     #[server(default)] in_service: Option<String>,
 ) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::Admin]).await?;
-    super::record::set_in_service(&w.pool, &w.by.actor, bed_id, in_service.is_some()).await?;
+    super::record::set_in_service(&w.pool, &w.by, bed_id, in_service.is_some()).await?;
     crate::base::write::saved(&format!("/beds/{bed_id}"))
 }
 
@@ -364,8 +359,7 @@ pub async fn create_building(
     let w = crate::base::write::staff(&[Role::Admin]).await?;
     let code = check_code(&code)?;
     let (km, latin) = check_names(&name_km, &name_latin)?;
-    let id = super::record::add_building(&w.pool, &w.by.actor, facility_id, &code, (&km, &latin))
-        .await?;
+    let id = super::record::add_building(&w.pool, &w.by, facility_id, &code, (&km, &latin)).await?;
     crate::base::write::saved(&format!("/buildings/{id}"))
 }
 
@@ -388,7 +382,7 @@ pub async fn create_room(
     check_room(min_age, max_age, beds)?;
     super::record::add_room(
         &w.pool,
-        &w.by.actor,
+        &w.by,
         building_id,
         &code,
         sex,
@@ -403,7 +397,7 @@ pub async fn create_room(
 #[server(endpoint = "create_bed")]
 pub async fn create_bed(room_id: i64) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::Admin]).await?;
-    let building = super::record::add_bed(&w.pool, &w.by.actor, room_id).await?;
+    let building = super::record::add_bed(&w.pool, &w.by, room_id).await?;
     crate::base::write::saved(&format!("/buildings/{building}"))
 }
 

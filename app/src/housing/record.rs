@@ -11,7 +11,7 @@ use super::model::{
     AllocationProblem, Changeover, PlaceProblem, Warning, check_override, warnings,
 };
 use super::repo;
-use crate::base::access::Actor;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
@@ -111,7 +111,7 @@ async fn check_placement(
 /// broken need a `reason`. Returns the allocation's id.
 pub async fn assign(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     resident_id: i64,
     bed_id: i64,
     starts: Changeover,
@@ -132,7 +132,7 @@ pub async fn assign(
         before: None,
         after: Some(entry(resident_id, bed_id, starts, reason.as_deref())),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -141,7 +141,7 @@ pub async fn assign(
 /// the new allocation's id.
 pub async fn move_resident(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     resident_id: i64,
     to_bed_id: i64,
     when: Changeover,
@@ -174,7 +174,7 @@ pub async fn move_resident(
         before: Some(held(resident_id, old_bed, from_on)),
         after: Some(entry(resident_id, to_bed_id, when, reason.as_deref())),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -182,7 +182,7 @@ pub async fn move_resident(
 /// is not in it.
 pub async fn release(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     bed_id: i64,
     ends: Changeover,
     today: NaiveDate,
@@ -194,7 +194,7 @@ pub async fn release(
     if ends.on < from_on || ends.on > today + Duration::days(MAX_DAYS_AHEAD) {
         return Err(AllocationProblem::Date.into());
     }
-    end_current(&mut tx, actor, id, resident_id, bed_id, from_on, ends).await?;
+    end_current(&mut tx, by, id, resident_id, bed_id, from_on, ends).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -203,7 +203,7 @@ pub async fn release(
 /// records it (also used when a resident leaves).
 pub async fn end_current(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     resident_id: i64,
     bed_id: i64,
@@ -224,14 +224,14 @@ pub async fn end_current(
         before: Some(held(resident_id, bed_id, from_on)),
         after: Some(serde_json::json!({ "until_on": ends.on, "leaves_at": ends.clock() })),
     };
-    record(tx, actor, change).await?;
+    record(tx, &by.actor, change).await?;
     Ok(())
 }
 
 /// Puts a bed in or out of service. An occupied bed cannot go out of service.
 pub async fn set_in_service(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     bed_id: i64,
     in_service: bool,
 ) -> Result<(), AppError> {
@@ -256,7 +256,7 @@ pub async fn set_in_service(
         before: None,
         after: Some(serde_json::json!({ "in_service": in_service })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 fn place_error(error: sqlx::Error) -> AppError {
@@ -272,7 +272,7 @@ fn place_error(error: sqlx::Error) -> AppError {
 /// Adds a building to a facility and returns its id.
 pub async fn add_building(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     facility_id: i64,
     code: &str,
     names: (&str, &str),
@@ -290,14 +290,14 @@ pub async fn add_building(
             "facility_id": facility_id, "code": code, "name_km": names.0, "name_latin": names.1,
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Adds a room with its beds to a building and returns its id.
 pub async fn add_room(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     building_id: i64,
     code: &str,
     sex: Sex,
@@ -318,12 +318,12 @@ pub async fn add_room(
             "min_age": ages.0, "max_age": ages.1, "beds": beds,
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Adds one bed to a room, numbered after the others; returns the room's building.
-pub async fn add_bed(pool: &SqlitePool, actor: &Actor, room_id: i64) -> Result<i64, AppError> {
+pub async fn add_bed(pool: &SqlitePool, by: &Writer, room_id: i64) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
     let (bed, building) = repo::insert_next_bed(&mut tx, room_id)
         .await?
@@ -335,6 +335,6 @@ pub async fn add_bed(pool: &SqlitePool, actor: &Actor, room_id: i64) -> Result<i
         before: None,
         after: Some(serde_json::json!({ "room_id": room_id })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(building)
 }

@@ -102,7 +102,7 @@ pub async fn create_staff(
     }
     let id = super::record::create_staff_account(
         &w.pool,
-        &w.by.actor,
+        &w.by,
         &login,
         &display_name,
         &password,
@@ -129,7 +129,7 @@ pub async fn update_staff(
         roles: parse_roles(&roles)?,
         active: active.is_some(),
     };
-    super::record::edit_staff_account(&w.pool, &w.by.actor, id, edit).await?;
+    super::record::edit_staff_account(&w.pool, &w.by, id, edit).await?;
     crate::base::write::saved(&format!("/admin/staff/{id}"))
 }
 
@@ -137,7 +137,7 @@ pub async fn update_staff(
 #[server(endpoint = "reset_staff_password")]
 pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::Admin]).await?;
-    super::record::reset_staff_password(&w.pool, &w.by.actor, id, &password).await?;
+    super::record::reset_staff_password(&w.pool, &w.by, id, &password).await?;
     crate::base::write::saved(&format!("/admin/staff/{id}"))
 }
 
@@ -177,8 +177,7 @@ pub async fn create_family(
 ) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
     let id =
-        super::record::create_family_account(&w.pool, &w.by.actor, &display_name, &phone, &pin)
-            .await?;
+        super::record::create_family_account(&w.pool, &w.by, &display_name, &phone, &pin).await?;
     crate::base::write::saved(&format!("/families/{id}"))
 }
 
@@ -191,15 +190,8 @@ pub async fn update_family(
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
-    super::record::edit_family_account(
-        &w.pool,
-        &w.by.actor,
-        id,
-        &display_name,
-        &phone,
-        active.is_some(),
-    )
-    .await?;
+    super::record::edit_family_account(&w.pool, &w.by, id, &display_name, &phone, active.is_some())
+        .await?;
     crate::base::write::saved(&format!("/families/{id}"))
 }
 
@@ -207,8 +199,8 @@ pub async fn update_family(
 /// and admin.
 #[server(endpoint = "reset_family_pin")]
 pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    super::record::reset_family_pin(&crate::base::db::pool()?, &staff.actor(), id, &pin).await?;
+    let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
+    super::record::reset_family_pin(&w.pool, &w.by, id, &pin).await?;
     leptos_axum::redirect(&format!("/families/{id}?pin=1"));
     Ok(())
 }
@@ -216,40 +208,38 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
 /// Unlocks a staff account locked after too many failed sign-ins. Admin only.
 #[server(endpoint = "unlock_staff")]
 pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
-    let admin = crate::base::guard::require(&[Role::Admin]).await?;
-    let pool = crate::base::db::pool()?;
-    let mut conn = pool.acquire().await?;
-    super::repo::staff_member(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let w = crate::base::write::staff(&[Role::Admin]).await?;
+    let mut conn = w.pool.acquire().await?;
+    let found = super::repo::staff_member(&mut conn, id).await?.is_some();
     drop(conn);
-    super::record::unlock(
-        &pool,
-        &admin.actor(),
-        crate::base::session::Owner::Staff(id),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/admin/staff/{id}?unlocked=1"));
-    Ok(())
+    let owner = crate::base::session::Owner::Staff(id);
+    unlock(w, found, owner, &format!("/admin/staff/{id}?unlocked=1")).await
 }
 
 /// Unlocks a family account locked after too many failed sign-ins. Social team and admin.
 #[server(endpoint = "unlock_family")]
 pub async fn unlock_family(id: i64) -> Result<(), AppError> {
-    let staff = crate::base::guard::require(&[Role::SocialTeam, Role::Admin]).await?;
-    let pool = crate::base::db::pool()?;
-    let mut conn = pool.acquire().await?;
-    super::repo::family_account(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
+    let mut conn = w.pool.acquire().await?;
+    let found = super::repo::family_account(&mut conn, id).await?.is_some();
     drop(conn);
-    super::record::unlock(
-        &pool,
-        &staff.actor(),
-        crate::base::session::Owner::Family(id),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/families/{id}?unlocked=1"));
+    let owner = crate::base::session::Owner::Family(id);
+    unlock(w, found, owner, &format!("/families/{id}?unlocked=1")).await
+}
+
+/// Unlocks the account of `owner` if it was `found` (404 otherwise), then goes to `page`.
+#[cfg(feature = "ssr")]
+async fn unlock(
+    w: crate::base::write::Write,
+    found: bool,
+    owner: crate::base::session::Owner,
+    page: &str,
+) -> Result<(), AppError> {
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    super::record::unlock(&w.pool, &w.by, owner).await?;
+    leptos_axum::redirect(page);
     Ok(())
 }
 

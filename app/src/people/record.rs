@@ -10,8 +10,8 @@ use super::model::{
 };
 use super::password;
 use super::repo::{self, NewFamily, NewStaff, create_staff};
-use crate::base::access::Actor;
 use crate::base::access::Role;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
@@ -93,7 +93,7 @@ fn family_error(error: sqlx::Error) -> AccountError {
 /// `actor`, and returns its id.
 pub async fn create_staff_account(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     login: &str,
     display_name: &str,
     password: &str,
@@ -127,7 +127,7 @@ pub async fn create_staff_account(
             "roles": roles,
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
@@ -135,7 +135,7 @@ pub async fn create_staff_account(
 /// at once. The last active admin can be neither disabled nor stripped of the role.
 pub async fn edit_staff_account(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     mut edit: StaffEdit,
 ) -> Result<(), AccountError> {
@@ -169,26 +169,26 @@ pub async fn edit_staff_account(
             "sessions_ended": ended,
         })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Sets a new password for a staff account and ends all its sessions.
 pub async fn reset_staff_password(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     new_password: &str,
 ) -> Result<(), AccountError> {
     check_new_password(new_password).map_err(AccountError::Invalid)?;
     let hash = password::hash(new_password.to_owned()).await?;
-    replace_secret(pool, actor, Owner::Staff(id), &hash).await
+    replace_secret(pool, by, Owner::Staff(id), &hash).await
 }
 
 /// Stores the new password or PIN hash of `owner`, ends all its sessions and records it, in
 /// one transaction.
 async fn replace_secret(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     owner: Owner,
     hash: &str,
 ) -> Result<(), AccountError> {
@@ -208,13 +208,13 @@ async fn replace_secret(
         before: None,
         after: Some(serde_json::json!({ "sessions_ended": ended })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Creates an active family account with the PIN the social team chose; returns its id.
 pub async fn create_family_account(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     display_name: &str,
     phone: &str,
     pin: &str,
@@ -242,14 +242,14 @@ pub async fn create_family_account(
             "phone": phone.as_str(),
         })),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Changes a family's name, phone and state; disabling it ends its sessions at once.
 pub async fn edit_family_account(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     display_name: &str,
     phone: &str,
@@ -286,24 +286,24 @@ pub async fn edit_family_account(
             "sessions_ended": ended,
         })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Sets a family's new PIN and ends all its sessions.
 pub async fn reset_family_pin(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     pin: &str,
 ) -> Result<(), AccountError> {
     let pin = Pin::parse_new(pin).map_err(AccountError::Invalid)?;
     let pin_hash = password::hash(pin.as_str().to_owned()).await?;
-    replace_secret(pool, actor, Owner::Family(id), &pin_hash).await
+    replace_secret(pool, by, Owner::Family(id), &pin_hash).await
 }
 
 /// Unlocks an account locked after too many failed sign-ins: its failures in a row are
 /// forgotten and it may sign in again. Audited; an account that is not locked is left as it is.
-pub async fn unlock(pool: &SqlitePool, actor: &Actor, owner: Owner) -> Result<(), AppError> {
+pub async fn unlock(pool: &SqlitePool, by: &Writer, owner: Owner) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let Some(locked_at) = repo::locked_at(&mut tx, owner).await? else {
         return Ok(());
@@ -317,7 +317,7 @@ pub async fn unlock(pool: &SqlitePool, actor: &Actor, owner: Owner) -> Result<()
         before: Some(serde_json::json!({ "locked_at": locked_at })),
         after: None,
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// A random PIN that the social team may give a family: 6 digits, not trivial.
@@ -335,8 +335,8 @@ pub fn random_pin() -> String {
 mod tests {
     use super::*;
 
-    fn cli() -> Actor {
-        Actor::System("test".into())
+    fn cli() -> Writer {
+        Writer::system("test")
     }
 
     #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]

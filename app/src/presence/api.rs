@@ -206,7 +206,7 @@ pub async fn missing_alerts() -> Result<Alerts, AppError> {
 pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::Admin]).await?;
     let minutes = super::model::check_grace(&overdue_grace_minutes)?;
-    super::record::set_overdue_grace(&w.pool, &w.by.actor, minutes).await?;
+    super::record::set_overdue_grace(&w.pool, &w.by, minutes).await?;
     crate::base::write::saved("/roll#overdue")
 }
 

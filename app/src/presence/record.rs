@@ -8,7 +8,7 @@ use sqlx::SqlitePool;
 
 use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
 use super::repo;
-use crate::base::access::{Actor, Writer};
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
@@ -221,7 +221,7 @@ pub async fn resolve(
 /// Sets how long after a planned end a child not back is overdue, in minutes, audited.
 pub async fn set_overdue_grace(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     minutes: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
@@ -233,5 +233,5 @@ pub async fn set_overdue_grace(
         before: Some(serde_json::json!({ "overdue_grace_minutes": before })),
         after: Some(serde_json::json!({ "overdue_grace_minutes": minutes })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }

@@ -108,7 +108,7 @@ impl ResidentForm {
 pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let fields = resident.checked()?;
-    let id = super::record::admit(&w.pool, &w.by.actor, &fields).await?;
+    let id = super::record::admit(&w.pool, &w.by, &fields).await?;
     crate::base::write::saved(&format!("/residents/{id}"))
 }
 
@@ -117,7 +117,7 @@ pub async fn create_resident(resident: ResidentForm) -> Result<(), AppError> {
 pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let fields = resident.checked()?;
-    super::record::edit(&w.pool, &w.by.actor, id, &fields).await?;
+    super::record::edit(&w.pool, &w.by, id, &fields).await?;
     crate::base::write::saved(&format!("/residents/{id}"))
 }
 
@@ -126,7 +126,7 @@ pub async fn update_resident(id: i64, resident: ResidentForm) -> Result<(), AppE
 pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let note = super::model::check_note(&note)?;
-    super::record::set_note(&w.pool, &w.by.actor, id, super::model::Note::Medical, &note).await?;
+    super::record::set_note(&w.pool, &w.by, id, super::model::Note::Medical, &note).await?;
     crate::base::write::saved(&format!("/residents/{id}"))
 }
 
@@ -135,14 +135,7 @@ pub async fn set_medical_note(id: i64, note: String) -> Result<(), AppError> {
 pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
     let note = super::model::check_note(&note)?;
-    super::record::set_note(
-        &w.pool,
-        &w.by.actor,
-        id,
-        super::model::Note::Safeguarding,
-        &note,
-    )
-    .await?;
+    super::record::set_note(&w.pool, &w.by, id, super::model::Note::Safeguarding, &note).await?;
     crate::base::write::saved(&format!("/residents/{id}"))
 }
 
@@ -150,7 +143,7 @@ pub async fn set_safeguarding_note(id: i64, note: String) -> Result<(), AppError
 #[server(endpoint = "link_sibling")]
 pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
-    super::record::link_siblings(&w.pool, &w.by.actor, id, other).await?;
+    super::record::link_siblings(&w.pool, &w.by, id, other).await?;
     crate::base::write::saved(&format!("/residents/{id}#siblings"))
 }
 
@@ -158,7 +151,7 @@ pub async fn link_sibling(id: i64, other: i64) -> Result<(), AppError> {
 #[server(endpoint = "unlink_sibling")]
 pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
-    super::record::unlink_sibling(&w.pool, &w.by.actor, id).await?;
+    super::record::unlink_sibling(&w.pool, &w.by, id).await?;
     crate::base::write::saved(&format!("/residents/{back}#siblings"))
 }
 
@@ -239,22 +232,14 @@ pub async fn confirm_import(
     id: i64,
     #[server(default)] step: Option<usize>,
 ) -> Result<super::import::ImportProgress, AppError> {
-    let staff = crate::base::guard::require(&HOUSE).await?;
+    let w = crate::base::write::staff(&HOUSE).await?;
     if step.is_some_and(|rows| !(1..=super::import::MAX_STEP_ROWS).contains(&rows)) {
         return Err(AppError::invalid(
             "step",
             crate::base::i18n::Key::ProblemImportStep,
         ));
     }
-    let progress = super::record::import_step(
-        &crate::base::db::pool()?,
-        &staff.actor(),
-        id,
-        step,
-        crate::base::clock::today_at_centre(),
-        chrono::Utc::now().timestamp(),
-    )
-    .await?;
+    let progress = super::record::import_step(&w.pool, &w.by, id, step, w.today, w.now).await?;
     if step.is_none() {
         leptos_axum::redirect(&format!("/residents/import/{id}?done=1"));
     }

@@ -6,7 +6,7 @@ use sqlx::SqlitePool;
 
 use super::model::{Note, ResidentFields, ResidentProblem};
 use super::repo;
-use crate::base::access::Actor;
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
@@ -31,7 +31,7 @@ fn resident_error(error: sqlx::Error) -> AppError {
 /// Adds a resident and returns their id.
 pub async fn admit(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     fields: &ResidentFields,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
@@ -45,14 +45,14 @@ pub async fn admit(
         before: None,
         after: Some(serde_json::to_value(fields).unwrap_or_default()),
     };
-    commit_with(tx, actor, change).await?;
+    commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
 /// Replaces a resident's details.
 pub async fn edit(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     fields: &ResidentFields,
 ) -> Result<(), AppError> {
@@ -76,13 +76,13 @@ pub async fn edit(
         before: Some(serde_json::to_value(&before.fields).unwrap_or_default()),
         after: Some(serde_json::to_value(fields).unwrap_or_default()),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Replaces one of a resident's notes.
 pub async fn set_note(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     which: Note,
     text: &str,
@@ -103,13 +103,13 @@ pub async fn set_note(
         before: Some(serde_json::json!({ "note": old })),
         after: Some(serde_json::json!({ "note": text })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Links two residents as brothers and sisters (with each one's siblings).
 pub async fn link_siblings(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     other: i64,
 ) -> Result<(), AppError> {
@@ -128,11 +128,11 @@ pub async fn link_siblings(
         before: None,
         after: Some(serde_json::json!({ "sibling": other, "group": group })),
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Takes a resident out of their sibling group.
-pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result<(), AppError> {
+pub async fn unlink_sibling(pool: &SqlitePool, by: &Writer, id: i64) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let before = repo::resident(&mut tx, id)
         .await?
@@ -145,7 +145,7 @@ pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result
         before: Some(serde_json::json!({ "group": before.sibling_group_id })),
         after: None,
     };
-    Ok(commit_with(tx, actor, change).await?)
+    Ok(commit_with(tx, &by.actor, change).await?)
 }
 
 /// Imports the next `count` rows of a confirmed file (`None`: all the rest): each new,
@@ -153,7 +153,7 @@ pub async fn unlink_sibling(pool: &SqlitePool, actor: &Actor, id: i64) -> Result
 /// so importing the same file twice adds no one. Each step is one transaction.
 pub async fn import_step(
     pool: &SqlitePool,
-    actor: &Actor,
+    by: &Writer,
     id: i64,
     count: Option<usize>,
     today: NaiveDate,
@@ -188,7 +188,7 @@ pub async fn import_step(
             before: None,
             after: Some(serde_json::json!({ "import": id, "resident": fields })),
         };
-        record(&mut tx, actor, change).await?;
+        record(&mut tx, &by.actor, change).await?;
         added += 1;
     }
     let done = i64::try_from(until).unwrap_or(i64::MAX);

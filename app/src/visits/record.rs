@@ -18,7 +18,7 @@ use super::model::{
     PermissionInput, Rereview, Status, check_booking, family_may_change, month_of, rereview,
 };
 use super::repo;
-use crate::base::access::{Actor, Writer};
+use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
@@ -99,7 +99,7 @@ async fn end_booking(
     notice: Notice,
 ) -> Result<(), AppError> {
     repo::set_status(tx, booking.id, status, Some(notice)).await?;
-    crate::canteen::record::remove_extras_from(tx, &by.actor, &meal_source(booking.id)).await?;
+    crate::canteen::record::remove_extras_from(tx, by, &meal_source(booking.id)).await?;
     let change = Change {
         entity: "visit_booking",
         entity_id: booking.id.to_string(),
@@ -200,7 +200,7 @@ pub async fn book(
             reason: new.adults.to_string(),
             source: Some(meal_source(id)),
         };
-        crate::canteen::record::add_extra(&mut tx, &by.actor, &extra, now).await?;
+        crate::canteen::record::add_extra(&mut tx, by, &extra, now).await?;
     }
     let change = Change {
         entity: "visit_booking",
@@ -307,7 +307,7 @@ pub async fn decide(
 /// visit is under review.
 pub async fn review_bookings_of_away(
     tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
+    by: &Writer,
     resident_id: i64,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
@@ -333,7 +333,7 @@ pub async fn review_bookings_of_away(
                 "reason": reason.code(),
             })),
         };
-        record(tx, actor, change).await?;
+        record(tx, &by.actor, change).await?;
         flagged += 1;
     }
     Ok(flagged)

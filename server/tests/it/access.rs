@@ -480,7 +480,7 @@ async fn housing_fixture(
 /// A recipe, an ingredient and `count` entries of extra heads for the canteen's functions.
 async fn canteen_fixture(pool: &SqlitePool, count: usize) -> (i64, i64, Vec<i64>) {
     use app::canteen::{model, record, repo};
-    let actor = Actor::System("test".into());
+    let actor = Writer::system("test");
     let recipe = repo::Recipe {
         id: 0,
         name_km: "សម្លកកូរ".into(),
@@ -1071,7 +1071,7 @@ fn expected(allowed: Allowed, caller: Caller) -> Result<(), StatusCode> {
 async fn create_staff(pool: &SqlitePool, login: &str, password: &str, roles: &[Role]) -> i64 {
     app::people::record::create_staff_account(
         pool,
-        &Actor::System("test".into()),
+        &Writer::system("test"),
         login,
         login,
         password,

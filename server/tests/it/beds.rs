@@ -529,7 +529,7 @@ async fn a_girl_with_a_brother_or_a_sister_elsewhere_takes_the_first_suggestion_
             .expect("allocation");
     }
     drop(conn);
-    let actor = app::base::access::Actor::System("test".into());
+    let actor = app::base::access::Writer::system("test");
     app::residents::record::link_siblings(&pool, &actor, girl, brother)
         .await
         .expect("siblings");

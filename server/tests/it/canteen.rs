@@ -2,8 +2,8 @@
 //! changes, the shopping list and CSV files with their roles, and bad input refused.
 
 use crate::support::*;
-use app::base::access::Actor;
 use app::base::access::Role;
+use app::base::access::Writer;
 use app::canteen::model::DayPage;
 use app::canteen::{model, record, repo};
 use app::presence::model::AbsenceReason;
@@ -153,7 +153,7 @@ async fn counts_follow_presence_freeze_at_the_cutoff_and_show_late_changes(pool:
 
 /// Rice 120 g a head; fish 80 g, none for vegetarians; tofu 90 g for vegetarians only.
 async fn fish_and_rice(pool: &SqlitePool, day: NaiveDate) {
-    let actor = Actor::System("test".into());
+    let actor = Writer::system("test");
     let recipe = repo::Recipe {
         id: 0,
         name_km: "អាម៉ុកត្រី".into(),
@@ -539,7 +539,7 @@ async fn another_domain_adds_and_takes_back_its_own_extra_heads(pool: SqlitePool
     let app = router(pool.clone(), "canteen-hook");
     let day = today() + Days::new(3);
     // What the visits domain does when a family books lunch on a family day.
-    let actor = Actor::System("visits".into());
+    let actor = Writer::system("visits");
     let mut tx = app::base::db::begin_write(&pool)
         .await
         .expect("transaction");

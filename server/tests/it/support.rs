@@ -166,11 +166,11 @@ pub fn form_post_as(uri: &str, content_type: &str) -> axum::http::request::Build
 }
 
 pub async fn staff_account(pool: &SqlitePool, login: &str, password: &str) {
-    use app::base::access::Actor;
     use app::base::access::Role;
+    use app::base::access::Writer;
     app::people::record::create_staff_account(
         pool,
-        &Actor::System("test".into()),
+        &Writer::system("test"),
         login,
         "Srey Mom",
         password,
@@ -218,7 +218,7 @@ pub async fn staff_session(
 ) -> (i64, String) {
     let id = app::people::record::create_staff_account(
         pool,
-        &app::base::access::Actor::System("test".into()),
+        &app::base::access::Writer::system("test"),
         login,
         login,
         "a test passphrase",
@@ -302,7 +302,7 @@ pub async fn girls_room(
 pub async fn create_family(pool: &SqlitePool, name: &str, phone: &str, pin: &str) -> i64 {
     app::people::record::create_family_account(
         pool,
-        &app::base::access::Actor::System("test".into()),
+        &app::base::access::Writer::system("test"),
         name,
         phone,
         pin,

@@ -318,8 +318,7 @@ pub async fn approve_stay(
     .fetch_one(&mut *tx)
     .await?;
     let today = crate::presence::model::local(now).date();
-    crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, stay.resident_id, today)
-        .await?;
+    crate::visits::record::review_bookings_of_away(&mut tx, by, stay.resident_id, today).await?;
     let change = Change {
         entity: "home_stay",
         entity_id: id.to_string(),
@@ -532,7 +531,7 @@ pub async fn change_stay_span(
     )
     .execute(&mut *tx)
     .await?;
-    crate::visits::record::review_bookings_of_away(&mut tx, &by.actor, resident_id, today).await?;
+    crate::visits::record::review_bookings_of_away(&mut tx, by, resident_id, today).await?;
     let change = Change {
         entity: "home_stay",
         entity_id: stay_id.to_string(),

@@ -10,6 +10,8 @@ pub mod cookies;
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod download;
 pub mod error;
 pub mod fields;
 #[cfg(feature = "ssr")]

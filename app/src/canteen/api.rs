@@ -13,8 +13,9 @@ use crate::base::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::model::{
-        FlagRow, IngredientName, KitchenChild, LineView, MealService, RecipeName, Unit,
+        DayCounts, FlagRow, IngredientName, KitchenChild, LineView, MealService, RecipeName, Unit,
     },
+    crate::base::i18n::Key,
     crate::residents::model::Diet,
     chrono::NaiveDate,
 };
@@ -28,13 +29,11 @@ pub const READ: [Role; 3] = [Role::Canteen, Role::Admin, Role::HouseStaff];
 #[server(endpoint = "canteen_forecast")]
 pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     let can_edit = ssr::reader().await?;
-    let pool = crate::base::db::pool()?;
     let now = crate::base::clock::now();
-    super::counts::freeze_before_reading(&pool, now).await;
+    let mut conn = ssr::read_after_freezing(now).await?;
     let today = crate::base::clock::today_at_centre();
     let from = today - chrono::Days::new(28);
     let until = today + chrono::Days::new(13);
-    let mut conn = pool.acquire().await?;
     let settings = super::repo::settings(&mut conn).await?;
     let (services, mut days) = super::counts::counts(&mut conn, from, until).await?;
     let served = super::repo::served(&mut conn, from, today).await?;
@@ -74,13 +73,10 @@ pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
 pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppError> {
     let can_edit = ssr::reader().await?;
     let day = ssr::day_or_tomorrow(&on)?;
-    let pool = crate::base::db::pool()?;
     let now = crate::base::clock::now();
-    super::counts::freeze_before_reading(&pool, now).await;
-    let mut conn = pool.acquire().await?;
+    let mut conn = ssr::read_after_freezing(now).await?;
     let settings = super::repo::settings(&mut conn).await?;
-    let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
-    let counts = days.pop().ok_or(AppError::NotFound)?;
+    let (services, counts) = ssr::day_counts(&mut conn, day).await?;
     let extras = super::repo::extras(&mut conn, day, day).await?;
     let served = super::repo::served(&mut conn, day, day)
         .await?
@@ -88,11 +84,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
         .map(|((_, meal), record)| (meal, record.served, record.note))
         .collect();
     let recipes = super::repo::recipes(&mut conn).await?;
-    let menus = super::repo::menus(&mut conn, day, day)
-        .await?
-        .into_iter()
-        .map(|((_, meal), ids)| (meal, ssr::recipe_names(&recipes, &ids)))
-        .collect();
+    let menus = ssr::day_menus(&mut conn, day, &recipes).await?;
     let over = services
         .iter()
         .filter(|s| s.served_by(day, now))
@@ -156,17 +148,11 @@ pub async fn record_served(
     let w = crate::base::write::staff(&KITCHEN).await?;
     let day = crate::base::fields::date_field(&day, "day")?;
     if day > w.today {
-        return Err(AppError::Validation {
-            field: "day".into(),
-            message: crate::base::i18n::Key::ProblemServedFuture,
-        });
+        return Err(AppError::invalid("day", Key::ProblemServedFuture));
     }
     let note = note.trim().to_owned();
     if note.chars().count() > 200 {
-        return Err(AppError::Validation {
-            field: "note".into(),
-            message: crate::base::i18n::Key::ProblemTooLong,
-        });
+        return Err(AppError::invalid("note", Key::ProblemTooLong));
     }
     let record = super::repo::Served {
         served: super::model::check_served(&served)?,
@@ -203,17 +189,10 @@ pub async fn change_menu(
 pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenSheet, AppError> {
     ssr::reader().await?;
     let day = ssr::day_or_tomorrow(&on)?;
-    let pool = crate::base::db::pool()?;
-    super::counts::freeze_before_reading(&pool, crate::base::clock::now()).await;
-    let mut conn = pool.acquire().await?;
-    let (services, mut days) = super::counts::counts(&mut conn, day, day).await?;
-    let counts = days.pop().ok_or(AppError::NotFound)?;
+    let mut conn = ssr::read_after_freezing(crate::base::clock::now()).await?;
+    let (services, counts) = ssr::day_counts(&mut conn, day).await?;
     let recipes = super::repo::recipes(&mut conn).await?;
-    let menus = super::repo::menus(&mut conn, day, day)
-        .await?
-        .into_iter()
-        .map(|((_, meal), ids)| (meal, ssr::recipe_names(&recipes, &ids)))
-        .collect();
+    let menus = ssr::day_menus(&mut conn, day, &recipes).await?;
     let occupants = crate::presence::repo::occupants_between(&mut conn, day, day).await?;
     let mut children: Vec<KitchenChild> = occupants
         .iter()
@@ -332,17 +311,12 @@ pub async fn set_recipe_line(
     let diet = if diet.trim().is_empty() {
         None
     } else {
-        Some(Diet::parse(&diet).ok_or(AppError::Validation {
-            field: "diet".into(),
-            message: crate::base::i18n::Key::ProblemChoice,
-        })?)
+        Some(Diet::parse(&diet).ok_or(AppError::invalid("diet", Key::ProblemChoice))?)
     };
     let quantity = if remove.is_empty() {
         Some(
-            super::model::parse_per_head(&per_head).ok_or(AppError::Validation {
-                field: "per_head".into(),
-                message: crate::base::i18n::Key::ProblemPerHead,
-            })?,
+            super::model::parse_per_head(&per_head)
+                .ok_or(AppError::invalid("per_head", Key::ProblemPerHead))?,
         )
     } else {
         None
@@ -363,10 +337,7 @@ pub async fn add_ingredient(
 ) -> Result<(), AppError> {
     let w = crate::base::write::staff(&KITCHEN).await?;
     let [name_km, name_en, name_fr] = ssr::checked_names([name_km, name_en, name_fr], 60)?;
-    let unit = Unit::parse(&unit).ok_or(AppError::Validation {
-        field: "unit".into(),
-        message: crate::base::i18n::Key::ProblemChoice,
-    })?;
+    let unit = Unit::parse(&unit).ok_or(AppError::invalid("unit", Key::ProblemChoice))?;
     let ingredient = super::repo::Ingredient {
         id: 0,
         name_km,
@@ -393,9 +364,7 @@ pub async fn shopping_list(
         crate::base::fields::date_field(&until, "until")?
     };
     super::model::check_range(from, until)?;
-    let pool = crate::base::db::pool()?;
-    super::counts::freeze_before_reading(&pool, crate::base::clock::now()).await;
-    let mut conn = pool.acquire().await?;
+    let mut conn = ssr::read_after_freezing(crate::base::clock::now()).await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {
         from,
@@ -426,19 +395,14 @@ pub async fn canteen_settings() -> Result<SettingsPage, AppError> {
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(), AppError> {
     let w = crate::base::write::staff(&KITCHEN).await?;
-    let cutoff = super::model::parse_time(&cutoff).ok_or(AppError::Validation {
-        field: "cutoff".into(),
-        message: crate::base::i18n::Key::ProblemTime,
-    })?;
+    let cutoff =
+        super::model::parse_time(&cutoff).ok_or(AppError::invalid("cutoff", Key::ProblemTime))?;
     let margin_percent = margin_percent
         .trim()
         .parse::<i64>()
         .ok()
         .filter(|m| (0..=100).contains(m))
-        .ok_or(AppError::Validation {
-            field: "margin_percent".into(),
-            message: crate::base::i18n::Key::ProblemMargin,
-        })?;
+        .ok_or(AppError::invalid("margin_percent", Key::ProblemMargin))?;
     let settings = super::model::Settings {
         cutoff,
         margin_percent,
@@ -451,14 +415,10 @@ pub async fn save_settings(cutoff: String, margin_percent: String) -> Result<(),
 #[server(endpoint = "save_service")]
 pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
     let w = crate::base::write::staff(&KITCHEN).await?;
-    let invalid = |field: &str, message| AppError::Validation {
-        field: field.into(),
-        message,
-    };
     let name = |text: &str, field: &str| {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > 40 {
-            Err(invalid(field, crate::base::i18n::Key::ProblemName))
+            Err(AppError::invalid(field, Key::ProblemName))
         } else {
             Ok(text.to_owned())
         }
@@ -469,7 +429,7 @@ pub async fn save_service(service: ServiceForm) -> Result<(), AppError> {
         name_en: name(&service.name_en, "name_en")?,
         name_fr: name(&service.name_fr, "name_fr")?,
         serves_at: super::model::parse_time(&service.serves_at)
-            .ok_or_else(|| invalid("serves_at", crate::base::i18n::Key::ProblemTime))?,
+            .ok_or_else(|| AppError::invalid("serves_at", Key::ProblemTime))?,
         boarding_days: service.boarding.bits(),
         residence_days: service.residence.bits(),
         active: service.active.is_some(),
@@ -497,6 +457,14 @@ mod ssr {
         Ok(staff.roles.iter().any(|role| KITCHEN.contains(role)))
     }
 
+    /// A connection to read counts on, once what is due is frozen.
+    pub(super) async fn read_after_freezing(
+        now: i64,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
+        let pool = crate::base::db::pool()?;
+        Ok(crate::canteen::counts::read_after_freezing(&pool, now).await?)
+    }
+
     impl From<&crate::canteen::repo::Recipe> for RecipeName {
         fn from(r: &crate::canteen::repo::Recipe) -> Self {
             RecipeName {
@@ -506,6 +474,29 @@ mod ssr {
                 name_fr: r.name_fr.clone(),
             }
         }
+    }
+
+    /// The active meal services and `day`'s counts.
+    pub(super) async fn day_counts(
+        conn: &mut sqlx::SqliteConnection,
+        day: NaiveDate,
+    ) -> Result<(Vec<MealService>, DayCounts), AppError> {
+        let (services, mut days) = crate::canteen::counts::counts(conn, day, day).await?;
+        let counts = days.pop().ok_or(AppError::NotFound)?;
+        Ok((services, counts))
+    }
+
+    /// `day`'s menus by meal, their recipes named.
+    pub(super) async fn day_menus(
+        conn: &mut sqlx::SqliteConnection,
+        day: NaiveDate,
+        recipes: &[crate::canteen::repo::Recipe],
+    ) -> Result<Vec<(i64, Vec<RecipeName>)>, AppError> {
+        Ok(crate::canteen::repo::menus(conn, day, day)
+            .await?
+            .into_iter()
+            .map(|((_, meal), ids)| (meal, recipe_names(recipes, &ids)))
+            .collect())
     }
 
     /// The recipes named by `ids`, in that order.
@@ -544,10 +535,7 @@ mod ssr {
         let names = names.map(|name| name.trim().to_owned());
         for (field, name) in ["name_km", "name_en", "name_fr"].into_iter().zip(&names) {
             if name.is_empty() || name.chars().count() > max {
-                return Err(AppError::Validation {
-                    field: field.into(),
-                    message: crate::base::i18n::Key::ProblemName,
-                });
+                return Err(AppError::invalid(field, Key::ProblemName));
             }
         }
         Ok(names)

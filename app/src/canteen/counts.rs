@@ -2,7 +2,8 @@
 //! freezing at the cut-off.
 
 use chrono::NaiveDate;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 use super::model::{self, DayCounts, MealService};
 use super::repo;
@@ -157,4 +158,13 @@ pub async fn freeze_before_reading(pool: &sqlx::SqlitePool, now: i64) {
     if let Err(error) = freeze_due(pool, now).await {
         tracing::error!(%error, "cannot freeze meal counts");
     }
+}
+
+/// A connection to read counts on, once what is due is frozen (see [`freeze_before_reading`]).
+pub async fn read_after_freezing(
+    pool: &SqlitePool,
+    now: i64,
+) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
+    freeze_before_reading(pool, now).await;
+    pool.acquire().await
 }

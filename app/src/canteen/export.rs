@@ -6,10 +6,13 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sqlx::SqliteConnection;
 
 use super::model::quantity;
-use crate::base::csv::{line, staff_download};
+use crate::base::clock::now;
+use crate::base::csv::line;
 use crate::base::db::AppState;
+use crate::base::download::staff_download;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang};
 use crate::residents::model::{Allergen, Diet};
@@ -37,27 +40,45 @@ pub async fn counts_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
+    span_download(&state, &headers, &query, "canteen_counts", counts_text).await
+}
+
+/// Answers a download of the span asked for, written in the audit log as `entity`: what is
+/// due is frozen first, so the file shows the counts the kitchen cooked for, and `text` makes
+/// the file's name and body from the span's counts.
+async fn span_download(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &Span,
+    entity: &str,
+    text: impl AsyncFnOnce(
+        &mut SqliteConnection,
+        (NaiveDate, NaiveDate),
+        Lang,
+    ) -> Result<(String, String), AppError>,
+) -> Response {
     staff_download(
-        &state,
-        &headers,
+        state,
+        headers,
         &super::api::READ,
-        "canteen_counts",
-        |_, lang| counts_text(&state, &query, lang),
+        entity,
+        |_, lang| async move {
+            let span = span(query)?;
+            let mut conn = super::counts::read_after_freezing(&state.pool, now()).await?;
+            text(&mut conn, span, lang).await
+        },
     )
     .await
 }
 
 async fn counts_text(
-    state: &AppState,
-    query: &Span,
+    conn: &mut SqliteConnection,
+    (from, until): (NaiveDate, NaiveDate),
     lang: Lang,
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
-    let (from, until) = span(query)?;
-    super::counts::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
-    let mut conn = state.pool.acquire().await?;
-    let (services, days) = super::counts::counts(&mut conn, from, until).await?;
-    let served = super::repo::served(&mut conn, from, until).await?;
+    let (services, days) = super::counts::counts(conn, from, until).await?;
+    let served = super::repo::served(conn, from, until).await?;
     let mut header: Vec<String> = [
         Key::FieldDate,
         Key::CanteenMeal,
@@ -117,26 +138,16 @@ pub async fn shopping_csv(
     headers: HeaderMap,
     Query(query): Query<Span>,
 ) -> Response {
-    staff_download(
-        &state,
-        &headers,
-        &super::api::READ,
-        "shopping_list",
-        |_, lang| shopping_text(&state, &query, lang),
-    )
-    .await
+    span_download(&state, &headers, &query, "shopping_list", shopping_text).await
 }
 
 async fn shopping_text(
-    state: &AppState,
-    query: &Span,
+    conn: &mut SqliteConnection,
+    (from, until): (NaiveDate, NaiveDate),
     lang: Lang,
 ) -> Result<(String, String), AppError> {
     let i18n = I18n { lang };
-    let (from, until) = span(query)?;
-    super::counts::freeze_before_reading(&state.pool, chrono::Utc::now().timestamp()).await;
-    let mut conn = state.pool.acquire().await?;
-    let (lines, _) = super::counts::shopping(&mut conn, from, until).await?;
+    let (lines, _) = super::counts::shopping(conn, from, until).await?;
     let header = [
         Key::CanteenIngredientKm,
         Key::CanteenIngredientEn,

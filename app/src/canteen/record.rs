@@ -36,6 +36,14 @@ fn missing_reference(error: sqlx::Error) -> AppError {
     on_constraint(error, [(Refusal::Missing, AppError::NotFound)])
 }
 
+fn extra_json(extra: &NewExtra) -> serde_json::Value {
+    json!({
+        "day": extra.day, "meal_service_id": extra.meal_service_id, "heads": extra.heads,
+        "diet": extra.diet.code(), "kind": extra.kind.code(), "reason": extra.reason,
+        "source": extra.source,
+    })
+}
+
 /// Adds extra heads in the caller's transaction, with their audit entry; returns the id.
 pub async fn add_extra(
     tx: &mut Transaction<'_, Sqlite>,
@@ -46,17 +54,12 @@ pub async fn add_extra(
     let id = repo::insert_extra(tx, extra, now)
         .await
         .map_err(missing_reference)?;
-    let after = json!({
-        "day": extra.day, "meal_service_id": extra.meal_service_id, "heads": extra.heads,
-        "diet": extra.diet.code(), "kind": extra.kind.code(), "reason": extra.reason,
-        "source": extra.source,
-    });
     let change = Change {
         entity: "extra_heads",
         entity_id: id.to_string(),
         action: "create",
         before: None,
-        after: Some(after),
+        after: Some(extra_json(extra)),
     };
     record(tx, &by.actor, change).await?;
     Ok(id)
@@ -81,16 +84,11 @@ async fn delete_extra(
     extra: &super::model::Extra,
 ) -> Result<(), AppError> {
     repo::delete_extra(tx, extra.id).await?;
-    let before = json!({
-        "day": extra.day, "meal_service_id": extra.meal_service_id, "heads": extra.heads,
-        "diet": extra.diet.code(), "kind": extra.kind.code(), "reason": extra.reason,
-        "source": extra.source,
-    });
     let change = Change {
         entity: "extra_heads",
         entity_id: extra.id.to_string(),
         action: "delete",
-        before: Some(before),
+        before: Some(extra_json(&extra.added)),
         after: None,
     };
     record(tx, &by.actor, change).await?;
@@ -119,14 +117,14 @@ pub async fn remove_typed_extra(
 ) -> Result<(NaiveDate, i64), AppError> {
     let mut tx = begin_write(pool).await?;
     let extra = repo::extra(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if extra.source.is_some() {
+    if extra.added.source.is_some() {
         return Err(AppError::Conflict {
             message: Key::ProblemExtraFromVisit,
         });
     }
     delete_extra(&mut tx, by, &extra).await?;
     tx.commit().await?;
-    Ok((extra.day, extra.meal_service_id))
+    Ok((extra.added.day, extra.added.meal_service_id))
 }
 
 /// Records what was served at a day's meal, replacing an earlier figure (kept in the audit).

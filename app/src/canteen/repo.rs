@@ -145,13 +145,15 @@ impl ExtraRow {
     fn extra(self) -> Result<Extra, sqlx::Error> {
         Ok(Extra {
             id: self.id,
-            day: self.day,
-            meal_service_id: self.meal_service_id,
-            heads: self.heads,
-            diet: decode(Diet::parse(&self.diet), "diet", &self.diet)?,
-            kind: decode(ExtraKind::parse(&self.kind), "kind", &self.kind)?,
-            reason: self.reason,
-            source: self.source,
+            added: NewExtra {
+                day: self.day,
+                meal_service_id: self.meal_service_id,
+                heads: self.heads,
+                diet: decode(Diet::parse(&self.diet), "diet", &self.diet)?,
+                kind: decode(ExtraKind::parse(&self.kind), "kind", &self.kind)?,
+                reason: self.reason,
+                source: self.source,
+            },
             created_at: self.created_at,
         })
     }

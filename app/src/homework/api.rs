@@ -16,6 +16,7 @@ use {
         AttendanceRow, Flag, HomeworkClass, Outcome, PupilRate, SessionSummary, Status, Tally,
     },
     crate::base::access::{CurrentStaff, Writer},
+    crate::base::i18n::Key,
     chrono::NaiveDate,
 };
 
@@ -109,23 +110,10 @@ pub async fn mark_attendance(
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let (class, day) = ssr::markable(&staff, class_id, &day, &confirm).await?;
+    let session = ssr::markable(&staff, class_id, &day, &confirm).await?;
     let (status, reason) = super::model::check_mark(&status, &reason)?;
     let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
-    super::record::mark(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        (class.id, day),
-        marks,
-        crate::base::clock::now(),
-    )
-    .await?;
-    leptos_axum::redirect(&ssr::session_url(
-        class.id,
-        day,
-        &format!("#p{resident_id}"),
-    ));
-    Ok(())
+    ssr::mark(&staff, session, marks, &format!("#p{resident_id}")).await
 }
 
 /// Marks everyone not marked yet and not away as present. Tutors (their classes), house
@@ -137,18 +125,8 @@ pub async fn mark_session_all_present(
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let (class, day) = ssr::markable(&staff, class_id, &day, &confirm).await?;
-    let marks = super::record::Marks::AllPresent;
-    super::record::mark(
-        &crate::base::db::pool()?,
-        &Writer::staff(&staff),
-        (class.id, day),
-        marks,
-        crate::base::clock::now(),
-    )
-    .await?;
-    leptos_axum::redirect(&ssr::session_url(class.id, day, ""));
-    Ok(())
+    let session = ssr::markable(&staff, class_id, &day, &confirm).await?;
+    ssr::mark(&staff, session, super::record::Marks::AllPresent, "").await
 }
 
 /// Every class the caller sees. Tutors (theirs), house staff, admin.
@@ -289,10 +267,7 @@ pub async fn cancel_session(
     let reason = reason.trim();
     let reason = if restore.is_empty() {
         if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(AppError::Validation {
-                field: "reason".into(),
-                message: crate::base::i18n::Key::ProblemReasonNeeded,
-            });
+            return Err(AppError::invalid("reason", Key::ProblemReasonNeeded));
         }
         Some(reason)
     } else {
@@ -366,10 +341,10 @@ pub async fn save_homework_settings(absences_in_a_row: String) -> Result<(), App
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=20).contains(n))
-        .ok_or(AppError::Validation {
-            field: "absences_in_a_row".into(),
-            message: crate::base::i18n::Key::ProblemAbsencesInARow,
-        })?;
+        .ok_or(AppError::invalid(
+            "absences_in_a_row",
+            Key::ProblemAbsencesInARow,
+        ))?;
     super::record::set_absences_in_a_row(&w.pool, &w.by, n).await?;
     crate::base::write::saved("/homework/classes")
 }
@@ -512,6 +487,25 @@ mod ssr {
         let today = crate::base::clock::today_at_centre();
         crate::homework::model::check_markable(day, today, !confirm.is_empty())?;
         Ok((class, day))
+    }
+
+    /// Records `marks` at the session, then goes back to it at `anchor`.
+    pub(super) async fn mark(
+        staff: &CurrentStaff,
+        (class, day): (HomeworkClass, NaiveDate),
+        marks: crate::homework::record::Marks,
+        anchor: &str,
+    ) -> Result<(), AppError> {
+        crate::homework::record::mark(
+            &crate::base::db::pool()?,
+            &Writer::staff(staff),
+            (class.id, day),
+            marks,
+            crate::base::clock::now(),
+        )
+        .await?;
+        leptos_axum::redirect(&session_url(class.id, day, anchor));
+        Ok(())
     }
 
     /// Back to the session; a past one stays open for correction.

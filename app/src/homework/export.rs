@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::model::Outcome;
 use crate::base::access::CurrentStaff;
-use crate::base::csv::{line, staff_download};
+use crate::base::csv::line;
 use crate::base::db::AppState;
+use crate::base::download::staff_download;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang};
 

@@ -13,6 +13,7 @@ use crate::base::audit::{Change, commit_with, record};
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
+use crate::base::i18n::Key;
 
 /// Maps the schema's refusals to the rules' answers.
 fn class_error(error: sqlx::Error) -> AppError {
@@ -42,6 +43,41 @@ fn class_json(class: &NewClass) -> serde_json::Value {
     })
 }
 
+/// What happened to a place in a class.
+enum Place {
+    /// Given from a day.
+    Given,
+    /// Ended from a day (the last session is the day before).
+    Ended,
+}
+
+/// The audit entry of enrolment `id`: the place of `resident_id` in `class_id`, given
+/// (`"from"`) or ended (`"until"`) on `on`.
+fn enrolment_change(
+    id: i64,
+    (class_id, resident_id): (i64, i64),
+    place: Place,
+    on: NaiveDate,
+) -> Change<'static> {
+    let (action, after) = match place {
+        Place::Given => (
+            "create",
+            json!({ "class_id": class_id, "resident_id": resident_id, "from": on }),
+        ),
+        Place::Ended => (
+            "end",
+            json!({ "class_id": class_id, "resident_id": resident_id, "until": on }),
+        ),
+    };
+    Change {
+        entity: "enrolment",
+        entity_id: id.to_string(),
+        action,
+        before: None,
+        after: Some(after),
+    }
+}
+
 /// Adds a class (`id` None) or changes one; returns its id. The tutor must hold the tutor
 /// role.
 pub async fn save_class(
@@ -52,10 +88,7 @@ pub async fn save_class(
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
     if !repo::is_tutor(&mut tx, class.tutor_id).await? {
-        return Err(AppError::Validation {
-            field: "tutor_id".into(),
-            message: crate::base::i18n::Key::ProblemTutor,
-        });
+        return Err(AppError::invalid("tutor_id", Key::ProblemTutor));
     }
     let before = match id {
         Some(id) => Some(repo::class(&mut tx, id).await?.ok_or(AppError::NotFound)?),
@@ -115,13 +148,7 @@ pub async fn enrol(
     let id = repo::insert_enrolment(&mut tx, class_id, resident_id, on)
         .await
         .map_err(class_error)?;
-    let change = Change {
-        entity: "enrolment",
-        entity_id: id.to_string(),
-        action: "create",
-        before: None,
-        after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "from": on })),
-    };
+    let change = enrolment_change(id, (class_id, resident_id), Place::Given, on);
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -134,13 +161,7 @@ pub async fn end_enrolments_of(
     on: NaiveDate,
 ) -> Result<(), AppError> {
     for (id, class_id) in repo::end_enrolments_of(tx, resident_id, on).await? {
-        let change = Change {
-            entity: "enrolment",
-            entity_id: id.to_string(),
-            action: "end",
-            before: None,
-            after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
-        };
+        let change = enrolment_change(id, (class_id, resident_id), Place::Ended, on);
         record(tx, &by.actor, change).await?;
     }
     Ok(())
@@ -158,13 +179,7 @@ pub async fn unenrol(
     let id = repo::end_enrolment(&mut tx, class_id, resident_id, on)
         .await?
         .ok_or(AppError::NotFound)?;
-    let change = Change {
-        entity: "enrolment",
-        entity_id: id.to_string(),
-        action: "end",
-        before: None,
-        after: Some(json!({ "class_id": class_id, "resident_id": resident_id, "until": on })),
-    };
+    let change = enrolment_change(id, (class_id, resident_id), Place::Ended, on);
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -181,17 +196,11 @@ pub async fn cancel_session(
         .await?
         .ok_or(AppError::NotFound)?;
     if !class.timetable.meets_on(day) {
-        return Err(AppError::Validation {
-            field: "day".into(),
-            message: crate::base::i18n::Key::ProblemNoSession,
-        });
+        return Err(AppError::invalid("day", Key::ProblemNoSession));
     }
     if day < crate::base::clock::today_at_centre() {
         // Its marks would vanish from rates and flags, or unmarked rows appear.
-        return Err(AppError::Validation {
-            field: "day".into(),
-            message: crate::base::i18n::Key::ProblemSessionPast,
-        });
+        return Err(AppError::invalid("day", Key::ProblemSessionPast));
     }
     if repo::set_cancelled(&mut tx, class_id, day, reason, by.staff_id).await? {
         let change = Change {
@@ -238,10 +247,7 @@ pub async fn mark(
         .await?
         .contains_key(&day);
     if !class.timetable.meets_on(day) || cancelled {
-        return Err(AppError::Validation {
-            field: "day".into(),
-            message: crate::base::i18n::Key::ProblemNoSession,
-        });
+        return Err(AppError::invalid("day", Key::ProblemNoSession));
     }
     let roll: Vec<i64> = repo::roll(&mut tx, class_id, day)
         .await?

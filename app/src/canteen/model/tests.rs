@@ -78,13 +78,15 @@ fn away(mut o: Occupant, starts_at: i64, ends_at: Option<i64>) -> Occupant {
 fn extra(day: NaiveDate, meal: i64, heads: i64, diet: Diet) -> Extra {
     Extra {
         id: 1,
-        day,
-        meal_service_id: meal,
-        heads,
-        diet,
-        kind: ExtraKind::Staff,
-        reason: String::new(),
-        source: None,
+        added: NewExtra {
+            day,
+            meal_service_id: meal,
+            heads,
+            diet,
+            kind: ExtraKind::Staff,
+            reason: String::new(),
+            source: None,
+        },
         created_at: 0,
     }
 }

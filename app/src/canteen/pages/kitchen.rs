@@ -6,13 +6,11 @@ use super::*;
 /// `/canteen/kitchen?on=`: the kitchen sheet for a day, made to be printed on A4.
 #[component]
 pub fn KitchenSheetPage() -> impl IntoView {
-    let i18n = use_i18n();
     let query = use_query_map();
     let on = move || query.read().get("on").unwrap_or_default();
     let data = Resource::new_blocking(on, get_kitchen_sheet);
     view! {
-        <Title text=i18n.t(Key::KitchenTitle) />
-        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        <BackToCanteen title=Key::KitchenTitle no_print=true />
         {page_data(data, |sheet| view! { <Sheet sheet /> })}
     }
 }
@@ -82,7 +80,6 @@ fn Sheet(sheet: SheetData) -> impl IntoView {
 /// `/canteen/shopping?from=&until=`: what to buy.
 #[component]
 pub fn ShoppingPage() -> impl IntoView {
-    let i18n = use_i18n();
     let query = use_query_map();
     let span = move || {
         let q = query.read();
@@ -93,9 +90,7 @@ pub fn ShoppingPage() -> impl IntoView {
     };
     let data = Resource::new_blocking(span, |(from, until)| shopping_list(from, until));
     view! {
-        <Title text=i18n.t(Key::ShoppingTitle) />
-        <p class="breadcrumb no-print"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::ShoppingTitle)}</h1>
+        <BackToCanteen title=Key::ShoppingTitle heading=true no_print=true />
         {page_data(data, |list| view! { <Shopping list /> })}
     }
 }
@@ -150,9 +145,7 @@ pub fn RecipesPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new_blocking(|| (), |_| list_recipes());
     view! {
-        <Title text=i18n.t(Key::RecipesTitle) />
-        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::RecipesTitle)}</h1>
+        <BackToCanteen title=Key::RecipesTitle heading=true />
         {page_data(data, move |page| view! {
             <ListTable headers=vec![Key::CanteenRecipe, Key::CanteenIngredients]>
                 {page.recipes.into_iter().map(|(recipe, lines)| view! {

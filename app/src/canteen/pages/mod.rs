@@ -62,6 +62,27 @@ pub(super) fn NameFields(
         .collect_view()
 }
 
+/// The top of a page under `/canteen`: its title in the tab, the way back to the canteen
+/// (left off the printout with `no_print`) and, with `heading`, the title again as the heading.
+#[component]
+pub(super) fn BackToCanteen(
+    title: Key,
+    #[prop(optional)] heading: bool,
+    #[prop(optional)] no_print: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let crumb = if no_print {
+        "breadcrumb no-print"
+    } else {
+        "breadcrumb"
+    };
+    view! {
+        <Title text=i18n.t(title) />
+        <p class=crumb><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        {heading.then(|| view! { <h1>{i18n.t(title)}</h1> })}
+    }
+}
+
 pub(super) fn canteen_links(i18n: I18n) -> impl IntoView {
     view! {
         <nav class="actions" aria-label=i18n.t(Key::CanteenTitle)>
@@ -277,13 +298,11 @@ fn heads_table(i18n: I18n, live: &Heads, frozen: Option<&Heads>) -> impl IntoVie
 /// `/canteen/day?on=`: one day's meals.
 #[component]
 pub fn CanteenDayPage() -> impl IntoView {
-    let i18n = use_i18n();
     let query = use_query_map();
     let on = move || query.read().get("on").unwrap_or_default();
     let data = Resource::new_blocking(on, canteen_day);
     view! {
-        <Title text=i18n.t(Key::CanteenDayTitle) />
-        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
+        <BackToCanteen title=Key::CanteenDayTitle />
         {page_data(data, |page| view! { <DayView page /> })}
     }
 }
@@ -309,7 +328,7 @@ fn DayView(page: DayPage) -> impl IntoView {
         <FormError url=RecordServed::url() />
         <FormError url=ChangeMenu::url() />
         {page.services.iter().zip(page.counts.meals.iter()).map(|(service, meal)| {
-            let extras: Vec<_> = page.extras.iter().filter(|e| e.meal_service_id == service.id).cloned().collect();
+            let extras: Vec<_> = page.extras.iter().filter(|e| e.added.meal_service_id == service.id).cloned().collect();
             let served = page.served.iter().find(|(m, _, _)| *m == service.id).map(|(_, n, note)| (*n, note.clone()));
             let menu = page.menus.iter().find(|(m, _)| *m == service.id).map(|(_, r)| r.clone()).unwrap_or_default();
             let state = MealState {
@@ -412,15 +431,15 @@ fn MealSection(
             } else {
                 view! {
                     <ul class="extras">
-                        {extras.into_iter().map(|extra| view! {
+                        {extras.into_iter().map(|super::model::Extra { id: extra_id, added, created_at }| view! {
                             <li>
-                                {format!("{} · {} · {} {}", i18n.num(extra.heads), i18n.t(extra.kind.label()), i18n.t(extra.diet.label()), extra.reason)}
-                                {frozen_at.is_some_and(|at| extra.created_at > at).then(|| view! {
+                                {format!("{} · {} · {} {}", i18n.num(added.heads), i18n.t(added.kind.label()), i18n.t(added.diet.label()), added.reason)}
+                                {frozen_at.is_some_and(|at| created_at > at).then(|| view! {
                                     <span class="badge late-badge">{i18n.t(Key::CanteenAfterCutoff)}</span>
                                 })}
-                                {(can_edit && extra.source.is_none()).then(|| view! {
+                                {(can_edit && added.source.is_none()).then(|| view! {
                                     <form class="inline" method="post" action=RemoveExtra::url()>
-                                        <input type="hidden" name="id" value=extra.id />
+                                        <input type="hidden" name="id" value=extra_id />
                                         <button class="button small secondary" type="submit">{i18n.t(Key::Remove)}</button>
                                     </form>
                                 })}

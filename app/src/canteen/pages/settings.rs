@@ -5,12 +5,9 @@ use super::*;
 /// `/canteen/settings`: meal services, the cut-off and the margin.
 #[component]
 pub fn CanteenSettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
     let data = Resource::new_blocking(|| (), |_| canteen_settings());
     view! {
-        <Title text=i18n.t(Key::CanteenSettingsTitle) />
-        <p class="breadcrumb"><a href="/canteen">{i18n.t(Key::CanteenTitle)}</a></p>
-        <h1>{i18n.t(Key::CanteenSettingsTitle)}</h1>
+        <BackToCanteen title=Key::CanteenSettingsTitle heading=true />
         {page_data(data, |page| view! { <SettingsView page /> })}
     }
 }

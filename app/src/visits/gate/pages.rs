@@ -16,6 +16,7 @@ use crate::base::ui::{FormError, SavedNotice, page_data};
 use crate::presence::model::local;
 use crate::visits::model::{Child, Level, Slot, Status};
 use crate::visits::pages::level_badge;
+use crate::visits::pages::parts::{Choice, card_list};
 
 /// "Away: hospital" beside a child who is away now: no visit can be admitted to them.
 fn away_badge(i18n: I18n, child: &Child) -> Option<impl IntoView + use<>> {
@@ -119,54 +120,33 @@ fn GateView(page: GatePage) -> impl IntoView {
         </form>
         {(!q.is_empty())
             .then(|| {
-                if found.is_empty() {
-                    view! { <p class="empty">{i18n.t(Key::GateNobody)}</p> }.into_any()
-                } else {
+                card_list(i18n, ("cards gate", Key::GateNobody), found, |f| {
+                    let slots = slots.clone();
+                    let contact = f.visitor.contact.id;
+                    let may: Vec<_> = f
+                        .visitor
+                        .levels
+                        .iter()
+                        .filter(|(_, l)| l.is_some_and(Level::may_visit))
+                        .map(|(c, _)| c.clone())
+                        .collect();
+                    let barred_somewhere = f
+                        .visitor
+                        .levels
+                        .iter()
+                        .any(|(_, l)| !l.is_some_and(Level::may_visit));
                     view! {
-                        <ul class="cards gate">
-                            {found
-                                .into_iter()
-                                .map(|f| {
-                                    let slots = slots.clone();
-                                    let contact = f.visitor.contact.id;
-                                    let may: Vec<_> = f
-                                        .visitor
-                                        .levels
-                                        .iter()
-                                        .filter(|(_, l)| l.is_some_and(Level::may_visit))
-                                        .map(|(c, _)| c.clone())
-                                        .collect();
-                                    let barred_somewhere = f
-                                        .visitor
-                                        .levels
-                                        .iter()
-                                        .any(|(_, l)| !l.is_some_and(Level::may_visit));
-                                    view! {
-                                        <li class="card">
-                                            <VisitorCard visitor=f.visitor family=f.family_name />
-                                            {barred_somewhere.then(|| view! { <StopButton contact /> })}
-                                            {(!may.is_empty() && !slots.is_empty())
-                                                .then(|| view! { <WalkInForm contact children=may slots /> })}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
+                        <li class="card">
+                            <VisitorCard visitor=f.visitor family=f.family_name />
+                            {barred_somewhere.then(|| view! { <StopButton contact /> })}
+                            {(!may.is_empty() && !slots.is_empty())
+                                .then(|| view! { <WalkInForm contact children=may slots /> })}
+                        </li>
                     }
-                        .into_any()
-                }
+                })
             })}
         <h2>{i18n.t(Key::GateToday)}</h2>
-        {if visits.is_empty() {
-            view! { <p class="empty">{i18n.t(Key::GateNoVisits)}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="cards gate">
-                    {visits.into_iter().map(|v| view! { <GateVisitCard visit=v /> }).collect_view()}
-                </ul>
-            }
-                .into_any()
-        }}
+        {card_list(i18n, ("cards gate", Key::GateNoVisits), visits, |v| view! { <GateVisitCard visit=v /> })}
     }
     .into_any()
 }
@@ -182,13 +162,10 @@ fn WalkInForm(contact: i64, children: Vec<Child>, slots: Vec<Slot>) -> impl Into
                 {children
                     .into_iter()
                     .map(|c| {
-                        let id = format!("w{contact}c{}", c.id);
-                        let label_for = id.clone();
                         view! {
-                            <label class="choice" for=label_for>
-                                <input id=id type="checkbox" name=format!("child[{}]", c.id) />
+                            <Choice id=format!("w{contact}c{}", c.id) name=format!("child[{}]", c.id)>
                                 {format!("{} ({})", c.name_km, c.name_latin)}
-                            </label>
+                            </Choice>
                         }
                     })
                     .collect_view()}
@@ -253,22 +230,18 @@ fn GateVisitCard(visit: GateVisit) -> impl IntoView {
                                 .map(|v| {
                                     let cid = v.contact.id;
                                     let barred = v.overall() == Level::Barred;
-                                    let input_id = format!("v{id}c{cid}");
-                                    let label_for = input_id.clone();
                                     view! {
                                         <div class="gate-person">
                                             {(!barred)
                                                 .then(|| {
                                                     view! {
-                                                        <label class="choice" for=label_for>
-                                                            <input
-                                                                id=input_id
-                                                                type="checkbox"
-                                                                name=format!("visitor[{cid}]")
-                                                                checked=cid == b.contact_id
-                                                            />
+                                                        <Choice
+                                                            id=format!("v{id}c{cid}")
+                                                            name=format!("visitor[{cid}]")
+                                                            checked=cid == b.contact_id
+                                                        >
                                                             {i18n.t(Key::GateCame)}
-                                                        </label>
+                                                        </Choice>
                                                     }
                                                 })}
                                             <VisitorCard visitor=v />
@@ -329,22 +302,10 @@ fn HomeStaysView(page: HomeStaysPage) -> impl IntoView {
         <FormError url=HomeStayReturn::url() />
         <FormError url=CancelHomeStay::url() />
         <FormError url=ChangeHomeStayDates::url() />
-        {if stays.is_empty() {
-            view! { <p class="empty">{i18n.t(Key::HomeStaysNone)}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="cards">
-                    {stays
-                        .into_iter()
-                        .map(|s| {
-                            let who = collectors.get(&s.id).cloned().unwrap_or_default();
-                            view! { <StayCard stay=s collectors=who can_cancel=can_approve /> }
-                        })
-                        .collect_view()}
-                </ul>
-            }
-                .into_any()
-        }}
+        {card_list(i18n, ("cards", Key::HomeStaysNone), stays, |s| {
+            let who = collectors.get(&s.id).cloned().unwrap_or_default();
+            view! { <StayCard stay=s collectors=who can_cancel=can_approve /> }
+        })}
         {can_approve
             .then(|| {
                 view! {
@@ -394,13 +355,63 @@ fn HomeStaysView(page: HomeStaysPage) -> impl IntoView {
     .into_any()
 }
 
+/// Which way a home stay's child passes the gate next.
+#[derive(Clone, Copy)]
+enum Passage {
+    /// Leaving with the contact who collects her.
+    Out,
+    /// Brought back.
+    Back,
+}
+
+/// The form recording the child of stay `stay` passing the gate: the contact who collects her
+/// or brings her back, one of `contacts` (the same may bring her back as may collect her),
+/// `chosen` selected first.
+#[component]
+fn PassageForm(stay: i64, passage: Passage, contacts: Collectors, chosen: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let (action, prefix, posted, label, button) = match passage {
+        Passage::Out => (
+            HandOver::url(),
+            "collector",
+            "collected_by",
+            Key::HomeStaysCollectedBy,
+            Key::HomeStaysHandOver,
+        ),
+        Passage::Back => (
+            HomeStayReturn::url(),
+            "bringer",
+            "brought_back_by",
+            Key::HomeStaysBroughtBackBy,
+            Key::HomeStaysReturned,
+        ),
+    };
+    view! {
+        <form class="stack" method="post" action=action>
+            <input type="hidden" name="stay" value=stay.to_string() />
+            <label for=format!("{prefix}{stay}")>{i18n.t(label)}</label>
+            <select id=format!("{prefix}{stay}") name=posted>
+                {contacts
+                    .into_iter()
+                    .map(|(cid, name, r)| {
+                        view! {
+                            <option value=cid.to_string() selected=cid == chosen>
+                                {format!("{name}, {}", i18n.t(r.label()))}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button class="button" type="submit">{i18n.t(button)}</button>
+        </form>
+    }
+}
+
 #[component]
 fn StayCard(stay: HomeStay, collectors: Collectors, can_cancel: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = stay.id;
-    // Who may bring her back: the same contacts as may collect her; the one she left with first.
-    let bringers = collectors.clone();
-    let collected_by = Some(stay.contact.id);
+    let contact = stay.contact.id;
     let state = if stay.cancelled {
         i18n.t(Key::HomeStaysCancelled).to_owned()
     } else if let Some(at) = stay.returned_at {
@@ -422,6 +433,13 @@ fn StayCard(stay: HomeStay, collectors: Collectors, can_cancel: bool) -> impl In
     };
     let waiting = !stay.cancelled && stay.left.is_none();
     let away = stay.left.is_some() && stay.returned_at.is_none();
+    let passage = if waiting {
+        Some(Passage::Out)
+    } else if away {
+        Some(Passage::Back)
+    } else {
+        None
+    };
     view! {
         <li class="card" id=format!("s{id}")>
             <p class="card-title">{format!("{} ({})", stay.child.name_km, stay.child.name_latin)}</p>
@@ -435,50 +453,7 @@ fn StayCard(stay: HomeStay, collectors: Collectors, can_cancel: bool) -> impl In
             </p>
             {(!stay.note.is_empty()).then(|| view! { <p>{stay.note.clone()}</p> })}
             <p><strong>{state}</strong></p>
-            {waiting
-                .then(|| {
-                    view! {
-                        <form class="stack" method="post" action=HandOver::url()>
-                            <input type="hidden" name="stay" value=id.to_string() />
-                            <label for=format!("collector{id}")>{i18n.t(Key::HomeStaysCollectedBy)}</label>
-                            <select id=format!("collector{id}") name="collected_by">
-                                {collectors
-                                    .into_iter()
-                                    .map(|(cid, name, r)| {
-                                        view! {
-                                            <option value=cid.to_string() selected=cid == stay.contact.id>
-                                                {format!("{name}, {}", i18n.t(r.label()))}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                            <button class="button" type="submit">{i18n.t(Key::HomeStaysHandOver)}</button>
-                        </form>
-                    }
-                })}
-            {away
-                .then(|| {
-                    view! {
-                        <form class="stack" method="post" action=HomeStayReturn::url()>
-                            <input type="hidden" name="stay" value=id.to_string() />
-                            <label for=format!("bringer{id}")>{i18n.t(Key::HomeStaysBroughtBackBy)}</label>
-                            <select id=format!("bringer{id}") name="brought_back_by">
-                                {bringers
-                                    .into_iter()
-                                    .map(|(cid, name, r)| {
-                                        view! {
-                                            <option value=cid.to_string() selected=Some(cid) == collected_by>
-                                                {format!("{name}, {}", i18n.t(r.label()))}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                            <button class="button" type="submit">{i18n.t(Key::HomeStaysReturned)}</button>
-                        </form>
-                    }
-                })}
+            {passage.map(|passage| view! { <PassageForm stay=id passage contacts=collectors chosen=contact /> })}
             {(waiting && can_cancel)
                 .then(|| {
                     view! {

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde_json::json;
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record_alone};
@@ -11,7 +11,7 @@ use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::presence::model::{AbsenceReason, Away};
 use crate::visits::model::{BookingFilter, Level, NewBooking, Status};
-use crate::visits::record::booking_error;
+use crate::visits::record::{booking_error, entry};
 use crate::visits::repo;
 
 /// Audits a person stopped at the gate: in its own transaction, so the record stays
@@ -23,14 +23,38 @@ pub async fn stop(
     children: &[i64],
     context: &str,
 ) -> Result<(), AppError> {
-    let change = Change {
-        entity: "gate",
-        entity_id: contact_id.to_string(),
-        action: "stop",
-        before: None,
-        after: Some(json!({ "contact_id": contact_id, "children": children, "at": context })),
-    };
+    let after = json!({ "contact_id": contact_id, "children": children, "at": context });
+    let change = entry("gate", contact_id, "stop", Some(after));
     Ok(record_alone(pool, &by.actor, change).await?)
+}
+
+/// Turns away `contact_id`, not permitted for `children`: the request's transaction `tx` is
+/// given up, the stop audited ([`stop`]) and the request refused with what the gate shows.
+async fn turn_away(
+    pool: &SqlitePool,
+    by: &Writer,
+    tx: Transaction<'_, Sqlite>,
+    contact_id: i64,
+    children: &[i64],
+    context: &str,
+) -> AppError {
+    drop(tx);
+    match stop(pool, by, contact_id, children, context).await {
+        Ok(()) => AppError::conflict(Key::ProblemGateStop),
+        Err(error) => error,
+    }
+}
+
+/// Marks booking `id` checked in at `now`.
+async fn mark_in(conn: &mut sqlx::SqliteConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE visit_booking SET checked_in_at = ? WHERE id = ?",
+        now,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The contact's level for each child (none: not decided), read fresh.
@@ -91,9 +115,8 @@ pub async fn check_in(
             .ok_or(AppError::NotFound)?;
         let levels = levels(&mut tx, contact.id, booking.family_id, &booking.children).await?;
         if !levels.iter().all(|l| l.is_some_and(Level::may_visit)) {
-            drop(tx);
-            stop(pool, by, contact.id, &booking.children, "check_in").await?;
-            return Err(AppError::conflict(Key::ProblemGateStop));
+            let children = &booking.children;
+            return Err(turn_away(pool, by, tx, contact.id, children, "check_in").await);
         }
     }
     for visitor in visitors {
@@ -106,20 +129,9 @@ pub async fn check_in(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query!(
-        "UPDATE visit_booking SET checked_in_at = ? WHERE id = ?",
-        now,
-        booking_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let change = Change {
-        entity: "visit_booking",
-        entity_id: booking_id.to_string(),
-        action: "check_in",
-        before: None,
-        after: Some(json!({ "visitors": visitors, "at": now })),
-    };
+    mark_in(&mut tx, booking_id, now).await?;
+    let after = json!({ "visitors": visitors, "at": now });
+    let change = entry("visit_booking", booking_id, "check_in", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -142,13 +154,8 @@ pub async fn check_out(
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(Key::ProblemGateNotIn));
     }
-    let change = Change {
-        entity: "visit_booking",
-        entity_id: booking_id.to_string(),
-        action: "check_out",
-        before: None,
-        after: Some(json!({ "at": now })),
-    };
+    let after = json!({ "at": now });
+    let change = entry("visit_booking", booking_id, "check_out", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -173,9 +180,7 @@ pub async fn walk_in(
         .ok_or(AppError::NotFound)?;
     let levels = levels(&mut tx, contact.id, contact.family_id, children).await?;
     if !levels.iter().all(|l| l.is_some_and(Level::may_visit)) {
-        drop(tx);
-        stop(pool, by, contact.id, children, "walk_in").await?;
-        return Err(AppError::conflict(Key::ProblemGateStop));
+        return Err(turn_away(pool, by, tx, contact.id, children, "walk_in").await);
     }
     let day = repo::day_of_slot(&mut tx, slot_id)
         .await?
@@ -202,13 +207,7 @@ pub async fn walk_in(
     let id = repo::insert_booking(&mut tx, &new)
         .await
         .map_err(booking_error)?;
-    sqlx::query!(
-        "UPDATE visit_booking SET checked_in_at = ? WHERE id = ?",
-        now,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
+    mark_in(&mut tx, id, now).await?;
     sqlx::query!(
         "INSERT INTO visit_visitor (booking_id, contact_id) VALUES (?, ?)",
         id,
@@ -216,16 +215,11 @@ pub async fn walk_in(
     )
     .execute(&mut *tx)
     .await?;
-    let change = Change {
-        entity: "visit_booking",
-        entity_id: id.to_string(),
-        action: "walk_in",
-        before: None,
-        after: Some(json!({
-            "slot_id": slot_id, "family_id": contact.family_id, "contact_id": contact_id,
-            "children": children, "adults": adults, "supervised": new.supervised,
-        })),
-    };
+    let after = json!({
+        "slot_id": slot_id, "family_id": contact.family_id, "contact_id": contact_id,
+        "children": children, "adults": adults, "supervised": new.supervised,
+    });
+    let change = entry("visit_booking", id, "walk_in", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
@@ -319,26 +313,46 @@ pub async fn approve_stay(
     .await?;
     let today = crate::presence::model::local(now).date();
     crate::visits::record::review_bookings_of_away(&mut tx, by, stay.resident_id, today).await?;
-    let change = Change {
-        entity: "home_stay",
-        entity_id: id.to_string(),
-        action: "approve",
-        before: None,
-        after: Some(json!({
-            "resident_id": stay.resident_id, "contact_id": stay.contact_id,
-            "from": stay.from.0, "until": stay.until.0, "absence_id": absence_id,
-            "starts_at": stay.from.1, "ends_at": stay.until.1, "note": stay.note,
-        })),
-    };
+    let after = json!({
+        "resident_id": stay.resident_id, "contact_id": stay.contact_id,
+        "from": stay.from.0, "until": stay.until.0, "absence_id": absence_id,
+        "starts_at": stay.from.1, "ends_at": stay.until.1, "note": stay.note,
+    });
+    let change = entry("home_stay", id, "approve", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
 
-/// A stay's row: (resident, family of its contact, absence, cancelled, left_at, returned).
+/// A home stay as its writes find it.
+struct StayRow {
+    resident_id: i64,
+    /// The family of its contact.
+    family_id: i64,
+    absence_id: i64,
+    cancelled: bool,
+    left_at: Option<i64>,
+    returned_at: Option<i64>,
+}
+
+impl StayRow {
+    /// Approved, and the child has not left yet.
+    fn waiting(&self) -> bool {
+        !self.cancelled && self.left_at.is_none()
+    }
+
+    /// The child has left and is not back yet.
+    fn away(&self) -> bool {
+        !self.cancelled && self.left_at.is_some() && self.returned_at.is_none()
+    }
+}
+
+/// Stay `id`, read fresh, when it stands as `ready` asks; else refused (cancelled, or the
+/// child already gone or back).
 async fn stay_row(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Transaction<'_, Sqlite>,
     id: i64,
-) -> Result<(i64, i64, i64, bool, Option<i64>, Option<i64>), AppError> {
+    ready: fn(&StayRow) -> bool,
+) -> Result<StayRow, AppError> {
     let row = sqlx::query!(
         r#"SELECT h.resident_id, c.family_id, h.absence_id, h.cancelled AS "cancelled: bool",
                   h.left_at, h.returned_at
@@ -348,14 +362,19 @@ async fn stay_row(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok((
-        row.resident_id,
-        row.family_id,
-        row.absence_id,
-        row.cancelled,
-        row.left_at,
-        row.returned_at,
-    ))
+    let stay = StayRow {
+        resident_id: row.resident_id,
+        family_id: row.family_id,
+        absence_id: row.absence_id,
+        cancelled: row.cancelled,
+        left_at: row.left_at,
+        returned_at: row.returned_at,
+    };
+    if ready(&stay) {
+        Ok(stay)
+    } else {
+        Err(AppError::conflict(Key::ProblemHomeStayState))
+    }
 }
 
 /// Whether `contact_id`, a contact of `family_id` (else not found), is allowed to visit
@@ -377,6 +396,50 @@ async fn allowed(
     Ok(level == Some(Level::Allowed))
 }
 
+/// A home stay's child passing the gate: leaving with the contact who collects her, or back.
+#[derive(Clone, Copy)]
+enum Passage {
+    Out,
+    Back,
+}
+
+impl Passage {
+    /// How the stay must stand for it.
+    fn ready(self) -> fn(&StayRow) -> bool {
+        match self {
+            Passage::Out => StayRow::waiting,
+            Passage::Back => StayRow::away,
+        }
+    }
+
+    /// Where a contact turned away here was stopped, as the audit entry says.
+    fn context(self) -> &'static str {
+        match self {
+            Passage::Out => "home_stay",
+            Passage::Back => "home_stay_return",
+        }
+    }
+}
+
+/// Stay `stay_id` in a write of its own, when it stands ready for `passage` (else refused) and
+/// `contact_id` is [`allowed`] to take its child or bring her back; else they are turned away
+/// as at a visit.
+async fn stay_at_gate(
+    pool: &SqlitePool,
+    by: &Writer,
+    stay_id: i64,
+    contact_id: i64,
+    passage: Passage,
+) -> Result<(Transaction<'static, Sqlite>, StayRow), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let stay = stay_row(&mut tx, stay_id, passage.ready()).await?;
+    if !allowed(&mut tx, contact_id, stay.family_id, stay.resident_id).await? {
+        let (children, context) = ([stay.resident_id], passage.context());
+        return Err(turn_away(pool, by, tx, contact_id, &children, context).await);
+    }
+    Ok((tx, stay))
+}
+
 /// Records the handover: the staff member handing the child over, and the contact who
 /// collected them, who must be allowed to visit the child (else stopped and audited), within
 /// the approved span ([`check_handover`]). The absence starts now if the child leaves
@@ -391,17 +454,8 @@ pub async fn hand_over(
     now: i64,
 ) -> Result<(), AppError> {
     let staff_id = by.staff_id.ok_or(AppError::Forbidden)?;
-    let mut tx = begin_write(pool).await?;
-    let (resident_id, family_id, absence_id, cancelled, left_at, _) =
-        stay_row(&mut tx, stay_id).await?;
-    if cancelled || left_at.is_some() {
-        return Err(AppError::conflict(Key::ProblemHomeStayState));
-    }
-    if !allowed(&mut tx, collected_by, family_id, resident_id).await? {
-        drop(tx);
-        stop(pool, by, collected_by, &[resident_id], "home_stay").await?;
-        return Err(AppError::conflict(Key::ProblemGateStop));
-    }
+    let (mut tx, stay) = stay_at_gate(pool, by, stay_id, collected_by, Passage::Out).await?;
+    let absence_id = stay.absence_id;
     let (_, away) = crate::presence::repo::absence(&mut tx, absence_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -430,16 +484,11 @@ pub async fn hand_over(
     )
     .execute(&mut *tx)
     .await?;
-    let change = Change {
-        entity: "home_stay",
-        entity_id: stay_id.to_string(),
-        action: "hand_over",
-        before: None,
-        after: Some(json!({
-            "collected_by": collected_by, "handed_over_by": staff_id, "at": now,
-            "absence_starts_at": now.min(away.starts_at),
-        })),
-    };
+    let after = json!({
+        "collected_by": collected_by, "handed_over_by": staff_id, "at": now,
+        "absence_starts_at": now.min(away.starts_at),
+    });
+    let change = entry("home_stay", stay_id, "hand_over", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -453,24 +502,8 @@ pub async fn returned(
     brought_back_by: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    let mut tx = begin_write(pool).await?;
-    let (resident_id, family_id, absence_id, cancelled, left_at, returned_at) =
-        stay_row(&mut tx, stay_id).await?;
-    if cancelled || left_at.is_none() || returned_at.is_some() {
-        return Err(AppError::conflict(Key::ProblemHomeStayState));
-    }
-    if !allowed(&mut tx, brought_back_by, family_id, resident_id).await? {
-        drop(tx);
-        stop(
-            pool,
-            by,
-            brought_back_by,
-            &[resident_id],
-            "home_stay_return",
-        )
-        .await?;
-        return Err(AppError::conflict(Key::ProblemGateStop));
-    }
+    let (mut tx, stay) = stay_at_gate(pool, by, stay_id, brought_back_by, Passage::Back).await?;
+    let (resident_id, absence_id) = (stay.resident_id, stay.absence_id);
     crate::presence::repo::set_returned(&mut tx, absence_id, now).await?;
     sqlx::query!(
         "UPDATE home_stay SET returned_at = ?, brought_back_by = ? WHERE id = ?",
@@ -480,15 +513,10 @@ pub async fn returned(
     )
     .execute(&mut *tx)
     .await?;
-    let change = Change {
-        entity: "home_stay",
-        entity_id: stay_id.to_string(),
-        action: "return",
-        before: None,
-        after: Some(json!({
-            "resident_id": resident_id, "returned_at": now, "brought_back_by": brought_back_by,
-        })),
-    };
+    let after = json!({
+        "resident_id": resident_id, "returned_at": now, "brought_back_by": brought_back_by,
+    });
+    let change = entry("home_stay", stay_id, "return", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(resident_id)
 }
@@ -503,10 +531,11 @@ pub async fn change_stay_span(
     today: NaiveDate,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let (resident_id, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
-    if cancelled || left_at.is_some() {
-        return Err(AppError::conflict(Key::ProblemHomeStayState));
-    }
+    let StayRow {
+        resident_id,
+        absence_id,
+        ..
+    } = stay_row(&mut tx, stay_id, StayRow::waiting).await?;
     let before = sqlx::query!(
         r#"SELECT h.from_on AS "from_on: NaiveDate", h.until_on AS "until_on: NaiveDate",
                   a.starts_at, a.ends_at
@@ -552,10 +581,9 @@ pub async fn change_stay_span(
 /// counts the child as never away.
 pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let (_, _, absence_id, cancelled, left_at, _) = stay_row(&mut tx, stay_id).await?;
-    if cancelled || left_at.is_some() {
-        return Err(AppError::conflict(Key::ProblemHomeStayState));
-    }
+    let absence_id = stay_row(&mut tx, stay_id, StayRow::waiting)
+        .await?
+        .absence_id;
     sqlx::query!(
         "UPDATE absence SET returned_at = starts_at WHERE id = ?",
         absence_id
@@ -565,12 +593,7 @@ pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result
     sqlx::query!("UPDATE home_stay SET cancelled = 1 WHERE id = ?", stay_id)
         .execute(&mut *tx)
         .await?;
-    let change = Change {
-        entity: "home_stay",
-        entity_id: stay_id.to_string(),
-        action: "cancel",
-        before: None,
-        after: Some(json!({ "absence_id": absence_id })),
-    };
+    let after = json!({ "absence_id": absence_id });
+    let change = entry("home_stay", stay_id, "cancel", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }

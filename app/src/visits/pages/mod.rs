@@ -4,6 +4,7 @@
 //! Plain HTML forms: they work before and without the WASM.
 
 mod family;
+pub(in crate::visits) mod parts;
 
 pub use family::FamilyVisitsSection;
 

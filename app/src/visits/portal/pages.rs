@@ -11,6 +11,7 @@ use super::model::{BookingForm, FamilyBooking, OpenDay, Portal};
 use crate::base::i18n::{I18n, Key, use_i18n};
 use crate::base::ui::{FormError, page_data};
 use crate::visits::model::{Booking, Child, Status, Window};
+use crate::visits::pages::parts::{Choice, card_list, count_options};
 
 /// Children's names as a family reads them: Khmer, then Latin letters.
 fn names(children: &[Child]) -> String {
@@ -91,20 +92,12 @@ fn PortalView(portal: Portal) -> impl IntoView {
                     }
                 })}
             <h2>{i18n.t(Key::FamilyYourVisits)}</h2>
-            {if portal.bookings.is_empty() {
-                view! { <p class="empty">{i18n.t(Key::FamilyNoVisits)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="cards">
-                        {portal
-                            .bookings
-                            .into_iter()
-                            .map(|b| view! { <FamilyBookingCard booking=b /> })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
+            {card_list(
+                i18n,
+                ("cards", Key::FamilyNoVisits),
+                portal.bookings,
+                |b| view! { <FamilyBookingCard booking=b /> },
+            )}
             {(!nothing)
                 .then(|| {
                     view! {
@@ -178,79 +171,68 @@ fn DayList(days: Vec<OpenDay>, moving: Option<i64>) -> impl IntoView {
         .into_iter()
         .filter(|d| d.window != Window::Closed)
         .collect();
-    if days.is_empty() {
-        return view! { <p class="empty">{i18n.t(Key::FamilyNoVisitDays)}</p> }.into_any();
-    }
     let suffix = moving.map(|id| format!("&moving={id}")).unwrap_or_default();
-    view! {
-        <ul class="cards">
-            {days
-                .into_iter()
-                .map(|d| {
-                    let suffix = suffix.clone();
-                    let open = d.window == Window::Open;
-                    view! {
-                        <li class="card">
-                            <p class="card-title">{i18n.date_long(d.day.day)}</p>
-                            {(!d.day.note.is_empty()).then(|| view! { <p>{d.day.note.clone()}</p> })}
-                            {d.meal
-                                .clone()
-                                .map(|meal| {
-                                    view! { <p>{i18n.fmt(Key::FamilyMealOffered, &[("meal", meal.as_str())])}</p> }
-                                })}
-                            {match d.window {
-                                Window::NotYet => {
-                                    view! {
-                                        <p class="notice">
-                                            {i18n.fmt(Key::FamilyOpensOn, &[("date", i18n.date_long(d.day.opens_on).as_str())])}
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                Window::Closed | Window::Open => ().into_any(),
-                            }}
-                            <ul class="slots">
-                                {d.day
-                                    .slots
-                                    .into_iter()
-                                    .map(|s| {
-                                        let label = format!("{}–{}", i18n.time(s.starts_at), i18n.time(s.ends_at));
-                                        let free = s.free();
-                                        view! {
-                                            <li>
-                                                {if open && free > 0 {
-                                                    view! {
-                                                        <a class="button slot" href=format!("/family/book?slot={}{suffix}", s.id)>
-                                                            <span>{label}</span>
-                                                            <span class="hint">
-                                                                {i18n.fmt(Key::FamilyPlacesLeft, &[("n", i18n.num(free).as_str())])}
-                                                            </span>
-                                                        </a>
-                                                    }
-                                                        .into_any()
-                                                } else {
-                                                    view! {
-                                                        <span class="slot full">
-                                                            <span>{label}</span>
-                                                            <span class="hint">
-                                                                {i18n.t(if free > 0 { Key::FamilyNotOpen } else { Key::FamilyFull })}
-                                                            </span>
-                                                        </span>
-                                                    }
-                                                        .into_any()
-                                                }}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        </li>
+    card_list(i18n, ("cards", Key::FamilyNoVisitDays), days, move |d| {
+        let suffix = suffix.clone();
+        let open = d.window == Window::Open;
+        view! {
+            <li class="card">
+                <p class="card-title">{i18n.date_long(d.day.day)}</p>
+                {(!d.day.note.is_empty()).then(|| view! { <p>{d.day.note.clone()}</p> })}
+                {d.meal
+                    .clone()
+                    .map(|meal| {
+                        view! { <p>{i18n.fmt(Key::FamilyMealOffered, &[("meal", meal.as_str())])}</p> }
+                    })}
+                {match d.window {
+                    Window::NotYet => {
+                        view! {
+                            <p class="notice">
+                                {i18n.fmt(Key::FamilyOpensOn, &[("date", i18n.date_long(d.day.opens_on).as_str())])}
+                            </p>
+                        }
+                            .into_any()
                     }
-                })
-                .collect_view()}
-        </ul>
-    }
-    .into_any()
+                    Window::Closed | Window::Open => ().into_any(),
+                }}
+                <ul class="slots">
+                    {d.day
+                        .slots
+                        .into_iter()
+                        .map(|s| {
+                            let label = format!("{}–{}", i18n.time(s.starts_at), i18n.time(s.ends_at));
+                            let free = s.free();
+                            view! {
+                                <li>
+                                    {if open && free > 0 {
+                                        view! {
+                                            <a class="button slot" href=format!("/family/book?slot={}{suffix}", s.id)>
+                                                <span>{label}</span>
+                                                <span class="hint">
+                                                    {i18n.fmt(Key::FamilyPlacesLeft, &[("n", i18n.num(free).as_str())])}
+                                                </span>
+                                            </a>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <span class="slot full">
+                                                <span>{label}</span>
+                                                <span class="hint">
+                                                    {i18n.t(if free > 0 { Key::FamilyNotOpen } else { Key::FamilyFull })}
+                                                </span>
+                                            </span>
+                                        }
+                                            .into_any()
+                                    }}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </li>
+        }
+    })
 }
 
 /// `/family/book?slot=&moving=`: book a slot (or move a booking to it).
@@ -350,18 +332,14 @@ pub fn BookingFormView(form: BookingForm, action: &'static str) -> impl IntoView
                 {children
                     .into_iter()
                     .map(|c| {
-                        let id = format!("child{}", c.id);
-                        let label_for = id.clone();
                         view! {
-                            <label class="choice" for=label_for>
-                                <input
-                                    id=id
-                                    type="checkbox"
-                                    name=format!("form[child][{}]", c.id)
-                                    checked=chosen.contains(&c.id)
-                                />
+                            <Choice
+                                id=format!("child{}", c.id)
+                                name=format!("form[child][{}]", c.id)
+                                checked=chosen.contains(&c.id)
+                            >
                                 {format!("{} ({})", c.name_km, c.name_latin)}
-                            </label>
+                            </Choice>
                         }
                     })
                     .collect_view()}
@@ -406,30 +384,12 @@ pub fn BookingFormView(form: BookingForm, action: &'static str) -> impl IntoView
                     .collect_view()}
             </fieldset>
             <label for="adults">{i18n.fmt(Key::FamilyHowManyAdults, &[("n", i18n.num(max).as_str())])}</label>
-            <select id="adults" name="form[adults]">
-                {(1..=max)
-                    .map(|n| {
-                        view! {
-                            <option value=n.to_string() selected=n == adults>
-                                {i18n.num(n)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+            <select id="adults" name="form[adults]">{count_options(i18n, 1..=max, adults)}</select>
             {form.day.meal.clone().map(|meal| {
                 view! {
                     <label for="meal_heads">{i18n.fmt(Key::FamilyHowManyStay, &[("meal", meal.as_str())])}</label>
                     <select id="meal_heads" name="form[meal_heads]">
-                        {(0..=max)
-                            .map(|n| {
-                                view! {
-                                    <option value=n.to_string() selected=n == meal_heads>
-                                        {i18n.num(n)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {count_options(i18n, 0..=max, meal_heads)}
                     </select>
                 }
             })}

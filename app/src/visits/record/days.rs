@@ -49,19 +49,23 @@ pub async fn save_day(
             (id, "update")
         }
     };
-    let change = Change {
-        entity: "visit_day",
-        entity_id: id.to_string(),
-        action,
-        before: None,
-        after: Some(json!({
-            "day": input.day, "opens_on": input.opens_on, "closes_at": closes_at,
-            "max_adults": input.max_adults, "meal_service_id": input.meal_service_id,
-            "note": input.note,
-        })),
-    };
-    commit_with(tx, &by.actor, change).await?;
+    let after = json!({
+        "day": input.day, "opens_on": input.opens_on, "closes_at": closes_at,
+        "max_adults": input.max_adults, "meal_service_id": input.meal_service_id,
+        "note": input.note,
+    });
+    commit_with(tx, &by.actor, entry("visit_day", id, action, Some(after))).await?;
     Ok(id)
+}
+
+/// The schema's refusals of a slot: a second slot at the same time is its own answer.
+fn slot_error(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            AppError::conflict(Key::ProblemSlotExists)
+        }
+        _ => booking_error(error),
+    }
 }
 
 /// Adds a slot to a visit day (`slot_id` None) or changes a slot's places.
@@ -87,12 +91,7 @@ pub async fn save_slot(
         )
         .fetch_one(&mut *tx)
         .await
-        .map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                AppError::conflict(Key::ProblemSlotExists)
-            }
-            _ => booking_error(error),
-        })?,
+        .map_err(slot_error)?,
         Some(id) => {
             let done = sqlx::query!(
                 "UPDATE visit_slot SET starts_at = ?, ends_at = ?, capacity = ?
@@ -105,33 +104,23 @@ pub async fn save_slot(
             )
             .execute(&mut *tx)
             .await
-            .map_err(|error| match &error {
-                sqlx::Error::Database(db) if db.is_unique_violation() => {
-                    AppError::conflict(Key::ProblemSlotExists)
-                }
-                _ => booking_error(error),
-            })?;
+            .map_err(slot_error)?;
             if done.rows_affected() == 0 {
                 return Err(AppError::NotFound);
             }
             id
         }
     };
-    let change = Change {
-        entity: "visit_slot",
-        entity_id: id.to_string(),
-        action: if slot_id.is_some() {
-            "update"
-        } else {
-            "create"
-        },
-        before: None,
-        after: Some(json!({
-            "visit_day_id": day_id, "starts_at": starts_text, "ends_at": ends_text,
-            "capacity": capacity,
-        })),
+    let action = if slot_id.is_some() {
+        "update"
+    } else {
+        "create"
     };
-    commit_with(tx, &by.actor, change).await?;
+    let after = json!({
+        "visit_day_id": day_id, "starts_at": starts_text, "ends_at": ends_text,
+        "capacity": capacity,
+    });
+    commit_with(tx, &by.actor, entry("visit_slot", id, action, Some(after))).await?;
     Ok(id)
 }
 
@@ -156,13 +145,8 @@ pub async fn block_date(
     .execute(&mut *tx)
     .await
     .map_err(booking_error)?;
-    let change = Change {
-        entity: "visit_blocked_date",
-        entity_id: day.to_string(),
-        action: "block",
-        before: None,
-        after: Some(json!({ "reason": reason })),
-    };
+    let after = json!({ "reason": reason });
+    let change = entry("visit_blocked_date", day, "block", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -175,13 +159,7 @@ pub async fn unblock_date(pool: &SqlitePool, by: &Writer, day: NaiveDate) -> Res
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    let change = Change {
-        entity: "visit_blocked_date",
-        entity_id: day.to_string(),
-        action: "unblock",
-        before: None,
-        after: None,
-    };
+    let change = entry("visit_blocked_date", day, "unblock", None);
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -207,13 +185,12 @@ pub async fn cancel_day(pool: &SqlitePool, by: &Writer, day_id: i64) -> Result<u
         end_booking(&mut tx, by, booking, Status::Cancelled, Notice::ByCentre).await?;
         cancelled += 1;
     }
-    let change = Change {
-        entity: "visit_day",
-        entity_id: day_id.to_string(),
-        action: "cancel",
-        before: None,
-        after: Some(json!({ "bookings_cancelled": cancelled })),
-    };
-    commit_with(tx, &by.actor, change).await?;
+    let after = json!({ "bookings_cancelled": cancelled });
+    commit_with(
+        tx,
+        &by.actor,
+        entry("visit_day", day_id, "cancel", Some(after)),
+    )
+    .await?;
     Ok(cancelled)
 }

@@ -89,16 +89,12 @@ pub async fn link_child(
     )
     .await
     .map_err(booking_error)?;
-    let change = Change {
-        entity: "family_child",
-        entity_id: format!("{family_id}:{resident_id}"),
-        action: "link",
-        before: None,
-        after: Some(json!({
-            "family_id": family_id, "resident_id": resident_id,
-            "visits_per_month": visits_per_month, "needs_approval": needs_approval,
-        })),
-    };
+    let after = json!({
+        "family_id": family_id, "resident_id": resident_id,
+        "visits_per_month": visits_per_month, "needs_approval": needs_approval,
+    });
+    let link = format!("{family_id}:{resident_id}");
+    let change = entry("family_child", link, "link", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -120,13 +116,8 @@ pub async fn set_family_approval(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    let change = Change {
-        entity: "family",
-        entity_id: family_id.to_string(),
-        action: "approval",
-        before: None,
-        after: Some(json!({ "needs_approval": needs_approval })),
-    };
+    let after = json!({ "needs_approval": needs_approval });
+    let change = entry("family", family_id, "approval", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 

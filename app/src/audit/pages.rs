@@ -181,6 +181,33 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
+/// One filter: anything (`any`), or one of `options` (value and label), `selected` chosen.
+#[component]
+fn FilterSelect(
+    name: &'static str,
+    label: Key,
+    any: Key,
+    options: Vec<(String, String)>,
+    selected: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=name>{i18n.t(label)}</label>
+            <select id=name name=name>
+                <option value="">{i18n.t(any)}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
     let i18n = use_i18n();
@@ -188,39 +215,23 @@ fn AuditView(log: AuditPage, filter: AuditFilter) -> impl IntoView {
     let page = log.page;
     let date_value =
         |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
-    let selected_who = filter.who.clone().unwrap_or_default();
-    let selected_entity = filter.entity.clone().unwrap_or_default();
+    let actors = log
+        .actors
+        .into_iter()
+        .map(|actor| (actor.who, actor.label))
+        .collect();
+    let entities = log
+        .entities
+        .into_iter()
+        .map(|entity| {
+            let label = in_words(i18n, entity.clone(), entity_label);
+            (entity, label)
+        })
+        .collect();
     view! {
         <form class="filters" method="get" action="/admin/audit">
-            <div class="field">
-                <label for="who">{i18n.t(Key::AuditWho)}</label>
-                <select id="who" name="who">
-                    <option value="">{i18n.t(Key::AuditAnyone)}</option>
-                    {log
-                        .actors
-                        .into_iter()
-                        .map(|actor| {
-                            let selected = actor.who == selected_who;
-                            view! { <option value=actor.who selected=selected>{actor.label}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="entity">{i18n.t(Key::AuditEntity)}</label>
-                <select id="entity" name="entity">
-                    <option value="">{i18n.t(Key::AuditAnything)}</option>
-                    {log
-                        .entities
-                        .into_iter()
-                        .map(|entity| {
-                            let selected = entity == selected_entity;
-                            let label = in_words(i18n, entity.clone(), entity_label);
-                            view! { <option value=entity selected=selected>{label}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="who" label=Key::AuditWho any=Key::AuditAnyone options=actors selected=filter.who.clone().unwrap_or_default() />
+            <FilterSelect name="entity" label=Key::AuditEntity any=Key::AuditAnything options=entities selected=filter.entity.clone().unwrap_or_default() />
             <div class="field">
                 <label for="record">{i18n.t(Key::AuditRecord)}</label>
                 <input id="record" name="record" type="text" inputmode="numeric" maxlength="40" value=filter.record.clone().unwrap_or_default() />

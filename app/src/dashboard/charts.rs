@@ -1,8 +1,8 @@
 //! Charts of the dashboard, as SVG rendered on the server: beds slept in night by night,
 //! meals expected and served day by day, homework attendance week by week.
 //!
-//! The geometry is plain functions of the figures, tested below; the components only lay the
-//! shapes out. Every chart draws in the same viewBox and scales to the width of its box. Its
+//! The geometry (`geometry.rs`) is plain functions of the figures, tested in `tests.rs`; the
+//! components only lay the shapes out. Every chart draws in the same viewBox and scales to the width of its box. Its
 //! text size comes from the stylesheet (`.chart`): larger in viewBox units in a narrow box,
 //! so labels stay legible from a phone to a tablet. The margins leave room for the largest.
 
@@ -12,206 +12,8 @@ use leptos::prelude::*;
 use super::model::{HomeworkWeek, MealsServed, OccupancyHistory};
 use crate::base::i18n::{I18n, Key, use_i18n};
 
-/// The width of every chart, in viewBox units.
-const WIDTH: f64 = 600.0;
-/// The height of every chart, in viewBox units.
-const HEIGHT: f64 = 320.0;
-/// The viewBox of every chart.
-const VIEW_BOX: &str = "0 0 600 320";
-/// The text size in a narrow box, in viewBox units, for a page without the stylesheet.
-const FONT_SIZE: &str = "26";
-/// The half-width of a point's marker.
-const MARKER: f64 = 5.0;
-/// Series that get their own colour and marker; more reuse them in turn.
-const SERIES: usize = 4;
-/// Days between two dates written under a chart of days.
-const DAYS_BETWEEN_LABELS: usize = 7;
-/// Most weeks written under the homework chart.
-const WEEK_LABELS: usize = 8;
-
-/// Where a chart draws its figures inside the viewBox.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Frame {
-    /// The y axis.
-    left: f64,
-    /// The top of the axis.
-    top: f64,
-    /// The right end of the axis.
-    right: f64,
-    /// The x axis (zero).
-    bottom: f64,
-}
-
-/// A bar: its top-left corner and size, in viewBox units.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Bar {
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-}
-
-impl Frame {
-    /// Every chart's area: room on the left for the axis figures, above for the unit and the
-    /// figures over the bars, below for the dates.
-    const PLOT: Frame = Frame {
-        left: 60.0,
-        top: 52.0,
-        right: WIDTH - 36.0,
-        bottom: HEIGHT - 44.0,
-    };
-
-    fn width(self) -> f64 {
-        self.right - self.left
-    }
-
-    fn height(self) -> f64 {
-        self.bottom - self.top
-    }
-
-    /// The y of `value` on an axis from 0 (bottom) to `max` (top), kept inside the frame;
-    /// the bottom when the axis has no height.
-    fn y(self, value: i64, max: i64) -> f64 {
-        if max <= 0 {
-            return self.bottom;
-        }
-        let share = (value as f64 / max as f64).clamp(0.0, 1.0);
-        self.bottom - share * self.height()
-    }
-
-    /// The x of the `i`th of `n` points spread from edge to edge; a lone point in the middle.
-    fn x_point(self, i: usize, n: usize) -> f64 {
-        if n <= 1 {
-            return self.left + self.width() / 2.0;
-        }
-        self.left + self.width() * i as f64 / (n - 1) as f64
-    }
-
-    /// The width of each of `n` equal bands side by side.
-    fn band_width(self, n: usize) -> f64 {
-        self.width() / n.max(1) as f64
-    }
-
-    /// The middle of the `i`th of `n` equal bands.
-    fn band_mid(self, i: usize, n: usize) -> f64 {
-        self.left + self.band_width(n) * (i as f64 + 0.5)
-    }
-
-    /// The bar of `value` in the middle of the `i`th of `n` bands, `share` of its width.
-    fn bar(self, i: usize, n: usize, share: f64, value: i64, max: i64) -> Bar {
-        let width = self.band_width(n) * share;
-        let y = self.y(value, max);
-        Bar {
-            x: self.band_mid(i, n) - width / 2.0,
-            y,
-            width,
-            height: self.bottom - y,
-        }
-    }
-}
-
-/// The top of an axis that shows `value`: the next 1, 2 or 5 × 10ⁿ at or above it (1 at least).
-fn nice_max(value: i64) -> i64 {
-    let mut scale: i64 = 1;
-    loop {
-        for lead in [1, 2, 5] {
-            let candidate = lead * scale;
-            if candidate >= value {
-                return candidate;
-            }
-        }
-        match scale.checked_mul(10) {
-            Some(next) => scale = next,
-            None => return i64::MAX,
-        }
-    }
-}
-
-/// The figures written along an axis from 0 to `max` (a value of [`nice_max`]): four to six
-/// round steps, whole numbers only.
-fn ticks(max: i64) -> Vec<i64> {
-    let max = max.max(1);
-    let mut scale: i64 = 1;
-    while max / scale >= 10 {
-        scale *= 10;
-    }
-    let step = match max / scale {
-        1 => scale / 5,
-        2 => scale / 2,
-        _ => scale,
-    }
-    .max(1);
-    (0..=max / step).map(|k| k * step).collect()
-}
-
-/// A coordinate as SVG text: one decimal at most, without a trailing zero ("12", "12.5").
-fn coord(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded == 0.0 {
-        // Also turns -0 into 0.
-        "0".to_owned()
-    } else if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
-}
-
-/// An SVG path through `points` in order; empty without points.
-fn line_path(points: &[(f64, f64)]) -> String {
-    points
-        .iter()
-        .enumerate()
-        .map(|(i, (x, y))| {
-            let command = if i == 0 { 'M' } else { 'L' };
-            format!("{command}{} {}", coord(*x), coord(*y))
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// An SVG path with a marker at each point, `r` from its centre, shaped by the series so that
-/// series differ without colour: a circle, a square, a triangle, a diamond, then again.
-fn marker_path(series: usize, points: &[(f64, f64)], r: f64) -> String {
-    let (r2, d) = (coord(2.0 * r), coord(r));
-    points
-        .iter()
-        .map(|&(x, y)| match series % SERIES {
-            0 => format!(
-                "M{} {} a{d} {d} 0 1 0 {r2} 0 a{d} {d} 0 1 0 -{r2} 0Z",
-                coord(x - r),
-                coord(y)
-            ),
-            1 => format!("M{} {} h{r2} v{r2} h-{r2}Z", coord(x - r), coord(y - r)),
-            2 => format!("M{} {} l{d} {r2} h-{r2}Z", coord(x), coord(y - r)),
-            _ => format!(
-                "M{} {} l{d} {d} l-{d} {d} l-{d} -{d}Z",
-                coord(x),
-                coord(y - r)
-            ),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The CSS class of the `i`th series: its colour.
-fn series_class(i: usize) -> String {
-    format!("series-{}", i % SERIES)
-}
-
-/// Which of `n` items get a label: the last, and every `every` before it, in order.
-fn label_indices(n: usize, every: usize) -> Vec<usize> {
-    let every = every.max(1);
-    let mut indices: Vec<usize> = (0..n).rev().step_by(every).collect();
-    indices.reverse();
-    indices
-}
-
-/// Whether the `i`th of `n` labels is one of those left out when there is little room: every
-/// other one, counting back from the last (which always shows).
-fn is_minor(i: usize, n: usize) -> bool {
-    i < n && (n - 1 - i) % 2 == 1
-}
+mod geometry;
+use geometry::*;
 
 /// A date's day and month, "22/11" (Khmer digits in Khmer): the year goes without saying.
 fn day_month(i18n: I18n, date: NaiveDate) -> String {
@@ -286,6 +88,11 @@ fn last_rate(weeks: &[HomeworkWeek]) -> Option<(NaiveDate, i64)> {
         .iter()
         .rev()
         .find_map(|week| week.rate().map(|rate| (week.week, rate)))
+}
+
+/// A chart's caption: what it shows over its last `n` nights, days or weeks.
+fn caption(i18n: I18n, title: Key, n: usize) -> String {
+    i18n.fmt(title, &[("count", &i18n.num(n as i64))])
 }
 
 /// A chart with nothing to draw yet: its caption and a short sentence.
@@ -403,10 +210,7 @@ pub fn OccupancyChart(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let n = history.nights.len();
-    let title = i18n.fmt(
-        Key::DashboardChartOccupancyTitle,
-        &[("count", &i18n.num(n as i64))],
-    );
+    let title = caption(i18n, Key::DashboardChartOccupancyTitle, n);
     let Some((date, occupied, beds)) = last_night(&history) else {
         return no_data(i18n, title);
     };
@@ -490,10 +294,7 @@ pub fn MealsChart(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let n = days.len();
-    let title = i18n.fmt(
-        Key::DashboardChartMealsTitle,
-        &[("count", &i18n.num(n as i64))],
-    );
+    let title = caption(i18n, Key::DashboardChartMealsTitle, n);
     if meals_are_empty(&days) {
         return no_data(i18n, title);
     }
@@ -570,10 +371,7 @@ pub fn HomeworkChart(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let n = weeks.len();
-    let title = i18n.fmt(
-        Key::DashboardChartHomeworkTitle,
-        &[("count", &i18n.num(n as i64))],
-    );
+    let title = caption(i18n, Key::DashboardChartHomeworkTitle, n);
     let Some((latest_week, latest_rate)) = last_rate(&weeks) else {
         return no_data(i18n, title);
     };

@@ -127,31 +127,35 @@ fn Board(dashboard: Dashboard, live: RwSignal<bool>) -> impl IntoView {
 /// resolved.
 #[component]
 fn Alerts(alerts: Alerts) -> impl IntoView {
-    let i18n = use_i18n();
     let Alerts { missing, overdue } = alerts;
     view! {
         {(!missing.is_empty()).then(|| view! {
-            <section class="alert missing-banner dash-alert" role="alert">
-                <p class="alert-title">
-                    {i18n.fmt(
-                        Key::DashboardMissing,
-                        &[("count", &i18n.num(missing.len() as i64))],
-                    )}
-                </p>
+            <AlertSection class="missing-banner" title=Key::DashboardMissing count=missing.len()>
                 <MissingList alerts=missing />
-            </section>
+            </AlertSection>
         })}
         {(!overdue.is_empty()).then(|| view! {
-            <section class="alert overdue-banner dash-alert" role="alert">
-                <p class="alert-title">
-                    {i18n.fmt(
-                        Key::DashboardOverdue,
-                        &[("count", &i18n.num(overdue.len() as i64))],
-                    )}
-                </p>
+            <AlertSection class="overdue-banner" title=Key::DashboardOverdue count=overdue.len()>
                 <OverdueList alerts=overdue />
-            </section>
+            </AlertSection>
         })}
+    }
+}
+
+/// One kind of alert, headed by how many residents it names, in red.
+#[component]
+fn AlertSection(
+    class: &'static str,
+    title: Key,
+    count: usize,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class=format!("alert {class} dash-alert") role="alert">
+            <p class="alert-title">{i18n.fmt(title, &[("count", &i18n.num(count as i64))])}</p>
+            {children()}
+        </section>
     }
 }
 

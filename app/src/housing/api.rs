@@ -241,7 +241,7 @@ pub async fn assign_bed(
         reason,
         back,
     };
-    change.apply(w, Placing::Assign).await
+    change.apply(w, super::model::Placing::Assign).await
 }
 
 /// Moves a resident to another bed on `on` at `time` (16:00 when none is given). House staff
@@ -264,15 +264,7 @@ pub async fn move_bed(
         reason,
         back,
     };
-    change.apply(w, Placing::Move).await
-}
-
-/// Whether a resident without a bed gets one, or one with a bed moves.
-#[cfg(feature = "ssr")]
-#[derive(Clone, Copy)]
-enum Placing {
-    Assign,
-    Move,
+    change.apply(w, super::model::Placing::Move).await
 }
 
 /// An assignment or a move as the form posts it.
@@ -289,7 +281,12 @@ struct BedChange {
 #[cfg(feature = "ssr")]
 impl BedChange {
     /// Reads the day and time, makes the change, and goes back where the form came from.
-    async fn apply(self, w: crate::base::write::Write, how: Placing) -> Result<(), AppError> {
+    async fn apply(
+        self,
+        w: crate::base::write::Write,
+        how: super::model::Placing,
+    ) -> Result<(), AppError> {
+        use super::model::Placing;
         use super::record::{assign, move_resident};
 
         let on = crate::base::fields::date_field(&self.on, "on")?;

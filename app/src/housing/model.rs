@@ -275,6 +275,13 @@ pub fn warnings(resident: &Placement, bed: &FreeBed, day: NaiveDate) -> Vec<Warn
     out
 }
 
+/// Whether a resident without a bed gets one, or one with a bed moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placing {
+    Assign,
+    Move,
+}
+
 /// A free bed suggested for a resident, with the warnings it would give.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
@@ -311,24 +318,20 @@ pub fn rank_beds(resident: &Placement, beds: Vec<FreeBed>, day: NaiveDate) -> Ve
             (cost, distance, apart, Suggestion { bed, warnings })
         })
         .collect();
-    ranked.sort_by(|a, b| {
+    /// The rank, then the place to break ties.
+    fn order(ranked: &(u8, i32, bool, Suggestion)) -> (u8, i32, bool, &str, &str, i64) {
+        let (cost, distance, apart, suggestion) = ranked;
+        let place = &suggestion.bed.place;
         (
-            a.0,
-            a.1,
-            a.2,
-            &a.3.bed.place.building,
-            &a.3.bed.place.room,
-            a.3.bed.place.bed_id,
+            *cost,
+            *distance,
+            *apart,
+            &place.building,
+            &place.room,
+            place.bed_id,
         )
-            .cmp(&(
-                b.0,
-                b.1,
-                b.2,
-                &b.3.bed.place.building,
-                &b.3.bed.place.room,
-                b.3.bed.place.bed_id,
-            ))
-    });
+    }
+    ranked.sort_by(|a, b| order(a).cmp(&order(b)));
     ranked.into_iter().map(|(_, _, _, s)| s).collect()
 }
 

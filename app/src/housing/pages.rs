@@ -11,7 +11,7 @@ use super::api::{
     AssignBed, BedPage as BedData, CreateBed, CreateBuilding, CreateRoom, MoveBed, ReleaseBed,
     SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
-use super::model::{AllocationEntry, BuildingPlan, Warning};
+use super::model::{AllocationEntry, BuildingPlan, Placing, Warning};
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
@@ -253,13 +253,49 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
 /// The time of day a resident comes into the bed an assign or move form gives: 16:00 unless
 /// staff type another.
 #[component]
-pub fn ArrivalTime() -> impl IntoView {
+fn ArrivalTime() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <label class="arrives">
             {i18n.t(Key::FieldArrivesAt)}
             <input name="time" type="time" required value=super::model::format_clock(super::model::usual_arrival()) />
         </label>
+    }
+}
+
+/// One bed-and-resident choice as a form that makes it: the place or the resident it names,
+/// the soft rules it breaks (then a reason is required), the arrival time and the button.
+/// `back`, when given, is where the form returns after saving instead of the bed.
+#[component]
+pub fn PlacingForm(
+    placing: Placing,
+    resident_id: i64,
+    bed_id: i64,
+    on: chrono::NaiveDate,
+    label: String,
+    warnings: Vec<Warning>,
+    #[prop(optional)] back: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (action, button) = match placing {
+        Placing::Assign => (AssignBed::url(), Key::BedAssign),
+        Placing::Move => (MoveBed::url(), Key::BedMoveHere),
+    };
+    let warned = !warnings.is_empty();
+    view! {
+        <form class="assign" method="post" action=action>
+            <input type="hidden" name="resident_id" value=resident_id />
+            <input type="hidden" name="bed_id" value=bed_id />
+            {back.map(|back| view! { <input type="hidden" name="back" value=back /> })}
+            <input type="hidden" name="on" value=on.to_string() />
+            <span class="place">{label}</span>
+            <WarningList warnings />
+            {warned.then(|| view! {
+                <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
+            })}
+            <ArrivalTime />
+            <button class="button" type="submit">{i18n.t(button)}</button>
+        </form>
     }
 }
 
@@ -324,24 +360,17 @@ fn BedView(bed: BedData) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="choices-list">
-                                {bed.moves.clone().into_iter().map(|s| {
-                                    let warned = !s.warnings.is_empty();
-                                    view! {
-                                        <li>
-                                            <form class="assign" method="post" action=MoveBed::url()>
-                                                <input type="hidden" name="resident_id" value=entry.resident_id />
-                                                <input type="hidden" name="bed_id" value=s.bed.place.bed_id />
-                                                <input type="hidden" name="on" value=today.clone() />
-                                                <span class="place">{s.bed.place.label()}</span>
-                                                <WarningList warnings=s.warnings.clone() />
-                                                {warned.then(|| view! {
-                                                    <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
-                                                })}
-                                                <ArrivalTime />
-                                                <button class="button" type="submit">{i18n.t(Key::BedMoveHere)}</button>
-                                            </form>
-                                        </li>
-                                    }
+                                {bed.moves.clone().into_iter().map(|s| view! {
+                                    <li>
+                                        <PlacingForm
+                                            placing=Placing::Move
+                                            resident_id=entry.resident_id
+                                            bed_id=s.bed.place.bed_id
+                                            on=bed.today
+                                            label=s.bed.place.label()
+                                            warnings=s.warnings
+                                        />
+                                    </li>
                                 }).collect_view()}
                             </ul>
                         }.into_any()
@@ -366,24 +395,17 @@ fn BedView(bed: BedData) -> impl IntoView {
                         view! {
                             <h2>{i18n.t(Key::BedAssignTitle)}</h2>
                             <ul class="choices-list">
-                                {bed.candidates.clone().into_iter().map(|(row, warnings)| {
-                                    let warned = !warnings.is_empty();
-                                    view! {
-                                        <li>
-                                            <form class="assign" method="post" action=AssignBed::url()>
-                                                <input type="hidden" name="resident_id" value=row.id />
-                                                <input type="hidden" name="bed_id" value=bed_id />
-                                                <input type="hidden" name="on" value=today.clone() />
-                                                <span class="place">{resident_name(i18n, &row.name_km, &row.name_latin)}</span>
-                                                <WarningList warnings />
-                                                {warned.then(|| view! {
-                                                    <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
-                                                })}
-                                                <ArrivalTime />
-                                                <button class="button" type="submit">{i18n.t(Key::BedAssign)}</button>
-                                            </form>
-                                        </li>
-                                    }
+                                {bed.candidates.clone().into_iter().map(|(row, warnings)| view! {
+                                    <li>
+                                        <PlacingForm
+                                            placing=Placing::Assign
+                                            resident_id=row.id
+                                            bed_id
+                                            on=bed.today
+                                            label=resident_name(i18n, &row.name_km, &row.name_latin)
+                                            warnings
+                                        />
+                                    </li>
                                 }).collect_view()}
                             </ul>
                         }.into_any()

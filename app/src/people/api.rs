@@ -209,32 +209,33 @@ pub async fn reset_family_pin(id: i64, pin: String) -> Result<(), AppError> {
 #[server(endpoint = "unlock_staff")]
 pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::Admin]).await?;
-    let mut conn = w.pool.acquire().await?;
-    let found = super::repo::staff_member(&mut conn, id).await?.is_some();
-    drop(conn);
     let owner = crate::base::session::Owner::Staff(id);
-    unlock(w, found, owner, &format!("/admin/staff/{id}?unlocked=1")).await
+    unlock(w, owner, &format!("/admin/staff/{id}?unlocked=1")).await
 }
 
 /// Unlocks a family account locked after too many failed sign-ins. Social team and admin.
 #[server(endpoint = "unlock_family")]
 pub async fn unlock_family(id: i64) -> Result<(), AppError> {
     let w = crate::base::write::staff(&[Role::SocialTeam, Role::Admin]).await?;
-    let mut conn = w.pool.acquire().await?;
-    let found = super::repo::family_account(&mut conn, id).await?.is_some();
-    drop(conn);
     let owner = crate::base::session::Owner::Family(id);
-    unlock(w, found, owner, &format!("/families/{id}?unlocked=1")).await
+    unlock(w, owner, &format!("/families/{id}?unlocked=1")).await
 }
 
-/// Unlocks the account of `owner` if it was `found` (404 otherwise), then goes to `page`.
+/// Unlocks the account of `owner` (404 when there is none), then goes to `page`.
 #[cfg(feature = "ssr")]
 async fn unlock(
     w: crate::base::write::Write,
-    found: bool,
     owner: crate::base::session::Owner,
     page: &str,
 ) -> Result<(), AppError> {
+    use crate::base::session::Owner;
+
+    let mut conn = w.pool.acquire().await?;
+    let found = match owner {
+        Owner::Staff(id) => super::repo::staff_member(&mut conn, id).await?.is_some(),
+        Owner::Family(id) => super::repo::family_account(&mut conn, id).await?.is_some(),
+    };
+    drop(conn);
     if !found {
         return Err(AppError::NotFound);
     }

@@ -66,17 +66,11 @@ pub fn OverdueList(alerts: Vec<OverdueAlert>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ul>
-            {alerts.into_iter().map(|alert| view! {
-                <li>
-                    <a href=format!("/residents/{}#absences", alert.resident_id)>
-                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
-                    </a>
-                    {format!(
-                        " · {} · {}",
-                        i18n.t(alert.reason.label()),
-                        i18n.fmt(Key::AlertOverdueSince, &[("due", &i18n.date_time(local(alert.due_at)))]),
-                    )}
-                </li>
+            {alerts.into_iter().map(|alert| {
+                let due = i18n.fmt(Key::AlertOverdueSince, &[("due", &i18n.date_time(local(alert.due_at)))]);
+                view! {
+                    <AlertItem href=format!("/residents/{}#absences", alert.resident_id) name=resident_name(i18n, &alert.name_km, &alert.name_latin) detail=format!(" · {} · {}", i18n.t(alert.reason.label()), due) />
+                }
             }).collect_view()}
         </ul>
     }
@@ -89,14 +83,21 @@ pub fn MissingList(alerts: Vec<MissingAlert>) -> impl IntoView {
     view! {
         <ul>
             {alerts.into_iter().map(|alert| view! {
-                <li>
-                    <a href=format!("/residents/{}", alert.resident_id)>
-                        {resident_name(i18n, &alert.name_km, &alert.name_latin)}
-                    </a>
-                    {format!(" · {} · {}", alert.building, i18n.date_short(alert.night))}
-                </li>
+                <AlertItem href=format!("/residents/{}", alert.resident_id) name=resident_name(i18n, &alert.name_km, &alert.name_latin) detail=format!(" · {} · {}", alert.building, i18n.date_short(alert.night)) />
             }).collect_view()}
         </ul>
+    }
+}
+
+/// One resident in an alert list: their name, linked to `href` where the alert is dealt with,
+/// then what is known of it.
+#[component]
+fn AlertItem(href: String, name: String, detail: String) -> impl IntoView {
+    view! {
+        <li>
+            <a href=href>{name}</a>
+            {detail}
+        </li>
     }
 }
 

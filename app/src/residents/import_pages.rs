@@ -7,38 +7,33 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{ConfirmImport, UploadImport, confirm_import, get_import, new_resident_form};
+use super::api::{ConfirmImport, UploadImport, confirm_import, get_import};
 use super::import::{ImportPreview, ImportProgress, RowStatus};
+use super::pages::AdmissionPage;
 use crate::base::error::AppError;
-use crate::base::i18n::{Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
 use crate::base::ui::{FormError, ListTable, id_param, page_data};
 
 /// How many rows each step of an import with a progress bar adds.
 const STEP: usize = 25;
 
-/// `/residents/import`: choose the file.
+/// `/residents/import`: choose the file. Refused to roles that may not admit residents.
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let i18n = use_i18n();
-    // Only to refuse the page to roles that may not import.
-    let access = Resource::new_blocking(|| (), |_| new_resident_form());
+    view! { <AdmissionPage title=Key::ImportTitle content=upload_form /> }
+}
+
+fn upload_form(i18n: I18n, _today: chrono::NaiveDate) -> impl IntoView {
     view! {
-        <Title text=i18n.t(Key::ImportTitle) />
-        <p class="breadcrumb">
-            <a href="/residents">{i18n.t(Key::ResidentsTitle)}</a>
-        </p>
-        <h1>{i18n.t(Key::ImportTitle)}</h1>
-        {page_data(access, move |_| view! {
-            <p>{i18n.t(Key::ImportExplain)}</p>
-            <pre class="sample">"name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies"</pre>
-            <p class="hint">{i18n.t(Key::ImportColumns)}</p>
-            <FormError url=UploadImport::url() />
-            <form class="stack narrow" method="post" action=UploadImport::url() enctype="multipart/form-data">
-                <label for="file">{i18n.t(Key::ImportFile)}</label>
-                <input id="file" name="file" type="file" accept=".csv,text/csv" required />
-                <button class="button" type="submit">{i18n.t(Key::ImportCheck)}</button>
-            </form>
-        })}
+        <p>{i18n.t(Key::ImportExplain)}</p>
+        <pre class="sample">"name_km,name_latin,sex,born_on,grade,programme,admitted_on,diet,allergies"</pre>
+        <p class="hint">{i18n.t(Key::ImportColumns)}</p>
+        <FormError url=UploadImport::url() />
+        <form class="stack narrow" method="post" action=UploadImport::url() enctype="multipart/form-data">
+            <label for="file">{i18n.t(Key::ImportFile)}</label>
+            <input id="file" name="file" type="file" accept=".csv,text/csv" required />
+            <button class="button" type="submit">{i18n.t(Key::ImportCheck)}</button>
+        </form>
     }
 }
 

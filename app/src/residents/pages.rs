@@ -134,24 +134,38 @@ pub fn ResidentTable(rows: Vec<ResidentRow>) -> impl IntoView {
     }
 }
 
-/// `/residents/new`: the admission form.
+/// A page under `/residents` for those who may admit residents: its `title`, the way back to
+/// the list, and `content` (given today) once the server lets the viewer in.
 #[component]
-pub fn NewResidentPage() -> impl IntoView {
+pub fn AdmissionPage<V>(title: Key, content: fn(I18n, chrono::NaiveDate) -> V) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
     let i18n = use_i18n();
     let data = Resource::new_blocking(|| (), |_| new_resident_form());
     view! {
-        <Title text=i18n.t(Key::ResidentsNew) />
+        <Title text=i18n.t(title) />
         <p class="breadcrumb">
             <a href="/residents">{i18n.t(Key::ResidentsTitle)}</a>
         </p>
-        <h1>{i18n.t(Key::ResidentsNew)}</h1>
-        {page_data(data, move |today| view! {
-            <FormError url=CreateResident::url() />
-            <form class="stack narrow" method="post" action=CreateResident::url()>
-                <ResidentFieldset fields=None today />
-                <button class="button" type="submit">{i18n.t(Key::ResidentsCreate)}</button>
-            </form>
-        })}
+        <h1>{i18n.t(title)}</h1>
+        {page_data(data, move |today| content(i18n, today))}
+    }
+}
+
+/// `/residents/new`: the admission form.
+#[component]
+pub fn NewResidentPage() -> impl IntoView {
+    view! { <AdmissionPage title=Key::ResidentsNew content=admission_form /> }
+}
+
+fn admission_form(i18n: I18n, today: chrono::NaiveDate) -> impl IntoView {
+    view! {
+        <FormError url=CreateResident::url() />
+        <form class="stack narrow" method="post" action=CreateResident::url()>
+            <ResidentFieldset fields=None today />
+            <button class="button" type="submit">{i18n.t(Key::ResidentsCreate)}</button>
+        </form>
     }
 }
 
@@ -180,15 +194,8 @@ pub fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate
             <legend>{i18n.t(Key::FieldSex)}</legend>
             {Sex::ALL
                 .into_iter()
-                .map(|option| {
-                    let id = format!("sex-{}", option.code());
-                    let for_id = id.clone();
-                    view! {
-                        <label class="choice" for=for_id>
-                            <input id=id type="radio" name="resident[sex]" value=option.code() required checked=sex == Some(option) />
-                            {i18n.t(option.label())}
-                        </label>
-                    }
+                .map(|option| view! {
+                    <Choice id=format!("sex-{}", option.code()) kind="radio" name="resident[sex]" value=option.code() required=true checked=sex == Some(option) label=option.label() />
                 })
                 .collect_view()}
         </fieldset>
@@ -224,17 +231,31 @@ pub fn ResidentFieldset(fields: Option<ResidentFields>, today: chrono::NaiveDate
             <legend>{i18n.t(Key::FieldAllergies)}</legend>
             {Allergen::ALL
                 .into_iter()
-                .map(|option| {
-                    let id = format!("allergy-{}", option.code());
-                    let for_id = id.clone();
-                    view! {
-                        <label class="choice" for=for_id>
-                            <input id=id type="checkbox" name=format!("resident[allergies][{}]", option.code()) checked=allergies.contains(&option) />
-                            {i18n.t(option.label())}
-                        </label>
-                    }
+                .map(|option| view! {
+                    <Choice id=format!("allergy-{}", option.code()) kind="checkbox" name=format!("resident[allergies][{}]", option.code()) checked=allergies.contains(&option) label=option.label() />
                 })
                 .collect_view()}
         </fieldset>
+    }
+}
+
+/// One radio button or box (`kind`) of a fieldset of choices, inside its label.
+#[component]
+fn Choice(
+    id: String,
+    kind: &'static str,
+    #[prop(into)] name: String,
+    #[prop(optional)] value: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    checked: bool,
+    label: Key,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let for_id = id.clone();
+    view! {
+        <label class="choice" for=for_id>
+            <input id=id type=kind name=name value=value required=required checked=checked />
+            {i18n.t(label)}
+        </label>
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use super::language::SetLanguage;
 use crate::base::access::{Role, Viewer};
 use crate::base::error::AppError;
-use crate::base::i18n::{Key, Lang, use_i18n};
+use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
 use crate::people::api::{LogOut, get_current_viewer};
 use crate::presence::pages::MissingBanner;
@@ -78,11 +78,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="topbar">
             <CentreName summary />
             <div class="topbar-end">
-                <UserSlot viewer />
+                <ForViewer viewer show=user_slot />
                 <LanguageSwitch />
             </div>
         </header>
-        <MainNav viewer />
+        <ForViewer viewer show=main_nav />
         <main id="main">
             // The dashboard shows the same alerts itself, kept up to date live. Hidden there,
             // not removed: the banner keeps the alerts it loaded with the page.
@@ -94,78 +94,76 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The main navigation, by role.
+/// Shows `show` for whoever is signed in (nobody when that cannot be told), once the viewer
+/// has loaded.
 #[component]
-fn MainNav(viewer: ViewerResource) -> impl IntoView {
+fn ForViewer<V>(viewer: ViewerResource, show: fn(I18n, Option<Viewer>) -> V) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
     let i18n = use_i18n();
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                let viewer = viewer.await.ok().flatten();
-                let items = nav_items(viewer.as_ref());
-                (!items.is_empty()).then(|| {
-                    view! {
-                        <nav class="mainnav" aria-label=i18n.t(Key::ShellMenu)>
-                            <ul>
-                                {items
-                                    .into_iter()
-                                    .map(|item| {
-                                        let href = item.href;
-                                        let current = move || {
-                                            let path = use_location().pathname.get();
-                                            let here = if href == "/" {
-                                                path == "/"
-                                            } else {
-                                                path == href || path.starts_with(&format!("{href}/"))
-                                            };
-                                            here.then_some("page")
-                                        };
-                                        view! {
-                                            <li>
-                                                <a href=href aria-current=current>
-                                                    <span class="icon" aria-hidden="true">{item.icon}</span>
-                                                    {i18n.t(item.label)}
-                                                </a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        </nav>
-                    }
-                })
-            })}
+            {move || Suspend::new(async move { show(i18n, viewer.await.ok().flatten()) })}
         </Suspense>
     }
 }
 
+/// The main navigation, by role.
+fn main_nav(i18n: I18n, viewer: Option<Viewer>) -> impl IntoView {
+    let items = nav_items(viewer.as_ref());
+    (!items.is_empty()).then(|| {
+        view! {
+            <nav class="mainnav" aria-label=i18n.t(Key::ShellMenu)>
+                <ul>
+                    {items
+                        .into_iter()
+                        .map(|item| {
+                            let href = item.href;
+                            let current = move || {
+                                let path = use_location().pathname.get();
+                                let here = if href == "/" {
+                                    path == "/"
+                                } else {
+                                    path == href || path.starts_with(&format!("{href}/"))
+                                };
+                                here.then_some("page")
+                            };
+                            view! {
+                                <li>
+                                    <a href=href aria-current=current>
+                                        <span class="icon" aria-hidden="true">{item.icon}</span>
+                                        {i18n.t(item.label)}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    })
+}
+
 /// Who is signed in, with a sign-out button; or a link to sign in.
-#[component]
-fn UserSlot(viewer: ViewerResource) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let name = match viewer.await {
-                    Ok(Some(Viewer::Staff(staff))) => Some(staff.display_name),
-                    Ok(Some(Viewer::Family(family))) => Some(family.display_name),
-                    _ => None,
-                };
-                match name {
-                    Some(name) => view! {
-                        <form class="user-slot" method="post" action=LogOut::url()>
-                            <span class="user-name">{name}</span>
-                            <button class="link-button" type="submit">{i18n.t(Key::ShellSignOut)}</button>
-                        </form>
-                    }
-                    .into_any(),
-                    None => view! {
-                        <a class="user-slot sign-in" href="/login">{i18n.t(Key::ShellSignIn)}</a>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+fn user_slot(i18n: I18n, viewer: Option<Viewer>) -> impl IntoView {
+    let name = match viewer {
+        Some(Viewer::Staff(staff)) => Some(staff.display_name),
+        Some(Viewer::Family(family)) => Some(family.display_name),
+        None => None,
+    };
+    match name {
+        Some(name) => view! {
+            <form class="user-slot" method="post" action=LogOut::url()>
+                <span class="user-name">{name}</span>
+                <button class="link-button" type="submit">{i18n.t(Key::ShellSignOut)}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <a class="user-slot sign-in" href="/login">{i18n.t(Key::ShellSignIn)}</a>
+        }
+        .into_any(),
     }
 }
 

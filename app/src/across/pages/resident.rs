@@ -15,7 +15,8 @@ use crate::base::error::AppError;
 use crate::base::i18n::{Key, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
 use crate::housing::api::AssignBed;
-use crate::housing::pages::{ArrivalTime, WarningList, day_at};
+use crate::housing::model::Placing;
+use crate::housing::pages::{PlacingForm, day_at};
 use crate::presence::api::{RecordReturn, ResolveAlert};
 use crate::presence::model::{AbsenceEntry, AbsenceReason, local};
 use crate::residents::api::{
@@ -142,24 +143,10 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
         })}
 
         {record.medical_note.clone().map(|note| view! {
-            <h2 id="medical">{i18n.t(Key::MedicalNote)}</h2>
-            <FormError url=SetMedicalNote::url() />
-            <form class="stack" method="post" action=SetMedicalNote::url()>
-                <input type="hidden" name="id" value=id />
-                <label class="visually-hidden" for="medical_note">{i18n.t(Key::MedicalNote)}</label>
-                <textarea id="medical_note" name="note" rows="3" maxlength="2000" readonly=!page.can_edit>{note}</textarea>
-                {page.can_edit.then(|| view! { <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button> })}
-            </form>
+            <NoteForm anchor="medical" title=Key::MedicalNote url=SetMedicalNote::url() id note editable=page.can_edit />
         })}
         {record.safeguarding_note.clone().map(|note| view! {
-            <h2 id="safeguarding">{i18n.t(Key::SafeguardingNote)}</h2>
-            <FormError url=SetSafeguardingNote::url() />
-            <form class="stack" method="post" action=SetSafeguardingNote::url()>
-                <input type="hidden" name="id" value=id />
-                <label class="visually-hidden" for="safeguarding_note">{i18n.t(Key::SafeguardingNote)}</label>
-                <textarea id="safeguarding_note" name="note" rows="3" maxlength="2000">{note}</textarea>
-                <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button>
-            </form>
+            <NoteForm anchor="safeguarding" title=Key::SafeguardingNote url=SetSafeguardingNote::url() id note editable=true />
         })}
 
         {page.sight.housing.then(|| view! {
@@ -168,30 +155,62 @@ fn ResidentView(page: ResidentPage) -> impl IntoView {
         })}
 
         {can_edit.then(|| view! {
-            <details class="more">
-                <summary>{i18n.t(Key::ResidentEdit)}</summary>
-                <FormError url=UpdateResident::url() />
-                <form class="stack narrow" method="post" action=UpdateResident::url()>
-                    <input type="hidden" name="id" value=id />
-                    <ResidentFieldset fields=Some(fields.clone()) today=page.today />
-                    <button class="button" type="submit">{i18n.t(Key::Save)}</button>
-                </form>
-            </details>
-            <details class="more">
-                <summary>{i18n.t(Key::ResidentLeave)}</summary>
-                <FormError url=LeaveResident::url() />
-                <form class="stack narrow" method="post" action=LeaveResident::url()>
-                    <input type="hidden" name="id" value=id />
-                    <label for="left_on">{i18n.t(Key::ResidentLeftOn)}</label>
-                    <input id="left_on" name="left_on" type="date" required value=page.today.to_string() max=page.today.to_string() />
-                    <label for="leaving_reason">{i18n.t(Key::FieldLeavingReason)}</label>
-                    <input id="leaving_reason" name="reason" type="text" maxlength="200" required />
-                    <p class="hint">{i18n.t(Key::HintLeaving)}</p>
-                    <button class="button danger" type="submit">{i18n.t(Key::ResidentLeave)}</button>
-                </form>
-            </details>
+            <FoldedForm summary=Key::ResidentEdit url=UpdateResident::url()>
+                <input type="hidden" name="id" value=id />
+                <ResidentFieldset fields=Some(fields.clone()) today=page.today />
+                <button class="button" type="submit">{i18n.t(Key::Save)}</button>
+            </FoldedForm>
+            <FoldedForm summary=Key::ResidentLeave url=LeaveResident::url()>
+                <input type="hidden" name="id" value=id />
+                <label for="left_on">{i18n.t(Key::ResidentLeftOn)}</label>
+                <input id="left_on" name="left_on" type="date" required value=page.today.to_string() max=page.today.to_string() />
+                <label for="leaving_reason">{i18n.t(Key::FieldLeavingReason)}</label>
+                <input id="leaving_reason" name="reason" type="text" maxlength="200" required />
+                <p class="hint">{i18n.t(Key::HintLeaving)}</p>
+                <button class="button danger" type="submit">{i18n.t(Key::ResidentLeave)}</button>
+            </FoldedForm>
         })}
         <RecordHistory entries=page.history.clone() vocabulary=HISTORY entity="resident" id=id />
+    }
+}
+
+/// A form folded under its `summary` until opened, posted to `url`, with its error above it.
+#[component]
+fn FoldedForm(summary: Key, url: &'static str, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="more">
+            <summary>{i18n.t(summary)}</summary>
+            <FormError url />
+            <form class="stack narrow" method="post" action=url>
+                {children()}
+            </form>
+        </details>
+    }
+}
+
+/// A note on the resident under its `title` heading (at `#anchor`), saved to `url`; read-only
+/// and without a button when not `editable`.
+#[component]
+fn NoteForm(
+    anchor: &'static str,
+    title: Key,
+    url: &'static str,
+    id: i64,
+    note: String,
+    editable: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = format!("{anchor}_note");
+    view! {
+        <h2 id=anchor>{i18n.t(title)}</h2>
+        <FormError url />
+        <form class="stack" method="post" action=url>
+            <input type="hidden" name="id" value=id />
+            <label class="visually-hidden" for=field.clone()>{i18n.t(title)}</label>
+            <textarea id=field name="note" rows="3" maxlength="2000" readonly=!editable>{note}</textarea>
+            {editable.then(|| view! { <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button> })}
+        </form>
     }
 }
 
@@ -213,25 +232,18 @@ fn Suggestions(
         <ul class="choices-list">
             {suggestions
                 .into_iter()
-                .map(|suggestion| {
-                    let warned = !suggestion.warnings.is_empty();
-                    view! {
-                        <li>
-                            <form class="assign" method="post" action=AssignBed::url()>
-                                <input type="hidden" name="resident_id" value=resident_id />
-                                <input type="hidden" name="bed_id" value=suggestion.bed.place.bed_id />
-                                <input type="hidden" name="back" value=back.clone() />
-                                <input type="hidden" name="on" value=today.to_string() />
-                                <span class="place">{suggestion.bed.place.label()}</span>
-                                <WarningList warnings=suggestion.warnings.clone() />
-                                {warned.then(|| view! {
-                                    <input name="reason" type="text" maxlength="200" required aria-label=i18n.t(Key::FieldOverrideReason) placeholder=i18n.t(Key::FieldOverrideReason) />
-                                })}
-                                <ArrivalTime />
-                                <button class="button" type="submit">{i18n.t(Key::BedAssign)}</button>
-                            </form>
-                        </li>
-                    }
+                .map(|suggestion| view! {
+                    <li>
+                        <PlacingForm
+                            placing=Placing::Assign
+                            resident_id
+                            bed_id=suggestion.bed.place.bed_id
+                            on=today
+                            label=suggestion.bed.place.label()
+                            warnings=suggestion.warnings
+                            back=back.clone()
+                        />
+                    </li>
                 })
                 .collect_view()}
         </ul>
@@ -308,34 +320,30 @@ fn AbsenceList(absences: Vec<AbsenceEntry>, can_edit: bool) -> impl IntoView {
 fn AbsenceForm(resident_id: i64, today: chrono::NaiveDate) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <details class="more">
-            <summary>{i18n.t(Key::AbsenceNew)}</summary>
-            <FormError url=CreateAbsence::url() />
-            <form class="stack narrow" method="post" action=CreateAbsence::url()>
-                <input type="hidden" name="resident_id" value=resident_id />
-                <label for="reason">{i18n.t(Key::FieldAbsenceReason)}</label>
-                <select id="reason" name="reason" required>
-                    {AbsenceReason::ALL
-                        .into_iter()
-                        .map(|reason| view! { <option value=reason.code()>{i18n.t(reason.label())}</option> })
-                        .collect_view()}
-                </select>
-                <label for="from_date">{i18n.t(Key::FieldFrom)}</label>
-                <div class="pair">
-                    <input id="from_date" name="from_date" type="date" required value=today.to_string() />
-                    <input name="from_time" type="time" aria-label=i18n.t(Key::FieldTime) />
-                </div>
-                <label for="until_date">{i18n.t(Key::FieldUntil)}</label>
-                <div class="pair">
-                    <input id="until_date" name="until_date" type="date" />
-                    <input name="until_time" type="time" aria-label=i18n.t(Key::FieldTime) />
-                </div>
-                <p class="hint">{i18n.t(Key::HintAbsenceUntil)}</p>
-                <label for="note">{i18n.t(Key::FieldNote)}</label>
-                <input id="note" name="note" type="text" maxlength="200" />
-                <button class="button" type="submit">{i18n.t(Key::AbsenceRecord)}</button>
-            </form>
-        </details>
+        <FoldedForm summary=Key::AbsenceNew url=CreateAbsence::url()>
+            <input type="hidden" name="resident_id" value=resident_id />
+            <label for="reason">{i18n.t(Key::FieldAbsenceReason)}</label>
+            <select id="reason" name="reason" required>
+                {AbsenceReason::ALL
+                    .into_iter()
+                    .map(|reason| view! { <option value=reason.code()>{i18n.t(reason.label())}</option> })
+                    .collect_view()}
+            </select>
+            <label for="from_date">{i18n.t(Key::FieldFrom)}</label>
+            <div class="pair">
+                <input id="from_date" name="from_date" type="date" required value=today.to_string() />
+                <input name="from_time" type="time" aria-label=i18n.t(Key::FieldTime) />
+            </div>
+            <label for="until_date">{i18n.t(Key::FieldUntil)}</label>
+            <div class="pair">
+                <input id="until_date" name="until_date" type="date" />
+                <input name="until_time" type="time" aria-label=i18n.t(Key::FieldTime) />
+            </div>
+            <p class="hint">{i18n.t(Key::HintAbsenceUntil)}</p>
+            <label for="note">{i18n.t(Key::FieldNote)}</label>
+            <input id="note" name="note" type="text" maxlength="200" />
+            <button class="button" type="submit">{i18n.t(Key::AbsenceRecord)}</button>
+        </FoldedForm>
     }
 }
 

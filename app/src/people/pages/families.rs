@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
+use super::{AccountRow, ActiveChoice, NameField};
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, page_data};
@@ -40,17 +41,16 @@ fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
                         .map(|family| {
                             let tel = format!("tel:{}", family.phone);
                             view! {
-                                <tr class:inactive=!family.active>
-                                    <td>
-                                        <a href=format!("/families/{}", family.id)>{family.display_name}</a>
-                                    </td>
+                                <AccountRow
+                                    href=format!("/families/{}", family.id)
+                                    name=family.display_name
+                                    active=family.active
+                                    locked_at=family.locked_at
+                                >
                                     <td>
                                         <a href=tel>{family.phone}</a>
                                     </td>
-                                    <td>
-                                        {i18n.t(super::account_state(family.active, family.locked_at))}
-                                    </td>
-                                </tr>
+                                </AccountRow>
                             }
                         })
                         .collect_view()}
@@ -58,8 +58,7 @@ fn FamilyList(families: Vec<FamilyAccount>, pin: String) -> impl IntoView {
         <h2 id="new">{i18n.t(Key::FamiliesNew)}</h2>
         <FormError url=CreateFamily::url() />
         <form class="stack narrow" method="post" action=CreateFamily::url()>
-            <label for="display_name">{i18n.t(Key::FieldFamilyName)}</label>
-            <input id="display_name" name="display_name" type="text" maxlength="100" required />
+            <NameField label=Key::FieldFamilyName />
             <label for="phone">{i18n.t(Key::FieldPhone)}</label>
             <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="off" required />
             <PinField pin />
@@ -106,21 +105,10 @@ pub fn FamilyEditor(family: FamilyAccount, pin: String) -> impl IntoView {
         <FormError url=UpdateFamily::url() />
         <form class="stack narrow" method="post" action=UpdateFamily::url()>
             <input type="hidden" name="id" value=id.clone() />
-            <label for="display_name">{i18n.t(Key::FieldFamilyName)}</label>
-            <input
-                id="display_name"
-                name="display_name"
-                type="text"
-                maxlength="100"
-                value=family.display_name
-                required
-            />
+            <NameField label=Key::FieldFamilyName value=family.display_name />
             <label for="phone">{i18n.t(Key::FieldPhone)}</label>
             <input id="phone" name="phone" type="tel" inputmode="tel" value=family.phone required />
-            <label class="choice" for="active">
-                <input id="active" type="checkbox" name="active" checked=family.active />
-                {i18n.t(Key::FamilyActive)}
-            </label>
+            <ActiveChoice active=family.active label=Key::FamilyActive />
             <button class="button" type="submit">{i18n.t(Key::Save)}</button>
         </form>
         <h2>{i18n.t(Key::FamiliesNewPin)}</h2>

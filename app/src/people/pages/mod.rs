@@ -25,6 +25,28 @@ pub fn role_label(role: Role) -> Key {
     }
 }
 
+/// An account's row in a list: its name, linked to its editor at `href`, the cells of its
+/// kind (`children`), and its state; a disabled account is greyed.
+#[component]
+fn AccountRow(
+    href: String,
+    name: String,
+    active: bool,
+    locked_at: Option<i64>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <tr class:inactive=!active>
+            <td>
+                <a href=href>{name}</a>
+            </td>
+            {children()}
+            <td>{i18n.t(account_state(active, locked_at))}</td>
+        </tr>
+    }
+}
+
 /// An account's state in a list: disabled, locked or active.
 fn account_state(active: bool, locked_at: Option<i64>) -> Key {
     match (active, locked_at) {
@@ -87,5 +109,27 @@ fn LanguageSelect(selected: Lang) -> impl IntoView {
                 })
                 .collect_view()}
         </select>
+    }
+}
+
+/// The account's name, as lists and the top bar show it (`value` when editing).
+#[component]
+fn NameField(label: Key, #[prop(optional)] value: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for="display_name">{i18n.t(label)}</label>
+        <input id="display_name" name="display_name" type="text" maxlength="100" value=value required />
+    }
+}
+
+/// Whether the account may sign in: unticking disables it.
+#[component]
+fn ActiveChoice(active: bool, label: Key) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="choice" for="active">
+            <input id="active" type="checkbox" name="active" checked=active />
+            {i18n.t(label)}
+        </label>
     }
 }

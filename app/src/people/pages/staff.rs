@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use super::{LanguageSelect, role_label};
+use super::{AccountRow, ActiveChoice, LanguageSelect, NameField, role_label};
 use crate::base::access::Role;
 use crate::base::i18n::{Key, Lang, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
@@ -41,16 +41,15 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
                                 .collect::<Vec<_>>()
                                 .join(", ");
                             view! {
-                                <tr class:inactive=!member.active>
-                                    <td>
-                                        <a href=format!("/admin/staff/{}", member.id)>{member.display_name}</a>
-                                    </td>
+                                <AccountRow
+                                    href=format!("/admin/staff/{}", member.id)
+                                    name=member.display_name
+                                    active=member.active
+                                    locked_at=member.locked_at
+                                >
                                     <td>{member.login}</td>
                                     <td>{roles}</td>
-                                    <td>
-                                        {i18n.t(super::account_state(member.active, member.locked_at))}
-                                    </td>
-                                </tr>
+                                </AccountRow>
                             }
                         })
                         .collect_view()}
@@ -58,8 +57,7 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
         <h2 id="new">{i18n.t(Key::StaffNew)}</h2>
         <FormError url=CreateStaff::url() />
         <form class="stack narrow" method="post" action=CreateStaff::url()>
-            <label for="display_name">{i18n.t(Key::FieldName)}</label>
-            <input id="display_name" name="display_name" type="text" maxlength="100" required />
+            <NameField label=Key::FieldName />
             <label for="login">{i18n.t(Key::FieldLogin)}</label>
             <input
                 id="login"
@@ -72,20 +70,30 @@ fn StaffList(staff: Vec<StaffMember>) -> impl IntoView {
                 required
             />
             <p class="hint">{i18n.t(Key::HintLogin)}</p>
-            <label for="password">{i18n.t(Key::FieldPassword)}</label>
-            <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                minlength=MIN_PASSWORD_CHARS.to_string()
-                required
-            />
-            <p class="hint">{i18n.t(Key::HintPassword)}</p>
+            <NewPassword id="password" hint=Key::HintPassword />
             <LanguageSelect selected=Lang::Km />
             <RoleChoices held=vec![] />
             <button class="button" type="submit">{i18n.t(Key::StaffCreate)}</button>
         </form>
+    }
+}
+
+/// A password field for a new account or a new password (at least `MIN_PASSWORD_CHARS`),
+/// with `hint` under it.
+#[component]
+fn NewPassword(id: &'static str, hint: Key) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for=id>{i18n.t(Key::FieldPassword)}</label>
+        <input
+            id=id
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            minlength=MIN_PASSWORD_CHARS.to_string()
+            required
+        />
+        <p class="hint">{i18n.t(hint)}</p>
     }
 }
 
@@ -151,21 +159,10 @@ fn StaffEditor(member: StaffMember) -> impl IntoView {
         <FormError url=UpdateStaff::url() />
         <form class="stack narrow" method="post" action=UpdateStaff::url()>
             <input type="hidden" name="id" value=id.clone() />
-            <label for="display_name">{i18n.t(Key::FieldName)}</label>
-            <input
-                id="display_name"
-                name="display_name"
-                type="text"
-                maxlength="100"
-                value=member.display_name
-                required
-            />
+            <NameField label=Key::FieldName value=member.display_name />
             <LanguageSelect selected=member.language />
             <RoleChoices held=member.roles />
-            <label class="choice" for="active">
-                <input id="active" type="checkbox" name="active" checked=member.active />
-                {i18n.t(Key::StaffActive)}
-            </label>
+            <ActiveChoice active=member.active label=Key::StaffActive />
             <p class="hint">{i18n.t(Key::HintDisable)}</p>
             <button class="button" type="submit">{i18n.t(Key::Save)}</button>
         </form>
@@ -173,16 +170,7 @@ fn StaffEditor(member: StaffMember) -> impl IntoView {
         <FormError url=ResetStaffPassword::url() />
         <form class="stack narrow" method="post" action=ResetStaffPassword::url()>
             <input type="hidden" name="id" value=id />
-            <label for="new-password">{i18n.t(Key::FieldPassword)}</label>
-            <input
-                id="new-password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                minlength=MIN_PASSWORD_CHARS.to_string()
-                required
-            />
-            <p class="hint">{i18n.t(Key::HintPasswordReset)}</p>
+            <NewPassword id="new-password" hint=Key::HintPasswordReset />
             <button class="button" type="submit">{i18n.t(Key::StaffSetPassword)}</button>
         </form>
     }

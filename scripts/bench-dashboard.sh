@@ -20,23 +20,9 @@ if ! command -v wrk >/dev/null; then
 fi
 # The site and the release server (hash.txt beside the binary names the site's files);
 # BENCH_BUILD=0 measures the release server already built.
-if [ "${BENCH_BUILD:-1}" != 0 ]; then
-  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
-fi
-
-data="$(mktemp -d)"
-export DATABASE_URL="sqlite://$data/bench.db"
-export LEPTOS_SITE_ADDR="127.0.0.1:$port"
-export LEPTOS_SITE_ROOT="$root/target/site"
-export DEMO_ACCOUNTS="$root/demo/accounts.json"
-export RUST_LOG=warn
-target/release/server serve --demo &
-server=$!
-trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do
-  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+# shellcheck source=scripts/bench-server.sh
+source "$root/scripts/bench-server.sh"
+start_bench_server "$port" warn
 
 director="$(python3 -c 'import json; print(next(s["password"] for s in json.load(open("demo/accounts.json"))["staff"] if s["login"] == "director"))')"
 cookie="$(curl -sS -o /dev/null -D - "$base/api/log_in" \

@@ -13,24 +13,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 port="${BENCH_PORT:-3302}"
-server_bin="${BENCH_SERVER:-$root/target/release/server}"
-if [ "${BENCH_BUILD:-1}" != 0 ]; then
-  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
-fi
-
-data="$(mktemp -d)"
-export DATABASE_URL="sqlite://$data/bench.db"
-export LEPTOS_SITE_ADDR="127.0.0.1:$port"
-export LEPTOS_SITE_ROOT="${BENCH_SITE:-$root/target/site}"
-export DEMO_ACCOUNTS="$root/demo/accounts.json"
-export RUST_LOG=error
-"$server_bin" serve --demo &
-server=$!
-trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 300); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+# shellcheck source=scripts/bench-server.sh
+source "$root/scripts/bench-server.sh"
+start_bench_server "$port" error
 
 python3 - "$port" "$server" <<'PY'
 import asyncio, json, sys, time, urllib.parse

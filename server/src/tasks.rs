@@ -1,5 +1,6 @@
 //! Start-up and the command-line tasks: open the database, migrate, seed, back up, serve.
 
+use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -297,34 +298,42 @@ pub async fn serve(
     Ok(())
 }
 
+/// Runs `task` every `period` (the first time at once), logging what it did as `done` when it
+/// did something and `failed` when it could not.
+async fn every<F, Fut, N>(period: Duration, task: F, done: &'static str, failed: &'static str)
+where
+    F: Fn(i64) -> Fut,
+    Fut: Future<Output = Result<N, sqlx::Error>>,
+    N: Default + PartialEq + tracing::Value,
+{
+    let mut tick = tokio::time::interval(period);
+    loop {
+        tick.tick().await;
+        match task(chrono::Utc::now().timestamp()).await {
+            Ok(count) if count == N::default() => {}
+            Ok(count) => tracing::info!(count, "{done}"),
+            Err(error) => tracing::error!(%error, "{failed}"),
+        }
+    }
+}
+
 /// Every minute, freezes the meal counts whose cut-off has passed (pages showing counts also
 /// do it first, so this only makes the freeze time exact when nobody is looking).
 async fn freeze_meal_counts(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        let now = chrono::Utc::now().timestamp();
-        match app::canteen::counts::freeze_due(&pool, now).await {
-            Ok(0) => {}
-            Ok(frozen) => tracing::info!(frozen, "meal counts frozen at the cut-off"),
-            Err(error) => tracing::error!(%error, "cannot freeze meal counts"),
-        }
-    }
+    let freeze = |now| app::canteen::counts::freeze_due(&pool, now);
+    let (done, failed) = (
+        "meal counts frozen at the cut-off",
+        "cannot freeze meal counts",
+    );
+    every(Duration::from_secs(60), freeze, done, failed).await;
 }
 
 /// Every hour, removes the sessions that have expired: a token nobody presents again would
 /// otherwise stay in the table for good.
 async fn sweep_sessions(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        let now = chrono::Utc::now().timestamp();
-        match app::base::session::sweep(&pool, now).await {
-            Ok(0) => {}
-            Ok(swept) => tracing::info!(swept, "expired sessions removed"),
-            Err(error) => tracing::error!(%error, "cannot remove expired sessions"),
-        }
-    }
+    let sweep = |now| app::base::session::sweep(&pool, now);
+    let (done, failed) = ("expired sessions removed", "cannot remove expired sessions");
+    every(Duration::from_secs(3600), sweep, done, failed).await;
 }
 
 async fn shutdown_signal() {

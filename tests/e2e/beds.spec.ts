@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber, inKhmerDigits } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
+import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber, inKhmerDigits, signInAs } from './fixtures';
+import type { Page } from '@playwright/test';
 
 // House staff on a tablet, in Khmer: a bed for a child on the waiting list, a move, and the
 // nightly roll call with one child missing. Each tablet project takes its own child and
 // building, so the projects do not tread on each other's data.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
-const house = demo.staff.find((s: { roles: string[] }) => s.roles[0] === 'house_staff');
-
-async function signInAsHouseStaff(page: Page, testInfo: TestInfo) {
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(house.login);
-  await page.locator('#password').fill(house.password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
 /** Submits the first form of `selector` on the page, giving a reason when the bed warns, and
  * the time of arrival when one is given. */
 async function chooseFirst(page: Page, selector: string, button: string, arrives?: string) {
@@ -45,7 +32,7 @@ test.beforeEach(async ({}, testInfo) => {
 test('house staff give a waiting child a bed, then move her', async ({ page }, testInfo) => {
   // Nine pages one after another: on a loaded 2-core machine it once ran past 30 s.
   test.slow();
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   const breakfast = await eatingToday(page, 1);
   const dinner = await eatingToday(page, 3);
   await page.locator('nav.mainnav a[href="/buildings"]').click();
@@ -90,7 +77,7 @@ test('house staff give a waiting child a bed, then move her', async ({ page }, t
 test('the roll call with one child missing raises the alert until she is found', async ({ page }, testInfo) => {
   // A whole building's roll, marked child by child: up to 27 s on the debug build here.
   test.slow();
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   await page.locator('nav.mainnav a[href="/roll"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ការហៅឈ្មោះ');
   // Building A on one tablet project, building B on the other.
@@ -135,7 +122,7 @@ test('the roll call with one child missing raises the alert until she is found',
 test('a child not back from her home stay is overdue on every page, the dashboard first and the roll, until she is back', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet-js', 'one tablet; the roll of the second residence, which no other test closes');
   test.slow();
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   const building = 'អន្តេវាសិកដ្ឋាន ២';
   await page.goto('/roll');
   await page.locator('.card a', { hasText: building }).click();
@@ -182,7 +169,7 @@ test('a child not back from her home stay is overdue on every page, the dashboar
 });
 
 test('a spreadsheet is checked row by row, then imported after confirming', async ({ page }, testInfo) => {
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   await page.goto('/residents');
   await page.getByRole('link', { name: 'នាំចូលតារាង' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('នាំចូលពីតារាង');
@@ -211,7 +198,7 @@ test('a spreadsheet is checked row by row, then imported after confirming', asyn
 
 test('with JavaScript the residents list follows the typing, in Khmer script', async ({ page }, testInfo) => {
   test.skip(!jsEnabled(testInfo), 'without JavaScript the search button sends the form');
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   await page.goto('/residents');
   await hydrated(page);
   await page.locator('#q').pressSequentially('ស្រីមុំ');
@@ -222,7 +209,7 @@ test('with JavaScript the residents list follows the typing, in Khmer script', a
 });
 
 test('without JavaScript the search button finds a resident by part of the Latin name', async ({ page }, testInfo) => {
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   await page.goto('/residents');
   if (jsEnabled(testInfo)) await hydrated(page);
   await page.locator('#q').fill('reymo');
@@ -233,7 +220,7 @@ test('without JavaScript the search button finds a resident by part of the Latin
 
 test('a waiting girl whose brother sleeps here takes the first suggested bed, no reason asked', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet-js', 'one girl of the demo waiting list');
-  await signInAsHouseStaff(page, testInfo);
+  await signInAs(page, testInfo, 'house_staff');
   // A boy in a bed, from the residents list: he will be her brother.
   await page.goto('/residents');
   const boy = page.locator('tbody tr', { has: page.locator('.sex-m') }).filter({ hasNotText: 'គ្មានគ្រែ' }).first();

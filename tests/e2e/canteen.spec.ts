@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber, inKhmerDigits } from './fixtures';
+import { test, expect, jsEnabled, hydrated, centreDay, khmerNumber, inKhmerDigits, signInAs } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // The canteen on a tablet, in Khmer: a child recorded away lowers the meal count at once, and
 // the kitchen sheet prints to an A4 PDF with its Khmer text.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
-const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
-
-async function signIn(page: Page, testInfo: TestInfo, role: string) {
-  const who = account(role);
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(who.login);
-  await page.locator('#password').fill(who.password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 /** The live total of a meal (the "now" column of its heads table) on the day page. */
 async function liveTotal(page: Page, meal: number): Promise<number> {
@@ -35,7 +22,7 @@ test('a child recorded away tomorrow lowers that meal count at once', async ({ p
   // dinner is the reference should a bed be given elsewhere meanwhile.
   const day = centreDay(jsEnabled(testInfo) ? 1 : 2);
   const building = jsEnabled(testInfo) ? 'អន្តេវាសិកដ្ឋាន ១' : 'អន្តេវាសិកដ្ឋាន ២';
-  await signIn(page, testInfo, 'house_staff');
+  await signInAs(page, testInfo, 'house_staff');
 
   await page.goto(`/canteen/day?on=${day}`);
   await expect(page.locator('#meal-1 h2')).toContainText('អាហារពេលព្រឹក');
@@ -70,7 +57,7 @@ test('a child recorded away tomorrow lowers that meal count at once', async ({ p
 
 test('the kitchen sheet prints on A4 with its Khmer text', async ({ page }, testInfo) => {
   test.skip(!onTablet(testInfo) || !jsEnabled(testInfo), 'one PDF is enough; printing does not depend on scripts');
-  await signIn(page, testInfo, 'canteen');
+  await signInAs(page, testInfo, 'canteen');
   await page.locator('nav.mainnav a[href="/canteen"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('អាហារដ្ឋាន');
   await page.getByRole('link', { name: 'តារាងផ្ទះបាយ' }).first().click();
@@ -97,7 +84,7 @@ test('the canteen manager adds extra heads for a meal, on a tablet or a phone', 
   // Each project its own day, so the projects do not count each other's heads.
   const projects = ['tablet-js', 'phone-js', 'tablet-nojs', 'phone-nojs'];
   const day = centreDay(4 + projects.indexOf(testInfo.project.name));
-  await signIn(page, testInfo, 'canteen');
+  await signInAs(page, testInfo, 'canteen');
   await page.goto(`/canteen/day?on=${day}`);
   if (jsEnabled(testInfo)) await hydrated(page);
   const dinner = page.locator(`#meal-${DINNER}`);
@@ -122,7 +109,7 @@ test('the canteen manager adds extra heads for a meal, on a tablet or a phone', 
 test('the canteen manager records what was served; far below expected is flagged, saying against what', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet-js', 'one record of yesterday’s dinner');
   const yesterday = centreDay(-1);
-  await signIn(page, testInfo, 'canteen');
+  await signInAs(page, testInfo, 'canteen');
   await page.goto(`/canteen/day?on=${yesterday}`);
   await hydrated(page);
   const dinner = page.locator(`#meal-${DINNER}`);
@@ -158,7 +145,7 @@ test('a recipe made through the forms, with a line for vegetarians, scales on ne
   test.skip(testInfo.project.name !== 'tablet-nojs', 'the forms work before any script; one recipe');
   test.slow(); // eight forms and four lists
   const day = centreDay(7);
-  await signIn(page, testInfo, 'canteen');
+  await signInAs(page, testInfo, 'canteen');
 
   // A new recipe, in the three languages.
   await page.goto('/canteen/recipes');

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
+import { test, expect, jsEnabled, hydrated, account } from './fixtures';
 import type { Browser, Page, TestInfo } from '@playwright/test';
 
 // The dashboard: the director's tablet shows the roll call change as a house parent marks a
 // child present on another tablet, without a reload; it catches up after losing its
 // connection; it renders with JavaScript off (without live updates); its charts are in Khmer.
 // The live tests mark children in the first student residence, which no other test marks.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
-const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
 const residence = 'អន្តេវាសិកដ្ឋាន ១';
 
 async function signIn(page: Page, role: string, js: boolean) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 
 /**
@@ -61,6 +62,23 @@ export async function signIn(page: Page, testInfo: TestInfo, login: string, secr
   await page.locator('#login').fill(login);
   await page.locator('#password').fill(secret);
   await page.locator('form[action="/api/log_in"] button[type=submit]').click();
+}
+
+type Staff = { login: string; password: string; roles: string[] };
+
+/** The demo sign-ins that scripts/e2e-server.sh seeds (the server runs with --demo). */
+export const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
+
+/** The demo staff member whose first role is `role`. */
+export function account(role: string): Staff {
+  return demo.staff.find((s: Staff) => s.roles[0] === role);
+}
+
+/** Signs in as the demo staff member whose first role is `role`, and waits for the home page. */
+export async function signInAs(page: Page, testInfo: TestInfo, role: string): Promise<void> {
+  const who = account(role);
+  await signIn(page, testInfo, who.login, who.password);
+  await expect(page).toHaveURL(/\/$/);
 }
 
 /** A day at the centre (Phnom Penh, UTC+7), `offset` days from today, as YYYY-MM-DD. */

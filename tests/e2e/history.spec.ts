@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, hydrated, signIn } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
+import { test, expect, hydrated, signInAs } from './fixtures';
 
 // A record's history on its own page, on a tablet, in Khmer: house staff change a child's
 // school grade and read who did it, when, and the field from what to what, in words. The
 // admin opens the raw before and after behind "details", and the audit log shows that one
 // record alone.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
-const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
-
-async function signInAs(page: Page, testInfo: TestInfo, role: string) {
-  await signIn(page, testInfo, account(role).login, account(role).password);
-  await expect(page).toHaveURL(/\/$/);
-}
-
 test('a child’s page shows what changed, by whom and when, in words; the admin opens the details and the log of that record', async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== 'tablet-js', 'one change to one child');
   test.slow(); // two sign-ins and six pages

@@ -1,20 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated } from './fixtures';
+import { test, expect, jsEnabled, hydrated, signInAs } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // A tutor on a tablet, in Khmer, takes tonight's attendance of a class: two exceptions, then
 // everyone else present with one tap. The demo tutor has two classes meeting every day; each
 // tablet project takes one, so they do not mark each other's pupils.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
-const tutor = demo.staff.find((s: { roles: string[] }) => s.roles[0] === 'tutor');
-
 async function signInInKhmer(page: Page, testInfo: TestInfo) {
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(tutor.login);
-  await page.locator('#password').fill(tutor.password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAs(page, testInfo, 'tutor');
   // Claire reads French; this class is taken in Khmer, as the house staff would.
   await page.locator('form.lang-switch button', { hasText: 'ខ្មែរ' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'km');
@@ -64,13 +55,7 @@ test('a tutor marks tonight with two exceptions, then everyone else present', as
 
 test('on a phone, house staff see tonight, the flags and a class, all within the screen', async ({ page }, testInfo) => {
   test.skip(onTablet(testInfo), 'the tablet projects take attendance above');
-  const house = demo.staff.find((s: { roles: string[] }) => s.roles[0] === 'house_staff');
-  await page.goto('/login');
-  if (jsEnabled(testInfo)) await hydrated(page);
-  await page.locator('#login').fill(house.login);
-  await page.locator('#password').fill(house.password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAs(page, testInfo, 'house_staff');
   await page.goto('/homework');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ថ្នាក់រៀនពេលល្ងាច');
   // House staff see who has missed sessions (the demo flags two residents).

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { test, expect, jsEnabled, hydrated, signIn, centreDay } from './fixtures';
+import { test, expect, jsEnabled, hydrated, signIn, centreDay, demo, account } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Family visits: a family books and cancels from a cheap phone in Khmer without JavaScript,
 // downloading little; the social team approves a booking; the gate checks a family in and
 // stops a barred person. Each flow changes the shared demo data, so each runs in one project.
-const demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 const BARRED = 'Nget Sambath';
-const account = (role: string) => demo.staff.find((s: { roles: string[] }) => s.roles[0] === role);
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

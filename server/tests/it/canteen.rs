@@ -8,8 +8,7 @@ use app::canteen::model::DayPage;
 use app::canteen::{model, record, repo};
 use app::presence::model::AbsenceReason;
 use app::residents::model::{Diet, Programme, ResidentFields, Sex};
-use axum::body::Body;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use chrono::{Days, NaiveDate};
 use sqlx::SqlitePool;
 
@@ -199,16 +198,6 @@ async fn fish_and_rice(pool: &SqlitePool, day: NaiveDate) {
     record::add_typed_extra(pool, &actor, &staff, 0)
         .await
         .expect("extra");
-}
-
-async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (StatusCode, String) {
-    let mut request = axum::http::Request::get(uri);
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = send(app.clone(), request.body(Body::empty()).expect("request")).await;
-    let status = response.status();
-    (status, text(response).await)
 }
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]

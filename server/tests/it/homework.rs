@@ -370,16 +370,6 @@ async fn a_past_session_is_corrected_only_when_confirmed_and_three_absences_flag
     assert_eq!(replaced, 3);
 }
 
-async fn download(app: &axum::Router, cookie: Option<&str>, uri: &str) -> (StatusCode, String) {
-    let mut request = axum::http::Request::get(uri);
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = send(app.clone(), request.body(Body::empty()).expect("request")).await;
-    let status = response.status();
-    (status, text(response).await)
-}
-
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
 async fn the_attendance_csv_is_the_class_tutors_and_the_house_staffs(pool: SqlitePool) {
     let (claire, claire_cookie) = staff(&pool, "claire", &[Role::Tutor]).await;

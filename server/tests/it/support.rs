@@ -126,6 +126,21 @@ pub async fn text(response: Response<Body>) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
+/// A GET of `uri` by `cookie`'s browser (or nobody's): its status and body.
+pub async fn download(
+    app: &axum::Router,
+    cookie: Option<&str>,
+    uri: &str,
+) -> (axum::http::StatusCode, String) {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = send(app.clone(), request.body(Body::empty()).expect("request")).await;
+    let status = response.status();
+    (status, text(response).await)
+}
+
 /// A form post from this site's own page by `cookie`'s browser: its status and body.
 pub async fn post_as(
     app: &axum::Router,

@@ -1,0 +1,25 @@
+# Sourced by the load scripts (bench-*.sh): builds the release server unless BENCH_BUILD=0,
+# serves it on a fresh demo database on port $1 with RUST_LOG at $2, removes both on exit,
+# and returns once /healthz answers. BENCH_SERVER names another build (an older commit's,
+# say) and BENCH_SITE its site; `root` must be set.
+start_bench_server() {
+  local port="$1"
+  if [ "${BENCH_BUILD:-1}" != 0 ]; then
+    SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
+  fi
+  data="$(mktemp -d)"
+  export DATABASE_URL="sqlite://$data/bench.db"
+  export LEPTOS_SITE_ADDR="127.0.0.1:$port"
+  export LEPTOS_SITE_ROOT="${BENCH_SITE:-$root/target/site}"
+  export DEMO_ACCOUNTS="$root/demo/accounts.json"
+  export RUST_LOG="$2"
+  "${BENCH_SERVER:-$root/target/release/server}" serve --demo &
+  server=$!
+  trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  echo "the server did not answer on port $port" >&2
+  return 1
+}

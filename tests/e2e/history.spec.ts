@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signInAs } from './fixtures';
+import { test, expect, hydrated, signInAs, account } from './fixtures';
 
 // A record's history on its own page, on a tablet, in Khmer: house staff change a child's
 // school grade and read who did it, when, and the field from what to what, in words. The

@@ -19,6 +19,25 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Change<'a> {
+    /// A change that says what the record now holds (`after`; none once it is gone) and
+    /// nothing of before: a creation, or an event on the record.
+    pub fn of(
+        entity: &'a str,
+        id: impl ToString,
+        action: &'a str,
+        after: Option<serde_json::Value>,
+    ) -> Change<'a> {
+        Change {
+            entity,
+            entity_id: id.to_string(),
+            action,
+            before: None,
+            after,
+        }
+    }
+}
+
 /// Records `change` by `actor`. It takes the change's own transaction, not a pool: the entry
 /// commits with the change or not at all, so a change without its entry cannot exist.
 pub async fn record(

@@ -30,7 +30,7 @@ pub const READ: [Role; 3] = [Role::Canteen, Role::Admin, Role::HouseStaff];
 pub async fn canteen_forecast() -> Result<ForecastPage, AppError> {
     let can_edit = ssr::reader().await?;
     let now = crate::base::clock::now();
-    let mut conn = ssr::read_after_freezing(now).await?;
+    let mut conn = super::counts::read_after_freezing(&crate::base::db::pool()?, now).await?;
     let today = crate::base::clock::today_at_centre();
     let from = today - chrono::Days::new(28);
     let until = today + chrono::Days::new(13);
@@ -74,7 +74,7 @@ pub async fn canteen_day(#[server(default)] on: String) -> Result<DayPage, AppEr
     let can_edit = ssr::reader().await?;
     let day = ssr::day_or_tomorrow(&on)?;
     let now = crate::base::clock::now();
-    let mut conn = ssr::read_after_freezing(now).await?;
+    let mut conn = super::counts::read_after_freezing(&crate::base::db::pool()?, now).await?;
     let settings = super::repo::settings(&mut conn).await?;
     let (services, counts) = ssr::day_counts(&mut conn, day).await?;
     let extras = super::repo::extras(&mut conn, day, day).await?;
@@ -189,7 +189,9 @@ pub async fn change_menu(
 pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenSheet, AppError> {
     ssr::reader().await?;
     let day = ssr::day_or_tomorrow(&on)?;
-    let mut conn = ssr::read_after_freezing(crate::base::clock::now()).await?;
+    let mut conn =
+        super::counts::read_after_freezing(&crate::base::db::pool()?, crate::base::clock::now())
+            .await?;
     let (services, counts) = ssr::day_counts(&mut conn, day).await?;
     let recipes = super::repo::recipes(&mut conn).await?;
     let menus = ssr::day_menus(&mut conn, day, &recipes).await?;
@@ -364,7 +366,9 @@ pub async fn shopping_list(
         crate::base::fields::date_field(&until, "until")?
     };
     super::model::check_range(from, until)?;
-    let mut conn = ssr::read_after_freezing(crate::base::clock::now()).await?;
+    let mut conn =
+        super::counts::read_after_freezing(&crate::base::db::pool()?, crate::base::clock::now())
+            .await?;
     let (lines, meals_without_menu) = super::counts::shopping(&mut conn, from, until).await?;
     Ok(ShoppingPage {
         from,
@@ -455,14 +459,6 @@ mod ssr {
     pub(super) async fn reader() -> Result<bool, AppError> {
         let staff = crate::base::guard::require(&READ).await?;
         Ok(staff.roles.iter().any(|role| KITCHEN.contains(role)))
-    }
-
-    /// A connection to read counts on, once what is due is frozen.
-    pub(super) async fn read_after_freezing(
-        now: i64,
-    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
-        let pool = crate::base::db::pool()?;
-        Ok(crate::canteen::counts::read_after_freezing(&pool, now).await?)
     }
 
     impl From<&crate::canteen::repo::Recipe> for RecipeName {

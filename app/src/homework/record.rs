@@ -43,39 +43,10 @@ fn class_json(class: &NewClass) -> serde_json::Value {
     })
 }
 
-/// What happened to a place in a class.
-enum Place {
-    /// Given from a day.
-    Given,
-    /// Ended from a day (the last session is the day before).
-    Ended,
-}
-
-/// The audit entry of enrolment `id`: the place of `resident_id` in `class_id`, given
-/// (`"from"`) or ended (`"until"`) on `on`.
-fn enrolment_change(
-    id: i64,
-    (class_id, resident_id): (i64, i64),
-    place: Place,
-    on: NaiveDate,
-) -> Change<'static> {
-    let (action, after) = match place {
-        Place::Given => (
-            "create",
-            json!({ "class_id": class_id, "resident_id": resident_id, "from": on }),
-        ),
-        Place::Ended => (
-            "end",
-            json!({ "class_id": class_id, "resident_id": resident_id, "until": on }),
-        ),
-    };
-    Change {
-        entity: "enrolment",
-        entity_id: id.to_string(),
-        action,
-        before: None,
-        after: Some(after),
-    }
+/// The audit entry of enrolment `id` ended on `on`: the place of `resident_id` in `class_id`.
+fn enrolment_ended(id: i64, class_id: i64, resident_id: i64, on: NaiveDate) -> Change<'static> {
+    let after = json!({ "class_id": class_id, "resident_id": resident_id, "until": on });
+    Change::of("enrolment", id, "end", Some(after))
 }
 
 /// Adds a class (`id` None) or changes one; returns its id. The tutor must hold the tutor
@@ -148,7 +119,8 @@ pub async fn enrol(
     let id = repo::insert_enrolment(&mut tx, class_id, resident_id, on)
         .await
         .map_err(class_error)?;
-    let change = enrolment_change(id, (class_id, resident_id), Place::Given, on);
+    let after = json!({ "class_id": class_id, "resident_id": resident_id, "from": on });
+    let change = Change::of("enrolment", id, "create", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -161,7 +133,7 @@ pub async fn end_enrolments_of(
     on: NaiveDate,
 ) -> Result<(), AppError> {
     for (id, class_id) in repo::end_enrolments_of(tx, resident_id, on).await? {
-        let change = enrolment_change(id, (class_id, resident_id), Place::Ended, on);
+        let change = enrolment_ended(id, class_id, resident_id, on);
         record(tx, &by.actor, change).await?;
     }
     Ok(())
@@ -179,7 +151,7 @@ pub async fn unenrol(
     let id = repo::end_enrolment(&mut tx, class_id, resident_id, on)
         .await?
         .ok_or(AppError::NotFound)?;
-    let change = enrolment_change(id, (class_id, resident_id), Place::Ended, on);
+    let change = enrolment_ended(id, class_id, resident_id, on);
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 

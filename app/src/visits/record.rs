@@ -77,23 +77,6 @@ fn booking_json(booking: &NewBooking) -> serde_json::Value {
     })
 }
 
-/// The audit entry of `action` on the `entity` record `id` that says what the record now
-/// holds (`after`; none once it is gone) and nothing of before: most entries of visits.
-pub(crate) fn entry<'a>(
-    entity: &'a str,
-    id: impl ToString,
-    action: &'a str,
-    after: Option<serde_json::Value>,
-) -> Change<'a> {
-    Change {
-        entity,
-        entity_id: id.to_string(),
-        action,
-        before: None,
-        after,
-    }
-}
-
 /// One booking, read in `tx`.
 async fn booking(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<Booking, AppError> {
     let filter = BookingFilter {

@@ -11,7 +11,7 @@ use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::presence::model::{AbsenceReason, Away};
 use crate::visits::model::{BookingFilter, Level, NewBooking, Status};
-use crate::visits::record::{booking_error, entry};
+use crate::visits::record::booking_error;
 use crate::visits::repo;
 
 /// Audits a person stopped at the gate: in its own transaction, so the record stays
@@ -24,7 +24,7 @@ pub async fn stop(
     context: &str,
 ) -> Result<(), AppError> {
     let after = json!({ "contact_id": contact_id, "children": children, "at": context });
-    let change = entry("gate", contact_id, "stop", Some(after));
+    let change = Change::of("gate", contact_id, "stop", Some(after));
     Ok(record_alone(pool, &by.actor, change).await?)
 }
 
@@ -131,7 +131,7 @@ pub async fn check_in(
     }
     mark_in(&mut tx, booking_id, now).await?;
     let after = json!({ "visitors": visitors, "at": now });
-    let change = entry("visit_booking", booking_id, "check_in", Some(after));
+    let change = Change::of("visit_booking", booking_id, "check_in", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -155,7 +155,7 @@ pub async fn check_out(
         return Err(AppError::conflict(Key::ProblemGateNotIn));
     }
     let after = json!({ "at": now });
-    let change = entry("visit_booking", booking_id, "check_out", Some(after));
+    let change = Change::of("visit_booking", booking_id, "check_out", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -219,7 +219,7 @@ pub async fn walk_in(
         "slot_id": slot_id, "family_id": contact.family_id, "contact_id": contact_id,
         "children": children, "adults": adults, "supervised": new.supervised,
     });
-    let change = entry("visit_booking", id, "walk_in", Some(after));
+    let change = Change::of("visit_booking", id, "walk_in", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
@@ -318,7 +318,7 @@ pub async fn approve_stay(
         "from": stay.from.0, "until": stay.until.0, "absence_id": absence_id,
         "starts_at": stay.from.1, "ends_at": stay.until.1, "note": stay.note,
     });
-    let change = entry("home_stay", id, "approve", Some(after));
+    let change = Change::of("home_stay", id, "approve", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(id)
 }
@@ -488,7 +488,7 @@ pub async fn hand_over(
         "collected_by": collected_by, "handed_over_by": staff_id, "at": now,
         "absence_starts_at": now.min(away.starts_at),
     });
-    let change = entry("home_stay", stay_id, "hand_over", Some(after));
+    let change = Change::of("home_stay", stay_id, "hand_over", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -516,7 +516,7 @@ pub async fn returned(
     let after = json!({
         "resident_id": resident_id, "returned_at": now, "brought_back_by": brought_back_by,
     });
-    let change = entry("home_stay", stay_id, "return", Some(after));
+    let change = Change::of("home_stay", stay_id, "return", Some(after));
     commit_with(tx, &by.actor, change).await?;
     Ok(resident_id)
 }
@@ -594,6 +594,6 @@ pub async fn cancel_stay(pool: &SqlitePool, by: &Writer, stay_id: i64) -> Result
         .execute(&mut *tx)
         .await?;
     let after = json!({ "absence_id": absence_id });
-    let change = entry("home_stay", stay_id, "cancel", Some(after));
+    let change = Change::of("home_stay", stay_id, "cancel", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }

@@ -54,7 +54,12 @@ pub async fn save_day(
         "max_adults": input.max_adults, "meal_service_id": input.meal_service_id,
         "note": input.note,
     });
-    commit_with(tx, &by.actor, entry("visit_day", id, action, Some(after))).await?;
+    commit_with(
+        tx,
+        &by.actor,
+        Change::of("visit_day", id, action, Some(after)),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -120,7 +125,12 @@ pub async fn save_slot(
         "visit_day_id": day_id, "starts_at": starts_text, "ends_at": ends_text,
         "capacity": capacity,
     });
-    commit_with(tx, &by.actor, entry("visit_slot", id, action, Some(after))).await?;
+    commit_with(
+        tx,
+        &by.actor,
+        Change::of("visit_slot", id, action, Some(after)),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -146,7 +156,7 @@ pub async fn block_date(
     .await
     .map_err(booking_error)?;
     let after = json!({ "reason": reason });
-    let change = entry("visit_blocked_date", day, "block", Some(after));
+    let change = Change::of("visit_blocked_date", day, "block", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -159,7 +169,7 @@ pub async fn unblock_date(pool: &SqlitePool, by: &Writer, day: NaiveDate) -> Res
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    let change = entry("visit_blocked_date", day, "unblock", None);
+    let change = Change::of("visit_blocked_date", day, "unblock", None);
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -189,7 +199,7 @@ pub async fn cancel_day(pool: &SqlitePool, by: &Writer, day_id: i64) -> Result<u
     commit_with(
         tx,
         &by.actor,
-        entry("visit_day", day_id, "cancel", Some(after)),
+        Change::of("visit_day", day_id, "cancel", Some(after)),
     )
     .await?;
     Ok(cancelled)

@@ -94,7 +94,7 @@ pub async fn link_child(
         "visits_per_month": visits_per_month, "needs_approval": needs_approval,
     });
     let link = format!("{family_id}:{resident_id}");
-    let change = entry("family_child", link, "link", Some(after));
+    let change = Change::of("family_child", link, "link", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
@@ -117,7 +117,7 @@ pub async fn set_family_approval(
         return Err(AppError::NotFound);
     }
     let after = json!({ "needs_approval": needs_approval });
-    let change = entry("family", family_id, "approval", Some(after));
+    let change = Change::of("family", family_id, "approval", Some(after));
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 

@@ -24,7 +24,7 @@ use leptos_router::components::{Router, Routes};
 use crate::across::routes::AcrossRoutes;
 use crate::audit::routes::AuditRoutes;
 use crate::base::i18n::{I18n, Key, current_lang};
-use crate::base::ui::NotFoundPage;
+use crate::base::ui::{IslandScripts, NotFoundPage};
 use crate::canteen::routes::CanteenRoutes;
 use crate::dashboard::routes::DashboardRoutes;
 use crate::homework::routes::HomeworkRoutes;
@@ -36,6 +36,10 @@ use crate::shell::Layout;
 use crate::visits::routes::VisitsRoutes;
 
 /// The HTML document around the app, rendered on the server only.
+///
+/// The pages are islands in plain HTML: every page is rendered whole on the server and works
+/// without JavaScript; only its interactive parts (`#[island]`) wake up in the browser, and a
+/// page with none loads no script at all (`base::ui::use_islands`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let i18n = I18n {
         lang: current_lang(),
@@ -43,12 +47,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(i18n);
     #[cfg(feature = "ssr")]
     base::security::share_page_nonce();
-    let scripts = needs_scripts().then(|| {
-        view! {
-            <AutoReload options=options.clone() />
-            <HydrationScripts options=options.clone() />
-        }
-    });
+    // Nothing outside an island is hydrated: no markers for it, no data sent twice.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    provide_context(base::ui::Scripts::for_page(options.clone()));
     view! {
         <!DOCTYPE html>
         <html lang=i18n.lang.code()>
@@ -65,30 +68,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     crossorigin=""
                 />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                {scripts}
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body>
                 <App />
+                <IslandScripts />
             </body>
         </html>
     }
-}
-
-/// Whether this page loads the WASM. The family portal does not: a family on a cheap phone and
-/// a slow network gets plain HTML forms that work without it, and downloads nothing more.
-fn needs_scripts() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>().is_none_or(|parts| !is_family_page(parts.uri.path()))
-    }
-    #[cfg(not(feature = "ssr"))]
-    true
-}
-
-/// `/family` and the pages under it.
-pub fn is_family_page(path: &str) -> bool {
-    path == "/family" || path.starts_with("/family/")
 }
 
 /// The application: routes inside the shell's layout.
@@ -100,14 +88,6 @@ pub fn App() -> impl IntoView {
         lang: current_lang(),
     });
     provide_context(i18n);
-    // Effects run only in the browser, after hydration: mark the page as live, for the
-    // browser tests (and any style that needs to know).
-    Effect::new(|_| {
-        if let Some(html) = document().document_element() {
-            // Only a marker: nothing depends on it succeeding.
-            let _ = html.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", i18n.t(Key::AppName)) />
         <Router>

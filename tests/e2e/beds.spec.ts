@@ -75,13 +75,15 @@ test('house staff give a waiting child a bed, then move her', async ({ page }, t
 });
 
 test('the roll call with one child missing raises the alert until she is found', async ({ page }, testInfo) => {
+  // With JavaScript the marks go in the background: tests/e2e/field.spec.ts takes building A's
+  // roll that way, over a weak link. Here each mark is a form post.
+  test.skip(jsEnabled(testInfo), 'the roll with JavaScript is in field.spec.ts');
   // A whole building's roll, marked child by child: up to 27 s on the debug build here.
   test.slow();
   await signInAs(page, testInfo, 'house_staff');
   await page.locator('nav.mainnav a[href="/roll"]').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ការហៅឈ្មោះ');
-  // Building A on one tablet project, building B on the other.
-  const building = jsEnabled(testInfo) ? 'អគារ ក' : 'អគារ ខ';
+  const building = 'អគារ ខ';
   await page.locator('.card a', { hasText: building }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(building);
 

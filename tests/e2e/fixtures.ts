@@ -50,9 +50,14 @@ export function jsEnabled(testInfo: { project: { use: { javaScriptEnabled?: bool
   return testInfo.project.use.javaScriptEnabled !== false;
 }
 
-/** Waits until the WASM has hydrated the page (with JavaScript on). */
+/**
+ * Waits until the page's islands are live (with JavaScript on): each marks its root with
+ * `data-live` once its WASM runs. A page without islands loads no script and is ready as is.
+ */
 export async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('leptos-island')].every((island) => island.querySelector('[data-live]')),
+  );
 }
 
 /** Fills the sign-in form with `login` and `secret` and sends it (after hydration, with JavaScript on). */

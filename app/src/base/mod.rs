@@ -3,6 +3,8 @@
 pub mod access;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod changes;
 pub mod clock;
 pub mod cookies;

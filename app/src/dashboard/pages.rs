@@ -1,5 +1,6 @@
 //! `/`: the dashboard for staff (the public summary of the centre for anyone else). Every
-//! figure links to the page where it is acted on; with JavaScript it keeps itself up to date.
+//! figure links to the page where it is acted on; with JavaScript it keeps itself up to date
+//! (the `LiveBoard` island).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,7 +10,7 @@ use super::charts::{HomeworkChart, MealsChart, OccupancyChart};
 use super::model::{Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, VisitsToday};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
-use crate::base::ui::ErrorPage;
+use crate::base::ui::{ErrorPage, use_islands};
 use crate::centre::pages::HomePage;
 use crate::presence::model::Alerts;
 use crate::presence::pages::{MissingList, OverdueList};
@@ -17,61 +18,50 @@ use crate::presence::pages::{MissingList, OverdueList};
 /// The dashboard, or the centre's public summary for someone who is not staff.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let i18n = use_i18n();
-    // Bumped to fetch again when the live stream says the data changed.
-    let refresh = RwSignal::new(0_u32);
-    let live = RwSignal::new(false);
-    // The figures on screen: their version is what the live stream is compared with, and they
-    // stay on screen, not live, while the server cannot be reached.
-    let shown = StoredValue::new(None::<Dashboard>);
-    let data = Resource::new_blocking(move || refresh.get(), |_| get_dashboard());
-    // In the browser: follow the live version while the page shows staff data; stop when it
-    // does not (signed out), and when the page is left.
-    Effect::new(move || match data.get() {
-        Some(Ok(dashboard)) => {
-            shown.set_value(Some(dashboard));
-            #[cfg(feature = "hydrate")]
-            super::client::follow(shown, refresh, live);
-        }
-        // Not staff (signed out, or the session expired): no more stream.
-        Some(Err(AppError::Unauthorized | AppError::Forbidden)) => {
-            live.set(false);
-            #[cfg(feature = "hydrate")]
-            super::client::stop();
-        }
-        // The server failed: try again later, if the page was following.
-        Some(Err(_)) => {
-            live.set(false);
-            #[cfg(feature = "hydrate")]
-            super::client::retry(refresh);
-        }
-        None => {}
-    });
-    #[cfg(feature = "hydrate")]
-    on_cleanup(super::client::stop);
+    // The board follows the live version (`LiveBoard`).
+    use_islands();
+    let data = Resource::new_blocking(|| (), |_| get_dashboard());
     view! {
-        <Transition fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+        <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(dashboard) => view! { <Board dashboard live /> }.into_any(),
+                    Ok(dashboard) => view! {
+                        <LiveBoard>
+                            <Board dashboard />
+                        </LiveBoard>
+                    }
+                    .into_any(),
                     // Not staff: the centre's public summary, as before signing in.
                     Err(AppError::Unauthorized | AppError::Forbidden) => {
                         view! { <HomePage /> }.into_any()
                     }
-                    Err(error) => match shown.get_value() {
-                        Some(dashboard) => view! { <Board dashboard live /> }.into_any(),
-                        None => view! { <ErrorPage error /> }.into_any(),
-                    },
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// Keeps the board up to date while the page is open: with JavaScript, a change on the server
+/// brings the board again, rendered by the server (see `client`); without, a reload does.
+#[island]
+pub fn LiveBoard(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            crate::base::browser::mark_live(&root);
+            super::client::follow();
+        }
+    });
+    view! { <div node_ref=root>{children()}</div> }
+}
+
 #[component]
-fn Board(dashboard: Dashboard, live: RwSignal<bool>) -> impl IntoView {
+fn Board(dashboard: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
     let Dashboard {
+        version,
         today,
         residents,
         meals,
@@ -85,39 +75,45 @@ fn Board(dashboard: Dashboard, live: RwSignal<bool>) -> impl IntoView {
     let homework_weeks = homework.as_ref().map(|h| h.weeks.clone());
     view! {
         <Title text=i18n.t(Key::HomeTitle) />
-        <Alerts alerts=residents.alerts.clone() />
-        <div class="dash-head">
-            <h1>{i18n.t(Key::HomeTitle)}</h1>
-            <p class="today">
-                <time datetime=today.to_string()>{i18n.date_long(today)}</time>
-            </p>
-            <p class="live-state" class:on=move || live.get() aria-live="polite">
-                {move || {
-                    i18n.t(if live.get() { Key::DashboardLiveOn } else { Key::DashboardLiveOff })
-                }}
-            </p>
-        </div>
-        <div class="dash">
-            <ResidentCards residents />
-            {meals.map(|meals| view! { <MealsCard meals /> })}
-            {homework.map(|homework| view! { <HomeworkCard homework /> })}
-            {visits.map(|visits| view! { <VisitsCard visits review /> })}
-        </div>
-        <h2>{i18n.t(Key::DashboardChartsTitle)}</h2>
-        <div class="dash-charts">
-            <section class="dash-card" id="chart-occupancy">
-                <OccupancyChart history=occupancy />
-            </section>
-            {meal_history.map(|days| view! {
-                <section class="dash-card" id="chart-meals">
-                    <MealsChart days />
+        // The region the live updates replace, with the version it shows.
+        <div id="board" data-version=version.encode()>
+            <Alerts alerts=residents.alerts.clone() />
+            <div class="dash-head">
+                <h1>{i18n.t(Key::HomeTitle)}</h1>
+                <p class="today">
+                    <time datetime=today.to_string()>{i18n.date_long(today)}</time>
+                </p>
+                <p
+                    class="live-state"
+                    aria-live="polite"
+                    data-on=i18n.t(Key::DashboardLiveOn)
+                    data-off=i18n.t(Key::DashboardLiveOff)
+                >
+                    {i18n.t(Key::DashboardLiveOff)}
+                </p>
+            </div>
+            <div class="dash">
+                <ResidentCards residents />
+                {meals.map(|meals| view! { <MealsCard meals /> })}
+                {homework.map(|homework| view! { <HomeworkCard homework /> })}
+                {visits.map(|visits| view! { <VisitsCard visits review /> })}
+            </div>
+            <h2>{i18n.t(Key::DashboardChartsTitle)}</h2>
+            <div class="dash-charts">
+                <section class="dash-card" id="chart-occupancy">
+                    <OccupancyChart history=occupancy />
                 </section>
-            })}
-            {homework_weeks.map(|weeks| view! {
-                <section class="dash-card" id="chart-homework">
-                    <HomeworkChart weeks />
-                </section>
-            })}
+                {meal_history.map(|days| view! {
+                    <section class="dash-card" id="chart-meals">
+                        <MealsChart days />
+                    </section>
+                })}
+                {homework_weeks.map(|weeks| view! {
+                    <section class="dash-card" id="chart-homework">
+                        <HomeworkChart weeks />
+                    </section>
+                })}
+            </div>
         </div>
     }
     .into_any()

@@ -9,6 +9,7 @@ use super::model::{
 };
 use crate::base::access::Role;
 use crate::base::error::AppError;
+use crate::base::ui::Marked;
 
 #[cfg(feature = "ssr")]
 use {
@@ -108,7 +109,7 @@ pub async fn mark_attendance(
     status: String,
     #[server(default)] reason: String,
     #[server(default)] confirm: String,
-) -> Result<(), AppError> {
+) -> Result<Marked, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let session = ssr::markable(&staff, class_id, &day, &confirm).await?;
     let (status, reason) = super::model::check_mark(&status, &reason)?;
@@ -123,7 +124,7 @@ pub async fn mark_session_all_present(
     class_id: i64,
     day: String,
     #[server(default)] confirm: String,
-) -> Result<(), AppError> {
+) -> Result<Marked, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let session = ssr::markable(&staff, class_id, &day, &confirm).await?;
     ssr::mark(&staff, session, super::record::Marks::AllPresent, "").await
@@ -489,23 +490,42 @@ mod ssr {
         Ok((class, day))
     }
 
-    /// Records `marks` at the session, then goes back to it at `anchor`.
+    /// Records `marks` at the session, then goes back to it at `anchor` (a form post), or
+    /// answers with the session's rows as now recorded (a mark sent in the background).
     pub(super) async fn mark(
         staff: &CurrentStaff,
         (class, day): (HomeworkClass, NaiveDate),
         marks: crate::homework::record::Marks,
         anchor: &str,
-    ) -> Result<(), AppError> {
-        crate::homework::record::mark(
-            &crate::base::db::pool()?,
-            &Writer::staff(staff),
-            (class.id, day),
-            marks,
-            crate::base::clock::now(),
-        )
-        .await?;
+    ) -> Result<Marked, AppError> {
+        use crate::homework::pages::{row_id, row_state, tally_text};
+
+        let pool = crate::base::db::pool()?;
+        let now = crate::base::clock::now();
+        crate::homework::record::mark(&pool, &Writer::staff(staff), (class.id, day), marks, now)
+            .await?;
         leptos_axum::redirect(&session_url(class.id, day, anchor));
-        Ok(())
+        let i18n = crate::base::i18n::I18n {
+            lang: crate::base::i18n::current_lang(),
+        };
+        let mut conn = pool.acquire().await?;
+        let occupants = occupants_on(&mut conn, day).await?;
+        let rows = session_rows(&mut conn, &class, day, &occupants).await?;
+        Ok(Marked {
+            tally: tally_text(i18n, Tally::of(&rows)),
+            rows: rows
+                .iter()
+                .map(|row| {
+                    let (class, state) = row_state(i18n, row);
+                    crate::base::ui::MarkedRow {
+                        id: row_id(row.resident_id),
+                        class: class.to_owned(),
+                        state,
+                        pressed: row.status.map(|s| s.code()).unwrap_or_default().to_owned(),
+                    }
+                })
+                .collect(),
+        })
     }
 
     /// Back to the session; a past one stays open for correction.

@@ -13,12 +13,16 @@ use super::api::{
     Unenrol, get_class, get_resident_homework, get_session, get_tonight, list_classes,
 };
 use super::model::{
-    ClassPage as ClassData, ClassesPage as ClassesData, HomeworkClass, Level, Outcome,
-    ResidentAttendance, SessionPage as SessionData, Status, Subject, Tally, TonightPage, percent,
+    AttendanceRow, ClassPage as ClassData, ClassesPage as ClassesData, HomeworkClass, Level,
+    Outcome, ResidentAttendance, SessionPage as SessionData, Status, Subject, Tally, TonightPage,
+    percent,
 };
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
-use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
+use crate::base::ui::{
+    FormError, ListTable, MarkSender, SavedNotice, SendTexts, id_param, page_data, resource_by_id,
+    use_islands,
+};
 use crate::residents::pages::resident_name;
 
 fn when(i18n: I18n, class: &HomeworkClass) -> String {
@@ -52,7 +56,52 @@ fn rate_text(i18n: I18n, rate: (usize, usize)) -> String {
     }
 }
 
-fn tally_text(i18n: I18n, t: Tally) -> String {
+/// A row of a session: its element id, for the page's anchors and the background marks.
+pub fn row_id(resident_id: i64) -> String {
+    format!("p{resident_id}")
+}
+
+/// What a row of a session shows: its class and its state in words.
+pub fn row_state(i18n: I18n, row: &AttendanceRow) -> (&'static str, String) {
+    match (row.status, row.away) {
+        (Some(status), _) => {
+            let text = if row.reason.is_empty() {
+                i18n.t(status.label()).to_owned()
+            } else {
+                format!("{} · {}", i18n.t(status.label()), row.reason)
+            };
+            (status.code(), text)
+        }
+        (None, Some(why)) => (
+            "away",
+            match why {
+                Some(reason) => format!(
+                    "{} · {}",
+                    i18n.t(Key::AttendanceAway),
+                    i18n.t(reason.label())
+                ),
+                None => i18n.t(Key::AttendanceAway).to_owned(),
+            },
+        ),
+        (None, None) => ("unmarked", i18n.t(Key::AttendanceUnmarked).to_owned()),
+    }
+}
+
+/// What the background marks say, and the refusals a mark may get.
+fn mark_texts(i18n: I18n) -> SendTexts {
+    let refusals = [
+        AppError::invalid("status", Key::ProblemChoice),
+        AppError::invalid("reason", Key::ProblemTooLong),
+        AppError::invalid("reason", Key::ProblemReasonNeeded),
+        AppError::invalid("day", Key::ProblemSessionFuture),
+        AppError::invalid("day", Key::ProblemNoSession),
+        AppError::invalid("confirm", Key::ProblemCorrectionConfirm),
+    ];
+    SendTexts::new(i18n, &refusals)
+}
+
+/// A session's tally, in words.
+pub fn tally_text(i18n: I18n, t: Tally) -> String {
     i18n.fmt(
         Key::HomeworkTally,
         &[
@@ -144,6 +193,8 @@ fn Tonight(page: TonightPage) -> impl IntoView {
 #[component]
 pub fn SessionPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The marks go in the background (`MarkSender`).
+    use_islands();
     let id = id_param();
     let query = use_query_map();
     let key = move || (id(), query.read().get("day").unwrap_or_default());
@@ -190,65 +241,58 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
             </p>
         })}
         {(past && correcting).then(|| view! { <p class="notice warn">{i18n.t(Key::HomeworkCorrecting)}</p> })}
-        {(can_mark && tally.unmarked > 0).then(|| view! {
-            <form class="inline" method="post" action=MarkSessionAllPresent::url()>
-                <input type="hidden" name="class_id" value=id />
-                <input type="hidden" name="day" value=day_text.clone() />
-                <input type="hidden" name="confirm" value=confirm />
-                <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::HomeworkAllPresent, &[("count", &i18n.num(tally.unmarked as i64))])}
-                </button>
-            </form>
-        })}
-        <ul class="roll attendance">
-            {page.rows.into_iter().map(|row| {
-                let (class_name, state) = match (row.status, row.away) {
-                    (Some(status), _) => {
-                        let text = if row.reason.is_empty() { i18n.t(status.label()).to_owned() } else { format!("{} · {}", i18n.t(status.label()), row.reason) };
-                        (status.code(), text)
-                    }
-                    (None, Some(why)) => ("away", match why {
-                        Some(reason) => format!("{} · {}", i18n.t(Key::AttendanceAway), i18n.t(reason.label())),
-                        None => i18n.t(Key::AttendanceAway).to_owned(),
-                    }),
-                    (None, None) => ("unmarked", i18n.t(Key::AttendanceUnmarked).to_owned()),
-                };
-                let day_text = day_text.clone();
-                let pressed = move |s: Status| (row.status == Some(s)).to_string();
-                view! {
-                    <li id=format!("p{}", row.resident_id) class=format!("roll-row {class_name}")>
-                        <a class="roll-name" href=format!("/homework/residents/{}", row.resident_id)>
-                            {resident_name(i18n, &row.name_km, &row.name_latin)}
-                        </a>
-                        <span class="roll-state">{state}</span>
-                        {can_mark.then(|| view! {
-                            <form class="roll-marks" method="post" action=MarkAttendance::url()>
-                                <input type="hidden" name="class_id" value=id />
-                                <input type="hidden" name="day" value=day_text.clone() />
-                                <input type="hidden" name="resident_id" value=row.resident_id />
-                                <input type="hidden" name="confirm" value=confirm />
-                                <button class="button present" type="submit" name="status" value="present" aria-pressed=pressed(Status::Present)>{i18n.t(Key::AttendancePresent)}</button>
-                                <button class="button missing" type="submit" name="status" value="absent" aria-pressed=pressed(Status::Absent)>{i18n.t(Key::AttendanceAbsent)}</button>
-                                <button class="button secondary" type="submit" name="status" value="late" aria-pressed=pressed(Status::Late)>{i18n.t(Key::AttendanceLate)}</button>
-                            </form>
-                            <details class="excuse">
-                                <summary>{i18n.t(Key::AttendanceExcused)}</summary>
-                                <form class="inline" method="post" action=MarkAttendance::url()>
+        // With JavaScript the marks are sent in the background; without, each is a form post.
+        <MarkSender texts=mark_texts(i18n)>
+            {(can_mark && tally.unmarked > 0).then(|| view! {
+                <form class="inline" method="post" action=MarkSessionAllPresent::url() data-mark="all">
+                    <input type="hidden" name="class_id" value=id />
+                    <input type="hidden" name="day" value=day_text.clone() />
+                    <input type="hidden" name="confirm" value=confirm />
+                    <button class="button big-button" type="submit">
+                        {i18n.fmt(Key::HomeworkAllPresent, &[("count", &i18n.num(tally.unmarked as i64))])}
+                    </button>
+                </form>
+            })}
+            <ul class="roll attendance">
+                {page.rows.into_iter().map(|row| {
+                    let (class_name, state) = row_state(i18n, &row);
+                    let day_text = day_text.clone();
+                    let pressed = move |s: Status| (row.status == Some(s)).to_string();
+                    view! {
+                        <li id=row_id(row.resident_id) class=format!("roll-row {class_name}")>
+                            <a class="roll-name" href=format!("/homework/residents/{}", row.resident_id)>
+                                {resident_name(i18n, &row.name_km, &row.name_latin)}
+                            </a>
+                            <span class="roll-state">{state}</span>
+                            {can_mark.then(|| view! {
+                                <form class="roll-marks" method="post" action=MarkAttendance::url() data-mark="row">
                                     <input type="hidden" name="class_id" value=id />
-                                    <input type="hidden" name="day" value=day_text />
+                                    <input type="hidden" name="day" value=day_text.clone() />
                                     <input type="hidden" name="resident_id" value=row.resident_id />
                                     <input type="hidden" name="confirm" value=confirm />
-                                    <input type="hidden" name="status" value="excused" />
-                                    <label for=format!("reason-{}", row.resident_id)>{i18n.t(Key::FieldReason)}</label>
-                                    <input id=format!("reason-{}", row.resident_id) name="reason" type="text" maxlength="200" required />
-                                    <button class="button secondary" type="submit">{i18n.t(Key::Save)}</button>
+                                    <button class="button present" type="submit" name="status" value="present" aria-pressed=pressed(Status::Present)>{i18n.t(Key::AttendancePresent)}</button>
+                                    <button class="button missing" type="submit" name="status" value="absent" aria-pressed=pressed(Status::Absent)>{i18n.t(Key::AttendanceAbsent)}</button>
+                                    <button class="button secondary" type="submit" name="status" value="late" aria-pressed=pressed(Status::Late)>{i18n.t(Key::AttendanceLate)}</button>
                                 </form>
-                            </details>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+                                <details class="excuse">
+                                    <summary>{i18n.t(Key::AttendanceExcused)}</summary>
+                                    <form class="inline" method="post" action=MarkAttendance::url() data-mark="row">
+                                        <input type="hidden" name="class_id" value=id />
+                                        <input type="hidden" name="day" value=day_text />
+                                        <input type="hidden" name="resident_id" value=row.resident_id />
+                                        <input type="hidden" name="confirm" value=confirm />
+                                        <input type="hidden" name="status" value="excused" />
+                                        <label for=format!("reason-{}", row.resident_id)>{i18n.t(Key::FieldReason)}</label>
+                                        <input id=format!("reason-{}", row.resident_id) name="reason" type="text" maxlength="200" required />
+                                        <button class="button secondary" type="submit" data-class="excused" data-state=i18n.t(Key::AttendanceExcused)>{i18n.t(Key::Save)}</button>
+                                    </form>
+                                </details>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </MarkSender>
         <p class="actions">
             <a class="button secondary" href=format!("/homework/classes/{id}")>{i18n.t(Key::HomeworkClassPage)}</a>
         </p>

@@ -9,6 +9,7 @@ use super::model::{Alerts, RollCall, RollSummary};
 #[cfg(feature = "ssr")]
 use crate::base::access::Role;
 use crate::base::error::AppError;
+use crate::base::ui::Marked;
 #[cfg(feature = "ssr")]
 use crate::residents::api::HOUSE;
 
@@ -153,7 +154,7 @@ pub async fn mark_roll(
     night: String,
     resident_id: i64,
     mark: String,
-) -> Result<(), AppError> {
+) -> Result<Marked, AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
@@ -169,17 +170,59 @@ pub async fn mark_roll(
     )
     .await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
-    Ok(())
+    marked(building_id, night).await
 }
 
 /// Marks everyone not yet marked as present. House staff and admin.
 #[server(endpoint = "mark_roll_all_present")]
-pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<(), AppError> {
+pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<Marked, AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
     super::record::mark_all_present(&w.pool, &w.by, building_id, night, w.now, w.today).await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}"));
-    Ok(())
+    marked(building_id, night).await
+}
+
+/// The roll as now recorded, in the caller's language: the answer to a mark sent in the
+/// background (a plain form post is sent back to the page instead).
+#[cfg(feature = "ssr")]
+async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> {
+    use super::model::{instant, roll_time, tally};
+    use super::pages::{row_id, row_state, tally_line};
+    use crate::base::ui::MarkedRow;
+
+    let i18n = crate::base::i18n::I18n {
+        lang: crate::base::i18n::current_lang(),
+    };
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let now = chrono::Utc::now().timestamp();
+    let rows = super::repo::roll_rows(
+        &mut conn,
+        building_id,
+        night,
+        instant(night, roll_time()),
+        now,
+    )
+    .await?;
+    Ok(Marked {
+        tally: tally_line(i18n, tally(&rows)),
+        rows: rows
+            .iter()
+            .map(|row| {
+                let (class, state) = row_state(i18n, row);
+                MarkedRow {
+                    id: row_id(row.resident_id),
+                    class: class.to_owned(),
+                    state,
+                    pressed: row
+                        .mark
+                        .map(|mark| mark.code())
+                        .unwrap_or_default()
+                        .to_owned(),
+                }
+            })
+            .collect(),
+    })
 }
 
 /// Closes the roll; refused while anyone is unmarked. House staff and admin.

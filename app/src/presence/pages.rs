@@ -11,13 +11,51 @@ use super::api::{
     CloseRoll, MarkRoll, MarkRollAllPresent, RollNight, RollPage as RollData, SavePresenceSettings,
     get_roll_call, missing_alerts, roll_overview,
 };
-use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollTally, local};
+use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollRow, RollTally, local};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
-use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data};
+use crate::base::ui::{
+    FormError, ListTable, MarkSender, SavedNotice, SendTexts, id_param, page_data, use_islands,
+};
 use crate::residents::pages::resident_name;
 
-fn tally_line(i18n: I18n, tally: RollTally) -> String {
+/// A row of the roll: its element id, for the page's anchors and the background marks.
+pub fn row_id(resident_id: i64) -> String {
+    format!("r{resident_id}")
+}
+
+/// What a row of the roll shows: its class and its state in words.
+pub fn row_state(i18n: I18n, row: &RollRow) -> (&'static str, String) {
+    let overdue = row.overdue_since.map(|due| overdue_text(i18n, due));
+    match (row.away, row.mark, overdue) {
+        (Some(reason), ..) => (
+            "away",
+            format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label())),
+        ),
+        (None, None, Some(text)) => ("overdue", text),
+        (None, Some(Mark::Present), _) => ("present", i18n.t(Key::RollPresent).to_owned()),
+        (None, Some(Mark::Missing), _) => ("missing", i18n.t(Key::RollMissing).to_owned()),
+        (None, None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
+    }
+}
+
+fn overdue_text(i18n: I18n, due: i64) -> String {
+    i18n.fmt(Key::RollOverdue, &[("due", &i18n.date_time(local(due)))])
+}
+
+/// What the background marks say, and the refusals a mark may get.
+fn mark_texts(i18n: I18n) -> SendTexts {
+    let refusals = [
+        Key::ProblemRollAway,
+        Key::ProblemRollClosed,
+        Key::ProblemRollNight,
+    ]
+    .map(AppError::conflict);
+    SendTexts::new(i18n, &refusals)
+}
+
+/// The roll's tally, in words.
+pub fn tally_line(i18n: I18n, tally: RollTally) -> String {
     i18n.fmt(
         Key::RollTally,
         &[
@@ -147,6 +185,8 @@ pub fn RollOverviewPage() -> impl IntoView {
 #[component]
 pub fn RollPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The marks go in the background (`MarkSender`).
+    use_islands();
     let id = id_param();
     let query = use_query_map();
     let key = move || (id(), query.read().get("night").unwrap_or_default());
@@ -169,6 +209,7 @@ fn RollView(page: RollData) -> impl IntoView {
     let tally = roll.tally();
     let building = roll.building_id;
     let night = roll.night.to_string();
+    let close_night = night.clone();
     let name = if i18n.lang == Lang::Km {
         roll.building_km.clone()
     } else {
@@ -190,58 +231,54 @@ fn RollView(page: RollData) -> impl IntoView {
         <FormError url=MarkRoll::url() />
         <FormError url=MarkRollAllPresent::url() />
         <FormError url=CloseRoll::url() />
-        {(can_mark && routine > 0).then(|| view! {
-            <form class="inline" method="post" action=MarkRollAllPresent::url()>
-                <input type="hidden" name="building_id" value=building />
-                <input type="hidden" name="night" value=night.clone() />
-                <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::RollAllPresent, &[("count", &i18n.num(routine))])}
-                </button>
-            </form>
-        })}
-        <ul class="roll">
-            {roll.rows.into_iter().map(|row| {
-                let overdue = row.overdue_since.map(|due| i18n.fmt(Key::RollOverdue, &[("due", &i18n.date_time(local(due)))]));
-                let (class, state) = match (row.away, row.mark, &overdue) {
-                    (Some(reason), ..) => ("away", format!("{} · {}", i18n.t(Key::RollAway), i18n.t(reason.label()))),
-                    (None, None, Some(text)) => ("overdue", text.clone()),
-                    (None, Some(Mark::Present), _) => ("present", i18n.t(Key::RollPresent).to_owned()),
-                    (None, Some(Mark::Missing), _) => ("missing", i18n.t(Key::RollMissing).to_owned()),
-                    (None, None, None) => ("unmarked", i18n.t(Key::RollUnmarked).to_owned()),
-                };
-                // Marked, and still not recorded back: the mark shows, and so does the delay.
-                let badge = overdue.filter(|_| row.mark.is_some());
-                let markable = can_mark && row.away.is_none();
-                let night = night.clone();
-                view! {
-                    <li id=format!("r{}", row.resident_id) class=format!("roll-row {class}")>
-                        <span class="roll-bed">{format!("{} · {}", row.room, row.bed)}</span>
-                        <a class="roll-name" href=format!("/residents/{}", row.resident_id)>
-                            {resident_name(i18n, &row.name_km, &row.name_latin)}
-                        </a>
-                        <span class="roll-state">{state}</span>
-                        {badge.map(|text| view! { <span class="badge overdue">{text}</span> })}
-                        {markable.then(|| view! {
-                            <form class="roll-marks" method="post" action=MarkRoll::url()>
-                                <input type="hidden" name="building_id" value=building />
-                                <input type="hidden" name="night" value=night />
-                                <input type="hidden" name="resident_id" value=row.resident_id />
-                                <button class="button present" type="submit" name="mark" value="present" aria-pressed=(row.mark == Some(Mark::Present)).to_string()>
-                                    {i18n.t(Key::RollPresent)}
-                                </button>
-                                <button class="button missing" type="submit" name="mark" value="missing" aria-pressed=(row.mark == Some(Mark::Missing)).to_string()>
-                                    {i18n.t(Key::RollMissing)}
-                                </button>
-                            </form>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+        // With JavaScript the marks are sent in the background; without, each is a form post.
+        <MarkSender texts=mark_texts(i18n)>
+            {(can_mark && routine > 0).then(|| view! {
+                <form class="inline" method="post" action=MarkRollAllPresent::url() data-mark="all">
+                    <input type="hidden" name="building_id" value=building />
+                    <input type="hidden" name="night" value=night.clone() />
+                    <button class="button big-button" type="submit">
+                        {i18n.fmt(Key::RollAllPresent, &[("count", &i18n.num(routine))])}
+                    </button>
+                </form>
+            })}
+            <ul class="roll">
+                {roll.rows.into_iter().map(|row| {
+                    let (class, state) = row_state(i18n, &row);
+                    // Marked, and still not recorded back: the mark shows, and so does the delay.
+                    let badge = row.overdue_since.filter(|_| row.mark.is_some()).map(|due| overdue_text(i18n, due));
+                    let markable = can_mark && row.away.is_none();
+                    let night = night.clone();
+                    view! {
+                        <li id=row_id(row.resident_id) class=format!("roll-row {class}")>
+                            <span class="roll-bed">{format!("{} · {}", row.room, row.bed)}</span>
+                            <a class="roll-name" href=format!("/residents/{}", row.resident_id)>
+                                {resident_name(i18n, &row.name_km, &row.name_latin)}
+                            </a>
+                            <span class="roll-state">{state}</span>
+                            {badge.map(|text| view! { <span class="badge overdue">{text}</span> })}
+                            {markable.then(|| view! {
+                                <form class="roll-marks" method="post" action=MarkRoll::url() data-mark="row">
+                                    <input type="hidden" name="building_id" value=building />
+                                    <input type="hidden" name="night" value=night />
+                                    <input type="hidden" name="resident_id" value=row.resident_id />
+                                    <button class="button present" type="submit" name="mark" value="present" aria-pressed=(row.mark == Some(Mark::Present)).to_string()>
+                                        {i18n.t(Key::RollPresent)}
+                                    </button>
+                                    <button class="button missing" type="submit" name="mark" value="missing" aria-pressed=(row.mark == Some(Mark::Missing)).to_string()>
+                                        {i18n.t(Key::RollMissing)}
+                                    </button>
+                                </form>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </MarkSender>
         {can_mark.then(|| view! {
             <form class="inline" method="post" action=CloseRoll::url()>
                 <input type="hidden" name="building_id" value=building />
-                <input type="hidden" name="night" value=night.clone() />
+                <input type="hidden" name="night" value=close_night />
                 <button class="button" type="submit">{i18n.t(Key::RollClose)}</button>
             </form>
         })}

@@ -7,14 +7,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{ConfirmImport, UploadImport, confirm_import, get_import};
+use super::api::{ConfirmImport, UploadImport, get_import};
 use super::import::{ImportPreview, ImportProgress, RowStatus};
 use super::pages::AdmissionPage;
 use crate::base::error::AppError;
-use crate::base::i18n::{I18n, Key, use_i18n};
-use crate::base::ui::{FormError, ListTable, id_param, page_data};
+use crate::base::i18n::{I18n, Key, Lang, fill, use_i18n};
+use crate::base::ui::{FormError, ListTable, SendTexts, id_param, page_data, use_islands};
 
 /// How many rows each step of an import with a progress bar adds.
+#[cfg(feature = "hydrate")]
 const STEP: usize = 25;
 
 /// `/residents/import`: choose the file. Refused to roles that may not admit residents.
@@ -41,6 +42,8 @@ fn upload_form(i18n: I18n, _today: chrono::NaiveDate) -> impl IntoView {
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The confirmation imports step by step with a progress bar (`ImportSteps`).
+    use_islands();
     let id = id_param();
     let query = use_query_map();
     let key = move || (id(), query.read().get("done").is_some());
@@ -106,47 +109,89 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
 #[component]
 fn Confirm(id: i64, ready: usize) -> impl IntoView {
     let i18n = use_i18n();
-    let progress = RwSignal::new(None::<ImportProgress>);
-    let failed = RwSignal::new(None::<AppError>);
-    let navigate = leptos_router::hooks::use_navigate();
+    view! {
+        <FormError url=ConfirmImport::url() />
+        <ImportSteps
+            id
+            label=i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num(ready as i64))])
+            progress=i18n.t(Key::ImportProgress).to_owned()
+            lang=i18n.lang
+            texts=SendTexts::new(i18n, &[AppError::invalid("step", Key::ProblemImportStep)])
+        />
+    }
+    .into_any()
+}
+
+/// The confirmation's button: a plain form post, or with JavaScript `STEP` rows at a time with
+/// a progress bar (`progress` is its translated template, filled in `lang`'s digits), then the
+/// preview saying it is done.
+#[island]
+pub fn ImportSteps(
+    id: i64,
+    label: String,
+    progress: String,
+    lang: Lang,
+    texts: SendTexts,
+) -> impl IntoView {
+    let step = RwSignal::new(None::<ImportProgress>);
+    let failed = RwSignal::new(None::<String>);
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            crate::base::browser::mark_live(&root);
+        }
+    });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            loop {
-                match confirm_import(id, Some(STEP)).await {
-                    Ok(step) => {
-                        progress.set(Some(step));
-                        if step.done >= step.total {
-                            navigate(
-                                &format!("/residents/import/{id}?done=1"),
-                                Default::default(),
-                            );
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local({
+            let texts = texts.clone();
+            async move {
+                use crate::base::browser::{Failure, go_to, post};
+                let fields = format!("id={id}&step={STEP}");
+                loop {
+                    match post(ConfirmImport::url(), &fields).await {
+                        Ok(body) => match serde_json::from_str::<ImportProgress>(&body) {
+                            Ok(now) if now.done >= now.total => {
+                                go_to(&format!("/residents/import/{id}?done=1"));
+                                break;
+                            }
+                            Ok(now) => step.set(Some(now)),
+                            Err(_) => {
+                                failed.set(Some(texts.refused.clone()));
+                                break;
+                            }
+                        },
+                        Err(failure) => {
+                            failed.set(Some(match failure {
+                                Failure::Network => texts.offline.clone(),
+                                Failure::Refused { body, .. } => texts.refusal(&body).to_owned(),
+                            }));
                             break;
                         }
-                    }
-                    Err(error) => {
-                        failed.set(Some(error));
-                        break;
                     }
                 }
             }
         });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &texts;
     };
     view! {
-        <FormError url=ConfirmImport::url() />
-        {move || failed.get().map(|error| view! { <p class="form-error" role="alert">{i18n.t(error.message())}</p> })}
-        <form class="inline" method="post" action=ConfirmImport::url() on:submit=on_submit>
-            <input type="hidden" name="id" value=id />
-            <button class="button big-button" type="submit" disabled=move || progress.get().is_some()>
-                {i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num(ready as i64))])}
-            </button>
-        </form>
-        {move || progress.get().map(|step| view! {
-            <div class="import-progress" role="status">
-                <progress max=step.total value=step.done></progress>
-                <span>{i18n.fmt(Key::ImportProgress, &[("done", &i18n.num(step.done as i64)), ("total", &i18n.num(step.total as i64))])}</span>
-            </div>
-        })}
+        <div node_ref=root>
+            {move || failed.get().map(|words| view! { <p class="form-error" role="alert">{words}</p> })}
+            <form class="inline" method="post" action=ConfirmImport::url() on:submit=on_submit>
+                <input type="hidden" name="id" value=id />
+                <button class="button big-button" type="submit" disabled=move || step.get().is_some()>
+                    {label}
+                </button>
+            </form>
+            {move || step.get().map(|step| view! {
+                <div class="import-progress" role="status">
+                    <progress max=step.total value=step.done></progress>
+                    <span>{fill(&progress, &[("done", &lang.number(step.done as i64)), ("total", &lang.number(step.total as i64))])}</span>
+                </div>
+            })}
+        </div>
     }
 }

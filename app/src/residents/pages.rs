@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{CreateResident, ResidentList, new_resident_form, search_residents};
 use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex};
 use crate::base::i18n::{I18n, Key, use_i18n};
-use crate::base::ui::{FormError, ListTable, page_data};
+use crate::base::ui::{FormError, ListTable, LiveSearch, page_data, use_islands};
 
 /// A resident's name as a reader of this language expects it: Khmer script first in Khmer.
 pub fn resident_name(i18n: I18n, khmer: &str, latin: &str) -> String {
@@ -23,6 +23,8 @@ pub fn resident_name(i18n: I18n, khmer: &str, latin: &str) -> String {
 #[component]
 pub fn ResidentsPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The list follows the typing (`LiveSearch`).
+    use_islands();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let left = move || query.read().get("left").is_some();
@@ -30,28 +32,12 @@ pub fn ResidentsPage() -> impl IntoView {
         move || (q(), left()),
         |(q, left)| search_residents(q, left.then(|| "on".to_owned())),
     );
-    // Once the page is live, the list follows the typing (the address too, so a reload or
-    // the back button keeps the search); before that, the button sends the form.
-    let navigate = leptos_router::hooks::use_navigate();
-    let on_input = move |event: leptos::ev::Event| {
-        let typed = event_target_value(&event);
-        let mut href = format!(
-            "/residents?q={}",
-            crate::base::fields::encode_query_value(&typed)
-        );
-        if left() {
-            href.push_str("&left=on");
-        }
-        let options = leptos_router::NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        };
-        navigate(&href, options);
-    };
     view! {
         <Title text=i18n.t(Key::ResidentsTitle) />
         <h1>{i18n.t(Key::ResidentsTitle)}</h1>
+        // With JavaScript the list follows the typing (and the address, so a reload or the
+        // back button keeps the search); without, the button sends the form.
+        <LiveSearch results="results".to_owned()>
         <form class="search" method="get" action="/residents" role="search">
             <label class="visually-hidden" for="q">{i18n.t(Key::ResidentsSearch)}</label>
             <input
@@ -61,7 +47,6 @@ pub fn ResidentsPage() -> impl IntoView {
                 value=q
                 placeholder=i18n.t(Key::ResidentsSearchHint)
                 autocomplete="off"
-                on:input=on_input
             />
             <label class="choice" for="left">
                 <input id="left" type="checkbox" name="left" checked=left />
@@ -69,7 +54,8 @@ pub fn ResidentsPage() -> impl IntoView {
             </label>
             <button class="button" type="submit">{i18n.t(Key::ResidentsSearch)}</button>
         </form>
-        {page_data(data, |list| view! { <ResidentResults list /> })}
+        </LiveSearch>
+        <div id="results">{page_data(data, |list| view! { <ResidentResults list /> })}</div>
     }
 }
 

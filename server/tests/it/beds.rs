@@ -250,6 +250,137 @@ async fn a_roll_with_a_missing_child_closes_and_the_alert_stays_until_she_is_fou
     assert_eq!(audited, 3 + 1 + 1 + 1 + 1);
 }
 
+/// A post as the roll's island sends a mark in the background: asking for JSON.
+fn background_post(uri: &str, cookie: &str, body: String) -> axum::http::Request<Body> {
+    form_post(uri)
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_mark_sent_in_the_background_answers_with_the_whole_roll_another_tablets_marks_included(
+    pool: SqlitePool,
+) {
+    use app::base::ui::Marked;
+    let (building, beds, girls) = girls_waiting(&pool, 3, 3).await;
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "roll-background");
+    let today = app::base::clock::today_at_centre();
+    for (girl, bed) in girls.iter().zip(&beds) {
+        let body = format!("resident_id={girl}&bed_id={bed}&on={today}");
+        let assigned = send(app.clone(), html_post("/api/assign_bed", &house, body)).await;
+        assert_eq!(assigned.status(), StatusCode::FOUND);
+    }
+    // Another tablet, without JavaScript, marks the first girl present.
+    let mark = |girl: i64, mark: &str| {
+        format!("building_id={building}&night={today}&resident_id={girl}&mark={mark}")
+    };
+    let other = send(
+        app.clone(),
+        html_post("/api/mark_roll", &house, mark(girls[0], "present")),
+    )
+    .await;
+    assert_eq!(
+        other.status(),
+        StatusCode::FOUND,
+        "a form post still goes back to the page"
+    );
+
+    // This tablet marks the second girl missing in the background: no redirect, the roll.
+    let answer = send(
+        app.clone(),
+        background_post("/api/mark_roll", &house, mark(girls[1], "missing")),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let marked: Marked = serde_json::from_str(&text(answer).await).expect("the roll as JSON");
+    let row = |girl: i64| {
+        let id = format!("r{girl}");
+        let row = marked
+            .rows
+            .iter()
+            .find(|row| row.id == id)
+            .expect("every girl's row");
+        (row.class.as_str(), row.pressed.as_str())
+    };
+    assert_eq!(
+        row(girls[0]),
+        ("present", "present"),
+        "the other tablet's mark"
+    );
+    assert_eq!(row(girls[1]), ("missing", "missing"));
+    assert_eq!(row(girls[2]), ("unmarked", ""));
+    assert_eq!(marked.rows.len(), 3);
+    // In the caller's language (Khmer, the default), as the page says it.
+    assert_eq!(marked.tally, "មានវត្តមាន ១ · អវត្តមាន ០ · បាត់ ១ · មិនទាន់គូស ១");
+
+    // "All present" in the background: the last girl too, and the missing one stays missing.
+    let all = format!("building_id={building}&night={today}");
+    let answer = send(
+        app.clone(),
+        background_post("/api/mark_roll_all_present", &house, all),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let marked: Marked = serde_json::from_str(&text(answer).await).expect("the roll as JSON");
+    let classes: Vec<&str> = marked.rows.iter().map(|row| row.class.as_str()).collect();
+    assert_eq!(classes.iter().filter(|c| **c == "present").count(), 2);
+    assert_eq!(classes.iter().filter(|c| **c == "missing").count(), 1);
+
+    // A refusal is its status and the error as JSON, which the island shows in words.
+    let old = format!(
+        "building_id={building}&night=2020-01-01&resident_id={}&mark=present",
+        girls[2]
+    );
+    let refused = send(app.clone(), background_post("/api/mark_roll", &house, old)).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let wire = serde_json::to_string(&app::base::error::AppError::conflict(
+        app::base::i18n::Key::ProblemRollNight,
+    ))
+    .expect("JSON");
+    assert_eq!(text(refused).await, wire);
+    // Each mark is audited once, however it was sent.
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM audit_log WHERE entity = 'roll_mark'"#
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 3);
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn only_pages_with_islands_load_the_script(pool: SqlitePool) {
+    let (building, beds, _) = girls_waiting(&pool, 1, 0).await;
+    let house = signed_in(&pool, "house", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "islands");
+    let loads_script = |html: &str| html.contains("modulepreload") && html.contains(".wasm");
+    for uri in [
+        format!("/roll/{building}"),
+        "/residents".to_owned(),
+        "/".to_owned(),
+    ] {
+        let html = page(&app, &house, &uri).await;
+        assert!(
+            html.contains("<leptos-island"),
+            "{uri} has an island: {html}"
+        );
+        assert!(loads_script(&html), "{uri} loads the script: {html}");
+        assert_eq!(html.matches("modulepreload").count(), 1, "{uri}: once");
+    }
+    for uri in [
+        format!("/beds/{}", beds[0]),
+        format!("/buildings/{building}"),
+        "/buildings".to_owned(),
+    ] {
+        let html = page(&app, &house, &uri).await;
+        assert!(!html.contains("<leptos-island"), "{uri}: {html}");
+        assert!(!loads_script(&html), "{uri} loads no script: {html}");
+    }
+}
+
 /// A file upload from the import page, as a browser without JavaScript sends it.
 fn upload(cookie: &str, csv: &str) -> axum::http::Request<Body> {
     form_post_as("/api/upload_import", "multipart/form-data; boundary=XB")

@@ -71,6 +71,15 @@ impl Lang {
         )
     }
 
+    /// A whole number in this language's digits (Khmer digits in Khmer).
+    pub fn number(self, n: i64) -> String {
+        let digits = n.to_string();
+        match self {
+            Lang::Km => digits.chars().map(khmer_digit).collect(),
+            Lang::En | Lang::Fr => digits,
+        }
+    }
+
     fn table(self) -> &'static [&'static str; Key::ALL.len()] {
         match self {
             Lang::Km => &KM,
@@ -95,20 +104,12 @@ impl I18n {
 
     /// The translation of `key` with each `{name}` replaced by its value.
     pub fn fmt(self, key: Key, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_owned();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        fill(self.t(key), args)
     }
 
     /// A whole number in the language's digits (Khmer digits in Khmer).
     pub fn num(self, n: i64) -> String {
-        let digits = n.to_string();
-        match self.lang {
-            Lang::Km => digits.chars().map(khmer_digit).collect(),
-            Lang::En | Lang::Fr => digits,
-        }
+        self.lang.number(n)
     }
 
     /// A date written out in full, as people of that language write it:
@@ -192,6 +193,16 @@ const MONTHS: [Key; 12] = [
     Key::Month11,
     Key::Month12,
 ];
+
+/// `template` (a translation) with each `{name}` replaced by its value. An island fills the
+/// templates the server translated for it, without the translation tables.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
 
 fn khmer_digit(c: char) -> char {
     match c.to_digit(10) {

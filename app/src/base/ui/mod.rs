@@ -1,9 +1,16 @@
-//! Shared UI pieces every domain's pages use: error pages, form helpers, page data.
+//! Shared UI pieces every domain's pages use: error pages, form helpers, page data, and the
+//! islands every domain may use (background marks, a search that follows the typing).
 
 mod error_page;
 mod form;
+mod marks;
 mod page;
+mod scripts;
+mod search;
 
 pub use error_page::{ErrorPage, NotFoundPage, ProblemPage};
 pub use form::{FormError, SavedNotice, decode_error, refusal_for};
+pub use marks::{MarkSender, Marked, MarkedRow, SendTexts};
 pub use page::{ListTable, id_param, page_data, resource_by_id};
+pub use scripts::{IslandScripts, Scripts, use_islands};
+pub use search::LiveSearch;

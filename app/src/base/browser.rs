@@ -1,0 +1,132 @@
+//! What the islands do in the browser, on the server's own HTML: post a form in the background,
+//! fetch a page and take one region of it. Compiled into the WASM only (`hydrate`).
+//!
+//! The islands keep no copy of the pages' rendering or of the translations: the server renders
+//! every row, figure and message, and the browser moves its HTML into place. That keeps the WASM
+//! small enough for a tablet on weak Wi-Fi.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Document, Element, HtmlFormElement, RequestInit, Response, UrlSearchParams};
+
+/// Why a background request did not succeed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The server was not reached (no network, a dropped connection).
+    Network,
+    /// The server answered with an error status, and this body (the error, as JSON).
+    Refused { status: u16, body: String },
+}
+
+fn window() -> Result<web_sys::Window, Failure> {
+    web_sys::window().ok_or(Failure::Network)
+}
+
+async fn text(response: &Response) -> String {
+    match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn fetch(url: &str, init: &RequestInit) -> Result<Response, Failure> {
+    let promise = window()?.fetch_with_str_and_init(url, init);
+    let response = JsFuture::from(promise)
+        .await
+        .map_err(|_| Failure::Network)?;
+    response
+        .dyn_into::<Response>()
+        .map_err(|_| Failure::Network)
+}
+
+/// The fields of `form` as the browser would send them, with `submitter`'s name and value when
+/// a button sent it.
+pub fn form_fields(form: &HtmlFormElement, submitter: Option<&web_sys::HtmlElement>) -> String {
+    let Ok(data) = web_sys::FormData::new_with_form(form) else {
+        return String::new();
+    };
+    if let Some(button) = submitter
+        && let (Some(name), Some(value)) =
+            (button.get_attribute("name"), button.get_attribute("value"))
+    {
+        let _ = data.append_with_str(&name, &value);
+    }
+    Some(data)
+        .and_then(|data| UrlSearchParams::new_with_str_sequence_sequence(&data).ok())
+        .map(|params| String::from(params.to_string()))
+        .unwrap_or_default()
+}
+
+/// Posts `fields` (URL-encoded) to the server function at `url`, asking for its answer as JSON
+/// instead of the redirect a plain form gets. The answer's body on success.
+pub async fn post(url: &str, fields: &str) -> Result<String, Failure> {
+    let headers = web_sys::Headers::new().map_err(|_| Failure::Network)?;
+    // Cannot fail for these names and values.
+    let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
+    let _ = headers.set("Accept", "application/json");
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(fields));
+    let response = fetch(url, &init).await?;
+    let body = text(&response).await;
+    if response.ok() {
+        Ok(body)
+    } else {
+        Err(Failure::Refused {
+            status: response.status(),
+            body,
+        })
+    }
+}
+
+/// Fetches the page at `url` as a document, as a browser would navigate to it.
+pub async fn page(url: &str) -> Result<Document, Failure> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let response = fetch(url, &init).await?;
+    let body = text(&response).await;
+    if !response.ok() {
+        return Err(Failure::Refused {
+            status: response.status(),
+            body,
+        });
+    }
+    web_sys::DomParser::new()
+        .and_then(|parser| parser.parse_from_string(&body, web_sys::SupportedType::TextHtml))
+        .map_err(|_| Failure::Network)
+}
+
+/// Replaces what `into` holds with what `from` holds (the same region of a newer page).
+pub fn take_region(into: &Element, from: &Element) {
+    into.set_inner_html(&from.inner_html());
+}
+
+/// The element of this page with `id`.
+pub fn by_id(id: &str) -> Option<Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Puts `url` in the address bar in place of the current one, so a reload or the back button
+/// shows what is on screen.
+pub fn replace_address(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Goes to `url`, as following a link.
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+/// Marks an island as live, for the browser tests and for styles: `data-live` on its root.
+pub fn mark_live(root: &Element) {
+    let _ = root.set_attribute("data-live", "true");
+}

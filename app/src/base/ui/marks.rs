@@ -1,0 +1,137 @@
+//! Marks sent in the background: the roll call and homework attendance. Without JavaScript
+//! each mark is a plain form post and the page comes back; with it, the island below sends the
+//! same form in the background, the row changes at once and says "sending", then "sent", or
+//! why not, with a button to send it again.
+//!
+//! The pages mark their forms for it: `data-mark` on a row's forms (the row is the
+//! `li.roll-row` around them), `data-mark="all"` on the form that marks every unmarked row
+//! present. A button's `value` is the class its row takes, its text the state the row shows
+//! (or `data-class` and `data-state`, for a form whose button says "Save"). Every other form
+//! (closing the roll) posts as usual.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::AppError;
+use crate::base::i18n::{I18n, Key};
+
+#[cfg(feature = "hydrate")]
+mod client;
+
+/// What a form sent in the background says, translated on the server: the WASM carries no
+/// translations.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendTexts {
+    pub sending: String,
+    pub sent: String,
+    /// The mark did not reach the server.
+    pub offline: String,
+    /// The button that sends a mark again.
+    pub again: String,
+    /// Each refusal these forms may get, as the server sends it (its JSON), and its words.
+    pub refusals: Vec<(String, String)>,
+    /// The words for a refusal not in `refusals`.
+    pub refused: String,
+}
+
+impl SendTexts {
+    /// The texts in `i18n`'s language, for forms that may be refused with `refusals` (besides
+    /// the refusals every write may get: signed out, not allowed, gone, a fault).
+    pub fn new(i18n: I18n, refusals: &[AppError]) -> SendTexts {
+        let common = [
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::BadRequest,
+            AppError::Internal,
+        ];
+        SendTexts {
+            sending: i18n.t(Key::MarkSending).to_owned(),
+            sent: i18n.t(Key::MarkSent).to_owned(),
+            offline: i18n.t(Key::MarkOffline).to_owned(),
+            again: i18n.t(Key::MarkAgain).to_owned(),
+            refusals: common
+                .iter()
+                .chain(refusals)
+                .filter_map(|error| {
+                    let wire = serde_json::to_string(error).ok()?;
+                    Some((wire, i18n.t(error.message()).to_owned()))
+                })
+                .collect(),
+            refused: i18n.t(Key::ErrorInternal).to_owned(),
+        }
+    }
+
+    /// The words for the refusal the server sent as `body`.
+    pub fn refusal(&self, body: &str) -> &str {
+        self.refusals
+            .iter()
+            .find(|(wire, _)| wire == body.trim())
+            .map_or(&self.refused, |(_, text)| text)
+    }
+}
+
+/// A row of a list of marks as the server now has it, rendered by the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkedRow {
+    /// The row's element id.
+    pub id: String,
+    /// Its state's class (`present`, `unmarked`, …).
+    pub class: String,
+    /// Its state, in words.
+    pub state: String,
+    /// The value of the button that is pressed, if any.
+    pub pressed: String,
+}
+
+/// The answer to a mark sent in the background: every row as now recorded (other tablets'
+/// marks included) and the tally, in words.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marked {
+    pub rows: Vec<MarkedRow>,
+    pub tally: String,
+}
+
+/// Sends the marking forms inside it in the background (see the module's comment).
+#[island]
+pub fn MarkSender(texts: SendTexts, children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    let texts = std::rc::Rc::new(texts);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = texts;
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            crate::base::browser::mark_live(&root);
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        client::submit(&event, &texts);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! {
+        <div class="marks" node_ref=root on:submit=on_submit>
+            {children()}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::i18n::Lang;
+
+    #[test]
+    fn a_refusal_reads_as_its_own_words_and_an_unknown_one_as_the_fallback() {
+        let i18n = I18n { lang: Lang::En };
+        let texts = SendTexts::new(i18n, &[AppError::conflict(Key::ProblemRollAway)]);
+        let wire = serde_json::to_string(&AppError::conflict(Key::ProblemRollAway)).unwrap();
+        assert_eq!(texts.refusal(&wire), i18n.t(Key::ProblemRollAway));
+        let forbidden = serde_json::to_string(&AppError::Forbidden).unwrap();
+        assert_eq!(texts.refusal(&forbidden), i18n.t(Key::ErrorForbidden));
+        assert_eq!(texts.refusal("{\"Busy\":null}"), i18n.t(Key::ErrorInternal));
+    }
+}

@@ -52,8 +52,13 @@ step "Rust tests: unit, database (sqlx::test), HTTP and CLI"
 # (.config/nextest.toml), naming it, instead of letting it run out CI's clock.
 cargo nextest run --profile ci -p app -p server --features server/demo
 
-step "build the site (cargo leptos build, with the demo data)"
-cargo leptos build --bin-features demo
+step "build the site: the server with the demo data, and the WASM as it ships (release)"
+# The browser suite holds each page to its byte budget, so it runs the release WASM (the debug
+# one is five times larger); the server stays a debug build, sharing the tests' dependencies.
+cargo leptos build --bin-features demo --server-only
+cargo leptos build --release --precompress --frontend-only
+# The server names the site's files from the hash.txt beside it.
+cp target/release/hash.txt target/debug/hash.txt
 
 step "browser suite (Playwright, Debian Chromium)"
 (cd tests && npx playwright test)

@@ -130,3 +130,58 @@ pub fn go_to(url: &str) {
 pub fn mark_live(root: &Element) {
     let _ = root.set_attribute("data-live", "true");
 }
+
+/// The words the server put in the page for an island: a hidden `.send-words` element in the
+/// island (see `ui::SendWords`). The WASM carries no translations.
+pub struct Words(Element);
+
+impl Words {
+    /// The words of the island around `element`.
+    pub fn near(element: &Element) -> Option<Words> {
+        element
+            .closest("leptos-island")
+            .ok()
+            .flatten()?
+            .query_selector(".send-words")
+            .ok()
+            .flatten()
+            .map(Words)
+    }
+
+    /// The words named `name` (`sending`, `sent`, `offline`, `again`, `refused`).
+    pub fn say(&self, name: &str) -> String {
+        self.0
+            .get_attribute(&format!("data-{name}"))
+            .unwrap_or_default()
+    }
+
+    /// What to say of `failure`: no connection, or the refusal's own words.
+    pub fn failure(&self, failure: &Failure) -> String {
+        let Failure::Refused { body, .. } = failure else {
+            return self.say("offline");
+        };
+        let Ok(known) = self.0.query_selector_all("[data-wire]") else {
+            return self.say("refused");
+        };
+        (0..known.length())
+            .filter_map(|i| known.item(i)?.dyn_into::<Element>().ok())
+            .find(|item| item.get_attribute("data-wire").as_deref() == Some(body.trim()))
+            .and_then(|item| item.text_content())
+            .unwrap_or_else(|| self.say("refused"))
+    }
+}
+
+/// An answer's JSON, read by the browser's own parser (no JSON code in the WASM).
+pub fn json(body: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(body).ok()
+}
+
+/// `value.name`, or `undefined`.
+pub fn field(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `value.name` as text (empty when it is not text).
+pub fn text_field(value: &JsValue, name: &str) -> String {
+    field(value, name).as_string().unwrap_or_default()
+}

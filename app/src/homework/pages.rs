@@ -20,8 +20,8 @@ use super::model::{
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::base::ui::{
-    FormError, ListTable, MarkSender, SavedNotice, SendTexts, id_param, page_data, resource_by_id,
-    use_islands,
+    FormError, ListTable, MarkSender, SavedNotice, SendTexts, SendWords, id_param, page_data,
+    resource_by_id, use_islands,
 };
 use crate::residents::pages::resident_name;
 
@@ -242,7 +242,8 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
         })}
         {(past && correcting).then(|| view! { <p class="notice warn">{i18n.t(Key::HomeworkCorrecting)}</p> })}
         // With JavaScript the marks are sent in the background; without, each is a form post.
-        <MarkSender texts=mark_texts(i18n)>
+        <MarkSender>
+            <SendWords texts=mark_texts(i18n) />
             {(can_mark && tally.unmarked > 0).then(|| view! {
                 <form class="inline" method="post" action=MarkSessionAllPresent::url() data-mark="all">
                     <input type="hidden" name="class_id" value=id />

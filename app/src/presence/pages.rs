@@ -15,7 +15,8 @@ use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollRow, RollTally,
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::base::ui::{
-    FormError, ListTable, MarkSender, SavedNotice, SendTexts, id_param, page_data, use_islands,
+    FormError, ListTable, MarkSender, SavedNotice, SendTexts, SendWords, id_param, page_data,
+    use_islands,
 };
 use crate::residents::pages::resident_name;
 
@@ -232,7 +233,8 @@ fn RollView(page: RollData) -> impl IntoView {
         <FormError url=MarkRollAllPresent::url() />
         <FormError url=CloseRoll::url() />
         // With JavaScript the marks are sent in the background; without, each is a form post.
-        <MarkSender texts=mark_texts(i18n)>
+        <MarkSender>
+            <SendWords texts=mark_texts(i18n) />
             {(can_mark && routine > 0).then(|| view! {
                 <form class="inline" method="post" action=MarkRollAllPresent::url() data-mark="all">
                     <input type="hidden" name="building_id" value=building />

@@ -8,14 +8,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{ConfirmImport, UploadImport, get_import};
-use super::import::{ImportPreview, ImportProgress, RowStatus};
+use super::import::{ImportPreview, RowStatus};
 use super::pages::AdmissionPage;
 use crate::base::error::AppError;
-use crate::base::i18n::{I18n, Key, Lang, fill, use_i18n};
-use crate::base::ui::{FormError, ListTable, SendTexts, id_param, page_data, use_islands};
+use crate::base::i18n::{I18n, Key, use_i18n};
+use crate::base::ui::{
+    FormError, ListTable, SendTexts, SendWords, id_param, page_data, use_islands,
+};
 
 /// How many rows each step of an import with a progress bar adds.
-#[cfg(feature = "hydrate")]
 const STEP: usize = 25;
 
 /// `/residents/import`: choose the file. Refused to roles that may not admit residents.
@@ -105,36 +106,46 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
 }
 
 /// The confirmation: a plain form that imports everything in one post; with JavaScript, the
-/// same button imports step by step and shows how far it has gone.
+/// same button imports `STEP` rows at a time and shows how far it has gone.
 #[component]
 fn Confirm(id: i64, ready: usize) -> impl IntoView {
     let i18n = use_i18n();
+    let refusals = [AppError::invalid("step", Key::ProblemImportStep)];
     view! {
         <FormError url=ConfirmImport::url() />
-        <ImportSteps
-            id
-            label=i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num(ready as i64))])
-            progress=i18n.t(Key::ImportProgress).to_owned()
-            lang=i18n.lang
-            texts=SendTexts::new(i18n, &[AppError::invalid("step", Key::ProblemImportStep)])
-        />
+        <ImportSteps>
+            <SendWords texts=SendTexts::new(i18n, &refusals) />
+            <p class="form-error" role="alert" hidden></p>
+            <form
+                class="inline"
+                method="post"
+                action=ConfirmImport::url()
+                data-step=STEP
+                data-done=format!("/residents/import/{id}?done=1")
+            >
+                <input type="hidden" name="id" value=id />
+                <button class="button big-button" type="submit">
+                    {i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num(ready as i64))])}
+                </button>
+            </form>
+            <div
+                class="import-progress"
+                role="status"
+                hidden
+                data-template=i18n.t(Key::ImportProgress)
+                data-lang=i18n.lang.code()
+            >
+                <progress max="1" value="0"></progress>
+                <span></span>
+            </div>
+        </ImportSteps>
     }
     .into_any()
 }
 
-/// The confirmation's button: a plain form post, or with JavaScript `STEP` rows at a time with
-/// a progress bar (`progress` is its translated template, filled in `lang`'s digits), then the
-/// preview saying it is done.
+/// Runs the confirmation inside it step by step, with JavaScript (see `import_client`).
 #[island]
-pub fn ImportSteps(
-    id: i64,
-    label: String,
-    progress: String,
-    lang: Lang,
-    texts: SendTexts,
-) -> impl IntoView {
-    let step = RwSignal::new(None::<ImportProgress>);
-    let failed = RwSignal::new(None::<String>);
+pub fn ImportSteps(children: Children) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move || {
@@ -143,55 +154,14 @@ pub fn ImportSteps(
         }
     });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local({
-            let texts = texts.clone();
-            async move {
-                use crate::base::browser::{Failure, go_to, post};
-                let fields = format!("id={id}&step={STEP}");
-                loop {
-                    match post(ConfirmImport::url(), &fields).await {
-                        Ok(body) => match serde_json::from_str::<ImportProgress>(&body) {
-                            Ok(now) if now.done >= now.total => {
-                                go_to(&format!("/residents/import/{id}?done=1"));
-                                break;
-                            }
-                            Ok(now) => step.set(Some(now)),
-                            Err(_) => {
-                                failed.set(Some(texts.refused.clone()));
-                                break;
-                            }
-                        },
-                        Err(failure) => {
-                            failed.set(Some(match failure {
-                                Failure::Network => texts.offline.clone(),
-                                Failure::Refused { body, .. } => texts.refusal(&body).to_owned(),
-                            }));
-                            break;
-                        }
-                    }
-                }
-            }
-        });
+        super::import_client::confirm(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = &texts;
+        let _ = event;
     };
     view! {
-        <div node_ref=root>
-            {move || failed.get().map(|words| view! { <p class="form-error" role="alert">{words}</p> })}
-            <form class="inline" method="post" action=ConfirmImport::url() on:submit=on_submit>
-                <input type="hidden" name="id" value=id />
-                <button class="button big-button" type="submit" disabled=move || step.get().is_some()>
-                    {label}
-                </button>
-            </form>
-            {move || step.get().map(|step| view! {
-                <div class="import-progress" role="status">
-                    <progress max=step.total value=step.done></progress>
-                    <span>{fill(&progress, &[("done", &lang.number(step.done as i64)), ("total", &lang.number(step.total as i64))])}</span>
-                </div>
-            })}
+        <div node_ref=root on:submit=on_submit>
+            {children()}
         </div>
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod import;
+#[cfg(feature = "hydrate")]
+mod import_client;
 pub mod import_pages;
 pub mod model;
 pub mod pages;

@@ -37,8 +37,8 @@ pub fn ResidentsPage() -> impl IntoView {
         <h1>{i18n.t(Key::ResidentsTitle)}</h1>
         // With JavaScript the list follows the typing (and the address, so a reload or the
         // back button keeps the search); without, the button sends the form.
-        <LiveSearch results="results".to_owned()>
-        <form class="search" method="get" action="/residents" role="search">
+        <LiveSearch>
+        <form class="search" method="get" action="/residents" role="search" data-results="results">
             <label class="visually-hidden" for="q">{i18n.t(Key::ResidentsSearch)}</label>
             <input
                 id="q"

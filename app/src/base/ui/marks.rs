@@ -18,15 +18,15 @@ use crate::base::i18n::{I18n, Key};
 #[cfg(feature = "hydrate")]
 mod client;
 
-/// What a form sent in the background says, translated on the server: the WASM carries no
-/// translations.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What a form sent in the background says, translated on the server and put in the page by
+/// `SendWords`: the WASM carries no translations.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SendTexts {
     pub sending: String,
     pub sent: String,
-    /// The mark did not reach the server.
+    /// The form did not reach the server.
     pub offline: String,
-    /// The button that sends a mark again.
+    /// The button that sends a form again.
     pub again: String,
     /// Each refusal these forms may get, as the server sends it (its JSON), and its words.
     pub refusals: Vec<(String, String)>,
@@ -61,13 +61,35 @@ impl SendTexts {
             refused: i18n.t(Key::ErrorInternal).to_owned(),
         }
     }
+}
 
-    /// The words for the refusal the server sent as `body`.
-    pub fn refusal(&self, body: &str) -> &str {
-        self.refusals
-            .iter()
-            .find(|(wire, _)| wire == body.trim())
-            .map_or(&self.refused, |(_, text)| text)
+/// The words of an island that sends forms in the background, hidden in its page for the
+/// browser to read (`base::browser::Words`).
+#[component]
+pub fn SendWords(texts: SendTexts) -> impl IntoView {
+    let SendTexts {
+        sending,
+        sent,
+        offline,
+        again,
+        refusals,
+        refused,
+    } = texts;
+    view! {
+        <div
+            class="send-words"
+            hidden
+            data-sending=sending
+            data-sent=sent
+            data-offline=offline
+            data-again=again
+            data-refused=refused
+        >
+            {refusals
+                .into_iter()
+                .map(|(wire, words)| view! { <span data-wire=wire>{words}</span> })
+                .collect_view()}
+        </div>
     }
 }
 
@@ -92,14 +114,11 @@ pub struct Marked {
     pub tally: String,
 }
 
-/// Sends the marking forms inside it in the background (see the module's comment).
+/// Sends the marking forms inside it in the background (see the module's comment); its
+/// words are a `SendWords` among its children.
 #[island]
-pub fn MarkSender(texts: SendTexts, children: Children) -> impl IntoView {
+pub fn MarkSender(children: Children) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    let texts = std::rc::Rc::new(texts);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = texts;
     #[cfg(feature = "hydrate")]
     Effect::new(move || {
         if let Some(root) = root.get() {
@@ -108,7 +127,7 @@ pub fn MarkSender(texts: SendTexts, children: Children) -> impl IntoView {
     });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        client::submit(&event, &texts);
+        client::submit(&event);
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
     };
@@ -125,13 +144,26 @@ mod tests {
     use crate::base::i18n::Lang;
 
     #[test]
-    fn a_refusal_reads_as_its_own_words_and_an_unknown_one_as_the_fallback() {
+    fn the_refusals_are_written_as_the_server_sends_them_with_their_words() {
         let i18n = I18n { lang: Lang::En };
         let texts = SendTexts::new(i18n, &[AppError::conflict(Key::ProblemRollAway)]);
-        let wire = serde_json::to_string(&AppError::conflict(Key::ProblemRollAway)).unwrap();
-        assert_eq!(texts.refusal(&wire), i18n.t(Key::ProblemRollAway));
-        let forbidden = serde_json::to_string(&AppError::Forbidden).unwrap();
-        assert_eq!(texts.refusal(&forbidden), i18n.t(Key::ErrorForbidden));
-        assert_eq!(texts.refusal("{\"Busy\":null}"), i18n.t(Key::ErrorInternal));
+        let said = |error: AppError| {
+            let wire = serde_json::to_string(&error).unwrap();
+            texts
+                .refusals
+                .iter()
+                .find(|(w, _)| *w == wire)
+                .map(|(_, words)| words.clone())
+        };
+        assert_eq!(
+            said(AppError::conflict(Key::ProblemRollAway)).as_deref(),
+            Some(i18n.t(Key::ProblemRollAway))
+        );
+        assert_eq!(
+            said(AppError::Forbidden).as_deref(),
+            Some(i18n.t(Key::ErrorForbidden))
+        );
+        assert_eq!(said(AppError::Busy), None);
+        assert_eq!(texts.refused, i18n.t(Key::ErrorInternal));
     }
 }

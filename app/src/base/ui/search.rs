@@ -1,16 +1,16 @@
 //! A search form whose results follow the typing. Without JavaScript the form is sent by its
 //! button; with it, a pause in the typing (or a changed box) fetches the same address the
-//! button would, and the results region (`results`, an element id) takes the one the server
-//! rendered there. The address follows too, so a reload or the back button keeps the search.
+//! button would, and the results region (the element the form's `data-results` names) takes
+//! the one the server rendered there. The address follows too, so a reload or the back button keeps the search.
 
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
 mod client;
 
-/// Wraps a `method="get"` search form; `results` is the id of the region its answer fills.
+/// Wraps a `method="get"` search form whose `data-results` names the region its answer fills.
 #[island]
-pub fn LiveSearch(results: String, children: Children) -> impl IntoView {
+pub fn LiveSearch(children: Children) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move || {
@@ -20,9 +20,9 @@ pub fn LiveSearch(results: String, children: Children) -> impl IntoView {
     });
     let on_input = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        client::typed(&event, &results);
+        client::typed(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, &results);
+        let _ = event;
     };
     view! {
         <div class="live-search" node_ref=root on:input=on_input>

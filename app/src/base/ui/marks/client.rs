@@ -4,14 +4,11 @@
 //! every row not waiting for a mark of its own.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlFormElement};
 
-use super::{Marked, SendTexts};
-use crate::base::browser::{self, Failure};
+use crate::base::browser::{self, Words};
 
 /// A mark to send: where, and the form's fields.
 #[derive(Clone)]
@@ -20,8 +17,9 @@ struct Job {
     fields: String,
 }
 
-#[derive(Default)]
 struct Row {
+    /// The row's element id ("all" for the form that marks everyone).
+    key: String,
     in_flight: bool,
     next: Option<Job>,
     /// The last mark that was not sent, kept for "send again".
@@ -29,19 +27,39 @@ struct Row {
 }
 
 thread_local! {
-    // Keyed by the row's element id ("all" for the form that marks everyone).
-    static ROWS: RefCell<HashMap<String, Row>> = RefCell::new(HashMap::new());
+    // The rows that have had a mark sent: a roll is a hundred rows at most.
+    static ROWS: RefCell<Vec<Row>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on the row `key`'s sending state.
+fn with_row<T>(key: &str, f: impl FnOnce(&mut Row) -> T) -> T {
+    ROWS.with(|rows| {
+        let mut rows = rows.borrow_mut();
+        let index = match rows.iter().position(|row| row.key == key) {
+            Some(index) => index,
+            None => {
+                rows.push(Row {
+                    key: key.to_owned(),
+                    in_flight: false,
+                    next: None,
+                    failed: None,
+                });
+                rows.len() - 1
+            }
+        };
+        f(&mut rows[index])
+    })
 }
 
 /// A form inside the island was sent: if it is a marking form, send it in the background.
-pub fn submit(event: &web_sys::SubmitEvent, texts: &Rc<SendTexts>) {
+pub fn submit(event: &web_sys::SubmitEvent) {
     let Some(form) = event
         .target()
         .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
     else {
         return;
     };
-    let Some(kind) = form.get_attribute("data-mark") else {
+    let (Some(kind), Some(words)) = (form.get_attribute("data-mark"), Words::near(&form)) else {
         return;
     };
     event.prevent_default();
@@ -68,13 +86,11 @@ pub fn submit(event: &web_sys::SubmitEvent, texts: &Rc<SendTexts>) {
         }
         row.id()
     };
-    enqueue(key, job, texts.clone());
+    enqueue(key, job, words);
 }
 
-fn enqueue(key: String, job: Job, texts: Rc<SendTexts>) {
-    let send_now = ROWS.with(|rows| {
-        let mut rows = rows.borrow_mut();
-        let row = rows.entry(key.clone()).or_default();
+fn enqueue(key: String, job: Job, words: Words) {
+    let send_now = with_row(&key, |row| {
         row.failed = None;
         if row.in_flight {
             row.next = Some(job.clone());
@@ -84,19 +100,17 @@ fn enqueue(key: String, job: Job, texts: Rc<SendTexts>) {
             true
         }
     });
-    status(&key, &texts.sending, "sending", None);
+    status(&key, &words.say("sending"), "sending", None);
     if send_now {
-        leptos::task::spawn_local(send(key, job, texts));
+        leptos::task::spawn_local(send(key, job, words));
     }
 }
 
-async fn send(key: String, job: Job, texts: Rc<SendTexts>) {
+async fn send(key: String, job: Job, words: Words) {
     let mut job = job;
     loop {
         let answer = browser::post(&job.url, &job.fields).await;
-        let next = ROWS.with(|rows| {
-            let mut rows = rows.borrow_mut();
-            let row = rows.entry(key.clone()).or_default();
+        let next = with_row(&key, |row| {
             let next = row.next.take();
             row.in_flight = next.is_some();
             if answer.is_err() && next.is_none() {
@@ -106,19 +120,20 @@ async fn send(key: String, job: Job, texts: Rc<SendTexts>) {
         });
         match (&answer, &next) {
             (Ok(body), _) => {
-                if let Ok(marked) = serde_json::from_str::<Marked>(body) {
+                if let Some(marked) = browser::json(body) {
                     apply(&marked, &key);
                 }
                 if next.is_none() {
-                    status(&key, &texts.sent, "sent", None);
+                    status(&key, &words.say("sent"), "sent", None);
                 }
             }
             (Err(failure), None) => {
-                let words = match failure {
-                    Failure::Network => texts.offline.as_str(),
-                    Failure::Refused { body, .. } => texts.refusal(body),
-                };
-                status(&key, words, "failed", Some(&texts));
+                status(
+                    &key,
+                    &words.failure(failure),
+                    "failed",
+                    Some(words.say("again")),
+                );
             }
             // Failed, but a newer mark for the row is already waiting: that one counts.
             (Err(_), Some(_)) => {}
@@ -187,33 +202,36 @@ fn show_row(row: &Element, class: &str, state: &str, pressed: &str) {
     }
 }
 
-/// The server's list: every row not waiting for a mark of its own takes it, and the tally.
-fn apply(marked: &Marked, sent: &str) {
+/// The server's list (`ui::Marked`, as JSON): every row not waiting for a mark of its own
+/// takes it, and the tally.
+fn apply(marked: &JsValue, sent: &str) {
     let busy = |id: &str| {
         ROWS.with(|rows| {
             rows.borrow()
-                .get(id)
-                .is_some_and(|row| row.failed.is_some() || (row.in_flight && id != sent))
+                .iter()
+                .any(|row| row.key == id && (row.failed.is_some() || (row.in_flight && id != sent)))
         })
     };
-    for row in &marked.rows {
-        if busy(&row.id) {
+    for row in js_sys::Array::from(&browser::field(marked, "rows")).iter() {
+        let id = browser::text_field(&row, "id");
+        if busy(&id) {
             continue;
         }
-        if let Some(element) = browser::by_id(&row.id) {
-            show_row(&element, &row.class, &row.state, &row.pressed);
+        if let Some(element) = browser::by_id(&id) {
+            let text = |name: &str| browser::text_field(&row, name);
+            show_row(&element, &text("class"), &text("state"), &text("pressed"));
         }
     }
     if let Some(tally) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(".tally").ok().flatten())
     {
-        tally.set_text_content(Some(&marked.tally));
+        tally.set_text_content(Some(&browser::text_field(marked, "tally")));
     }
 }
 
 /// Says how a row's (or the "all" form's) mark is going, with "send again" after a failure.
-fn status(key: &str, words: &str, kind: &str, again: Option<&Rc<SendTexts>>) {
+fn status(key: &str, words: &str, kind: &str, again: Option<String>) {
     let place = if key == "all" {
         web_sys::window()
             .and_then(|w| w.document())
@@ -242,7 +260,7 @@ fn status(key: &str, words: &str, kind: &str, again: Option<&Rc<SendTexts>>) {
     line.set_text_content(Some(words));
     let failed = kind == "failed";
     let _ = place.class_list().toggle_with_force("mark-failed", failed);
-    if let Some(texts) = again {
+    if let Some(again) = again {
         let Some(button) = place
             .owner_document()
             .and_then(|d| d.create_element("button").ok())
@@ -251,17 +269,13 @@ fn status(key: &str, words: &str, kind: &str, again: Option<&Rc<SendTexts>>) {
         };
         let _ = button.set_attribute("type", "button");
         button.set_class_name("button secondary mark-again");
-        button.set_text_content(Some(&texts.again));
+        button.set_text_content(Some(&again));
         let key = key.to_owned();
-        let texts = texts.clone();
+        let place_for_words = place.clone();
         let on_click = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let job = ROWS.with(|rows| {
-                rows.borrow_mut()
-                    .get_mut(&key)
-                    .and_then(|row| row.failed.take())
-            });
-            if let Some(job) = job {
-                enqueue(key, job, texts);
+            let job = with_row(&key, |row| row.failed.take());
+            if let (Some(job), Some(words)) = (job, Words::near(&place_for_words)) {
+                enqueue(key, job, words);
             }
         });
         let _ = button.add_event_listener_with_callback("click", on_click.unchecked_ref());

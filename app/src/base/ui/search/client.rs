@@ -17,8 +17,8 @@ thread_local! {
     static TYPED: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Something in the form changed: after a pause, fetch its answer into `results`.
-pub fn typed(event: &web_sys::Event, results: &str) {
+/// Something in the form changed: after a pause, fetch its answer into its results region.
+pub fn typed(event: &web_sys::Event) {
     let Some(form) = event
         .target()
         .and_then(|target| target.dyn_into::<Element>().ok())
@@ -29,7 +29,9 @@ pub fn typed(event: &web_sys::Event, results: &str) {
     };
     let turn = TYPED.with(|t| t.get().wrapping_add(1));
     TYPED.with(|t| t.set(turn));
-    let results = results.to_owned();
+    let Some(results) = form.get_attribute("data-results") else {
+        return;
+    };
     leptos::prelude::set_timeout(
         move || {
             if TYPED.with(Cell::get) == turn {

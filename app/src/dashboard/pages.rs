@@ -18,8 +18,12 @@ use crate::presence::pages::{MissingList, OverdueList};
 /// The dashboard, or the centre's public summary for someone who is not staff.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    // The board follows the live version (`LiveBoard`).
-    use_islands();
+    // The board follows the live version (`LiveBoard`); a visitor, who has no session, gets
+    // the centre's public summary, which has no island and loads no script.
+    #[cfg(feature = "ssr")]
+    if signed_in() {
+        use_islands();
+    }
     let data = Resource::new_blocking(|| (), |_| get_dashboard());
     view! {
         <Suspense>
@@ -40,6 +44,15 @@ pub fn DashboardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Whether the request carries a session (still to be checked by the guard).
+#[cfg(feature = "ssr")]
+fn signed_in() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        crate::base::cookies::request_cookie(&parts.headers, crate::base::session::SESSION_COOKIE)
+            .is_some()
+    })
 }
 
 /// Keeps the board up to date while the page is open: with JavaScript, a change on the server

@@ -242,8 +242,13 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
 
     // Nobody signed in gets the centre's public summary, and no figure about children.
     let page = text(send(router(pool.clone(), "dashboard-roles"), get("/")).await).await;
-    assert!(page.contains("Phnom Penh boarding school"), "{page}");
+    assert!(page.contains("សាលាស្នាក់នៅភ្នំពេញ"), "{page}");
     assert!(!page.contains("dash-roll") && !page.contains("dash-tonight"));
+    // It has nothing interactive: no island, no script.
+    assert!(
+        !page.contains("<leptos-island") && !page.contains(".wasm"),
+        "{page}"
+    );
 }
 
 /// Reads `/live` until an event named `kind` arrives, or `wait` passes; returns its data.

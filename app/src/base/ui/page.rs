@@ -79,7 +79,8 @@ pub fn ListTable(
         format!("list {class}")
     };
     view! {
-        <div class="table-wrap">
+        // Scrolls sideways on a phone: it takes the focus, so a keyboard can scroll it too.
+        <div class="table-wrap" tabindex="0">
             <table class=class>
                 <thead>
                     <tr>

@@ -181,7 +181,8 @@ fn Forecast(page: ForecastPage) -> impl IntoView {
     view! {
         <h2>{i18n.t(Key::CanteenForecast)}</h2>
         <p class="muted">{i18n.fmt(Key::CanteenCutoffRule, &[("time", &cutoff)])}</p>
-        <div class="table-wrap">
+        // Scrolls sideways on a phone: it takes the focus, so a keyboard can scroll it too.
+        <div class="table-wrap" tabindex="0">
             <table class="list forecast">
                 <thead>
                     <tr>

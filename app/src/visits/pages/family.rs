@@ -101,7 +101,8 @@ fn permission_grid(
         })
         .collect();
     view! {
-        <div class="table-wrap">
+        // Scrolls sideways on a phone: it takes the focus, so a keyboard can scroll it too.
+        <div class="table-wrap" tabindex="0">
             <table class="list permissions">
                 <thead>
                     <tr>

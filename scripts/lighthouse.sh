@@ -43,7 +43,13 @@ done
 roll="$(curl -fsS -H "Cookie: $house" "$base/roll" | grep -o 'href="/roll/[0-9]*?night=[0-9-]*"' | head -1 | sed 's/href="\(.*\)"/\1/')"
 
 printf '%-14s %12s %14s %15s\n' page performance accessibility best-practices
-for entry in "roll call|$roll|$house" "dashboard|/|$director" "family portal|/family|$family"; do
+session="$(curl -fsS -H "Cookie: $house" "$base/homework" | grep -o 'href="/homework/session/[0-9]*?day=[0-9-]*"' | head -1 | sed 's/href="\(.*\)"/\1/')"
+pages=("roll call|$roll|$house" "dashboard|/|$director" "family portal|/family|$family")
+# LIGHTHOUSE_ALL=1 adds homework attendance and the residents list.
+if [ -n "${LIGHTHOUSE_ALL:-}" ]; then
+  pages+=("homework|$session|$house" "residents|/residents|$house")
+fi
+for entry in "${pages[@]}"; do
   IFS='|' read -r name path cookie <<<"$entry"
   report="$(mktemp)"
   CHROME_PATH="${CHROMIUM:-/usr/bin/chromium}" "$tools/node_modules/.bin/lighthouse" "$base$path" \
@@ -66,6 +72,9 @@ for key in ("accessibility", "best-practices"):
         audit = report["audits"][ref["id"]]
         if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
             print(f"    {key}: {audit['title']}")
+            for item in (audit.get("details") or {}).get("items", [])[:5]:
+                node = item.get("node") or {}
+                print(f"      {node.get('selector', '')} {node.get('explanation', '')[:160]}")
 PY
   rm -f "$report"
 done

@@ -83,7 +83,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // On the server `shell` provided the language; in the browser it is read back from the page.
+    // `shell` provided the language; rendered without it (a test), the request says it.
     let i18n = use_context::<I18n>().unwrap_or(I18n {
         lang: current_lang(),
     });

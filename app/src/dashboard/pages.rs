@@ -10,7 +10,7 @@ use super::charts::{HomeworkChart, MealsChart, OccupancyChart};
 use super::model::{Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, VisitsToday};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
-use crate::base::ui::{ErrorPage, use_islands};
+use crate::base::ui::ErrorPage;
 use crate::centre::pages::HomePage;
 use crate::presence::model::Alerts;
 use crate::presence::pages::{MissingList, OverdueList};
@@ -22,7 +22,7 @@ pub fn DashboardPage() -> impl IntoView {
     // the centre's public summary, which has no island and loads no script.
     #[cfg(feature = "ssr")]
     if signed_in() {
-        use_islands();
+        crate::base::ui::use_islands();
     }
     let data = Resource::new_blocking(|| (), |_| get_dashboard());
     view! {

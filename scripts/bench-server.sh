@@ -5,6 +5,8 @@
 start_bench_server() {
   local port="$1"
   if [ "${BENCH_BUILD:-1}" != 0 ]; then
+    # cargo-leptos finds wasm-opt (npm's binaryen) where the test command installed it.
+    export PATH="$root/tests/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
     SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
   fi
   data="$(mktemp -d)"

@@ -59,14 +59,9 @@ fn signed_in() -> bool {
 /// brings the board again, rendered by the server (see `client`); without, a reload does.
 #[island]
 pub fn LiveBoard(children: Children) -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(root) = root.get() {
-            crate::base::browser::mark_live(&root);
-            super::client::follow();
-        }
-    });
+    Effect::new(super::client::follow);
+    let root = crate::base::ui::live_root();
     view! { <div node_ref=root>{children()}</div> }
 }
 

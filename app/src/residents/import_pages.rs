@@ -146,13 +146,7 @@ fn Confirm(id: i64, ready: usize) -> impl IntoView {
 /// Runs the confirmation inside it step by step, with JavaScript (see `import_client`).
 #[island]
 pub fn ImportSteps(children: Children) -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(root) = root.get() {
-            crate::base::browser::mark_live(&root);
-        }
-    });
+    let root = crate::base::ui::live_root();
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         super::import_client::confirm(&event);

@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::live_root;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key};
 
@@ -118,13 +119,7 @@ pub struct Marked {
 /// words are a `SendWords` among its children.
 #[island]
 pub fn MarkSender(children: Children) -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(root) = root.get() {
-            crate::base::browser::mark_live(&root);
-        }
-    });
+    let root = live_root();
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         client::submit(&event);

@@ -12,5 +12,5 @@ pub use error_page::{ErrorPage, NotFoundPage, ProblemPage};
 pub use form::{FormError, SavedNotice, decode_error, refusal_for};
 pub use marks::{MarkSender, Marked, MarkedRow, SendTexts, SendWords};
 pub use page::{ListTable, id_param, page_data, resource_by_id};
-pub use scripts::{IslandScripts, Scripts, use_islands};
+pub use scripts::{IslandScripts, Scripts, live_root, use_islands};
 pub use search::LiveSearch;

@@ -44,3 +44,16 @@ pub fn IslandScripts() -> impl IntoView {
             .map(|scripts| view! { <HydrationScripts options=scripts.options islands=true /> })
     }
 }
+
+/// The root of an island's element, marked live (`data-live`) once the island's code runs in
+/// the browser, so that tests (and people) can tell a part that works from one that only shows.
+pub fn live_root() -> NodeRef<leptos::html::Div> {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            crate::base::browser::mark_live(&root);
+        }
+    });
+    root
+}

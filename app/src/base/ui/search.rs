@@ -5,19 +5,15 @@
 
 use leptos::prelude::*;
 
+use super::live_root;
+
 #[cfg(feature = "hydrate")]
 mod client;
 
 /// Wraps a `method="get"` search form whose `data-results` names the region its answer fills.
 #[island]
 pub fn LiveSearch(children: Children) -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(root) = root.get() {
-            crate::base::browser::mark_live(&root);
-        }
-    });
+    let root = live_root();
     let on_input = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         client::typed(&event);

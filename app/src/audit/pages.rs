@@ -99,6 +99,7 @@ fn action_label(code: &str) -> Option<Key> {
         "return" => Some(Key::AuditActionReturn),
         "extend" => Some(Key::AuditActionExtend),
         "mark" => Some(Key::AuditActionMark),
+        "mark_older" => Some(Key::AuditActionMarkOlder),
         "all_present" => Some(Key::AuditActionAllPresent),
         "close" => Some(Key::AuditActionClose),
         "alert_resolved" => Some(Key::AuditActionAlertResolved),

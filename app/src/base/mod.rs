@@ -21,6 +21,7 @@ pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod hub;
 pub mod i18n;
+pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]

@@ -100,7 +100,8 @@ pub async fn get_session(
 }
 
 /// Marks one resident at a session: present, absent, late, or excused with a reason. A past
-/// session needs `confirm`. Tutors (their classes), house staff, admin.
+/// session needs `confirm`. Tutors (their classes), house staff, admin. A tablet's outbox
+/// names the mark (`sent[mark_id]`, `sent[made_at]`, `sent[sent_at]`): it is applied once, dated by when it was made.
 #[server(endpoint = "mark_attendance")]
 pub async fn mark_attendance(
     class_id: i64,
@@ -109,11 +110,18 @@ pub async fn mark_attendance(
     status: String,
     #[server(default)] reason: String,
     #[server(default)] confirm: String,
+    #[server(default)] sent: crate::base::outbox::SentFields,
 ) -> Result<Marked, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
     let session = ssr::markable(&staff, class_id, &day, &confirm).await?;
     let (status, reason) = super::model::check_mark(&status, &reason)?;
-    let marks = super::record::Marks::These(vec![(resident_id, status, reason)]);
+    let sent = sent.parse()?;
+    let marks = super::record::Marks::One {
+        resident_id,
+        status,
+        reason,
+        sent,
+    };
     ssr::mark(&staff, session, marks, &format!("#p{resident_id}")).await
 }
 
@@ -502,8 +510,14 @@ mod ssr {
 
         let pool = crate::base::db::pool()?;
         let now = crate::base::clock::now();
-        crate::homework::record::mark(&pool, &Writer::staff(staff), (class.id, day), marks, now)
-            .await?;
+        let recorded = crate::homework::record::mark(
+            &pool,
+            &Writer::staff(staff),
+            (class.id, day),
+            marks,
+            now,
+        )
+        .await?;
         leptos_axum::redirect(&session_url(class.id, day, anchor));
         let i18n = crate::base::i18n::I18n {
             lang: crate::base::i18n::current_lang(),
@@ -525,6 +539,7 @@ mod ssr {
                     }
                 })
                 .collect(),
+            recorded: recorded.code().to_owned(),
         })
     }
 

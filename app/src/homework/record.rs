@@ -2,7 +2,7 @@
 //! enrolments (the schema holds places and clashes, also in a race), cancelled sessions,
 //! attendance marks and the flag setting.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde_json::json;
 use sqlx::SqlitePool;
 
@@ -14,6 +14,8 @@ use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
+use crate::base::outbox::{self, Dated, Recorded, Sent};
+use crate::presence::model::instant;
 
 /// Maps the schema's refusals to the rules' answers.
 fn class_error(error: sqlx::Error) -> AppError {
@@ -194,24 +196,37 @@ pub async fn cancel_session(
 
 /// Which marks a session takes.
 pub enum Marks {
-    /// These: `(resident, status, reason)`.
-    These(Vec<(i64, Status, String)>),
+    /// One resident's mark; with its id and time when a tablet sent it from its outbox, dated
+    /// now otherwise.
+    One {
+        resident_id: i64,
+        status: Status,
+        reason: String,
+        sent: Option<Sent>,
+    },
     /// Present for everyone not marked yet and not away according to presence, chosen
     /// inside the transaction so a mark another tablet has just made is never overwritten.
     AllPresent,
 }
 
 /// Records marks at a session, each audited with the mark it replaces. The session must take
-/// place that day (not cancelled), and only residents on its roll may be marked. Returns how
-/// many marks changed.
+/// place that day (not cancelled), and only residents on its roll may be marked. A mark a
+/// tablet sent is applied once, and only if no mark made later stands (`base::outbox`).
 pub async fn mark(
     pool: &SqlitePool,
     by: &Writer,
     (class_id, day): (i64, NaiveDate),
     marks: Marks,
     now: i64,
-) -> Result<usize, AppError> {
+) -> Result<Recorded, AppError> {
     let mut tx = begin_write(pool).await?;
+    if let Marks::One {
+        sent: Some(sent), ..
+    } = &marks
+        && outbox::repo::taken(&mut tx, &sent.id).await?
+    {
+        return Ok(Recorded::Already);
+    }
     let class = repo::class(&mut tx, class_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -227,50 +242,79 @@ pub async fn mark(
         .map(|p| p.resident_id)
         .collect();
     let before = repo::marks(&mut tx, class_id, day).await?;
-    let marks = match marks {
-        Marks::These(marks) => marks,
+    let (marks, sent) = match marks {
+        Marks::One {
+            resident_id,
+            status,
+            reason,
+            sent,
+        } => (vec![(resident_id, status, reason)], sent),
         Marks::AllPresent => {
             let occupants = crate::presence::repo::occupants_between(&mut tx, day, day).await?;
-            let at = crate::presence::model::instant(day, class.timetable.starts_at);
-            roll.iter()
+            let at = instant(day, class.timetable.starts_at);
+            let present = roll
+                .iter()
                 .filter(|id| !before.contains_key(id))
                 .filter(|id| {
                     let occupant = occupants.iter().find(|o| o.resident.id == **id);
                     super::history::away_at(occupant, at).is_none()
                 })
                 .map(|id| (*id, Status::Present, String::new()))
-                .collect()
+                .collect();
+            (present, None)
         }
     };
-    let mut changed = 0;
+    // Not before the session's day began, nor after now.
+    let dated = sent.as_ref().map_or(Dated::arriving(now), |sent| {
+        sent.dated(instant(day, NaiveTime::MIN), now)
+    });
+    let mut recorded = Recorded::Applied;
     for (resident_id, status, reason) in &marks {
         if !roll.contains(resident_id) {
             return Err(AppError::NotFound);
         }
+        let key = (class_id, day, *resident_id);
+        let entity_id = format!("{class_id}/{day}/{resident_id}");
+        let applied = outbox::stands(dated, repo::marked_at(&mut tx, key).await?);
+        if let Some(sent) = &sent {
+            let receipt = outbox::repo::Receipt {
+                sent,
+                entity: "attendance",
+                entity_id: &entity_id,
+                staff_id: by.staff_member()?,
+                dated_at: dated.at,
+                received_at: now,
+                applied,
+            };
+            outbox::repo::take(&mut tx, &receipt).await?;
+        }
         let previous = before.get(resident_id);
-        if previous.is_some_and(|(s, r)| s == status && r == reason) {
+        if applied && previous.is_some_and(|(s, r)| s == status && r == reason) {
             continue;
         }
-        repo::set_mark(
-            &mut tx,
-            (class_id, day, *resident_id),
-            (*status, reason),
-            by.staff_id,
-            now,
-        )
-        .await?;
+        if applied {
+            repo::set_mark(&mut tx, key, (*status, reason), by.staff_id, dated.at).await?;
+        } else {
+            recorded = Recorded::Older;
+        }
+        let mut after = json!({ "status": status.code(), "reason": reason });
+        if let Some(sent) = &sent {
+            after["made_at"] = sent.made_at.into();
+            after["sent_at"] = sent.sent_at.into();
+            after["dated_at"] = dated.at.into();
+            after["received_at"] = now.into();
+        }
         let change = Change {
             entity: "attendance",
-            entity_id: format!("{class_id}/{day}/{resident_id}"),
-            action: "mark",
+            entity_id,
+            action: if applied { "mark" } else { "mark_older" },
             before: previous.map(|(s, r)| json!({ "status": s.code(), "reason": r })),
-            after: Some(json!({ "status": status.code(), "reason": reason })),
+            after: Some(after),
         };
         record(&mut tx, &by.actor, change).await?;
-        changed += 1;
     }
     tx.commit().await?;
-    Ok(changed)
+    Ok(recorded)
 }
 
 /// Sets how many unexplained absences in a row flag a resident.

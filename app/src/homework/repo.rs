@@ -475,13 +475,28 @@ pub async fn marks(
         .collect()
 }
 
-/// Records a mark (replacing an earlier one).
+/// When a resident's mark at a session was made, if it was.
+pub async fn marked_at(
+    conn: &mut SqliteConnection,
+    (class_id, day, resident_id): (i64, NaiveDate, i64),
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT marked_at FROM attendance WHERE class_id = ? AND day = ? AND resident_id = ?",
+        class_id,
+        day,
+        resident_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Records a mark made at `at` (replacing an earlier one).
 pub async fn set_mark(
     tx: &mut Transaction<'_, Sqlite>,
     (class_id, day, resident_id): (i64, NaiveDate, i64),
     (status, reason): (Status, &str),
     by: Option<i64>,
-    now: i64,
+    at: i64,
 ) -> Result<(), sqlx::Error> {
     let status = status.code();
     sqlx::query!(
@@ -496,7 +511,7 @@ pub async fn set_mark(
         status,
         reason,
         by,
-        now
+        at
     )
     .execute(&mut **tx)
     .await?;

@@ -147,30 +147,33 @@ pub async fn get_roll_call(
     })
 }
 
-/// Marks one resident present or missing. House staff and admin.
+/// Marks one resident present or missing. House staff and admin. A tablet's outbox names the
+/// mark (`sent[mark_id]`, `sent[made_at]`, `sent[sent_at]`): it is applied once, dated by when it was made (`base::outbox`).
 #[server(endpoint = "mark_roll")]
 pub async fn mark_roll(
     building_id: i64,
     night: String,
     resident_id: i64,
     mark: String,
+    #[server(default)] sent: crate::base::outbox::SentFields,
 ) -> Result<Marked, AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
-    super::record::mark(
-        &w.pool,
-        &w.by,
+    let sent = sent.parse()?;
+    let roll_mark = super::record::RollMark {
         building_id,
         night,
         resident_id,
         mark,
-        w.now,
-        w.today,
-    )
-    .await?;
+        sent,
+    };
+    let recorded = super::record::mark(&w.pool, &w.by, roll_mark, w.now, w.today).await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
-    marked(building_id, night).await
+    Ok(Marked {
+        recorded: recorded.code().to_owned(),
+        ..marked(building_id, night).await?
+    })
 }
 
 /// Marks everyone not yet marked as present. House staff and admin.
@@ -205,6 +208,7 @@ async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> 
     )
     .await?;
     Ok(Marked {
+        recorded: String::new(),
         tally: tally_line(i18n, tally(&rows)),
         rows: rows
             .iter()

@@ -3,7 +3,7 @@
 //! transaction, so two tablets marking the same roll merge: every mark lands, the later one
 //! for a resident wins, and both are in the audit log.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
 
 use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
@@ -13,6 +13,7 @@ use crate::base::audit::{Change, commit_with};
 use crate::base::db::begin_write;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
+use crate::base::outbox::{self, Dated, Recorded, Sent};
 
 /// A running absence (not ended by a return): its resident and span.
 pub async fn running(
@@ -67,18 +68,18 @@ fn check_night(night: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A building's roll for a recent night, in `tx`: its open roll call (opened now if needed)
-/// and its rows. Refused when the night is too old or the roll is closed.
+/// A building's roll for a recent night, in `tx`: its open roll call (opened at `opening` if
+/// it was not) and its rows. Refused when the night is too old or the roll is closed.
 async fn open_roll(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     building_id: i64,
     night: NaiveDate,
-    now: i64,
+    (opening, now): (i64, i64),
     today: NaiveDate,
 ) -> Result<(i64, Vec<super::model::RollRow>), AppError> {
     check_night(night, today)?;
     let rows = repo::roll_rows(tx, building_id, night, instant(night, roll_time()), now).await?;
-    let (roll_id, closed) = repo::open_roll_call(tx, building_id, night, now).await?;
+    let (roll_id, closed) = repo::open_roll_call(tx, building_id, night, opening).await?;
     if closed {
         return Err(AppError::Conflict {
             message: Key::ProblemRollClosed,
@@ -87,23 +88,46 @@ async fn open_roll(
     Ok((roll_id, rows))
 }
 
-/// Marks one resident of a building's roll for `night`. The later mark wins.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a mark is a building, a night, a resident and a mark, by someone, now, checked against today"
-)]
+/// One mark on a building's roll for a night.
+pub struct RollMark {
+    pub building_id: i64,
+    pub night: NaiveDate,
+    pub resident_id: i64,
+    pub mark: Mark,
+    /// Its id and time when a tablet sent it from its outbox; a mark without is dated now.
+    pub sent: Option<Sent>,
+}
+
+/// Marks one resident of a building's roll for `night`, once however often it arrives. The
+/// mark made later stands (`base::outbox`); an older one is audited and changes nothing.
 pub async fn mark(
     pool: &SqlitePool,
     by: &Writer,
-    building_id: i64,
-    night: NaiveDate,
-    resident_id: i64,
-    mark: Mark,
+    roll_mark: RollMark,
     now: i64,
     today: NaiveDate,
-) -> Result<(), AppError> {
+) -> Result<Recorded, AppError> {
+    let RollMark {
+        building_id,
+        night,
+        resident_id,
+        mark,
+        sent,
+    } = roll_mark;
     let mut tx = begin_write(pool).await?;
-    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
+    if let Some(sent) = &sent
+        && outbox::repo::taken(&mut tx, &sent.id).await?
+    {
+        return Ok(Recorded::Already);
+    }
+    // Not before the roll opened: a roll this mark opens, not before the night's day began.
+    let earliest = repo::roll_opened_at(&mut tx, building_id, night)
+        .await?
+        .unwrap_or_else(|| instant(night, NaiveTime::MIN));
+    let dated = sent
+        .as_ref()
+        .map_or(Dated::arriving(now), |sent| sent.dated(earliest, now));
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, (dated.at, now), today).await?;
     let row = rows
         .iter()
         .find(|row| row.resident_id == resident_id)
@@ -114,15 +138,44 @@ pub async fn mark(
         });
     }
     let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
-    repo::set_mark(&mut tx, roll_id, resident_id, mark, by.staff_member()?, now).await?;
+    let applied = outbox::stands(dated, before.map(|(_, changed)| changed));
+    let staff_id = by.staff_member()?;
+    let entity_id = format!("{roll_id}:{resident_id}");
+    if let Some(sent) = &sent {
+        let receipt = outbox::repo::Receipt {
+            sent,
+            entity: "roll_mark",
+            entity_id: &entity_id,
+            staff_id,
+            dated_at: dated.at,
+            received_at: now,
+            applied,
+        };
+        outbox::repo::take(&mut tx, &receipt).await?;
+    }
+    if applied {
+        repo::set_mark(&mut tx, roll_id, resident_id, mark, staff_id, dated.at).await?;
+    }
+    let mut after = serde_json::json!({ "status": mark.code(), "night": night });
+    if let Some(sent) = &sent {
+        after["made_at"] = sent.made_at.into();
+        after["sent_at"] = sent.sent_at.into();
+        after["dated_at"] = dated.at.into();
+        after["received_at"] = now.into();
+    }
     let change = Change {
         entity: "roll_mark",
-        entity_id: format!("{roll_id}:{resident_id}"),
-        action: "mark",
-        before: before.map(|m| serde_json::json!({ "status": m.code() })),
-        after: Some(serde_json::json!({ "status": mark.code(), "night": night })),
+        entity_id,
+        action: if applied { "mark" } else { "mark_older" },
+        before: before.map(|(m, _)| serde_json::json!({ "status": m.code() })),
+        after: Some(after),
     };
-    Ok(commit_with(tx, &by.actor, change).await?)
+    commit_with(tx, &by.actor, change).await?;
+    Ok(if applied {
+        Recorded::Applied
+    } else {
+        Recorded::Older
+    })
 }
 
 /// Marks every resident of the roll who has no mark yet as present: the one tap before the
@@ -137,7 +190,7 @@ pub async fn mark_all_present(
     today: NaiveDate,
 ) -> Result<usize, AppError> {
     let mut tx = begin_write(pool).await?;
-    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, (now, now), today).await?;
     let unmarked: Vec<i64> = rows
         .iter()
         .filter(|row| row.routine())
@@ -175,7 +228,7 @@ pub async fn close(
     today: NaiveDate,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let (roll_id, rows) = open_roll(&mut tx, building_id, night, now, today).await?;
+    let (roll_id, rows) = open_roll(&mut tx, building_id, night, (now, now), today).await?;
     check_close(&rows)?;
     repo::close_roll_call(&mut tx, roll_id, by.staff_member()?, now).await?;
     let tally = super::model::tally(&rows);

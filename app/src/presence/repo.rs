@@ -392,19 +392,19 @@ pub async fn roll_call(
     Ok(row.map(|r| (r.id, r.closed_at.is_some())))
 }
 
-/// The roll call of a building for a night, opened now if it was not.
+/// The roll call of a building for a night, opened at `at` if it was not.
 pub async fn open_roll_call(
     conn: &mut SqliteConnection,
     building_id: i64,
     night: NaiveDate,
-    now: i64,
+    at: i64,
 ) -> Result<(i64, bool), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO roll_call (building_id, night, opened_at) VALUES (?, ?, ?)
          ON CONFLICT (building_id, night) DO NOTHING",
         building_id,
         night,
-        now
+        at
     )
     .execute(&mut *conn)
     .await?;
@@ -413,30 +413,47 @@ pub async fn open_roll_call(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
-/// The mark of a resident in a roll call.
+/// The mark of a resident in a roll call, and when it last changed: marked, or its alert
+/// resolved, whichever came later.
 pub async fn mark_of(
     conn: &mut SqliteConnection,
     roll_call_id: i64,
     resident_id: i64,
-) -> Result<Option<Mark>, sqlx::Error> {
-    let status = sqlx::query_scalar!(
-        "SELECT status FROM roll_mark WHERE roll_call_id = ? AND resident_id = ?",
+) -> Result<Option<(Mark, i64)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT status, max(marked_at, coalesce(resolved_at, marked_at)) AS "changed!: i64"
+           FROM roll_mark WHERE roll_call_id = ? AND resident_id = ?"#,
         roll_call_id,
         resident_id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(status.and_then(|s| Mark::parse(&s)))
+    Ok(row.and_then(|r| Mark::parse(&r.status).map(|mark| (mark, r.changed))))
 }
 
-/// Sets a resident's mark: the later mark wins, and a new mark clears an old resolution.
+/// When a building's roll for `night` was opened, if it was.
+pub async fn roll_opened_at(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT opened_at FROM roll_call WHERE building_id = ? AND night = ?",
+        building_id,
+        night
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Sets a resident's mark, made at `at`, clearing an old resolution.
 pub async fn set_mark(
     conn: &mut SqliteConnection,
     roll_call_id: i64,
     resident_id: i64,
     mark: Mark,
     staff_id: i64,
-    now: i64,
+    at: i64,
 ) -> Result<(), sqlx::Error> {
     let status = mark.code();
     sqlx::query!(
@@ -449,7 +466,7 @@ pub async fn set_mark(
         roll_call_id,
         resident_id,
         status,
-        now,
+        at,
         staff_id
     )
     .execute(&mut *conn)

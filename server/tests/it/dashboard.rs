@@ -191,7 +191,14 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
     };
     let now = chrono::Utc::now().timestamp();
     let mark = app::presence::model::Mark::Missing;
-    app::presence::record::mark(&pool, &by, building, today, missing, mark, now, today)
+    let roll_mark = app::presence::record::RollMark {
+        building_id: building,
+        night: today,
+        resident_id: missing,
+        mark,
+        sent: None,
+    };
+    app::presence::record::mark(&pool, &by, roll_mark, now, today)
         .await
         .expect("marked missing");
     let alert = format!("<a href=\"/residents/{missing}\">");

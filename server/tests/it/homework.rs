@@ -500,3 +500,53 @@ async fn leaving_the_centre_or_the_class_frees_the_place_and_keeps_tonight(pool:
     .await;
     assert!(status.is_redirection() || status.is_success(), "{body}");
 }
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn an_attendance_mark_from_the_outbox_is_applied_once_and_the_one_made_later_stands(
+    pool: SqlitePool,
+) {
+    let (tutor, claire) = staff(&pool, "claire", &[Role::Tutor]).await;
+    let pupils = girls(&pool, 1).await;
+    let class = class(&pool, tutor, "Maths", ("18:00", "19:00"), 5).await;
+    enrol_directly(&pool, class, pupils[0], today()).await;
+    let app = router(pool.clone(), "homework-outbox");
+    let now = app::base::clock::now();
+    let sent = |status: &str, id: &str, made_at: i64| {
+        let request = form_post("/api/mark_attendance")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, claire.clone())
+            .body(Body::from(format!(
+                "class_id={class}&day={}&resident_id={}&status={status}&sent[mark_id]={id}&sent[made_at]={made_at}&sent[sent_at]={now}",
+                today(),
+                pupils[0]
+            )))
+            .expect("request");
+        let app = app.clone();
+        async move {
+            let response = send(app, request).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let marked: app::base::ui::Marked =
+                serde_json::from_str(&text(response).await).expect("the session as JSON");
+            (marked.recorded, marked.rows[0].pressed.clone())
+        }
+    };
+    let late = ("applied".to_owned(), "late".to_owned());
+    assert_eq!(sent("late", "tablet-a-0000000001", now - 60).await, late);
+    // The same mark again (its answer was lost): already recorded, nothing changes.
+    let again = ("already".to_owned(), "late".to_owned());
+    assert_eq!(sent("late", "tablet-a-0000000001", now - 60).await, again);
+    // Another tablet's mark made before it, arriving after: recorded, and "late" stands.
+    let older = ("older".to_owned(), "late".to_owned());
+    assert_eq!(
+        sent("absent", "tablet-b-0000000001", now - 120).await,
+        older
+    );
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'attendance' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("audit");
+    assert_eq!(actions, ["mark", "mark_older"]);
+    let page = session(&app, &claire, class, today()).await;
+    assert_eq!(page.rows[0].status, Some(model::Status::Late));
+}

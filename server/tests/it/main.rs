@@ -18,6 +18,7 @@ mod dashboard;
 mod history;
 mod homework;
 mod http;
+mod outbox;
 mod records;
 mod security;
 mod visits;

@@ -113,6 +113,9 @@ pub struct MarkedRow {
 pub struct Marked {
     pub rows: Vec<MarkedRow>,
     pub tally: String,
+    /// What became of a mark a tablet named (`base::outbox::Recorded`): `applied`, `older`
+    /// or `already`; empty otherwise.
+    pub recorded: String,
 }
 
 /// Sends the marking forms inside it in the background (see the module's comment); its

@@ -132,6 +132,31 @@ test('a mark that cannot be sent says so on its row, and is sent again', async (
   await expect(page.locator(`#${id}`)).toHaveClass(/present/);
 });
 
+test('a mark whose answer was lost is sent again and recorded once', async ({ page, browser }) => {
+  const house = await storageFor(browser, 'house_staff');
+  await page.context().addCookies(house.cookies);
+  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ១');
+  const row = page.locator('li.roll-row.unmarked').first();
+  const id = (await row.getAttribute('id')) as string;
+  const marked = page.locator(`#${id}`);
+
+  // The mark reaches the server, but its answer is lost on the way back.
+  await page.route('**/api/mark_roll', async (route) => {
+    await route.fetch();
+    await route.abort('aborted');
+  });
+  await row.locator('button.present').click();
+  await expect(marked.locator('.mark-status.failed')).toBeVisible();
+
+  // Sent again, the server knows it by its id: already recorded, applied once.
+  await page.unroute('**/api/mark_roll');
+  const answer = page.waitForResponse('**/api/mark_roll');
+  await marked.getByRole('button', { name: 'ផ្ញើម្តងទៀត' }).click();
+  expect((await (await answer).json()).recorded).toBe('already');
+  await expect(marked.locator('.mark-status.sent')).toHaveText('បានផ្ញើ');
+  await expect(marked).toHaveClass(/present/);
+});
+
 test.describe('a refusal', () => {
   test.use({ expectedStatuses: [409] });
 

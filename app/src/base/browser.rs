@@ -61,6 +61,27 @@ pub fn form_fields(form: &HtmlFormElement, submitter: Option<&web_sys::HtmlEleme
         .unwrap_or_default()
 }
 
+/// Unix seconds by this device's clock (which may be wrong: see `base::outbox`).
+pub fn seconds_now() -> i64 {
+    // Milliseconds since 1970 as a float: whole seconds fit an i64 with room to spare.
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+/// A fresh id for something made on this device: 128 random bits, in hex. From
+/// `crypto.getRandomValues`, which works over plain HTTP too (unlike `randomUUID`).
+pub fn fresh_id() -> String {
+    let mut bytes = [0u8; 16];
+    let random = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !random {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0).floor() as u8;
+        }
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// Posts `fields` (URL-encoded) to the server function at `url`, asking for its answer as JSON
 /// instead of the redirect a plain form gets. The answer's body on success.
 pub async fn post(url: &str, fields: &str) -> Result<String, Failure> {

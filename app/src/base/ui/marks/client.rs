@@ -15,6 +15,23 @@ use crate::base::browser::{self, Words};
 struct Job {
     url: String,
     fields: String,
+    /// A single mark's own id and when it was made (this tablet's clock): sent with it, so a
+    /// mark sent again is applied once and dated by how long it waited (`base::outbox`).
+    named: Option<(String, i64)>,
+}
+
+impl Job {
+    /// What is posted, now.
+    fn body(&self) -> String {
+        match &self.named {
+            Some((id, made_at)) => format!(
+                "{}&sent%5Bmark_id%5D={id}&sent%5Bmade_at%5D={made_at}&sent%5Bsent_at%5D={}",
+                self.fields,
+                browser::seconds_now()
+            ),
+            None => self.fields.clone(),
+        }
+    }
 }
 
 struct Row {
@@ -67,6 +84,7 @@ pub fn submit(event: &web_sys::SubmitEvent) {
     let job = Job {
         url: form.action(),
         fields: browser::form_fields(&form, submitter.as_ref()),
+        named: (kind != "all").then(|| (browser::fresh_id(), browser::seconds_now())),
     };
     let key = if kind == "all" {
         show_all_present(&form);
@@ -109,7 +127,7 @@ fn enqueue(key: String, job: Job, words: Words) {
 async fn send(key: String, job: Job, words: Words) {
     let mut job = job;
     loop {
-        let answer = browser::post(&job.url, &job.fields).await;
+        let answer = browser::post(&job.url, &job.body()).await;
         let next = with_row(&key, |row| {
             let next = row.next.take();
             row.in_flight = next.is_some();

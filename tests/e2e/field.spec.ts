@@ -114,18 +114,18 @@ test('a mark that cannot be sent says so on its row, and is sent again', async (
   const id = (await row.getAttribute('id')) as string;
   const marked = page.locator(`#${id}`);
 
-  // The link drops: the mark stays on screen, not sent, in words.
+  // The link drops: the mark stays on screen, not sent yet but kept, in words.
   await page.route('**/api/mark_roll', (route) => route.abort('aborted'));
   await row.locator('button.present').click();
-  await expect(marked.locator('.mark-status.failed')).toHaveText(/^មិនទាន់បានផ្ញើ៖ មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេបានទេ/);
-  await expect(marked).toHaveClass(/mark-failed/);
+  await expect(marked.locator('.mark-status.waiting')).toHaveText(/^មិនទាន់បានផ្ញើ៖ រក្សាទុកនៅលើថេប្លេតនេះ/);
+  await expect(marked).toHaveClass(/mark-waiting/);
 
   // The link is back: "send again" sends it.
   await page.unroute('**/api/mark_roll');
   await marked.getByRole('button', { name: 'ផ្ញើម្តងទៀត' }).click();
   await expect(marked.locator('.mark-status.sent')).toHaveText('បានផ្ញើ');
   await expect(marked).toHaveClass(/present/);
-  await expect(marked).not.toHaveClass(/mark-failed/);
+  await expect(marked).not.toHaveClass(/mark-waiting/);
 
   // It is recorded: a reload shows it.
   await page.reload();
@@ -146,7 +146,7 @@ test('a mark whose answer was lost is sent again and recorded once', async ({ pa
     await route.abort('aborted');
   });
   await row.locator('button.present').click();
-  await expect(marked.locator('.mark-status.failed')).toBeVisible();
+  await expect(marked.locator('.mark-status.waiting')).toBeVisible();
 
   // Sent again, the server knows it by its id: already recorded, applied once.
   await page.unroute('**/api/mark_roll');
@@ -155,6 +155,58 @@ test('a mark whose answer was lost is sent again and recorded once', async ({ pa
   expect((await (await answer).json()).recorded).toBe('already');
   await expect(marked.locator('.mark-status.sent')).toHaveText('បានផ្ញើ');
   await expect(marked).toHaveClass(/present/);
+});
+
+test('marks made with the network down are kept on the tablet and sent when it is back', async ({ page, browser }) => {
+  const house = await storageFor(browser, 'house_staff');
+  await page.context().addCookies(house.cookies);
+  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ២');
+  // The last rows: the first unmarked one of this residence is another test's.
+  const ids: string[] = [];
+  for (const row of (await page.locator('li.roll-row.unmarked').all()).slice(-3)) {
+    ids.push((await row.getAttribute('id')) as string);
+  }
+
+  // The Wi-Fi drops: each mark shows at once, kept on the tablet, and counted.
+  await page.context().setOffline(true);
+  for (const id of ids) {
+    await page.locator(`#${id} button.present`).click();
+    await expect(page.locator(`#${id}`)).toHaveClass(/present/);
+    await expect(page.locator(`#${id} .mark-status.waiting`)).toHaveText(/^មិនទាន់បានផ្ញើ៖ រក្សាទុកនៅលើថេប្លេតនេះ/);
+  }
+  const badge = page.locator('.outbox-badge');
+  await expect(badge).toHaveText('ការគូសកំពុងរង់ចាំផ្ញើ៖ ៣');
+
+  // It is back: the marks go without a tap, and the count empties.
+  await page.context().setOffline(false);
+  await expect(badge).toBeHidden({ timeout: 20_000 });
+  for (const id of ids) {
+    await expect(page.locator(`#${id} .mark-status.sent`)).toHaveText('បានផ្ញើ');
+  }
+  await page.reload();
+  for (const id of ids) {
+    await expect(page.locator(`#${id}`)).toHaveClass(/present/);
+  }
+});
+
+test('a mark kept on the tablet is sent from the next page opened, after a reload', async ({ page, browser }) => {
+  const house = await storageFor(browser, 'house_staff');
+  await page.context().addCookies(house.cookies);
+  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ២');
+  const row = (await page.locator('li.roll-row.unmarked').all()).slice(-4)[0];
+  const id = (await row.getAttribute('id')) as string;
+  await page.route('**/api/mark_roll', (route) => route.abort('aborted'));
+  await row.locator('button.present').click();
+  await expect(page.locator('.outbox-badge')).toHaveText('ការគូសកំពុងរង់ចាំផ្ញើ៖ ១');
+
+  // The page is closed and opened again with the network back: the outbox sends the mark.
+  await page.unroute('**/api/mark_roll');
+  const sent = page.waitForResponse('**/api/mark_roll');
+  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ២');
+  expect((await (await sent).json()).recorded).toBe('applied');
+  await expect(page.locator('.outbox-badge')).toBeHidden();
+  await page.reload();
+  await expect(page.locator(`#${id}`)).toHaveClass(/present/);
 });
 
 test.describe('a refusal', () => {

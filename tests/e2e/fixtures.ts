@@ -17,8 +17,10 @@ export const test = base.extend<Options & Fixtures>({
       const problems: string[] = [];
       const expectedMessage = (text: string) =>
         expectedStatuses.some((status) => text.includes(`status of ${status}`));
+      // A test that takes the tablet offline (context.setOffline) expects its requests to fail.
+      const offline = (text: string) => text.includes('ERR_INTERNET_DISCONNECTED');
       page.on('console', (message) => {
-        if (message.type() === 'error' && !expectedMessage(message.text())) {
+        if (message.type() === 'error' && !expectedMessage(message.text()) && !offline(message.text())) {
           problems.push(`console error: ${message.text()}`);
         }
       });
@@ -29,6 +31,7 @@ export const test = base.extend<Options & Fixtures>({
         if (jsOff && request.resourceType() === 'script') return;
         // Leaving a page cancels its downloads still in flight (the WASM preload, say).
         if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+        if (offline(request.failure()?.errorText ?? '')) return;
         problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
       });
       page.on('response', (response) => {

@@ -61,6 +61,24 @@ pub fn form_fields(form: &HtmlFormElement, submitter: Option<&web_sys::HtmlEleme
         .unwrap_or_default()
 }
 
+/// A figure as the page writes it: in Khmer digits on a page in Khmer.
+pub fn local_digits(figure: &str) -> String {
+    let khmer = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .is_some_and(|html| html.get_attribute("lang").as_deref() == Some("km"));
+    if !khmer {
+        return figure.to_owned();
+    }
+    figure
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x17E0 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
 /// Unix seconds by this device's clock (which may be wrong: see `base::outbox`).
 pub fn seconds_now() -> i64 {
     // Milliseconds since 1970 as a float: whole seconds fit an i64 with room to spare.

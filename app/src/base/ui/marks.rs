@@ -18,6 +18,8 @@ use crate::base::i18n::{I18n, Key};
 
 #[cfg(feature = "hydrate")]
 mod client;
+#[cfg(feature = "hydrate")]
+mod outbox;
 
 /// What a form sent in the background says, translated on the server and put in the page by
 /// `SendWords`: the WASM carries no translations.
@@ -27,6 +29,10 @@ pub struct SendTexts {
     pub sent: String,
     /// The form did not reach the server.
     pub offline: String,
+    /// A mark did not reach the server and is kept on the tablet (its outbox) until it does.
+    pub kept: String,
+    /// How many marks are kept, with `{count}`.
+    pub waiting: String,
     /// The button that sends a form again.
     pub again: String,
     /// Each refusal these forms may get, as the server sends it (its JSON), and its words.
@@ -50,6 +56,8 @@ impl SendTexts {
             sending: i18n.t(Key::MarkSending).to_owned(),
             sent: i18n.t(Key::MarkSent).to_owned(),
             offline: i18n.t(Key::MarkOffline).to_owned(),
+            kept: i18n.t(Key::MarkKept).to_owned(),
+            waiting: i18n.t(Key::MarkWaiting).to_owned(),
             again: i18n.t(Key::MarkAgain).to_owned(),
             refusals: common
                 .iter()
@@ -72,6 +80,8 @@ pub fn SendWords(texts: SendTexts) -> impl IntoView {
         sending,
         sent,
         offline,
+        kept,
+        waiting,
         again,
         refusals,
         refused,
@@ -83,6 +93,8 @@ pub fn SendWords(texts: SendTexts) -> impl IntoView {
             data-sending=sending
             data-sent=sent
             data-offline=offline
+            data-kept=kept
+            data-waiting=waiting
             data-again=again
             data-refused=refused
         >
@@ -123,6 +135,12 @@ pub struct Marked {
 #[island]
 pub fn MarkSender(children: Children) -> impl IntoView {
     let root = live_root();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            client::start(&root);
+        }
+    });
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         client::submit(&event);

@@ -3,12 +3,13 @@
 //! carries the whole list as the server has it, so marks from another tablet show too, on
 //! every row not waiting for a mark of its own.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlFormElement};
 
-use crate::base::browser::{self, Words};
+use super::outbox::{self, Waiting};
+use crate::base::browser::{self, Failure, Words};
 
 /// A mark to send: where, and the form's fields.
 #[derive(Clone)]
@@ -24,14 +25,41 @@ impl Job {
     /// What is posted, now.
     fn body(&self) -> String {
         match &self.named {
-            Some((id, made_at)) => format!(
-                "{}&sent%5Bmark_id%5D={id}&sent%5Bmade_at%5D={made_at}&sent%5Bsent_at%5D={}",
-                self.fields,
-                browser::seconds_now()
-            ),
+            Some((id, made_at)) => named_body(&self.fields, id, *made_at),
             None => self.fields.clone(),
         }
     }
+
+    /// The mark as the outbox keeps it, if it is a named one.
+    fn waiting(&self, row: &str) -> Option<Waiting> {
+        let (id, made_at) = self.named.clone()?;
+        Some(Waiting {
+            id,
+            url: self.url.clone(),
+            fields: self.fields.clone(),
+            made_at,
+            row: row.to_owned(),
+            order: next_order(),
+        })
+    }
+}
+
+/// A named mark's fields with its id and times, sent now.
+fn named_body(fields: &str, id: &str, made_at: i64) -> String {
+    format!(
+        "{fields}&sent%5Bmark_id%5D={id}&sent%5Bmade_at%5D={made_at}&sent%5Bsent_at%5D={}",
+        browser::seconds_now()
+    )
+}
+
+/// The order marks are kept in: this tablet's milliseconds, then a counter for marks kept in
+/// the same one.
+fn next_order() -> f64 {
+    ORDER.with(|last| {
+        let now = js_sys::Date::now().max(last.get() + 0.001);
+        last.set(now);
+        now
+    })
 }
 
 struct Row {
@@ -46,6 +74,9 @@ struct Row {
 thread_local! {
     // The rows that have had a mark sent: a roll is a hundred rows at most.
     static ROWS: RefCell<Vec<Row>> = const { RefCell::new(Vec::new()) };
+    static ORDER: Cell<f64> = const { Cell::new(0.0) };
+    // Whether the outbox is being sent now.
+    static FLUSHING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `f` on the row `key`'s sending state.
@@ -127,7 +158,16 @@ fn enqueue(key: String, job: Job, words: Words) {
 async fn send(key: String, job: Job, words: Words) {
     let mut job = job;
     loop {
+        let kept = job.waiting(&key);
+        if let Some(mark) = &kept {
+            outbox::keep(mark).await;
+        }
         let answer = browser::post(&job.url, &job.body()).await;
+        if let Some(mark) = &kept
+            && answered(&answer)
+        {
+            outbox::forget(&mark.id).await;
+        }
         let next = with_row(&key, |row| {
             let next = row.next.take();
             row.in_flight = next.is_some();
@@ -146,12 +186,13 @@ async fn send(key: String, job: Job, words: Words) {
                 }
             }
             (Err(failure), None) => {
-                status(
-                    &key,
-                    &words.failure(failure),
-                    "failed",
-                    Some(words.say("again")),
-                );
+                // Kept in the outbox: waiting, not lost.
+                let (said, kind) = if kept.is_some() && !answered(&answer) {
+                    (words.say("kept"), "waiting")
+                } else {
+                    (words.failure(failure), "failed")
+                };
+                status(&key, &said, kind, Some(words.say("again")));
             }
             // Failed, but a newer mark for the row is already waiting: that one counts.
             (Err(_), Some(_)) => {}
@@ -161,6 +202,102 @@ async fn send(key: String, job: Job, words: Words) {
             None => break,
         }
     }
+    show_waiting(&words).await;
+}
+
+/// Whether the server has answered a mark for good: accepted, or refused for a reason that
+/// sending it again will not change. Not reached, or signed out: it stays in the outbox.
+fn answered(answer: &Result<String, Failure>) -> bool {
+    match answer {
+        Ok(_) => true,
+        Err(Failure::Network) => false,
+        Err(Failure::Refused { status, .. }) => *status != 401,
+    }
+}
+
+/// Starts sending the outbox in the background: now, whenever the network comes back, and
+/// every fifteen seconds while marks wait. Called once the marks island is live.
+pub fn start(root: &web_sys::Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let root = root.clone();
+    let flush_from = move || {
+        if let Some(words) = Words::near(&root) {
+            leptos::task::spawn_local(flush(words));
+        }
+    };
+    flush_from();
+    let on_online = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_from.clone());
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    let every = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_from);
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        every.as_ref().unchecked_ref(),
+        15_000,
+    );
+    every.forget();
+}
+
+/// Sends the marks the outbox keeps, oldest first, until one does not get through. A mark
+/// whose row is sending here already is left to that.
+async fn flush(words: Words) {
+    if FLUSHING.with(|flushing| flushing.replace(true)) {
+        return;
+    }
+    for mark in outbox::all().await {
+        let busy = with_row(&mark.row, |row| row.in_flight);
+        if busy {
+            continue;
+        }
+        let answer =
+            browser::post(&mark.url, &named_body(&mark.fields, &mark.id, mark.made_at)).await;
+        if !answered(&answer) {
+            break;
+        }
+        outbox::forget(&mark.id).await;
+        with_row(&mark.row, |row| row.failed = None);
+        match &answer {
+            Ok(body) => {
+                if let Some(marked) = browser::json(body) {
+                    apply(&marked, &mark.row);
+                }
+                status(&mark.row, &words.say("sent"), "sent", None);
+            }
+            Err(failure) => status(&mark.row, &words.failure(failure), "failed", None),
+        }
+    }
+    FLUSHING.with(|flushing| flushing.set(false));
+    show_waiting(&words).await;
+}
+
+/// Shows how many marks wait in the outbox, above the list (nothing when none).
+async fn show_waiting(words: &Words) {
+    let count = outbox::all().await.len();
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".marks").ok().flatten())
+    else {
+        return;
+    };
+    let badge = match root.query_selector(":scope > .outbox-badge") {
+        Ok(Some(badge)) => badge,
+        _ => {
+            let Some(badge) = root
+                .owner_document()
+                .and_then(|d| d.create_element("p").ok())
+            else {
+                return;
+            };
+            badge.set_class_name("outbox-badge");
+            let _ = badge.set_attribute("role", "status");
+            let _ = root.prepend_with_node_1(&badge);
+            badge
+        }
+    };
+    let _ = badge.toggle_attribute_with_force("hidden", count == 0);
+    let figure = browser::local_digits(&count.to_string());
+    badge.set_text_content(Some(&words.say("waiting").replace("{count}", &figure)));
 }
 
 /// Shows the row as `button` marks it, before the server has answered.
@@ -276,8 +413,12 @@ fn status(key: &str, words: &str, kind: &str, again: Option<String>) {
     };
     line.set_class_name(&format!("mark-status {kind}"));
     line.set_text_content(Some(words));
-    let failed = kind == "failed";
-    let _ = place.class_list().toggle_with_force("mark-failed", failed);
+    let _ = place
+        .class_list()
+        .toggle_with_force("mark-failed", kind == "failed");
+    let _ = place
+        .class_list()
+        .toggle_with_force("mark-waiting", kind == "waiting");
     if let Some(again) = again {
         let Some(button) = place
             .owner_document()

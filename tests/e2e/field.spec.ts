@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, hydrated, account } from './fixtures';
+import { test, expect, hydrated, account, inKhmerDigits } from './fixtures';
 
 // House staff on a shared tablet over weak Wi-Fi, with JavaScript on: the roll's marks go in
 // the background, the row says how its mark is going, a mark that cannot be sent says so and
@@ -207,6 +207,29 @@ test('a mark kept on the tablet is sent from the next page opened, after a reloa
   await expect(page.locator('.outbox-badge')).toBeHidden();
   await page.reload();
   await expect(page.locator(`#${id}`)).toHaveClass(/present/);
+});
+
+test('"all present" tapped offline is kept as a mark for each child, sent when the network is back', async ({ page, browser }) => {
+  const house = await storageFor(browser, 'house_staff');
+  await page.context().addCookies(house.cookies);
+  // The last of tonight's sessions: the homework tests mark the first ones.
+  await page.goto('/homework');
+  const sessions = page.locator('a[href^="/homework/session/"]');
+  await sessions.last().click();
+  await hydrated(page);
+  const unmarked = await page.locator('li.roll-row.unmarked').count();
+  expect(unmarked).toBeGreaterThan(0);
+
+  await page.context().setOffline(true);
+  await page.locator('form[data-mark=all] button').click();
+  await expect(page.locator('li.roll-row.unmarked')).toHaveCount(0);
+  const badge = page.locator('.outbox-badge');
+  await expect(badge).toHaveText(`ការគូសកំពុងរង់ចាំផ្ញើ៖ ${inKhmerDigits(String(unmarked))}`);
+
+  await page.context().setOffline(false);
+  await expect(badge).toBeHidden({ timeout: 20_000 });
+  await page.reload();
+  await expect(page.locator('li.roll-row.unmarked')).toHaveCount(0);
 });
 
 test.describe('a refusal', () => {

@@ -28,6 +28,9 @@ pub struct Sent {
     pub id: String,
     pub made_at: i64,
     pub sent_at: i64,
+    /// One of the "present" marks an "all present" made offline is sent as: it marks a child
+    /// still unmarked, and leaves a mark already made (by any tablet) as it is.
+    pub all_present: bool,
 }
 
 /// A mark's id and times as a tablet posts them with the mark's own fields: `sent[mark_id]`,
@@ -40,6 +43,9 @@ pub struct SentFields {
     pub made_at: String,
     #[serde(default)]
     pub sent_at: String,
+    /// `1` for a "present" that is part of an "all present" (`Sent::all_present`).
+    #[serde(default)]
+    pub all_present: String,
 }
 
 impl SentFields {
@@ -61,6 +67,7 @@ impl SentFields {
                 id: id.to_owned(),
                 made_at,
                 sent_at,
+                all_present: !self.all_present.is_empty(),
             })),
             _ => Err(AppError::invalid("mark_id", Key::ProblemMarkSent)),
         }
@@ -102,9 +109,14 @@ impl Dated {
 
 /// Whether a mark dated `dated` replaces the current state of that child's mark, last
 /// changed at `current` (its mark or its alert's resolution; none when unmarked): when it is
-/// later, or as late and not made before the roll opened (the last to arrive stands).
-pub fn stands(dated: Dated, current: Option<i64>) -> bool {
-    current.is_none_or(|current| dated.at > current || (dated.at == current && !dated.early))
+/// later, or as late and not made before the roll opened (the last to arrive stands). A
+/// "present" from an offline "all present" only fills a child still unmarked.
+pub fn stands(dated: Dated, all_present: bool, current: Option<i64>) -> bool {
+    match current {
+        None => true,
+        Some(_) if all_present => false,
+        Some(current) => dated.at > current || (dated.at == current && !dated.early),
+    }
 }
 
 /// What became of a mark.
@@ -194,6 +206,7 @@ mod tests {
             id: ID.into(),
             made_at,
             sent_at,
+            all_present: false,
         }
     }
 
@@ -204,6 +217,7 @@ mod tests {
                 mark_id: id.into(),
                 made_at: made.into(),
                 sent_at: sent.into(),
+                ..SentFields::default()
             }
             .parse()
         };
@@ -262,17 +276,28 @@ mod tests {
     #[test]
     fn the_mark_made_later_stands_and_at_equal_times_the_last_to_arrive() {
         let on_time = |at| Dated { at, early: false };
-        assert!(stands(on_time(1500), None));
-        assert!(stands(on_time(1500), Some(1400)));
-        assert!(stands(on_time(1500), Some(1500)));
-        assert!(!stands(on_time(1500), Some(1600)));
+        assert!(stands(on_time(1500), false, None));
+        assert!(stands(on_time(1500), false, Some(1400)));
+        assert!(stands(on_time(1500), false, Some(1500)));
+        assert!(!stands(on_time(1500), false, Some(1600)));
         // Made before the roll opened: older than the mark that opened it.
         let early = Dated {
             at: 1500,
             early: true,
         };
-        assert!(!stands(early, Some(1500)));
-        assert!(stands(early, Some(1400)));
-        assert!(stands(early, None));
+        assert!(!stands(early, false, Some(1500)));
+        assert!(stands(early, false, Some(1400)));
+        assert!(stands(early, false, None));
+    }
+
+    #[test]
+    fn an_offline_all_present_fills_the_unmarked_and_leaves_any_mark_made() {
+        let later = Dated {
+            at: 2000,
+            early: false,
+        };
+        assert!(stands(later, true, None));
+        // Another tablet marked her missing earlier: "all present" does not undo it.
+        assert!(!stands(later, true, Some(1000)));
     }
 }

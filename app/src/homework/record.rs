@@ -275,7 +275,11 @@ pub async fn mark(
         }
         let key = (class_id, day, *resident_id);
         let entity_id = format!("{class_id}/{day}/{resident_id}");
-        let applied = outbox::stands(dated, repo::marked_at(&mut tx, key).await?);
+        let applied = outbox::stands(
+            dated,
+            sent.as_ref().is_some_and(|s| s.all_present),
+            repo::marked_at(&mut tx, key).await?,
+        );
         if let Some(sent) = &sent {
             let receipt = outbox::repo::Receipt {
                 sent,

@@ -138,7 +138,11 @@ pub async fn mark(
         });
     }
     let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
-    let applied = outbox::stands(dated, before.map(|(_, changed)| changed));
+    let applied = outbox::stands(
+        dated,
+        sent.as_ref().is_some_and(|s| s.all_present),
+        before.map(|(_, changed)| changed),
+    );
     let staff_id = by.staff_member()?;
     let entity_id = format!("{roll_id}:{resident_id}");
     if let Some(sent) = &sent {

@@ -237,6 +237,7 @@ async fn a_missing_mark_made_before_the_child_was_found_does_not_raise_the_alert
             id: id.into(),
             made_at,
             sent_at: now,
+            all_present: false,
         }),
     };
     // Missing ten minutes ago, found five minutes ago.
@@ -314,4 +315,40 @@ async fn a_mark_sent_again_after_the_roll_closed_is_already_recorded_and_a_malfo
         assert_eq!(text(response).await, wire);
     }
     assert_eq!(count(&pool, "SELECT count(*) FROM audit_log").await, before);
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn an_all_present_made_offline_marks_only_the_children_still_unmarked(pool: SqlitePool) {
+    let (_, house) = staff_session(&pool, "house", &[Role::HouseStaff]).await;
+    let (building, girls) = housed(&pool, 2).await;
+    let app = router(pool.clone(), "outbox-all-present");
+    let now = app::base::clock::now();
+    // Another tablet, online, marks the first girl missing.
+    let missing = roll_mark(
+        building,
+        girls[0],
+        "missing",
+        "tablet-b-0000000001",
+        (now, now),
+    );
+    assert_eq!(
+        send_mark(&app, &house, missing, girls[0]).await.0,
+        "applied"
+    );
+    // This tablet, offline, tapped "all present" later: each row it saw unmarked is sent as a
+    // present that only fills an unmarked child.
+    let present = |girl: i64, id: &str| {
+        roll_mark(building, girl, "present", id, (now + 600, now + 620)) + "&sent[all_present]=1"
+    };
+    let first = present(girls[0], "tablet-a-0000000001");
+    assert_eq!(
+        send_mark(&app, &house, first, girls[0]).await,
+        ("older".into(), "missing".into()),
+        "the missing mark stands: the alert is not hidden"
+    );
+    let second = present(girls[1], "tablet-a-0000000002");
+    assert_eq!(
+        send_mark(&app, &house, second, girls[1]).await,
+        ("applied".into(), "present".into())
+    );
 }

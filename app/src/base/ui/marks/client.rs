@@ -19,6 +19,8 @@ struct Job {
     /// A single mark's own id and when it was made (this tablet's clock): sent with it, so a
     /// mark sent again is applied once and dated by how long it waited (`base::outbox`).
     named: Option<(String, i64)>,
+    /// For "all present": the rows it showed present, and when it was tapped.
+    all: Option<(Vec<String>, i64)>,
 }
 
 impl Job {
@@ -112,13 +114,14 @@ pub fn submit(event: &web_sys::SubmitEvent) {
     };
     event.prevent_default();
     let submitter = event.submitter();
-    let job = Job {
+    let mut job = Job {
         url: form.action(),
         fields: browser::form_fields(&form, submitter.as_ref()),
         named: (kind != "all").then(|| (browser::fresh_id(), browser::seconds_now())),
+        all: None,
     };
     let key = if kind == "all" {
-        show_all_present(&form);
+        job.all = Some((show_all_present(&form), browser::seconds_now()));
         "all".to_owned()
     } else {
         let Some(row) = form.closest("li.roll-row").ok().flatten() else {
@@ -184,6 +187,14 @@ async fn send(key: String, job: Job, words: Words) {
                 if next.is_none() {
                     status(&key, &words.say("sent"), "sent", None);
                 }
+            }
+            (Err(Failure::Network), None) if job.all.is_some() => {
+                // "All present" did not get through: each row it showed present is kept as
+                // a mark of its own.
+                if let Some((rows, tapped_at)) = &job.all {
+                    one_by_one(rows, *tapped_at);
+                }
+                status(&key, &words.say("kept"), "waiting", None);
             }
             (Err(failure), None) => {
                 // Kept in the outbox: waiting, not lost.
@@ -313,15 +324,16 @@ fn show_choice(row: &Element, button: &HtmlElement) {
     show_row(row, &class, &state, &pressed);
 }
 
-/// Shows every unmarked row present, before the server has answered.
-fn show_all_present(form: &HtmlFormElement) {
+/// Shows every unmarked row present, before the server has answered: those rows' ids.
+fn show_all_present(form: &HtmlFormElement) -> Vec<String> {
+    let mut shown = Vec::new();
     let Some(list) = form
         .closest(".marks")
         .ok()
         .flatten()
         .and_then(|root| root.query_selector_all("li.roll-row.unmarked").ok())
     else {
-        return;
+        return shown;
     };
     for i in 0..list.length() {
         let Some(row) = list
@@ -337,7 +349,48 @@ fn show_all_present(form: &HtmlFormElement) {
             .and_then(|b| b.dyn_into::<HtmlElement>().ok())
         {
             show_choice(&row, &button);
+            shown.push(row.id());
         }
+    }
+    shown
+}
+
+/// Sends "all present" (tapped at `tapped_at`) as a present mark for each of `rows`, each
+/// kept in the outbox like any mark: it marks the child only if still unmarked when it
+/// arrives, so a mark another tablet made meanwhile (a child missing) stands.
+fn one_by_one(rows: &[String], tapped_at: i64) {
+    for id in rows {
+        let Some(row) = browser::by_id(id) else {
+            continue;
+        };
+        let Some(button) = row
+            .query_selector("button[value=present]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let (Some(form), Some(words)) = (
+            button
+                .closest("form")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<HtmlFormElement>().ok()),
+            Words::near(&row),
+        ) else {
+            continue;
+        };
+        let job = Job {
+            url: form.action(),
+            fields: format!(
+                "{}&sent%5Ball_present%5D=1",
+                browser::form_fields(&form, Some(&button))
+            ),
+            named: Some((browser::fresh_id(), tapped_at)),
+            all: None,
+        };
+        enqueue(id.clone(), job, words);
     }
 }
 

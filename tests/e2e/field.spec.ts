@@ -177,6 +177,22 @@ test('marks made with the network down are kept on the tablet and sent when it i
   const badge = page.locator('.outbox-badge');
   await expect(badge).toHaveText('ការគូសកំពុងរង់ចាំផ្ញើ៖ ៣');
 
+  // A child marked missing offline is an alert on this tablet at once; marked present again
+  // (she was in the bathroom), the alert goes.
+  const name = ((await page.locator(`#${ids[0]} .roll-name`).textContent()) ?? '').trim();
+  await page.locator(`#${ids[0]} button.missing`).click();
+  const alert = page.locator('.outbox-missing');
+  await expect(alert).toContainText('បានគូសថាបាត់ខ្លួន តែមិនទាន់បានផ្ញើ');
+  await expect(alert).toContainText(name);
+  await page.locator(`#${ids[0]} button.present`).click();
+  await expect(alert).toBeHidden();
+  await expect(badge).toHaveText('ការគូសកំពុងរង់ចាំផ្ញើ៖ ៥');
+
+  // Closing the roll needs the network, and says so instead of leaving the page.
+  await page.getByRole('button', { name: 'បិទការហៅឈ្មោះ' }).click();
+  await expect(page.locator('form[action="/api/close_roll"] .mark-status')).toHaveText(/^ការបិទការហៅឈ្មោះត្រូវការបណ្តាញ/);
+  await expect(page.locator(`#${ids[1]}`)).toHaveClass(/present/);
+
   // It is back: the marks go without a tap, and the count empties.
   await page.context().setOffline(false);
   await expect(badge).toBeHidden({ timeout: 20_000 });

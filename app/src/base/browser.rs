@@ -79,6 +79,11 @@ pub fn local_digits(figure: &str) -> String {
         .collect()
 }
 
+/// Whether the browser believes it has a network (false: certainly none).
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
+}
+
 /// Unix seconds by this device's clock (which may be wrong: see `base::outbox`).
 pub fn seconds_now() -> i64 {
     // Milliseconds since 1970 as a float: whole seconds fit an i64 with room to spare.

@@ -276,14 +276,14 @@ fn RollView(page: RollData) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            {can_mark.then(|| view! {
+                <form class="inline" method="post" action=CloseRoll::url()>
+                    <input type="hidden" name="building_id" value=building />
+                    <input type="hidden" name="night" value=close_night />
+                    <button class="button" type="submit">{i18n.t(Key::RollClose)}</button>
+                </form>
+            })}
         </MarkSender>
-        {can_mark.then(|| view! {
-            <form class="inline" method="post" action=CloseRoll::url()>
-                <input type="hidden" name="building_id" value=building />
-                <input type="hidden" name="night" value=close_night />
-                <button class="button" type="submit">{i18n.t(Key::RollClose)}</button>
-            </form>
-        })}
         <h2>{i18n.t(Key::RollHistory)}</h2>
         <ListTable headers=vec![Key::FieldNight, Key::RollPresent, Key::RollMissing, Key::FieldState]>
             {page.history.into_iter().map(|(day, closed, present, missing)| view! {

@@ -7,7 +7,8 @@
 //! `li.roll-row` around them), `data-mark="all"` on the form that marks every unmarked row
 //! present. A button's `value` is the class its row takes, its text the state the row shows
 //! (or `data-class` and `data-state`, for a form whose button says "Save"). Every other form
-//! (closing the roll) posts as usual.
+//! (closing the roll) posts as usual, and says in words that it needs the network when there
+//! is none. Marks that cannot be sent are kept on the tablet (`outbox`) until they can.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,10 @@ pub struct SendTexts {
     pub kept: String,
     /// How many marks are kept, with `{count}`.
     pub waiting: String,
+    /// The alert for children marked missing on this tablet whose marks are kept.
+    pub missing_kept: String,
+    /// A form that is not a mark (closing the roll) cannot be sent offline.
+    pub needs_network: String,
     /// The button that sends a form again.
     pub again: String,
     /// Each refusal these forms may get, as the server sends it (its JSON), and its words.
@@ -58,6 +63,8 @@ impl SendTexts {
             offline: i18n.t(Key::MarkOffline).to_owned(),
             kept: i18n.t(Key::MarkKept).to_owned(),
             waiting: i18n.t(Key::MarkWaiting).to_owned(),
+            missing_kept: i18n.t(Key::MarkMissingKept).to_owned(),
+            needs_network: i18n.t(Key::MarkNeedsNetwork).to_owned(),
             again: i18n.t(Key::MarkAgain).to_owned(),
             refusals: common
                 .iter()
@@ -82,6 +89,8 @@ pub fn SendWords(texts: SendTexts) -> impl IntoView {
         offline,
         kept,
         waiting,
+        missing_kept,
+        needs_network,
         again,
         refusals,
         refused,
@@ -95,6 +104,8 @@ pub fn SendWords(texts: SendTexts) -> impl IntoView {
             data-offline=offline
             data-kept=kept
             data-waiting=waiting
+            data-missing-kept=missing_kept
+            data-needs-network=needs_network
             data-again=again
             data-refused=refused
         >

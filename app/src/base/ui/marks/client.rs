@@ -109,7 +109,16 @@ pub fn submit(event: &web_sys::SubmitEvent) {
     else {
         return;
     };
-    let (Some(kind), Some(words)) = (form.get_attribute("data-mark"), Words::near(&form)) else {
+    let Some(words) = Words::near(&form) else {
+        return;
+    };
+    let Some(kind) = form.get_attribute("data-mark") else {
+        // Any other form (closing the roll) needs the server there and then: offline, say so
+        // rather than leave the page for the browser's own error.
+        if !browser::online() {
+            event.prevent_default();
+            say_under(&form, &words.say("needs-network"));
+        }
         return;
     };
     event.prevent_default();
@@ -284,7 +293,8 @@ async fn flush(words: Words) {
 
 /// Shows how many marks wait in the outbox, above the list (nothing when none).
 async fn show_waiting(words: &Words) {
-    let count = outbox::all().await.len();
+    let kept = outbox::all().await;
+    let count = kept.len();
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(".marks").ok().flatten())
@@ -309,6 +319,70 @@ async fn show_waiting(words: &Words) {
     let _ = badge.toggle_attribute_with_force("hidden", count == 0);
     let figure = browser::local_digits(&count.to_string());
     badge.set_text_content(Some(&words.say("waiting").replace("{count}", &figure)));
+    show_missing_kept(&root, &kept, words);
+}
+
+/// The children marked missing on this tablet whose marks are still kept: an alert at the top
+/// of the list at once, before any other screen can know.
+fn show_missing_kept(root: &Element, kept: &[Waiting], words: &Words) {
+    // Each row's newest kept mark counts (the outbox is oldest first).
+    let mut newest: Vec<&Waiting> = Vec::new();
+    for mark in kept {
+        newest.retain(|other| other.row != mark.row);
+        newest.push(mark);
+    }
+    let names: Vec<String> = newest
+        .into_iter()
+        .filter(|mark| mark.fields.split('&').any(|field| field == "mark=missing"))
+        .filter_map(|mark| {
+            browser::by_id(&mark.row)?
+                .query_selector(".roll-name")
+                .ok()?
+        })
+        .filter_map(|name| name.text_content())
+        .map(|name| name.trim().to_owned())
+        .collect();
+    let alert = match root.query_selector(":scope > .outbox-missing") {
+        Ok(Some(alert)) => alert,
+        _ => {
+            let Some(alert) = root
+                .owner_document()
+                .and_then(|d| d.create_element("section").ok())
+            else {
+                return;
+            };
+            alert.set_class_name("alert missing-banner outbox-missing");
+            let _ = alert.set_attribute("role", "alert");
+            let _ = root.prepend_with_node_1(&alert);
+            alert
+        }
+    };
+    let _ = alert.toggle_attribute_with_force("hidden", names.is_empty());
+    alert.set_text_content(Some(&format!(
+        "{} {}",
+        words.say("missing-kept"),
+        names.join(", ")
+    )));
+}
+
+/// Says `words` on a line at the end of `form`.
+fn say_under(form: &HtmlFormElement, words: &str) {
+    let line = match form.query_selector(":scope > .mark-status") {
+        Ok(Some(line)) => line,
+        _ => {
+            let Some(line) = form
+                .owner_document()
+                .and_then(|d| d.create_element("p").ok())
+            else {
+                return;
+            };
+            line.set_class_name("mark-status failed");
+            let _ = line.set_attribute("role", "status");
+            let _ = form.append_child(&line);
+            line
+        }
+    };
+    line.set_text_content(Some(words));
 }
 
 /// Shows the row as `button` marks it, before the server has answered.

@@ -301,20 +301,8 @@ async fn show_waiting(words: &Words) {
     else {
         return;
     };
-    let badge = match root.query_selector(":scope > .outbox-badge") {
-        Ok(Some(badge)) => badge,
-        _ => {
-            let Some(badge) = root
-                .owner_document()
-                .and_then(|d| d.create_element("p").ok())
-            else {
-                return;
-            };
-            badge.set_class_name("outbox-badge");
-            let _ = badge.set_attribute("role", "status");
-            let _ = root.prepend_with_node_1(&badge);
-            badge
-        }
+    let Some(badge) = own_line(&root, ("p", "outbox-badge"), "status", true) else {
+        return;
     };
     let _ = badge.toggle_attribute_with_force("hidden", count == 0);
     let figure = browser::local_digits(&count.to_string());
@@ -342,20 +330,9 @@ fn show_missing_kept(root: &Element, kept: &[Waiting], words: &Words) {
         .filter_map(|name| name.text_content())
         .map(|name| name.trim().to_owned())
         .collect();
-    let alert = match root.query_selector(":scope > .outbox-missing") {
-        Ok(Some(alert)) => alert,
-        _ => {
-            let Some(alert) = root
-                .owner_document()
-                .and_then(|d| d.create_element("section").ok())
-            else {
-                return;
-            };
-            alert.set_class_name("alert missing-banner outbox-missing");
-            let _ = alert.set_attribute("role", "alert");
-            let _ = root.prepend_with_node_1(&alert);
-            alert
-        }
+    let place = ("section", "outbox-missing alert missing-banner");
+    let Some(alert) = own_line(root, place, "alert", true) else {
+        return;
     };
     let _ = alert.toggle_attribute_with_force("hidden", names.is_empty());
     alert.set_text_content(Some(&format!(
@@ -367,22 +344,32 @@ fn show_missing_kept(root: &Element, kept: &[Waiting], words: &Words) {
 
 /// Says `words` on a line at the end of `form`.
 fn say_under(form: &HtmlFormElement, words: &str) {
-    let line = match form.query_selector(":scope > .mark-status") {
-        Ok(Some(line)) => line,
-        _ => {
-            let Some(line) = form
-                .owner_document()
-                .and_then(|d| d.create_element("p").ok())
-            else {
-                return;
-            };
-            line.set_class_name("mark-status failed");
-            let _ = line.set_attribute("role", "status");
-            let _ = form.append_child(&line);
-            line
-        }
+    if let Some(line) = own_line(form, ("p", "mark-status failed"), "status", false) {
+        line.set_text_content(Some(words));
+    }
+}
+
+/// The child of `parent` whose first class is `class`'s, made if there is none yet: a `tag`
+/// of `class`, with `role`, first in `parent` or last.
+fn own_line(
+    parent: &Element,
+    (tag, class): (&str, &str),
+    role: &str,
+    first: bool,
+) -> Option<Element> {
+    let key = class.split(' ').next().unwrap_or(class);
+    if let Ok(Some(line)) = parent.query_selector(&format!(":scope > .{key}")) {
+        return Some(line);
+    }
+    let line = parent.owner_document()?.create_element(tag).ok()?;
+    line.set_class_name(class);
+    let _ = line.set_attribute("role", role);
+    let _ = if first {
+        parent.prepend_with_node_1(&line)
+    } else {
+        parent.append_child(&line).map(|_| ())
     };
-    line.set_text_content(Some(words));
+    Some(line)
 }
 
 /// Shows the row as `button` marks it, before the server has answered.
@@ -524,19 +511,8 @@ fn status(key: &str, words: &str, kind: &str, again: Option<String>) {
     let Some(place) = place else {
         return;
     };
-    let line = match place.query_selector(":scope > .mark-status") {
-        Ok(Some(line)) => line,
-        _ => {
-            let Some(line) = place
-                .owner_document()
-                .and_then(|d| d.create_element("span").ok())
-            else {
-                return;
-            };
-            let _ = line.set_attribute("role", "status");
-            let _ = place.append_child(&line);
-            line
-        }
+    let Some(line) = own_line(&place, ("span", "mark-status"), "status", false) else {
+        return;
     };
     line.set_class_name(&format!("mark-status {kind}"));
     line.set_text_content(Some(words));

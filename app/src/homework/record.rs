@@ -275,11 +275,13 @@ pub async fn mark(
         }
         let key = (class_id, day, *resident_id);
         let entity_id = format!("{class_id}/{day}/{resident_id}");
-        let applied = outbox::stands(
-            dated,
-            sent.as_ref().is_some_and(|s| s.all_present),
-            repo::marked_at(&mut tx, key).await?,
-        );
+        // Only a resident already marked has a time to compare with.
+        let current = if before.contains_key(resident_id) {
+            repo::marked_at(&mut tx, key).await?
+        } else {
+            None
+        };
+        let applied = outbox::stands(dated, sent.as_ref().is_some_and(|s| s.all_present), current);
         if let Some(sent) = &sent {
             let receipt = outbox::repo::Receipt {
                 sent,

@@ -7,11 +7,11 @@ CREATE TABLE tablet_mark (
     entity TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     staff_id INTEGER NOT NULL REFERENCES staff_user (id),
-    -- When it was made and sent by the tablet's clock, when it counts as made (as long before
-    -- it arrived as it waited, never before the roll opened: base::outbox), and when it
-    -- arrived by the server's.
-    made_at INTEGER NOT NULL,
-    sent_at INTEGER NOT NULL,
+    -- When it was made and sent by the tablet's clock (Unix milliseconds), when it counts as
+    -- made (as long before it arrived as it waited, never before the roll opened:
+    -- base::outbox), and when it arrived by the server's (Unix seconds).
+    made_ms INTEGER NOT NULL,
+    sent_ms INTEGER NOT NULL,
     dated_at INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
     -- 0 when a mark dated later already stood: recorded, and the later mark kept.

@@ -4,7 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 profile="${E2E_PROFILE:-debug}"
-data="$(mktemp -d)"
+# The browser suite may read the database to check what reached the server (E2E_DATA, set by
+# tests/playwright.config.ts); run by hand, a fresh folder.
+data="${E2E_DATA:-$(mktemp -d)}"
+rm -rf "$data" && mkdir -p "$data"
 trap 'rm -rf "$data"' EXIT
 export DATABASE_URL="sqlite://$data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 // The browser suite: Debian's Chromium (never a downloaded browser) against the real server
@@ -6,6 +8,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// Where the server's database lives: a test checks what reached the server there (fixtures.ts).
+process.env.E2E_DATA ??= join(tmpdir(), `centre-e2e-${port}`);
 
 const chromium = {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -39,6 +43,9 @@ export default defineConfig({
     launchOptions: chromium,
     locale: 'km-KH',
     trace: 'retain-on-failure',
+    // The service worker is tested where it is about (offline.spec.ts): elsewhere a page
+    // talks to the server directly, as the routes the tests set up expect.
+    serviceWorkers: 'block',
   },
   projects: [
     { name: 'tablet-js', use: { ...tablet, javaScriptEnabled: true } },
@@ -53,6 +60,6 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_DATA: process.env.E2E_DATA },
   },
 });

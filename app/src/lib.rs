@@ -19,7 +19,8 @@ pub mod visits;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Router, Routes};
+use leptos_router::StaticSegment;
+use leptos_router::components::{Route, Router, Routes};
 
 use crate::across::routes::AcrossRoutes;
 use crate::audit::routes::AuditRoutes;
@@ -32,7 +33,7 @@ use crate::housing::routes::HousingRoutes;
 use crate::people::routes::PeopleRoutes;
 use crate::presence::routes::PresenceRoutes;
 use crate::residents::routes::ResidentsRoutes;
-use crate::shell::Layout;
+use crate::shell::{Layout, OfflinePage};
 use crate::visits::routes::VisitsRoutes;
 
 /// The HTML document around the app, rendered on the server only.
@@ -60,6 +61,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" r#type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <meta name="theme-color" content="#0b6e4f" />
                 <link
                     rel="preload"
                     href="/fonts/noto-sans-khmer-khmer-400-normal.woff2"
@@ -105,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <PresenceRoutes />
                     <CanteenRoutes />
                     <HomeworkRoutes />
+                    <Route path=StaticSegment("offline") view=OfflinePage />
                 </Routes>
             </Layout>
         </Router>

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod listen;
+pub mod offline;
 pub mod routes;
 pub mod security;
 pub mod tasks;

@@ -56,8 +56,20 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(A_WEEK),
         ));
 
+    let worker = crate::offline::worker_script(&state.leptos_options);
+    let icons = Router::new()
+        .fallback_service(ServeDir::new(format!("{site_root}/icons")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(A_WEEK),
+        ));
+
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/sw.js",
+            get(move || std::future::ready(crate::offline::worker_response(&worker))),
+        )
         .route("/live", get(app::dashboard::live::live_events))
         .route("/canteen/counts.csv", get(app::canteen::export::counts_csv))
         .route(
@@ -80,6 +92,11 @@ pub fn router(state: AppState) -> Router {
             "/favicon.svg",
             ServeFile::new(format!("{site_root}/favicon.svg")),
         )
+        .route_service(
+            "/manifest.webmanifest",
+            ServeFile::new(format!("{site_root}/manifest.webmanifest")),
+        )
+        .nest("/icons", icons)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             request_context,
             shell,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 
@@ -108,4 +109,19 @@ export function khmerNumber(text: string): number {
 /** Text with its Latin digits written in Khmer ones, as pages in Khmer show figures. */
 export function inKhmerDigits(text: string): string {
   return text.replace(/[0-9]/g, (c) => KHMER_DIGITS[Number(c)]);
+}
+
+/**
+ * Rows of `query` on the server's database, read-only (its file is under E2E_DATA, set by
+ * playwright.config.ts): what reached the server, as a test checks it. Parameters as `?`.
+ */
+export function sql(query: string, ...params: (string | number)[]): unknown[][] {
+  const script = [
+    'import json, sqlite3, sys',
+    'db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True, timeout=10)',
+    'print(json.dumps(db.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))',
+  ].join('\n');
+  const database = `${process.env.E2E_DATA}/e2e.db`;
+  const out = execFileSync('python3', ['-c', script, database, query, JSON.stringify(params)], { encoding: 'utf8' });
+  return JSON.parse(out);
 }

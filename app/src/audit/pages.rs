@@ -100,6 +100,7 @@ fn action_label(code: &str) -> Option<Key> {
         "extend" => Some(Key::AuditActionExtend),
         "mark" => Some(Key::AuditActionMark),
         "mark_older" => Some(Key::AuditActionMarkOlder),
+        "mark_discarded" => Some(Key::AuditActionMarkDiscarded),
         "all_present" => Some(Key::AuditActionAllPresent),
         "close" => Some(Key::AuditActionClose),
         "alert_resolved" => Some(Key::AuditActionAlertResolved),

@@ -84,10 +84,10 @@ pub fn online() -> bool {
     web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
-/// Unix seconds by this device's clock (which may be wrong: see `base::outbox`).
-pub fn seconds_now() -> i64 {
-    // Milliseconds since 1970 as a float: whole seconds fit an i64 with room to spare.
-    (js_sys::Date::now() / 1000.0).floor() as i64
+/// Unix milliseconds by this device's clock (which may be wrong: see `base::outbox`).
+pub fn millis_now() -> i64 {
+    // Milliseconds since 1970 as a float, whole: exact in both.
+    js_sys::Date::now().floor() as i64
 }
 
 /// A fresh id for something made on this device: 128 random bits, in hex. From
@@ -170,9 +170,47 @@ pub fn go_to(url: &str) {
     }
 }
 
-/// Marks an island as live, for the browser tests and for styles: `data-live` on its root.
+/// The page's first element matching `selector`.
+pub fn first(selector: &str) -> Option<Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()
+        .flatten()
+}
+
+/// Marks an island as live, for the browser tests and for styles: `data-live` on its root;
+/// and installs the service worker, as any staff page with an island is opened.
 pub fn mark_live(root: &Element) {
     let _ = root.set_attribute("data-live", "true");
+    install_offline_worker();
+}
+
+/// Installs the service worker (`/sw.js`) that lets this tablet open tonight's roll call and
+/// homework with no network. The browser keeps one, and checks it for a new release. Over
+/// plain HTTP (no secure context) there is none: pages then need the network to open, and the
+/// outbox still keeps the marks.
+fn install_offline_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let Ok(workers) = js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker")) else {
+        return;
+    };
+    let Some(register) = js_sys::Reflect::get(&workers, &JsValue::from_str("register"))
+        .ok()
+        .and_then(|register| register.dyn_into::<js_sys::Function>().ok())
+    else {
+        return;
+    };
+    if let Ok(promise) = register.call1(&workers, &JsValue::from_str("/sw.js")) {
+        // A refusal (a private window, storage full) leaves the pages as they are.
+        let installed = JsFuture::from(js_sys::Promise::resolve(&promise));
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = installed.await;
+        });
+    }
 }
 
 /// The words the server put in the page for an island: a hidden `.send-words` element in the

@@ -18,6 +18,11 @@ pub fn now() -> i64 {
     Utc::now().timestamp()
 }
 
+/// Now, in Unix milliseconds: for dating a tablet's mark by how long it waited.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
 /// Today's date at the centre.
 pub fn today_at_centre() -> NaiveDate {
     Utc::now().with_timezone(&phnom_penh()).date_naive()

@@ -22,52 +22,70 @@ use super::error::AppError;
 use super::i18n::Key;
 
 /// A mark as the tablet sent it: its id, and when it was made and sent by the tablet's clock
-/// (Unix seconds).
+/// (Unix milliseconds: two marks made within a second, a child marked missing and then found,
+/// keep their order once dated).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sent {
     pub id: String,
-    pub made_at: i64,
-    pub sent_at: i64,
+    pub made_ms: i64,
+    pub sent_ms: i64,
     /// One of the "present" marks an "all present" made offline is sent as: it marks a child
     /// still unmarked, and leaves a mark already made (by any tablet) as it is.
     pub all_present: bool,
+    /// Who made it, when that was someone other than the sender: a mark left on a shared
+    /// tablet by a staff member who signed out, sent by the next one to sign in.
+    pub made_by: Option<i64>,
+    /// The one who signed in chose to discard it: recorded and audited, never applied.
+    pub discard: bool,
 }
 
 /// A mark's id and times as a tablet posts them with the mark's own fields: `sent[mark_id]`,
-/// `sent[made_at]`, `sent[sent_at]`. All empty when a form is sent without JavaScript.
+/// `sent[made_ms]`, `sent[sent_ms]`. All empty when a form is sent without JavaScript.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentFields {
     #[serde(default)]
     pub mark_id: String,
     #[serde(default)]
-    pub made_at: String,
+    pub made_ms: String,
     #[serde(default)]
-    pub sent_at: String,
+    pub sent_ms: String,
     /// `1` for a "present" that is part of an "all present" (`Sent::all_present`).
     #[serde(default)]
     pub all_present: String,
+    /// The staff id of whoever made the mark, when not the sender (`Sent::made_by`).
+    #[serde(default)]
+    pub made_by: String,
+    /// `1` for a mark discarded by the one who signed in after its maker (`Sent::discard`).
+    #[serde(default)]
+    pub discard: String,
 }
 
 impl SentFields {
     /// The mark as the tablet sent it: none when all are empty (dated on arrival), refused
     /// when any is missing or malformed.
     pub fn parse(&self) -> Result<Option<Sent>, AppError> {
-        let (id, made_at, sent_at) = (
+        let (id, made_ms, sent_ms) = (
             self.mark_id.trim(),
-            self.made_at.trim(),
-            self.sent_at.trim(),
+            self.made_ms.trim(),
+            self.sent_ms.trim(),
         );
-        if id.is_empty() && made_at.is_empty() && sent_at.is_empty() {
+        if id.is_empty() && made_ms.is_empty() && sent_ms.is_empty() {
             return Ok(None);
         }
         let well_formed = (16..=64).contains(&id.len())
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        match (made_at.parse::<i64>(), sent_at.parse::<i64>()) {
-            (Ok(made_at), Ok(sent_at)) if well_formed => Ok(Some(Sent {
+        let made_by = match self.made_by.trim() {
+            "" => Ok(None),
+            id => id.parse::<i64>().map(Some),
+        };
+        match (made_ms.parse::<i64>(), sent_ms.parse::<i64>(), made_by) {
+            (Ok(made_ms), Ok(sent_ms), Ok(made_by)) if well_formed => Ok(Some(Sent {
                 id: id.to_owned(),
-                made_at,
-                sent_at,
+                made_ms,
+                sent_ms,
                 all_present: !self.all_present.is_empty(),
+                made_by,
+                discard: !self.discard.is_empty(),
             })),
             _ => Err(AppError::invalid("mark_id", Key::ProblemMarkSent)),
         }
@@ -75,11 +93,14 @@ impl SentFields {
 }
 
 impl Sent {
-    /// When the mark counts as made, by the server's clock: as long before `now` (its
-    /// arrival) as it waited on the tablet, but not before `earliest` (the roll's opening).
-    pub fn dated(&self, earliest: i64, now: i64) -> Dated {
-        let waited = self.sent_at.saturating_sub(self.made_at).max(0);
-        let made = now.saturating_sub(waited);
+    /// When the mark counts as made, by the server's clock (Unix seconds): as long before
+    /// `now_ms` (its arrival, Unix milliseconds) as it waited on the tablet, but not before
+    /// `earliest` (the roll's opening, Unix seconds). The wait is taken to the millisecond and
+    /// only the result rounded down to the second, so a mark made later is never dated earlier.
+    pub fn dated(&self, earliest: i64, now_ms: i64) -> Dated {
+        let waited = self.sent_ms.saturating_sub(self.made_ms).max(0);
+        let made = now_ms.saturating_sub(waited).div_euclid(1000);
+        let now = now_ms.div_euclid(1000);
         let floor = earliest.min(now);
         Dated {
             at: made.clamp(floor, now),
@@ -128,6 +149,8 @@ pub enum Recorded {
     Older,
     /// It had arrived before: nothing changed.
     Already,
+    /// Discarded by the one who signed in after its maker: recorded, not applied.
+    Discarded,
 }
 
 impl Recorded {
@@ -137,8 +160,57 @@ impl Recorded {
             Recorded::Applied => "applied",
             Recorded::Older => "older",
             Recorded::Already => "already",
+            Recorded::Discarded => "discarded",
         }
     }
+}
+
+#[cfg(feature = "ssr")]
+impl Sent {
+    /// What a mark's audit entry says of where it came from: the tablet's times, when it
+    /// counts as made and when it arrived by the server's, and who made it if not the sender.
+    pub fn audit_into(&self, after: &mut serde_json::Value, dated_at: i64, received_at: i64) {
+        after["made_ms"] = self.made_ms.into();
+        after["sent_ms"] = self.sent_ms.into();
+        after["dated_at"] = dated_at.into();
+        after["received_at"] = received_at.into();
+        if let Some(made_by) = self.made_by {
+            after["made_by"] = made_by.into();
+        }
+    }
+}
+
+/// Records a mark the one who signed in chose to discard (`Sent::discard`): its receipt, so
+/// it is taken once, never applied, and its audit entry (`what` the mark was, on `entity`
+/// `entity_id`), committed together.
+#[cfg(feature = "ssr")]
+pub async fn discard(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    by: &super::access::Writer,
+    sent: &Sent,
+    (entity, entity_id): (&'static str, String),
+    (mut what, now): (serde_json::Value, i64),
+) -> Result<Recorded, AppError> {
+    let receipt = repo::Receipt {
+        sent,
+        entity,
+        entity_id: &entity_id,
+        staff_id: by.staff_member()?,
+        dated_at: now,
+        received_at: now,
+        applied: false,
+    };
+    repo::take(&mut tx, &receipt).await?;
+    sent.audit_into(&mut what, now, now);
+    let change = super::audit::Change {
+        entity,
+        entity_id,
+        action: "mark_discarded",
+        before: None,
+        after: Some(what),
+    };
+    super::audit::commit_with(tx, &by.actor, change).await?;
+    Ok(Recorded::Discarded)
 }
 
 /// The record of the marks tablets sent.
@@ -177,14 +249,14 @@ pub mod repo {
     ) -> Result<(), sqlx::Error> {
         sqlx::query!(
             "INSERT INTO tablet_mark
-                 (id, entity, entity_id, staff_id, made_at, sent_at, dated_at, received_at, applied)
+                 (id, entity, entity_id, staff_id, made_ms, sent_ms, dated_at, received_at, applied)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             receipt.sent.id,
             receipt.entity,
             receipt.entity_id,
             receipt.staff_id,
-            receipt.sent.made_at,
-            receipt.sent.sent_at,
+            receipt.sent.made_ms,
+            receipt.sent.sent_ms,
             receipt.dated_at,
             receipt.received_at,
             receipt.applied
@@ -201,12 +273,14 @@ mod tests {
 
     const ID: &str = "0f8e2c1a-7b3d-4e5f-9a6b-1c2d3e4f5a6b";
 
-    fn sent(made_at: i64, sent_at: i64) -> Sent {
+    fn sent(made_ms: i64, sent_ms: i64) -> Sent {
         Sent {
             id: ID.into(),
-            made_at,
-            sent_at,
+            made_ms,
+            sent_ms,
             all_present: false,
+            made_by: None,
+            discard: false,
         }
     }
 
@@ -215,16 +289,40 @@ mod tests {
         let parse = |id: &str, made: &str, sent: &str| {
             SentFields {
                 mark_id: id.into(),
-                made_at: made.into(),
-                sent_at: sent.into(),
+                made_ms: made.into(),
+                sent_ms: sent.into(),
                 ..SentFields::default()
             }
             .parse()
         };
         assert_eq!(SentFields::default().parse(), Ok(None));
+        let left = SentFields {
+            mark_id: ID.into(),
+            made_ms: "1".into(),
+            sent_ms: "2".into(),
+            made_by: " 7 ".into(),
+            discard: "1".into(),
+            ..SentFields::default()
+        };
         assert_eq!(
-            parse(ID, "1765000000", " 1765000060 "),
-            Ok(Some(sent(1_765_000_000, 1_765_000_060)))
+            left.parse(),
+            Ok(Some(Sent {
+                made_by: Some(7),
+                discard: true,
+                ..sent(1, 2)
+            }))
+        );
+        let unknown = SentFields {
+            made_by: "someone".into(),
+            ..left
+        };
+        assert_eq!(
+            unknown.parse(),
+            Err(AppError::invalid("mark_id", Key::ProblemMarkSent))
+        );
+        assert_eq!(
+            parse(ID, "1765000000123", " 1765000060456 "),
+            Ok(Some(sent(1_765_000_000_123, 1_765_000_060_456)))
         );
         let long = "a".repeat(65);
         for (id, made, sent) in [
@@ -251,26 +349,48 @@ mod tests {
     #[test]
     fn a_mark_is_dated_by_how_long_it_waited_whatever_the_tablets_clock_says() {
         let (opened, now) = (1_000, 2_000);
-        let at = |made: i64, sent_at: i64| sent(made, sent_at).dated(opened, now);
+        let at = |made: i64, sent_at: i64| sent(made, sent_at).dated(opened, now * 1000);
         let on_time = |at| Dated { at, early: false };
         // Made five minutes before it was sent, by a right clock or one an hour ahead.
-        assert_eq!(at(1_700, 2_000), on_time(1_700));
-        assert_eq!(at(5_300, 5_600), on_time(1_700));
+        assert_eq!(at(1_700_000, 2_000_000), on_time(1_700));
+        assert_eq!(at(5_300_000, 5_600_000), on_time(1_700));
         // Sent at once: dated when it arrives.
-        assert_eq!(at(9_000, 9_000), Dated::arriving(now));
+        assert_eq!(at(9_000_000, 9_000_000), Dated::arriving(now));
         // A clock set back while it waited: never after it arrived.
-        assert_eq!(at(9_000, 100), Dated::arriving(now));
+        assert_eq!(at(9_000_000, 100_000), Dated::arriving(now));
         // Waited longer than the roll has been open (or a clock reset to 1970 before it was
         // sent): dated when the roll opened, and made before.
         let early = Dated {
             at: opened,
             early: true,
         };
-        assert_eq!(at(0, 1_999), early);
+        assert_eq!(at(0, 1_999_000), early);
         assert_eq!(at(i64::MIN, i64::MAX), early);
-        assert_eq!(at(1_000, 2_000), on_time(opened), "made as it opened");
+        assert_eq!(
+            at(1_000_000, 2_000_000),
+            on_time(opened),
+            "made as it opened"
+        );
         // A roll "opened" after now (the server's clock stepped back): now.
-        assert_eq!(sent(2_000, 2_000).dated(3_000, now), Dated::arriving(now));
+        assert_eq!(
+            sent(2_000_000, 2_000_000).dated(3_000, now * 1000),
+            Dated::arriving(now)
+        );
+    }
+
+    #[test]
+    fn a_mark_made_a_moment_after_another_is_never_dated_before_it() {
+        // A child marked missing at 102.8 s by the tablet's clock and found at 102.99 s, both
+        // sent when the network came back, 2 ms apart on either side of a second (130.999 s,
+        // 131.001 s), and arriving 2 ms apart. In whole seconds the tablet's times read
+        // 102 / 102 and 130 / 131: the waits would be 28 s then 29 s, and the "found" dated a
+        // second *before* the "missing" it follows, leaving the child missing.
+        let missing = sent(102_800, 130_999).dated(0, 1_000_500);
+        let found = sent(102_990, 131_001).dated(0, 1_000_502);
+        assert!(found.at >= missing.at, "{found:?} before {missing:?}");
+        assert!(stands(found, false, Some(missing.at)));
+        // Rounded to the second only at the end: 972.9 s is second 972.
+        assert_eq!(sent(0, 28_100).dated(0, 1_001_000).at, 972);
     }
 
     #[test]

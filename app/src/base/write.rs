@@ -17,17 +17,21 @@ pub struct Write {
     pub today: NaiveDate,
     /// The instant, Unix seconds.
     pub now: i64,
+    /// The same instant, Unix milliseconds.
+    pub now_ms: i64,
 }
 
 /// Lets a staff member holding one of `roles` through (401 or 403 otherwise, before anything
 /// else happens), with what the write needs.
 pub async fn staff(roles: &[Role]) -> Result<Write, AppError> {
     let staff = super::guard::require(roles).await?;
+    let now_ms = super::clock::now_ms();
     Ok(Write {
         by: Writer::staff(&staff),
         pool: super::db::pool()?,
         today: super::clock::today_at_centre(),
-        now: super::clock::now(),
+        now: now_ms.div_euclid(1000),
+        now_ms,
     })
 }
 

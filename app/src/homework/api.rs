@@ -96,12 +96,13 @@ pub async fn get_session(
         cancelled,
         scheduled,
         rows,
+        marker: crate::base::ui::Marker::of(&staff),
     })
 }
 
 /// Marks one resident at a session: present, absent, late, or excused with a reason. A past
 /// session needs `confirm`. Tutors (their classes), house staff, admin. A tablet's outbox
-/// names the mark (`sent[mark_id]`, `sent[made_at]`, `sent[sent_at]`): it is applied once, dated by when it was made.
+/// names the mark (`sent[mark_id]`, `sent[made_ms]`, `sent[sent_ms]`): it is applied once, dated by when it was made.
 #[server(endpoint = "mark_attendance")]
 pub async fn mark_attendance(
     class_id: i64,
@@ -509,13 +510,12 @@ mod ssr {
         use crate::homework::pages::{row_id, row_state, tally_text};
 
         let pool = crate::base::db::pool()?;
-        let now = crate::base::clock::now();
         let recorded = crate::homework::record::mark(
             &pool,
             &Writer::staff(staff),
             (class.id, day),
             marks,
-            now,
+            crate::base::clock::now_ms(),
         )
         .await?;
         leptos_axum::redirect(&session_url(class.id, day, anchor));

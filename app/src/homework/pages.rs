@@ -20,8 +20,8 @@ use super::model::{
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, WEEKDAYS, use_i18n};
 use crate::base::ui::{
-    FormError, ListTable, MarkSender, SavedNotice, SendTexts, SendWords, id_param, page_data,
-    resource_by_id, use_islands,
+    FormError, ListTable, MarkSender, OfflineCopy, SavedNotice, SendTexts, SendWords, id_param,
+    page_data, resource_by_id, use_islands,
 };
 use crate::residents::pages::resident_name;
 
@@ -129,6 +129,7 @@ pub fn HomeworkPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_tonight());
     view! {
         <Title text=i18n.t(Key::HomeworkTitle) />
+        <OfflineCopy />
         <h1>{i18n.t(Key::HomeworkTitle)}</h1>
         {links(i18n)}
         {page_data(data, |page| view! { <Tonight page /> })}
@@ -207,6 +208,7 @@ pub fn SessionPage() -> impl IntoView {
     let correcting = move || query.read().get("correct").is_some();
     view! {
         <Title text=i18n.t(Key::HomeworkAttendance) />
+        <OfflineCopy />
         <p class="breadcrumb"><a href="/homework">{i18n.t(Key::HomeworkTitle)}</a></p>
         {page_data(data, move |page| view! { <Session page correcting=correcting() /> })}
     }
@@ -243,7 +245,7 @@ fn Session(page: SessionData, correcting: bool) -> impl IntoView {
         {(past && correcting).then(|| view! { <p class="notice warn">{i18n.t(Key::HomeworkCorrecting)}</p> })}
         // With JavaScript the marks are sent in the background; without, each is a form post.
         <MarkSender>
-            <SendWords texts=mark_texts(i18n) />
+            <SendWords texts=mark_texts(i18n) marker=page.marker.clone() />
             {(can_mark && tally.unmarked > 0).then(|| view! {
                 <form class="inline" method="post" action=MarkSessionAllPresent::url() data-mark="all">
                     <input type="hidden" name="class_id" value=id />

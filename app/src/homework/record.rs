@@ -212,13 +212,15 @@ pub enum Marks {
 /// Records marks at a session, each audited with the mark it replaces. The session must take
 /// place that day (not cancelled), and only residents on its roll may be marked. A mark a
 /// tablet sent is applied once, and only if no mark made later stands (`base::outbox`).
+/// `now_ms`: Unix milliseconds.
 pub async fn mark(
     pool: &SqlitePool,
     by: &Writer,
     (class_id, day): (i64, NaiveDate),
     marks: Marks,
-    now: i64,
+    now_ms: i64,
 ) -> Result<Recorded, AppError> {
+    let now = now_ms.div_euclid(1000);
     let mut tx = begin_write(pool).await?;
     if let Marks::One {
         sent: Some(sent), ..
@@ -226,6 +228,18 @@ pub async fn mark(
         && outbox::repo::taken(&mut tx, &sent.id).await?
     {
         return Ok(Recorded::Already);
+    }
+    if let Marks::One {
+        resident_id,
+        status,
+        reason,
+        sent: Some(sent),
+    } = &marks
+        && sent.discard
+    {
+        let entity_id = format!("{class_id}/{day}/{resident_id}");
+        let what = json!({ "status": status.code(), "reason": reason });
+        return outbox::discard(tx, by, sent, ("attendance", entity_id), (what, now)).await;
     }
     let class = repo::class(&mut tx, class_id)
         .await?
@@ -266,7 +280,7 @@ pub async fn mark(
     };
     // Not before the session's day began, nor after now.
     let dated = sent.as_ref().map_or(Dated::arriving(now), |sent| {
-        sent.dated(instant(day, NaiveTime::MIN), now)
+        sent.dated(instant(day, NaiveTime::MIN), now_ms)
     });
     let mut recorded = Recorded::Applied;
     for (resident_id, status, reason) in &marks {
@@ -305,10 +319,7 @@ pub async fn mark(
         }
         let mut after = json!({ "status": status.code(), "reason": reason });
         if let Some(sent) = &sent {
-            after["made_at"] = sent.made_at.into();
-            after["sent_at"] = sent.sent_at.into();
-            after["dated_at"] = dated.at.into();
-            after["received_at"] = now.into();
+            sent.audit_into(&mut after, dated.at, now);
         }
         let change = Change {
             entity: "attendance",

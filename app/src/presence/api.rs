@@ -21,6 +21,8 @@ pub struct RollPage {
     pub can_mark: bool,
     /// Earlier nights of this building's roll, newest first: night, closed, present, missing.
     pub history: Vec<(NaiveDate, bool, i64, i64)>,
+    /// Who is looking, and marks.
+    pub marker: crate::base::ui::Marker,
 }
 
 #[cfg(feature = "ssr")]
@@ -144,11 +146,12 @@ pub async fn get_roll_call(
             rows,
         },
         history,
+        marker: crate::base::ui::Marker::of(&staff),
     })
 }
 
 /// Marks one resident present or missing. House staff and admin. A tablet's outbox names the
-/// mark (`sent[mark_id]`, `sent[made_at]`, `sent[sent_at]`): it is applied once, dated by when it was made (`base::outbox`).
+/// mark (`sent[mark_id]`, `sent[made_ms]`, `sent[sent_ms]`): it is applied once, dated by when it was made (`base::outbox`).
 #[server(endpoint = "mark_roll")]
 pub async fn mark_roll(
     building_id: i64,
@@ -168,7 +171,7 @@ pub async fn mark_roll(
         mark,
         sent,
     };
-    let recorded = super::record::mark(&w.pool, &w.by, roll_mark, w.now, w.today).await?;
+    let recorded = super::record::mark(&w.pool, &w.by, roll_mark, w.now_ms, w.today).await?;
     leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
     Ok(Marked {
         recorded: recorded.code().to_owned(),

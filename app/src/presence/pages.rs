@@ -15,8 +15,8 @@ use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollRow, RollTally,
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::base::ui::{
-    FormError, ListTable, MarkSender, SavedNotice, SendTexts, SendWords, id_param, page_data,
-    use_islands,
+    FormError, ListTable, MarkSender, OfflineCopy, SavedNotice, SendTexts, SendWords, id_param,
+    page_data, use_islands,
 };
 use crate::residents::pages::resident_name;
 
@@ -149,6 +149,7 @@ pub fn RollOverviewPage() -> impl IntoView {
     let data = Resource::new_blocking(night, roll_overview);
     view! {
         <Title text=i18n.t(Key::RollTitle) />
+        <OfflineCopy />
         <h1>{i18n.t(Key::RollTitle)}</h1>
         {page_data(data, move |RollNight { night, buildings, grace_minutes, can_set_grace }| view! {
             <p class="today">{i18n.date_long(night)}</p>
@@ -199,6 +200,7 @@ pub fn RollPage() -> impl IntoView {
     });
     view! {
         <Title text=i18n.t(Key::RollTitle) />
+        <OfflineCopy />
         {page_data(data, |page| view! { <RollView page /> })}
     }
 }
@@ -234,7 +236,7 @@ fn RollView(page: RollData) -> impl IntoView {
         <FormError url=CloseRoll::url() />
         // With JavaScript the marks are sent in the background; without, each is a form post.
         <MarkSender>
-            <SendWords texts=mark_texts(i18n) />
+            <SendWords texts=mark_texts(i18n) marker=page.marker.clone() />
             {(can_mark && routine > 0).then(|| view! {
                 <form class="inline" method="post" action=MarkRollAllPresent::url() data-mark="all">
                     <input type="hidden" name="building_id" value=building />

@@ -98,15 +98,17 @@ pub struct RollMark {
     pub sent: Option<Sent>,
 }
 
-/// Marks one resident of a building's roll for `night`, once however often it arrives. The
-/// mark made later stands (`base::outbox`); an older one is audited and changes nothing.
+/// Marks one resident of a building's roll for `night`, once however often it arrives
+/// (`now_ms`: Unix milliseconds). The mark made later stands (`base::outbox`); an older one is
+/// audited and changes nothing.
 pub async fn mark(
     pool: &SqlitePool,
     by: &Writer,
     roll_mark: RollMark,
-    now: i64,
+    now_ms: i64,
     today: NaiveDate,
 ) -> Result<Recorded, AppError> {
+    let now = now_ms.div_euclid(1000);
     let RollMark {
         building_id,
         night,
@@ -120,13 +122,19 @@ pub async fn mark(
     {
         return Ok(Recorded::Already);
     }
+    if let Some(sent) = sent.as_ref().filter(|sent| sent.discard) {
+        // Neither applied nor opening a roll: named by the building, night and child.
+        let entity_id = format!("{building_id}:{night}:{resident_id}");
+        let what = serde_json::json!({ "status": mark.code(), "night": night });
+        return outbox::discard(tx, by, sent, ("roll_mark", entity_id), (what, now)).await;
+    }
     // Not before the roll opened: a roll this mark opens, not before the night's day began.
     let earliest = repo::roll_opened_at(&mut tx, building_id, night)
         .await?
         .unwrap_or_else(|| instant(night, NaiveTime::MIN));
     let dated = sent
         .as_ref()
-        .map_or(Dated::arriving(now), |sent| sent.dated(earliest, now));
+        .map_or(Dated::arriving(now), |sent| sent.dated(earliest, now_ms));
     let (roll_id, rows) = open_roll(&mut tx, building_id, night, (dated.at, now), today).await?;
     let row = rows
         .iter()
@@ -162,10 +170,7 @@ pub async fn mark(
     }
     let mut after = serde_json::json!({ "status": mark.code(), "night": night });
     if let Some(sent) = &sent {
-        after["made_at"] = sent.made_at.into();
-        after["sent_at"] = sent.sent_at.into();
-        after["dated_at"] = dated.at.into();
-        after["received_at"] = now.into();
+        sent.audit_into(&mut after, dated.at, now);
     }
     let change = Change {
         entity: "roll_mark",

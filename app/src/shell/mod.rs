@@ -3,6 +3,8 @@
 
 mod language;
 mod layout;
+mod offline;
 
 pub use language::{SetLanguage, set_language};
 pub use layout::{Layout, ViewerResource};
+pub use offline::OfflinePage;

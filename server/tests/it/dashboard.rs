@@ -198,7 +198,7 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
         mark,
         sent: None,
     };
-    app::presence::record::mark(&pool, &by, roll_mark, now, today)
+    app::presence::record::mark(&pool, &by, roll_mark, now * 1000, today)
         .await
         .expect("marked missing");
     let alert = format!("<a href=\"/residents/{missing}\">");

@@ -516,9 +516,11 @@ async fn an_attendance_mark_from_the_outbox_is_applied_once_and_the_one_made_lat
             .header(header::ACCEPT, "application/json")
             .header(header::COOKIE, claire.clone())
             .body(Body::from(format!(
-                "class_id={class}&day={}&resident_id={}&status={status}&sent[mark_id]={id}&sent[made_at]={made_at}&sent[sent_at]={now}",
+                "class_id={class}&day={}&resident_id={}&status={status}&sent[mark_id]={id}&sent[made_ms]={}&sent[sent_ms]={}",
                 today(),
-                pupils[0]
+                pupils[0],
+                made_at * 1000,
+                now * 1000
             )))
             .expect("request");
         let app = app.clone();

@@ -18,6 +18,7 @@ mod dashboard;
 mod history;
 mod homework;
 mod http;
+mod offline;
 mod outbox;
 mod records;
 mod security;

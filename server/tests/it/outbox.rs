@@ -40,11 +40,13 @@ fn outbox_post(cookie: &str, body: String) -> axum::http::Request<Body> {
 }
 
 /// The body of a roll mark for tonight with the tablet's id, and when it was made and sent by
-/// the tablet's clock.
+/// the tablet's clock (given in seconds, sent in milliseconds as a tablet does).
 fn roll_mark(building: i64, girl: i64, mark: &str, id: &str, (made, sent): (i64, i64)) -> String {
     let night = app::base::clock::today_at_centre();
     format!(
-        "building_id={building}&night={night}&resident_id={girl}&mark={mark}&sent[mark_id]={id}&sent[made_at]={made}&sent[sent_at]={sent}"
+        "building_id={building}&night={night}&resident_id={girl}&mark={mark}&sent[mark_id]={id}&sent[made_ms]={}&sent[sent_ms]={}",
+        made * 1000,
+        sent * 1000
     )
 }
 
@@ -171,8 +173,8 @@ async fn between_two_tablets_the_mark_made_later_stands_within_the_servers_clock
     assert_eq!(action, "mark_older");
     let after: serde_json::Value = serde_json::from_str(&after).expect("JSON");
     assert_eq!(after["status"], "missing");
-    assert_eq!(after["made_at"], now - 120, "the tablet's times");
-    assert_eq!(after["sent_at"], now);
+    assert_eq!(after["made_ms"], (now - 120) * 1000, "the tablet's times");
+    assert_eq!(after["sent_ms"], now * 1000);
     assert_eq!(after["dated_at"], opened, "not before the roll opened");
     assert!(after["received_at"].as_i64().expect("the server's time") >= now);
     assert_eq!(
@@ -209,7 +211,7 @@ async fn between_two_tablets_the_mark_made_later_stands_within_the_servers_clock
         send_mark(&app, &house, reset, girl).await,
         ("older".into(), "missing".into())
     );
-    let dated: i64 = sqlx::query_scalar("SELECT dated_at FROM tablet_mark WHERE made_at = 0")
+    let dated: i64 = sqlx::query_scalar("SELECT dated_at FROM tablet_mark WHERE made_ms = 0")
         .fetch_one(&pool)
         .await
         .expect("receipt");
@@ -233,23 +235,31 @@ async fn a_missing_mark_made_before_the_child_was_found_does_not_raise_the_alert
         night: today,
         resident_id: girls[0],
         mark,
-        sent: sent.map(|(id, made_at)| app::base::outbox::Sent {
+        sent: sent.map(|(id, made)| app::base::outbox::Sent {
             id: id.into(),
-            made_at,
-            sent_at: now,
+            made_ms: made * 1000,
+            sent_ms: now * 1000,
             all_present: false,
+            made_by: None,
+            discard: false,
         }),
     };
     // Missing ten minutes ago, found five minutes ago.
-    record::mark(&pool, &by, mark(Mark::Missing, None), now - 600, today)
-        .await
-        .expect("missing");
+    record::mark(
+        &pool,
+        &by,
+        mark(Mark::Missing, None),
+        (now - 600) * 1000,
+        today,
+    )
+    .await
+    .expect("missing");
     record::resolve(&pool, &by, girls[0], Resolution::Found, now - 300)
         .await
         .expect("found");
     // A tablet that was offline marked her missing too, seven minutes ago: it arrives now.
     let late = mark(Mark::Missing, Some(("tablet-a-0000000009", now - 420)));
-    let recorded = record::mark(&pool, &by, late, now, today)
+    let recorded = record::mark(&pool, &by, late, now * 1000, today)
         .await
         .expect("recorded");
     assert_eq!(recorded, app::base::outbox::Recorded::Older);
@@ -303,7 +313,7 @@ async fn a_mark_sent_again_after_the_roll_closed_is_already_recorded_and_a_malfo
     let before = count(&pool, "SELECT count(*) FROM audit_log").await;
     for (id, made_at) in [("short", "1"), ("tablet-a-0000000002", "soon")] {
         let body = format!(
-            "building_id={building}&night={night}&resident_id={girl}&mark=missing&sent[mark_id]={id}&sent[made_at]={made_at}&sent[sent_at]=1"
+            "building_id={building}&night={night}&resident_id={girl}&mark=missing&sent[mark_id]={id}&sent[made_ms]={made_at}&sent[sent_ms]=1"
         );
         let response = send(app.clone(), outbox_post(&house, body)).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -350,5 +360,86 @@ async fn an_all_present_made_offline_marks_only_the_children_still_unmarked(pool
     assert_eq!(
         send_mark(&app, &house, second, girls[1]).await,
         ("applied".into(), "present".into())
+    );
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn marks_left_by_someone_who_signed_out_are_sent_under_the_next_name_or_discarded_audited(
+    pool: SqlitePool,
+) {
+    let (dara, _) = staff_session(&pool, "dara", &[Role::HouseStaff]).await;
+    let (_, sokha) = staff_session(&pool, "sokha", &[Role::HouseStaff]).await;
+    let (building, girls) = housed(&pool, 2).await;
+    let app = router(pool.clone(), "outbox-others");
+    let now = app::base::clock::now();
+
+    // Dara marked both girls offline and signed out; Sokha signs in on that tablet and sends
+    // the first under her name: applied, and the audit entry says who made it.
+    let sent = roll_mark(
+        building,
+        girls[0],
+        "present",
+        "tablet-d-0000000001",
+        (now - 90, now),
+    ) + &format!("&sent[made_by]={dara}");
+    assert_eq!(
+        send_mark(&app, &sokha, sent, girls[0]).await,
+        ("applied".into(), "present".into())
+    );
+    let (actor, after): (String, String) = sqlx::query_as(
+        "SELECT actor_label, after_json FROM audit_log WHERE entity = 'roll_mark' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit entry");
+    assert_eq!(
+        actor, "sokha",
+        "sent under the name of whoever is signed in"
+    );
+    let after: serde_json::Value = serde_json::from_str(&after).expect("JSON");
+    assert_eq!(after["made_by"], dara);
+
+    // She discards the second: recorded and audited, never applied, however often it arrives.
+    let discarded = || {
+        roll_mark(
+            building,
+            girls[1],
+            "missing",
+            "tablet-d-0000000002",
+            (now - 80, now),
+        ) + &format!("&sent[made_by]={dara}&sent[discard]=1")
+    };
+    assert_eq!(
+        send_mark(&app, &sokha, discarded(), girls[1]).await,
+        ("discarded".into(), "unmarked".into())
+    );
+    assert_eq!(
+        send_mark(&app, &sokha, discarded(), girls[1]).await,
+        ("already".into(), "unmarked".into())
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM roll_mark WHERE status = 'missing'"
+        )
+        .await,
+        0,
+        "no alert from a discarded mark"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'mark_discarded' AND actor_label = 'sokha'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM tablet_mark WHERE id = 'tablet-d-0000000002' AND applied = 0"
+        )
+        .await,
+        1
     );
 }

@@ -40,6 +40,15 @@ pub struct SendTexts {
     pub needs_network: String,
     /// The button that sends a form again.
     pub again: String,
+    /// A mark refused because the session ended: kept, and sent once signed in again.
+    pub signed_out: String,
+    /// The link to sign in again.
+    pub sign_in: String,
+    /// Marks someone else made on this tablet, with `{name}` and `{count}`.
+    pub others_waiting: String,
+    /// The buttons that send them under the name of whoever is signed in, or discard them.
+    pub send_as_me: String,
+    pub discard: String,
     /// Each refusal these forms may get, as the server sends it (its JSON), and its words.
     pub refusals: Vec<(String, String)>,
     /// The words for a refusal not in `refusals`.
@@ -66,6 +75,11 @@ impl SendTexts {
             missing_kept: i18n.t(Key::MarkMissingKept).to_owned(),
             needs_network: i18n.t(Key::MarkNeedsNetwork).to_owned(),
             again: i18n.t(Key::MarkAgain).to_owned(),
+            signed_out: i18n.t(Key::MarkSignedOut).to_owned(),
+            sign_in: i18n.t(Key::ShellSignIn).to_owned(),
+            others_waiting: i18n.t(Key::MarkOthersWaiting).to_owned(),
+            send_as_me: i18n.t(Key::MarkSendAsMe).to_owned(),
+            discard: i18n.t(Key::MarkDiscard).to_owned(),
             refusals: common
                 .iter()
                 .chain(refusals)
@@ -79,10 +93,28 @@ impl SendTexts {
     }
 }
 
+/// Who makes the marks on a page: the staff member signed in. A mark kept on the tablet
+/// carries it, so that the next person to sign in there sees whose marks wait.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    pub id: i64,
+    pub name: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Marker {
+    pub fn of(staff: &crate::base::access::CurrentStaff) -> Marker {
+        Marker {
+            id: staff.id,
+            name: staff.display_name.clone(),
+        }
+    }
+}
+
 /// The words of an island that sends forms in the background, hidden in its page for the
-/// browser to read (`base::browser::Words`).
+/// browser to read (`base::browser::Words`); and, on a page of marks, who makes them.
 #[component]
-pub fn SendWords(texts: SendTexts) -> impl IntoView {
+pub fn SendWords(texts: SendTexts, #[prop(optional)] marker: Option<Marker>) -> impl IntoView {
     let SendTexts {
         sending,
         sent,
@@ -92,13 +124,41 @@ pub fn SendWords(texts: SendTexts) -> impl IntoView {
         missing_kept,
         needs_network,
         again,
+        signed_out,
+        sign_in,
+        others_waiting,
+        send_as_me,
+        discard,
         refusals,
         refused,
     } = texts;
+    let (staff_id, staff_name) = marker.map_or((None, None), |m| (Some(m.id), Some(m.name)));
+    // On a page of marks, shown by the browser: the session ended while marks wait (the link
+    // comes back here), and marks someone else left on this tablet, a line each.
+    let outbox_lines = staff_id.is_some().then(|| {
+        view! {
+            <p class="outbox-signed-out alert" role="alert" hidden>
+                {signed_out} " " <a href="/login">{sign_in}</a>
+            </p>
+            <section class="outbox-others" hidden></section>
+            <template class="outbox-other-template">
+                <p class="alert outbox-other">
+                    <span></span>
+                    " "
+                    <button type="button" class="button outbox-send-as-me">{send_as_me}</button>
+                    <button type="button" class="button secondary outbox-discard">{discard}</button>
+                </p>
+            </template>
+        }
+    });
     view! {
+        {outbox_lines}
         <div
             class="send-words"
             hidden
+            data-staff-id=staff_id
+            data-staff-name=staff_name
+            data-others-waiting=others_waiting
             data-sending=sending
             data-sent=sent
             data-offline=offline
@@ -158,8 +218,14 @@ pub fn MarkSender(children: Children) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
     };
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        client::click(&event);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
     view! {
-        <div class="marks" node_ref=root on:submit=on_submit>
+        <div class="marks" node_ref=root on:submit=on_submit on:click=on_click>
             {children()}
         </div>
     }

@@ -106,6 +106,8 @@ pub struct SessionPage {
     pub rows: Vec<AttendanceRow>,
     /// Whether the viewer may mark it now (past sessions need a confirmation).
     pub can_mark: bool,
+    /// Who is looking, and marks.
+    pub marker: crate::base::ui::Marker,
 }
 
 /// A class with a resident who could join it.

@@ -3,10 +3,12 @@
 
 mod families;
 mod login;
+mod sign_out;
 mod staff;
 
 pub use families::{FamiliesPage, FamilyEditor};
 pub use login::LoginPage;
+pub use sign_out::SignOutPage;
 pub use staff::{StaffMemberPage, StaffPage};
 
 use leptos::prelude::*;

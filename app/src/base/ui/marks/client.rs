@@ -27,30 +27,32 @@ impl Job {
     /// What is posted, now.
     fn body(&self) -> String {
         match &self.named {
-            Some((id, made_at)) => named_body(&self.fields, id, *made_at),
+            Some((id, made_ms)) => named_body(&self.fields, id, *made_ms),
             None => self.fields.clone(),
         }
     }
 
-    /// The mark as the outbox keeps it, if it is a named one.
-    fn waiting(&self, row: &str) -> Option<Waiting> {
-        let (id, made_at) = self.named.clone()?;
+    /// The mark as the outbox keeps it, if it is a named one, made by whoever `words` names.
+    fn waiting(&self, row: &str, words: &Words) -> Option<Waiting> {
+        let (id, made_ms) = self.named.clone()?;
         Some(Waiting {
             id,
             url: self.url.clone(),
             fields: self.fields.clone(),
-            made_at,
+            made_ms,
             row: row.to_owned(),
             order: next_order(),
+            staff_id: signed_in(words),
+            staff_name: words.say("staff-name"),
         })
     }
 }
 
 /// A named mark's fields with its id and times, sent now.
-fn named_body(fields: &str, id: &str, made_at: i64) -> String {
+fn named_body(fields: &str, id: &str, made_ms: i64) -> String {
     format!(
-        "{fields}&sent%5Bmark_id%5D={id}&sent%5Bmade_at%5D={made_at}&sent%5Bsent_at%5D={}",
-        browser::seconds_now()
+        "{fields}&sent%5Bmark_id%5D={id}&sent%5Bmade_ms%5D={made_ms}&sent%5Bsent_ms%5D={}",
+        browser::millis_now()
     )
 }
 
@@ -126,11 +128,11 @@ pub fn submit(event: &web_sys::SubmitEvent) {
     let mut job = Job {
         url: form.action(),
         fields: browser::form_fields(&form, submitter.as_ref()),
-        named: (kind != "all").then(|| (browser::fresh_id(), browser::seconds_now())),
+        named: (kind != "all").then(|| (browser::fresh_id(), browser::millis_now())),
         all: None,
     };
     let key = if kind == "all" {
-        job.all = Some((show_all_present(&form), browser::seconds_now()));
+        job.all = Some((show_all_present(&form), browser::millis_now()));
         "all".to_owned()
     } else {
         let Some(row) = form.closest("li.roll-row").ok().flatten() else {
@@ -170,7 +172,7 @@ fn enqueue(key: String, job: Job, words: Words) {
 async fn send(key: String, job: Job, words: Words) {
     let mut job = job;
     loop {
-        let kept = job.waiting(&key);
+        let kept = job.waiting(&key, &words);
         if let Some(mark) = &kept {
             outbox::keep(mark).await;
         }
@@ -190,6 +192,7 @@ async fn send(key: String, job: Job, words: Words) {
         });
         match (&answer, &next) {
             (Ok(body), _) => {
+                show_signed_out(false);
                 if let Some(marked) = browser::json(body) {
                     apply(&marked, &key);
                 }
@@ -200,12 +203,13 @@ async fn send(key: String, job: Job, words: Words) {
             (Err(Failure::Network), None) if job.all.is_some() => {
                 // "All present" did not get through: each row it showed present is kept as
                 // a mark of its own.
-                if let Some((rows, tapped_at)) = &job.all {
-                    one_by_one(rows, *tapped_at);
+                if let Some((rows, tapped_ms)) = &job.all {
+                    one_by_one(rows, *tapped_ms);
                 }
                 status(&key, &words.say("kept"), "waiting", None);
             }
             (Err(failure), None) => {
+                show_signed_out(signed_out(&answer));
                 // Kept in the outbox: waiting, not lost.
                 let (said, kind) = if kept.is_some() && !answered(&answer) {
                     (words.say("kept"), "waiting")
@@ -244,7 +248,7 @@ pub fn start(root: &web_sys::Element) {
     let root = root.clone();
     let flush_from = move || {
         if let Some(words) = Words::near(&root) {
-            leptos::task::spawn_local(flush(words));
+            leptos::task::spawn_local(send_kept(words, None));
         }
     };
     flush_from();
@@ -259,19 +263,49 @@ pub fn start(root: &web_sys::Element) {
     every.forget();
 }
 
+/// Whether the answer says the session has ended (the marks stay kept).
+fn signed_out(answer: &Result<String, Failure>) -> bool {
+    matches!(answer, Err(Failure::Refused { status: 401, .. }))
+}
+
+/// The staff member signed in on this page (0 when the page does not say).
+fn signed_in(words: &Words) -> i64 {
+    words.say("staff-id").parse().unwrap_or(0)
+}
+
+/// Whether `mark` was made by someone other than whoever is signed in: it waits for them to
+/// choose (`show_others`), and is not sent under their name without asking.
+fn someone_elses(mark: &Waiting, words: &Words) -> bool {
+    mark.staff_id != 0 && mark.staff_id != signed_in(words)
+}
+
 /// Sends the marks the outbox keeps, oldest first, until one does not get through. A mark
-/// whose row is sending here already is left to that.
-async fn flush(words: Words) {
+/// whose row is sending here already is left to that. With `theirs` (a staff id, and whether
+/// to discard), only the marks that person made here, sent under the name of whoever is
+/// signed in with who made them (or discarded); without, only the marks nobody else made
+/// (theirs wait for that choice).
+async fn send_kept(words: Words, theirs: Option<(i64, bool)>) {
     if FLUSHING.with(|flushing| flushing.replace(true)) {
         return;
     }
     for mark in outbox::all().await {
         let busy = with_row(&mark.row, |row| row.in_flight);
-        if busy {
+        let wanted = match theirs {
+            Some((staff_id, _)) => mark.staff_id == staff_id && someone_elses(&mark, &words),
+            None => !someone_elses(&mark, &words),
+        };
+        if busy || !wanted {
             continue;
         }
-        let answer =
-            browser::post(&mark.url, &named_body(&mark.fields, &mark.id, mark.made_at)).await;
+        let mut body = named_body(&mark.fields, &mark.id, mark.made_ms);
+        if let Some((staff_id, discard)) = theirs {
+            body.push_str(&format!("&sent%5Bmade_by%5D={staff_id}"));
+            if discard {
+                body.push_str("&sent%5Bdiscard%5D=1");
+            }
+        }
+        let answer = browser::post(&mark.url, &body).await;
+        show_signed_out(signed_out(&answer));
         if !answered(&answer) {
             break;
         }
@@ -307,20 +341,180 @@ async fn show_waiting(words: &Words) {
     let _ = badge.toggle_attribute_with_force("hidden", count == 0);
     let figure = browser::local_digits(&count.to_string());
     badge.set_text_content(Some(&words.say("waiting").replace("{count}", &figure)));
-    show_missing_kept(&root, &kept, words);
+    let newest = newest_per_row(&kept);
+    show_kept_rows(&newest, words);
+    show_missing_kept(&root, &newest, words);
+    show_others(&kept, words);
 }
 
-/// The children marked missing on this tablet whose marks are still kept: an alert at the top
-/// of the list at once, before any other screen can know.
-fn show_missing_kept(root: &Element, kept: &[Waiting], words: &Words) {
-    // Each row's newest kept mark counts (the outbox is oldest first).
+/// Shows or hides the line (the server's, above the list) that says the session has ended and
+/// the marks wait for a sign-in; its link comes back to this page.
+fn show_signed_out(ended: bool) {
+    let Some(line) = browser::first(".outbox-signed-out") else {
+        return;
+    };
+    let _ = line.toggle_attribute_with_force("hidden", !ended);
+    if let (true, Some(link), Some(window)) = (
+        ended,
+        line.query_selector("a").ok().flatten(),
+        web_sys::window(),
+    ) {
+        let location = window.location();
+        let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let back = String::from(js_sys::encode_uri_component(&here));
+        let _ = link.set_attribute("href", &format!("/login?back={back}"));
+    }
+}
+
+/// The marks someone else made on this tablet (who signed out, or whose session ended), a
+/// line for each of them above the list (the server's template): whose, how many, and the
+/// choice to send them under the name of whoever is signed in now or to discard them (both
+/// audited by the server; see `click`).
+fn show_others(kept: &[Waiting], words: &Words) {
+    let mut makers: Vec<(i64, String, usize)> = Vec::new();
+    for mark in kept.iter().filter(|mark| someone_elses(mark, words)) {
+        match makers.iter_mut().find(|(id, ..)| *id == mark.staff_id) {
+            Some((.., count)) => *count += 1,
+            None => makers.push((mark.staff_id, mark.staff_name.clone(), 1)),
+        }
+    }
+    let (Some(place), Some(template)) = (
+        browser::first(".outbox-others"),
+        browser::first(".outbox-other-template")
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTemplateElement>().ok()),
+    ) else {
+        return;
+    };
+    let _ = place.toggle_attribute_with_force("hidden", makers.is_empty());
+    place.set_text_content(None);
+    for (staff_id, name, count) in makers {
+        let Some(line) = template
+            .content()
+            .first_element_child()
+            .and_then(|line| line.clone_node_with_deep(true).ok())
+            .and_then(|line| line.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        let _ = line.set_attribute("data-staff", &staff_id.to_string());
+        if let Ok(Some(said)) = line.query_selector("span") {
+            said.set_text_content(Some(
+                &words
+                    .say("others-waiting")
+                    .replace("{name}", &name)
+                    .replace("{count}", &browser::local_digits(&count.to_string())),
+            ));
+        }
+        let _ = place.append_child(&line);
+    }
+}
+
+/// A click in the marks island: on a line of someone else's marks, send them under the name
+/// of whoever is signed in, or discard them.
+pub fn click(event: &web_sys::MouseEvent) {
+    let Some(button) = event
+        .target()
+        .and_then(|target| target.dyn_into::<Element>().ok())
+        .and_then(|target| target.closest(".outbox-other button").ok().flatten())
+    else {
+        return;
+    };
+    let staff_id = button
+        .closest(".outbox-other")
+        .ok()
+        .flatten()
+        .and_then(|line| line.get_attribute("data-staff"))
+        .and_then(|id| id.parse::<i64>().ok());
+    if let (Some(staff_id), Some(words)) = (staff_id, Words::near(&button)) {
+        let _ = button.set_attribute("disabled", "");
+        let discard = button.class_list().contains("outbox-discard");
+        leptos::task::spawn_local(send_kept(words, Some((staff_id, discard))));
+    }
+}
+
+/// Each row's newest kept mark: the one that counts for it (the outbox is oldest first).
+fn newest_per_row(kept: &[Waiting]) -> Vec<&Waiting> {
     let mut newest: Vec<&Waiting> = Vec::new();
     for mark in kept {
         newest.retain(|other| other.row != mark.row);
         newest.push(mark);
     }
+    newest
+}
+
+/// Shows on its row each mark kept on this tablet for this page, as waiting: after a reload
+/// (or a page opened from its offline copy) the marks made and not yet sent are still seen.
+/// A row sending a mark of its own now, or showing its own failure (with "send again"), is
+/// left to that.
+fn show_kept_rows(newest: &[&Waiting], words: &Words) {
+    for mark in newest {
+        if with_row(&mark.row, |row| row.in_flight || row.failed.is_some()) {
+            continue;
+        }
+        let Some(row) = browser::by_id(&mark.row) else {
+            continue;
+        };
+        if let Some(button) = button_for(&row, mark) {
+            show_choice(&row, &button);
+            status(&mark.row, &words.say("kept"), "waiting", None);
+        }
+    }
+}
+
+/// The button on `row` that makes `mark`, if `mark` was made on this page's row: a form posting
+/// where the mark goes, whose hidden fields (the roll or session, the child) are all the mark's,
+/// and its button for the mark's choice (or its only button, for a choice made in a field).
+fn button_for(row: &Element, mark: &Waiting) -> Option<HtmlElement> {
+    let pairs: Vec<&str> = mark.fields.split('&').collect();
+    let has = |name: String, value: String| {
+        let pair = format!(
+            "{}={}",
+            js_sys::encode_uri_component(&name),
+            js_sys::encode_uri_component(&value)
+        );
+        pairs.contains(&pair.as_str())
+    };
+    let elements = |parent: &Element, selector: &str| -> Vec<Element> {
+        let Ok(list) = parent.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .collect()
+    };
+    for form in elements(row, "form") {
+        let Ok(form) = form.dyn_into::<HtmlFormElement>() else {
+            continue;
+        };
+        let ours = form.action() == mark.url
+            && elements(&form, "input[type=hidden]").iter().all(|input| {
+                has(
+                    input.get_attribute("name").unwrap_or_default(),
+                    input.get_attribute("value").unwrap_or_default(),
+                )
+            });
+        if !ours {
+            continue;
+        }
+        let buttons = elements(&form, "button");
+        let chosen = buttons.iter().find(|button| {
+            match (button.get_attribute("name"), button.get_attribute("value")) {
+                (Some(name), Some(value)) => has(name, value),
+                _ => buttons.len() == 1,
+            }
+        });
+        if let Some(button) = chosen {
+            return button.clone().dyn_into().ok();
+        }
+    }
+    None
+}
+
+/// The children marked missing on this tablet whose marks are still kept: an alert at the top
+/// of the list at once, before any other screen can know.
+fn show_missing_kept(root: &Element, newest: &[&Waiting], words: &Words) {
     let names: Vec<String> = newest
-        .into_iter()
+        .iter()
         .filter(|mark| mark.fields.split('&').any(|field| field == "mark=missing"))
         .filter_map(|mark| {
             browser::by_id(&mark.row)?
@@ -416,10 +610,10 @@ fn show_all_present(form: &HtmlFormElement) -> Vec<String> {
     shown
 }
 
-/// Sends "all present" (tapped at `tapped_at`) as a present mark for each of `rows`, each
+/// Sends "all present" (tapped at `tapped_ms`) as a present mark for each of `rows`, each
 /// kept in the outbox like any mark: it marks the child only if still unmarked when it
 /// arrives, so a mark another tablet made meanwhile (a child missing) stands.
-fn one_by_one(rows: &[String], tapped_at: i64) {
+fn one_by_one(rows: &[String], tapped_ms: i64) {
     for id in rows {
         let Some(row) = browser::by_id(id) else {
             continue;
@@ -448,7 +642,7 @@ fn one_by_one(rows: &[String], tapped_at: i64) {
                 "{}&sent%5Ball_present%5D=1",
                 browser::form_fields(&form, Some(&button))
             ),
-            named: Some((browser::fresh_id(), tapped_at)),
+            named: Some((browser::fresh_id(), tapped_ms)),
             all: None,
         };
         enqueue(id.clone(), job, words);

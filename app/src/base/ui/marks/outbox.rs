@@ -22,12 +22,15 @@ pub struct Waiting {
     pub url: String,
     /// The form's fields, URL-encoded, without the id and times.
     pub fields: String,
-    /// When it was made, by this tablet's clock (Unix seconds).
-    pub made_at: i64,
+    /// When it was made, by this tablet's clock (Unix milliseconds).
+    pub made_ms: i64,
     /// Its row's element id on the page it was made on.
     pub row: String,
     /// When it was kept (milliseconds, this tablet's clock, with a counter): the order to send.
     pub order: f64,
+    /// Who made it (`ui::Marker`): the staff member signed in then. 0 when not known.
+    pub staff_id: i64,
+    pub staff_name: String,
 }
 
 /// Resolves when `request` succeeds, with its result.
@@ -84,10 +87,12 @@ pub async fn keep(mark: &Waiting) {
     set("id", mark.id.as_str().into());
     set("url", mark.url.as_str().into());
     set("fields", mark.fields.as_str().into());
-    // Whole seconds: exact in a float.
-    set("made_at", JsValue::from_f64(mark.made_at as f64));
+    // Whole milliseconds: exact in a float.
+    set("made_ms", JsValue::from_f64(mark.made_ms as f64));
     set("row", mark.row.as_str().into());
     set("order", JsValue::from_f64(mark.order));
+    set("staff_id", JsValue::from_f64(mark.staff_id as f64));
+    set("staff_name", mark.staff_name.as_str().into());
     if let Some(store) = store(IdbTransactionMode::Readwrite).await
         && let Ok(request) = store.put(&record)
     {
@@ -133,9 +138,11 @@ pub async fn all() -> Vec<Waiting> {
             id: text(&record, "id"),
             url: text(&record, "url"),
             fields: text(&record, "fields"),
-            made_at: number(&record, "made_at") as i64,
+            made_ms: number(&record, "made_ms") as i64,
             row: text(&record, "row"),
             order: number(&record, "order"),
+            staff_id: number(&record, "staff_id") as i64,
+            staff_name: text(&record, "staff_name"),
         })
         .filter(|mark| !mark.id.is_empty() && !mark.url.is_empty())
         .collect();

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, hydrated, account, inKhmerDigits } from './fixtures';
+import { test, expect, hydrated, inKhmerDigits, signInAsRole } from './fixtures';
 
 // House staff on a shared tablet over weak Wi-Fi, with JavaScript on: the roll's marks go in
 // the background, the row says how its mark is going, a mark that cannot be sent says so and
@@ -9,12 +9,7 @@ import { test, expect, hydrated, account, inKhmerDigits } from './fixtures';
 async function storageFor(browser: Browser, role: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const { login, password } = account(role);
-  await page.goto('/login');
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRole(page, role);
   const state = await context.storageState();
   await context.close();
   return state;

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, hydrated, account, centreDay, sql } from './fixtures';
+import { test, expect, hydrated, account, centreDay, signInAsRole, sql } from './fixtures';
 
 // The Wi-Fi of a boarding house drops for minutes during the evening roll call. With the
 // service worker, tonight's roll call and homework open with no network, as last loaded and
@@ -21,12 +21,7 @@ test.beforeEach(async ({}, testInfo) => {
 async function signedIn(browser: Browser, role: string, worker = true): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext({ ...tablet, serviceWorkers: worker ? 'allow' : 'block' });
   const page = await context.newPage();
-  const { login, password } = account(role);
-  await page.goto('/login');
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(password);
-  await page.locator('form[action="/api/log_in"] button[type=submit]').click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRole(page, role);
   return [context, page];
 }
 

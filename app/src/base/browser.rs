@@ -179,6 +179,16 @@ pub fn first(selector: &str) -> Option<Element> {
         .flatten()
 }
 
+/// The elements under `parent` matching `selector`, in document order.
+pub fn all(parent: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = parent.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
 /// Marks an island as live, for the browser tests and for styles: `data-live` on its root;
 /// and installs the service worker, as any staff page with an island is opened.
 pub fn mark_live(root: &Element) {
@@ -242,11 +252,8 @@ impl Words {
         let Failure::Refused { body, .. } = failure else {
             return self.say("offline");
         };
-        let Ok(known) = self.0.query_selector_all("[data-wire]") else {
-            return self.say("refused");
-        };
-        (0..known.length())
-            .filter_map(|i| known.item(i)?.dyn_into::<Element>().ok())
+        all(&self.0, "[data-wire]")
+            .into_iter()
             .find(|item| item.get_attribute("data-wire").as_deref() == Some(body.trim()))
             .and_then(|item| item.text_content())
             .unwrap_or_else(|| self.say("refused"))

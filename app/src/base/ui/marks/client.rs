@@ -329,10 +329,7 @@ async fn send_kept(words: Words, theirs: Option<(i64, bool)>) {
 async fn show_waiting(words: &Words) {
     let kept = outbox::all().await;
     let count = kept.len();
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".marks").ok().flatten())
-    else {
+    let Some(root) = browser::first(".marks") else {
         return;
     };
     let Some(badge) = own_line(&root, ("p", "outbox-badge"), "status", true) else {
@@ -474,29 +471,23 @@ fn button_for(row: &Element, mark: &Waiting) -> Option<HtmlElement> {
         );
         pairs.contains(&pair.as_str())
     };
-    let elements = |parent: &Element, selector: &str| -> Vec<Element> {
-        let Ok(list) = parent.query_selector_all(selector) else {
-            return Vec::new();
-        };
-        (0..list.length())
-            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-            .collect()
-    };
-    for form in elements(row, "form") {
+    for form in browser::all(row, "form") {
         let Ok(form) = form.dyn_into::<HtmlFormElement>() else {
             continue;
         };
         let ours = form.action() == mark.url
-            && elements(&form, "input[type=hidden]").iter().all(|input| {
-                has(
-                    input.get_attribute("name").unwrap_or_default(),
-                    input.get_attribute("value").unwrap_or_default(),
-                )
-            });
+            && browser::all(&form, "input[type=hidden]")
+                .iter()
+                .all(|input| {
+                    has(
+                        input.get_attribute("name").unwrap_or_default(),
+                        input.get_attribute("value").unwrap_or_default(),
+                    )
+                });
         if !ours {
             continue;
         }
-        let buttons = elements(&form, "button");
+        let buttons = browser::all(&form, "button");
         let chosen = buttons.iter().find(|button| {
             match (button.get_attribute("name"), button.get_attribute("value")) {
                 (Some(name), Some(value)) => has(name, value),
@@ -582,32 +573,25 @@ fn show_choice(row: &Element, button: &HtmlElement) {
 /// Shows every unmarked row present, before the server has answered: those rows' ids.
 fn show_all_present(form: &HtmlFormElement) -> Vec<String> {
     let mut shown = Vec::new();
-    let Some(list) = form
-        .closest(".marks")
-        .ok()
-        .flatten()
-        .and_then(|root| root.query_selector_all("li.roll-row.unmarked").ok())
-    else {
+    let Some(root) = form.closest(".marks").ok().flatten() else {
         return shown;
     };
-    for i in 0..list.length() {
-        let Some(row) = list
-            .item(i)
-            .and_then(|node| node.dyn_into::<Element>().ok())
-        else {
-            continue;
-        };
-        if let Some(button) = row
-            .query_selector("button[value=present]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.dyn_into::<HtmlElement>().ok())
-        {
+    for row in browser::all(&root, "li.roll-row.unmarked") {
+        if let Some(button) = present_button(&row) {
             show_choice(&row, &button);
             shown.push(row.id());
         }
     }
     shown
+}
+
+/// The button that marks `row` present.
+fn present_button(row: &Element) -> Option<HtmlElement> {
+    row.query_selector("button[value=present]")
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
 }
 
 /// Sends "all present" (tapped at `tapped_ms`) as a present mark for each of `rows`, each
@@ -618,12 +602,7 @@ fn one_by_one(rows: &[String], tapped_ms: i64) {
         let Some(row) = browser::by_id(id) else {
             continue;
         };
-        let Some(button) = row
-            .query_selector("button[value=present]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.dyn_into::<HtmlElement>().ok())
-        else {
+        let Some(button) = present_button(&row) else {
             continue;
         };
         let (Some(form), Some(words)) = (
@@ -654,14 +633,9 @@ fn show_row(row: &Element, class: &str, state: &str, pressed: &str) {
     if let Ok(Some(text)) = row.query_selector(".roll-state") {
         text.set_text_content(Some(state));
     }
-    if let Ok(buttons) = row.query_selector_all("button[value]") {
-        for i in 0..buttons.length() {
-            if let Some(button) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                let on = !pressed.is_empty()
-                    && button.get_attribute("value").as_deref() == Some(pressed);
-                let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
-            }
-        }
+    for button in browser::all(row, "button[value]") {
+        let on = !pressed.is_empty() && button.get_attribute("value").as_deref() == Some(pressed);
+        let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
     }
 }
 
@@ -685,10 +659,7 @@ fn apply(marked: &JsValue, sent: &str) {
             show_row(&element, &text("class"), &text("state"), &text("pressed"));
         }
     }
-    if let Some(tally) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".tally").ok().flatten())
-    {
+    if let Some(tally) = browser::first(".tally") {
         tally.set_text_content(Some(&browser::text_field(marked, "tally")));
     }
 }
@@ -696,9 +667,7 @@ fn apply(marked: &JsValue, sent: &str) {
 /// Says how a row's (or the "all" form's) mark is going, with "send again" after a failure.
 fn status(key: &str, words: &str, kind: &str, again: Option<String>) {
     let place = if key == "all" {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("form[data-mark=all]").ok().flatten())
+        browser::first("form[data-mark=all]")
     } else {
         browser::by_id(key)
     };

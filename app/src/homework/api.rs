@@ -413,8 +413,8 @@ mod ssr {
                     resident_id: pupil.resident_id,
                     name_km: pupil.name_km,
                     name_latin: pupil.name_latin,
-                    status: mark.map(|(s, _)| *s),
-                    reason: mark.map(|(_, r)| r.clone()).unwrap_or_default(),
+                    status: mark.map(|(s, ..)| *s),
+                    reason: mark.map(|(_, r, _)| r.clone()).unwrap_or_default(),
                 }
             })
             .collect())

@@ -289,12 +289,8 @@ pub async fn mark(
         }
         let key = (class_id, day, *resident_id);
         let entity_id = format!("{class_id}/{day}/{resident_id}");
-        // Only a resident already marked has a time to compare with.
-        let current = if before.contains_key(resident_id) {
-            repo::marked_at(&mut tx, key).await?
-        } else {
-            None
-        };
+        let previous = before.get(resident_id);
+        let current = previous.map(|(.., marked_at)| *marked_at);
         let applied = outbox::stands(dated, sent.as_ref().is_some_and(|s| s.all_present), current);
         if let Some(sent) = &sent {
             let receipt = outbox::repo::Receipt {
@@ -308,8 +304,7 @@ pub async fn mark(
             };
             outbox::repo::take(&mut tx, &receipt).await?;
         }
-        let previous = before.get(resident_id);
-        if applied && previous.is_some_and(|(s, r)| s == status && r == reason) {
+        if applied && previous.is_some_and(|(s, r, _)| s == status && r == reason) {
             continue;
         }
         if applied {
@@ -325,7 +320,7 @@ pub async fn mark(
             entity: "attendance",
             entity_id,
             action: if applied { "mark" } else { "mark_older" },
-            before: previous.map(|(s, r)| json!({ "status": s.code(), "reason": r })),
+            before: previous.map(|(s, r, _)| json!({ "status": s.code(), "reason": r })),
             after: Some(after),
         };
         record(&mut tx, &by.actor, change).await?;

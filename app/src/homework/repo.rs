@@ -454,14 +454,15 @@ pub async fn set_cancelled(
     Ok(done.rows_affected() > 0)
 }
 
-/// The marks of a session, by resident: status and reason.
+/// The marks of a session, by resident: status, reason, and when it was made.
 pub async fn marks(
     conn: &mut SqliteConnection,
     class_id: i64,
     day: NaiveDate,
-) -> Result<BTreeMap<i64, (Status, String)>, sqlx::Error> {
+) -> Result<BTreeMap<i64, (Status, String, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT resident_id, status, reason FROM attendance WHERE class_id = ? AND day = ?",
+        "SELECT resident_id, status, reason, marked_at FROM attendance
+         WHERE class_id = ? AND day = ?",
         class_id,
         day
     )
@@ -470,24 +471,9 @@ pub async fn marks(
     rows.into_iter()
         .map(|r| {
             let status = decode(Status::parse(&r.status), "status", &r.status)?;
-            Ok((r.resident_id, (status, r.reason)))
+            Ok((r.resident_id, (status, r.reason, r.marked_at)))
         })
         .collect()
-}
-
-/// When a resident's mark at a session was made, if it was.
-pub async fn marked_at(
-    conn: &mut SqliteConnection,
-    (class_id, day, resident_id): (i64, NaiveDate, i64),
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT marked_at FROM attendance WHERE class_id = ? AND day = ? AND resident_id = ?",
-        class_id,
-        day,
-        resident_id
-    )
-    .fetch_optional(&mut *conn)
-    .await
 }
 
 /// Records a mark made at `at` (replacing an earlier one).

@@ -1,4 +1,4 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { test, expect, hydrated, inKhmerDigits, signInAsRole } from './fixtures';
 
 // House staff on a shared tablet over weak Wi-Fi, with JavaScript on: the roll's marks go in
@@ -13,6 +13,20 @@ async function storageFor(browser: Browser, role: string) {
   const state = await context.storageState();
   await context.close();
   return state;
+}
+
+/** Signs `page`'s tablet in as house staff; the signed-in state, for a second tablet. */
+async function asHouseStaff(page: Page, browser: Browser) {
+  const house = await storageFor(browser, 'house_staff');
+  await page.context().addCookies(house.cookies);
+  return house;
+}
+
+/** Opens the roll of `building`: its first unmarked row, and that row's id. */
+async function firstUnmarked(page: Page, building: string): Promise<[Locator, string]> {
+  await openRoll(page, building);
+  const row = page.locator('li.roll-row.unmarked').first();
+  return [row, (await row.getAttribute('id')) as string];
 }
 
 /** Opens the roll of `building` (its name as on the roll's cards). */
@@ -103,11 +117,8 @@ test('over a weak link the roll of 80 children is marked and closed, each mark c
 });
 
 test('a mark that cannot be sent says so on its row, and is sent again', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
-  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ១');
-  const row = page.locator('li.roll-row.unmarked').first();
-  const id = (await row.getAttribute('id')) as string;
+  await asHouseStaff(page, browser);
+  const [row, id] = await firstUnmarked(page, 'អន្តេវាសិកដ្ឋាន ១');
   const marked = page.locator(`#${id}`);
 
   // The link drops: the mark stays on screen, not sent yet but kept, in words.
@@ -129,11 +140,8 @@ test('a mark that cannot be sent says so on its row, and is sent again', async (
 });
 
 test('a mark whose answer was lost is sent again and recorded once', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
-  await openRoll(page, 'អន្តេវាសិកដ្ឋាន ១');
-  const row = page.locator('li.roll-row.unmarked').first();
-  const id = (await row.getAttribute('id')) as string;
+  await asHouseStaff(page, browser);
+  const [row, id] = await firstUnmarked(page, 'អន្តេវាសិកដ្ឋាន ១');
   const marked = page.locator(`#${id}`);
 
   // The mark reaches the server, but its answer is lost on the way back.
@@ -154,8 +162,7 @@ test('a mark whose answer was lost is sent again and recorded once', async ({ pa
 });
 
 test('marks made with the network down are kept on the tablet and sent when it is back', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
+  await asHouseStaff(page, browser);
   await openRoll(page, 'អន្តេវាសិកដ្ឋាន ២');
   // The last rows: the first unmarked one of this residence is another test's.
   const ids: string[] = [];
@@ -202,8 +209,7 @@ test('marks made with the network down are kept on the tablet and sent when it i
 });
 
 test('a mark kept on the tablet is sent from the next page opened, after a reload', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
+  await asHouseStaff(page, browser);
   await openRoll(page, 'អន្តេវាសិកដ្ឋាន ២');
   const row = (await page.locator('li.roll-row.unmarked').all()).slice(-4)[0];
   const id = (await row.getAttribute('id')) as string;
@@ -222,8 +228,7 @@ test('a mark kept on the tablet is sent from the next page opened, after a reloa
 });
 
 test('"all present" tapped offline is kept as a mark for each child, sent when the network is back', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
+  await asHouseStaff(page, browser);
   // The last of tonight's sessions: the homework tests mark the first ones.
   await page.goto('/homework');
   const sessions = page.locator('a[href^="/homework/session/"]');
@@ -248,8 +253,7 @@ test.describe('a refusal', () => {
   test.use({ expectedStatuses: [409] });
 
 test('a refused mark says why on its row', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
+  await asHouseStaff(page, browser);
   await openRoll(page, 'អន្តេវាសិកដ្ឋាន ១');
   const row = page.locator('li.roll-row.unmarked').first();
   const id = (await row.getAttribute('id')) as string;
@@ -261,8 +265,7 @@ test('a refused mark says why on its row', async ({ page, browser }) => {
 });
 
 test('two tablets on one roll see each other\'s marks as they send their own', async ({ page, browser }) => {
-  const house = await storageFor(browser, 'house_staff');
-  await page.context().addCookies(house.cookies);
+  const house = await asHouseStaff(page, browser);
   const other = await browser.newContext({ storageState: house, viewport: { width: 810, height: 1080 }, locale: 'km-KH' });
   const second = await other.newPage();
   await openRoll(page, 'អន្តេវាសិកដ្ឋាន ១');

@@ -70,6 +70,12 @@ async function keepOfflinePage() {
   await keepFiles(html);
 }
 
+/** Whether `response` is a page to keep: the server's, answered in full (a redirect to sign
+ * in or a refusal is not a copy to keep). */
+function keepable(response) {
+  return response.ok && response.type === "basic" && !response.redirected;
+}
+
 /** Keeps `response` as the last copy of tonight's page at `url`, with when it was loaded. */
 async function keepCopy(url, response) {
   const html = await response.text();
@@ -122,8 +128,7 @@ async function offlinePage() {
 async function page(event, url) {
   try {
     const response = await fetch(event.request);
-    // A redirect (to sign in) or a refusal is not a copy to keep.
-    if (tonight(url) && response.ok && response.type === "basic" && !response.redirected) {
+    if (tonight(url) && keepable(response)) {
       event.waitUntil(keepCopy(url, response.clone()));
     }
     return response;
@@ -189,7 +194,7 @@ self.addEventListener("activate", (event) => {
         if (!tonight(url)) continue;
         try {
           const response = await fetch(url.pathname + url.search);
-          if (response.ok && !response.redirected) await keepCopy(url, response);
+          if (keepable(response)) await keepCopy(url, response);
         } catch {
           // Offline already: the next load keeps it.
         }

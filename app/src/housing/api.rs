@@ -56,13 +56,15 @@ pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let pool = crate::base::db::pool()?;
-    let mut conn = pool.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     let can_manage = staff.has(Role::Admin);
     let facilities = match crate::centre::repo::centre_name(&pool).await? {
         Some((centre, _)) if can_manage => crate::centre::repo::facilities(&pool, centre).await?,
         _ => Vec::new(),
     };
+    // Only now: a request holding a connection while it waits for another can leave every
+    // connection held by requests waiting for one more.
+    let mut conn = pool.acquire().await?;
     Ok(BuildingList {
         buildings: super::repo::buildings(&mut conn, today).await?,
         can_manage,

@@ -11,6 +11,7 @@
 mod support;
 
 mod access;
+mod backups;
 mod beds;
 mod canteen;
 mod cli;
@@ -20,6 +21,8 @@ mod homework;
 mod http;
 mod offline;
 mod outbox;
+mod pool;
 mod records;
 mod security;
+mod storage;
 mod visits;

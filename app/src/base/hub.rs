@@ -25,7 +25,12 @@ pub struct Change {
 struct Hub {
     sender: broadcast::Sender<Change>,
     seq: AtomicU64,
+    /// Changes committed so far, by topic (one counter per bit of `Topics`).
+    by_topic: [AtomicU64; 8],
+    /// When the last change was announced.
+    last_change: std::sync::Mutex<Option<std::time::Instant>>,
     epoch: u64,
+    memo: super::memo::Memo,
     closing: watch::Sender<bool>,
     streams: std::sync::Mutex<Streams>,
 }
@@ -113,7 +118,10 @@ impl Changes {
             hub: Arc::new(Hub {
                 sender,
                 seq: AtomicU64::new(0),
+                by_topic: Default::default(),
+                last_change: std::sync::Mutex::default(),
                 epoch,
+                memo: super::memo::Memo::default(),
                 closing,
                 streams: std::sync::Mutex::default(),
             }),
@@ -172,10 +180,57 @@ impl Changes {
         }
     }
 
+    /// How many changes touching any of `topics` were committed in this run: figures read
+    /// only from those topics' tables are the same while it stays the same. Read it before
+    /// reading the data, as [`Changes::version`].
+    pub fn count_of(&self, topics: Topics) -> u64 {
+        self.hub
+            .by_topic
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| topics.0 & (1 << bit) != 0)
+            .map(|(_, count)| count.load(Ordering::SeqCst))
+            .sum()
+    }
+
+    /// The figures computed from this run's data, shared by every request (`base::memo`):
+    /// `stamp` says which state of the data they were read from.
+    pub async fn memo<V, E, F, Fut>(
+        &self,
+        key: &str,
+        stamp: &[u64],
+        compute: F,
+    ) -> Result<std::sync::Arc<V>, E>
+    where
+        V: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let last_change = *self
+            .hub
+            .last_change
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.hub
+            .memo
+            .get_or_compute(key, stamp, last_change, compute)
+            .await
+    }
+
     /// Announces a committed change.
     pub fn publish(&self, topics: Topics) {
         if topics.is_empty() {
             return;
+        }
+        *self
+            .hub
+            .last_change
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
+        for (bit, count) in self.hub.by_topic.iter().enumerate() {
+            if topics.0 & (1 << bit) != 0 {
+                count.fetch_add(1, Ordering::SeqCst);
+            }
         }
         let seq = self.hub.seq.fetch_add(1, Ordering::SeqCst) + 1;
         // Nobody listening is not an error.

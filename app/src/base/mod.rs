@@ -21,6 +21,8 @@ pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod hub;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod memo;
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod security;

@@ -9,16 +9,10 @@ use crate::base::error::AppError;
 /// sections of their roles; 401 for nobody, 403 for a family.
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    use super::model::Section;
     use crate::base::access::Role;
 
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let state = use_context::<crate::base::db::AppState>().ok_or(AppError::Internal)?;
-    if Section::Meals.seen_by(&staff.roles) {
-        crate::canteen::counts::freeze_before_reading(&state.pool, crate::base::clock::now()).await;
-    }
-    // Read before the data: a change committed meanwhile shows as newer, and is fetched.
-    let version = state.changes.version();
     let today = crate::base::clock::today_at_centre();
-    Ok(super::read::dashboard(&state.pool, &staff, today, version).await?)
+    Ok(super::read::shared(&state.pool, &state.changes, &staff, today).await?)
 }

@@ -1,5 +1,8 @@
 //! Reads the dashboard for one viewer: only the sections their roles see, each from a few
-//! summed queries, all in one read transaction so the figures agree with each other.
+//! summed queries, all in one read transaction so the figures agree with each other. The
+//! figures are computed once per change and shared by every viewer who sees the same
+//! sections (`shared`); past days' meals, which a roll mark does not move, once per change
+//! to beds, absences or meals.
 
 use std::collections::BTreeMap;
 
@@ -7,12 +10,13 @@ use chrono::{Days, NaiveDate};
 use sqlx::SqlitePool;
 
 use super::model::{
-    Dashboard, Homework, Meals, Residents, Section, meal_day, meals_served, monday_of, sessions_on,
-    weekly,
+    Dashboard, Homework, Meals, MealsServed, Residents, Section, meal_day, meals_served, monday_of,
+    sessions_on, weekly,
 };
 use super::repo;
 use crate::base::access::{CurrentStaff, Role};
-use crate::base::changes::Version;
+use crate::base::changes::{Topics, Version};
+use crate::base::hub::Changes;
 use crate::presence::model::{Occupant, instant, roll_time};
 
 /// Nights in the occupancy chart.
@@ -22,36 +26,112 @@ pub const MEAL_DAYS: u64 = 28;
 /// Weeks in the homework chart, this week included.
 pub const HOMEWORK_WEEKS: u64 = 8;
 
-/// The dashboard of `staff` on `today`, as of `version` (read before the data).
+/// What a dashboard depends on besides the data: the sections its viewer sees, and for a
+/// tutor who sees only their own classes, which tutor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    sections: [bool; Section::ALL.len()],
+    tutor: Option<i64>,
+}
+
+impl Viewer {
+    /// What `staff` sees.
+    pub fn of(staff: &CurrentStaff) -> Viewer {
+        let sections = Section::ALL.map(|section| section.seen_by(&staff.roles));
+        // A tutor sees their own classes; house staff and admin see every class.
+        let everyone = staff.has(Role::HouseStaff) || staff.has(Role::Admin);
+        let sees_homework = Section::Homework.seen_by(&staff.roles);
+        Viewer {
+            sections,
+            tutor: (sees_homework && !everyone).then_some(staff.id),
+        }
+    }
+
+    fn sees(&self, section: Section) -> bool {
+        Section::ALL
+            .iter()
+            .zip(self.sections)
+            .any(|(s, seen)| *s == section && seen)
+    }
+
+    /// The name its dashboard is kept under: every viewer with the same one sees the same.
+    fn key(&self) -> String {
+        let sections: String = self
+            .sections
+            .map(|seen| if seen { '1' } else { '0' })
+            .iter()
+            .collect();
+        match self.tutor {
+            Some(id) => format!("dashboard {sections} tutor {id}"),
+            None => format!("dashboard {sections}"),
+        }
+    }
+}
+
+/// The dashboard of `staff` on `today` as the data stands: computed by the first viewer
+/// after a change and shared with every viewer who sees the same (the caller has checked
+/// the role). Meal counts whose cut-off passed are frozen first.
+pub async fn shared(
+    pool: &SqlitePool,
+    changes: &Changes,
+    staff: &CurrentStaff,
+    today: NaiveDate,
+) -> Result<Dashboard, sqlx::Error> {
+    let viewer = Viewer::of(staff);
+    // Read before the data: a change committed meanwhile shows as newer, and is fetched.
+    let version = changes.version();
+    let stamp = [
+        version.epoch,
+        version.seq,
+        u64::from(version.day.unsigned_abs()),
+    ];
+    let dashboard = changes
+        .memo(&viewer.key(), &stamp, || async move {
+            if viewer.sees(Section::Meals) {
+                crate::canteen::counts::freeze_before_reading(pool, crate::base::clock::now())
+                    .await;
+            }
+            dashboard(pool, changes, viewer, today, version).await
+        })
+        .await?;
+    Ok(Dashboard::clone(&dashboard))
+}
+
+/// The dashboard `viewer` sees on `today`, as of `version` (read before the data).
 pub async fn dashboard(
     pool: &SqlitePool,
-    staff: &CurrentStaff,
+    changes: &Changes,
+    viewer: Viewer,
     today: NaiveDate,
     version: Version,
 ) -> Result<Dashboard, sqlx::Error> {
-    let sees = |section: Section| section.seen_by(&staff.roles);
+    let sees = |section: Section| viewer.sees(section);
+    // Before the transaction: its computation may need a connection of its own.
+    let meal_history = if sees(Section::Meals) {
+        Some(meal_history(pool, changes, today).await?)
+    } else {
+        None
+    };
     let mut tx = pool.begin().await?;
     let residents = residents(&mut tx, today).await?;
     let tomorrow = today + Days::new(1);
-    let chart_from = today - Days::new(MEAL_DAYS);
     // One read of who sleeps where serves the meal counts and homework's excused pupils.
     let occupants = if sees(Section::Meals) {
-        crate::presence::repo::occupants_between(&mut tx, chart_from, tomorrow).await?
+        crate::presence::repo::occupants_between(&mut tx, today, tomorrow).await?
     } else if sees(Section::Homework) {
         crate::presence::repo::occupants_between(&mut tx, today, today).await?
     } else {
         Vec::new()
     };
-    let meals = if sees(Section::Meals) {
-        Some(meals(&mut tx, &occupants, today).await?)
-    } else {
-        None
+    let meals = match meal_history {
+        Some(history) => Some(Meals {
+            days: meal_days(&mut tx, &occupants, today).await?,
+            history: history.to_vec(),
+        }),
+        None => None,
     };
     let homework = if sees(Section::Homework) {
-        // A tutor sees their own classes; house staff and admin see every class.
-        let everyone = staff.has(Role::HouseStaff) || staff.has(Role::Admin);
-        let tutor = (!everyone).then_some(staff.id);
-        Some(homework(&mut tx, &occupants, today, tutor).await?)
+        Some(homework(&mut tx, &occupants, today, viewer.tutor).await?)
     } else {
         None
     };
@@ -65,6 +145,11 @@ pub async fn dashboard(
     } else {
         None
     };
+    let backups = if sees(Section::Backups) {
+        Some(crate::backups::repo::health(&mut tx, crate::base::clock::now()).await?)
+    } else {
+        None
+    };
     tx.commit().await?;
     Ok(Dashboard {
         today,
@@ -74,6 +159,7 @@ pub async fn dashboard(
         homework,
         visits,
         review,
+        backups,
     })
 }
 
@@ -93,37 +179,74 @@ async fn residents(
     })
 }
 
-async fn meals(
+/// Today's and tomorrow's meals.
+async fn meal_days(
     conn: &mut sqlx::SqliteConnection,
     occupants: &[Occupant],
     today: NaiveDate,
-) -> Result<Meals, sqlx::Error> {
+) -> Result<Vec<super::model::MealDay>, sqlx::Error> {
     let tomorrow = today + Days::new(1);
-    let from = today - Days::new(MEAL_DAYS);
     let settings = crate::canteen::repo::settings(conn).await?;
     let (services, days) =
-        crate::canteen::counts::counts_of(conn, occupants, from, tomorrow).await?;
+        crate::canteen::counts::counts_of(conn, occupants, today, tomorrow).await?;
+    let served = served_between(conn, today, tomorrow).await?;
+    let none = BTreeMap::new();
+    Ok(days
+        .iter()
+        .map(|counts| {
+            let served = served.get(&counts.day).unwrap_or(&none);
+            meal_day(&services, counts, served, settings.cutoff)
+        })
+        .collect())
+}
+
+/// The [`MEAL_DAYS`] days before `today`, expected and served: read once per change to what
+/// they are counted from (beds, absences, meals), and kept while the roll is marked.
+async fn meal_history(
+    pool: &SqlitePool,
+    changes: &Changes,
+    today: NaiveDate,
+) -> Result<std::sync::Arc<Vec<MealsServed>>, sqlx::Error> {
+    let version = changes.version();
+    let counted_from = Topics::BEDS.with(Topics::ABSENCES).with(Topics::MEALS);
+    let stamp = [
+        version.epoch,
+        u64::from(version.day.unsigned_abs()),
+        changes.count_of(counted_from),
+    ];
+    changes
+        .memo("dashboard meal history", &stamp, || async move {
+            let (from, yesterday) = (today - Days::new(MEAL_DAYS), today - Days::new(1));
+            let mut tx = pool.begin().await?;
+            let occupants =
+                crate::presence::repo::occupants_between(&mut tx, from, yesterday).await?;
+            let (_, days) =
+                crate::canteen::counts::counts_of(&mut tx, &occupants, from, yesterday).await?;
+            let served = served_between(&mut tx, from, yesterday).await?;
+            tx.commit().await?;
+            let none = BTreeMap::new();
+            Ok(days
+                .iter()
+                .map(|counts| meals_served(counts, served.get(&counts.day).unwrap_or(&none)))
+                .collect())
+        })
+        .await
+}
+
+/// The heads served from `from` to `until`, by day and meal service.
+async fn served_between(
+    conn: &mut sqlx::SqliteConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, BTreeMap<i64, i64>>, sqlx::Error> {
     let mut served: BTreeMap<NaiveDate, BTreeMap<i64, i64>> = BTreeMap::new();
-    for ((day, service), record) in crate::canteen::repo::served(conn, from, tomorrow).await? {
+    for ((day, service), record) in crate::canteen::repo::served(conn, from, until).await? {
         served
             .entry(day)
             .or_default()
             .insert(service, record.served);
     }
-    let none = BTreeMap::new();
-    let served_on = |day: NaiveDate| served.get(&day).unwrap_or(&none);
-    Ok(Meals {
-        days: days
-            .iter()
-            .filter(|counts| counts.day >= today)
-            .map(|counts| meal_day(&services, counts, served_on(counts.day), settings.cutoff))
-            .collect(),
-        history: days
-            .iter()
-            .filter(|counts| counts.day < today)
-            .map(|counts| meals_served(counts, served_on(counts.day)))
-            .collect(),
-    })
+    Ok(served)
 }
 
 async fn homework(
@@ -158,4 +281,39 @@ async fn homework(
         sessions: sessions_on(&classes, today, &cancelled, &marks, away),
         weeks: weekly(&days, first_monday, HOMEWORK_WEEKS),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Viewer;
+    use crate::base::access::{CurrentStaff, Role};
+    use crate::base::i18n::Lang;
+
+    fn staff(id: i64, roles: &[Role]) -> CurrentStaff {
+        CurrentStaff {
+            id,
+            login: format!("s{id}"),
+            display_name: format!("Staff {id}"),
+            language: Lang::En,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn viewers_who_see_the_same_share_a_dashboard_and_a_tutor_keeps_their_own() {
+        let key = |id, roles: &[Role]| Viewer::of(&staff(id, roles)).key();
+        // Two admins see the same; house staff see fewer sections.
+        assert_eq!(key(1, &[Role::Admin]), key(2, &[Role::Admin]));
+        assert_ne!(key(1, &[Role::Admin]), key(3, &[Role::HouseStaff]));
+        assert_eq!(key(3, &[Role::HouseStaff]), key(4, &[Role::HouseStaff]));
+        // A tutor sees their own classes: never another tutor's figures.
+        assert_ne!(key(5, &[Role::Tutor]), key(6, &[Role::Tutor]));
+        // A tutor who is also house staff sees every class, as house staff do.
+        assert_eq!(
+            key(7, &[Role::Tutor, Role::HouseStaff]),
+            key(8, &[Role::HouseStaff, Role::Tutor])
+        );
+        // The canteen sees no homework: no tutor in its key.
+        assert_eq!(key(9, &[Role::Canteen]), key(10, &[Role::Canteen]));
+    }
 }

@@ -122,9 +122,10 @@ async fn the_summed_figures_agree_with_each_domains_own_reading(pool: SqlitePool
         language: app::base::i18n::Lang::En,
         roles: vec![Role::Admin],
     };
-    let dashboard = app::dashboard::read::dashboard(&pool, &admin, today, Default::default())
-        .await
-        .expect("dashboard");
+    let dashboard =
+        app::dashboard::read::shared(&pool, &app::base::hub::Changes::new(), &admin, today)
+            .await
+            .expect("dashboard");
     let mut conn = pool.acquire().await.expect("connection");
     let (_, days) = app::canteen::counts::counts(&mut conn, today, today + Days::new(1))
         .await

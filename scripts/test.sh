@@ -60,6 +60,9 @@ cargo leptos build --release --precompress --frontend-only
 # The server names the site's files from the hash.txt beside it.
 cp target/release/hash.txt target/debug/hash.txt
 
+step "kill -9 under load: 10 trials (scripts/faults.sh runs 100 on the release server)"
+SERVER="$root/target/debug/server" TRIALS=10 python3 scripts/faults.py
+
 step "browser suite (Playwright, Debian Chromium)"
 (cd tests && npx playwright test)
 

@@ -3,6 +3,7 @@
 
 pub mod across;
 pub mod audit;
+pub mod backups;
 pub mod base;
 pub mod canteen;
 pub mod centre;
@@ -24,6 +25,7 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::across::routes::AcrossRoutes;
 use crate::audit::routes::AuditRoutes;
+use crate::backups::routes::BackupsRoutes;
 use crate::base::i18n::{I18n, Key, current_lang};
 use crate::base::ui::{IslandScripts, NotFoundPage};
 use crate::canteen::routes::CanteenRoutes;
@@ -102,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <PeopleRoutes />
                     <VisitsRoutes />
                     <AuditRoutes />
+                    <BackupsRoutes />
                     <ResidentsRoutes />
                     <AcrossRoutes />
                     <HousingRoutes />

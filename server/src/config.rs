@@ -60,9 +60,17 @@ pub enum Command {
         #[arg(long, default_value = "km")]
         language: String,
     },
-    /// Write a consistent copy of the database to PATH, while the server may be running.
+    /// Write a consistent copy of the database to PATH, while the server may be running, and
+    /// read it back whole.
     Backup {
         /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
+    /// Put the copy at PATH in place of the database, after reading it back whole. Refused
+    /// while a server is running on the database; the database it replaces is kept beside
+    /// it (`<name>.replaced-<time>`).
+    Restore {
+        /// The copy to put back (a nightly or monthly copy, or one `backup` wrote).
         path: PathBuf,
     },
 }
@@ -138,4 +146,22 @@ pub struct ServeConfig {
         global = true
     )]
     pub max_concurrent_requests: u64,
+    /// Where the nightly backups go; by default `backups/` beside the database.
+    #[arg(long, env = "BACKUP_DIR", global = true)]
+    pub backup_dir: Option<PathBuf>,
+    /// When the nightly backup is taken, at the centre's time (HH:MM).
+    #[arg(
+        long,
+        env = "BACKUP_AT",
+        default_value = "02:00",
+        value_parser = parse_time_of_day,
+        global = true
+    )]
+    pub backup_at: chrono::NaiveTime,
+}
+
+/// A time of day, `HH:MM`.
+fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("{text:?} is not a time of day as HH:MM (e.g. 02:00)"))
 }

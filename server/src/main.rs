@@ -1,5 +1,5 @@
 //! The server binary: `serve` (the default), `migrate`, `seed-demo`, `create-admin`,
-//! `backup PATH`.
+//! `backup PATH`, `restore PATH`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -32,6 +32,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
+    // Restoring replaces the database file: it must not open it as the other commands do.
+    if let Some(Command::Restore { path }) = &cli.command {
+        let replaced = tasks::restore(&cli.database.database_url, path).await?;
+        println!("{replaced}");
+        return Ok(());
+    }
     let changes = app::base::hub::Changes::new();
     let pool = tasks::open_database(&cli.database.database_url, &changes).await?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -58,9 +64,13 @@ async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { path } => {
-            tasks::backup(&pool, &path).await?;
-            println!("backup written to {}", path.display());
+            let rows = tasks::backup(&pool, &path).await?;
+            println!(
+                "backup written to {} and read back whole ({rows} rows)",
+                path.display()
+            );
             Ok(())
         }
+        Command::Restore { .. } => Ok(()),
     }
 }

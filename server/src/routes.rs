@@ -104,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            refuse_while_unreadable,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             security::audit_refusals,
         ))
         .layer(middleware::from_fn(security::limit_body))
@@ -187,13 +191,39 @@ fn busy(lang: app::base::i18n::Lang, message: app::base::i18n::Key) -> Response<
 
 /// 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match app::base::db::ping(&state.pool).await {
+    let checked = match app::base::db::ping(&state.pool).await {
+        Ok(()) => app::base::db::check_storage(&state.pool).await,
+        Err(error) => Err(error),
+    };
+    state.storage.note(checked.is_ok());
+    match checked {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(error) => {
-            tracing::error!(%error, "health check: the database does not answer");
+            tracing::error!(%error, "health check: the database cannot be read");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// While the database file cannot be read, every page and call is answered 503 with that
+/// in words, in the caller's language (the files the page needs still load): writing on
+/// into a file that was removed or damaged would lose what is written.
+async fn refuse_while_unreadable(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response<Body> {
+    let path = request.uri().path();
+    let static_file = ["/pkg/", "/fonts/", "/icons/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    if !state.storage.unreadable() || static_file || path == "/healthz" {
+        return next.run(request).await;
+    }
+    let lang = app::base::cookies::request_cookie(request.headers(), app::base::i18n::LANG_COOKIE)
+        .and_then(app::base::i18n::Lang::parse)
+        .unwrap_or_default();
+    AppError::StorageUnreadable.plain_response(lang)
 }
 
 /// Server functions answer every error with 500. This gives each its real status (400 for

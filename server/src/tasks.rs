@@ -1,10 +1,11 @@
 //! Start-up and the command-line tasks: open the database, migrate, seed, back up, serve.
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use app::backups::copies;
 use app::base::db::{self, AppState};
 use app::base::hub::Changes;
 use leptos::config::LeptosOptions;
@@ -181,39 +182,54 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// Writes a consistent copy of the live database to `path`.
-pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<()> {
+/// Writes a consistent copy of the live database to `path` and reads it back whole;
+/// returns how many rows it holds.
+pub async fn backup(pool: &SqlitePool, path: &Path) -> Result<i64> {
     if path.exists() {
         bail!(
             "{} exists already: choose a new file for the backup",
             path.display()
         );
     }
-    let target = path
-        .to_str()
-        .with_context(|| format!("the backup path {} is not valid UTF-8", path.display()))?;
-    // The copy holds what the database holds: the owner's only, from its first byte.
-    // SQLite writes into an empty file as into a missing one.
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        options
-            .open(path)
-            .and_then(|_| std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)))
-            .with_context(|| format!("cannot create the backup {}", path.display()))?;
-    }
-    #[cfg(not(unix))]
-    options
-        .open(path)
-        .with_context(|| format!("cannot create the backup {}", path.display()))?;
-    let written = db::backup_to(pool, target).await;
-    if written.is_err() {
-        let _ = std::fs::remove_file(path);
-    }
-    written.with_context(|| format!("cannot write the backup to {}", path.display()))
+    copies::write(pool, path)
+        .await
+        .with_context(|| format!("cannot write the backup to {}", path.display()))?;
+    let contents = copies::check(path)
+        .await
+        .with_context(|| format!("the backup {} does not read back whole", path.display()))?;
+    Ok(contents.rows())
+}
+
+/// Puts the copy at `copy` in place of the database at `url` (see `copies::restore`);
+/// returns what was done, to print.
+pub async fn restore(url: &str, copy: &Path) -> Result<String> {
+    let database = database_file(url)?;
+    let stamp = chrono::Utc::now()
+        .with_timezone(&app::base::clock::phnom_penh())
+        .format("%Y%m%dT%H%M%S")
+        .to_string();
+    let (contents, kept) = copies::restore(&database, copy, &stamp)
+        .await
+        .with_context(|| format!("nothing was changed: cannot restore {}", copy.display()))?;
+    let kept = match kept {
+        Some(kept) => format!("; the database it replaced is kept as {}", kept.display()),
+        None => String::new(),
+    };
+    Ok(format!(
+        "{} restored into {} ({} tables, {} rows){kept}",
+        copy.display(),
+        database.display(),
+        contents.tables.len(),
+        contents.rows()
+    ))
+}
+
+/// The database file a `sqlite:` URL names.
+fn database_file(url: &str) -> Result<PathBuf> {
+    let options = db::connect_options(url).with_context(|| {
+        format!("DATABASE_URL {url:?} is not a valid SQLite URL (e.g. sqlite://data/centre.db)")
+    })?;
+    Ok(options.get_filename().to_path_buf())
 }
 
 /// The site's name in `[[workspace.metadata.leptos]]`: the files under `/pkg` are named after it.
@@ -258,6 +274,16 @@ pub async fn serve(
     started: Instant,
 ) -> Result<()> {
     let leptos_options = leptos_options(&config)?;
+    let database = pool.connect_options().get_filename().to_path_buf();
+    // Held until the process ends: `restore` refuses while it is.
+    let _lock = if database.as_os_str() == ":memory:" {
+        None
+    } else {
+        Some(
+            copies::lock(&database)
+                .with_context(|| format!("cannot serve the database {}", database.display()))?,
+        )
+    };
     migrate(&pool).await?;
     if config.demo {
         seed_demo(&pool, &config.demo_accounts, false).await?;
@@ -265,6 +291,17 @@ pub async fn serve(
     }
     tokio::spawn(freeze_meal_counts(pool.clone()));
     tokio::spawn(sweep_sessions(pool.clone()));
+    let backup_dir = config.backup_dir.clone().unwrap_or_else(|| {
+        database
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("backups")
+    });
+    if database.as_os_str() != ":memory:" {
+        tokio::spawn(nightly_backups(pool.clone(), backup_dir, config.backup_at));
+    }
+    let storage = app::base::db::Storage::default();
+    tokio::spawn(watch_storage(pool.clone(), storage.clone()));
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -275,6 +312,7 @@ pub async fn serve(
         changes: changes
             .clone()
             .with_stream_lifetime(Duration::from_secs(config.live_stream_seconds)),
+        storage,
     });
     tracing::info!(
         "listening on http://{} (ready in {} ms)",
@@ -334,6 +372,62 @@ async fn sweep_sessions(pool: SqlitePool) {
     let sweep = |now| app::base::session::sweep(&pool, now);
     let (done, failed) = ("expired sessions removed", "cannot remove expired sessions");
     every(Duration::from_secs(3600), sweep, done, failed).await;
+}
+
+/// Takes the nightly backup at `at` (the centre's time) every night, and once at start when
+/// the last good one is older than a night (the server was off at that hour).
+async fn nightly_backups(pool: SqlitePool, folder: PathBuf, at: chrono::NaiveTime) {
+    use app::backups::model::{Health, next_run};
+    let missed = match pool.acquire().await {
+        Ok(mut conn) => {
+            let health = app::backups::repo::health(&mut conn, app::base::clock::now()).await;
+            !matches!(health, Ok(Health::Fine(_)))
+        }
+        Err(_) => true,
+    };
+    if missed {
+        take_backup(&pool, &folder).await;
+    }
+    loop {
+        let now = app::base::clock::now();
+        let wait = u64::try_from(next_run(now, at) - now).unwrap_or(60);
+        tokio::time::sleep(Duration::from_secs(wait)).await;
+        take_backup(&pool, &folder).await;
+    }
+}
+
+async fn take_backup(pool: &SqlitePool, folder: &Path) {
+    let started_at = app::base::clock::now();
+    let day = app::base::clock::today_at_centre();
+    match copies::nightly(pool, folder, day, started_at).await {
+        Ok(run) if run.problem.is_none() => {
+            tracing::info!(
+                path = run.path,
+                rows = run.rows,
+                "nightly backup written and checked"
+            );
+        }
+        Ok(run) => {
+            tracing::error!(path = run.path, problem = ?run.problem, "nightly backup failed")
+        }
+        Err(error) => tracing::error!(%error, "cannot record the nightly backup"),
+    }
+}
+
+/// Every few seconds, reads the database file afresh (`db::check_storage`): while it cannot,
+/// pages say so and writes are refused; when it can again, they work again.
+async fn watch_storage(pool: SqlitePool, storage: app::base::db::Storage) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        let checked = db::check_storage(&pool).await;
+        match (&checked, storage.unreadable()) {
+            (Err(error), false) => tracing::error!(%error, "the database file cannot be read"),
+            (Ok(()), true) => tracing::warn!("the database file can be read again"),
+            _ => {}
+        }
+        storage.note(checked.is_ok());
+    }
 }
 
 async fn shutdown_signal() {

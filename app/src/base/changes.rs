@@ -18,12 +18,18 @@ impl Topics {
     pub const HOMEWORK: Topics = Topics(8);
     /// Visit days, bookings, check-ins and home stays.
     pub const VISITS: Topics = Topics(16);
+    /// Absences alone, among presence's tables: what the meal counts are counted from, which a
+    /// roll mark does not move (every absence is also `PRESENCE`).
+    pub const ABSENCES: Topics = Topics(32);
+    /// The server's backups.
+    pub const BACKUPS: Topics = Topics(64);
 
     /// The topic of a write to `table`; none for tables no dashboard shows (sessions, audit).
     pub fn of_table(table: &str) -> Topics {
         match table {
             "resident" | "building" | "room" | "bed" | "allocation" | "facility" => Topics::BEDS,
-            "absence" | "roll_call" | "roll_mark" => Topics::PRESENCE,
+            "absence" => Topics::PRESENCE.with(Topics::ABSENCES),
+            "roll_call" | "roll_mark" => Topics::PRESENCE,
             "meal_service" | "extra_heads" | "meal_freeze" | "meal_served" | "canteen_setting" => {
                 Topics::MEALS
             }
@@ -36,6 +42,7 @@ impl Topics {
             | "visit_booking_child"
             | "visit_visitor"
             | "home_stay" => Topics::VISITS,
+            "backup_run" => Topics::BACKUPS,
             _ => Topics::default(),
         }
     }
@@ -103,6 +110,10 @@ mod tests {
     #[test]
     fn writes_are_sorted_into_topics_by_table() {
         assert_eq!(Topics::of_table("roll_mark"), Topics::PRESENCE);
+        // An absence is presence, and also moves the meal counts; a roll mark does not.
+        assert!(Topics::of_table("absence").meets(Topics::PRESENCE));
+        assert!(Topics::of_table("absence").meets(Topics::ABSENCES));
+        assert!(!Topics::of_table("roll_mark").meets(Topics::ABSENCES));
         assert_eq!(Topics::of_table("allocation"), Topics::BEDS);
         assert_eq!(Topics::of_table("attendance"), Topics::HOMEWORK);
         assert_eq!(Topics::of_table("visit_booking"), Topics::VISITS);

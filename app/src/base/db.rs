@@ -26,6 +26,28 @@ pub struct AppState {
     pub demo: bool,
     /// The writes committed through `pool`, announced to the live dashboards.
     pub changes: Changes,
+    /// Whether the database file could be read at the last check (`check_storage`).
+    pub storage: Storage,
+}
+
+/// Whether the database file could be read when last checked: shared by the check that runs
+/// every few seconds, `/healthz`, and the layer that answers every page while it cannot.
+#[derive(Clone, Debug, Default)]
+pub struct Storage {
+    unreadable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Storage {
+    /// Whether the last check failed.
+    pub fn unreadable(&self) -> bool {
+        self.unreadable.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Notes a check's outcome.
+    pub fn note(&self, readable: bool) {
+        self.unreadable
+            .store(!readable, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// How long a connection waits for another writer before giving up.
@@ -55,15 +77,40 @@ pub async fn connect(
     changes: &Changes,
 ) -> Result<SqlitePool, sqlx::Error> {
     let in_memory = options.get_filename().as_os_str() == ":memory:";
+    pool_of(options, changes, if in_memory { 1 } else { 8 }).await
+}
+
+/// The pool of [`connect`], of `size` connections.
+async fn pool_of(
+    options: SqliteConnectOptions,
+    changes: &Changes,
+    size: u32,
+) -> Result<SqlitePool, sqlx::Error> {
     let changes = changes.clone();
     SqlitePoolOptions::new()
-        .max_connections(if in_memory { 1 } else { 8 })
+        .max_connections(size)
         .after_connect(move |conn, _| {
             let changes = changes.clone();
             Box::pin(async move { changes.watch(conn).await })
         })
+        .after_release(|conn, _| Box::pin(settle_transaction(conn)))
         .connect_with(options)
         .await
+}
+
+/// Makes sure a connection goes back to the pool outside any transaction; `false` closes it.
+/// A transaction dropped on an error (a commit refused because the disk is full, a write
+/// refused by a rule) is rolled back by sqlx in the background, after the connection is
+/// released: until then, whoever takes the connection next is refused `BEGIN IMMEDIATE`
+/// ("non-zero transaction depth"), a spurious error. A query sent now runs after that
+/// rollback, so once it answers the connection is clean, or is closed.
+async fn settle_transaction(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    sqlx::query("SELECT 1").execute(&mut *conn).await?;
+    Ok(!conn.is_in_transaction())
 }
 
 /// The pool, from the state that `leptos_routes_with_context` provides to server functions.
@@ -143,6 +190,25 @@ pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
+/// Reads the database file afresh, on a connection of its own, as a server starting now
+/// would: the pool's connections keep pages in memory and an open file alive, so they would
+/// not notice a file removed, replaced, damaged or on a failing disk until too late. An
+/// in-memory database always passes.
+pub async fn check_storage(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let options = pool.connect_options();
+    if options.get_filename().as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    let options = SqliteConnectOptions::clone(&options).create_if_missing(false);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+    let read = sqlx::query_scalar!(r#"SELECT count(*) AS "tables!: i64" FROM sqlite_schema"#)
+        .fetch_one(&mut conn)
+        .await;
+    conn.close().await?;
+    read.map(|_| ())
+}
+
 /// Writes a consistent copy of the whole database to `path` while the server keeps running.
 /// Refuses to overwrite an existing file.
 pub async fn backup_to(pool: &SqlitePool, path: &str) -> Result<(), sqlx::Error> {
@@ -175,6 +241,50 @@ mod tests {
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
         drop(pool);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_commit_refused_for_a_full_disk_never_spoils_the_next_write() {
+        let dir = std::env::temp_dir().join(format!("centre-db-full-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/t.db", dir.display());
+        // One connection, on a "disk" of 40 pages: SQLite answers SQLITE_FULL past them.
+        let options = connect_options(&url)
+            .expect("valid url")
+            .pragma("max_page_count", "40");
+        let pool = pool_of(options, &Changes::new(), 1).await.expect("opens");
+        sqlx::query("CREATE TABLE t (b BLOB)")
+            .execute(&pool)
+            .await
+            .expect("table");
+        let mut refused = 0;
+        for _ in 0..60 {
+            let mut tx = begin_write(&pool)
+                .await
+                .expect("the write lock, every time: no transaction left open");
+            let written = sqlx::query("INSERT INTO t VALUES (zeroblob(3000))")
+                .execute(&mut *tx)
+                .await;
+            let committed = match written {
+                Ok(_) => tx.commit().await,
+                Err(error) => Err(error),
+            };
+            refused += usize::from(committed.is_err());
+        }
+        assert!(refused > 0, "the disk filled up");
+        // Room again: writes go through.
+        sqlx::query("DELETE FROM t")
+            .execute(&pool)
+            .await
+            .expect("room");
+        let mut tx = begin_write(&pool).await.expect("the write lock");
+        sqlx::query("INSERT INTO t VALUES (zeroblob(3000))")
+            .execute(&mut *tx)
+            .await
+            .expect("written");
+        tx.commit().await.expect("committed");
+        pool.close().await;
         std::fs::remove_dir_all(dir).ok();
     }
 

@@ -47,6 +47,12 @@ pub enum AppError {
     /// The browser could not reach the server (never produced by the server).
     #[error("network error")]
     Network,
+    /// The server's disk is full: writes are refused until there is room again; reads work.
+    #[error("storage full")]
+    StorageFull,
+    /// The server cannot read its database file (damaged, removed, a failing disk).
+    #[error("storage unreadable")]
+    StorageUnreadable,
     /// A fault on the server; the details are in the server's log only.
     #[error("internal error")]
     Internal,
@@ -76,7 +82,9 @@ impl AppError {
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts | AppError::Busy => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Network => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Network | AppError::StorageFull | AppError::StorageUnreadable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +100,8 @@ impl AppError {
             AppError::TooManyAttempts => Key::LoginThrottled,
             AppError::Busy => Key::LoginBusy,
             AppError::Network => Key::ErrorNetwork,
+            AppError::StorageFull => Key::ErrorStorageFull,
+            AppError::StorageUnreadable => Key::ErrorStorageUnreadable,
             AppError::Internal => Key::ErrorInternal,
         }
     }
@@ -159,16 +169,35 @@ impl From<sqlx::Error> for AppError {
                     field: String::new(),
                     message: Key::ErrorValidation,
                 },
-                _ => {
-                    tracing::error!(%error, "database error");
-                    AppError::Internal
-                }
+                _ => match storage_fault(db.as_ref()) {
+                    Some(fault) => {
+                        tracing::error!(%error, "the database's storage failed");
+                        fault
+                    }
+                    None => {
+                        tracing::error!(%error, "database error");
+                        AppError::Internal
+                    }
+                },
             },
             _ => {
                 tracing::error!(%error, "database error");
                 AppError::Internal
             }
         }
+    }
+}
+
+/// The storage fault a database error stands for, by SQLite's primary result code: the disk
+/// is full (`SQLITE_FULL`), or the file cannot be read as a database (`SQLITE_IOERR`,
+/// `SQLITE_CORRUPT`, `SQLITE_CANTOPEN`, `SQLITE_NOTADB`).
+#[cfg(feature = "ssr")]
+pub fn storage_fault(db: &dyn sqlx::error::DatabaseError) -> Option<AppError> {
+    let code = db.code()?.parse::<i64>().ok()?;
+    match code & 0xff {
+        13 => Some(AppError::StorageFull),
+        10 | 11 | 14 | 26 => Some(AppError::StorageUnreadable),
+        _ => None,
     }
 }
 

@@ -150,13 +150,18 @@ pub async fn resolve(
         return Ok(None);
     }
     if now - row.last_seen_at >= TOUCH_EVERY_SECS {
-        sqlx::query!(
+        // A session that cannot be touched (the disk is full) still reads: only its idle
+        // clock stays where it was.
+        let touched = sqlx::query!(
             "UPDATE session SET last_seen_at = ? WHERE token_hash = ?",
             now,
             hash
         )
         .execute(&mut *conn)
-        .await?;
+        .await;
+        if let Err(error) = touched {
+            tracing::warn!(%error, "cannot note the session's last use");
+        }
     }
     let language = |code: Option<String>| code.as_deref().and_then(Lang::parse).unwrap_or_default();
     if let Some(id) = row.family_id {

@@ -28,16 +28,19 @@ pub enum Section {
     Visits,
     /// Bookings waiting for the social team: social team, admin.
     Review,
+    /// How the nightly backups stand: admin.
+    Backups,
 }
 
 impl Section {
     /// Every section, in page order.
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Residents,
         Section::Meals,
         Section::Homework,
         Section::Visits,
         Section::Review,
+        Section::Backups,
     ];
 
     /// The roles that see it.
@@ -48,6 +51,7 @@ impl Section {
             Section::Homework => &[Role::Tutor, Role::HouseStaff, Role::Admin],
             Section::Visits => &[Role::HouseStaff, Role::SocialTeam, Role::Admin],
             Section::Review => &[Role::SocialTeam, Role::Admin],
+            Section::Backups => &[Role::Admin],
         }
     }
 
@@ -66,6 +70,7 @@ impl Section {
             // Away residents are excused from their session.
             Section::Homework => Topics(Topics::PRESENCE.0 | Topics::HOMEWORK.0),
             Section::Visits | Section::Review => Topics::VISITS,
+            Section::Backups => Topics::BACKUPS,
         }
     }
 }
@@ -290,6 +295,8 @@ pub struct Dashboard {
     pub visits: Option<VisitsToday>,
     /// Bookings waiting for approval or flagged for review, from today on.
     pub review: Option<i64>,
+    /// How the nightly backups stand (admin).
+    pub backups: Option<crate::backups::model::Health>,
 }
 
 /// The Monday of `day`'s week.

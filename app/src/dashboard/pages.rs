@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use super::api::get_dashboard;
 use super::charts::{HomeworkChart, MealsChart, OccupancyChart};
 use super::model::{Dashboard, Homework, MealDay, Meals, Residents, SessionTonight, VisitsToday};
+use crate::backups::pages::BackupLine;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::base::ui::ErrorPage;
@@ -76,6 +77,7 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         homework,
         visits,
         review,
+        backups,
         ..
     } = dashboard;
     let occupancy = residents.occupancy.clone();
@@ -86,6 +88,7 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         // The region the live updates replace, with the version it shows.
         <div id="board" data-version=version.encode()>
             <Alerts alerts=residents.alerts.clone() />
+            {backups.map(|health| view! { <BackupLine health /> })}
             <div class="dash-head">
                 <h1>{i18n.t(Key::HomeTitle)}</h1>
                 <p class="today">

@@ -61,6 +61,7 @@ pub fn router_with(
         pool,
         demo,
         changes,
+        storage: app::base::db::Storage::default(),
     })
 }
 
@@ -109,6 +110,14 @@ pub async fn page(app: &axum::Router, cookie: &str, uri: &str) -> String {
     let body = text(response).await;
     assert_eq!(status, axum::http::StatusCode::OK, "{uri}: {body}");
     body
+}
+
+/// A GET by `cookie`'s browser.
+pub fn get_as(cookie: &str, uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request")
 }
 
 /// A GET from a browser that chose `lang` with the language switch.

@@ -64,6 +64,8 @@ impl SendTexts {
             AppError::Forbidden,
             AppError::NotFound,
             AppError::BadRequest,
+            AppError::StorageFull,
+            AppError::StorageUnreadable,
             AppError::Internal,
         ];
         SendTexts {

@@ -212,7 +212,14 @@ async fn send(key: String, job: Job, words: Words) {
                 show_signed_out(signed_out(&answer));
                 // Kept in the outbox: waiting, not lost.
                 let (said, kind) = if kept.is_some() && !answered(&answer) {
-                    (words.say("kept"), "waiting")
+                    match failure {
+                        // The server is there but cannot save now (its disk is full): it says
+                        // why, and the mark waits to be sent again.
+                        Failure::Refused { status, .. } if *status != 401 => {
+                            (words.failure(failure), "waiting")
+                        }
+                        _ => (words.say("kept"), "waiting"),
+                    }
                 } else {
                     (words.failure(failure), "failed")
                 };
@@ -230,12 +237,15 @@ async fn send(key: String, job: Job, words: Words) {
 }
 
 /// Whether the server has answered a mark for good: accepted, or refused for a reason that
-/// sending it again will not change. Not reached, or signed out: it stays in the outbox.
+/// sending it again will not change (a 4xx). Not reached, signed out, too busy, or unable to
+/// save now (a 5xx: its disk is full): it stays in the outbox.
 fn answered(answer: &Result<String, Failure>) -> bool {
     match answer {
         Ok(_) => true,
         Err(Failure::Network) => false,
-        Err(Failure::Refused { status, .. }) => *status != 401,
+        Err(Failure::Refused { status, .. }) => {
+            (400..500).contains(status) && *status != 401 && *status != 429
+        }
     }
 }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The soak (issue "Load and faults", item 5; not in CI): SOAK_MINUTES (30) of mixed load on
+# one release server from 20 tablets (roll and homework marks, their pages, the dashboard) and
+# 50 families (portal, booking form, booking and cancelling). Prints requests, error statuses,
+# p50/p99 and the server's memory each minute; exit status 1 on any error status, or when the
+# memory grew by more than 20 % after the first SOAK_BASELINE_MINUTES (5). See scripts/soak.py.
+#
+#   bash scripts/soak.sh
+#   SOAK_MINUTES=3 SOAK_BASELINE_MINUTES=1 BENCH_BUILD=0 bash scripts/soak.sh
+#                                             (a short run of the release server already built)
+#   SERVER=path/to/server SITE=path/to/site bash scripts/soak.sh
+#                                             (another build, not rebuilt; hash.txt beside it)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+if [ -z "${SERVER:-}" ] && [ "${BENCH_BUILD:-1}" != 0 ]; then
+  # cargo-leptos finds wasm-opt (npm's binaryen) where the test command installed it.
+  export PATH="$root/tests/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
+fi
+exec python3 scripts/soak.py

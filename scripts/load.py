@@ -98,7 +98,8 @@ def main():
         static = re.search(r'href="(/pkg/[^"]+\.css)"', page).group(1)
         building = ids(page, "roll-")[0]
         _, _, roll_page = director.get(f"/roll/{building}")
-        residents = ids(roll_page, "r")
+        # Those with marking buttons: a resident away on leave is not marked.
+        residents = [int(n) for n in re.findall(r'name="resident_id" value="(\d+)"', roll_page)]
         if not residents:
             sys.exit(f"the roll of building {building} lists nobody")
         cookie = director.cookie_header()

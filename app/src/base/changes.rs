@@ -27,9 +27,11 @@ impl Topics {
     /// The topic of a write to `table`; none for tables no dashboard shows (sessions, audit).
     pub fn of_table(table: &str) -> Topics {
         match table {
-            "resident" | "building" | "room" | "bed" | "allocation" | "facility" => Topics::BEDS,
+            "resident" | "building" | "room" | "bed" | "allocation" | "facility" | "centre" => {
+                Topics::BEDS
+            }
             "absence" => Topics::PRESENCE.with(Topics::ABSENCES),
-            "roll_call" | "roll_mark" => Topics::PRESENCE,
+            "roll_call" | "roll_mark" | "presence_setting" => Topics::PRESENCE,
             "meal_service" | "extra_heads" | "meal_freeze" | "meal_served" | "canteen_setting" => {
                 Topics::MEALS
             }

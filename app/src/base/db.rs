@@ -113,6 +113,15 @@ async fn settle_transaction(conn: &mut sqlx::SqliteConnection) -> Result<bool, s
     Ok(!conn.is_in_transaction())
 }
 
+/// The application's state, from the context that `leptos_routes_with_context` provides to
+/// server functions.
+pub fn state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState is missing from the server function's context");
+        AppError::Internal
+    })
+}
+
 /// The pool, from the state that `leptos_routes_with_context` provides to server functions.
 pub fn pool() -> Result<SqlitePool, AppError> {
     leptos::prelude::use_context::<AppState>()

@@ -14,11 +14,25 @@ pub async fn get_centre_summary() -> Result<Option<CentreSummary>, AppError> {
 
     // The centre's name and facility list are shown to everyone, on every page's top bar:
     // no role to check. Anything about children is behind a role (people-and-access issue).
-    let pool = crate::base::db::pool()?;
-    let Some((id, name)) = repo::centre_name(&pool).await? else {
+    // On every page: read once per change to the centre and its facilities, and shared.
+    let state = crate::base::db::state()?;
+    let stamp = [
+        state.changes.version().epoch,
+        state.changes.count_of(crate::base::changes::Topics::BEDS),
+    ];
+    let pool = &state.pool;
+    let kept = state
+        .changes
+        .memo("centre summary", &stamp, || async move {
+            let Some((id, name)) = repo::centre_name(pool).await? else {
+                return Ok::<_, sqlx::Error>(None);
+            };
+            Ok(Some((name, repo::facilities(pool, id).await?)))
+        })
+        .await?;
+    let Some((name, facilities)) = kept.as_ref().clone() else {
         return Ok(None);
     };
-    let facilities = repo::facilities(&pool, id).await?;
     Ok(Some(CentreSummary {
         name,
         facilities,

@@ -297,6 +297,8 @@ pub struct Dashboard {
     pub review: Option<i64>,
     /// How the nightly backups stand (admin).
     pub backups: Option<crate::backups::model::Health>,
+    /// The name it is kept under: every viewer with the same one sees the same board.
+    pub shared_as: String,
 }
 
 /// The Monday of `day`'s week.

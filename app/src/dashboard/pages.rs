@@ -25,17 +25,20 @@ pub fn DashboardPage() -> impl IntoView {
     if signed_in() {
         crate::base::ui::use_islands();
     }
+    let i18n = use_i18n();
     let data = Resource::new_blocking(|| (), |_| get_dashboard());
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(dashboard) => view! {
-                        <LiveBoard>
-                            <Board dashboard />
-                        </LiveBoard>
+                    Ok(dashboard) => {
+                        let board = shared_board(dashboard).await;
+                        view! {
+                            <Title text=i18n.t(Key::HomeTitle) />
+                            <LiveBoard>{board}</LiveBoard>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     // Not staff: the centre's public summary, as before signing in.
                     Err(AppError::Unauthorized | AppError::Forbidden) => {
                         view! { <HomePage /> }.into_any()
@@ -54,6 +57,29 @@ fn signed_in() -> bool {
         crate::base::cookies::request_cookie(&parts.headers, crate::base::session::SESSION_COOKIE)
             .is_some()
     })
+}
+
+/// The board, rendered once per state of the data, language and set of sections, and shared
+/// by every viewer who sees the same (`read::shared_board_html`); rendered here when that
+/// fails.
+#[cfg(feature = "ssr")]
+async fn shared_board(dashboard: Dashboard) -> AnyView {
+    let i18n = use_i18n();
+    let fallback = dashboard.clone();
+    let html = super::read::shared_board_html(dashboard, i18n.lang, |dashboard| {
+        view! { <Board dashboard /> }.to_html()
+    })
+    .await;
+    match html {
+        Ok(html) => view! { <div class="board-shared" inner_html=html.to_string() /> }.into_any(),
+        Err(_) => view! { <Board dashboard=fallback /> }.into_any(),
+    }
+}
+
+/// In the browser the board is never rendered: it comes from the server.
+#[cfg(not(feature = "ssr"))]
+async fn shared_board(dashboard: Dashboard) -> AnyView {
+    view! { <Board dashboard /> }.into_any()
 }
 
 /// Keeps the board up to date while the page is open: with JavaScript, a change on the server
@@ -84,7 +110,6 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
     let meal_history = meals.as_ref().map(|m| m.history.clone());
     let homework_weeks = homework.as_ref().map(|h| h.weeks.clone());
     view! {
-        <Title text=i18n.t(Key::HomeTitle) />
         // The region the live updates replace, with the version it shows.
         <div id="board" data-version=version.encode()>
             <Alerts alerts=residents.alerts.clone() />

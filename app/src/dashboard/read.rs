@@ -97,6 +97,29 @@ pub async fn shared(
     Ok(Dashboard::clone(&dashboard))
 }
 
+/// The board of `dashboard` in `lang` as HTML, rendered by `render` once per state of the data
+/// and set of sections (the dashboard's `shared_as`) and kept like the figures.
+pub async fn shared_board_html(
+    dashboard: Dashboard,
+    lang: crate::base::i18n::Lang,
+    render: impl FnOnce(Dashboard) -> String,
+) -> Result<std::sync::Arc<String>, crate::base::error::AppError> {
+    let state = crate::base::db::state()?;
+    let version = dashboard.version;
+    let stamp = [
+        version.epoch,
+        version.seq,
+        u64::from(version.day.unsigned_abs()),
+    ];
+    let key = format!("{} board {}", dashboard.shared_as, lang.code());
+    state
+        .changes
+        .memo(&key, &stamp, || async move {
+            Ok::<_, crate::base::error::AppError>(render(dashboard))
+        })
+        .await
+}
+
 /// The dashboard `viewer` sees on `today`, as of `version` (read before the data).
 pub async fn dashboard(
     pool: &SqlitePool,
@@ -160,6 +183,7 @@ pub async fn dashboard(
         visits,
         review,
         backups,
+        shared_as: viewer.key(),
     })
 }
 

@@ -114,27 +114,52 @@ pub async fn get_roll_call(
 ) -> Result<RollPage, AppError> {
     use super::model::{instant, roll_time};
 
+    use crate::base::changes::Topics;
+
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let today = crate::base::clock::today_at_centre();
-    let now = chrono::Utc::now().timestamp();
-    let mut conn = crate::base::db::pool()?.acquire().await?;
-    let building = crate::housing::repo::building(&mut conn, building_id, today)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = super::repo::roll_rows(
-        &mut conn,
-        building_id,
-        night,
-        instant(night, roll_time()),
-        now,
-    )
-    .await?;
-    let closed = super::repo::roll_call(&mut conn, building_id, night)
-        .await?
-        .is_some_and(|(_, closed)| closed);
+    // Read once per change to beds or presence and shared by every tablet showing this roll
+    // (a mark's own answer reads it afresh: `marked`).
+    let state = crate::base::db::state()?;
+    let version = state.changes.version();
+    let stamp = [
+        version.epoch,
+        u64::from(version.day.unsigned_abs()),
+        state.changes.count_of(Topics::BEDS.with(Topics::PRESENCE)),
+    ];
+    let pool = &state.pool;
+    let kept = state
+        .changes
+        .memo(
+            &format!("roll {building_id} {night}"),
+            &stamp,
+            || async move {
+                let now = chrono::Utc::now().timestamp();
+                let mut conn = pool.acquire().await?;
+                let Some(building) =
+                    crate::housing::repo::building(&mut conn, building_id, today).await?
+                else {
+                    return Ok::<_, sqlx::Error>(None);
+                };
+                let rows = super::repo::roll_rows(
+                    &mut conn,
+                    building_id,
+                    night,
+                    instant(night, roll_time()),
+                    now,
+                )
+                .await?;
+                let closed = super::repo::roll_call(&mut conn, building_id, night)
+                    .await?
+                    .is_some_and(|(_, closed)| closed);
+                let history = super::repo::roll_history(&mut conn, building_id).await?;
+                Ok(Some((building, rows, closed, history)))
+            },
+        )
+        .await?;
+    let (building, rows, closed, history) = kept.as_ref().clone().ok_or(AppError::NotFound)?;
     let recent = night <= today && night >= today - chrono::Duration::days(1);
-    let history = super::repo::roll_history(&mut conn, building_id).await?;
     Ok(RollPage {
         can_mark: HOUSE.iter().any(|role| staff.has(*role)) && !closed && recent,
         roll: RollCall {

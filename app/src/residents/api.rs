@@ -33,10 +33,36 @@ pub async fn search_residents(
     use crate::base::clock::today_at_centre;
 
     let staff = crate::base::guard::require(&Role::ALL).await?;
-    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let can_edit = HOUSE.iter().any(|role| staff.has(*role));
+    let (include_left, today) = (left.is_some(), today_at_centre());
+    let state = crate::base::db::state()?;
+    let search = |pool: &sqlx::SqlitePool, q: String| {
+        let pool = pool.clone();
+        async move {
+            let mut conn = pool.acquire().await?;
+            super::repo::search(&mut conn, &q, include_left, today).await
+        }
+    };
+    if !q.trim().is_empty() {
+        let rows = search(&state.pool, q).await?;
+        return Ok(ResidentList { rows, can_edit });
+    }
+    // The whole list, as the page first opens: read once per change to residents and beds,
+    // and shared.
+    let version = state.changes.version();
+    let stamp = [
+        version.epoch,
+        u64::from(version.day.unsigned_abs()),
+        state.changes.count_of(crate::base::changes::Topics::BEDS),
+    ];
+    let key = format!("residents list {include_left}");
+    let rows = state
+        .changes
+        .memo(&key, &stamp, || search(&state.pool, String::new()))
+        .await?;
     Ok(ResidentList {
-        rows: super::repo::search(&mut conn, &q, left.is_some(), today_at_centre()).await?,
-        can_edit: HOUSE.iter().any(|role| staff.has(*role)),
+        rows: rows.as_ref().clone(),
+        can_edit,
     })
 }
 

@@ -55,26 +55,29 @@ pub fn health_words(i18n: I18n, health: &Health) -> String {
     }
 }
 
-/// The backups' state on the admin's dashboard: a plain line, or a red alert.
+/// The backups' state: a plain line, or a red alert; on the dashboard (`linked`) it leads to
+/// the list of backups.
 #[component]
-pub fn BackupLine(health: Health) -> impl IntoView {
+pub fn BackupLine(health: Health, #[prop(optional)] linked: bool) -> impl IntoView {
     let i18n = use_i18n();
     let words = health_words(i18n, &health);
     if health.is_alert() {
         view! {
-            <section class="alert missing-banner dash-alert" role="alert" id="backup-alert">
+            <section class="alert backup-alert dash-alert" role="alert" id="backup-alert">
                 <p class="alert-title">{words}</p>
-                <p><a href="/admin/backups">{i18n.t(Key::BackupSee)}</a></p>
+                {linked.then(|| view! { <p><a href="/admin/backups">{i18n.t(Key::BackupSee)}</a></p> })}
             </section>
         }
         .into_any()
-    } else {
+    } else if linked {
         view! {
             <p class="backup-line" id="backup-line">
                 <a href="/admin/backups">{words}</a>
             </p>
         }
         .into_any()
+    } else {
+        view! { <p class="backup-line" id="backup-line">{words}</p> }.into_any()
     }
 }
 
@@ -126,6 +129,6 @@ fn Backups(health: Health, runs: Vec<Run>) -> impl IntoView {
         }}
         <h2>{i18n.t(Key::BackupRestoreTitle)}</h2>
         <p>{i18n.t(Key::BackupRestore)}</p>
-        <pre><code>"server restore /path/to/nightly-YYYY-MM-DD.db"</code></pre>
+        <p class="command"><code>"server restore /path/to/nightly-YYYY-MM-DD.db"</code></p>
     }
 }

@@ -30,6 +30,8 @@ struct Hub {
     /// When the last change was announced.
     last_change: std::sync::Mutex<Option<std::time::Instant>>,
     epoch: u64,
+    /// Whether any connection announces its writes here: until one does, nothing is kept.
+    watching: std::sync::atomic::AtomicBool,
     memo: super::memo::Memo,
     closing: watch::Sender<bool>,
     streams: std::sync::Mutex<Streams>,
@@ -121,6 +123,7 @@ impl Changes {
                 by_topic: Default::default(),
                 last_change: std::sync::Mutex::default(),
                 epoch,
+                watching: std::sync::atomic::AtomicBool::new(false),
                 memo: super::memo::Memo::default(),
                 closing,
                 streams: std::sync::Mutex::default(),
@@ -206,6 +209,10 @@ impl Changes {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
+        // A hub no connection reports to cannot tell when figures change: keep nothing.
+        if !self.hub.watching.load(Ordering::Relaxed) {
+            return compute().await.map(std::sync::Arc::new);
+        }
         let last_change = *self
             .hub
             .last_change
@@ -252,6 +259,7 @@ impl Changes {
     /// notes which tables a transaction wrote, the commit hook announces them, and the
     /// rollback hook forgets them.
     pub async fn watch(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        self.hub.watching.store(true, Ordering::Relaxed);
         let written = Arc::new(AtomicU8::new(0));
         let mut handle = conn.lock_handle().await?;
         let noted = Arc::clone(&written);

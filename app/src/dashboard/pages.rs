@@ -113,7 +113,7 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         // The region the live updates replace, with the version it shows.
         <div id="board" data-version=version.encode()>
             <Alerts alerts=residents.alerts.clone() />
-            {backups.map(|health| view! { <BackupLine health /> })}
+            {backups.map(|health| view! { <BackupLine health linked=true /> })}
             <div class="dash-head">
                 <h1>{i18n.t(Key::HomeTitle)}</h1>
                 <p class="today">

@@ -776,6 +776,9 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/search_audit", Allowed::Staff(ADMIN), |_, _| {
             "filter%5Bpage%5D=1".into()
         }),
+        ("/api/get_backups", Allowed::Staff(ADMIN), |_, _| {
+            String::new()
+        }),
         ("/api/search_residents", Allowed::Staff(STAFF), |_, _| {
             "q=a".into()
         }),

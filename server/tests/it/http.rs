@@ -67,13 +67,16 @@ async fn an_unknown_address_is_a_translated_404(pool: SqlitePool) {
 }
 
 #[tokio::test]
-async fn a_database_fault_is_a_500_page_without_database_text() {
-    let app = router(unreachable_database(), "500");
+async fn a_database_that_cannot_be_opened_is_a_503_page_in_words_without_database_text() {
+    let app = router(unreachable_database(), "503");
     let request = get_in("en", "/");
     let response = send(app, request).await;
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let page = text(response).await;
-    assert!(page.contains("Your data is safe"), "{page}");
+    assert!(
+        page.contains("The server cannot read its data: tell the administrator"),
+        "{page}"
+    );
     for leak in ["sqlx", "pool", "unable to open", "SQLITE", "centre.db"] {
         assert!(!page.contains(leak), "the page leaks {leak:?}");
     }

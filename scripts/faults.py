@@ -59,6 +59,13 @@ ACTIVE = ("pending", "confirmed")
 FAMILY_PAUSE = (0.1, 0.5)
 
 
+def print_problems(problems):
+    """Each problem a check found, a line each, by kind."""
+    for kind in ("lost", "wrong", "half", "integrity"):
+        for text in problems.get(kind, []):
+            print(f"    {kind}: {text}", flush=True)
+
+
 class Ledger:
     """What the server acknowledged, and what else happened to the requests, across trials.
     Keyed by mark id and booking id: a mark acknowledged when sent again counts once."""
@@ -515,9 +522,7 @@ def main():
                   f"ready again in {ready_in:.2f} s; checked {counts['checked']}: "
                   f"lost {counts['lost']}, wrong {counts['wrong']}, half there {counts['half']}, "
                   f"integrity {'ok' if not counts['integrity'] else 'FAILED'}", flush=True)
-            for kind in ("lost", "wrong", "half", "integrity"):
-                for text in problems.get(kind, []):
-                    print(f"    {kind}: {text}", flush=True)
+            print_problems(problems)
             if ledger.refusals:
                 print("    refused: " + ", ".join(f"{action} {status} x{n}" for
                                                    (action, status), n in
@@ -548,9 +553,7 @@ def main():
                   f"marks and {counts['bookings in db']} bookings in the database; lost "
                   f"{counts['lost']}, wrong {counts['wrong']}, half there {counts['half']}, "
                   f"integrity {'ok' if not counts['integrity'] else 'FAILED'}", flush=True)
-            for kind in ("lost", "wrong", "half", "integrity"):
-                for text in problems.get(kind, []):
-                    print(f"    {kind}: {text}", flush=True)
+            print_problems(problems)
             for key in ("lost", "wrong", "half", "integrity"):
                 totals[key] += counts[key]
             totals["anomalies"] += len(ledger.anomalies)

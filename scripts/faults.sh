@@ -14,9 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-if [ -z "${SERVER:-}" ] && [ "${BENCH_BUILD:-1}" != 0 ]; then
-  # cargo-leptos finds wasm-opt (npm's binaryen) where the test command installed it.
-  export PATH="$root/tests/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
-fi
+# shellcheck source=scripts/bench-server.sh
+source "$root/scripts/bench-server.sh"
+build_release
 exec python3 scripts/faults.py

@@ -16,8 +16,7 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)"
   if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else sudo apt-get install -y -q wrk >/dev/null; fi
 fi
-if [ "${BENCH_BUILD:-1}" != 0 ]; then
-  export PATH="$root/tests/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-  SQLX_OFFLINE=true cargo leptos build --release --bin-features demo >/dev/null
-fi
+# shellcheck source=scripts/bench-server.sh
+source "$root/scripts/bench-server.sh"
+build_release
 exec python3 scripts/load.py

@@ -37,22 +37,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
-    // Restoring replaces the database file: it must not open it as the other commands do.
-    if let Some(Command::Restore { path }) = &cli.command {
-        let replaced = tasks::restore(&cli.database.database_url, path).await?;
-        println!("{replaced}");
-        return Ok(());
-    }
+    let url = cli.database.database_url.as_str();
     let changes = app::base::hub::Changes::new();
-    let pool = tasks::open_database(&cli.database.database_url, &changes).await?;
+    // Every command but `restore`, which replaces the file, works on the open database.
+    let open = || tasks::open_database(url, &changes);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => tasks::serve(pool, changes, cli.serve, started).await,
+        Command::Serve => tasks::serve(open().await?, changes.clone(), cli.serve, started).await,
         Command::Migrate => {
-            tasks::migrate(&pool).await?;
+            tasks::migrate(&open().await?).await?;
             println!("migrations applied");
             Ok(())
         }
         Command::SeedDemo { force } => {
+            let pool = open().await?;
             tasks::migrate(&pool).await?;
             let sign_ins = tasks::seed_demo(&pool, &cli.serve.demo_accounts, force).await?;
             println!("demo data ready\n\n{sign_ins}");
@@ -63,19 +60,23 @@ async fn run(cli: Cli, started: Instant) -> anyhow::Result<()> {
             name,
             language,
         } => {
+            let pool = open().await?;
             tasks::migrate(&pool).await?;
             tasks::create_admin(&pool, &login, &name, &language).await?;
             println!("administrator {login:?} created");
             Ok(())
         }
         Command::Backup { path } => {
-            let rows = tasks::backup(&pool, &path).await?;
+            let rows = tasks::backup(&open().await?, &path).await?;
             println!(
                 "backup written to {} and read back whole ({rows} rows)",
                 path.display()
             );
             Ok(())
         }
-        Command::Restore { .. } => Ok(()),
+        Command::Restore { path } => {
+            println!("{}", tasks::restore(url, &path).await?);
+            Ok(())
+        }
     }
 }

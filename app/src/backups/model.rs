@@ -1,10 +1,10 @@
 //! The rules of the nightly backups: when they run, what the copies are called, which are
 //! kept, and what the admin is told about the last one.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
-use crate::base::clock::phnom_penh;
+use crate::base::clock::{local, phnom_penh};
 use crate::base::i18n::Key;
 
 /// Nightly copies kept: two weeks.
@@ -28,10 +28,7 @@ pub fn monthly_name(day: NaiveDate) -> String {
 /// The next time after `now` (Unix seconds) that the clock at the centre reads `at`.
 pub fn next_run(now: i64, at: NaiveTime) -> i64 {
     let zone = phnom_penh();
-    let today = DateTime::from_timestamp(now, 0)
-        .unwrap_or_default()
-        .with_timezone(&zone)
-        .date_naive();
+    let today = local(now).date();
     [today, today + Days::new(1)]
         .into_iter()
         .filter_map(|day| zone.from_local_datetime(&day.and_time(at)).single())

@@ -11,11 +11,7 @@ use crate::base::ui::{ListTable, page_data};
 
 /// A moment (Unix seconds) as the centre's date and time.
 fn at_centre(i18n: I18n, at: i64) -> String {
-    let local = chrono::DateTime::from_timestamp(at, 0)
-        .unwrap_or_default()
-        .with_timezone(&crate::base::clock::phnom_penh())
-        .naive_local();
-    i18n.date_time(local)
+    i18n.date_time(crate::base::clock::local(at))
 }
 
 /// A size in bytes, in kilobytes.

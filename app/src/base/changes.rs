@@ -84,6 +84,11 @@ impl Version {
         self.epoch != live.epoch || self.seq < live.seq || self.day != live.day
     }
 
+    /// As a stamp for figures kept per state of the data (`Changes::memo`).
+    pub fn stamp(self) -> [u64; 3] {
+        [self.epoch, self.seq, u64::from(self.day.unsigned_abs())]
+    }
+
     /// As a live event's data: `epoch seq day`.
     pub fn encode(self) -> String {
         format!("{} {} {}", self.epoch, self.seq, self.day)

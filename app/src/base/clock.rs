@@ -23,6 +23,14 @@ pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
+/// The local day and time at the centre of an instant (Unix seconds).
+pub fn local(instant: i64) -> chrono::NaiveDateTime {
+    chrono::DateTime::from_timestamp(instant, 0)
+        .unwrap_or_default()
+        .with_timezone(&phnom_penh())
+        .naive_local()
+}
+
 /// Today's date at the centre.
 pub fn today_at_centre() -> NaiveDate {
     Utc::now().with_timezone(&phnom_penh()).date_naive()

@@ -196,6 +196,17 @@ impl Changes {
             .sum()
     }
 
+    /// The stamp of figures read only from the tables of `topics` on the centre's day: the
+    /// same while none of them changes. Read it before reading the data.
+    pub fn stamp_of(&self, topics: Topics) -> [u64; 3] {
+        let version = self.version();
+        [
+            version.epoch,
+            u64::from(version.day.unsigned_abs()),
+            self.count_of(topics),
+        ]
+    }
+
     /// The figures computed from this run's data, shared by every request (`base::memo`):
     /// `stamp` says which state of the data they were read from.
     pub async fn memo<V, E, F, Fut>(

@@ -16,10 +16,7 @@ pub async fn get_centre_summary() -> Result<Option<CentreSummary>, AppError> {
     // no role to check. Anything about children is behind a role (people-and-access issue).
     // On every page: read once per change to the centre and its facilities, and shared.
     let state = crate::base::db::state()?;
-    let stamp = [
-        state.changes.version().epoch,
-        state.changes.count_of(crate::base::changes::Topics::BEDS),
-    ];
+    let stamp = state.changes.stamp_of(crate::base::changes::Topics::BEDS);
     let pool = &state.pool;
     let kept = state
         .changes

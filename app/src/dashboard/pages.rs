@@ -65,14 +65,13 @@ fn signed_in() -> bool {
 #[cfg(feature = "ssr")]
 async fn shared_board(dashboard: Dashboard) -> AnyView {
     let i18n = use_i18n();
-    let fallback = dashboard.clone();
-    let html = super::read::shared_board_html(dashboard, i18n.lang, |dashboard| {
-        view! { <Board dashboard /> }.to_html()
+    let html = super::read::shared_board_html(&dashboard, i18n.lang, || {
+        view! { <Board dashboard=dashboard.clone() /> }.to_html()
     })
     .await;
     match html {
         Ok(html) => view! { <div class="board-shared" inner_html=html.to_string() /> }.into_any(),
-        Err(_) => view! { <Board dashboard=fallback /> }.into_any(),
+        Err(_) => view! { <Board dashboard /> }.into_any(),
     }
 }
 

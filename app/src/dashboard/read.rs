@@ -80,11 +80,7 @@ pub async fn shared(
     let viewer = Viewer::of(staff);
     // Read before the data: a change committed meanwhile shows as newer, and is fetched.
     let version = changes.version();
-    let stamp = [
-        version.epoch,
-        version.seq,
-        u64::from(version.day.unsigned_abs()),
-    ];
+    let stamp = version.stamp();
     let dashboard = changes
         .memo(&viewer.key(), &stamp, || async move {
             if viewer.sees(Section::Meals) {
@@ -98,24 +94,20 @@ pub async fn shared(
 }
 
 /// The board of `dashboard` in `lang` as HTML, rendered by `render` once per state of the data
-/// and set of sections (the dashboard's `shared_as`) and kept like the figures.
+/// and set of sections (the dashboard's `shared_as`) and kept like the figures: a request that
+/// finds it kept neither renders nor copies the dashboard.
 pub async fn shared_board_html(
-    dashboard: Dashboard,
+    dashboard: &Dashboard,
     lang: crate::base::i18n::Lang,
-    render: impl FnOnce(Dashboard) -> String,
+    render: impl FnOnce() -> String,
 ) -> Result<std::sync::Arc<String>, crate::base::error::AppError> {
     let state = crate::base::db::state()?;
-    let version = dashboard.version;
-    let stamp = [
-        version.epoch,
-        version.seq,
-        u64::from(version.day.unsigned_abs()),
-    ];
+    let stamp = dashboard.version.stamp();
     let key = format!("{} board {}", dashboard.shared_as, lang.code());
     state
         .changes
         .memo(&key, &stamp, || async move {
-            Ok::<_, crate::base::error::AppError>(render(dashboard))
+            Ok::<_, crate::base::error::AppError>(render())
         })
         .await
 }
@@ -231,13 +223,8 @@ async fn meal_history(
     changes: &Changes,
     today: NaiveDate,
 ) -> Result<std::sync::Arc<Vec<MealsServed>>, sqlx::Error> {
-    let version = changes.version();
     let counted_from = Topics::BEDS.with(Topics::ABSENCES).with(Topics::MEALS);
-    let stamp = [
-        version.epoch,
-        u64::from(version.day.unsigned_abs()),
-        changes.count_of(counted_from),
-    ];
+    let stamp = changes.stamp_of(counted_from);
     changes
         .memo("dashboard meal history", &stamp, || async move {
             let (from, yesterday) = (today - Days::new(MEAL_DAYS), today - Days::new(1));

@@ -70,23 +70,15 @@ pub struct RollNight {
 /// Every building's roll for a night (tonight when none is given). Every staff role.
 #[server(endpoint = "roll_overview")]
 pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight, AppError> {
-    use super::model::{instant, roll_time, tally};
+    use super::model::tally;
 
     let staff = crate::base::guard::require(&Role::ALL).await?;
     let night = night_or_today(&night)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
-    let now = chrono::Utc::now().timestamp();
     let mut out = Vec::new();
     for building in crate::housing::repo::buildings(&mut conn, today).await? {
-        let rows = super::repo::roll_rows(
-            &mut conn,
-            building.id,
-            night,
-            instant(night, roll_time()),
-            now,
-        )
-        .await?;
+        let rows = super::repo::night_rows(&mut conn, building.id, night).await?;
         let closed = super::repo::roll_call(&mut conn, building.id, night)
             .await?
             .is_some_and(|(_, closed)| closed);
@@ -112,8 +104,6 @@ pub async fn get_roll_call(
     building_id: i64,
     #[server(default)] night: String,
 ) -> Result<RollPage, AppError> {
-    use super::model::{instant, roll_time};
-
     use crate::base::changes::Topics;
 
     let staff = crate::base::guard::require(&Role::ALL).await?;
@@ -122,12 +112,7 @@ pub async fn get_roll_call(
     // Read once per change to beds or presence and shared by every tablet showing this roll
     // (a mark's own answer reads it afresh: `marked`).
     let state = crate::base::db::state()?;
-    let version = state.changes.version();
-    let stamp = [
-        version.epoch,
-        u64::from(version.day.unsigned_abs()),
-        state.changes.count_of(Topics::BEDS.with(Topics::PRESENCE)),
-    ];
+    let stamp = state.changes.stamp_of(Topics::BEDS.with(Topics::PRESENCE));
     let pool = &state.pool;
     let kept = state
         .changes
@@ -135,21 +120,13 @@ pub async fn get_roll_call(
             &format!("roll {building_id} {night}"),
             &stamp,
             || async move {
-                let now = chrono::Utc::now().timestamp();
                 let mut conn = pool.acquire().await?;
                 let Some(building) =
                     crate::housing::repo::building(&mut conn, building_id, today).await?
                 else {
                     return Ok::<_, sqlx::Error>(None);
                 };
-                let rows = super::repo::roll_rows(
-                    &mut conn,
-                    building_id,
-                    night,
-                    instant(night, roll_time()),
-                    now,
-                )
-                .await?;
+                let rows = super::repo::night_rows(&mut conn, building_id, night).await?;
                 let closed = super::repo::roll_call(&mut conn, building_id, night)
                     .await?
                     .is_some_and(|(_, closed)| closed);
@@ -218,7 +195,7 @@ pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<Ma
 /// background (a plain form post is sent back to the page instead).
 #[cfg(feature = "ssr")]
 async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> {
-    use super::model::{instant, roll_time, tally};
+    use super::model::tally;
     use super::pages::{row_id, row_state, tally_line};
     use crate::base::ui::MarkedRow;
 
@@ -226,15 +203,7 @@ async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> 
         lang: crate::base::i18n::current_lang(),
     };
     let mut conn = crate::base::db::pool()?.acquire().await?;
-    let now = chrono::Utc::now().timestamp();
-    let rows = super::repo::roll_rows(
-        &mut conn,
-        building_id,
-        night,
-        instant(night, roll_time()),
-        now,
-    )
-    .await?;
+    let rows = super::repo::night_rows(&mut conn, building_id, night).await?;
     Ok(Marked {
         recorded: String::new(),
         tally: tally_line(i18n, tally(&rows)),

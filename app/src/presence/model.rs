@@ -5,7 +5,7 @@
 //! before its last day's departure) and is not away at that instant. The SQL in
 //! `repo::present_at` is this rule; the property test in `tests.rs` checks that the two agree.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use crate::base::clock::phnom_penh;
@@ -74,13 +74,8 @@ pub fn instant(day: NaiveDate, time: NaiveTime) -> i64 {
         .unwrap_or_default()
 }
 
-/// The local day and time at the centre of an instant.
-pub fn local(instant: i64) -> NaiveDateTime {
-    chrono::DateTime::from_timestamp(instant, 0)
-        .unwrap_or_default()
-        .with_timezone(&phnom_penh())
-        .naive_local()
-}
+/// The local day and time at the centre of an instant (the base's clock).
+pub use crate::base::clock::local;
 
 /// When the roll is called: 21:00, after the evening classes.
 pub fn roll_time() -> NaiveTime {

@@ -376,6 +376,16 @@ pub async fn roll_rows(
         .collect()
 }
 
+/// The roll of a building for a night, as it stands now (`roll_rows` at the roll's time).
+pub async fn night_rows(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+) -> Result<Vec<RollRow>, sqlx::Error> {
+    let at = super::model::instant(night, super::model::roll_time());
+    roll_rows(conn, building_id, night, at, chrono::Utc::now().timestamp()).await
+}
+
 /// The roll call of a building for a night: its id and whether it is closed.
 pub async fn roll_call(
     conn: &mut SqliteConnection,

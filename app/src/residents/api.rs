@@ -49,12 +49,7 @@ pub async fn search_residents(
     }
     // The whole list, as the page first opens: read once per change to residents and beds,
     // and shared.
-    let version = state.changes.version();
-    let stamp = [
-        version.epoch,
-        u64::from(version.day.unsigned_abs()),
-        state.changes.count_of(crate::base::changes::Topics::BEDS),
-    ];
+    let stamp = state.changes.stamp_of(crate::base::changes::Topics::BEDS);
     let key = format!("residents list {include_left}");
     let rows = state
         .changes

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+use crate::cli::Deployment;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -125,65 +127,14 @@ fn first_day() -> NaiveDate {
     app::base::clock::today_at_centre()
 }
 
-/// The server binary on `database`, with a site folder and hash.txt beside a hard link of it.
-struct Server {
-    dir: std::path::PathBuf,
-}
-
-impl Server {
-    fn new(name: &str) -> Server {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("backups-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("site/pkg")).expect("site folder");
-        let binary = dir.join("server");
-        if std::fs::hard_link(env!("CARGO_BIN_EXE_server"), &binary).is_err() {
-            std::fs::copy(env!("CARGO_BIN_EXE_server"), &binary).expect("copy of the binary");
-        }
-        std::fs::write(dir.join("hash.txt"), "js: test\nwasm: test\ncss: test\n").expect("hash");
-        Server { dir }
-    }
-
-    fn database(&self) -> std::path::PathBuf {
-        self.dir.join("data/centre.db")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(self.dir.join("server"));
-        command
-            .args(args)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", self.database().display()),
-            )
-            .env("LEPTOS_SITE_ROOT", self.dir.join("site"))
-            .env("RUST_LOG", "warn")
-            .env_remove("DEMO")
-            .env_remove("BACKUP_DIR")
-            .env("ADMIN_PASSWORD", "a long passphrase")
-            .env(
-                "DEMO_ACCOUNTS",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/accounts.json"),
-            )
-            .stdin(Stdio::null());
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> (bool, String) {
-        let output = self.command(args).output().expect("runs");
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.success(), said)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// A command's success and everything it said.
+fn outcome(output: std::process::Output) -> (bool, String) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
 }
 
 fn admins(database: &Path) -> i64 {
@@ -203,15 +154,21 @@ fn admins(database: &Path) -> i64 {
 
 #[tokio::test]
 async fn restore_checks_the_copy_refuses_while_serving_and_keeps_what_it_replaces() {
-    let server = Server::new("restore");
-    assert!(server.run(&["migrate"]).0);
+    let server = Deployment::new("restore");
+    let database = server.dir.join("data/centre.db");
+    assert!(server.run(&["migrate"]).status.success());
     let copy = server.dir.join("copy.db");
-    let (ok, said) = server.run(&["backup", copy.to_str().expect("UTF-8")]);
+    let (ok, said) = outcome(server.run(&["backup", copy.to_str().expect("UTF-8")]));
     assert!(ok, "{said}");
     // After the copy: an administrator the copy does not hold.
-    let (ok, said) = server.run(&["create-admin", "--login", "sreymom", "--name", "Srey Mom"]);
+    let created = server
+        .command(&["create-admin", "--login", "sreymom", "--name", "Srey Mom"])
+        .env("ADMIN_PASSWORD", "a long passphrase")
+        .output()
+        .expect("runs");
+    let (ok, said) = outcome(created);
     assert!(ok, "{said}");
-    assert_eq!(admins(&server.database()), 1);
+    assert_eq!(admins(&database), 1);
 
     // A server running on the database: refused, nothing changed.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -229,12 +186,12 @@ async fn restore_checks_the_copy_refuses_while_serving_and_keeps_what_it_replace
         assert!(Instant::now() < deadline, "the server never listened");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let (ok, said) = server.run(&["restore", copy.to_str().expect("UTF-8")]);
+    let (ok, said) = outcome(server.run(&["restore", copy.to_str().expect("UTF-8")]));
     assert!(
         !ok && said.contains("a server is running on this database"),
         "{said}"
     );
-    assert_eq!(admins(&server.database()), 1);
+    assert_eq!(admins(&database), 1);
     // The nightly task took a first copy at start: none had been taken yet.
     let nightly = server
         .dir
@@ -255,14 +212,14 @@ async fn restore_checks_the_copy_refuses_while_serving_and_keeps_what_it_replace
     let middle = bytes.len() / 2;
     bytes[middle..middle + 4096].fill(0x5a);
     std::fs::write(&damaged, &bytes).expect("damaged copy");
-    let (ok, said) = server.run(&["restore", damaged.to_str().expect("UTF-8")]);
+    let (ok, said) = outcome(server.run(&["restore", damaged.to_str().expect("UTF-8")]));
     assert!(!ok && said.contains("nothing was changed"), "{said}");
-    assert_eq!(admins(&server.database()), 1);
+    assert_eq!(admins(&database), 1);
 
     // The good copy: in place, the replaced database kept beside it.
-    let (ok, said) = server.run(&["restore", copy.to_str().expect("UTF-8")]);
+    let (ok, said) = outcome(server.run(&["restore", copy.to_str().expect("UTF-8")]));
     assert!(ok, "{said}");
-    assert_eq!(admins(&server.database()), 0, "the copy's state: {said}");
+    assert_eq!(admins(&database), 0, "the copy's state: {said}");
     let kept: Vec<String> = names(&server.dir.join("data"))
         .into_iter()
         .filter(|n| n.starts_with("centre.db.replaced-"))
@@ -270,5 +227,5 @@ async fn restore_checks_the_copy_refuses_while_serving_and_keeps_what_it_replace
     assert_eq!(kept.len(), 1, "{said}");
     assert_eq!(admins(&server.dir.join("data").join(&kept[0])), 1);
     // And the server starts on it.
-    assert!(server.run(&["migrate"]).0);
+    assert!(server.run(&["migrate"]).status.success());
 }

@@ -9,12 +9,12 @@ use sqlx::Connection;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A deployment in a fresh folder: the binary (hard-linked), hash.txt, site/pkg, data/.
-struct Deployment {
-    dir: PathBuf,
+pub(crate) struct Deployment {
+    pub(crate) dir: PathBuf,
 }
 
 impl Deployment {
-    fn new(name: &str) -> Deployment {
+    pub(crate) fn new(name: &str) -> Deployment {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("deploy-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -32,7 +32,7 @@ impl Deployment {
         format!("sqlite://{}/data/centre.db", self.dir.display())
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(self.dir.join("server"));
         command
             .args(args)
@@ -41,6 +41,7 @@ impl Deployment {
             .env("RUST_LOG", "info")
             .env_remove("ADMIN_PASSWORD")
             .env_remove("DEMO")
+            .env_remove("BACKUP_DIR")
             .env(
                 "DEMO_ACCOUNTS",
                 concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/accounts.json"),
@@ -49,7 +50,7 @@ impl Deployment {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("the binary runs")
     }
 }

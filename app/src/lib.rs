@@ -5,6 +5,7 @@ pub mod across;
 pub mod audit;
 pub mod backups;
 pub mod base;
+pub mod camps;
 pub mod canteen;
 pub mod centre;
 pub mod dashboard;
@@ -28,6 +29,7 @@ use crate::audit::routes::AuditRoutes;
 use crate::backups::routes::BackupsRoutes;
 use crate::base::i18n::{I18n, Key, current_lang};
 use crate::base::ui::{IslandScripts, NotFoundPage};
+use crate::camps::routes::CampRoutes;
 use crate::canteen::routes::CanteenRoutes;
 use crate::dashboard::routes::DashboardRoutes;
 use crate::homework::routes::HomeworkRoutes;
@@ -111,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <PresenceRoutes />
                     <CanteenRoutes />
                     <HomeworkRoutes />
+                    <CampRoutes />
                     <Route path=StaticSegment("offline") view=OfflinePage />
                 </Routes>
             </Layout>

@@ -113,7 +113,7 @@ pub async fn get_resident_page(
     use crate::base::clock::today_at_centre;
     use crate::housing::{model::rank_beds, repo as housing};
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let sight = Sight::of(|role| staff.has(role));
     let mut conn = crate::base::db::pool()?.acquire().await?;

@@ -19,11 +19,25 @@ pub enum Role {
     SocialTeam,
     /// Their evening classes and tonight's attendance.
     Tutor,
+    /// Camp staff and volunteers: the children of their own camp groups, their check-in and
+    /// pick-up. Nothing of the residents.
+    Monitor,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::HouseStaff,
+        Role::Canteen,
+        Role::SocialTeam,
+        Role::Tutor,
+        Role::Monitor,
+    ];
+
+    /// The centre's own staff: every role but the camps' monitors, who see nothing of the
+    /// residents, beds or roll calls.
+    pub const CENTRE: [Role; 5] = [
         Role::Admin,
         Role::HouseStaff,
         Role::Canteen,
@@ -39,6 +53,7 @@ impl Role {
             Role::Canteen => "canteen",
             Role::SocialTeam => "social_team",
             Role::Tutor => "tutor",
+            Role::Monitor => "monitor",
         }
     }
 

@@ -11,7 +11,7 @@ use crate::base::error::AppError;
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::base::access::Role;
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let state = use_context::<crate::base::db::AppState>().ok_or(AppError::Internal)?;
     let today = crate::base::clock::today_at_centre();
     Ok(super::read::shared(&state.pool, &state.changes, &staff, today).await?)

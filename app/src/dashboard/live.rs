@@ -122,7 +122,7 @@ pub fn events(
 /// `GET /live`: the stream of changes for a signed-in staff member's dashboard, limited to
 /// the sections their roles see (401 or 403 in words otherwise).
 pub async fn live_events(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = match require_in_handler(&state, &headers, &Role::ALL).await {
+    let staff = match require_in_handler(&state, &headers, &Role::CENTRE).await {
         Ok((staff, _)) => staff,
         Err(error) => return error.plain_response(Lang::default()),
     };

@@ -46,7 +46,7 @@ impl Section {
     /// The roles that see it.
     pub const fn roles(self) -> &'static [Role] {
         match self {
-            Section::Residents => &Role::ALL,
+            Section::Residents => &Role::CENTRE,
             Section::Meals => &[Role::Canteen, Role::HouseStaff, Role::Admin],
             Section::Homework => &[Role::Tutor, Role::HouseStaff, Role::Admin],
             Section::Visits => &[Role::HouseStaff, Role::SocialTeam, Role::Admin],

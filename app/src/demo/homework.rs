@@ -5,23 +5,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use sqlx::SqlitePool;
 
 use crate::base::access::Role;
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
-use crate::base::session::Owner;
 use crate::demo::Rng;
 use crate::demo::calendar::{days, next_weekday};
 use crate::homework::model::{Level, NewClass, Status, Subject, Timetable};
 use crate::homework::repo;
-use crate::people::model::Account;
-use crate::people::record::{AccountError, create_staff_account};
-use crate::people::repo::sign_in_record;
 use crate::presence::model::{Occupant, instant};
 use crate::residents::model::Programme;
 
@@ -512,42 +505,6 @@ fn plan_marks(rng: &mut Rng, past: &Past<'_>) -> Vec<Mark> {
     marks
 }
 
-/// The ids of the volunteer tutors, their accounts created if missing (each in its own
-/// transaction, as every account is).
-async fn volunteer_tutors(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
-    let actor = super::seeder();
-    let mut ids = Vec::new();
-    for (login, name, language) in VOLUNTEERS {
-        let account = Account::parse(login)
-            .map_err(|problem| sqlx::Error::Protocol(format!("{login}: {problem:?}")))?;
-        if let Some(found) = sign_in_record(&mut *pool.acquire().await?, &account).await? {
-            if let Owner::Staff(id) = found.owner {
-                ids.push(id);
-            }
-            continue;
-        }
-        let mut secret = [0_u8; 32];
-        OsRng.fill_bytes(&mut secret);
-        let password = URL_SAFE_NO_PAD.encode(secret);
-        let created = create_staff_account(
-            pool,
-            &actor,
-            login,
-            name,
-            &password,
-            language,
-            &[Role::Tutor],
-        )
-        .await;
-        match created {
-            Ok(id) => ids.push(id),
-            Err(AccountError::Database(error)) => return Err(error),
-            Err(error) => return Err(sqlx::Error::Protocol(format!("{login}: {error}"))),
-        }
-    }
-    Ok(ids)
-}
-
 /// Residents in a bed now, by id.
 async fn candidates(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
     let rows = sqlx::query!(
@@ -597,7 +554,7 @@ pub async fn seed(
         return Ok(());
     }
     let tutors: Vec<i64> = std::iter::once(demo_tutor)
-        .chain(volunteer_tutors(pool).await?)
+        .chain(super::staff_without_sign_in(pool, &VOLUNTEERS, Role::Tutor).await?)
         .collect();
 
     let mut tx = begin_write(pool).await?;

@@ -6,6 +6,7 @@
 //! accounts are marked as demo: they sign in only while the server runs in demo mode.
 
 mod calendar;
+pub mod camps;
 pub mod canteen;
 pub mod centre;
 pub mod homework;
@@ -163,11 +164,51 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
         .into_iter()
         .collect();
     crate::demo::homework::seed(pool, today, &tutor_ids, house_staff_id).await?;
+    // The demo monitor runs a group of the holiday camp, other monitors the others.
+    let monitor_id = staff_id_with_role(pool, accounts, Role::Monitor).await?;
+    crate::demo::camps::seed(pool, today, monitor_id).await?;
     // The demo social team member decides who may visit whom and publishes the visit days.
     if let Some(social_staff_id) = staff_id_with_role(pool, accounts, Role::SocialTeam).await? {
         crate::demo::visits::seed(pool, today, social_staff_id).await?;
     }
     Ok(())
+}
+
+/// The ids of staff who work in the demo but are not demo sign-ins (volunteer tutors, camp
+/// monitors): (login, name, language), holding `role`, their accounts created if missing
+/// (each in its own transaction, as every account is) with a random password never shown.
+async fn staff_without_sign_in(
+    pool: &SqlitePool,
+    people: &[(&str, &str, Lang)],
+    role: Role,
+) -> Result<Vec<i64>, sqlx::Error> {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    let actor = seeder();
+    let mut ids = Vec::new();
+    for (login, name, language) in people {
+        let account = Account::parse(login)
+            .map_err(|problem| sqlx::Error::Protocol(format!("{login}: {problem:?}")))?;
+        if let Some(found) = sign_in_record(&mut *pool.acquire().await?, &account).await? {
+            if let crate::base::session::Owner::Staff(id) = found.owner {
+                ids.push(id);
+            }
+            continue;
+        }
+        let mut secret = [0_u8; 32];
+        OsRng.fill_bytes(&mut secret);
+        let password = URL_SAFE_NO_PAD.encode(secret);
+        let created =
+            create_staff_account(pool, &actor, login, name, &password, *language, &[role]).await;
+        match created {
+            Ok(id) => ids.push(id),
+            Err(AccountError::Database(error)) => return Err(error),
+            Err(error) => return Err(sqlx::Error::Protocol(format!("{login}: {error}"))),
+        }
+    }
+    Ok(ids)
 }
 
 /// The id of the first demo staff member holding `role`, once their account exists.

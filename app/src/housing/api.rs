@@ -54,7 +54,7 @@ pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
 /// Every building with its beds and those occupied today. Every staff role.
 #[server(endpoint = "list_buildings")]
 pub async fn list_buildings() -> Result<BuildingList, AppError> {
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let pool = crate::base::db::pool()?;
     let today = crate::base::clock::today_at_centre();
     let can_manage = staff.has(Role::Admin);
@@ -75,7 +75,7 @@ pub async fn list_buildings() -> Result<BuildingList, AppError> {
 /// A building's rooms and beds. Every staff role.
 #[server(endpoint = "get_building_plan")]
 pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     let building = super::repo::building(&mut conn, id, today)
@@ -96,7 +96,7 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
     use super::model::{rank_beds, warnings};
     use super::repo;
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let today = crate::base::clock::today_at_centre();
     let mut conn = crate::base::db::pool()?.acquire().await?;
@@ -335,7 +335,7 @@ pub async fn set_bed_service(
 pub async fn get_occupancy(
     #[server(default)] on: String,
 ) -> Result<(NaiveDate, Vec<OccupancyRow>), AppError> {
-    crate::base::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::CENTRE).await?;
     let day = if on.trim().is_empty() {
         crate::base::clock::today_at_centre()
     } else {

@@ -44,7 +44,18 @@ pub async fn log_in(login: String, password: String, back: String) -> Result<(),
     // Their pages open in their language.
     set_cookie(&signed_in.language.cookie())?;
     match signed_in.owner {
-        Owner::Staff(_) => leptos_axum::redirect(local_path(&back)),
+        Owner::Staff(id) => {
+            // A camp monitor's day is their camp groups, not the centre's dashboard.
+            let mut conn = pool.acquire().await?;
+            let roles = crate::base::session::roles_of(&mut conn, id).await?;
+            let centre = roles.iter().any(|role| Role::CENTRE.contains(role));
+            let back = local_path(&back);
+            leptos_axum::redirect(if back == "/" && !centre {
+                "/camps"
+            } else {
+                back
+            })
+        }
         Owner::Family(_) => leptos_axum::redirect("/family"),
     }
     Ok(())

@@ -72,7 +72,7 @@ pub struct RollNight {
 pub async fn roll_overview(#[server(default)] night: String) -> Result<RollNight, AppError> {
     use super::model::tally;
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let night = night_or_today(&night)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
@@ -106,7 +106,7 @@ pub async fn get_roll_call(
 ) -> Result<RollPage, AppError> {
     use crate::base::changes::Topics;
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let night = night_or_today(&night)?;
     let today = crate::base::clock::today_at_centre();
     // Read once per change to beds or presence and shared by every tablet showing this roll
@@ -239,7 +239,7 @@ pub async fn close_roll(building_id: i64, night: String) -> Result<(), AppError>
 /// Every staff role; nobody else learns of them.
 #[server(endpoint = "missing_alerts")]
 pub async fn missing_alerts() -> Result<Alerts, AppError> {
-    crate::base::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::CENTRE).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let now = chrono::Utc::now().timestamp();
     Ok(super::repo::alerts(&mut conn, now).await?)

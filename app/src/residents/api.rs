@@ -32,7 +32,7 @@ pub async fn search_residents(
 ) -> Result<ResidentList, AppError> {
     use crate::base::clock::today_at_centre;
 
-    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let staff = crate::base::guard::require(&Role::CENTRE).await?;
     let can_edit = HOUSE.iter().any(|role| staff.has(*role));
     let (include_left, today) = (left.is_some(), today_at_centre());
     let state = crate::base::db::state()?;
@@ -71,7 +71,7 @@ pub async fn new_resident_form() -> Result<chrono::NaiveDate, AppError> {
 /// Current residents without a bed, longest waiting first. Every staff role.
 #[server(endpoint = "waiting_list")]
 pub async fn waiting_list() -> Result<Vec<ResidentRow>, AppError> {
-    crate::base::guard::require(&Role::ALL).await?;
+    crate::base::guard::require(&Role::CENTRE).await?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let today = crate::base::clock::today_at_centre();
     Ok(super::repo::waiting_list(&mut conn, today).await?)

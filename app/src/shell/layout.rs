@@ -29,14 +29,17 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
         None => vec![],
         Some(Viewer::Family(_)) => vec![item("/family", "⌂", Key::NavFamily)],
         Some(Viewer::Staff(staff)) => {
-            // Every staff role reads residents, beds and the roll (what each may change is
-            // decided by the server functions).
-            let mut items = vec![
-                item("/", "☀", Key::NavToday),
-                item("/residents", "☻", Key::NavResidents),
-                item("/buildings", "▦", Key::NavBeds),
-                item("/roll", "✓", Key::NavRoll),
-            ];
+            // Every centre role reads residents, beds and the roll (what each may change is
+            // decided by the server functions); a camp monitor, their camp groups only.
+            let mut items = Vec::new();
+            if Role::CENTRE.iter().any(|role| staff.has(*role)) {
+                items.extend([
+                    item("/", "☀", Key::NavToday),
+                    item("/residents", "☻", Key::NavResidents),
+                    item("/buildings", "▦", Key::NavBeds),
+                    item("/roll", "✓", Key::NavRoll),
+                ]);
+            }
             if [Role::Canteen, Role::Admin, Role::HouseStaff]
                 .iter()
                 .any(|role| staff.has(*role))
@@ -48,6 +51,12 @@ fn nav_items(viewer: Option<&Viewer>) -> Vec<NavItem> {
                 .any(|role| staff.has(*role))
             {
                 items.push(item("/homework", "✎", Key::NavHomework));
+            }
+            if [Role::Monitor, Role::HouseStaff, Role::Admin]
+                .iter()
+                .any(|role| staff.has(*role))
+            {
+                items.push(item("/camps", "⛺", Key::NavCamps));
             }
             if staff.has(Role::SocialTeam) || staff.has(Role::Admin) {
                 items.push(item("/families", "♥", Key::NavFamilies));
@@ -260,6 +269,7 @@ mod tests {
                 "/roll",
                 "/canteen",
                 "/homework",
+                "/camps",
                 "/families",
                 "/visits",
                 "/admin/staff",
@@ -286,6 +296,7 @@ mod tests {
                 "/roll",
                 "/canteen",
                 "/homework",
+                "/camps",
                 "/visits/gate"
             ]
         );
@@ -297,6 +308,7 @@ mod tests {
             hrefs(Some(&staff(&[Role::Tutor]))),
             ["/", "/residents", "/buildings", "/roll", "/homework"]
         );
+        assert_eq!(hrefs(Some(&staff(&[Role::Monitor]))), ["/camps"]);
         let family = Viewer::Family(CurrentFamily {
             id: 1,
             display_name: "Sok family".into(),

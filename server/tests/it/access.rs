@@ -38,7 +38,8 @@ enum Caller {
 const ADMIN: &[Role] = &[Role::Admin];
 const SOCIAL: &[Role] = &[Role::SocialTeam, Role::Admin];
 const HOUSE: &[Role] = &[Role::HouseStaff, Role::Admin];
-const STAFF: &[Role] = &Role::ALL;
+const STAFF: &[Role] = &Role::CENTRE;
+const CAMPS: &[Role] = &[Role::Monitor, Role::HouseStaff, Role::Admin];
 const KITCHEN: &[Role] = &[Role::Canteen, Role::Admin];
 const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
 const HOMEWORK: &[Role] = &[Role::Tutor, Role::HouseStaff, Role::Admin];
@@ -74,6 +75,97 @@ struct Fixture {
     enrolled: Vec<(i64, i64)>,
     /// The calling family's visits.
     visits: VisitsFixture,
+    /// The calling monitor's camp group.
+    camps: CampsFixture,
+}
+
+/// A camp with a group the calling monitor runs, a child in it, and what each call `n` of the
+/// pick-up and hand-over uses up: a child checked in, with a guardian allowed to collect.
+struct CampsFixture {
+    camp: i64,
+    group: i64,
+    child: i64,
+    monitor: i64,
+    leaving: std::collections::HashMap<usize, (i64, i64)>,
+}
+
+/// The camps fixture: a child for each call of the functions in `leaving`.
+async fn camps_fixture(
+    pool: &SqlitePool,
+    monitor: i64,
+    runs: &std::collections::HashMap<&str, Vec<usize>>,
+) -> CampsFixture {
+    use app::camps::{model, record};
+    let by = Writer::system("test");
+    let today = app::base::clock::today_at_centre();
+    let facility = {
+        let mut conn = pool.acquire().await.expect("connection");
+        app::demo::centre::seed_demo(&mut conn)
+            .await
+            .expect("centre")
+            .boarding_school
+    };
+    let camp = model::NewCamp {
+        name: "Camp".into(),
+        facility_id: facility,
+        kind: model::Kind::Day,
+        starts_on: today,
+        ends_on: today + chrono::Days::new(10),
+        min_age: 3,
+        max_age: 25,
+        places: 1000,
+        meals: model::Meals(model::Meals::LUNCH),
+        day_ends_at: chrono::NaiveTime::from_hms_opt(16, 30, 0).expect("time"),
+    };
+    let camp = record::create_camp(pool, &by, &camp).await.expect("camp");
+    let group = record::add_group(pool, &by, camp, "Dolphins", Some(monitor))
+        .await
+        .expect("group");
+    let by = &by;
+    let register = |k: usize| async move {
+        let form = model::CamperForm {
+            name_km: format!("សុខ {k}"),
+            name_latin: format!("Camper {k}"),
+            sex: "f".into(),
+            born_on: "2018-01-01".into(),
+            guardian1_name: "Mother".into(),
+            guardian1_phone: format!("012{:06}", 100_000 + k),
+            guardian1_relationship: "mother".into(),
+            guardian1_may_collect: Some("on".into()),
+            ..model::CamperForm::default()
+        };
+        let (camper, guardians) = model::check_camper(&form, today).expect("form");
+        let id = record::register(pool, by, (camp, group), &camper, &guardians, 0)
+            .await
+            .expect("camper");
+        let checked_in = record::DayMark::CheckIn {
+            camper_id: id,
+            present: true,
+        };
+        record::mark_day(pool, by, (group, today), checked_in, 0)
+            .await
+            .expect("checked in");
+        let guardian: i64 = sqlx::query_scalar("SELECT id FROM camp_guardian WHERE camper_id = ?")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .expect("guardian");
+        (id, guardian)
+    };
+    let child = register(0).await.0;
+    let mut leaving = std::collections::HashMap::new();
+    for path in ["/api/camp_pick_up", "/api/camp_hand_over"] {
+        for n in &runs[path] {
+            leaving.insert(*n, register(*n).await);
+        }
+    }
+    CampsFixture {
+        camp,
+        group,
+        child,
+        monitor,
+        leaving,
+    }
 }
 
 /// The calling family's contact (holding its phone, allowed for every linked child), its
@@ -902,6 +994,64 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/get_dashboard", Allowed::Staff(STAFF), |_, _| {
             String::new()
         }),
+        ("/api/get_camps", Allowed::Staff(CAMPS), |_, _| {
+            String::new()
+        }),
+        ("/api/create_camp", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "camp%5Bname%5D=Camp+{n}&camp%5Bfacility_id%5D={}&camp%5Bkind%5D=day&camp%5Bstarts_on%5D={}&camp%5Bends_on%5D={}&camp%5Bmin_age%5D=6&camp%5Bmax_age%5D=12&camp%5Bplaces%5D=40&camp%5Blunch%5D=on&camp%5Bday_ends_at%5D=16%3A30",
+                f.facility_id, f.today, f.today
+            )
+        }),
+        ("/api/get_camp", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}", f.camps.camp)
+        }),
+        ("/api/add_camp_group", Allowed::Staff(HOUSE), |f, n| {
+            format!("camp_id={}&name=Group+{n}", f.camps.camp)
+        }),
+        ("/api/add_camp_monitor", Allowed::Staff(HOUSE), |f, _| {
+            format!("group_id={}&monitor_id={}", f.camps.group, f.camps.monitor)
+        }),
+        ("/api/add_camp_activity", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "group_id={}&day={}&starts_at=08%3A00&ends_at=09%3A00&place=Courtyard&what=Games",
+                f.camps.group, f.today
+            )
+        }),
+        ("/api/register_camper", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "camp_id={}&group_id={}&camper%5Bname_km%5D=%E1%9E%9F%E1%9E%BB%E1%9E%81&camper%5Bname_latin%5D=Registered+{n}&camper%5Bsex%5D=m&camper%5Bborn_on%5D=2017-03-03&camper%5Bguardian1_name%5D=Father&camper%5Bguardian1_phone%5D=017{:06}&camper%5Bguardian1_relationship%5D=father&camper%5Bguardian1_may_collect%5D=on",
+                f.camps.camp,
+                f.camps.group,
+                100_000 + n
+            )
+        }),
+        ("/api/get_group_day", Allowed::Staff(CAMPS), |f, _| {
+            format!("group_id={}", f.camps.group)
+        }),
+        ("/api/camp_check_in", Allowed::Staff(CAMPS), |f, _| {
+            format!(
+                "group_id={}&camper_id={}&status=present",
+                f.camps.group, f.camps.child
+            )
+        }),
+        ("/api/camp_all_present", Allowed::Staff(CAMPS), |f, _| {
+            format!("group_id={}", f.camps.group)
+        }),
+        ("/api/camp_pick_up", Allowed::Staff(CAMPS), |f, n| {
+            let (child, guardian) = f.camps.leaving[&n];
+            format!(
+                "group_id={}&camper_id={child}&guardian_id={guardian}",
+                f.camps.group
+            )
+        }),
+        ("/api/camp_hand_over", Allowed::Staff(CAMPS), |f, n| {
+            let (child, _) = f.camps.leaving[&n];
+            format!("group_id={}&camper_id={child}", f.camps.group)
+        }),
+        ("/api/get_camper", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}", f.camps.child)
+        }),
         ("/api/create_building", Allowed::Staff(ADMIN), |f, n| {
             format!(
                 "facility_id={}&code=N{n}&name_km=%E1%9E%A2%E1%9E%82%E1%9E%B6%E1%9E%9A&name_latin=New+{n}",
@@ -1178,8 +1328,17 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
     )
     .await;
     let visits = visits_fixture(&pool, family, social_id, &runs, &housed).await;
+    let monitor_id = callers
+        .iter()
+        .find_map(|(caller, owner)| match (caller, owner) {
+            (Caller::Staff(Role::Monitor), Some(Owner::Staff(id))) => Some(*id),
+            _ => None,
+        })
+        .expect("a monitor calls");
+    let camps = camps_fixture(&pool, monitor_id, &runs).await;
     let fixture = Fixture {
         visits,
+        camps,
         class_id,
         pupil,
         tutor_id,

@@ -13,6 +13,7 @@ mod support;
 mod access;
 mod backups;
 mod beds;
+mod camps;
 mod canteen;
 mod cli;
 mod dashboard;

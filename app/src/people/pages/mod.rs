@@ -24,6 +24,7 @@ pub fn role_label(role: Role) -> Key {
         Role::Canteen => Key::RoleCanteen,
         Role::SocialTeam => Key::RoleSocialTeam,
         Role::Tutor => Key::RoleTutor,
+        Role::Monitor => Key::RoleMonitor,
     }
 }
 

@@ -1,0 +1,335 @@
+//! Server functions of camps. Monitors see and mark the children of their own groups only
+//! (any other group or child is not found to them); house staff and the admin see every camp
+//! and manage camps, groups, programmes and registrations; other roles and families get 403.
+
+use leptos::prelude::*;
+
+use super::model::{CampForm, CampPage, CamperForm, CamperPage, CampsPage, GroupDayPage};
+use crate::base::access::Role;
+use crate::base::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::model::{Activity, Group},
+    super::record::DayMark,
+    crate::base::access::CurrentStaff,
+    crate::base::i18n::Key,
+    chrono::NaiveDate,
+};
+
+/// Who sees camps: monitors (their groups), house staff and admin (all).
+pub const VIEW: [Role; 3] = [Role::Monitor, Role::HouseStaff, Role::Admin];
+/// Who manages camps and registrations, and sees every group.
+pub const MANAGE: [Role; 2] = [Role::HouseStaff, Role::Admin];
+
+#[cfg(feature = "ssr")]
+fn sees_all(staff: &CurrentStaff) -> bool {
+    MANAGE.iter().any(|role| staff.has(*role))
+}
+
+/// Group `id` if the caller may see it: every group for those who manage camps, their own
+/// for a monitor; any other is not found.
+#[cfg(feature = "ssr")]
+async fn visible_group(
+    conn: &mut sqlx::SqliteConnection,
+    staff: &CurrentStaff,
+    id: i64,
+) -> Result<Group, AppError> {
+    if !sees_all(staff) && !super::repo::monitors_group(conn, staff.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    super::repo::group(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
+    if day.trim().is_empty() {
+        Ok(crate::base::clock::today_at_centre())
+    } else {
+        crate::base::fields::date_field(day, "day")
+    }
+}
+
+/// The camps (all for those who manage them; a monitor's own) and the caller's groups.
+/// Monitors, house staff, admin.
+#[server(endpoint = "get_camps")]
+pub async fn get_camps() -> Result<CampsPage, AppError> {
+    let staff = crate::base::guard::require(&VIEW).await?;
+    let all = sees_all(&staff);
+    let pool = crate::base::db::pool()?;
+    let mut conn = pool.acquire().await?;
+    let camps = super::repo::camps(&mut conn, (!all).then_some(staff.id)).await?;
+    let groups = super::repo::groups(&mut conn, None, Some(staff.id)).await?;
+    let my_groups = groups
+        .into_iter()
+        .map(|g| {
+            let camp = camps
+                .iter()
+                .find(|c| c.id == g.camp_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            (g, camp)
+        })
+        .collect();
+    drop(conn);
+    let facilities = if all {
+        match crate::centre::repo::centre_name(&pool).await? {
+            Some((centre, _)) => crate::centre::repo::facilities(&pool, centre)
+                .await?
+                .into_iter()
+                .map(|f| (f.id, f.name))
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    Ok(CampsPage {
+        camps,
+        my_groups,
+        facilities,
+        can_manage: all,
+        today: crate::base::clock::today_at_centre(),
+    })
+}
+
+/// Adds a camp. House staff and admin.
+#[server(endpoint = "create_camp")]
+pub async fn create_camp(camp: CampForm) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let checked = super::model::check_camp(&camp)?;
+    let id = super::record::create_camp(&w.pool, &w.by, &checked).await?;
+    crate::base::write::saved(&format!("/camps/{id}"))
+}
+
+/// A camp with its groups and campers. House staff and admin.
+#[server(endpoint = "get_camp")]
+pub async fn get_camp(id: i64) -> Result<CampPage, AppError> {
+    crate::base::guard::require(&MANAGE).await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let camp = super::repo::camp(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let groups = super::repo::groups(&mut conn, Some(id), None).await?;
+    let campers = super::repo::campers_of(&mut conn, id, camp.rules.starts_on).await?;
+    let monitors = super::repo::monitors(&mut conn).await?;
+    Ok(CampPage {
+        camp,
+        groups,
+        campers,
+        monitors,
+        today: crate::base::clock::today_at_centre(),
+    })
+}
+
+/// Adds a group to a camp, with a first monitor when one is chosen. House staff and admin.
+#[server(endpoint = "add_camp_group")]
+pub async fn add_camp_group(
+    camp_id: i64,
+    name: String,
+    #[server(default)] monitor_id: Option<i64>,
+) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::invalid("name", Key::ProblemName));
+    }
+    super::record::add_group(&w.pool, &w.by, camp_id, name, monitor_id).await?;
+    crate::base::write::saved(&format!("/camps/{camp_id}#groups"))
+}
+
+/// Makes a monitor of a group. House staff and admin.
+#[server(endpoint = "add_camp_monitor")]
+pub async fn add_camp_monitor(group_id: i64, monitor_id: i64) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    super::record::add_monitor(&w.pool, &w.by, group_id, monitor_id).await?;
+    crate::base::write::saved(&format!("/camps/groups/{group_id}"))
+}
+
+/// Adds an activity to a group's programme. House staff and admin.
+#[server(endpoint = "add_camp_activity")]
+pub async fn add_camp_activity(
+    group_id: i64,
+    day: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    what: String,
+) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let day = crate::base::fields::date_field(&day, "day")?;
+    let starts_at = crate::base::fields::time_field(&starts_at, "starts_at")?;
+    let ends_at = crate::base::fields::time_field(&ends_at, "ends_at")?;
+    if ends_at <= starts_at {
+        return Err(AppError::invalid("ends_at", Key::ProblemEndsBeforeStart));
+    }
+    let text = |input: &str, most: usize, field: &str| {
+        let input = input.trim();
+        if input.is_empty() || input.chars().count() > most {
+            Err(AppError::invalid(field, Key::ProblemTooLong))
+        } else {
+            Ok(input.to_owned())
+        }
+    };
+    let activity = Activity {
+        day,
+        starts_at,
+        ends_at,
+        place: text(&place, 60, "place")?,
+        what: text(&what, 120, "what")?,
+    };
+    super::record::add_activity(&w.pool, &w.by, group_id, &activity).await?;
+    crate::base::write::saved(&format!("/camps/groups/{group_id}?day={day}#programme"))
+}
+
+/// Registers a child in a camp's group, with their guardians; a child who came before is
+/// found, not entered again. House staff and admin.
+#[server(endpoint = "register_camper")]
+pub async fn register_camper(
+    camp_id: i64,
+    group_id: i64,
+    camper: CamperForm,
+) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let (checked, guardians) = super::model::check_camper(&camper, w.today)?;
+    super::record::register(
+        &w.pool,
+        &w.by,
+        (camp_id, group_id),
+        &checked,
+        &guardians,
+        w.now,
+    )
+    .await?;
+    crate::base::write::saved(&format!("/camps/{camp_id}#register"))
+}
+
+/// A group's day (today's when no day is given): its programme, and its children as a
+/// monitor sees them. Monitors (their groups), house staff, admin.
+#[server(endpoint = "get_group_day")]
+pub async fn get_group_day(
+    group_id: i64,
+    #[server(default)] day: String,
+) -> Result<GroupDayPage, AppError> {
+    let staff = crate::base::guard::require(&VIEW).await?;
+    let day = day_or_today(&day)?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let group = visible_group(&mut conn, &staff, group_id).await?;
+    let camp = super::repo::camp(&mut conn, group.camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = crate::base::clock::today_at_centre();
+    let programme = super::repo::programme(&mut conn, group_id, day).await?;
+    let rows = super::repo::day_rows(&mut conn, group_id, day).await?;
+    let can_manage = sees_all(&staff);
+    let monitors = if can_manage {
+        super::repo::monitors(&mut conn).await?
+    } else {
+        Vec::new()
+    };
+    Ok(GroupDayPage {
+        can_manage,
+        monitors,
+        can_mark: day == today && super::model::is_camp_day(&camp.rules, day),
+        camp,
+        group,
+        day,
+        today,
+        programme,
+        rows,
+    })
+}
+
+/// Records a mark of today for a child of a group the caller may see, and returns to the
+/// group's page at the child's row.
+#[cfg(feature = "ssr")]
+async fn mark(group_id: i64, mark: DayMark, anchor: &str) -> Result<(), AppError> {
+    let staff = crate::base::guard::require(&VIEW).await?;
+    let w = crate::base::write::staff(&VIEW).await?;
+    {
+        let mut conn = w.pool.acquire().await?;
+        visible_group(&mut conn, &staff, group_id).await?;
+    }
+    super::record::mark_day(&w.pool, &w.by, (group_id, w.today), mark, w.now).await?;
+    crate::base::write::saved(&format!("/camps/groups/{group_id}{anchor}"))
+}
+
+/// Checks a child in (`present`) or marks them absent this morning. Monitors (their groups),
+/// house staff, admin.
+#[server(endpoint = "camp_check_in")]
+pub async fn camp_check_in(group_id: i64, camper_id: i64, status: String) -> Result<(), AppError> {
+    let present = match status.as_str() {
+        "present" => true,
+        "absent" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let day_mark = DayMark::CheckIn { camper_id, present };
+    mark(group_id, day_mark, &format!("#c{camper_id}")).await
+}
+
+/// Checks in every child of the group not marked yet. Monitors (their groups), house staff,
+/// admin.
+#[server(endpoint = "camp_all_present")]
+pub async fn camp_all_present(group_id: i64) -> Result<(), AppError> {
+    mark(group_id, DayMark::AllPresent, "").await
+}
+
+/// A child leaves with `guardian_id`, one of their guardians allowed to collect them; anyone
+/// else (`guardian_id` empty, with what the monitor typed in `other`) is stopped and the
+/// attempt audited. Monitors (their groups), house staff, admin.
+#[server(endpoint = "camp_pick_up")]
+pub async fn camp_pick_up(
+    group_id: i64,
+    camper_id: i64,
+    #[server(default)] guardian_id: Option<i64>,
+    #[server(default)] other: String,
+) -> Result<(), AppError> {
+    let other: String = other.trim().chars().take(100).collect();
+    let day_mark = DayMark::PickUp {
+        camper_id,
+        guardian_id,
+        other,
+    };
+    mark(group_id, day_mark, &format!("#c{camper_id}")).await
+}
+
+/// Hands a child not collected over to house staff. Monitors (their groups), house staff,
+/// admin.
+#[server(endpoint = "camp_hand_over")]
+pub async fn camp_hand_over(group_id: i64, camper_id: i64) -> Result<(), AppError> {
+    mark(
+        group_id,
+        DayMark::HandOver { camper_id },
+        &format!("#c{camper_id}"),
+    )
+    .await
+}
+
+/// A camper's file: details, guardians, camps over the years; the medical note for those who
+/// read residents' (house staff, admin). House staff and admin.
+#[server(endpoint = "get_camper")]
+pub async fn get_camper(id: i64) -> Result<CamperPage, AppError> {
+    let staff = crate::base::guard::require(&MANAGE).await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let file = super::repo::camper(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sight = crate::residents::model::Sight::of(|role| staff.has(role));
+    let today = crate::base::clock::today_at_centre();
+    Ok(CamperPage {
+        id,
+        age: crate::residents::model::age_on(file.born_on, today),
+        guardians: super::repo::guardians(&mut conn, id).await?,
+        places: super::repo::places_of(&mut conn, id).await?,
+        medical_note: sight.medical.then_some(file.medical_note),
+        name_km: file.name_km,
+        name_latin: file.name_latin,
+        sex: file.sex,
+        born_on: file.born_on,
+        diet: file.diet,
+        allergies: file.allergies,
+        resident_id: file.resident_id,
+    })
+}

@@ -1,0 +1,372 @@
+//! Changes to camps, each with its audit entry in the same transaction: camps, groups and
+//! their monitors, programmes, registrations (places and age band held by the schema, also in
+//! a race), check-in and pick-up. A pick-up refused is audited in a transaction of its own.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::model::{
+    Activity, DayStatus, NewCamp, NewCamper, NewGuardian, PlaceProblem, Stop, check_day_change,
+    check_place, collector, is_camp_day,
+};
+use super::repo;
+use crate::base::access::Writer;
+use crate::base::audit::{Change, commit_with, record, record_alone};
+use crate::base::db::Refusal::{Missing, Rule, Unique};
+use crate::base::db::{begin_write, on_constraint};
+use crate::base::error::AppError;
+use crate::base::i18n::Key;
+
+/// Maps the schema's refusals to the rules' answers.
+fn camp_error(error: sqlx::Error) -> AppError {
+    on_constraint(
+        error,
+        [
+            (Rule("camp_full"), PlaceProblem::Full.into()),
+            (Rule("camp_age"), PlaceProblem::Age.into()),
+            (Rule("camp_not_a_collector"), Stop::NotAllowed.into()),
+            (
+                Rule("camp_day_outside"),
+                AppError::invalid("day", Key::ProblemCampNotADay),
+            ),
+            (Unique(None), PlaceProblem::Already.into()),
+            (Missing, AppError::NotFound),
+        ],
+    )
+}
+
+impl From<Stop> for AppError {
+    fn from(stop: Stop) -> Self {
+        AppError::conflict(stop.key())
+    }
+}
+
+/// Adds a camp; returns its id.
+pub async fn create_camp(pool: &SqlitePool, by: &Writer, camp: &NewCamp) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let id = repo::insert_camp(&mut tx, camp).await.map_err(camp_error)?;
+    let after = json!({
+        "name": camp.name, "facility_id": camp.facility_id, "kind": camp.kind.code(),
+        "starts_on": camp.starts_on, "ends_on": camp.ends_on, "min_age": camp.min_age,
+        "max_age": camp.max_age, "places": camp.places, "meals": camp.meals.0,
+        "day_ends_at": camp.day_ends_at.format("%H:%M").to_string(),
+    });
+    commit_with(tx, &by.actor, Change::of("camp", id, "create", Some(after))).await?;
+    Ok(id)
+}
+
+/// Adds a group to a camp, with a first monitor if one is named; returns its id.
+pub async fn add_group(
+    pool: &SqlitePool,
+    by: &Writer,
+    camp_id: i64,
+    name: &str,
+    monitor: Option<i64>,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let id = repo::insert_group(&mut tx, camp_id, name)
+        .await
+        .map_err(|e| {
+            on_constraint(
+                e,
+                [
+                    (
+                        Unique(None),
+                        AppError::invalid("name", Key::ProblemNameTaken),
+                    ),
+                    (Missing, AppError::NotFound),
+                ],
+            )
+        })?;
+    let after = json!({ "camp_id": camp_id, "name": name });
+    record(
+        &mut tx,
+        &by.actor,
+        Change::of("camp_group", id, "create", Some(after)),
+    )
+    .await?;
+    if let Some(staff_id) = monitor {
+        add_monitor_in(&mut tx, by, id, staff_id).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Makes a monitor of a group, in the caller's transaction. They must hold the monitor role.
+async fn add_monitor_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    by: &Writer,
+    group_id: i64,
+    staff_id: i64,
+) -> Result<(), AppError> {
+    if !repo::monitors(tx)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == staff_id)
+    {
+        return Err(AppError::invalid("monitor_id", Key::ProblemMonitor));
+    }
+    if repo::add_monitor(tx, group_id, staff_id)
+        .await
+        .map_err(camp_error)?
+    {
+        let after = json!({ "staff_user_id": staff_id });
+        let change = Change::of("camp_monitor", group_id, "add", Some(after));
+        record(tx, &by.actor, change).await?;
+    }
+    Ok(())
+}
+
+/// Makes a monitor of a group.
+pub async fn add_monitor(
+    pool: &SqlitePool,
+    by: &Writer,
+    group_id: i64,
+    staff_id: i64,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    add_monitor_in(&mut tx, by, group_id, staff_id).await?;
+    Ok(tx.commit().await?)
+}
+
+/// Adds an activity to a group's programme, on a day of its camp.
+pub async fn add_activity(
+    pool: &SqlitePool,
+    by: &Writer,
+    group_id: i64,
+    activity: &Activity,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let group = repo::group(&mut tx, group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let camp = repo::camp(&mut tx, group.camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !is_camp_day(&camp.rules, activity.day) {
+        return Err(AppError::invalid("day", Key::ProblemCampNotADay));
+    }
+    let id = repo::insert_activity(&mut tx, group_id, activity).await?;
+    let after = json!({
+        "group_id": group_id, "day": activity.day,
+        "starts_at": activity.starts_at.format("%H:%M").to_string(),
+        "ends_at": activity.ends_at.format("%H:%M").to_string(),
+        "place": activity.place, "what": activity.what,
+    });
+    let change = Change::of("camp_activity", id, "create", Some(after));
+    Ok(commit_with(tx, &by.actor, change).await?)
+}
+
+/// Registers a child in a camp's group: the camper is found by Latin name and date of birth if
+/// they came before (never entered twice; their guardians typed now are added or updated), or
+/// entered. The place is checked on fresh figures inside the write, and the schema checks it
+/// again, so the last place goes to one of two staff taking it at once. Returns the camper.
+pub async fn register(
+    pool: &SqlitePool,
+    by: &Writer,
+    (camp_id, group_id): (i64, i64),
+    camper: &NewCamper,
+    guardians: &[NewGuardian],
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let camp = repo::camp(&mut tx, camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let group = repo::group(&mut tx, group_id)
+        .await?
+        .filter(|g| g.camp_id == camp_id)
+        .ok_or(AppError::invalid("group_id", Key::ProblemChoice))?;
+    let existing = repo::camper_by_identity(&mut tx, &camper.name_latin, camper.born_on).await?;
+    let camper_id = match existing {
+        Some(id) => id,
+        None => {
+            let id = repo::insert_camper(&mut tx, camper, None, (by.staff_id, now))
+                .await
+                .map_err(camp_error)?;
+            let after = json!({
+                "name_km": camper.name_km, "name_latin": camper.name_latin,
+                "sex": camper.sex.code(), "born_on": camper.born_on, "diet": camper.diet.code(),
+                "allergies": crate::residents::model::Allergen::join(&camper.allergies),
+            });
+            record(
+                &mut tx,
+                &by.actor,
+                Change::of("camper", id, "create", Some(after)),
+            )
+            .await?;
+            id
+        }
+    };
+    for guardian in guardians {
+        if repo::upsert_guardian(&mut tx, camper_id, guardian).await? {
+            let after = json!({
+                "name": guardian.name, "phone": guardian.phone,
+                "relationship": guardian.relationship.code(), "may_collect": guardian.may_collect,
+            });
+            let change = Change::of("camp_guardian", camper_id, "set", Some(after));
+            record(&mut tx, &by.actor, change).await?;
+        }
+    }
+    let (taken, already) = repo::places_taken(&mut tx, camp_id, camper_id).await?;
+    let born_on = repo::born_on(&mut tx, camper_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_place(&camp.rules, taken, already, born_on)?;
+    repo::insert_place(&mut tx, (camp_id, group.id, camper_id), (by.staff_id, now))
+        .await
+        .map_err(camp_error)?;
+    let after = json!({ "camp_id": camp_id, "group_id": group.id, "camper_id": camper_id });
+    let change = Change::of(
+        "camp_place",
+        format!("{camp_id}/{camper_id}"),
+        "create",
+        Some(after),
+    );
+    commit_with(tx, &by.actor, change).await?;
+    Ok(camper_id)
+}
+
+/// What a mark of a group's day does.
+pub enum DayMark {
+    /// One camper checked in present, or marked absent.
+    CheckIn { camper_id: i64, present: bool },
+    /// Present for every camper of the group not marked yet, chosen inside the transaction so
+    /// a mark just made is never overwritten.
+    AllPresent,
+    /// Collected by one of their guardians (`Some`: the guardian's id; `None`: someone not
+    /// among them). Anyone not allowed is stopped and the attempt audited.
+    PickUp {
+        camper_id: i64,
+        guardian_id: Option<i64>,
+        /// What the monitor typed of someone not on the list.
+        other: String,
+    },
+    /// Handed over to house staff, not collected at the end of the day.
+    HandOver { camper_id: i64 },
+}
+
+/// Audits a pick-up stopped: in its own transaction, so the record stays whatever happens to
+/// the request.
+async fn stop(
+    pool: &SqlitePool,
+    by: &Writer,
+    (camp_id, day, camper_id): (i64, NaiveDate, i64),
+    (guardian_id, other, why): (Option<i64>, &str, Stop),
+) -> AppError {
+    let after = json!({
+        "camp_id": camp_id, "day": day, "camper_id": camper_id,
+        "guardian_id": guardian_id, "named": other, "why": why.code(),
+    });
+    let change = Change::of("camp_pickup", camper_id, "stop", Some(after));
+    match record_alone(pool, &by.actor, change).await {
+        Ok(()) => why.into(),
+        Err(error) => error.into(),
+    }
+}
+
+/// Refused as not found unless `camper_id` is in group `group_id`: whatever ids are sent, a
+/// monitor reaches only the children of their groups.
+async fn in_group(
+    tx: &mut Transaction<'_, Sqlite>,
+    group_id: i64,
+    camper_id: i64,
+) -> Result<(), AppError> {
+    repo::in_group(tx, group_id, camper_id)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+/// Records a mark of group `group_id`'s day `day`: only campers of that group, only on a day
+/// of its camp. Each change is audited with what it replaces.
+pub async fn mark_day(
+    pool: &SqlitePool,
+    by: &Writer,
+    (group_id, day): (i64, NaiveDate),
+    mark: DayMark,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let group = repo::group(&mut tx, group_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let camp = repo::camp(&mut tx, group.camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !is_camp_day(&camp.rules, day) {
+        return Err(AppError::invalid("day", Key::ProblemCampNotADay));
+    }
+    let camp_id = camp.id;
+    let changes: Vec<(i64, DayStatus)> = match &mark {
+        DayMark::CheckIn { camper_id, present } => {
+            in_group(&mut tx, group_id, *camper_id).await?;
+            let to = if *present {
+                DayStatus::Present
+            } else {
+                DayStatus::Absent
+            };
+            vec![(*camper_id, to)]
+        }
+        DayMark::AllPresent => repo::day_rows(&mut tx, group_id, day)
+            .await?
+            .into_iter()
+            .filter(|row| row.status.is_none())
+            .map(|row| (row.camper_id, DayStatus::Present))
+            .collect(),
+        DayMark::PickUp {
+            camper_id,
+            guardian_id,
+            other,
+        } => {
+            in_group(&mut tx, group_id, *camper_id).await?;
+            let guardians = repo::guardians(&mut tx, *camper_id).await?;
+            if let Err(why) = collector(&guardians, *guardian_id) {
+                drop(tx);
+                let key = (camp_id, day, *camper_id);
+                return Err(stop(pool, by, key, (*guardian_id, other, why)).await);
+            }
+            vec![(*camper_id, DayStatus::Collected)]
+        }
+        DayMark::HandOver { camper_id } => {
+            in_group(&mut tx, group_id, *camper_id).await?;
+            vec![(*camper_id, DayStatus::HandedOver)]
+        }
+    };
+    for (camper_id, to) in changes {
+        let key = (camp_id, day, camper_id);
+        let from = repo::day_status(&mut tx, key).await?;
+        if from == Some(to) {
+            continue;
+        }
+        check_day_change(from, to)?;
+        let who = (by.staff_id, now);
+        let mut after = json!({ "status": to.code() });
+        match to {
+            DayStatus::Present | DayStatus::Absent => {
+                repo::set_checked_in(&mut tx, key, to == DayStatus::Present, who).await?;
+            }
+            DayStatus::Collected | DayStatus::HandedOver => {
+                let guardian = match &mark {
+                    DayMark::PickUp { guardian_id, .. } => *guardian_id,
+                    _ => None,
+                };
+                after["guardian_id"] = json!(guardian);
+                repo::set_left(&mut tx, key, guardian, who)
+                    .await
+                    .map_err(camp_error)?;
+            }
+        }
+        let change = Change {
+            entity: "camp_day",
+            entity_id: format!("{camp_id}/{day}/{camper_id}"),
+            action: "mark",
+            before: from.map(|s| json!({ "status": s.code() })),
+            after: Some(after),
+        };
+        record(&mut tx, &by.actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

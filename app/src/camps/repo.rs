@@ -1,0 +1,697 @@
+//! SQL of camps: camps, groups and their monitors, programmes, campers and guardians, places,
+//! and each camp day's check-in and pick-up.
+
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::SqliteConnection;
+
+use super::model::{
+    Activity, Camp, CampRules, CamperLine, CamperPlace, DayRow, DayStatus, Group, Guardian, Kind,
+    Meals, NewCamp, NewCamper, NewGuardian, Relationship,
+};
+use crate::base::access::Role;
+use crate::centre::model::Name;
+use crate::residents::model::{Allergen, Diet, Sex, age_on};
+
+fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
+    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
+}
+
+fn time(raw: &str) -> Result<NaiveTime, sqlx::Error> {
+    decode(NaiveTime::parse_from_str(raw, "%H:%M").ok(), "time", raw)
+}
+
+fn hhmm(time: NaiveTime) -> String {
+    time.format("%H:%M").to_string()
+}
+
+fn sex(raw: &str) -> Result<Sex, sqlx::Error> {
+    decode(Sex::parse(raw), "sex", raw)
+}
+
+fn diet(raw: &str) -> Result<Diet, sqlx::Error> {
+    decode(Diet::parse(raw), "diet", raw)
+}
+
+fn allergies(raw: &str) -> Result<Vec<Allergen>, sqlx::Error> {
+    decode(Allergen::split(raw), "allergies", raw)
+}
+
+/// A row of `camp` with its facility's names and its places taken.
+struct CampRow {
+    id: i64,
+    name: String,
+    facility_km: String,
+    facility_latin: String,
+    kind: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    min_age: i64,
+    max_age: i64,
+    places: i64,
+    meals: i64,
+    day_ends_at: String,
+    taken: i64,
+}
+
+impl CampRow {
+    fn camp(self) -> Result<Camp, sqlx::Error> {
+        let age = |n: i64| i32::try_from(n).unwrap_or_default();
+        Ok(Camp {
+            id: self.id,
+            name: self.name,
+            facility: Name {
+                khmer: self.facility_km,
+                latin: self.facility_latin,
+            },
+            kind: decode(Kind::parse(&self.kind), "camp kind", &self.kind)?,
+            min_age: age(self.min_age),
+            max_age: age(self.max_age),
+            meals: Meals(u8::try_from(self.meals).unwrap_or_default()),
+            day_ends_at: time(&self.day_ends_at)?,
+            rules: CampRules {
+                starts_on: self.starts_on,
+                ends_on: self.ends_on,
+                min_age: age(self.min_age),
+                max_age: age(self.max_age),
+                places: self.places,
+            },
+            taken: self.taken,
+        })
+    }
+}
+
+/// Every camp, newest first; only those with a group `monitor` watches when given.
+pub async fn camps(
+    conn: &mut SqliteConnection,
+    monitor: Option<i64>,
+) -> Result<Vec<Camp>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        CampRow,
+        r#"SELECT c.id AS "id!", c.name, f.name_km AS facility_km, f.name_latin AS facility_latin,
+                  c.kind, c.starts_on AS "starts_on: NaiveDate", c.ends_on AS "ends_on: NaiveDate",
+                  c.min_age, c.max_age, c.places, c.meals, c.day_ends_at,
+                  (SELECT count(*) FROM camp_place p WHERE p.camp_id = c.id) AS "taken!: i64"
+           FROM camp c JOIN facility f ON f.id = c.facility_id
+           WHERE ?1 IS NULL OR c.id IN (
+               SELECT g.camp_id FROM camp_group g JOIN camp_monitor m ON m.group_id = g.id
+               WHERE m.staff_user_id = ?1)
+           ORDER BY c.starts_on DESC, c.name"#,
+        monitor
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(CampRow::camp).collect()
+}
+
+/// One camp.
+pub async fn camp(conn: &mut SqliteConnection, id: i64) -> Result<Option<Camp>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        CampRow,
+        r#"SELECT c.id AS "id!", c.name, f.name_km AS facility_km, f.name_latin AS facility_latin,
+                  c.kind, c.starts_on AS "starts_on: NaiveDate", c.ends_on AS "ends_on: NaiveDate",
+                  c.min_age, c.max_age, c.places, c.meals, c.day_ends_at,
+                  (SELECT count(*) FROM camp_place p WHERE p.camp_id = c.id) AS "taken!: i64"
+           FROM camp c JOIN facility f ON f.id = c.facility_id
+           WHERE c.id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(CampRow::camp).transpose()
+}
+
+/// Adds a camp; returns its id.
+pub async fn insert_camp(conn: &mut SqliteConnection, camp: &NewCamp) -> Result<i64, sqlx::Error> {
+    let kind = camp.kind.code();
+    let meals = i64::from(camp.meals.0);
+    let day_ends_at = hhmm(camp.day_ends_at);
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO camp (name, facility_id, kind, starts_on, ends_on, min_age, max_age,
+                             places, meals, day_ends_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        camp.name,
+        camp.facility_id,
+        kind,
+        camp.starts_on,
+        camp.ends_on,
+        camp.min_age,
+        camp.max_age,
+        camp.places,
+        meals,
+        day_ends_at
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// A row of `camp_group` with its monitors' names (tab-separated) and campers.
+struct GroupRow {
+    id: i64,
+    camp_id: i64,
+    name: String,
+    monitors: String,
+    campers: i64,
+}
+
+impl From<GroupRow> for Group {
+    fn from(row: GroupRow) -> Group {
+        Group {
+            id: row.id,
+            camp_id: row.camp_id,
+            name: row.name,
+            monitors: row
+                .monitors
+                .split('\t')
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            campers: row.campers,
+        }
+    }
+}
+
+/// The groups of `camp` (every camp's when none), by name; only those `monitor` watches when
+/// given.
+pub async fn groups(
+    conn: &mut SqliteConnection,
+    camp: Option<i64>,
+    monitor: Option<i64>,
+) -> Result<Vec<Group>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        GroupRow,
+        r#"SELECT g.id AS "id!", g.camp_id, g.name,
+                  coalesce((SELECT group_concat(s.display_name, char(9))
+                            FROM camp_monitor m JOIN staff_user s ON s.id = m.staff_user_id
+                            WHERE m.group_id = g.id), '') AS "monitors!: String",
+                  (SELECT count(*) FROM camp_place p WHERE p.group_id = g.id) AS "campers!: i64"
+           FROM camp_group g
+           WHERE (?1 IS NULL OR g.camp_id = ?1)
+             AND (?2 IS NULL OR g.id IN (SELECT group_id FROM camp_monitor WHERE staff_user_id = ?2))
+           ORDER BY g.camp_id DESC, g.name"#,
+        camp,
+        monitor
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(Group::from).collect())
+}
+
+/// One group.
+pub async fn group(conn: &mut SqliteConnection, id: i64) -> Result<Option<Group>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        GroupRow,
+        r#"SELECT g.id AS "id!", g.camp_id, g.name,
+                  coalesce((SELECT group_concat(s.display_name, char(9))
+                            FROM camp_monitor m JOIN staff_user s ON s.id = m.staff_user_id
+                            WHERE m.group_id = g.id), '') AS "monitors!: String",
+                  (SELECT count(*) FROM camp_place p WHERE p.group_id = g.id) AS "campers!: i64"
+           FROM camp_group g WHERE g.id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(Group::from))
+}
+
+/// Whether `staff_id` monitors group `group_id`.
+pub async fn monitors_group(
+    conn: &mut SqliteConnection,
+    staff_id: i64,
+    group_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM camp_monitor WHERE staff_user_id = ? AND group_id = ?)
+           AS "yes!: bool""#,
+        staff_id,
+        group_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Adds a group to a camp; returns its id.
+pub async fn insert_group(
+    conn: &mut SqliteConnection,
+    camp_id: i64,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO camp_group (camp_id, name) VALUES (?, ?) RETURNING id AS "id!: i64""#,
+        camp_id,
+        name
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Makes `staff_id` a monitor of the group (nothing if they are already).
+pub async fn add_monitor(
+    conn: &mut SqliteConnection,
+    group_id: i64,
+    staff_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "INSERT INTO camp_monitor (group_id, staff_user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        group_id,
+        staff_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Active staff holding the monitor role: (id, name), by name.
+pub async fn monitors(conn: &mut SqliteConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let role = Role::Monitor.code();
+    let rows = sqlx::query!(
+        r#"SELECT s.id AS "id!", s.display_name FROM staff_user s
+           JOIN staff_role r ON r.staff_user_id = s.id AND r.role = ?
+           WHERE s.active = 1 ORDER BY s.display_name"#,
+        role
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
+/// A group's programme on `day`, by time.
+pub async fn programme(
+    conn: &mut SqliteConnection,
+    group_id: i64,
+    day: NaiveDate,
+) -> Result<Vec<Activity>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT day AS "day: NaiveDate", starts_at, ends_at, place, what FROM camp_activity
+           WHERE group_id = ? AND day = ? ORDER BY starts_at, id"#,
+        group_id,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Activity {
+                day: r.day,
+                starts_at: time(&r.starts_at)?,
+                ends_at: time(&r.ends_at)?,
+                place: r.place,
+                what: r.what,
+            })
+        })
+        .collect()
+}
+
+/// Adds an activity to a group's programme; returns its id.
+pub async fn insert_activity(
+    conn: &mut SqliteConnection,
+    group_id: i64,
+    activity: &Activity,
+) -> Result<i64, sqlx::Error> {
+    let (starts_at, ends_at) = (hhmm(activity.starts_at), hhmm(activity.ends_at));
+    sqlx::query_scalar!(
+        r#"INSERT INTO camp_activity (group_id, day, starts_at, ends_at, place, what)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        group_id,
+        activity.day,
+        starts_at,
+        ends_at,
+        activity.place,
+        activity.what
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The camper entered with this Latin name and date of birth, if any: the same child is
+/// never entered twice.
+pub async fn camper_by_identity(
+    conn: &mut SqliteConnection,
+    name_latin: &str,
+    born_on: NaiveDate,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM camper
+           WHERE name_latin = ? COLLATE NOCASE AND born_on = ?"#,
+        name_latin,
+        born_on
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Adds a camper; returns their id.
+pub async fn insert_camper(
+    conn: &mut SqliteConnection,
+    camper: &NewCamper,
+    resident_id: Option<i64>,
+    (by, at): (Option<i64>, i64),
+) -> Result<i64, sqlx::Error> {
+    let sex = camper.sex.code();
+    let diet = camper.diet.code();
+    let allergies = Allergen::join(&camper.allergies);
+    sqlx::query_scalar!(
+        r#"INSERT INTO camper (name_km, name_latin, sex, born_on, diet, allergies, medical_note,
+                               resident_id, registered_by, registered_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        camper.name_km,
+        camper.name_latin,
+        sex,
+        camper.born_on,
+        diet,
+        allergies,
+        camper.medical_note,
+        resident_id,
+        by,
+        at
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A camper's date of birth, if they exist.
+pub async fn born_on(
+    conn: &mut SqliteConnection,
+    camper_id: i64,
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT born_on AS "born_on: NaiveDate" FROM camper WHERE id = ?"#,
+        camper_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A camper's guardians, those who may collect first, then by name.
+pub async fn guardians(
+    conn: &mut SqliteConnection,
+    camper_id: i64,
+) -> Result<Vec<Guardian>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", name, phone, relationship, may_collect AS "may_collect: bool"
+           FROM camp_guardian WHERE camper_id = ? ORDER BY may_collect DESC, name"#,
+        camper_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Guardian {
+                relationship: decode(
+                    Relationship::parse(&r.relationship),
+                    "relationship",
+                    &r.relationship,
+                )?,
+                id: r.id,
+                name: r.name,
+                phone: r.phone,
+                may_collect: r.may_collect,
+            })
+        })
+        .collect()
+}
+
+/// Adds a guardian to a camper, or updates the one with the same phone; returns whether
+/// anything changed.
+pub async fn upsert_guardian(
+    conn: &mut SqliteConnection,
+    camper_id: i64,
+    guardian: &NewGuardian,
+) -> Result<bool, sqlx::Error> {
+    let relationship = guardian.relationship.code();
+    let done = sqlx::query!(
+        "INSERT INTO camp_guardian (camper_id, name, phone, relationship, may_collect)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (camper_id, phone) DO UPDATE SET
+             name = excluded.name, relationship = excluded.relationship,
+             may_collect = excluded.may_collect
+         WHERE (name, relationship, may_collect)
+               IS NOT (excluded.name, excluded.relationship, excluded.may_collect)",
+        camper_id,
+        guardian.name,
+        guardian.phone,
+        relationship,
+        guardian.may_collect
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many places of a camp are taken, and whether `camper_id` holds one.
+pub async fn places_taken(
+    conn: &mut SqliteConnection,
+    camp_id: i64,
+    camper_id: i64,
+) -> Result<(i64, bool), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "taken!: i64",
+                  coalesce(sum(camper_id = ?2), 0) AS "mine!: i64"
+           FROM camp_place WHERE camp_id = ?1"#,
+        camp_id,
+        camper_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.taken, row.mine > 0))
+}
+
+/// Gives a camper a place in a camp's group.
+pub async fn insert_place(
+    conn: &mut SqliteConnection,
+    (camp_id, group_id, camper_id): (i64, i64, i64),
+    (by, at): (Option<i64>, i64),
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO camp_place (camp_id, camper_id, group_id, registered_by, registered_at)
+         VALUES (?, ?, ?, ?, ?)",
+        camp_id,
+        camper_id,
+        group_id,
+        by,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The campers of a camp, by group and name, with their age on its first day.
+pub async fn campers_of(
+    conn: &mut SqliteConnection,
+    camp_id: i64,
+    starts_on: NaiveDate,
+) -> Result<Vec<CamperLine>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT k.id AS "id!", k.name_km, k.name_latin, k.sex, k.born_on AS "born_on: NaiveDate",
+                  g.name AS "group_name"
+           FROM camp_place p JOIN camper k ON k.id = p.camper_id
+           JOIN camp_group g ON g.id = p.group_id
+           WHERE p.camp_id = ? ORDER BY g.name, k.name_latin COLLATE NOCASE"#,
+        camp_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CamperLine {
+                id: r.id,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                sex: sex(&r.sex)?,
+                age: age_on(r.born_on, starts_on),
+                group: r.group_name,
+            })
+        })
+        .collect()
+}
+
+/// The camp and group a camper holds a place in through group `group_id`, if they do.
+pub async fn in_group(
+    conn: &mut SqliteConnection,
+    group_id: i64,
+    camper_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT camp_id AS "camp_id!: i64" FROM camp_place WHERE group_id = ? AND camper_id = ?"#,
+        group_id,
+        camper_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A group's campers on `day` as their monitors see them, by name.
+pub async fn day_rows(
+    conn: &mut SqliteConnection,
+    group_id: i64,
+    day: NaiveDate,
+) -> Result<Vec<DayRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT k.id AS "id!", k.name_km, k.name_latin, k.sex, k.born_on AS "born_on: NaiveDate",
+                  k.diet, k.allergies, d.status AS "status?: String",
+                  cg.name AS "collected_by?: String"
+           FROM camp_place p JOIN camper k ON k.id = p.camper_id
+           LEFT JOIN camp_day d ON d.camp_id = p.camp_id AND d.camper_id = p.camper_id AND d.day = ?1
+           LEFT JOIN camp_guardian cg ON cg.id = d.guardian_id
+           WHERE p.group_id = ?2 ORDER BY k.name_latin COLLATE NOCASE"#,
+        day,
+        group_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let status = match r.status {
+            Some(raw) => Some(decode(DayStatus::parse(&raw), "camp day status", &raw)?),
+            None => None,
+        };
+        out.push(DayRow {
+            camper_id: r.id,
+            guardians: guardians(conn, r.id).await?,
+            name_km: r.name_km,
+            name_latin: r.name_latin,
+            sex: sex(&r.sex)?,
+            age: age_on(r.born_on, day),
+            diet: diet(&r.diet)?,
+            allergies: allergies(&r.allergies)?,
+            status,
+            collected_by: r.collected_by,
+        });
+    }
+    Ok(out)
+}
+
+/// Where a camper stands on a camp day, if marked.
+pub async fn day_status(
+    conn: &mut SqliteConnection,
+    (camp_id, day, camper_id): (i64, NaiveDate, i64),
+) -> Result<Option<DayStatus>, sqlx::Error> {
+    let raw = sqlx::query_scalar!(
+        "SELECT status FROM camp_day WHERE camp_id = ? AND day = ? AND camper_id = ?",
+        camp_id,
+        day,
+        camper_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    raw.map(|raw| decode(DayStatus::parse(&raw), "camp day status", &raw))
+        .transpose()
+}
+
+/// Checks a camper in (present) or marks them absent on a camp day, by `by` at `at`.
+pub async fn set_checked_in(
+    conn: &mut SqliteConnection,
+    (camp_id, day, camper_id): (i64, NaiveDate, i64),
+    present: bool,
+    (by, at): (Option<i64>, i64),
+) -> Result<(), sqlx::Error> {
+    let status = if present {
+        DayStatus::Present
+    } else {
+        DayStatus::Absent
+    }
+    .code();
+    let checked_in_at = present.then_some(at);
+    sqlx::query!(
+        "INSERT INTO camp_day (camp_id, camper_id, day, status, checked_in_at, checked_in_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (camp_id, day, camper_id) DO UPDATE SET
+             status = excluded.status, checked_in_at = excluded.checked_in_at,
+             checked_in_by = excluded.checked_in_by",
+        camp_id,
+        camper_id,
+        day,
+        status,
+        checked_in_at,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a camper leaving: collected by `guardian_id`, or handed over to house staff (none).
+pub async fn set_left(
+    conn: &mut SqliteConnection,
+    (camp_id, day, camper_id): (i64, NaiveDate, i64),
+    guardian_id: Option<i64>,
+    (by, at): (Option<i64>, i64),
+) -> Result<(), sqlx::Error> {
+    let status = if guardian_id.is_some() {
+        DayStatus::Collected
+    } else {
+        DayStatus::HandedOver
+    }
+    .code();
+    sqlx::query!(
+        "UPDATE camp_day SET status = ?, guardian_id = ?, left_at = ?, left_by = ?
+         WHERE camp_id = ? AND day = ? AND camper_id = ? AND status = 'present'",
+        status,
+        guardian_id,
+        at,
+        by,
+        camp_id,
+        day,
+        camper_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A camper's file: (names, sex, born on, diet, allergies, medical note, resident).
+pub async fn camper(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<CamperFile>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT name_km, name_latin, sex, born_on AS "born_on: NaiveDate", diet, allergies,
+                  medical_note, resident_id FROM camper WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(CamperFile {
+            name_km: r.name_km,
+            name_latin: r.name_latin,
+            sex: sex(&r.sex)?,
+            born_on: r.born_on,
+            diet: diet(&r.diet)?,
+            allergies: allergies(&r.allergies)?,
+            medical_note: r.medical_note,
+            resident_id: r.resident_id,
+        })
+    })
+    .transpose()
+}
+
+/// What `camper` reads of a camper's record.
+pub struct CamperFile {
+    pub name_km: String,
+    pub name_latin: String,
+    pub sex: Sex,
+    pub born_on: NaiveDate,
+    pub diet: Diet,
+    pub allergies: Vec<Allergen>,
+    pub medical_note: String,
+    pub resident_id: Option<i64>,
+}
+
+/// The camps a camper has held a place in, newest first.
+pub async fn places_of(
+    conn: &mut SqliteConnection,
+    camper_id: i64,
+) -> Result<Vec<CamperPlace>, sqlx::Error> {
+    sqlx::query_as!(
+        CamperPlace,
+        r#"SELECT c.id AS "camp_id!", c.name AS camp, c.starts_on AS "starts_on: NaiveDate",
+                  c.ends_on AS "ends_on: NaiveDate", g.name AS "group"
+           FROM camp_place p JOIN camp c ON c.id = p.camp_id JOIN camp_group g ON g.id = p.group_id
+           WHERE p.camper_id = ? ORDER BY c.starts_on DESC"#,
+        camper_id
+    )
+    .fetch_all(&mut *conn)
+    .await
+}

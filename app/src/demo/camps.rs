@@ -1,0 +1,324 @@
+//! Demo camps: the holiday day camp now running at the boarding school (about 150 children
+//! aged 6 to 14 in six groups, each with its monitors, half of them young French and English
+//! volunteers), their guardians (a few named but not allowed to collect), a week's programme,
+//! the camp's first days checked in and collected, and last year's camp, to which many of
+//! the same children came. Deterministic, and seeding twice adds nothing.
+
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::base::access::Role;
+use crate::base::db::begin_write;
+use crate::base::i18n::Lang;
+use crate::camps::model::{Activity, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship};
+use crate::camps::repo;
+use crate::demo::Rng;
+use crate::demo::calendar::{at, days, years_before};
+use crate::demo::names::{BOYS, FAMILIES, GIRLS, MEN, WOMEN};
+use crate::residents::model::{Allergen, Diet, Sex, age_on};
+
+/// The camp's other monitors: login, name, language. Not demo sign-ins.
+const MONITORS: [(&str, &str, Lang); 7] = [
+    ("monitor-vanna", "សុខ វណ្ណា Sok Vanna", Lang::Km),
+    ("monitor-sreyneang", "ចាន់ ស្រីនាង Chan Sreyneang", Lang::Km),
+    ("monitor-visal", "កែវ វិសាល Keo Visal", Lang::Km),
+    ("monitor-sophal", "លឹម សុផល Lim Sophal", Lang::Km),
+    ("volunteer-lucas", "Lucas Bernard", Lang::Fr),
+    ("volunteer-emily", "Emily Clarke", Lang::En),
+    ("volunteer-james", "James Taylor", Lang::En),
+];
+
+/// The groups: name, ages, and which monitors (0 is the demo monitor, then [`MONITORS`]).
+const GROUPS: [(&str, (i32, i32), &[usize]); 6] = [
+    ("Little stars 6–7", (6, 7), &[0, 1]),
+    ("Dolphins 8–9", (8, 9), &[2, 5]),
+    ("Tigers 10–11", (10, 11), &[3, 6]),
+    ("Eagles 12–14", (12, 14), &[4, 7]),
+    ("Football", (9, 14), &[5, 1]),
+    ("Art and music", (8, 14), &[6, 2]),
+];
+
+/// An hour and minute.
+type Hm = (u32, u32);
+/// A group's id and the ages it takes.
+type AgeGroup = (i64, (i32, i32));
+
+/// A day of a group: (from, until, what, where).
+const DAY: [(Hm, Hm, &str, &str); 4] = [
+    ((8, 0), (8, 30), "Welcome circle", "Courtyard"),
+    ((8, 30), (10, 0), "Reading and games", "Library"),
+    ((10, 15), (11, 30), "Sport", "Playground"),
+    ((13, 30), (15, 30), "Workshop", "Classroom 3"),
+];
+
+/// What else a workshop may be, by day.
+const WORKSHOPS: [&str; 7] = [
+    "Drawing",
+    "Songs in English",
+    "Clay and crafts",
+    "Traditional dance",
+    "Football tournament",
+    "Science games",
+    "Theatre",
+];
+
+const CAMPERS: usize = 150;
+const LAST_YEAR: usize = 110;
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+}
+
+/// A child for the camp, born to be `age` on `on`.
+fn child(rng: &mut Rng, k: usize, age: i32, on: NaiveDate) -> NewCamper {
+    let sex = if rng.chance(52) {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
+    let (family_km, family_latin) = FAMILIES[rng.below(FAMILIES.len())];
+    let given = if sex == Sex::Female {
+        &GIRLS[..]
+    } else {
+        &BOYS[..]
+    };
+    let (given_km, given_latin) = given[(k * 7 + rng.below(given.len())) % given.len()];
+    let born_on = years_before(on, age) - days(rng.between(1, 360));
+    let diet = rng
+        .weighted(&[(Diet::Normal, 90), (Diet::Vegetarian, 8), (Diet::Soft, 2)])
+        .unwrap_or(Diet::Normal);
+    let allergies = if rng.chance(8) {
+        vec![[Allergen::Peanut, Allergen::Egg, Allergen::Fish][rng.below(3)]]
+    } else {
+        Vec::new()
+    };
+    NewCamper {
+        name_km: format!("{family_km} {given_km}"),
+        name_latin: format!("{family_latin} {given_latin}"),
+        sex,
+        born_on,
+        diet,
+        allergies,
+        medical_note: if rng.chance(4) {
+            "Asthma: inhaler in the bag.".into()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Who brings the child: one or two guardians, and now and then a relative named on the form
+/// but not allowed to collect them.
+fn guardians(rng: &mut Rng, k: usize, family_latin: &str) -> Vec<NewGuardian> {
+    let mut out = Vec::new();
+    let phone = |n: usize| {
+        format!(
+            "0{}{:07}",
+            [12, 15, 17, 92, 96][n % 5],
+            1_000_000 + k * 10 + n
+        )
+    };
+    let (_, mother) = WOMEN[rng.below(WOMEN.len())];
+    let (_, father) = MEN[rng.below(MEN.len())];
+    let (first, relationship) = match rng.below(10) {
+        0..=5 => (mother, Relationship::Mother),
+        6..=7 => (father, Relationship::Father),
+        _ => (mother, Relationship::Grandparent),
+    };
+    out.push(NewGuardian {
+        name: format!("{family_latin} {first}"),
+        phone: phone(0),
+        relationship,
+        may_collect: true,
+    });
+    if rng.chance(45) {
+        out.push(NewGuardian {
+            name: format!("{family_latin} {}", WOMEN[rng.below(WOMEN.len())].1),
+            phone: phone(1),
+            relationship: Relationship::AuntUncle,
+            may_collect: true,
+        });
+    }
+    if rng.chance(6) {
+        out.push(NewGuardian {
+            name: format!("{family_latin} {father}"),
+            phone: phone(2),
+            relationship: Relationship::Father,
+            may_collect: false,
+        });
+    }
+    out
+}
+
+/// Gives `camper` a place in one of the groups (the `pick`-th) whose ages take them on the
+/// camp's first day; none if no group does.
+async fn place(
+    conn: &mut SqliteConnection,
+    (groups, pick): (&[AgeGroup], usize),
+    (camp_id, starts_on): (i64, NaiveDate),
+    (camper_id, born_on): (i64, NaiveDate),
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let age = age_on(born_on, starts_on);
+    let fits: Vec<i64> = groups
+        .iter()
+        .filter(|(_, (lo, hi))| (*lo..=*hi).contains(&age))
+        .map(|(id, _)| *id)
+        .collect();
+    let Some(group_id) = fits.get(pick % fits.len().max(1)) else {
+        return Ok(false);
+    };
+    repo::insert_place(conn, (camp_id, *group_id, camper_id), (None, at)).await?;
+    Ok(true)
+}
+
+/// Seeds the camps on `today`: this year's day camp began two days ago and runs four weeks;
+/// last year's ran at the same time of year. The demo monitor (`monitor_id`) runs a group.
+pub async fn seed(
+    pool: &SqlitePool,
+    today: NaiveDate,
+    monitor_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let Some(monitor_id) = monitor_id else {
+        return Ok(());
+    };
+    let mut conn = pool.acquire().await?;
+    let seeded = !repo::camps(&mut conn, None).await?.is_empty();
+    drop(conn);
+    if seeded {
+        return Ok(());
+    }
+    let monitors: Vec<i64> = std::iter::once(monitor_id)
+        .chain(super::staff_without_sign_in(pool, &MONITORS, Role::Monitor).await?)
+        .collect();
+    let mut tx = begin_write(pool).await?;
+    let facility = crate::demo::centre::seed_demo(&mut tx)
+        .await?
+        .boarding_school;
+    let mut rng = Rng(0x0C4A_3B1E_5EED_CA11);
+    let starts_on = today - days(2);
+    let last_start = years_before(starts_on, 1);
+    let camp = |name: &str, starts_on: NaiveDate, places: i64| NewCamp {
+        name: name.into(),
+        facility_id: facility,
+        kind: Kind::Day,
+        starts_on,
+        ends_on: starts_on + days(27),
+        min_age: 6,
+        max_age: 14,
+        places,
+        meals: Meals(Meals::LUNCH),
+        day_ends_at: hm(16, 30),
+    };
+    let last_year = repo::insert_camp(
+        &mut tx,
+        &camp("Holiday day camp (last year)", last_start, 120),
+    )
+    .await?;
+    let this_year = repo::insert_camp(&mut tx, &camp("Holiday day camp", starts_on, 160)).await?;
+    let mut groups = Vec::new();
+    let mut last_groups = Vec::new();
+    for (name, ages, who) in GROUPS {
+        let id = repo::insert_group(&mut tx, this_year, name).await?;
+        for m in who {
+            repo::add_monitor(&mut tx, id, monitors[*m % monitors.len()]).await?;
+        }
+        groups.push((id, ages));
+        if !matches!(name, "Football" | "Art and music") {
+            last_groups.push((repo::insert_group(&mut tx, last_year, name).await?, ages));
+        }
+    }
+    // The week's programme: three days back to four ahead.
+    for (g, (group_id, _)) in groups.iter().enumerate() {
+        for d in 0..7 {
+            let day = starts_on + days(d);
+            for (k, (from, until, what, place)) in DAY.into_iter().enumerate() {
+                let what = if k == 3 {
+                    WORKSHOPS[(g + d as usize) % WORKSHOPS.len()]
+                } else {
+                    what
+                };
+                let activity = Activity {
+                    day,
+                    starts_at: hm(from.0, from.1),
+                    ends_at: hm(until.0, until.1),
+                    place: place.into(),
+                    what: what.into(),
+                };
+                repo::insert_activity(&mut tx, *group_id, &activity).await?;
+            }
+        }
+    }
+    let registered_at = at(starts_on - days(14), 9, 0);
+    let mut placed = 0;
+    let mut k = 0;
+    while placed < CAMPERS {
+        let camper = child(&mut rng, k, 6 + (k % 9) as i32, starts_on);
+        k += 1;
+        if repo::camper_by_identity(&mut tx, &camper.name_latin, camper.born_on)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let family = camper
+            .name_latin
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let id = repo::insert_camper(&mut tx, &camper, None, (None, registered_at)).await?;
+        for guardian in guardians(&mut rng, k, &family) {
+            repo::upsert_guardian(&mut tx, id, &guardian).await?;
+        }
+        let pick = rng.below(3);
+        let this = (this_year, starts_on);
+        if !place(
+            &mut tx,
+            (&groups, pick),
+            this,
+            (id, camper.born_on),
+            registered_at,
+        )
+        .await?
+        {
+            continue;
+        }
+        placed += 1;
+        // Most came last year too: the same child, not entered again.
+        if placed <= LAST_YEAR {
+            let last = (last_year, last_start);
+            let then = registered_at - 365 * 86_400;
+            place(
+                &mut tx,
+                (&last_groups, pick),
+                last,
+                (id, camper.born_on),
+                then,
+            )
+            .await?;
+        }
+        // The camp's first two days: checked in in the morning, collected in the afternoon.
+        for d in 0..2 {
+            let day = starts_on + days(d);
+            let key = (this_year, day, id);
+            let present = !rng.chance(7);
+            repo::set_checked_in(&mut tx, key, present, (None, at(day, 7, 50))).await?;
+            if present {
+                let collector = repo::guardians(&mut tx, id)
+                    .await?
+                    .into_iter()
+                    .find(|g| g.may_collect)
+                    .map(|g| g.id);
+                let left = at(day, 16, rng.between(0, 29) as u32);
+                repo::set_left(&mut tx, key, collector, (None, left)).await?;
+            }
+        }
+    }
+    super::seeded(
+        tx,
+        "camp",
+        serde_json::json!({ "camps": 2, "campers": placed, "groups": groups.len() }),
+    )
+    .await
+}

@@ -23,6 +23,8 @@ impl Topics {
     pub const ABSENCES: Topics = Topics(32);
     /// The server's backups.
     pub const BACKUPS: Topics = Topics(64);
+    /// Camps, their groups, campers and each camp day's check-in and pick-up.
+    pub const CAMPS: Topics = Topics(128);
 
     /// The topic of a write to `table`; none for tables no dashboard shows (sessions, audit).
     pub fn of_table(table: &str) -> Topics {
@@ -45,6 +47,8 @@ impl Topics {
             | "visit_visitor"
             | "home_stay" => Topics::VISITS,
             "backup_run" => Topics::BACKUPS,
+            "camp" | "camp_group" | "camp_monitor" | "camp_activity" | "camper"
+            | "camp_guardian" | "camp_place" | "camp_day" => Topics::CAMPS,
             _ => Topics::default(),
         }
     }

@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{CampForm, CampPage, CamperForm, CamperPage, CampsPage, GroupDayPage};
+use super::model::{
+    CampForm, CampPage, CamperForm, CamperPage, CampsPage, GroupDayPage, Uncollected,
+};
 use crate::base::access::Role;
 use crate::base::error::AppError;
 
@@ -332,4 +334,15 @@ pub async fn get_camper(id: i64) -> Result<CamperPage, AppError> {
         allergies: file.allergies,
         resident_id: file.resident_id,
     })
+}
+
+/// Children checked in at a day camp and not collected by the end of the camp day: at the top
+/// of every staff page. The centre's staff see them all; a monitor, their groups' only.
+#[server(endpoint = "uncollected_alerts")]
+pub async fn uncollected_alerts() -> Result<Vec<Uncollected>, AppError> {
+    let staff = crate::base::guard::require(&Role::ALL).await?;
+    let everyone = Role::CENTRE.iter().any(|role| staff.has(*role));
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let now = crate::base::clock::now();
+    Ok(super::repo::uncollected(&mut conn, now, (!everyone).then_some(staff.id)).await?)
 }

@@ -569,6 +569,13 @@ pub fn check_day_change(from: Option<DayStatus>, to: DayStatus) -> Result<(), Ap
     }
 }
 
+/// Whether a child checked in at a day camp on `day`, collected by `due`, is overdue for
+/// pick-up at `now` (the centre's local time): from the end of that camp day until they are
+/// collected or handed over, also on the days after.
+pub fn pick_up_overdue(day: NaiveDate, due: NaiveTime, now: chrono::NaiveDateTime) -> bool {
+    day.and_time(due) <= now
+}
+
 /// Whether `day` is a day of a camp running `from` to `until`.
 pub fn is_camp_day(camp: &CampRules, day: NaiveDate) -> bool {
     camp.starts_on <= day && day <= camp.ends_on

@@ -10,10 +10,11 @@ use leptos_router::hooks::use_query_map;
 use super::api::{
     AddCampActivity, AddCampGroup, AddCampMonitor, CampAllPresent, CampCheckIn, CampHandOver,
     CampPickUp, CreateCamp, RegisterCamper, get_camp, get_camper, get_camps, get_group_day,
+    uncollected_alerts,
 };
 use super::model::{
     Camp, CampPage as CampData, CamperPage as CamperData, CampsPage as CampsData, DayRow,
-    DayStatus, DayTally, GroupDayPage as GroupDayData, Kind, Relationship,
+    DayStatus, DayTally, GroupDayPage as GroupDayData, Kind, Relationship, Uncollected,
 };
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, use_i18n};
@@ -576,4 +577,42 @@ fn CamperView(page: CamperData) -> impl IntoView {
         </ListTable>
     }
     .into_any()
+}
+
+/// Children not collected by the end of their camp day: at the top of every staff page (and
+/// first on the dashboard), until collected or handed over to house staff.
+#[component]
+pub fn UncollectedBanner() -> impl IntoView {
+    let alerts = Resource::new_blocking(|| (), |_| uncollected_alerts());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                // Only staff get alerts; anyone else gets a refusal, and sees nothing here.
+                let alerts = alerts.await.unwrap_or_default();
+                (!alerts.is_empty()).then(|| view! { <UncollectedAlert alerts /> })
+            })}
+        </Suspense>
+    }
+}
+
+/// The children not collected, each linked to their group's day where they are handed over.
+#[component]
+pub fn UncollectedAlert(alerts: Vec<Uncollected>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="alert uncollected-banner" role="alert">
+            <p class="alert-title">{i18n.fmt(Key::CampUncollectedTitle, &[("count", &i18n.num(alerts.len() as i64))])}</p>
+            <ul>
+                {alerts.into_iter().map(|a| {
+                    let due = i18n.fmt(Key::CampUncollectedDue, &[("due", &i18n.time(a.due)), ("day", &i18n.date_short(a.day))]);
+                    view! {
+                        <li>
+                            <a href=format!("/camps/groups/{}?day={}#c{}", a.group_id, a.day, a.camper_id)>{resident_name(i18n, &a.name_km, &a.name_latin)}</a>
+                            {format!(" · {} · {due}", a.group)}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
 }

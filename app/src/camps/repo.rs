@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::SqliteConnection;
 
 use super::model::{
-    Activity, Camp, CampRules, CamperLine, CamperPlace, DayRow, DayStatus, Group, Guardian, Kind,
-    Meals, NewCamp, NewCamper, NewGuardian, Relationship,
+    Activity, Camp, CampRules, CampToday, CamperLine, CamperPlace, DayRow, DayStatus, Group,
+    Guardian, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship, Uncollected,
 };
 use crate::base::access::Role;
 use crate::centre::model::Name;
@@ -694,4 +694,92 @@ pub async fn places_of(
     )
     .fetch_all(&mut *conn)
     .await
+}
+
+/// Children checked in at a day camp on or before `today` and still on site, with when they
+/// were to be collected by; only those of `monitor`'s groups when given. By day, then name.
+pub async fn still_on_site(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+    monitor: Option<i64>,
+) -> Result<Vec<Uncollected>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT k.id AS "camper_id!", k.name_km, k.name_latin, g.id AS "group_id!",
+                  g.name AS "group_name", d.day AS "day: NaiveDate", c.day_ends_at
+           FROM camp_day d
+           JOIN camp c ON c.id = d.camp_id AND c.kind = 'day'
+           JOIN camp_place p ON p.camp_id = d.camp_id AND p.camper_id = d.camper_id
+           JOIN camp_group g ON g.id = p.group_id
+           JOIN camper k ON k.id = d.camper_id
+           WHERE d.status = 'present' AND d.day <= ?1
+             AND (?2 IS NULL OR g.id IN (SELECT group_id FROM camp_monitor WHERE staff_user_id = ?2))
+           ORDER BY d.day, k.name_latin COLLATE NOCASE"#,
+        today,
+        monitor
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Uncollected {
+                camper_id: r.camper_id,
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                group_id: r.group_id,
+                group: r.group_name,
+                day: r.day,
+                due: time(&r.day_ends_at)?,
+            })
+        })
+        .collect()
+}
+
+/// The camps running on `day`, with their campers counted by where they stand.
+pub async fn camps_on(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<Vec<CampToday>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT c.id AS "id!", c.name, c.kind,
+                  (SELECT count(*) FROM camp_place p WHERE p.camp_id = c.id) AS "registered!: i64",
+                  coalesce(sum(d.status <> 'absent'), 0) AS "checked_in!: i64",
+                  coalesce(sum(d.status IN ('collected', 'handed_over')), 0) AS "collected!: i64",
+                  coalesce(sum(d.status = 'present'), 0) AS "on_site!: i64",
+                  coalesce(sum(d.status = 'absent'), 0) AS "absent!: i64"
+           FROM camp c LEFT JOIN camp_day d ON d.camp_id = c.id AND d.day = ?1
+           WHERE ?1 BETWEEN c.starts_on AND c.ends_on
+           GROUP BY c.id ORDER BY c.name"#,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CampToday {
+                camp_id: r.id,
+                name: r.name,
+                kind: decode(Kind::parse(&r.kind), "camp kind", &r.kind)?,
+                registered: r.registered,
+                checked_in: r.checked_in,
+                collected: r.collected,
+                on_site: r.on_site,
+                absent: r.absent,
+            })
+        })
+        .collect()
+}
+
+/// The children not collected by the end of their camp day as of `now` (Unix seconds); only
+/// those of `monitor`'s groups when given.
+pub async fn uncollected(
+    conn: &mut SqliteConnection,
+    now: i64,
+    monitor: Option<i64>,
+) -> Result<Vec<Uncollected>, sqlx::Error> {
+    let local = crate::base::clock::local(now);
+    Ok(still_on_site(conn, local.date(), monitor)
+        .await?
+        .into_iter()
+        .filter(|u| super::model::pick_up_overdue(u.day, u.due, local))
+        .collect())
 }

@@ -30,12 +30,15 @@ pub enum Section {
     Review,
     /// How the nightly backups stand: admin.
     Backups,
+    /// Camp children today, and those not collected: every staff role of the centre.
+    Camps,
 }
 
 impl Section {
     /// Every section, in page order.
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Residents,
+        Section::Camps,
         Section::Meals,
         Section::Homework,
         Section::Visits,
@@ -52,6 +55,7 @@ impl Section {
             Section::Visits => &[Role::HouseStaff, Role::SocialTeam, Role::Admin],
             Section::Review => &[Role::SocialTeam, Role::Admin],
             Section::Backups => &[Role::Admin],
+            Section::Camps => &Role::CENTRE,
         }
     }
 
@@ -71,6 +75,7 @@ impl Section {
             Section::Homework => Topics(Topics::PRESENCE.0 | Topics::HOMEWORK.0),
             Section::Visits | Section::Review => Topics::VISITS,
             Section::Backups => Topics::BACKUPS,
+            Section::Camps => Topics::CAMPS,
         }
     }
 }
@@ -297,8 +302,18 @@ pub struct Dashboard {
     pub review: Option<i64>,
     /// How the nightly backups stand (admin).
     pub backups: Option<crate::backups::model::Health>,
+    /// Camp children today.
+    pub camps: Option<CampsToday>,
     /// The name it is kept under: every viewer with the same one sees the same board.
     pub shared_as: String,
+}
+
+/// Camp children today: those not collected by the end of their day (first on the page), and
+/// each camp running today counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampsToday {
+    pub uncollected: Vec<crate::camps::model::Uncollected>,
+    pub running: Vec<crate::camps::model::CampToday>,
 }
 
 /// The Monday of `day`'s week.

@@ -12,6 +12,8 @@ use crate::backups::pages::BackupLine;
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::base::ui::ErrorPage;
+use crate::camps::model::CampToday;
+use crate::camps::pages::UncollectedAlert;
 use crate::centre::pages::HomePage;
 use crate::presence::model::Alerts;
 use crate::presence::pages::{MissingList, OverdueList};
@@ -103,14 +105,18 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         visits,
         review,
         backups,
+        camps,
         ..
     } = dashboard;
+    let (uncollected, running) =
+        camps.map_or((Vec::new(), Vec::new()), |c| (c.uncollected, c.running));
     let occupancy = residents.occupancy.clone();
     let meal_history = meals.as_ref().map(|m| m.history.clone());
     let homework_weeks = homework.as_ref().map(|h| h.weeks.clone());
     view! {
         // The region the live updates replace, with the version it shows.
         <div id="board" data-version=version.encode()>
+            {(!uncollected.is_empty()).then(|| view! { <UncollectedAlert alerts=uncollected /> })}
             <Alerts alerts=residents.alerts.clone() />
             {backups.map(|health| view! { <BackupLine health linked=true /> })}
             <div class="dash-head">
@@ -132,6 +138,7 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
                 {meals.map(|meals| view! { <MealsCard meals /> })}
                 {homework.map(|homework| view! { <HomeworkCard homework /> })}
                 {visits.map(|visits| view! { <VisitsCard visits review /> })}
+                {running.into_iter().map(|camp| view! { <CampCard camp /> }).collect_view()}
             </div>
             <h2>{i18n.t(Key::DashboardChartsTitle)}</h2>
             <div class="dash-charts">
@@ -442,6 +449,33 @@ fn HomeworkCard(homework: Homework) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+#[component]
+fn CampCard(camp: CampToday) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/camps/{}", camp.camp_id);
+    let figure = |key: Key, n: i64| {
+        view! {
+            <li>
+                <a href=href.clone()>
+                    <span class="dash-label">{i18n.t(key)}</span>
+                    <span class="dash-value">{i18n.num(n)}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <section class="dash-card dash-camp">
+            <h2><a href=href.clone()>{camp.name.clone()}</a></h2>
+            <ul class="dash-list">
+                {figure(Key::DashboardCampRegistered, camp.registered)}
+                {figure(Key::DashboardCampCheckedIn, camp.checked_in)}
+                {figure(Key::DashboardCampCollected, camp.collected)}
+                {figure(Key::DashboardCampOnSite, camp.on_site)}
+            </ul>
+        </section>
+    }
 }
 
 #[component]

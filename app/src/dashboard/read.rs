@@ -165,8 +165,18 @@ pub async fn dashboard(
     } else {
         None
     };
+    let camps = if sees(Section::Camps) {
+        Some(super::model::CampsToday {
+            uncollected: crate::camps::repo::uncollected(&mut tx, crate::base::clock::now(), None)
+                .await?,
+            running: crate::camps::repo::camps_on(&mut tx, today).await?,
+        })
+    } else {
+        None
+    };
     tx.commit().await?;
     Ok(Dashboard {
+        camps,
         today,
         version,
         residents,

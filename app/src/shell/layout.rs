@@ -8,6 +8,7 @@ use super::language::SetLanguage;
 use crate::base::access::{Role, Viewer};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
+use crate::camps::pages::UncollectedBanner;
 use crate::centre::pages::{CentreSummaryResource, provide_centre_summary};
 use crate::people::api::{LogOut, get_current_viewer};
 use crate::presence::pages::MissingBanner;
@@ -96,6 +97,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             // The dashboard shows the same alerts itself, kept up to date live. Hidden there,
             // not removed: the banner keeps the alerts it loaded with the page.
             <div class:hidden=move || location.pathname.get() == "/">
+                <UncollectedBanner />
                 <MissingBanner />
             </div>
             {children()}

@@ -40,6 +40,7 @@ const SOCIAL: &[Role] = &[Role::SocialTeam, Role::Admin];
 const HOUSE: &[Role] = &[Role::HouseStaff, Role::Admin];
 const STAFF: &[Role] = &Role::CENTRE;
 const CAMPS: &[Role] = &[Role::Monitor, Role::HouseStaff, Role::Admin];
+const EVERY_ROLE: &[Role] = &Role::ALL;
 const KITCHEN: &[Role] = &[Role::Canteen, Role::Admin];
 const KITCHEN_READ: &[Role] = &[Role::Canteen, Role::Admin, Role::HouseStaff];
 const HOMEWORK: &[Role] = &[Role::Tutor, Role::HouseStaff, Role::Admin];
@@ -995,6 +996,9 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
             String::new()
         }),
         ("/api/get_camps", Allowed::Staff(CAMPS), |_, _| {
+            String::new()
+        }),
+        ("/api/uncollected_alerts", Allowed::Staff(EVERY_ROLE), |_, _| {
             String::new()
         }),
         ("/api/create_camp", Allowed::Staff(HOUSE), |f, n| {

@@ -22,8 +22,14 @@ fn system() -> Writer {
     Writer::system("test")
 }
 
-/// A day camp running this week at the demo boarding school, for ages 6 to 12.
+/// A day camp running this week at the demo boarding school, for ages 6 to 12, whose
+/// children are collected by 16:30.
 async fn camp(pool: &SqlitePool, places: i64) -> i64 {
+    camp_until(pool, places, (16, 30)).await
+}
+
+/// The same, its children collected by `ends` (hour, minute).
+async fn camp_until(pool: &SqlitePool, places: i64, ends: (u32, u32)) -> i64 {
     let facility = {
         let mut conn = pool.acquire().await.expect("connection");
         app::demo::centre::seed_demo(&mut conn)
@@ -41,7 +47,7 @@ async fn camp(pool: &SqlitePool, places: i64) -> i64 {
         max_age: 12,
         places,
         meals: model::Meals(model::Meals::LUNCH),
-        day_ends_at: chrono::NaiveTime::from_hms_opt(16, 30, 0).expect("time"),
+        day_ends_at: chrono::NaiveTime::from_hms_opt(ends.0, ends.1, 0).expect("time"),
     };
     record::create_camp(pool, &system(), &camp)
         .await
@@ -623,4 +629,60 @@ async fn a_pick_up_by_someone_not_named_is_stopped_and_audited(pool: SqlitePool)
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_child_not_collected_after_the_day_is_an_alert_everywhere_until_handed_over(
+    pool: SqlitePool,
+) {
+    // A camp day that ended at midnight: a child checked in today is already due home.
+    let camp = camp_until(&pool, 20, (0, 0)).await;
+    let (monitor_id, m) = staff_session(&pool, "camille", &[Role::Monitor]).await;
+    let (other_id, other) = staff_session(&pool, "lucas", &[Role::Monitor]).await;
+    let mine = group(&pool, camp, "Dolphins", Some(monitor_id)).await;
+    group(&pool, camp, "Tigers", Some(other_id)).await;
+    let child = register(&pool, camp, mine, 1).await;
+    let collected = register(&pool, camp, mine, 2).await;
+    let (_, cook) = staff_session(&pool, "cook", &[Role::Canteen]).await;
+    let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "camp-uncollected");
+    let banner = "uncollected-banner";
+    assert!(!page(&app, &cook, "/canteen").await.contains(banner));
+    for kid in [child, collected] {
+        let body = format!("group_id={mine}&camper_id={kid}&status=present");
+        let (status, text) = post_as(&app, &m, "/api/camp_check_in", body).await;
+        assert!(status.is_redirection() || status.is_success(), "{text}");
+    }
+    let mother: i64 =
+        sqlx::query_scalar("SELECT id FROM camp_guardian WHERE camper_id = ? AND may_collect = 1")
+            .bind(collected)
+            .fetch_one(&pool)
+            .await
+            .expect("mother");
+    let body = format!("group_id={mine}&camper_id={collected}&guardian_id={mother}");
+    post_as(&app, &m, "/api/camp_pick_up", body).await;
+    // On the canteen's pages, the monitor's, and first on the dashboard.
+    for (cookie, path) in [(&cook, "/canteen"), (&m, "/camps"), (&house, "/roll")] {
+        let html = page(&app, cookie, path).await;
+        assert!(html.contains(banner), "{path}: {html}");
+        assert!(html.contains("Sok Dara 1"), "{path}");
+        assert!(
+            !html.contains("Sok Dara 2 ("),
+            "{path}: the collected child is not named"
+        );
+    }
+    let board = page(&app, &house, "/").await;
+    let alert = board.find(banner).expect("on the dashboard");
+    assert!(alert < board.find("missing-banner").unwrap_or(usize::MAX));
+    assert!(
+        alert < board.find("<h1>").expect("heading"),
+        "first on the dashboard"
+    );
+    // Not to a monitor of another group.
+    assert!(!page(&app, &other, "/camps").await.contains(banner));
+    // Handed over to house staff: the alert ends.
+    let body = format!("group_id={mine}&camper_id={child}");
+    let (status, text) = post_as(&app, &m, "/api/camp_hand_over", body).await;
+    assert!(status.is_redirection() || status.is_success(), "{text}");
+    assert!(!page(&app, &cook, "/canteen").await.contains(banner));
 }

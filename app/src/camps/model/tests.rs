@@ -186,6 +186,28 @@ fn a_camp_form_is_read_with_its_meals_and_band() {
     );
 }
 
+#[test]
+fn a_child_not_collected_is_overdue_from_the_end_of_the_camp_day() {
+    let due = chrono::NaiveTime::from_hms_opt(16, 30, 0).expect("time");
+    let at = |d: &str, h: u32, m: u32| day(d).and_hms_opt(h, m, 0).expect("time");
+    assert!(!pick_up_overdue(
+        day("2027-04-05"),
+        due,
+        at("2027-04-05", 16, 29)
+    ));
+    assert!(pick_up_overdue(
+        day("2027-04-05"),
+        due,
+        at("2027-04-05", 16, 30)
+    ));
+    // Still overdue the next morning, until collected or handed over.
+    assert!(pick_up_overdue(
+        day("2027-04-05"),
+        due,
+        at("2027-04-06", 7, 0)
+    ));
+}
+
 proptest! {
     /// However many places are taken, a child is let in only while one is free and only
     /// within the band.

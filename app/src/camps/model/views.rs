@@ -178,3 +178,34 @@ pub struct CamperPage {
     pub guardians: Vec<Guardian>,
     pub places: Vec<CamperPlace>,
 }
+
+/// A child checked in at a day camp and not collected by the end of the camp day: an alert on
+/// every staff page until collected or handed over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uncollected {
+    pub camper_id: i64,
+    pub name_km: String,
+    pub name_latin: String,
+    pub group_id: i64,
+    pub group: String,
+    pub day: NaiveDate,
+    /// When they were to be collected by.
+    pub due: NaiveTime,
+}
+
+/// A camp running today, as the dashboard counts its campers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampToday {
+    pub camp_id: i64,
+    pub name: String,
+    pub kind: Kind,
+    /// Places taken.
+    pub registered: i64,
+    /// Checked in this morning (on site or gone since).
+    pub checked_in: i64,
+    /// Collected or handed over.
+    pub collected: i64,
+    /// Checked in and still on site.
+    pub on_site: i64,
+    pub absent: i64,
+}

@@ -26,20 +26,31 @@ fn each_role_sees_the_sections_it_may_read_elsewhere() {
         seen(&[Role::HouseStaff]),
         [
             Section::Residents,
+            Section::Camps,
             Section::Meals,
             Section::Homework,
             Section::Visits
         ]
     );
-    assert_eq!(seen(&[Role::Canteen]), [Section::Residents, Section::Meals]);
+    assert_eq!(
+        seen(&[Role::Canteen]),
+        [Section::Residents, Section::Camps, Section::Meals]
+    );
     assert_eq!(
         seen(&[Role::Tutor]),
-        [Section::Residents, Section::Homework]
+        [Section::Residents, Section::Camps, Section::Homework]
     );
     assert_eq!(
         seen(&[Role::SocialTeam]),
-        [Section::Residents, Section::Visits, Section::Review]
+        [
+            Section::Residents,
+            Section::Camps,
+            Section::Visits,
+            Section::Review
+        ]
     );
+    // A camp monitor has no dashboard: their groups' page is their day.
+    assert!(seen(&[Role::Monitor]).is_empty());
     assert!(seen(&[]).is_empty());
 }
 
@@ -57,6 +68,8 @@ fn a_viewer_hears_only_of_changes_to_what_they_see() {
     assert!(social.meets(Topics::VISITS));
     assert!(!social.meets(Topics::MEALS));
     assert!(Topics::watched_by(&[]).is_empty());
+    // A child checked in or collected at a camp moves every centre dashboard.
+    assert!(social.meets(Topics::CAMPS) && canteen.meets(Topics::CAMPS));
 }
 
 #[test]

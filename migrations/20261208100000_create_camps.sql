@@ -163,15 +163,16 @@ CREATE TABLE camp_day (
     camper_id INTEGER NOT NULL,
     day TEXT NOT NULL CHECK (date(day) IS day),
     status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'collected', 'handed_over')),
-    checked_in_at INTEGER,
-    checked_in_by INTEGER REFERENCES staff_user (id),
+    -- The morning's mark: when it counts as made (a phone's mark, by how long it waited in
+    -- its outbox; see base::outbox) and by whom.
+    marked_at INTEGER NOT NULL,
+    marked_by INTEGER REFERENCES staff_user (id),
     guardian_id INTEGER,
     left_at INTEGER,
     left_by INTEGER REFERENCES staff_user (id),
     PRIMARY KEY (camp_id, day, camper_id),
     FOREIGN KEY (camp_id, camper_id) REFERENCES camp_place (camp_id, camper_id),
     FOREIGN KEY (guardian_id, camper_id) REFERENCES camp_guardian (id, camper_id),
-    CHECK ((status = 'absent') = (checked_in_at IS NULL)),
     CHECK ((status IN ('collected', 'handed_over')) = (left_at IS NOT NULL)),
     CHECK ((status = 'collected') = (guardian_id IS NOT NULL))
 ) STRICT;

@@ -1,5 +1,5 @@
 // The service worker (served at /sw.js, for the whole site): it lets a tablet open tonight's
-// roll call and homework pages with no network, as it last loaded them, and says on them
+// roll call and homework pages, and a phone its camp group's day, with no network, as it last loaded them, and says on them
 // "offline: figures as of HH:MM". Every other page needs the server to decide what it shows
 // (the gate, bookings, permissions, a child's safety): offline, such a page is the "no network"
 // page in words, never an old copy. The marks made offline are the outbox's (IndexedDB), not
@@ -17,9 +17,15 @@ const PAGES = `centre-pages-${RELEASE}`;
 const OFFLINE = "/offline";
 // The centre's clock: UTC+7 all year (Asia/Phnom_Penh).
 const CENTRE_OFFSET_MS = 7 * 3600 * 1000;
-// Tonight's pages: the roll call (all buildings, one building) and homework (tonight's
-// sessions, one session). Only these are kept and shown from a copy.
-const TONIGHT = [/^\/roll$/, /^\/roll\/\d+$/, /^\/homework$/, /^\/homework\/session\/\d+$/];
+// Tonight's pages: the roll call (all buildings, one building), homework (tonight's
+// sessions, one session) and a camp group's day. Only these are kept and shown from a copy.
+const TONIGHT = [
+  /^\/roll$/,
+  /^\/roll\/\d+$/,
+  /^\/homework$/,
+  /^\/homework\/session\/\d+$/,
+  /^\/camps\/groups\/\d+$/,
+];
 // Files that keep their content under their name: served from the cache once kept.
 const FILES = /^\/(pkg|fonts|icons)\/|^\/favicon\.svg$|^\/manifest\.webmanifest$/;
 

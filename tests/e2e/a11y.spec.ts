@@ -41,6 +41,12 @@ test('staff pages have no serious accessibility findings', async ({ page }, test
   await check(page, session);
   await check(page, '/residents');
   await check(page, '/admin/audit');
+  // The camps: a camp with its registration form, and a group's day with its children.
+  await page.goto('/camps');
+  const camp = (await page.locator('a[href^="/camps/"]').first().getAttribute('href')) as string;
+  await check(page, camp);
+  const group = (await page.locator('a[href^="/camps/groups/"]').first().getAttribute('href')) as string;
+  await check(page, group);
 
   // The import's preview: a table that scrolls sideways on a tablet.
   await check(page, '/residents/import');

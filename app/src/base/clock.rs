@@ -23,6 +23,17 @@ pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
+/// The instant (Unix seconds) of a local day and time at the centre.
+pub fn instant(day: NaiveDate, time: chrono::NaiveTime) -> i64 {
+    use chrono::TimeZone;
+    phnom_penh()
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .map(|moment| moment.timestamp())
+        // UTC+7 has no gaps or overlaps: this never happens.
+        .unwrap_or_default()
+}
+
 /// The local day and time at the centre of an instant (Unix seconds).
 pub fn local(instant: i64) -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp(instant, 0)

@@ -9,6 +9,7 @@ use super::model::{
 };
 use crate::base::access::Role;
 use crate::base::error::AppError;
+use crate::base::ui::Marked;
 
 #[cfg(feature = "ssr")]
 use {
@@ -232,6 +233,7 @@ pub async fn get_group_day(
         Vec::new()
     };
     Ok(GroupDayPage {
+        marker: crate::base::ui::Marker::of(&staff),
         can_manage,
         monitors,
         can_mark: day == today && super::model::is_camp_day(&camp.rules, day),
@@ -244,37 +246,77 @@ pub async fn get_group_day(
     })
 }
 
-/// Records a mark of today for a child of a group the caller may see, and returns to the
-/// group's page at the child's row.
+/// Records a mark of today for a child of a group the caller may see, then goes back to the
+/// group's page at `anchor` (a form post), or answers with the group's rows as now recorded
+/// (a mark sent in the background).
 #[cfg(feature = "ssr")]
-async fn mark(group_id: i64, mark: DayMark, anchor: &str) -> Result<(), AppError> {
+async fn mark(group_id: i64, mark: DayMark, anchor: &str) -> Result<Marked, AppError> {
+    use super::pages::{row_id, state, tally_text};
+
     let staff = crate::base::guard::require(&VIEW).await?;
-    let w = crate::base::write::staff(&VIEW).await?;
+    let pool = crate::base::db::pool()?;
     {
-        let mut conn = w.pool.acquire().await?;
+        let mut conn = pool.acquire().await?;
         visible_group(&mut conn, &staff, group_id).await?;
     }
-    super::record::mark_day(&w.pool, &w.by, (group_id, w.today), mark, w.now).await?;
-    crate::base::write::saved(&format!("/camps/groups/{group_id}{anchor}"))
+    let by = crate::base::access::Writer::staff(&staff);
+    let today = crate::base::clock::today_at_centre();
+    let now_ms = crate::base::clock::now_ms();
+    let recorded = super::record::mark_day(&pool, &by, (group_id, today), mark, now_ms).await?;
+    leptos_axum::redirect(&crate::base::write::with_saved(&format!(
+        "/camps/groups/{group_id}{anchor}"
+    )));
+    let i18n = crate::base::i18n::I18n {
+        lang: crate::base::i18n::current_lang(),
+    };
+    let mut conn = pool.acquire().await?;
+    let rows = super::repo::day_rows(&mut conn, group_id, today).await?;
+    Ok(Marked {
+        tally: tally_text(i18n, super::model::DayTally::of(&rows)),
+        rows: rows
+            .iter()
+            .map(|row| {
+                let (class, state) = state(i18n, row);
+                crate::base::ui::MarkedRow {
+                    id: row_id(row.camper_id),
+                    class: class.to_owned(),
+                    state,
+                    pressed: row.status.map(|s| s.code()).unwrap_or_default().to_owned(),
+                }
+            })
+            .collect(),
+        recorded: recorded.code().to_owned(),
+    })
 }
 
 /// Checks a child in (`present`) or marks them absent this morning. Monitors (their groups),
-/// house staff, admin.
+/// house staff, admin. A phone's outbox names the mark (`sent[mark_id]`, `sent[made_ms]`,
+/// `sent[sent_ms]`): it is applied once, dated by when it was made.
 #[server(endpoint = "camp_check_in")]
-pub async fn camp_check_in(group_id: i64, camper_id: i64, status: String) -> Result<(), AppError> {
+pub async fn camp_check_in(
+    group_id: i64,
+    camper_id: i64,
+    status: String,
+    #[server(default)] sent: crate::base::outbox::SentFields,
+) -> Result<Marked, AppError> {
     let present = match status.as_str() {
         "present" => true,
         "absent" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let day_mark = DayMark::CheckIn { camper_id, present };
+    let sent = sent.parse()?;
+    let day_mark = DayMark::CheckIn {
+        camper_id,
+        present,
+        sent,
+    };
     mark(group_id, day_mark, &format!("#c{camper_id}")).await
 }
 
 /// Checks in every child of the group not marked yet. Monitors (their groups), house staff,
 /// admin.
 #[server(endpoint = "camp_all_present")]
-pub async fn camp_all_present(group_id: i64) -> Result<(), AppError> {
+pub async fn camp_all_present(group_id: i64) -> Result<Marked, AppError> {
     mark(group_id, DayMark::AllPresent, "").await
 }
 
@@ -294,7 +336,9 @@ pub async fn camp_pick_up(
         guardian_id,
         other,
     };
-    mark(group_id, day_mark, &format!("#c{camper_id}")).await
+    mark(group_id, day_mark, &format!("#c{camper_id}"))
+        .await
+        .map(|_| ())
 }
 
 /// Hands a child not collected over to house staff. Monitors (their groups), house staff,
@@ -307,6 +351,7 @@ pub async fn camp_hand_over(group_id: i64, camper_id: i64) -> Result<(), AppErro
         &format!("#c{camper_id}"),
     )
     .await
+    .map(|_| ())
 }
 
 /// A camper's file: details, guardians, camps over the years; the medical note for those who

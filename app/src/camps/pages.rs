@@ -18,7 +18,10 @@ use super::model::{
 };
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, use_i18n};
-use crate::base::ui::{FormError, ListTable, SavedNotice, id_param, page_data, resource_by_id};
+use crate::base::ui::{
+    FormError, ListTable, MarkSender, OfflineCopy, SavedNotice, SendTexts, SendWords, id_param,
+    page_data, resource_by_id, use_islands,
+};
 use crate::residents::model::{Allergen, Diet, Sex};
 use crate::residents::pages::resident_name;
 
@@ -315,6 +318,8 @@ fn RegisterForm(camp_id: i64, groups: Vec<(i64, String)>) -> impl IntoView {
 #[component]
 pub fn GroupDayPage() -> impl IntoView {
     let i18n = use_i18n();
+    // The morning's marks go in the background, through the phone's outbox (`MarkSender`).
+    use_islands();
     let id = id_param();
     let query = use_query_map();
     let key = move || (id(), query.read().get("day").unwrap_or_default());
@@ -326,13 +331,42 @@ pub fn GroupDayPage() -> impl IntoView {
     });
     view! {
         <Title text=i18n.t(Key::CampDay) />
+        <OfflineCopy />
         <p class="breadcrumb"><a href="/camps">{i18n.t(Key::CampsTitle)}</a></p>
         {page_data(data, |page| view! { <GroupDay page /> })}
     }
 }
 
-/// The words of a row's state.
-fn state(i18n: I18n, row: &DayRow) -> (&'static str, String) {
+/// A child's row: its element id, for the page's anchors and the background marks.
+pub fn row_id(camper_id: i64) -> String {
+    format!("c{camper_id}")
+}
+
+/// A group's day, in words.
+pub fn tally_text(i18n: I18n, tally: DayTally) -> String {
+    i18n.fmt(
+        Key::CampTally,
+        &[
+            ("on_site", &i18n.num(tally.on_site as i64)),
+            ("absent", &i18n.num(tally.absent as i64)),
+            ("left", &i18n.num(tally.left as i64)),
+            ("unmarked", &i18n.num(tally.unmarked as i64)),
+        ],
+    )
+}
+
+/// What the background marks may be told, in words.
+fn mark_texts(i18n: I18n) -> SendTexts {
+    let refusals = [
+        AppError::invalid("day", Key::ProblemCampNotADay),
+        AppError::conflict(Key::ProblemCampAlreadyLeft),
+        AppError::conflict(Key::ProblemCampNotCheckedIn),
+    ];
+    SendTexts::new(i18n, &refusals)
+}
+
+/// A row's state: its class (the value of the check-in button that gives it) and its words.
+pub fn state(i18n: I18n, row: &DayRow) -> (&'static str, String) {
     match row.status {
         None => ("unmarked", i18n.t(Key::CampNotCheckedIn).to_owned()),
         Some(DayStatus::Collected) => (
@@ -344,7 +378,7 @@ fn state(i18n: I18n, row: &DayRow) -> (&'static str, String) {
         ),
         Some(status @ DayStatus::HandedOver) => ("left", i18n.t(status.label()).to_owned()),
         Some(status @ DayStatus::Present) => ("present", i18n.t(status.label()).to_owned()),
-        Some(status @ DayStatus::Absent) => ("missing", i18n.t(status.label()).to_owned()),
+        Some(status @ DayStatus::Absent) => ("absent", i18n.t(status.label()).to_owned()),
     }
 }
 
@@ -354,15 +388,6 @@ fn GroupDay(page: GroupDayData) -> impl IntoView {
     let group_id = page.group.id;
     let tally = DayTally::of(&page.rows);
     let can_mark = page.can_mark;
-    let tally_text = i18n.fmt(
-        Key::CampTally,
-        &[
-            ("on_site", &i18n.num(tally.on_site as i64)),
-            ("absent", &i18n.num(tally.absent as i64)),
-            ("left", &i18n.num(tally.left as i64)),
-            ("unmarked", &i18n.num(tally.unmarked as i64)),
-        ],
-    );
     view! {
         <h1>{format!("{} · {}", page.group.name, page.camp.name)}</h1>
         <p class="today">{i18n.date_long(page.day)}</p>
@@ -390,18 +415,24 @@ fn GroupDay(page: GroupDayData) -> impl IntoView {
             }.into_any()
         }}
         <h2 id="children">{i18n.t(Key::CampChildren)}</h2>
-        <p class="tally" role="status">{tally_text}</p>
-        {(can_mark && tally.unmarked > 0).then(|| view! {
-            <form class="inline" method="post" action=CampAllPresent::url()>
-                <input type="hidden" name="group_id" value=group_id />
-                <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::CampAllPresent, &[("count", &i18n.num(tally.unmarked as i64))])}
-                </button>
-            </form>
-        })}
-        <ul class="roll camp-day">
-            {page.rows.into_iter().map(|row| view! { <ChildRow row group_id can_mark /> }).collect_view()}
-        </ul>
+        <p class="tally" role="status">{tally_text(i18n, tally)}</p>
+        // With JavaScript the morning's marks go in the background, kept on the phone while
+        // the network is down; without, each is a form post. The pick-up needs the network:
+        // only the server may let a child go.
+        <MarkSender>
+            <SendWords texts=mark_texts(i18n) marker=page.marker.clone() />
+            {(can_mark && tally.unmarked > 0).then(|| view! {
+                <form class="inline" method="post" action=CampAllPresent::url() data-mark="all">
+                    <input type="hidden" name="group_id" value=group_id />
+                    <button class="button big-button" type="submit">
+                        {i18n.fmt(Key::CampAllPresent, &[("count", &i18n.num(tally.unmarked as i64))])}
+                    </button>
+                </form>
+            })}
+            <ul class="roll camp-day">
+                {page.rows.into_iter().map(|row| view! { <ChildRow row group_id can_mark /> }).collect_view()}
+            </ul>
+        </MarkSender>
         {page.can_manage.then(|| view! { <ManageGroup group_id day=page.day monitors=page.monitors.clone() /> })}
     }
     .into_any()
@@ -461,12 +492,11 @@ fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
         row.status,
         Some(DayStatus::Collected | DayStatus::HandedOver)
     );
-    let on_site = row.status == Some(DayStatus::Present);
     let pressed = move |s: DayStatus| (row.status == Some(s)).to_string();
     let (collectors, others): (Vec<_>, Vec<_>) =
         row.guardians.iter().cloned().partition(|g| g.may_collect);
     view! {
-        <li id=format!("c{camper_id}") class=format!("roll-row {class_name}")>
+        <li id=row_id(camper_id) class=format!("roll-row {class_name}")>
             <span class="roll-name">
                 {resident_name(i18n, &row.name_km, &row.name_latin)}
                 {format!(" · {}", i18n.num(i64::from(row.age)))}
@@ -486,14 +516,16 @@ fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
                 </ul>
             </details>
             {(can_mark && !gone).then(|| view! {
-                <form class="roll-marks" method="post" action=CampCheckIn::url()>
+                <form class="roll-marks" method="post" action=CampCheckIn::url() data-mark="row">
                     <input type="hidden" name="group_id" value=group_id />
                     <input type="hidden" name="camper_id" value=camper_id />
                     <button class="button present" type="submit" name="status" value="present" aria-pressed=pressed(DayStatus::Present)>{i18n.t(Key::CampStatusPresent)}</button>
                     <button class="button missing" type="submit" name="status" value="absent" aria-pressed=pressed(DayStatus::Absent)>{i18n.t(Key::CampStatusAbsent)}</button>
                 </form>
             })}
-            {(can_mark && on_site).then(|| view! {
+            // Shown once the child is on site (by the row's class, which a mark sent in the
+            // background changes too).
+            {(can_mark && !gone).then(|| view! {
                 <details class="pick-up">
                     <summary>{i18n.t(Key::CampPickUp)}</summary>
                     <p class="hint">{i18n.t(Key::CampPickUpHint)}</p>

@@ -2,7 +2,7 @@
 //! their monitors, programmes, registrations (places and age band held by the schema, also in
 //! a race), check-in and pick-up. A pick-up refused is audited in a transaction of its own.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -13,10 +13,12 @@ use super::model::{
 use super::repo;
 use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with, record, record_alone};
+use crate::base::clock::instant;
 use crate::base::db::Refusal::{Missing, Rule, Unique};
 use crate::base::db::{begin_write, on_constraint};
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
+use crate::base::outbox::{self, Dated, Recorded, Sent};
 
 /// Maps the schema's refusals to the rules' answers.
 fn camp_error(error: sqlx::Error) -> AppError {
@@ -230,8 +232,13 @@ pub async fn register(
 
 /// What a mark of a group's day does.
 pub enum DayMark {
-    /// One camper checked in present, or marked absent.
-    CheckIn { camper_id: i64, present: bool },
+    /// One camper checked in present, or marked absent; with its id and times when a phone
+    /// sent it from its outbox (`base::outbox`), dated now otherwise.
+    CheckIn {
+        camper_id: i64,
+        present: bool,
+        sent: Option<Sent>,
+    },
     /// Present for every camper of the group not marked yet, chosen inside the transaction so
     /// a mark just made is never overwritten.
     AllPresent,
@@ -280,41 +287,67 @@ async fn in_group(
 }
 
 /// Records a mark of group `group_id`'s day `day`: only campers of that group, only on a day
-/// of its camp. Each change is audited with what it replaces.
+/// of its camp. Each change is audited with what it replaces. A check-in a phone sent from
+/// its outbox is applied once, and only if no mark made later stands (`base::outbox`); a
+/// child who has left keeps their day. `now_ms`: Unix milliseconds.
 pub async fn mark_day(
     pool: &SqlitePool,
     by: &Writer,
     (group_id, day): (i64, NaiveDate),
     mark: DayMark,
-    now: i64,
-) -> Result<(), AppError> {
+    now_ms: i64,
+) -> Result<Recorded, AppError> {
+    let now = now_ms.div_euclid(1000);
     let mut tx = begin_write(pool).await?;
     let group = repo::group(&mut tx, group_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let camp = repo::camp(&mut tx, group.camp_id)
+    let camp_id = group.camp_id;
+    if let DayMark::CheckIn {
+        camper_id,
+        present,
+        sent: Some(sent),
+    } = &mark
+    {
+        if outbox::repo::taken(&mut tx, &sent.id).await? {
+            return Ok(Recorded::Already);
+        }
+        if sent.discard {
+            in_group(&mut tx, group_id, *camper_id).await?;
+            let entity_id = format!("{camp_id}/{day}/{camper_id}");
+            let what = json!({ "status": if *present { "present" } else { "absent" } });
+            return outbox::discard(tx, by, sent, ("camp_day", entity_id), (what, now)).await;
+        }
+    }
+    let camp = repo::camp(&mut tx, camp_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !is_camp_day(&camp.rules, day) {
         return Err(AppError::invalid("day", Key::ProblemCampNotADay));
     }
-    let camp_id = camp.id;
-    let changes: Vec<(i64, DayStatus)> = match &mark {
-        DayMark::CheckIn { camper_id, present } => {
+    let (changes, sent): (Vec<(i64, DayStatus)>, Option<&Sent>) = match &mark {
+        DayMark::CheckIn {
+            camper_id,
+            present,
+            sent,
+        } => {
             in_group(&mut tx, group_id, *camper_id).await?;
             let to = if *present {
                 DayStatus::Present
             } else {
                 DayStatus::Absent
             };
-            vec![(*camper_id, to)]
+            (vec![(*camper_id, to)], sent.as_ref())
         }
-        DayMark::AllPresent => repo::day_rows(&mut tx, group_id, day)
-            .await?
-            .into_iter()
-            .filter(|row| row.status.is_none())
-            .map(|row| (row.camper_id, DayStatus::Present))
-            .collect(),
+        DayMark::AllPresent => {
+            let unmarked = repo::day_rows(&mut tx, group_id, day)
+                .await?
+                .into_iter()
+                .filter(|row| row.status.is_none())
+                .map(|row| (row.camper_id, DayStatus::Present))
+                .collect();
+            (unmarked, None)
+        }
         DayMark::PickUp {
             camper_id,
             guardian_id,
@@ -327,46 +360,76 @@ pub async fn mark_day(
                 let key = (camp_id, day, *camper_id);
                 return Err(stop(pool, by, key, (*guardian_id, other, why)).await);
             }
-            vec![(*camper_id, DayStatus::Collected)]
+            (vec![(*camper_id, DayStatus::Collected)], None)
         }
         DayMark::HandOver { camper_id } => {
             in_group(&mut tx, group_id, *camper_id).await?;
-            vec![(*camper_id, DayStatus::HandedOver)]
+            (vec![(*camper_id, DayStatus::HandedOver)], None)
         }
     };
+    // Not before the camp day began, nor after now.
+    let dated = sent.map_or(Dated::arriving(now), |sent| {
+        sent.dated(instant(day, NaiveTime::MIN), now_ms)
+    });
+    let mut recorded = Recorded::Applied;
     for (camper_id, to) in changes {
         let key = (camp_id, day, camper_id);
-        let from = repo::day_status(&mut tx, key).await?;
-        if from == Some(to) {
+        let entity_id = format!("{camp_id}/{day}/{camper_id}");
+        let before = repo::day_mark(&mut tx, key).await?;
+        let from = before.map(|(status, ..)| status);
+        let checking_in = matches!(to, DayStatus::Present | DayStatus::Absent);
+        // A morning's mark stands if made after the one it would replace, and after the child
+        // left if they have.
+        let current =
+            before.map(|(_, marked_at, left_at)| left_at.unwrap_or(marked_at).max(marked_at));
+        let applied =
+            !checking_in || outbox::stands(dated, sent.is_some_and(|s| s.all_present), current);
+        if let Some(sent) = sent {
+            let receipt = outbox::repo::Receipt {
+                sent,
+                entity: "camp_day",
+                entity_id: &entity_id,
+                staff_id: by.staff_member()?,
+                dated_at: dated.at,
+                received_at: now,
+                applied,
+            };
+            outbox::repo::take(&mut tx, &receipt).await?;
+        }
+        if applied && from == Some(to) {
             continue;
         }
-        check_day_change(from, to)?;
-        let who = (by.staff_id, now);
         let mut after = json!({ "status": to.code() });
-        match to {
-            DayStatus::Present | DayStatus::Absent => {
+        if let Some(sent) = sent {
+            sent.audit_into(&mut after, dated.at, now);
+        }
+        if applied {
+            check_day_change(from, to)?;
+            let who = (by.staff_id, dated.at);
+            if checking_in {
                 repo::set_checked_in(&mut tx, key, to == DayStatus::Present, who).await?;
-            }
-            DayStatus::Collected | DayStatus::HandedOver => {
+            } else {
                 let guardian = match &mark {
                     DayMark::PickUp { guardian_id, .. } => *guardian_id,
                     _ => None,
                 };
                 after["guardian_id"] = json!(guardian);
-                repo::set_left(&mut tx, key, guardian, who)
+                repo::set_left(&mut tx, key, guardian, (by.staff_id, now))
                     .await
                     .map_err(camp_error)?;
             }
+        } else {
+            recorded = Recorded::Older;
         }
         let change = Change {
             entity: "camp_day",
-            entity_id: format!("{camp_id}/{day}/{camper_id}"),
-            action: "mark",
+            entity_id,
+            action: if applied { "mark" } else { "mark_older" },
             before: from.map(|s| json!({ "status": s.code() })),
             after: Some(after),
         };
         record(&mut tx, &by.actor, change).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(recorded)
 }

@@ -562,24 +562,30 @@ pub async fn day_rows(
     Ok(out)
 }
 
-/// Where a camper stands on a camp day, if marked.
-pub async fn day_status(
+/// Where a camper stands on a camp day, if marked: with when the morning's mark counts as made
+/// and when they left, if they have.
+pub async fn day_mark(
     conn: &mut SqliteConnection,
     (camp_id, day, camper_id): (i64, NaiveDate, i64),
-) -> Result<Option<DayStatus>, sqlx::Error> {
-    let raw = sqlx::query_scalar!(
-        "SELECT status FROM camp_day WHERE camp_id = ? AND day = ? AND camper_id = ?",
+) -> Result<Option<(DayStatus, i64, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT status, marked_at, left_at FROM camp_day
+         WHERE camp_id = ? AND day = ? AND camper_id = ?",
         camp_id,
         day,
         camper_id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    raw.map(|raw| decode(DayStatus::parse(&raw), "camp day status", &raw))
-        .transpose()
+    row.map(|r| {
+        let status = decode(DayStatus::parse(&r.status), "camp day status", &r.status)?;
+        Ok((status, r.marked_at, r.left_at))
+    })
+    .transpose()
 }
 
-/// Checks a camper in (present) or marks them absent on a camp day, by `by` at `at`.
+/// Checks a camper in (present) or marks them absent on a camp day, by `by`, the mark counting
+/// as made at `at`.
 pub async fn set_checked_in(
     conn: &mut SqliteConnection,
     (camp_id, day, camper_id): (i64, NaiveDate, i64),
@@ -592,18 +598,17 @@ pub async fn set_checked_in(
         DayStatus::Absent
     }
     .code();
-    let checked_in_at = present.then_some(at);
     sqlx::query!(
-        "INSERT INTO camp_day (camp_id, camper_id, day, status, checked_in_at, checked_in_by)
+        "INSERT INTO camp_day (camp_id, camper_id, day, status, marked_at, marked_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (camp_id, day, camper_id) DO UPDATE SET
-             status = excluded.status, checked_in_at = excluded.checked_in_at,
-             checked_in_by = excluded.checked_in_by",
+             status = excluded.status, marked_at = excluded.marked_at,
+             marked_by = excluded.marked_by",
         camp_id,
         camper_id,
         day,
         status,
-        checked_in_at,
+        at,
         by
     )
     .execute(&mut *conn)

@@ -5,10 +5,9 @@
 //! before its last day's departure) and is not away at that instant. The SQL in
 //! `repo::present_at` is this rule; the property test in `tests.rs` checks that the two agree.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::base::clock::phnom_penh;
 use crate::base::error::AppError;
 use crate::base::i18n::Key;
 
@@ -64,15 +63,8 @@ impl AbsenceReason {
     }
 }
 
-/// The instant (Unix seconds) of a local day and time at the centre.
-pub fn instant(day: NaiveDate, time: NaiveTime) -> i64 {
-    phnom_penh()
-        .from_local_datetime(&day.and_time(time))
-        .single()
-        .map(|moment| moment.timestamp())
-        // UTC+7 has no gaps or overlaps: this never happens.
-        .unwrap_or_default()
-}
+/// The instant (Unix seconds) of a local day and time at the centre (the base's clock).
+pub use crate::base::clock::instant;
 
 /// The local day and time at the centre of an instant (the base's clock).
 pub use crate::base::clock::local;

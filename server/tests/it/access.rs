@@ -142,6 +142,7 @@ async fn camps_fixture(
         let checked_in = record::DayMark::CheckIn {
             camper_id: id,
             present: true,
+            sent: None,
         };
         record::mark_day(pool, by, (group, today), checked_in, 0)
             .await
@@ -998,9 +999,11 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/get_camps", Allowed::Staff(CAMPS), |_, _| {
             String::new()
         }),
-        ("/api/uncollected_alerts", Allowed::Staff(EVERY_ROLE), |_, _| {
-            String::new()
-        }),
+        (
+            "/api/uncollected_alerts",
+            Allowed::Staff(EVERY_ROLE),
+            |_, _| String::new(),
+        ),
         ("/api/create_camp", Allowed::Staff(HOUSE), |f, n| {
             format!(
                 "camp%5Bname%5D=Camp+{n}&camp%5Bfacility_id%5D={}&camp%5Bkind%5D=day&camp%5Bstarts_on%5D={}&camp%5Bends_on%5D={}&camp%5Bmin_age%5D=6&camp%5Bmax_age%5D=12&camp%5Bplaces%5D=40&camp%5Blunch%5D=on&camp%5Bday_ends_at%5D=16%3A30",

@@ -275,7 +275,7 @@ async fn the_schema_holds_places_age_band_and_pick_up_without_the_app(pool: Sqli
     let barred_a = guardian(a, "015345678", 0).await;
     let mother_b = guardian(b, "017345678", 1).await;
     sqlx::query(
-        "INSERT INTO camp_day (camp_id, camper_id, day, status, checked_in_at) VALUES (?, ?, ?, 'present', 1)",
+        "INSERT INTO camp_day (camp_id, camper_id, day, status, marked_at) VALUES (?, ?, ?, 'present', 1)",
     )
     .bind(camp)
     .bind(a)
@@ -302,7 +302,7 @@ async fn the_schema_holds_places_age_band_and_pick_up_without_the_app(pool: Sqli
     collect(mother_a).await.expect("collected by her mother");
     // Nobody is checked in on a day without camp.
     let outside = sqlx::query(
-        "INSERT INTO camp_day (camp_id, camper_id, day, status) VALUES (?, ?, ?, 'absent')",
+        "INSERT INTO camp_day (camp_id, camper_id, day, status, marked_at) VALUES (?, ?, ?, 'absent', 1)",
     )
     .bind(camp)
     .bind(b)
@@ -685,4 +685,61 @@ async fn a_child_not_collected_after_the_day_is_an_alert_everywhere_until_handed
     let (status, text) = post_as(&app, &m, "/api/camp_hand_over", body).await;
     assert!(status.is_redirection() || status.is_success(), "{text}");
     assert!(!page(&app, &cook, "/canteen").await.contains(banner));
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_check_in_sent_again_from_the_outbox_counts_once_and_the_later_mark_stands(
+    pool: SqlitePool,
+) {
+    let camp = camp(&pool, 20).await;
+    let (monitor_id, m) = staff_session(&pool, "camille", &[Role::Monitor]).await;
+    let group = group(&pool, camp, "Dolphins", Some(monitor_id)).await;
+    let child = register(&pool, camp, group, 1).await;
+    let app = router(pool.clone(), "camp-outbox");
+    let now = chrono::Utc::now().timestamp_millis();
+    // Made "absent" a minute ago offline, then "present" just now on another phone.
+    let sent = |id: &str, status: &str, waited_ms: i64| {
+        format!(
+            "group_id={group}&camper_id={child}&status={status}&sent%5Bmark_id%5D={id}&sent%5Bmade_ms%5D={}&sent%5Bsent_ms%5D={}",
+            now - waited_ms,
+            now
+        )
+    };
+    let json = |body: String| {
+        let app = app.clone();
+        let m = m.clone();
+        async move {
+            let request = form_post("/api/camp_check_in")
+                .header(header::COOKIE, m)
+                .header(header::ACCEPT, "application/json")
+                .body(Body::from(body))
+                .expect("request");
+            let response = send(app, request).await;
+            let status = response.status();
+            (status, text(response).await)
+        }
+    };
+    let (status, body) = json(sent("phone-b-0000000000000001", "present", 0)).await;
+    assert!(status.is_success(), "{body}");
+    assert!(body.contains("\"recorded\":\"applied\""), "{body}");
+    let (status, body) = json(sent("phone-a-0000000000000001", "absent", 60_000)).await;
+    assert!(status.is_success(), "{body}");
+    assert!(body.contains("\"recorded\":\"older\""), "{body}");
+    // The same mark again, after a lost answer: already recorded, nothing changes.
+    let (_, body) = json(sent("phone-a-0000000000000001", "absent", 60_000)).await;
+    assert!(body.contains("\"recorded\":\"already\""), "{body}");
+    let status: String = sqlx::query_scalar("SELECT status FROM camp_day WHERE camper_id = ?")
+        .bind(child)
+        .fetch_one(&pool)
+        .await
+        .expect("status");
+    assert_eq!(status, "present");
+    let receipts = count(&pool, "SELECT count(*) FROM tablet_mark").await;
+    assert_eq!(receipts, 2);
+    let older = count(
+        &pool,
+        "SELECT count(*) FROM audit_log WHERE entity = 'camp_day' AND action = 'mark_older'",
+    )
+    .await;
+    assert_eq!(older, 1);
 }

@@ -148,6 +148,8 @@ pub struct GroupDayPage {
     pub can_manage: bool,
     /// Staff holding the monitor role, for those who manage camps: (id, name).
     pub monitors: Vec<(i64, String)>,
+    /// Who makes the marks on this phone.
+    pub marker: crate::base::ui::Marker,
 }
 
 /// A camper's place in a camp, for their file.

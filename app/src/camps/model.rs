@@ -576,6 +576,16 @@ pub fn pick_up_overdue(day: NaiveDate, due: NaiveTime, now: chrono::NaiveDateTim
     day.and_time(due) <= now
 }
 
+/// Whether a camp child is expected on `day`, as things stand `today`: on a day to come, every
+/// child with a place; on the day and before, those checked in (whatever they did after).
+pub fn expected_on(day: NaiveDate, today: NaiveDate, status: Option<DayStatus>) -> bool {
+    if day > today {
+        true
+    } else {
+        status.is_some_and(|s| s != DayStatus::Absent)
+    }
+}
+
 /// Whether `day` is a day of a camp running `from` to `until`.
 pub fn is_camp_day(camp: &CampRules, day: NaiveDate) -> bool {
     camp.starts_on <= day && day <= camp.ends_on

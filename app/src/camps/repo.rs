@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::SqliteConnection;
 
 use super::model::{
-    Activity, Camp, CampRules, CampToday, CamperLine, CamperPlace, DayRow, DayStatus, Group,
-    Guardian, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship, Uncollected,
+    Activity, Camp, CampRules, CampToday, CamperDay, CamperLine, CamperPlace, DayRow, DayStatus,
+    Group, Guardian, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship, Uncollected,
 };
 use crate::base::access::Role;
 use crate::centre::model::Name;
@@ -787,4 +787,58 @@ pub async fn uncollected(
         .into_iter()
         .filter(|u| super::model::pick_up_overdue(u.day, u.due, local))
         .collect())
+}
+
+/// The camp children expected at the centre each day from `from` to `until` (inclusive), as
+/// things stand `today` (`model::expected_on`): two queries whatever the span.
+pub async fn expected_between(
+    conn: &mut SqliteConnection,
+    (from, until): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Result<Vec<CamperDay>, sqlx::Error> {
+    let places = sqlx::query!(
+        r#"SELECT c.id AS "camp_id!", c.starts_on AS "starts_on: NaiveDate",
+                  c.ends_on AS "ends_on: NaiveDate", c.meals, k.id AS "camper_id!", k.diet,
+                  k.allergies
+           FROM camp c JOIN camp_place p ON p.camp_id = c.id JOIN camper k ON k.id = p.camper_id
+           WHERE c.starts_on <= ?2 AND c.ends_on >= ?1"#,
+        from,
+        until
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if places.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = sqlx::query!(
+        r#"SELECT camp_id, camper_id, day AS "day: NaiveDate", status FROM camp_day
+           WHERE day BETWEEN ?1 AND ?2"#,
+        from,
+        until
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut status = std::collections::HashMap::new();
+    for m in marks {
+        let parsed = decode(DayStatus::parse(&m.status), "camp day status", &m.status)?;
+        status.insert((m.camp_id, m.camper_id, m.day), parsed);
+    }
+    let mut out = Vec::new();
+    for p in places {
+        let (diet, allergies) = (diet(&p.diet)?, allergies(&p.allergies)?);
+        let meals = Meals(u8::try_from(p.meals).unwrap_or_default());
+        let (first, last) = (p.starts_on.max(from), p.ends_on.min(until));
+        for day in first.iter_days().take_while(|d| *d <= last) {
+            let marked = status.get(&(p.camp_id, p.camper_id, day)).copied();
+            if super::model::expected_on(day, today, marked) {
+                out.push(CamperDay {
+                    day,
+                    meals,
+                    diet,
+                    allergies: allergies.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }

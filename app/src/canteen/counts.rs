@@ -29,6 +29,8 @@ pub async fn counts_of(
 ) -> Result<(Vec<MealService>, Vec<DayCounts>), sqlx::Error> {
     let services = repo::services(conn, false).await?;
     let extras = repo::extras(conn, from, until).await?;
+    let today = crate::base::clock::today_at_centre();
+    let campers = crate::presence::repo::campers_between(conn, from, until, today).await?;
     let mut freezes = repo::freezes(conn, from, until).await?;
     let mut days: Vec<DayCounts> = from
         .iter_days()
@@ -39,7 +41,7 @@ pub async fn counts_of(
                 .iter()
                 .map(|service| {
                     let frozen = freezes.remove(&(day, service.id));
-                    model::meal_count(occupants, &extras, service, day, frozen)
+                    model::meal_count((occupants, &campers), &extras, service, day, frozen)
                 })
                 .collect(),
         })
@@ -91,11 +93,12 @@ pub async fn freeze_due(pool: &SqlitePool, now: i64) -> Result<usize, sqlx::Erro
     drop(conn);
     let mut tx = crate::base::db::begin_write(pool).await?;
     let occupants = crate::presence::repo::occupants_between(&mut tx, first, last).await?;
+    let campers = crate::presence::repo::campers_between(&mut tx, first, last, today).await?;
     let extras = repo::extras(&mut tx, first, last).await?;
     let mut done = 0;
     for day in &days {
         for service in &services {
-            let frozen = model::freeze(&occupants, &extras, service, *day, now);
+            let frozen = model::freeze((&occupants, &campers), &extras, service, *day, now);
             if repo::insert_freeze(
                 &mut tx,
                 *day,

@@ -85,6 +85,7 @@ async fn counts_text(
         Key::CanteenExpected,
         Key::CanteenFrozen,
         Key::CanteenResidents,
+        Key::CanteenCampers,
         Key::CanteenExtra,
     ]
     .iter()
@@ -113,6 +114,7 @@ async fn counts_text(
                 })
                 .to_owned(),
                 heads.residents.to_string(),
+                heads.campers.to_string(),
                 heads.extra.to_string(),
             ];
             row.extend(Diet::ALL.iter().map(|d| heads.diet(*d).to_string()));

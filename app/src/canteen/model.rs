@@ -2,7 +2,8 @@
 //! late changes, served flags, recipes and the shopping-list arithmetic.
 //!
 //! **Expected heads** for a day's meal = residents present at the meal's time (presence)
-//! whose programme eats that meal on that weekday, plus extra heads. At the cut-off (the day
+//! whose programme eats that meal on that weekday, plus the camp children there that day whose
+//! camp provides it (presence: registered before the day, checked in on it), plus extra heads. At the cut-off (the day
 //! before, 18:00 by default) the figure is frozen; what moves afterwards shows as late changes.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::error::AppError;
 use crate::base::i18n::{Key, Lang};
+use crate::camps::model::{CamperDay, Meals};
 use crate::presence::model::{AbsenceReason, Occupant, PresentResident, instant};
 use crate::residents::model::{Allergen, Diet, Programme};
 
@@ -221,25 +223,27 @@ pub fn check_extra(
     })
 }
 
-/// Heads for a meal: residents and extras, by diet, and how many of them avoid each allergen.
-/// Stored as JSON in frozen figures: a field added later must default.
+/// Heads for a meal: residents, camp children and extras, by diet, and how many of them avoid
+/// each allergen. Stored as JSON in frozen figures: a field added later must default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Heads {
     /// Residents expected.
     pub residents: i64,
+    /// Camp children expected.
+    pub campers: i64,
     /// Extra heads.
     pub extra: i64,
-    /// Heads per diet (residents and extras), every diet listed.
+    /// Heads per diet (residents, camp children and extras), every diet listed.
     pub diets: Vec<(Diet, i64)>,
-    /// Residents avoiding each allergen, only those with some.
+    /// Residents and camp children avoiding each allergen, only those with some.
     pub allergies: Vec<(Allergen, i64)>,
 }
 
 impl Heads {
     /// Everyone to feed.
     pub fn total(&self) -> i64 {
-        self.residents + self.extra
+        self.residents + self.campers + self.extra
     }
 
     /// Heads eating `diet`.
@@ -252,7 +256,11 @@ impl Heads {
 }
 
 /// Counts `eaters` (residents expected at a meal) and `extras` by diet and allergen.
-pub fn count<'a>(eaters: impl IntoIterator<Item = &'a PresentResident>, extras: &[Extra]) -> Heads {
+pub fn count<'a>(
+    eaters: impl IntoIterator<Item = &'a PresentResident>,
+    campers: &[&CamperDay],
+    extras: &[Extra],
+) -> Heads {
     let mut diets: BTreeMap<usize, i64> = BTreeMap::new();
     let mut allergies: BTreeMap<Allergen, i64> = BTreeMap::new();
     let index = |diet: Diet| Diet::ALL.iter().position(|d| *d == diet).unwrap_or(0);
@@ -264,6 +272,12 @@ pub fn count<'a>(eaters: impl IntoIterator<Item = &'a PresentResident>, extras: 
             *allergies.entry(*allergen).or_default() += 1;
         }
     }
+    for camper in campers {
+        *diets.entry(index(camper.diet)).or_default() += 1;
+        for allergen in &camper.allergies {
+            *allergies.entry(*allergen).or_default() += 1;
+        }
+    }
     let mut extra = 0;
     for e in extras.iter().map(|e| &e.added) {
         extra += e.heads;
@@ -271,6 +285,7 @@ pub fn count<'a>(eaters: impl IntoIterator<Item = &'a PresentResident>, extras: 
     }
     Heads {
         residents,
+        campers: campers.len() as i64,
         extra,
         diets: Diet::ALL
             .iter()
@@ -398,7 +413,7 @@ pub fn eaters<'a>(
 
 /// Counts `service` on `day` from the occupants and extras, against its frozen figure if any.
 pub fn meal_count(
-    occupants: &[Occupant],
+    (occupants, campers): (&[Occupant], &[CamperDay]),
     extras: &[Extra],
     service: &MealService,
     day: NaiveDate,
@@ -410,7 +425,8 @@ pub fn meal_count(
         .filter(|e| e.added.day == day && e.added.meal_service_id == service.id)
         .cloned()
         .collect();
-    let live = count(eating.iter().map(|o| &o.resident), &extras);
+    let campers = camp_eaters(campers, service, day);
+    let live = count(eating.iter().map(|o| &o.resident), &campers, &extras);
     let late = frozen
         .as_ref()
         .map(|frozen| late_changes(occupants, &eating, frozen, service.instant_on(day)))
@@ -423,15 +439,43 @@ pub fn meal_count(
     }
 }
 
+/// The camp children expected at `service` on `day`: there that day, their camp providing
+/// that meal ([`camp_meal`]).
+pub fn camp_eaters<'a>(
+    campers: &'a [CamperDay],
+    service: &MealService,
+    day: NaiveDate,
+) -> Vec<&'a CamperDay> {
+    let meal = camp_meal(service);
+    campers
+        .iter()
+        .filter(|c| c.day == day && c.meals.0 & meal != 0)
+        .collect()
+}
+
+/// Which of a camp's meals (breakfast, lunch, dinner) a meal service is, by when it is served:
+/// before 10:00 breakfast, before 15:00 lunch, dinner after.
+pub fn camp_meal(service: &MealService) -> u8 {
+    let hour = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    if service.serves_at < hour(10) {
+        Meals::BREAKFAST
+    } else if service.serves_at < hour(15) {
+        Meals::LUNCH
+    } else {
+        Meals::DINNER
+    }
+}
+
 /// Freezes `service` on `day` as it stands: the residents expected and the counts.
 pub fn freeze(
-    occupants: &[Occupant],
+    people: (&[Occupant], &[CamperDay]),
     extras: &[Extra],
     service: &MealService,
     day: NaiveDate,
     at: i64,
 ) -> Frozen {
-    let count = meal_count(occupants, extras, service, day, None);
+    let occupants = people.0;
+    let count = meal_count(people, extras, service, day, None);
     Frozen {
         at,
         resident_ids: eaters(occupants, service, day)

@@ -69,8 +69,10 @@ impl Section {
         match self {
             // Presence and beds move every figure about residents.
             Section::Residents => Topics(Topics::BEDS.0 | Topics::PRESENCE.0),
-            // Who eats follows who sleeps here and who is away.
-            Section::Meals => Topics(Topics::BEDS.0 | Topics::PRESENCE.0 | Topics::MEALS.0),
+            // Who eats follows who sleeps here, who is away, and the camp children.
+            Section::Meals => {
+                Topics(Topics::BEDS.0 | Topics::PRESENCE.0 | Topics::MEALS.0 | Topics::CAMPS.0)
+            }
             // Away residents are excused from their session.
             Section::Homework => Topics(Topics::PRESENCE.0 | Topics::HOMEWORK.0),
             Section::Visits | Section::Review => Topics::VISITS,

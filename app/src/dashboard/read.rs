@@ -233,7 +233,10 @@ async fn meal_history(
     changes: &Changes,
     today: NaiveDate,
 ) -> Result<std::sync::Arc<Vec<MealsServed>>, sqlx::Error> {
-    let counted_from = Topics::BEDS.with(Topics::ABSENCES).with(Topics::MEALS);
+    let counted_from = Topics::BEDS
+        .with(Topics::ABSENCES)
+        .with(Topics::MEALS)
+        .with(Topics::CAMPS);
     let stamp = changes.stamp_of(counted_from);
     changes
         .memo("dashboard meal history", &stamp, || async move {

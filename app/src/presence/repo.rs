@@ -690,3 +690,16 @@ pub async fn roll_history(
         .map(|r| (r.night, r.closed, r.present, r.missing))
         .collect())
 }
+
+/// The camp children at the centre each day from `from` to `until` (inclusive), as things
+/// stand `today`: the other half of who is here, beside the residents of
+/// [`occupants_between`]. Registered children for the days to come, those checked in on the
+/// day and before (`camps::model::expected_on`).
+pub async fn campers_between(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<crate::camps::model::CamperDay>, sqlx::Error> {
+    crate::camps::repo::expected_between(conn, (from, until), today).await
+}

@@ -743,3 +743,45 @@ async fn a_check_in_sent_again_from_the_outbox_counts_once_and_the_later_mark_st
     .await;
     assert_eq!(older, 1);
 }
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn meal_counts_follow_check_in(pool: SqlitePool) {
+    // The canteen's meals (the demo's breakfast, lunch and dinner); a day camp with lunch.
+    let camp = camp(&pool, 20).await;
+    let (monitor_id, m) = staff_session(&pool, "camille", &[Role::Monitor]).await;
+    let group = group(&pool, camp, "Dolphins", Some(monitor_id)).await;
+    let mut children = Vec::new();
+    for k in 0..3 {
+        children.push(register(&pool, camp, group, k).await);
+    }
+    let lunch = |pool: SqlitePool, day: NaiveDate| async move {
+        let mut conn = pool.acquire().await.expect("connection");
+        let (services, days) = app::canteen::counts::counts(&mut conn, day, day)
+            .await
+            .expect("counts");
+        let at = services
+            .iter()
+            .position(|s| s.name_en == "Lunch")
+            .expect("lunch");
+        let breakfast = services
+            .iter()
+            .position(|s| s.name_en == "Breakfast")
+            .expect("breakfast");
+        let meals = &days[0].meals;
+        (meals[at].live.campers, meals[breakfast].live.campers)
+    };
+    // Tomorrow: the children registered. Today: those checked in, none yet. No breakfast.
+    assert_eq!(lunch(pool.clone(), today() + Days::new(1)).await, (3, 0));
+    assert_eq!(lunch(pool.clone(), today()).await, (0, 0));
+    let app = router(pool.clone(), "camp-meals");
+    for (child, status) in children.iter().zip(["present", "present", "absent"]) {
+        let body = format!("group_id={group}&camper_id={child}&status={status}");
+        let (status, text) = post_as(&app, &m, "/api/camp_check_in", body).await;
+        assert!(status.is_redirection() || status.is_success(), "{text}");
+    }
+    assert_eq!(lunch(pool.clone(), today()).await, (2, 0));
+    // The canteen sees them, counted apart from residents and extra heads.
+    let (_, cook) = staff_session(&pool, "cook", &[Role::Canteen]).await;
+    let html = page(&app, &cook, &format!("/canteen/day?on={}", today())).await;
+    assert!(html.contains("Camp children"), "{html}");
+}

@@ -208,6 +208,22 @@ fn a_child_not_collected_is_overdue_from_the_end_of_the_camp_day() {
     ));
 }
 
+#[test]
+fn registered_children_count_before_the_day_and_checked_in_ones_on_it() {
+    let today = day("2027-04-06");
+    // Tomorrow: every child with a place, marked or not.
+    assert!(expected_on(day("2027-04-07"), today, None));
+    // Today and before: only those checked in.
+    assert!(!expected_on(today, today, None));
+    assert!(!expected_on(today, today, Some(DayStatus::Absent)));
+    assert!(expected_on(today, today, Some(DayStatus::Present)));
+    assert!(expected_on(
+        day("2027-04-05"),
+        today,
+        Some(DayStatus::Collected)
+    ));
+}
+
 proptest! {
     /// However many places are taken, a child is let in only while one is free and only
     /// within the band.

@@ -211,3 +211,14 @@ pub struct CampToday {
     pub on_site: i64,
     pub absent: i64,
 }
+
+/// A camp child expected at the centre on a day, as the canteen counts them: registered for a
+/// day to come, checked in on the day (and on the days gone by).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CamperDay {
+    pub day: NaiveDate,
+    /// The meals their camp provides.
+    pub meals: Meals,
+    pub diet: Diet,
+    pub allergies: Vec<Allergen>,
+}

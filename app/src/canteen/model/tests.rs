@@ -167,7 +167,7 @@ fn counts_split_by_diet_with_allergies_and_extras() {
         extra(day(23), 2, 9, Diet::Normal),
         extra(day(24), 3, 9, Diet::Normal),
     ];
-    let count = meal_count(&occupants, &extras, &dinner(), day(23), None);
+    let count = meal_count((&occupants, &[]), &extras, &dinner(), day(23), None);
     let heads = &count.live;
     assert_eq!((heads.residents, heads.extra, heads.total()), (4, 7, 11));
     assert_eq!(heads.diet(Diet::Normal), 7);
@@ -179,9 +179,54 @@ fn counts_split_by_diet_with_allergies_and_extras() {
         vec![(Allergen::Peanut, 2), (Allergen::Fish, 1)]
     );
     // The residence student is at school at Monday lunch; the lunch extras count.
-    let lunch = meal_count(&occupants, &extras, &lunch(), day(23), None);
+    let lunch = meal_count((&occupants, &[]), &extras, &lunch(), day(23), None);
     assert_eq!((lunch.live.residents, lunch.live.extra), (3, 9));
     assert_eq!(lunch.expected(), 12);
+}
+
+#[test]
+fn camp_children_eat_the_meals_their_camp_provides_on_their_days() {
+    use crate::camps::model::{CamperDay, Meals};
+    let camper = |d: u32, meals: u8, diet: Diet, allergies: &[Allergen]| CamperDay {
+        day: day(d),
+        meals: Meals(meals),
+        diet,
+        allergies: allergies.to_vec(),
+    };
+    let occupants = vec![occupant(1, Programme::BoardingSchool, Diet::Normal, &[])];
+    let campers = vec![
+        // A day camp: lunch only.
+        camper(23, Meals::LUNCH, Diet::Normal, &[Allergen::Peanut]),
+        camper(23, Meals::LUNCH, Diet::Vegetarian, &[]),
+        // A residential camp: every meal.
+        camper(
+            23,
+            Meals::BREAKFAST | Meals::LUNCH | Meals::DINNER,
+            Diet::Normal,
+            &[],
+        ),
+        // Another day.
+        camper(24, Meals::LUNCH, Diet::Normal, &[]),
+    ];
+    let people = (occupants.as_slice(), campers.as_slice());
+    let lunch = meal_count(people, &[], &service(2, 11, 30, EVERY_DAY), day(23), None);
+    assert_eq!((lunch.live.residents, lunch.live.campers), (1, 3));
+    assert_eq!(lunch.expected(), 4);
+    assert_eq!(lunch.live.diet(Diet::Vegetarian), 1);
+    assert_eq!(lunch.live.allergies, vec![(Allergen::Peanut, 1)]);
+    let breakfast = meal_count(people, &[], &breakfast(), day(23), None);
+    assert_eq!(breakfast.live.campers, 1);
+    let dinner = meal_count(people, &[], &dinner(), day(23), None);
+    assert_eq!(dinner.live.campers, 1);
+    // Frozen with them, the camp children count at the cut-off too.
+    let frozen = freeze(
+        people,
+        &[],
+        &service(2, 11, 30, EVERY_DAY),
+        day(23),
+        at(22, 18, 0),
+    );
+    assert_eq!(frozen.heads.total(), 4);
 }
 
 #[test]
@@ -209,7 +254,7 @@ fn late_changes_say_who_moved_since_the_cutoff_and_why() {
         occupant(2, Programme::BoardingSchool, Diet::Vegetarian, &[]),
         occupant(3, Programme::BoardingSchool, Diet::Normal, &[]),
     ];
-    let frozen = freeze(&before, &[], &dinner(), monday, at(22, 18, 0));
+    let frozen = freeze((&before, &[]), &[], &dinner(), monday, at(22, 18, 0));
     assert_eq!(frozen.resident_ids, vec![1, 2, 3]);
     assert_eq!(frozen.heads.total(), 3);
     // After the cut-off: 2 goes home at 16:00, 4 gets a bed, 3 leaves the centre.
@@ -218,7 +263,7 @@ fn late_changes_say_who_moved_since_the_cutoff_and_why() {
         away(before[1].clone(), at(23, 16, 0), None),
         occupant(4, Programme::BoardingSchool, Diet::Normal, &[]),
     ];
-    let count = meal_count(&after, &[], &dinner(), monday, Some(frozen));
+    let count = meal_count((&after, &[]), &[], &dinner(), monday, Some(frozen));
     assert_eq!(
         count.expected(),
         3,
@@ -249,7 +294,7 @@ fn moves_that_cancel_out_still_show_and_late_extras_raise_the_served_basis() {
         occupant(1, Programme::BoardingSchool, Diet::Vegetarian, &[]),
         occupant(2, Programme::BoardingSchool, Diet::Normal, &[]),
     ];
-    let frozen = freeze(&before, &[], &dinner(), monday, at(22, 18, 0));
+    let frozen = freeze((&before, &[]), &[], &dinner(), monday, at(22, 18, 0));
     // The vegetarian goes home; a normal eater gets a bed; five staff are added late.
     let after = vec![
         away(before[0].clone(), at(23, 12, 0), None),
@@ -257,7 +302,7 @@ fn moves_that_cancel_out_still_show_and_late_extras_raise_the_served_basis() {
         occupant(3, Programme::BoardingSchool, Diet::Normal, &[]),
     ];
     let late_staff = vec![extra(monday, 3, 5, Diet::Normal)];
-    let count = meal_count(&after, &late_staff, &dinner(), monday, Some(frozen));
+    let count = meal_count((&after, &[]), &late_staff, &dinner(), monday, Some(frozen));
     assert_eq!(count.late_moves(), (1, 1), "one came, one went");
     assert_eq!(count.expected(), 2);
     assert_eq!(count.live.total(), 7);
@@ -371,6 +416,7 @@ fn quantities_per_head_read_and_show() {
 fn heads(diets: &[(Diet, i64)]) -> Heads {
     Heads {
         residents: diets.iter().map(|(_, n)| n).sum(),
+        campers: 0,
         extra: 0,
         diets: Diet::ALL
             .iter()
@@ -498,7 +544,7 @@ proptest! {
         let services = [breakfast(), lunch(), dinner()];
         for service in &services {
             let extras = if extra_heads > 0 { vec![extra(day(d), service.id, extra_heads, extra_diet)] } else { vec![] };
-            let count = meal_count(&occupants, &extras, service, day(d), None);
+            let count = meal_count((&occupants, &[]), &extras, service, day(d), None);
             let heads = &count.live;
             let by_diet: i64 = heads.diets.iter().map(|(_, n)| n).sum();
             prop_assert_eq!(by_diet, heads.total());
@@ -525,8 +571,8 @@ proptest! {
         after in arb_occupants(),
         d in 20u32..28,
     ) {
-        let frozen = freeze(&before, &[], &dinner(), day(d), 0);
-        let count = meal_count(&after, &[], &dinner(), day(d), Some(frozen.clone()));
+        let frozen = freeze((&before, &[]), &[], &dinner(), day(d), 0);
+        let count = meal_count((&after, &[]), &[], &dinner(), day(d), Some(frozen.clone()));
         let mut ids: BTreeSet<i64> = frozen.resident_ids.iter().copied().collect();
         for change in &count.late {
             if change.now_eats {

@@ -101,6 +101,7 @@ fn expected_cell(i18n: I18n, meal: &MealCount) -> AnyView {
     let frozen = meal.frozen.as_ref();
     let (came, gone) = meal.late_moves();
     let extra = frozen.map_or(0, |f| meal.live.extra - f.heads.extra);
+    let campers = frozen.map_or(0, |f| meal.live.campers - f.heads.campers);
     let mut moves = Vec::new();
     if gone > 0 {
         moves.push(format!("−{}", i18n.num(gone as i64)));
@@ -108,13 +109,14 @@ fn expected_cell(i18n: I18n, meal: &MealCount) -> AnyView {
     if came > 0 {
         moves.push(format!("+{}", i18n.num(came as i64)));
     }
-    if extra != 0 {
-        let sign = if extra > 0 { "+" } else { "−" };
-        moves.push(format!(
-            "{sign}{} {}",
-            i18n.num(extra.abs()),
-            i18n.t(Key::CanteenExtraShort)
-        ));
+    for (delta, what) in [
+        (campers, Key::CanteenCampersShort),
+        (extra, Key::CanteenExtraShort),
+    ] {
+        if delta != 0 {
+            let sign = if delta > 0 { "+" } else { "−" };
+            moves.push(format!("{sign}{} {}", i18n.num(delta.abs()), i18n.t(what)));
+        }
     }
     view! {
         <span class="figure">{i18n.num(meal.expected())}</span>
@@ -265,6 +267,11 @@ fn heads_table(i18n: I18n, live: &Heads, frozen: Option<&Heads>) -> impl IntoVie
         })
         .filter(|(_, now, then)| *now > 0 || then.is_some_and(|n| n > 0))
         .collect();
+    let campers = (
+        i18n.t(Key::CanteenCampers).to_owned(),
+        live.campers,
+        frozen.map(|f| f.campers),
+    );
     let extra = (
         i18n.t(Key::CanteenExtra).to_owned(),
         live.extra,
@@ -282,7 +289,7 @@ fn heads_table(i18n: I18n, live: &Heads, frozen: Option<&Heads>) -> impl IntoVie
         .collect();
     view! {
         <ListTable headers class="heads">
-            {rows.into_iter().chain([extra, total]).map(|(label, now, then)| view! {
+            {rows.into_iter().chain([campers, extra, total]).map(|(label, now, then)| view! {
                 <tr>
                     <th scope="row">{label}</th>
                     <td>{i18n.num(now)}</td>

@@ -118,7 +118,9 @@ pub async fn get_camp(id: i64) -> Result<CampPage, AppError> {
     let groups = super::repo::groups(&mut conn, Some(id), None).await?;
     let campers = super::repo::campers_of(&mut conn, id, camp.rules.starts_on).await?;
     let monitors = super::repo::monitors(&mut conn).await?;
+    let residents = super::repo::residents_for(&mut conn, &camp).await?;
     Ok(CampPage {
+        residents,
         camp,
         groups,
         campers,
@@ -206,6 +208,19 @@ pub async fn register_camper(
         w.now,
     )
     .await?;
+    crate::base::write::saved(&format!("/camps/{camp_id}#register"))
+}
+
+/// A resident joins a camp's group. House staff and admin.
+#[server(endpoint = "camp_add_resident")]
+pub async fn camp_add_resident(
+    camp_id: i64,
+    group_id: i64,
+    resident_id: i64,
+) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    let ids = (camp_id, group_id);
+    super::record::join_resident(&w.pool, &w.by, ids, resident_id, w.now).await?;
     crate::base::write::saved(&format!("/camps/{camp_id}#register"))
 }
 

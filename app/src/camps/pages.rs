@@ -8,9 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddCampActivity, AddCampGroup, AddCampMonitor, CampAllPresent, CampCheckIn, CampHandOver,
-    CampPickUp, CreateCamp, RegisterCamper, get_camp, get_camper, get_camps, get_group_day,
-    uncollected_alerts,
+    AddCampActivity, AddCampGroup, AddCampMonitor, CampAddResident, CampAllPresent, CampCheckIn,
+    CampHandOver, CampPickUp, CreateCamp, RegisterCamper, get_camp, get_camper, get_camps,
+    get_group_day, uncollected_alerts,
 };
 use super::model::{
     Camp, CampPage as CampData, CamperPage as CamperData, CampsPage as CampsData, DayRow,
@@ -227,7 +227,29 @@ fn CampView(page: CampData) -> impl IntoView {
         } else if camp.taken >= camp.rules.places {
             view! { <p class="notice warn">{i18n.t(Key::ProblemCampFull)}</p> }.into_any()
         } else {
-            view! { <RegisterForm camp_id=id groups=choices /> }.into_any()
+            view! {
+                <RegisterForm camp_id=id groups=choices.clone() />
+                {(!page.residents.is_empty()).then(|| view! {
+                    <details class="more" id="resident-joins">
+                        <summary>{i18n.t(Key::CampResidentJoins)}</summary>
+                        <FormError url=CampAddResident::url() />
+                        <form class="stack narrow" method="post" action=CampAddResident::url()>
+                            <input type="hidden" name="camp_id" value=id />
+                            <label for="join-resident">{i18n.t(Key::CampResident)}</label>
+                            <select id="join-resident" name="resident_id" required>
+                                {page.residents.iter().map(|(rid, km, latin)| view! {
+                                    <option value=*rid>{resident_name(i18n, km, latin)}</option>
+                                }).collect_view()}
+                            </select>
+                            <label for="join-group">{i18n.t(Key::CampGroup)}</label>
+                            <select id="join-group" name="group_id" required>
+                                {choices.iter().map(|(gid, name)| view! { <option value=*gid>{name.clone()}</option> }).collect_view()}
+                            </select>
+                            <button class="button" type="submit">{i18n.t(Key::CampRegisterButton)}</button>
+                        </form>
+                    </details>
+                })}
+            }.into_any()
         }}
         <h2 id="campers">{format!("{} ({})", i18n.t(Key::CampCampers), i18n.num(camp.taken))}</h2>
         <ListTable headers=vec![Key::FieldName, Key::CampAge, Key::CampGroup]>
@@ -493,6 +515,7 @@ fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
         Some(DayStatus::Collected | DayStatus::HandedOver)
     );
     let pressed = move |s: DayStatus| (row.status == Some(s)).to_string();
+    let no_guardians = row.guardians.is_empty();
     let (collectors, others): (Vec<_>, Vec<_>) =
         row.guardians.iter().cloned().partition(|g| g.may_collect);
     view! {
@@ -528,7 +551,11 @@ fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
             {(can_mark && !gone).then(|| view! {
                 <details class="pick-up">
                     <summary>{i18n.t(Key::CampPickUp)}</summary>
-                    <p class="hint">{i18n.t(Key::CampPickUpHint)}</p>
+                    {if no_guardians {
+                        view! { <p class="hint">{i18n.t(Key::CampNoGuardians)}</p> }.into_any()
+                    } else {
+                        view! { <p class="hint">{i18n.t(Key::CampPickUpHint)}</p> }.into_any()
+                    }}
                     {collectors.into_iter().map(|g| view! {
                         <form class="stack" method="post" action=CampPickUp::url()>
                             <input type="hidden" name="group_id" value=group_id />

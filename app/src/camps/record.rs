@@ -230,6 +230,87 @@ pub async fn register(
     Ok(camper_id)
 }
 
+/// A resident joins a camp's group: the camper they are (found by their record, or by name and
+/// date of birth if they came to a camp before they were admitted, or entered from their
+/// record: names, sex, date of birth, diet and allergies; their medical note stays on their
+/// file). Places and age band are held as for any child. Returns the camper.
+pub async fn join_resident(
+    pool: &SqlitePool,
+    by: &Writer,
+    (camp_id, group_id): (i64, i64),
+    resident_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let camp = repo::camp(&mut tx, camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let group = repo::group(&mut tx, group_id)
+        .await?
+        .filter(|g| g.camp_id == camp_id)
+        .ok_or(AppError::invalid("group_id", Key::ProblemChoice))?;
+    let resident = crate::residents::repo::resident(&mut tx, resident_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if resident.left.is_some() {
+        return Err(AppError::conflict(Key::ProblemResidentLeft));
+    }
+    let f = &resident.fields;
+    let camper_id = match repo::camper_of_resident(&mut tx, resident_id).await? {
+        Some(id) => id,
+        None => match repo::camper_by_identity(&mut tx, &f.name_latin, f.born_on).await? {
+            Some(id) => {
+                repo::link_resident(&mut tx, id, resident_id).await?;
+                let after = json!({ "resident_id": resident_id });
+                record(
+                    &mut tx,
+                    &by.actor,
+                    Change::of("camper", id, "link", Some(after)),
+                )
+                .await?;
+                id
+            }
+            None => {
+                let camper = NewCamper {
+                    name_km: f.name_km.clone(),
+                    name_latin: f.name_latin.clone(),
+                    sex: f.sex,
+                    born_on: f.born_on,
+                    diet: f.diet,
+                    allergies: f.allergies.clone(),
+                    medical_note: String::new(),
+                };
+                let id =
+                    repo::insert_camper(&mut tx, &camper, Some(resident_id), (by.staff_id, now))
+                        .await
+                        .map_err(camp_error)?;
+                let after = json!({ "resident_id": resident_id });
+                record(
+                    &mut tx,
+                    &by.actor,
+                    Change::of("camper", id, "create", Some(after)),
+                )
+                .await?;
+                id
+            }
+        },
+    };
+    let (taken, already) = repo::places_taken(&mut tx, camp_id, camper_id).await?;
+    check_place(&camp.rules, taken, already, f.born_on)?;
+    repo::insert_place(&mut tx, (camp_id, group.id, camper_id), (by.staff_id, now))
+        .await
+        .map_err(camp_error)?;
+    let after = json!({ "camp_id": camp_id, "group_id": group.id, "camper_id": camper_id, "resident_id": resident_id });
+    let change = Change::of(
+        "camp_place",
+        format!("{camp_id}/{camper_id}"),
+        "create",
+        Some(after),
+    );
+    commit_with(tx, &by.actor, change).await?;
+    Ok(camper_id)
+}
+
 /// What a mark of a group's day does.
 pub enum DayMark {
     /// One camper checked in present, or marked absent; with its id and times when a phone

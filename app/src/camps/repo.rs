@@ -790,7 +790,8 @@ pub async fn uncollected(
 }
 
 /// The camp children expected at the centre each day from `from` to `until` (inclusive), as
-/// things stand `today` (`model::expected_on`): two queries whatever the span.
+/// things stand `today` (`model::expected_on`): two queries whatever the span. A resident at a
+/// camp is not among them: they are here as a resident.
 pub async fn expected_between(
     conn: &mut SqliteConnection,
     (from, until): (NaiveDate, NaiveDate),
@@ -801,7 +802,7 @@ pub async fn expected_between(
                   c.ends_on AS "ends_on: NaiveDate", c.meals, k.id AS "camper_id!", k.diet,
                   k.allergies
            FROM camp c JOIN camp_place p ON p.camp_id = c.id JOIN camper k ON k.id = p.camper_id
-           WHERE c.starts_on <= ?2 AND c.ends_on >= ?1"#,
+           WHERE c.starts_on <= ?2 AND c.ends_on >= ?1 AND k.resident_id IS NULL"#,
         from,
         until
     )
@@ -841,4 +842,58 @@ pub async fn expected_between(
         }
     }
     Ok(out)
+}
+
+/// The camper who is resident `resident_id`, if they have joined a camp before.
+pub async fn camper_of_resident(
+    conn: &mut SqliteConnection,
+    resident_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM camper WHERE resident_id = ?"#,
+        resident_id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Links camper `id` to the resident they are (entered as a camper before being admitted).
+pub async fn link_resident(
+    conn: &mut SqliteConnection,
+    id: i64,
+    resident_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE camper SET resident_id = ? WHERE id = ? AND resident_id IS NULL",
+        resident_id,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Current residents who could join camp `camp_id`: not in it yet, and within its age band
+/// on its first day. (id, Khmer name, Latin name), by Latin name.
+pub async fn residents_for(
+    conn: &mut SqliteConnection,
+    camp: &Camp,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "id!", r.name_km, r.name_latin, r.born_on AS "born_on: NaiveDate"
+           FROM resident r
+           WHERE r.left_on IS NULL
+             AND NOT EXISTS (SELECT 1 FROM camper k JOIN camp_place p ON p.camper_id = k.id
+                             WHERE k.resident_id = r.id AND p.camp_id = ?)
+           ORDER BY r.name_latin COLLATE NOCASE"#,
+        camp.id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let band = camp.min_age..=camp.max_age;
+    Ok(rows
+        .into_iter()
+        .filter(|r| band.contains(&age_on(r.born_on, camp.rules.starts_on)))
+        .map(|r| (r.id, r.name_km, r.name_latin))
+        .collect())
 }

@@ -1033,6 +1033,12 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
                 100_000 + n
             )
         }),
+        ("/api/camp_add_resident", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "camp_id={}&group_id={}&resident_id={}",
+                f.camps.camp, f.camps.group, f.slots[n].housed
+            )
+        }),
         ("/api/get_group_day", Allowed::Staff(CAMPS), |f, _| {
             format!("group_id={}", f.camps.group)
         }),

@@ -785,3 +785,56 @@ async fn meal_counts_follow_check_in(pool: SqlitePool) {
     let html = page(&app, &cook, &format!("/canteen/day?on={}", today())).await;
     assert!(html.contains("Camp children"), "{html}");
 }
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_resident_joins_a_camp_once_and_eats_as_a_resident(pool: SqlitePool) {
+    let camp = camp(&pool, 20).await;
+    let group = group(&pool, camp, "Dolphins", None).await;
+    let (resident, too_old) = {
+        let mut conn = pool.acquire().await.expect("connection");
+        let (_, beds) = girls_room(&mut conn, "C", "អគារ គ", 2).await;
+        let eight = girl("សុខ លីណា", "Sok Lina", 8, "3");
+        let fifteen = girl("ចាន់ ធីតា", "Chan Thida", 15, "9");
+        (
+            housed_since_last_week(&mut conn, &eight, beds[0]).await,
+            housed_since_last_week(&mut conn, &fifteen, beds[1]).await,
+        )
+    };
+    let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "camp-resident");
+    // The form offers the residents within the band only.
+    let html = page(&app, &house, &format!("/camps/{camp}")).await;
+    assert!(html.contains("Sok Lina"), "{html}");
+    assert!(!html.contains("Chan Thida"), "{html}");
+    let join = |id: i64| format!("camp_id={camp}&group_id={group}&resident_id={id}");
+    let (status, body) = post_as(&app, &house, "/api/camp_add_resident", join(resident)).await;
+    assert!(status.is_redirection() || status.is_success(), "{body}");
+    let (status, body) = post_as(&app, &house, "/api/camp_add_resident", join(resident)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("problem.camp_already"), "{body}");
+    let (status, body) = post_as(&app, &house, "/api/camp_add_resident", join(too_old)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("problem.camp_age"), "{body}");
+    let linked: Option<i64> = sqlx::query_scalar("SELECT resident_id FROM camper")
+        .fetch_one(&pool)
+        .await
+        .expect("camper");
+    assert_eq!(linked, Some(resident));
+    // Checked in at the camp, she still eats as a resident: not counted twice.
+    let group_page = page(&app, &house, &format!("/camps/groups/{group}")).await;
+    assert!(group_page.contains("Sok Lina"), "{group_page}");
+    let camper: i64 = sqlx::query_scalar("SELECT id FROM camper")
+        .fetch_one(&pool)
+        .await
+        .expect("id");
+    let body = format!("group_id={group}&camper_id={camper}&status=present");
+    let (status, text) = post_as(&app, &house, "/api/camp_check_in", body).await;
+    assert!(status.is_redirection() || status.is_success(), "{text}");
+    let mut conn = pool.acquire().await.expect("connection");
+    let (_, days) = app::canteen::counts::counts(&mut conn, today(), today() + Days::new(1))
+        .await
+        .expect("counts");
+    for day in &days {
+        assert!(day.meals.iter().all(|m| m.live.campers == 0));
+    }
+}

@@ -130,6 +130,9 @@ pub struct CampPage {
     pub campers: Vec<CamperLine>,
     /// Staff holding the monitor role: (id, name), for the group form.
     pub monitors: Vec<(i64, String)>,
+    /// Current residents within the age band, not in the camp yet: (id, Khmer and Latin
+    /// names), for the form a resident joins with.
+    pub residents: Vec<(i64, String, String)>,
     pub today: NaiveDate,
 }
 

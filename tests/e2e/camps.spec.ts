@@ -1,4 +1,4 @@
-import { test, expect, jsEnabled, hydrated, signIn, signInAsRole, account, centreDay, sql } from './fixtures';
+import { test, expect, jsEnabled, hydrated, copyKept, signIn, signInAsRole, account, centreDay, sql } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 
 // A camp monitor on a phone, in her own French: this morning's check-in of one of her groups
@@ -95,19 +95,7 @@ test('on the camp’s weak Wi-Fi, the morning check-in made offline reaches the 
   await page.goto(group);
   await hydrated(page);
   // The phone keeps a copy of the page.
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async (path) => {
-          for (const name of await caches.keys()) {
-            if (name.startsWith('centre-pages-') && (await (await caches.open(name)).match(path))) return true;
-          }
-          return false;
-        }, group),
-      { timeout: 15_000 },
-    )
-    .toBe(true);
+  await copyKept(page, group);
   const ids = await page.locator('li.roll-row.unmarked').evaluateAll((rows) => rows.slice(0, 3).map((row) => row.id));
   expect(ids).toHaveLength(3);
 

@@ -136,3 +136,20 @@ export function sql(query: string, ...params: (string | number)[]): unknown[][] 
   const out = execFileSync('python3', ['-c', script, database, query, JSON.stringify(params)], { encoding: 'utf8' });
   return JSON.parse(out);
 }
+
+/** Waits until the service worker controls `page` and keeps a copy of `path`. */
+export async function copyKept(page: Page, path: string) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async (path) => {
+          for (const name of await caches.keys()) {
+            if (name.startsWith('centre-pages-') && (await (await caches.open(name)).match(path))) return true;
+          }
+          return false;
+        }, path),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}

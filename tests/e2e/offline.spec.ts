@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, hydrated, account, centreDay, signInAsRole, sql } from './fixtures';
+import { test, expect, hydrated, account, centreDay, copyKept, signInAsRole, sql } from './fixtures';
 
 // The Wi-Fi of a boarding house drops for minutes during the evening roll call. With the
 // service worker, tonight's roll call and homework open with no network, as last loaded and
@@ -43,23 +43,6 @@ async function unmarked(page: Page, from: number, count: number): Promise<string
   const ids = rows.slice(from).filter((row) => row.unmarked).slice(0, count).map((row) => row.id);
   expect(ids.length, 'enough children unmarked').toBe(count);
   return ids;
-}
-
-/** Waits until the service worker controls `page` and keeps a copy of `path`. */
-async function copyKept(page: Page, path: string) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async (path) => {
-          for (const name of await caches.keys()) {
-            if (name.startsWith('centre-pages-') && (await (await caches.open(name)).match(path))) return true;
-          }
-          return false;
-        }, path),
-      { timeout: 15_000 },
-    )
-    .toBe(true);
 }
 
 type Kept = { id: string; made_ms: number; row: string; fields: string };

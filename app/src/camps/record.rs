@@ -211,15 +211,29 @@ pub async fn register(
             record(&mut tx, &by.actor, change).await?;
         }
     }
-    let (taken, already) = repo::places_taken(&mut tx, camp_id, camper_id).await?;
     let born_on = repo::born_on(&mut tx, camper_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    take_place(tx, by, (&camp, group.id), (camper_id, born_on), now).await
+}
+
+/// Gives camper `camper_id` (born on `born_on`) a place in `camp`'s group `group_id`, checked
+/// on fresh figures inside the caller's write and again by the schema, with its audit entry;
+/// commits, and returns the camper.
+async fn take_place(
+    mut tx: Transaction<'static, Sqlite>,
+    by: &Writer,
+    (camp, group_id): (&super::model::Camp, i64),
+    (camper_id, born_on): (i64, NaiveDate),
+    now: i64,
+) -> Result<i64, AppError> {
+    let camp_id = camp.id;
+    let (taken, already) = repo::places_taken(&mut tx, camp_id, camper_id).await?;
     check_place(&camp.rules, taken, already, born_on)?;
-    repo::insert_place(&mut tx, (camp_id, group.id, camper_id), (by.staff_id, now))
+    repo::insert_place(&mut tx, (camp_id, group_id, camper_id), (by.staff_id, now))
         .await
         .map_err(camp_error)?;
-    let after = json!({ "camp_id": camp_id, "group_id": group.id, "camper_id": camper_id });
+    let after = json!({ "camp_id": camp_id, "group_id": group_id, "camper_id": camper_id });
     let change = Change::of(
         "camp_place",
         format!("{camp_id}/{camper_id}"),
@@ -295,20 +309,7 @@ pub async fn join_resident(
             }
         },
     };
-    let (taken, already) = repo::places_taken(&mut tx, camp_id, camper_id).await?;
-    check_place(&camp.rules, taken, already, f.born_on)?;
-    repo::insert_place(&mut tx, (camp_id, group.id, camper_id), (by.staff_id, now))
-        .await
-        .map_err(camp_error)?;
-    let after = json!({ "camp_id": camp_id, "group_id": group.id, "camper_id": camper_id, "resident_id": resident_id });
-    let change = Change::of(
-        "camp_place",
-        format!("{camp_id}/{camper_id}"),
-        "create",
-        Some(after),
-    );
-    commit_with(tx, &by.actor, change).await?;
-    Ok(camper_id)
+    take_place(tx, by, (&camp, group.id), (camper_id, f.born_on), now).await
 }
 
 /// What a mark of a group's day does.

@@ -85,6 +85,20 @@ pub async fn camps(
     conn: &mut SqliteConnection,
     monitor: Option<i64>,
 ) -> Result<Vec<Camp>, sqlx::Error> {
+    camps_where(conn, monitor, None).await
+}
+
+/// One camp.
+pub async fn camp(conn: &mut SqliteConnection, id: i64) -> Result<Option<Camp>, sqlx::Error> {
+    Ok(camps_where(conn, None, Some(id)).await?.pop())
+}
+
+/// The camps with a group `monitor` watches (all when none), or camp `id` alone.
+async fn camps_where(
+    conn: &mut SqliteConnection,
+    monitor: Option<i64>,
+    id: Option<i64>,
+) -> Result<Vec<Camp>, sqlx::Error> {
     let rows = sqlx::query_as!(
         CampRow,
         r#"SELECT c.id AS "id!", c.name, f.name_km AS facility_km, f.name_latin AS facility_latin,
@@ -92,32 +106,17 @@ pub async fn camps(
                   c.min_age, c.max_age, c.places, c.meals, c.day_ends_at,
                   (SELECT count(*) FROM camp_place p WHERE p.camp_id = c.id) AS "taken!: i64"
            FROM camp c JOIN facility f ON f.id = c.facility_id
-           WHERE ?1 IS NULL OR c.id IN (
-               SELECT g.camp_id FROM camp_group g JOIN camp_monitor m ON m.group_id = g.id
-               WHERE m.staff_user_id = ?1)
+           WHERE (?1 IS NULL OR c.id IN (
+                     SELECT g.camp_id FROM camp_group g JOIN camp_monitor m ON m.group_id = g.id
+                     WHERE m.staff_user_id = ?1))
+             AND (?2 IS NULL OR c.id = ?2)
            ORDER BY c.starts_on DESC, c.name"#,
-        monitor
+        monitor,
+        id
     )
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(CampRow::camp).collect()
-}
-
-/// One camp.
-pub async fn camp(conn: &mut SqliteConnection, id: i64) -> Result<Option<Camp>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        CampRow,
-        r#"SELECT c.id AS "id!", c.name, f.name_km AS facility_km, f.name_latin AS facility_latin,
-                  c.kind, c.starts_on AS "starts_on: NaiveDate", c.ends_on AS "ends_on: NaiveDate",
-                  c.min_age, c.max_age, c.places, c.meals, c.day_ends_at,
-                  (SELECT count(*) FROM camp_place p WHERE p.camp_id = c.id) AS "taken!: i64"
-           FROM camp c JOIN facility f ON f.id = c.facility_id
-           WHERE c.id = ?"#,
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(CampRow::camp).transpose()
 }
 
 /// Adds a camp; returns its id.
@@ -178,6 +177,20 @@ pub async fn groups(
     camp: Option<i64>,
     monitor: Option<i64>,
 ) -> Result<Vec<Group>, sqlx::Error> {
+    groups_where(conn, (camp, monitor), None).await
+}
+
+/// One group.
+pub async fn group(conn: &mut SqliteConnection, id: i64) -> Result<Option<Group>, sqlx::Error> {
+    Ok(groups_where(conn, (None, None), Some(id)).await?.pop())
+}
+
+/// The groups of `camp` that `monitor` watches (each filter when given), or group `id` alone.
+async fn groups_where(
+    conn: &mut SqliteConnection,
+    (camp, monitor): (Option<i64>, Option<i64>),
+    id: Option<i64>,
+) -> Result<Vec<Group>, sqlx::Error> {
     let rows = sqlx::query_as!(
         GroupRow,
         r#"SELECT g.id AS "id!", g.camp_id, g.name,
@@ -188,30 +201,15 @@ pub async fn groups(
            FROM camp_group g
            WHERE (?1 IS NULL OR g.camp_id = ?1)
              AND (?2 IS NULL OR g.id IN (SELECT group_id FROM camp_monitor WHERE staff_user_id = ?2))
+             AND (?3 IS NULL OR g.id = ?3)
            ORDER BY g.camp_id DESC, g.name"#,
         camp,
-        monitor
+        monitor,
+        id
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(Group::from).collect())
-}
-
-/// One group.
-pub async fn group(conn: &mut SqliteConnection, id: i64) -> Result<Option<Group>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        GroupRow,
-        r#"SELECT g.id AS "id!", g.camp_id, g.name,
-                  coalesce((SELECT group_concat(s.display_name, char(9))
-                            FROM camp_monitor m JOIN staff_user s ON s.id = m.staff_user_id
-                            WHERE m.group_id = g.id), '') AS "monitors!: String",
-                  (SELECT count(*) FROM camp_place p WHERE p.group_id = g.id) AS "campers!: i64"
-           FROM camp_group g WHERE g.id = ?"#,
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(Group::from))
 }
 
 /// Whether `staff_id` monitors group `group_id`.

@@ -13,12 +13,17 @@ const demo: Demo = JSON.parse(readFileSync('../demo/accounts.json', 'utf8'));
 /** What the main navigation offers each role, by address. */
 const everyone = ['/', '/residents', '/buildings', '/roll'];
 const navigation: Record<string, string[]> = {
-  admin: [...everyone, '/canteen', '/homework', '/families', '/visits', '/admin/staff', '/admin/audit'],
+  admin: [...everyone, '/canteen', '/homework', '/camps', '/families', '/visits', '/admin/staff', '/admin/audit'],
   social_team: [...everyone, '/families', '/visits'],
-  house_staff: [...everyone, '/canteen', '/homework', '/visits/gate'],
+  house_staff: [...everyone, '/canteen', '/homework', '/camps', '/visits/gate'],
   canteen: [...everyone, '/canteen'],
   tutor: [...everyone, '/homework'],
+  // A camp monitor's day is their groups: nothing of the centre's.
+  monitor: ['/camps'],
 };
+
+/** Where each role lands after signing in. */
+const home = (role: string) => (role === 'monitor' ? '/camps' : '/');
 
 async function navHrefs(page: Page): Promise<string[]> {
   return page.locator('nav.mainnav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
@@ -31,13 +36,13 @@ for (const staff of demo.staff) {
     // workers: up to 25 s on this 2-core machine, so three times the usual 30 s allowance.
     test.slow();
     await signIn(page, testInfo, staff.login, staff.password);
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(new RegExp(`${home(role)}$`));
     await expect(page.getByRole('banner').getByText(staff.name)).toBeVisible();
     // Their pages open in their own language.
     await expect(page.locator('html')).toHaveAttribute('lang', staff.language);
     expect(await navHrefs(page)).toEqual(navigation[role]);
     // Each area the navigation offers opens.
-    for (const href of navigation[role].slice(1)) {
+    for (const href of navigation[role].filter((href) => href !== home(role))) {
       await page.locator(`nav.mainnav a[href="${href}"]`).click();
       await expect(page).toHaveURL(new RegExp(`${href}$`));
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -98,7 +98,8 @@ CREATE TABLE camp_guardian (
     name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 100),
     phone TEXT NOT NULL CHECK (phone GLOB '[0-9]*' AND length(phone) BETWEEN 8 AND 12),
     relationship TEXT NOT NULL
-        CHECK (relationship IN ('mother', 'father', 'grandparent', 'sibling', 'aunt_uncle', 'other')),
+        CHECK (relationship IN ('mother', 'father', 'grandmother', 'grandfather', 'aunt', 'uncle',
+                                'sibling', 'guardian', 'other')),
     may_collect INTEGER NOT NULL CHECK (may_collect IN (0, 1)),
     UNIQUE (camper_id, phone),
     UNIQUE (id, camper_id)
@@ -178,6 +179,9 @@ CREATE TABLE camp_day (
 ) STRICT;
 
 CREATE INDEX camp_day_by_day ON camp_day (day, status);
+-- The children still on site: read on every staff page for the "not collected" alert, a few
+-- rows whatever the camps' history.
+CREATE INDEX camp_day_on_site ON camp_day (day) WHERE status = 'present';
 
 -- Only on the camp's days.
 CREATE TRIGGER camp_day_within BEFORE INSERT ON camp_day

@@ -227,6 +227,26 @@ pub async fn backup_to(pool: &SqlitePool, path: &str) -> Result<(), sqlx::Error>
         .map(|_| ())
 }
 
+/// A stored code read back (`parse` of the value `raw` of column kind `what`): a value the app
+/// does not know is a decoding error, never a panic.
+pub fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
+    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
+}
+
+/// A local time as stored: `HH:MM`.
+pub fn hhmm(time: chrono::NaiveTime) -> String {
+    time.format("%H:%M").to_string()
+}
+
+/// A stored local time (`HH:MM`) read back.
+pub fn stored_time(raw: &str) -> Result<chrono::NaiveTime, sqlx::Error> {
+    decode(
+        chrono::NaiveTime::parse_from_str(raw, "%H:%M").ok(),
+        "time",
+        raw,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

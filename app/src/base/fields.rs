@@ -26,6 +26,15 @@ pub fn date_field(input: &str, field: &str) -> Result<NaiveDate, AppError> {
     })
 }
 
+/// Reads the date of form field `field`, `or` when it was left empty (a page's "today").
+pub fn date_field_or(input: &str, field: &str, or: NaiveDate) -> Result<NaiveDate, AppError> {
+    if input.trim().is_empty() {
+        Ok(or)
+    } else {
+        date_field(input, field)
+    }
+}
+
 /// Reads the local time (`HH:MM`) of form field `field`, or refuses it in words.
 pub fn time_field(input: &str, field: &str) -> Result<chrono::NaiveTime, AppError> {
     chrono::NaiveTime::parse_from_str(input.trim(), "%H:%M")

@@ -17,7 +17,6 @@ use {
     super::record::DayMark,
     crate::base::access::CurrentStaff,
     crate::base::i18n::Key,
-    chrono::NaiveDate,
 };
 
 /// Who sees camps: monitors (their groups), house staff and admin (all).
@@ -44,15 +43,6 @@ async fn visible_group(
     super::repo::group(conn, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-#[cfg(feature = "ssr")]
-fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
-    if day.trim().is_empty() {
-        Ok(crate::base::clock::today_at_centre())
-    } else {
-        crate::base::fields::date_field(day, "day")
-    }
 }
 
 /// The camps (all for those who manage them; a monitor's own) and the caller's groups.
@@ -117,7 +107,7 @@ pub async fn get_camp(id: i64) -> Result<CampPage, AppError> {
         .ok_or(AppError::NotFound)?;
     let groups = super::repo::groups(&mut conn, Some(id), None).await?;
     let campers = super::repo::campers_of(&mut conn, id, camp.rules.starts_on).await?;
-    let monitors = super::repo::monitors(&mut conn).await?;
+    let monitors = crate::people::repo::holding(&mut conn, Role::Monitor).await?;
     let residents = super::repo::residents_for(&mut conn, &camp).await?;
     Ok(CampPage {
         residents,
@@ -232,18 +222,18 @@ pub async fn get_group_day(
     #[server(default)] day: String,
 ) -> Result<GroupDayPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let day = day_or_today(&day)?;
+    let today = crate::base::clock::today_at_centre();
+    let day = crate::base::fields::date_field_or(&day, "day", today)?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let group = visible_group(&mut conn, &staff, group_id).await?;
     let camp = super::repo::camp(&mut conn, group.camp_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let today = crate::base::clock::today_at_centre();
     let programme = super::repo::programme(&mut conn, group_id, day).await?;
     let rows = super::repo::day_rows(&mut conn, group_id, day).await?;
     let can_manage = sees_all(&staff);
     let monitors = if can_manage {
-        super::repo::monitors(&mut conn).await?
+        crate::people::repo::holding(&mut conn, Role::Monitor).await?
     } else {
         Vec::new()
     };

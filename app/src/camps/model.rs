@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::error::AppError;
 use crate::base::fields::{parse_date, time_field};
 use crate::base::i18n::Key;
-use crate::people::model::Phone;
+use crate::people::model::{Phone, Relationship};
 use crate::residents::model::{Allergen, Diet, Sex, age_on, has_khmer};
 
 mod views;
@@ -45,60 +45,6 @@ impl Kind {
         match self {
             Kind::Day => Key::CampKindDay,
             Kind::Residential => Key::CampKindResidential,
-        }
-    }
-}
-
-/// Who a guardian is to the child.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Relationship {
-    Mother,
-    Father,
-    Grandparent,
-    Sibling,
-    AuntUncle,
-    Other,
-}
-
-impl Relationship {
-    /// Every relationship, in the order forms offer them.
-    pub const ALL: [Relationship; 6] = [
-        Relationship::Mother,
-        Relationship::Father,
-        Relationship::Grandparent,
-        Relationship::Sibling,
-        Relationship::AuntUncle,
-        Relationship::Other,
-    ];
-
-    /// The value stored in the database.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Relationship::Mother => "mother",
-            Relationship::Father => "father",
-            Relationship::Grandparent => "grandparent",
-            Relationship::Sibling => "sibling",
-            Relationship::AuntUncle => "aunt_uncle",
-            Relationship::Other => "other",
-        }
-    }
-
-    /// Reads the stored value.
-    pub fn parse(code: &str) -> Option<Relationship> {
-        Relationship::ALL
-            .into_iter()
-            .find(|r| r.code() == code.trim())
-    }
-
-    /// Its translated name.
-    pub const fn label(self) -> Key {
-        match self {
-            Relationship::Mother => Key::RelationshipMother,
-            Relationship::Father => Key::RelationshipFather,
-            Relationship::Grandparent => Key::RelationshipGrandparent,
-            Relationship::Sibling => Key::RelationshipSibling,
-            Relationship::AuntUncle => Key::RelationshipAuntUncle,
-            Relationship::Other => Key::RelationshipOther,
         }
     }
 }

@@ -14,7 +14,7 @@ use super::api::{
 };
 use super::model::{
     Camp, CampPage as CampData, CamperPage as CamperData, CampsPage as CampsData, DayRow,
-    DayStatus, DayTally, GroupDayPage as GroupDayData, Kind, Relationship, Uncollected,
+    DayStatus, DayTally, GroupDayPage as GroupDayData, Kind, Uncollected,
 };
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, use_i18n};
@@ -22,6 +22,7 @@ use crate::base::ui::{
     FormError, ListTable, MarkSender, OfflineCopy, SavedNotice, SendTexts, SendWords, id_param,
     page_data, resource_by_id, use_islands,
 };
+use crate::people::model::Relationship;
 use crate::residents::model::{Allergen, Diet, Sex};
 use crate::residents::pages::resident_name;
 
@@ -39,8 +40,8 @@ fn facts(i18n: I18n, camp: &Camp) -> String {
     let ages = i18n.fmt(
         Key::CampAges,
         &[
-            ("min", &i18n.num(i64::from(camp.min_age))),
-            ("max", &i18n.num(i64::from(camp.max_age))),
+            ("min", &i18n.num(i64::from(camp.rules.min_age))),
+            ("max", &i18n.num(i64::from(camp.rules.max_age))),
         ],
     );
     let places = i18n.fmt(

@@ -102,11 +102,7 @@ async fn add_monitor_in(
     group_id: i64,
     staff_id: i64,
 ) -> Result<(), AppError> {
-    if !repo::monitors(tx)
-        .await?
-        .iter()
-        .any(|(id, _)| *id == staff_id)
-    {
+    if !crate::people::repo::holds(tx, staff_id, crate::base::access::Role::Monitor).await? {
         return Err(AppError::invalid("monitor_id", Key::ProblemMonitor));
     }
     if repo::add_monitor(tx, group_id, staff_id)
@@ -160,6 +156,47 @@ pub async fn add_activity(
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
+/// Camp `camp_id` and its group `group_id`, read in the write: not found, or a group of another
+/// camp refused as a choice that is not offered.
+async fn camp_and_group(
+    tx: &mut Transaction<'_, Sqlite>,
+    (camp_id, group_id): (i64, i64),
+) -> Result<(super::model::Camp, super::model::Group), AppError> {
+    let camp = repo::camp(tx, camp_id).await?.ok_or(AppError::NotFound)?;
+    let group = repo::group(tx, group_id)
+        .await?
+        .filter(|g| g.camp_id == camp_id)
+        .ok_or(AppError::invalid("group_id", Key::ProblemChoice))?;
+    Ok((camp, group))
+}
+
+/// Enters a child who never came to a camp (the resident they are, if one), with its audit
+/// entry; returns their id.
+async fn enter_camper(
+    tx: &mut Transaction<'_, Sqlite>,
+    by: &Writer,
+    camper: &NewCamper,
+    resident_id: Option<i64>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let id = repo::insert_camper(tx, camper, resident_id, (by.staff_id, now))
+        .await
+        .map_err(camp_error)?;
+    let after = json!({
+        "name_km": camper.name_km, "name_latin": camper.name_latin,
+        "sex": camper.sex.code(), "born_on": camper.born_on, "diet": camper.diet.code(),
+        "allergies": crate::residents::model::Allergen::join(&camper.allergies),
+        "resident_id": resident_id,
+    });
+    record(
+        tx,
+        &by.actor,
+        Change::of("camper", id, "create", Some(after)),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Registers a child in a camp's group: the camper is found by Latin name and date of birth if
 /// they came before (never entered twice; their guardians typed now are added or updated), or
 /// entered. The place is checked on fresh figures inside the write, and the schema checks it
@@ -173,33 +210,11 @@ pub async fn register(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let camp = repo::camp(&mut tx, camp_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let group = repo::group(&mut tx, group_id)
-        .await?
-        .filter(|g| g.camp_id == camp_id)
-        .ok_or(AppError::invalid("group_id", Key::ProblemChoice))?;
+    let (camp, group) = camp_and_group(&mut tx, (camp_id, group_id)).await?;
     let existing = repo::camper_by_identity(&mut tx, &camper.name_latin, camper.born_on).await?;
     let camper_id = match existing {
         Some(id) => id,
-        None => {
-            let id = repo::insert_camper(&mut tx, camper, None, (by.staff_id, now))
-                .await
-                .map_err(camp_error)?;
-            let after = json!({
-                "name_km": camper.name_km, "name_latin": camper.name_latin,
-                "sex": camper.sex.code(), "born_on": camper.born_on, "diet": camper.diet.code(),
-                "allergies": crate::residents::model::Allergen::join(&camper.allergies),
-            });
-            record(
-                &mut tx,
-                &by.actor,
-                Change::of("camper", id, "create", Some(after)),
-            )
-            .await?;
-            id
-        }
+        None => enter_camper(&mut tx, by, camper, None, now).await?,
     };
     for guardian in guardians {
         if repo::upsert_guardian(&mut tx, camper_id, guardian).await? {
@@ -211,10 +226,8 @@ pub async fn register(
             record(&mut tx, &by.actor, change).await?;
         }
     }
-    let born_on = repo::born_on(&mut tx, camper_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    take_place(tx, by, (&camp, group.id), (camper_id, born_on), now).await
+    // Found by name and date of birth, or entered now: born on the day given either way.
+    take_place(tx, by, (&camp, group.id), (camper_id, camper.born_on), now).await
 }
 
 /// Gives camper `camper_id` (born on `born_on`) a place in `camp`'s group `group_id`, checked
@@ -256,13 +269,7 @@ pub async fn join_resident(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    let camp = repo::camp(&mut tx, camp_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let group = repo::group(&mut tx, group_id)
-        .await?
-        .filter(|g| g.camp_id == camp_id)
-        .ok_or(AppError::invalid("group_id", Key::ProblemChoice))?;
+    let (camp, group) = camp_and_group(&mut tx, (camp_id, group_id)).await?;
     let resident = crate::residents::repo::resident(&mut tx, resident_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -294,18 +301,7 @@ pub async fn join_resident(
                     allergies: f.allergies.clone(),
                     medical_note: String::new(),
                 };
-                let id =
-                    repo::insert_camper(&mut tx, &camper, Some(resident_id), (by.staff_id, now))
-                        .await
-                        .map_err(camp_error)?;
-                let after = json!({ "resident_id": resident_id });
-                record(
-                    &mut tx,
-                    &by.actor,
-                    Change::of("camper", id, "create", Some(after)),
-                )
-                .await?;
-                id
+                enter_camper(&mut tx, by, &camper, Some(resident_id), now).await?
             }
         },
     };
@@ -463,7 +459,7 @@ pub async fn mark_day(
         // A morning's mark stands if made after the one it would replace, and after the child
         // left if they have.
         let current =
-            before.map(|(_, marked_at, left_at)| left_at.unwrap_or(marked_at).max(marked_at));
+            before.map(|(_, marked_at, left_at)| marked_at.max(left_at.unwrap_or(marked_at)));
         let applied =
             !checking_in || outbox::stands(dated, sent.is_some_and(|s| s.all_present), current);
         if let Some(sent) = sent {

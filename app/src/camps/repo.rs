@@ -1,28 +1,17 @@
 //! SQL of camps: camps, groups and their monitors, programmes, campers and guardians, places,
 //! and each camp day's check-in and pick-up.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::model::{
     Activity, Camp, CampRules, CampToday, CamperDay, CamperLine, CamperPlace, DayRow, DayStatus,
-    Group, Guardian, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship, Uncollected,
+    Group, Guardian, Kind, Meals, NewCamp, NewCamper, NewGuardian, Uncollected,
 };
-use crate::base::access::Role;
+use crate::base::db::{decode, hhmm, stored_time as time};
 use crate::centre::model::Name;
+use crate::people::model::Relationship;
 use crate::residents::model::{Allergen, Diet, Sex, age_on};
-
-fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
-    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
-}
-
-fn time(raw: &str) -> Result<NaiveTime, sqlx::Error> {
-    decode(NaiveTime::parse_from_str(raw, "%H:%M").ok(), "time", raw)
-}
-
-fn hhmm(time: NaiveTime) -> String {
-    time.format("%H:%M").to_string()
-}
 
 fn sex(raw: &str) -> Result<Sex, sqlx::Error> {
     decode(Sex::parse(raw), "sex", raw)
@@ -64,8 +53,6 @@ impl CampRow {
                 latin: self.facility_latin,
             },
             kind: decode(Kind::parse(&self.kind), "camp kind", &self.kind)?,
-            min_age: age(self.min_age),
-            max_age: age(self.max_age),
             meals: Meals(u8::try_from(self.meals).unwrap_or_default()),
             day_ends_at: time(&self.day_ends_at)?,
             rules: CampRules {
@@ -259,20 +246,6 @@ pub async fn add_monitor(
     Ok(done.rows_affected() == 1)
 }
 
-/// Active staff holding the monitor role: (id, name), by name.
-pub async fn monitors(conn: &mut SqliteConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let role = Role::Monitor.code();
-    let rows = sqlx::query!(
-        r#"SELECT s.id AS "id!", s.display_name FROM staff_user s
-           JOIN staff_role r ON r.staff_user_id = s.id AND r.role = ?
-           WHERE s.active = 1 ORDER BY s.display_name"#,
-        role
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
-}
-
 /// A group's programme on `day`, by time.
 pub async fn programme(
     conn: &mut SqliteConnection,
@@ -367,46 +340,48 @@ pub async fn insert_camper(
     .await
 }
 
-/// A camper's date of birth, if they exist.
-pub async fn born_on(
-    conn: &mut SqliteConnection,
-    camper_id: i64,
-) -> Result<Option<NaiveDate>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT born_on AS "born_on: NaiveDate" FROM camper WHERE id = ?"#,
-        camper_id
-    )
-    .fetch_optional(&mut *conn)
-    .await
-}
-
 /// A camper's guardians, those who may collect first, then by name.
 pub async fn guardians(
     conn: &mut SqliteConnection,
     camper_id: i64,
 ) -> Result<Vec<Guardian>, sqlx::Error> {
+    Ok(guardians_where(conn, (Some(camper_id), None))
+        .await?
+        .remove(&camper_id)
+        .unwrap_or_default())
+}
+
+/// The guardians of camper `camper` or of every child of group `group` (either filter when
+/// given), by camper: those who may collect first, then by name. One query for a whole group.
+async fn guardians_where(
+    conn: &mut SqliteConnection,
+    (camper, group): (Option<i64>, Option<i64>),
+) -> Result<std::collections::HashMap<i64, Vec<Guardian>>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT id AS "id!", name, phone, relationship, may_collect AS "may_collect: bool"
-           FROM camp_guardian WHERE camper_id = ? ORDER BY may_collect DESC, name"#,
-        camper_id
+        r#"SELECT g.camper_id, g.id AS "id!", g.name, g.phone, g.relationship,
+                  g.may_collect AS "may_collect: bool"
+           FROM camp_guardian g
+           WHERE (?1 IS NULL OR g.camper_id = ?1)
+             AND (?2 IS NULL OR g.camper_id IN (SELECT camper_id FROM camp_place WHERE group_id = ?2))
+           ORDER BY g.camper_id, g.may_collect DESC, g.name"#,
+        camper,
+        group
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Guardian {
-                relationship: decode(
-                    Relationship::parse(&r.relationship),
-                    "relationship",
-                    &r.relationship,
-                )?,
-                id: r.id,
-                name: r.name,
-                phone: r.phone,
-                may_collect: r.may_collect,
-            })
-        })
-        .collect()
+    let mut by_camper: std::collections::HashMap<i64, Vec<Guardian>> =
+        std::collections::HashMap::new();
+    for r in rows {
+        let relationship = Relationship::parse(&r.relationship);
+        by_camper.entry(r.camper_id).or_default().push(Guardian {
+            relationship: decode(relationship, "relationship", &r.relationship)?,
+            id: r.id,
+            name: r.name,
+            phone: r.phone,
+            may_collect: r.may_collect,
+        });
+    }
+    Ok(by_camper)
 }
 
 /// Adds a guardian to a camper, or updates the one with the same phone; returns whether
@@ -538,6 +513,7 @@ pub async fn day_rows(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut guardians = guardians_where(conn, (None, Some(group_id))).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let status = match r.status {
@@ -546,7 +522,7 @@ pub async fn day_rows(
         };
         out.push(DayRow {
             camper_id: r.id,
-            guardians: guardians(conn, r.id).await?,
+            guardians: guardians.remove(&r.id).unwrap_or_default(),
             name_km: r.name_km,
             name_latin: r.name_latin,
             sex: sex(&r.sex)?,
@@ -888,7 +864,7 @@ pub async fn residents_for(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let band = camp.min_age..=camp.max_age;
+    let band = camp.rules.min_age..=camp.rules.max_age;
     Ok(rows
         .into_iter()
         .filter(|r| band.contains(&age_on(r.born_on, camp.rules.starts_on)))

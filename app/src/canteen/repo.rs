@@ -9,18 +9,11 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use super::model::{
     Extra, ExtraKind, Frozen, Heads, MealService, NewExtra, RecipeLine, Settings, Unit,
 };
+use crate::base::db::{decode, hhmm};
 use crate::residents::model::Diet;
-
-fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
-    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
-}
 
 fn time(raw: &str) -> Result<NaiveTime, sqlx::Error> {
     decode(super::model::parse_time(raw), "time", raw)
-}
-
-fn hhmm(time: NaiveTime) -> String {
-    time.format("%H:%M").to_string()
 }
 
 /// The canteen's settings.

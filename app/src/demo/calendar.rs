@@ -48,3 +48,8 @@ pub(super) fn years_after(day: NaiveDate, years: i32) -> NaiveDate {
 pub(super) fn sample_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date")
 }
+
+/// A time of day, hour and minute.
+pub(super) fn hm(hour: u32, minute: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()
+}

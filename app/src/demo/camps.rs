@@ -4,17 +4,18 @@
 //! the camp's first days checked in and collected, and last year's camp, to which many of
 //! the same children came. Deterministic, and seeding twice adds nothing.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::base::access::Role;
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
-use crate::camps::model::{Activity, Kind, Meals, NewCamp, NewCamper, NewGuardian, Relationship};
+use crate::camps::model::{Activity, Kind, Meals, NewCamp, NewCamper, NewGuardian};
 use crate::camps::repo;
 use crate::demo::Rng;
-use crate::demo::calendar::{at, days, years_before};
+use crate::demo::calendar::{at, days, hm, years_before};
 use crate::demo::names::{BOYS, FAMILIES, GIRLS, MEN, WOMEN};
+use crate::people::model::Relationship;
 use crate::residents::model::{Allergen, Diet, Sex, age_on};
 
 /// The camp's other monitors: login, name, language. Not demo sign-ins.
@@ -70,10 +71,6 @@ const WORKSHOPS: [&str; 7] = [
 const CAMPERS: usize = 150;
 const LAST_YEAR: usize = 110;
 
-fn hm(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
-}
-
 /// A child for the camp, born to be `age` on `on`.
 fn child(rng: &mut Rng, k: usize, age: i32, on: NaiveDate) -> NewCamper {
     let sex = if rng.chance(52) {
@@ -128,7 +125,7 @@ fn guardians(rng: &mut Rng, k: usize, family_latin: &str) -> Vec<NewGuardian> {
     let (first, relationship) = match rng.below(10) {
         0..=5 => (mother, Relationship::Mother),
         6..=7 => (father, Relationship::Father),
-        _ => (mother, Relationship::Grandparent),
+        _ => (mother, Relationship::Grandmother),
     };
     out.push(NewGuardian {
         name: format!("{family_latin} {first}"),
@@ -140,7 +137,7 @@ fn guardians(rng: &mut Rng, k: usize, family_latin: &str) -> Vec<NewGuardian> {
         out.push(NewGuardian {
             name: format!("{family_latin} {}", WOMEN[rng.below(WOMEN.len())].1),
             phone: phone(1),
-            relationship: Relationship::AuntUncle,
+            relationship: Relationship::Aunt,
             may_collect: true,
         });
     }

@@ -12,7 +12,7 @@ use crate::base::access::Role;
 use crate::base::db::begin_write;
 use crate::base::i18n::Lang;
 use crate::demo::Rng;
-use crate::demo::calendar::{days, next_weekday};
+use crate::demo::calendar::{days, hm, next_weekday};
 use crate::homework::model::{Level, NewClass, Status, Subject, Timetable};
 use crate::homework::repo;
 use crate::presence::model::{Occupant, instant};
@@ -236,10 +236,6 @@ const EXCUSES: [&str; 6] = [
 
 const HOLIDAY: &str = "បុណ្យអុំទូក Water festival holiday";
 const EXAMS: &str = "ប្រឡងឆមាស Semester exams: revision at school";
-
-fn hm(hour: u32, minute: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()
-}
 
 /// The term: five weeks ago to two months ahead.
 fn term(today: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -751,7 +747,12 @@ mod tests {
         assert!((16..=24).contains(&classes.len()), "{}", classes.len());
         let tutors: HashSet<i64> = classes.iter().map(|c| c.tutor_id).collect();
         assert_eq!(tutors.len(), 5);
-        assert_eq!(repo::tutors(&mut conn).await?.len(), 5);
+        assert_eq!(
+            crate::people::repo::holding(&mut conn, Role::Tutor)
+                .await?
+                .len(),
+            5
+        );
 
         // The demo tutor has a session every evening, with pupils.
         let hers = repo::classes(&mut conn, Some(claire)).await?;

@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde_json::json;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -20,7 +20,7 @@ use crate::base::error::AppError;
 use crate::base::i18n::Key;
 use crate::canteen::model::{ExtraKind, NewExtra};
 use crate::demo::Rng;
-use crate::demo::calendar::{days, next_weekday};
+use crate::demo::calendar::{days, hm, next_weekday};
 use crate::demo::names::{MEN, SURNAME_COUNT, WOMEN, surname};
 use crate::presence::model::{instant, local};
 use crate::residents::model::{Diet, Programme};
@@ -120,10 +120,6 @@ const NEXT_NOTE: &str = "ថ្ងៃជួបជុំគ្រួសារ។ 
                          an identity document; lunch at 11:30 for those who booked it.";
 const NEW_YEAR: &str = "ចូលឆ្នាំខ្មែរ Khmer New Year";
 const NEXT_WEEK_STAY: &str = "Weekend at home for the grandmother's seventieth birthday";
-
-fn hm(hour: u32, minute: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()
-}
 
 /// Next month's visit day: its second Sunday.
 fn next_visit_day(today: NaiveDate) -> NaiveDate {

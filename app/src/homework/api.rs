@@ -74,7 +74,8 @@ pub async fn get_session(
     #[server(default)] day: String,
 ) -> Result<SessionPage, AppError> {
     let staff = crate::base::guard::require(&VIEW).await?;
-    let day = ssr::day_or_today(&day)?;
+    let day =
+        crate::base::fields::date_field_or(&day, "day", crate::base::clock::today_at_centre())?;
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let class = ssr::visible_class(&mut conn, &staff, class_id).await?;
     let today = crate::base::clock::today_at_centre();
@@ -147,7 +148,7 @@ pub async fn list_classes() -> Result<ClassesPage, AppError> {
     let mut conn = crate::base::db::pool()?.acquire().await?;
     let classes = super::repo::classes(&mut conn, (!all).then_some(staff.id)).await?;
     let tutors = if all {
-        super::repo::tutors(&mut conn).await?
+        crate::people::repo::holding(&mut conn, Role::Tutor).await?
     } else {
         Vec::new()
     };
@@ -218,7 +219,10 @@ pub async fn get_class(id: i64) -> Result<ClassPage, AppError> {
             .filter(|c| !enrolled.contains(&c.resident_id))
             .filter(|c| super::model::Level::of_grade(&c.grade) == Some(class.level))
             .collect();
-        (candidates, super::repo::tutors(&mut conn).await?)
+        (
+            candidates,
+            crate::people::repo::holding(&mut conn, Role::Tutor).await?,
+        )
     } else {
         (Vec::new(), Vec::new())
     };
@@ -382,14 +386,6 @@ mod ssr {
             Ok(class)
         } else {
             Err(AppError::Forbidden)
-        }
-    }
-
-    pub(super) fn day_or_today(day: &str) -> Result<NaiveDate, AppError> {
-        if day.trim().is_empty() {
-            Ok(crate::base::clock::today_at_centre())
-        } else {
-            crate::base::fields::date_field(day, "day")
         }
     }
 
@@ -573,7 +569,7 @@ mod ssr {
             .into_iter()
             .map(|raw| entry(raw, CLASS_HISTORY, admin))
             .collect();
-        let tutors = crate::homework::repo::tutors(conn).await?;
+        let tutors = crate::people::repo::holding(conn, Role::Tutor).await?;
         name_values(&mut history, "tutor_id", |tutor| {
             tutors
                 .iter()

@@ -60,7 +60,9 @@ pub async fn save_class(
     class: &NewClass,
 ) -> Result<i64, AppError> {
     let mut tx = begin_write(pool).await?;
-    if !repo::is_tutor(&mut tx, class.tutor_id).await? {
+    if !crate::people::repo::holds(&mut tx, class.tutor_id, crate::base::access::Role::Tutor)
+        .await?
+    {
         return Err(AppError::invalid("tutor_id", Key::ProblemTutor));
     }
     let before = match id {

@@ -137,31 +137,6 @@ pub async fn current_residents(conn: &mut SqliteConnection) -> Result<Vec<Candid
     .await
 }
 
-/// Active staff holding the tutor role: (id, name).
-pub async fn tutors(conn: &mut SqliteConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT u.id AS "id!", u.display_name FROM staff_user u
-           JOIN staff_role r ON r.staff_user_id = u.id AND r.role = 'tutor'
-           WHERE u.active = 1 ORDER BY u.display_name"#
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
-}
-
-/// Whether `staff_id` is an active tutor.
-pub async fn is_tutor(conn: &mut SqliteConnection, staff_id: i64) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!: i64" FROM staff_user u
-           JOIN staff_role r ON r.staff_user_id = u.id AND r.role = 'tutor'
-           WHERE u.id = ? AND u.active = 1"#,
-        staff_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Adds a class (`id` None) or changes one; returns its id.
 pub async fn save_class(
     tx: &mut Transaction<'_, Sqlite>,

@@ -392,6 +392,75 @@ pub struct FamilyAccount {
     pub locked_at: Option<i64>,
 }
 
+/// How someone is related to a child: a family's contact, a camp child's guardian.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Relationship {
+    Mother,
+    Father,
+    Grandmother,
+    Grandfather,
+    Aunt,
+    Uncle,
+    /// Brother or sister.
+    Sibling,
+    /// Legal guardian.
+    Guardian,
+    /// Anyone else.
+    Other,
+}
+
+impl Relationship {
+    /// Every relationship.
+    pub const ALL: [Relationship; 9] = [
+        Relationship::Mother,
+        Relationship::Father,
+        Relationship::Grandmother,
+        Relationship::Grandfather,
+        Relationship::Aunt,
+        Relationship::Uncle,
+        Relationship::Sibling,
+        Relationship::Guardian,
+        Relationship::Other,
+    ];
+
+    /// The value stored in the database.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Relationship::Mother => "mother",
+            Relationship::Father => "father",
+            Relationship::Grandmother => "grandmother",
+            Relationship::Grandfather => "grandfather",
+            Relationship::Aunt => "aunt",
+            Relationship::Uncle => "uncle",
+            Relationship::Sibling => "sibling",
+            Relationship::Guardian => "guardian",
+            Relationship::Other => "other",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn parse(code: &str) -> Option<Relationship> {
+        Relationship::ALL
+            .into_iter()
+            .find(|r| r.code() == code.trim())
+    }
+
+    /// Its translated name.
+    pub const fn label(self) -> Key {
+        match self {
+            Relationship::Mother => Key::RelationMother,
+            Relationship::Father => Key::RelationFather,
+            Relationship::Grandmother => Key::RelationGrandmother,
+            Relationship::Grandfather => Key::RelationGrandfather,
+            Relationship::Aunt => Key::RelationAunt,
+            Relationship::Uncle => Key::RelationUncle,
+            Relationship::Sibling => Key::RelationSibling,
+            Relationship::Guardian => Key::RelationGuardian,
+            Relationship::Other => Key::RelationOther,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -366,6 +366,41 @@ pub async fn staff_member(
     }))
 }
 
+/// Active staff holding `role`: (id, name), by name. Who may teach a class, run a camp group.
+pub async fn holding(
+    conn: &mut SqliteConnection,
+    role: Role,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let code = role.code();
+    let rows = sqlx::query!(
+        r#"SELECT u.id AS "id!", u.display_name FROM staff_user u
+           JOIN staff_role r ON r.staff_user_id = u.id AND r.role = ?
+           WHERE u.active = 1 ORDER BY u.display_name"#,
+        code
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
+/// Whether `staff_id` is active and holds `role`.
+pub async fn holds(
+    conn: &mut SqliteConnection,
+    staff_id: i64,
+    role: Role,
+) -> Result<bool, sqlx::Error> {
+    let code = role.code();
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM staff_user u
+                          JOIN staff_role r ON r.staff_user_id = u.id AND r.role = ?
+                          WHERE u.id = ? AND u.active = 1) AS "yes!: bool""#,
+        code,
+        staff_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Roles in the order of [`Role::ALL`].
 fn sorted_roles(roles: impl Iterator<Item = Role>) -> Vec<Role> {
     let held: Vec<Role> = roles.collect();

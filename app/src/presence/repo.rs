@@ -8,12 +8,9 @@ use super::model::{
     AbsenceEntry, AbsenceReason, Alerts, Away, Mark, MissingAlert, Nights, Occupant, OverdueAlert,
     PresentResident, RollRow, clock, instant, local,
 };
+use crate::base::db::decode;
 use crate::housing::model::parse_clock;
 use crate::residents::model::{Allergen, Diet, Programme, Sex};
-
-fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
-    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
-}
 
 /// **Presence**: the residents at the centre at the instant `at` (such as a meal time): a bed
 /// then (on its first day from the arrival, on its last until the departure), and no absence

@@ -3,11 +3,9 @@
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
-use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
+use crate::base::db::decode;
 
-fn decode<T>(value: Option<T>, what: &str, raw: &str) -> Result<T, sqlx::Error> {
-    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {raw:?}").into()))
-}
+use super::model::{Allergen, Diet, Programme, ResidentFields, ResidentRow, Sex, age_on};
 
 /// A line of a residents list as stored; [`RowRecord::into_row`] makes the wire type.
 struct RowRecord {

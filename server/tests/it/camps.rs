@@ -77,7 +77,7 @@ fn form(k: usize, age: u64) -> CamperForm {
         guardian1_may_collect: Some("on".into()),
         guardian2_name: format!("Sok Bo {k}"),
         guardian2_phone: format!("015{:06}", 100_000 + k),
-        guardian2_relationship: "aunt_uncle".into(),
+        guardian2_relationship: "uncle".into(),
         guardian2_may_collect: None,
         ..CamperForm::default()
     }

@@ -15,11 +15,9 @@ pub struct Camp {
     /// The facility it runs at.
     pub facility: Name,
     pub kind: Kind,
-    pub min_age: i32,
-    pub max_age: i32,
     pub meals: Meals,
     pub day_ends_at: NaiveTime,
-    /// Its days, band and places.
+    /// Its days, age band and places.
     pub rules: CampRules,
     /// Places taken.
     pub taken: i64,

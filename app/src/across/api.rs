@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::base::access::Role;
 use crate::base::error::AppError;
-use crate::housing::model::{AllocationEntry, Suggestion};
+use chrono::NaiveDate;
+
+use crate::housing::model::{AllocationEntry, BedPlace, Lent, LoanChoice, Suggestion};
 use crate::presence::model::AbsenceEntry;
 #[cfg(feature = "ssr")]
 use crate::residents::api::HOUSE;
@@ -136,7 +138,7 @@ pub async fn get_resident_page(
     let suggestions = if can_edit && !housed && stored.left.is_none() {
         match housing::placement(&mut conn, id).await? {
             Some((placement, _)) => {
-                let free = housing::free_beds(&mut conn).await?;
+                let free = housing::free_beds(&mut conn, today).await?;
                 rank_beds(&placement, free, today)
                     .into_iter()
                     .take(8)
@@ -245,4 +247,166 @@ async fn resident_history(
             .map(|b| b.place.label())
     });
     Ok(history)
+}
+
+/// `/camps/:id/beds`: a residential camp's campers and the beds lent to them for its nights.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampBeds {
+    pub camp: crate::camps::model::Camp,
+    /// Each camper with their beds from tonight on (none yet, one, or a move ahead).
+    pub campers: Vec<(crate::camps::model::CamperLine, Vec<(BedPlace, Lent)>)>,
+    /// This camp's lent beds needed back by their boarders.
+    pub beds_needed: Vec<crate::presence::model::BedNeeded>,
+    pub today: NaiveDate,
+}
+
+/// `/camps/:id/beds/:camper`: the beds a camper may be lent for some nights, best first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LendPage {
+    pub camp: crate::camps::model::Camp,
+    pub camper_id: i64,
+    pub name_km: String,
+    pub name_latin: String,
+    pub sex: crate::residents::model::Sex,
+    /// Age on the first night asked for.
+    pub age: i32,
+    /// Their beds from tonight on.
+    pub beds: Vec<(BedPlace, Lent)>,
+    /// The nights asked for: from the first evening until the morning the bed is given back.
+    pub nights: (NaiveDate, NaiveDate),
+    /// Free and lendable beds for those nights, best fit first.
+    pub choices: Vec<LoanChoice>,
+    /// The night their bed is needed back by its boarder, if it is.
+    pub needed_from: Option<NaiveDate>,
+    pub today: NaiveDate,
+}
+
+/// The nights a loan is for, read from the page's query: the dates typed, or from tonight
+/// (or the camp's first night) until the morning after its last day.
+#[cfg(feature = "ssr")]
+fn loan_nights(
+    (from_on, until_on): (&str, &str),
+    (starts_on, ends_on): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    use crate::base::fields::date_field_or;
+    let from = date_field_or(from_on, "from_on", starts_on.max(today))?;
+    let until = date_field_or(until_on, "until_on", ends_on + chrono::Duration::days(1))?;
+    Ok((from, until))
+}
+
+/// A residential camp's campers and their beds. House staff and admin.
+#[server(endpoint = "get_camp_beds")]
+pub async fn get_camp_beds(id: i64) -> Result<CampBeds, AppError> {
+    crate::base::guard::require(&HOUSE).await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let camp = crate::camps::repo::camp(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lent = crate::housing::repo::loans(&mut conn, (None, Some(id), None), today).await?;
+    let campers = crate::camps::repo::campers_of(&mut conn, id, camp.rules.starts_on)
+        .await?
+        .into_iter()
+        .map(|camper| {
+            let beds = lent
+                .iter()
+                .filter(|(_, loan)| loan.camper_id == camper.id)
+                .cloned()
+                .collect();
+            (camper, beds)
+        })
+        .collect();
+    let mut beds_needed = crate::presence::repo::beds_needed(&mut conn, today).await?;
+    beds_needed.retain(|needed| needed.camp_id == id);
+    Ok(CampBeds {
+        camp,
+        campers,
+        beds_needed,
+        today,
+    })
+}
+
+/// The beds a camper of a residential camp may be lent for the nights asked for (from tonight
+/// to the camp's end unless dates are given), best fit first. House staff and admin.
+#[server(endpoint = "get_lend_page")]
+pub async fn get_lend_page(
+    camp_id: i64,
+    camper_id: i64,
+    #[server(default)] from_on: String,
+    #[server(default)] until_on: String,
+) -> Result<LendPage, AppError> {
+    crate::base::guard::require(&HOUSE).await?;
+    let today = crate::base::clock::today_at_centre();
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let camp = crate::camps::repo::camp(&mut conn, camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let in_camp = crate::camps::repo::places_of(&mut conn, camper_id)
+        .await?
+        .iter()
+        .any(|place| place.camp_id == camp_id);
+    let camper = crate::camps::repo::camper(&mut conn, camper_id)
+        .await?
+        .filter(|_| in_camp)
+        .ok_or(AppError::NotFound)?;
+    let nights = loan_nights(
+        (&from_on, &until_on),
+        (camp.rules.starts_on, camp.rules.ends_on),
+        today,
+    )?;
+    let beds =
+        crate::housing::repo::loans(&mut conn, (None, Some(camp_id), Some(camper_id)), today)
+            .await?;
+    let needed_from = crate::presence::repo::beds_needed(&mut conn, today)
+        .await?
+        .into_iter()
+        .find(|needed| needed.camp_id == camp_id && needed.camper_id == camper_id)
+        .map(|needed| needed.night);
+    let lendable = crate::presence::repo::lendable_beds(&mut conn, nights.0, nights.1).await?;
+    let choices = crate::housing::model::rank_loans(camper.sex, camper.born_on, lendable, nights.0)
+        .into_iter()
+        .take(12)
+        .collect();
+    Ok(LendPage {
+        age: crate::residents::model::age_on(camper.born_on, nights.0),
+        camp,
+        camper_id,
+        name_km: camper.name_km,
+        name_latin: camper.name_latin,
+        sex: camper.sex,
+        beds,
+        nights,
+        choices,
+        needed_from,
+        today,
+    })
+}
+
+/// Lends a bed to a camper of a residential camp for nights (moving them if they have a bed
+/// then). House staff and admin.
+#[server(endpoint = "lend_bed")]
+pub async fn lend_bed(
+    camp_id: i64,
+    camper_id: i64,
+    bed_id: i64,
+    from_on: String,
+    until_on: String,
+) -> Result<(), AppError> {
+    use crate::base::fields::date_field;
+    let w = crate::base::write::staff(&HOUSE).await?;
+    let nights = (
+        date_field(&from_on, "from_on")?,
+        date_field(&until_on, "until_on")?,
+    );
+    crate::housing::record::lend(
+        &w.pool,
+        &w.by,
+        (camp_id, camper_id),
+        bed_id,
+        nights,
+        (w.today, w.now),
+    )
+    .await?;
+    crate::base::write::saved(&format!("/camps/{camp_id}/beds#k{camper_id}"))
 }

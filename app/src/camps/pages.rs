@@ -27,7 +27,7 @@ use crate::residents::model::{Allergen, Diet, Sex};
 use crate::residents::pages::resident_name;
 
 /// "5 – 30 April 2027".
-fn dates(i18n: I18n, camp: &Camp) -> String {
+pub fn dates(i18n: I18n, camp: &Camp) -> String {
     format!(
         "{} – {}",
         i18n.date_short(camp.rules.starts_on),
@@ -196,6 +196,9 @@ fn CampView(page: CampData) -> impl IntoView {
         <p class="today">{format!("{} · {}", dates(i18n, &camp), camp.facility.in_lang(i18n.lang))}</p>
         <p>{facts(i18n, &camp)}</p>
         <p>{format!("{}: {} · {}: {}", i18n.t(Key::CampMeals), meals.join(", "), i18n.t(Key::CampDayEndsAt), i18n.time(camp.day_ends_at))}</p>
+        {(camp.kind == Kind::Residential).then(|| view! {
+            <p><a class="button secondary" href=format!("/camps/{id}/beds")>{i18n.t(Key::LoanCampLink)}</a></p>
+        })}
         <SavedNotice message=Key::Saved />
         <h2 id="groups">{i18n.t(Key::CampGroups)}</h2>
         <ListTable headers=vec![Key::CampGroup, Key::CampMonitors, Key::CampCampers]>

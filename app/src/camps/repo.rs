@@ -763,9 +763,10 @@ pub async fn uncollected(
         .collect())
 }
 
-/// The camp children expected at the centre each day from `from` to `until` (inclusive), as
-/// things stand `today` (`model::expected_on`): two queries whatever the span. A resident at a
-/// camp is not among them: they are here as a resident.
+/// The day camps' children expected at the centre each day from `from` to `until`
+/// (inclusive), as things stand `today` (`model::expected_on`): two queries whatever the span.
+/// A resident at a camp is not among them: they are here as a resident. A residential camp's
+/// children are here by night, in the beds lent to them (housing reads those).
 pub async fn expected_between(
     conn: &mut SqliteConnection,
     (from, until): (NaiveDate, NaiveDate),
@@ -776,7 +777,8 @@ pub async fn expected_between(
                   c.ends_on AS "ends_on: NaiveDate", c.meals, k.id AS "camper_id!", k.diet,
                   k.allergies
            FROM camp c JOIN camp_place p ON p.camp_id = c.id JOIN camper k ON k.id = p.camper_id
-           WHERE c.starts_on <= ?2 AND c.ends_on >= ?1 AND k.resident_id IS NULL"#,
+           WHERE c.starts_on <= ?2 AND c.ends_on >= ?1 AND k.resident_id IS NULL
+             AND c.kind = 'day'"#,
         from,
         until
     )

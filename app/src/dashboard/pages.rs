@@ -16,7 +16,7 @@ use crate::camps::model::CampToday;
 use crate::camps::pages::UncollectedAlert;
 use crate::centre::pages::HomePage;
 use crate::presence::model::Alerts;
-use crate::presence::pages::{MissingList, OverdueList};
+use crate::presence::pages::{BedNeededList, MissingList, OverdueList};
 
 /// The dashboard, or the centre's public summary for someone who is not staff.
 #[component]
@@ -161,11 +161,15 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
     .into_any()
 }
 
-/// Residents marked missing, then residents overdue back: first on the page, in red, until
+/// Residents marked missing, then residents overdue back, then lent beds needed back: first on the page, in red, until
 /// resolved.
 #[component]
 fn Alerts(alerts: Alerts) -> impl IntoView {
-    let Alerts { missing, overdue } = alerts;
+    let Alerts {
+        missing,
+        overdue,
+        beds_needed,
+    } = alerts;
     view! {
         {(!missing.is_empty()).then(|| view! {
             <AlertSection class="missing-banner" title=Key::DashboardMissing count=missing.len()>
@@ -175,6 +179,11 @@ fn Alerts(alerts: Alerts) -> impl IntoView {
         {(!overdue.is_empty()).then(|| view! {
             <AlertSection class="overdue-banner" title=Key::DashboardOverdue count=overdue.len()>
                 <OverdueList alerts=overdue />
+            </AlertSection>
+        })}
+        {(!beds_needed.is_empty()).then(|| view! {
+            <AlertSection class="bed-needed-banner" title=Key::AlertBedNeededTitle count=beds_needed.len()>
+                <BedNeededList alerts=beds_needed />
             </AlertSection>
         })}
     }

@@ -2,7 +2,9 @@
 //! aged 6 to 14 in six groups, each with its monitors, half of them young French and English
 //! volunteers), their guardians (a few named but not allowed to collect), a week's programme,
 //! the camp's first days checked in and collected, and last year's camp, to which many of
-//! the same children came. Deterministic, and seeding twice adds nothing.
+//! the same children came; and the residential camp of the next school holidays, whose 40
+//! children sleep in the beds of boarders home for the holidays (a few more registered, still
+//! without a bed). Deterministic, and seeding twice adds nothing.
 
 use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -323,4 +325,303 @@ pub async fn seed(
         serde_json::json!({ "camps": 2, "campers": placed, "groups": groups.len() }),
     )
     .await
+}
+
+/// The residential camp's children in lent beds, and those still without one.
+const SLEEPERS: usize = 40;
+const WAITING_FOR_A_BED: usize = 3;
+/// Boarders home for the holidays beyond those whose beds are lent: beds still lendable.
+const SPARE_BEDS: usize = 4;
+/// The residential camp's nights.
+const RESIDENTIAL_NIGHTS: i64 = 7;
+
+/// The first day of the residential camp: ten days from `today`, or the day after next
+/// month's visit day if that falls in its holidays (boarders are home then, not visited).
+fn residential_start(today: NaiveDate, visit_day: NaiveDate) -> NaiveDate {
+    let start = today + days(10);
+    if (start - days(1)..=start + days(RESIDENTIAL_NIGHTS + 1)).contains(&visit_day) {
+        visit_day + days(1)
+    } else {
+        start
+    }
+}
+
+/// Seeds the residential camp of the next school holidays on `today`, after the visits (whose
+/// next visit day is `visit_day`): boarders of the boarding school with no visit booked and
+/// not away then go home for the holidays, and 40 camp children of their sex and room's ages
+/// sleep in their beds. Nothing is done if it exists.
+pub async fn seed_residential(
+    pool: &SqlitePool,
+    today: NaiveDate,
+    visit_day: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    const NAME: &str = "ជំរុំស្នាក់នៅ Residential camp";
+    let mut conn = pool.acquire().await?;
+    let camps = repo::camps(&mut conn, None).await?;
+    drop(conn);
+    if camps.is_empty() || camps.iter().any(|camp| camp.name == NAME) {
+        return Ok(());
+    }
+    let monitors = super::staff_without_sign_in(pool, &MONITORS, Role::Monitor).await?;
+    let mut tx = begin_write(pool).await?;
+    let facility = crate::demo::centre::seed_demo(&mut tx)
+        .await?
+        .boarding_school;
+    let starts_on = residential_start(today, visit_day);
+    let until_on = starts_on + days(RESIDENTIAL_NIGHTS);
+    let ends_on = until_on - days(1);
+    let camp = NewCamp {
+        name: NAME.into(),
+        facility_id: facility,
+        kind: Kind::Residential,
+        starts_on,
+        ends_on,
+        min_age: 8,
+        max_age: 14,
+        places: 48,
+        meals: Meals(Meals::BREAKFAST | Meals::LUNCH | Meals::DINNER),
+        day_ends_at: hm(17, 0),
+    };
+    let camp_id = repo::insert_camp(&mut tx, &camp).await?;
+    let groups = [
+        ("ភ្នំ Mountain explorers 8–11", (8, 11), [0, 4]),
+        ("ទន្លេ River explorers 12–14", (12, 14), [1, 5]),
+    ];
+    let mut age_groups = Vec::new();
+    for (name, ages, who) in groups {
+        let id = repo::insert_group(&mut tx, camp_id, name).await?;
+        for m in who {
+            if let Some(monitor) = monitors.get(m) {
+                repo::add_monitor(&mut tx, id, *monitor).await?;
+            }
+        }
+        age_groups.push((id, ages));
+    }
+    // Home for the holidays: from the evening before the first night until the afternoon
+    // after the camp.
+    let leaves = at(starts_on - days(1), 16, 0);
+    let back = at(until_on + days(1), 17, 0);
+    let window_from = starts_on - days(1);
+    let beds = sqlx::query!(
+        r#"SELECT a.resident_id AS "resident_id!: i64", a.bed_id AS "bed_id!: i64", ro.sex,
+                  ro.min_age AS "min_age!: i32", ro.max_age AS "max_age!: i32"
+           FROM allocation a JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN building bu ON bu.id = ro.building_id
+           WHERE a.until_on IS NULL AND bu.facility_id = ?1 AND a.from_on < ?2
+             AND ro.max_age >= 8 AND ro.min_age <= 14
+             AND NOT EXISTS (
+                 SELECT 1 FROM absence x WHERE x.resident_id = a.resident_id
+                   AND x.starts_at < ?5
+                   AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                        OR coalesce(x.returned_at, x.ends_at) > ?4))
+             AND NOT EXISTS (
+                 SELECT 1 FROM visit_booking_child c JOIN visit_booking k ON k.id = c.booking_id
+                 JOIN visit_slot s ON s.id = k.slot_id JOIN visit_day d ON d.id = s.visit_day_id
+                 WHERE c.resident_id = a.resident_id AND d.day >= ?3)
+           ORDER BY a.bed_id"#,
+        facility,
+        window_from,
+        today,
+        leaves,
+        back
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut rng = Rng(0x5EE9_0BE1_D5AA_0001);
+    let registered_at = at(today - days(3), 10, 0);
+    let mut lent = 0;
+    let mut home = 0;
+    let mut k = 1000;
+    for bed in beds.iter().step_by(2).take(SLEEPERS + SPARE_BEDS) {
+        let away = crate::presence::model::Away {
+            starts_at: leaves,
+            ends_at: Some(back),
+            returned_at: None,
+        };
+        crate::presence::repo::insert_absence(
+            &mut tx,
+            bed.resident_id,
+            crate::presence::model::AbsenceReason::HomeStay,
+            "School holidays at home",
+            away,
+        )
+        .await?;
+        home += 1;
+        if lent == SLEEPERS {
+            continue;
+        }
+        let sex = Sex::parse(&bed.sex).unwrap_or(Sex::Female);
+        let age = rng.between(
+            i64::from(bed.min_age.max(8)),
+            i64::from(bed.max_age.min(14)),
+        ) as i32;
+        let Some(id) = residential_camper(
+            &mut tx,
+            &mut rng,
+            &mut k,
+            (sex, age),
+            starts_on,
+            registered_at,
+        )
+        .await?
+        else {
+            continue;
+        };
+        if !place(
+            &mut tx,
+            (&age_groups, 0),
+            (camp_id, starts_on),
+            (id, age_born(starts_on, age)),
+            registered_at,
+        )
+        .await?
+        {
+            continue;
+        }
+        crate::housing::repo::insert_loan(
+            &mut tx,
+            (camp_id, id),
+            bed.bed_id,
+            (starts_on, until_on),
+            (None, registered_at),
+        )
+        .await?;
+        lent += 1;
+    }
+    // A few registered since, still to be given a bed.
+    for n in 0..WAITING_FOR_A_BED {
+        let sex = if n % 2 == 0 { Sex::Female } else { Sex::Male };
+        let age = 9 + n as i32;
+        if let Some(id) = residential_camper(
+            &mut tx,
+            &mut rng,
+            &mut k,
+            (sex, age),
+            starts_on,
+            registered_at,
+        )
+        .await?
+        {
+            place(
+                &mut tx,
+                (&age_groups, 0),
+                (camp_id, starts_on),
+                (id, age_born(starts_on, age)),
+                registered_at,
+            )
+            .await?;
+        }
+    }
+    super::seeded(
+        tx,
+        "camp",
+        serde_json::json!({ "camps": 1, "in_lent_beds": lent, "home_for_the_holidays": home }),
+    )
+    .await
+}
+
+/// A birth date of someone `age` years old on `on`, for the group a camper goes in.
+fn age_born(on: NaiveDate, age: i32) -> NaiveDate {
+    years_before(on, age) - days(30)
+}
+
+/// A new camp child of `sex`, `age` years old on `on`, with their guardians; none if the
+/// name drawn is someone's already.
+async fn residential_camper(
+    tx: &mut SqliteConnection,
+    rng: &mut Rng,
+    k: &mut usize,
+    (sex, age): (Sex, i32),
+    on: NaiveDate,
+    registered_at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    for _ in 0..20 {
+        let mut camper = child(rng, *k, age, on);
+        *k += 1;
+        camper.sex = sex;
+        camper.born_on = age_born(on, age);
+        let names = if sex == Sex::Female {
+            &GIRLS[..]
+        } else {
+            &BOYS[..]
+        };
+        let (given_km, given_latin) = names[*k % names.len()];
+        let (family_km, family_latin) = FAMILIES[(*k / names.len() + *k * 3) % FAMILIES.len()];
+        camper.name_km = format!("{family_km} {given_km}");
+        camper.name_latin = format!("{family_latin} {given_latin}");
+        if repo::camper_by_identity(tx, &camper.name_latin, camper.born_on)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let id = repo::insert_camper(tx, &camper, None, (None, registered_at)).await?;
+        for guardian in guardians(rng, *k, family_latin) {
+            repo::upsert_guardian(tx, id, &guardian).await?;
+        }
+        return Ok(Some(id));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_residential_camp_keeps_clear_of_next_months_visit_day() {
+        let today = crate::demo::calendar::sample_today();
+        let far = today + days(40);
+        assert_eq!(residential_start(today, far), today + days(10));
+        let inside = today + days(12);
+        assert_eq!(residential_start(today, inside), inside + days(1));
+    }
+
+    #[sqlx::test(migrator = "crate::base::db::MIGRATOR")]
+    async fn forty_camp_children_sleep_in_the_beds_of_boarders_home_for_the_holidays(
+        pool: SqlitePool,
+    ) {
+        let accounts = crate::demo::repository_accounts();
+        crate::demo::seed(&pool, &accounts).await.expect("seeded");
+        crate::demo::seed(&pool, &accounts)
+            .await
+            .expect("seeded again");
+        let mut conn = pool.acquire().await.expect("connection");
+        let camps = repo::camps(&mut conn, None).await.expect("camps");
+        let camp = camps
+            .iter()
+            .find(|camp| camp.kind == Kind::Residential)
+            .expect("the residential camp");
+        let today = crate::base::clock::today_at_centre();
+        let lent = crate::housing::repo::loans(&mut conn, (None, Some(camp.id), None), today)
+            .await
+            .expect("loans");
+        assert_eq!(lent.len(), SLEEPERS, "seeded once");
+        assert_eq!(camp.taken as usize, SLEEPERS + WAITING_FOR_A_BED);
+        // Every night of the camp, every lent bed's boarder is away; none is needed back.
+        let (from, until) = (camp.rules.starts_on, camp.rules.ends_on + days(1));
+        assert!(
+            lent.iter()
+                .all(|(_, loan)| (loan.from_on, loan.until_on) == (from, until))
+        );
+        let needed = crate::presence::repo::beds_needed(&mut conn, today)
+            .await
+            .expect("needed");
+        assert!(needed.is_empty(), "{needed:?}");
+        // Boarders' beds are left to lend to those still without one.
+        let lendable = crate::presence::repo::lendable_beds(&mut conn, from, until)
+            .await
+            .expect("lendable");
+        let boarders = lendable.iter().filter(|(_, who)| who.is_some()).count();
+        assert!(boarders >= SPARE_BEDS, "{boarders}");
+        // Nobody with a visit booked goes home for it.
+        let booked_away: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM absence x JOIN visit_booking_child c ON c.resident_id = x.resident_id
+             WHERE x.note = 'School holidays at home'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+        assert_eq!(booked_away, 0);
+    }
 }

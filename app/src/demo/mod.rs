@@ -171,6 +171,10 @@ pub async fn seed(pool: &SqlitePool, accounts: &DemoAccounts) -> Result<(), Seed
     if let Some(social_staff_id) = staff_id_with_role(pool, accounts, Role::SocialTeam).await? {
         crate::demo::visits::seed(pool, today, social_staff_id).await?;
     }
+    // The next holidays' residential camp, in the beds of boarders home then: after the
+    // visits, so that no boarder with a visit booked goes home.
+    crate::demo::camps::seed_residential(pool, today, crate::demo::visits::next_visit_day(today))
+        .await?;
     Ok(())
 }
 

@@ -997,7 +997,7 @@ mod tests {
                 .all(|w| w.programme == Programme::BoardingSchool)
         );
 
-        let free = free_beds(&mut conn).await?;
+        let free = free_beds(&mut conn, today()).await?;
         for programme in Programme::ALL {
             assert!(free.iter().any(|bed| bed.programme == Some(programme)));
         }

@@ -122,7 +122,7 @@ const NEW_YEAR: &str = "ចូលឆ្នាំខ្មែរ Khmer New Year";
 const NEXT_WEEK_STAY: &str = "Weekend at home for the grandmother's seventieth birthday";
 
 /// Next month's visit day: its second Sunday.
-fn next_visit_day(today: NaiveDate) -> NaiveDate {
+pub(super) fn next_visit_day(today: NaiveDate) -> NaiveDate {
     let first = today
         .with_day(1)
         .and_then(|day| day.checked_add_months(Months::new(1)))

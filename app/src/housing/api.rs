@@ -43,12 +43,16 @@ pub struct BedPage {
     /// What was done to the bed and its allocations, newest first; its allocations only for
     /// those who read bed histories.
     pub record_history: Vec<crate::audit::history::HistoryEntry>,
+    /// Its loans to residential campers from tonight on.
+    #[serde(default)]
+    pub loans: Vec<super::model::Lent>,
 }
 
 /// How a bed's history reads: the bed itself and its allocations.
 pub const BED_HISTORY: crate::audit::history::Vocabulary = &[
     ("bed", super::model::BED_HISTORY),
     ("allocation", super::model::ALLOCATION_HISTORY),
+    ("bed_loan", super::model::LOAN_HISTORY),
 ];
 
 /// Every building with its beds and those occupied today. Every staff role.
@@ -81,11 +85,12 @@ pub async fn get_building_plan(id: i64) -> Result<BuildingPlan, AppError> {
     let building = super::repo::building(&mut conn, id, today)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rooms = super::repo::rooms(&mut conn, id).await?;
+    let rooms = super::repo::rooms(&mut conn, id, today).await?;
     Ok(BuildingPlan {
         building,
         rooms,
         can_manage: staff.has(Role::Admin),
+        today,
     })
 }
 
@@ -140,7 +145,7 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
                     placement
                         .sibling_rooms
                         .retain(|room| room.room_id != bed.room.room_id);
-                    let free = repo::free_beds(&mut conn).await?;
+                    let free = repo::free_beds(&mut conn, today).await?;
                     moves = rank_beds(&placement, free, today)
                         .into_iter()
                         .take(8)
@@ -149,7 +154,13 @@ pub async fn get_bed_page(id: i64) -> Result<BedPage, AppError> {
             }
         }
     }
+    let loans = repo::loans(&mut conn, (Some(id), None, None), today)
+        .await?
+        .into_iter()
+        .map(|(_, loan)| loan)
+        .collect();
     Ok(BedPage {
+        loans,
         sex: bed.room.sex,
         ages: (bed.room.min_age, bed.room.max_age),
         place: bed.place,
@@ -179,13 +190,13 @@ async fn bed_history(
     let subject = Subject {
         entity: "bed",
         id,
-        named_in: &[("allocation", "bed_id")],
+        named_in: &[("allocation", "bed_id"), ("bed_loan", "bed_id")],
         parts: None,
     };
     let mut history: Vec<_> = crate::audit::repo::history(conn, &subject, 50)
         .await?
         .into_iter()
-        .filter(|raw| housing || raw.entity != "allocation")
+        .filter(|raw| housing || raw.entity == "bed")
         .map(|raw| entry(raw, BED_HISTORY, admin))
         .collect();
     let lang = crate::base::i18n::current_lang();

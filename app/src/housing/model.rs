@@ -1,7 +1,7 @@
 //! Shared types and rules of rooms, beds and allocations: the soft rules that warn, and the
 //! ranking of free beds for a resident who has none. The hard rules are in the schema.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::AppError;
@@ -34,6 +34,26 @@ pub struct BedCell {
     pub in_service: bool,
     /// Who sleeps in it now.
     pub occupant: Option<Occupant>,
+    /// Lent to a residential camper, tonight or on nights to come: to whom, and when.
+    #[serde(default)]
+    pub lent: Option<Lent>,
+}
+
+/// A bed lent to a residential camper for some nights: a free bed, or a boarder's while they
+/// are away.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lent {
+    pub loan_id: i64,
+    pub camp_id: i64,
+    pub camper_id: i64,
+    /// The camper's name in Khmer script.
+    pub name_km: String,
+    /// The camper's name in Latin letters.
+    pub name_latin: String,
+    /// The first night.
+    pub from_on: NaiveDate,
+    /// The morning the bed is given back.
+    pub until_on: NaiveDate,
 }
 
 /// The resident in a bed.
@@ -54,6 +74,8 @@ pub struct BuildingPlan {
     pub rooms: Vec<Room>,
     /// Whether the caller may add rooms and beds (admin).
     pub can_manage: bool,
+    /// Tonight at the centre.
+    pub today: NaiveDate,
 }
 
 /// Every building, and what the admin needs to add one.
@@ -424,6 +446,152 @@ impl From<AllocationProblem> for AppError {
     }
 }
 
+/// A bed a residential camper may be lent for some nights: free on all of them, or held by a
+/// boarder who is away on all of them (`occupant`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoanChoice {
+    pub bed: FreeBed,
+    /// The boarder whose bed it is, away on those nights; none for a free bed.
+    pub occupant: Option<Occupant>,
+    /// The soft rules it breaks for the camper (the room's age band), none for a perfect fit.
+    pub warnings: Vec<Warning>,
+}
+
+/// The beds a camper (`sex`, born on `born_on`) may be lent, best fit first: their sex only,
+/// then the room's age band (nearest first), then a free bed before a boarder's; ties by
+/// place. `beds` are free or lendable on the nights asked for, with the boarder whose bed it is.
+pub fn rank_loans(
+    sex: Sex,
+    born_on: NaiveDate,
+    beds: Vec<(FreeBed, Option<Occupant>)>,
+    day: NaiveDate,
+) -> Vec<LoanChoice> {
+    let age = age_on(born_on, day);
+    let mut ranked: Vec<(i32, bool, LoanChoice)> = beds
+        .into_iter()
+        .filter(|(bed, _)| bed.sex == sex)
+        .map(|(bed, occupant)| {
+            let distance = band_distance(age, &bed);
+            let warnings = if distance > 0 {
+                vec![Warning::AgeOutsideBand]
+            } else {
+                Vec::new()
+            };
+            let lent = occupant.is_some();
+            (
+                distance,
+                lent,
+                LoanChoice {
+                    bed,
+                    occupant,
+                    warnings,
+                },
+            )
+        })
+        .collect();
+    ranked.sort_by(|(da, la, a), (db, lb, b)| {
+        let place = |choice: &LoanChoice| {
+            let p = &choice.bed.place;
+            (
+                p.building.clone(),
+                p.room.len(),
+                p.room.clone(),
+                p.bed.len(),
+                p.bed.clone(),
+            )
+        };
+        (da, la, place(a)).cmp(&(db, lb, place(b)))
+    });
+    ranked.into_iter().map(|(_, _, choice)| choice).collect()
+}
+
+/// How many years `age` is outside `bed`'s room's band; 0 within it.
+fn band_distance(age: i32, bed: &FreeBed) -> i32 {
+    if age < bed.min_age {
+        bed.min_age - age
+    } else {
+        (age - bed.max_age).max(0)
+    }
+}
+
+/// The nights of a loan: from `from_on` (the first evening) until `until_on` (the morning the
+/// bed is given back). They lie within the camp's (from its first day until the morning after
+/// its last), and none is already past.
+pub fn check_loan_nights(
+    from_on: NaiveDate,
+    until_on: NaiveDate,
+    camp: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let (starts_on, ends_on) = camp;
+    if until_on <= from_on {
+        return Err(field_problem("until_on", Key::ProblemLoanNights));
+    }
+    if from_on < starts_on || from_on < today || until_on > ends_on + Duration::days(1) {
+        return Err(field_problem("from_on", Key::ProblemLoanOutsideCamp));
+    }
+    Ok(())
+}
+
+fn field_problem(field: &str, message: Key) -> AppError {
+    AppError::Validation {
+        field: field.into(),
+        message,
+    }
+}
+
+/// Why a loan was refused; the database says the same for the hard rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoanProblem {
+    /// Not a residential camp, or nights outside it.
+    OutsideCamp,
+    /// Another camper has the bed on one of those nights, or a resident is allocated to it.
+    BedLent,
+    /// The camper has a bed on one of those nights (a resident has their own).
+    CamperHasBed,
+    /// The boarder whose bed it is is at the centre on one of those nights.
+    OccupantPresent,
+}
+
+impl From<LoanProblem> for AppError {
+    fn from(problem: LoanProblem) -> Self {
+        let message = match problem {
+            LoanProblem::OutsideCamp => Key::ProblemLoanOutsideCamp,
+            LoanProblem::BedLent => Key::ProblemBedLent,
+            LoanProblem::CamperHasBed => Key::ProblemCamperHasBed,
+            LoanProblem::OccupantPresent => Key::ProblemOccupantPresent,
+        };
+        AppError::Conflict { message }
+    }
+}
+
+/// How a loan's audited fields read in a bed's history.
+pub const LOAN_HISTORY: &[crate::audit::history::Field] = {
+    use crate::audit::history::{Field, Reading};
+    &[
+        Field {
+            key: "camper",
+            label: Key::FieldCamper,
+            reading: Reading::Text,
+        },
+        Field {
+            key: "bed_id",
+            label: Key::FieldBed,
+            reading: Reading::Named,
+        },
+        Field {
+            key: "from_on",
+            label: Key::FieldFrom,
+            reading: Reading::Date,
+        },
+        Field {
+            key: "until_on",
+            label: Key::FieldUntil,
+            reading: Reading::Date,
+        },
+    ]
+};
+
 /// How a bed allocation's audited fields read in a history; `bed_id` and `resident_id` are
 /// put in words by the page's server function.
 pub const ALLOCATION_HISTORY: &[crate::audit::history::Field] = {
@@ -652,6 +820,40 @@ mod tests {
             let first_warned = ranked.iter().position(|s| !s.warnings.is_empty()).unwrap_or(ranked.len());
             prop_assert!(ranked[first_warned..].iter().all(|s| !s.warnings.is_empty()));
         }
+
+        #[test]
+        fn loans_are_offered_to_the_campers_sex_only_best_fit_first_free_before_lent(
+            beds in proptest::collection::vec((any_bed(), any::<bool>()), 0..40),
+            girl in any::<bool>(),
+            age in 5..16i64,
+        ) {
+            let today = day("2026-12-20");
+            let sex = if girl { Sex::Female } else { Sex::Male };
+            let beds: Vec<(FreeBed, Option<Occupant>)> = beds
+                .into_iter()
+                .map(|(bed, lent)| (bed, lent.then(|| Occupant { resident_id: 1, name_km: "ក".into(), name_latin: "K".into() })))
+                .collect();
+            let same_sex = beds.iter().filter(|(b, _)| b.sex == sex).count();
+            let born_on = today - chrono::Duration::days(age * 365 + 100);
+            let ranked = rank_loans(sex, born_on, beds, today);
+            prop_assert_eq!(ranked.len(), same_sex);
+            prop_assert!(ranked.iter().all(|c| c.bed.sex == sex));
+            let key = |c: &LoanChoice| (band_distance(age_on(born_on, today), &c.bed), c.occupant.is_some());
+            prop_assert!(ranked.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+            prop_assert!(ranked.iter().all(|c| c.warnings.is_empty() == (key(c).0 == 0)));
+        }
+    }
+
+    #[test]
+    fn a_loan_is_for_the_camps_nights_from_tonight_on() {
+        let camp = (day("2026-12-20"), day("2026-12-26"));
+        let today = day("2026-12-21");
+        // The whole camp left: tonight until the morning after its last day.
+        assert!(check_loan_nights(today, day("2026-12-27"), camp, today).is_ok());
+        // A night already past, a morning after the camp, no night at all.
+        assert!(check_loan_nights(day("2026-12-20"), day("2026-12-22"), camp, today).is_err());
+        assert!(check_loan_nights(today, day("2026-12-28"), camp, today).is_err());
+        assert!(check_loan_nights(today, today, camp, today).is_err());
     }
 }
 

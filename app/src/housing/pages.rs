@@ -11,9 +11,9 @@ use super::api::{
     AssignBed, BedPage as BedData, CreateBed, CreateBuilding, CreateRoom, MoveBed, ReleaseBed,
     SetBedService, get_bed_page, get_building_plan, get_occupancy, list_buildings,
 };
-use super::model::{AllocationEntry, BuildingPlan, Placing, Warning};
+use super::model::{AllocationEntry, BuildingPlan, Lent, Occupant, Placing, Warning};
 use crate::base::error::AppError;
-use crate::base::i18n::{Key, use_i18n};
+use crate::base::i18n::{I18n, Key, use_i18n};
 use crate::base::ui::{FormError, ListTable, SavedNotice, page_data, resource_by_id};
 use crate::residents::api::waiting_list;
 use crate::residents::pages::{ResidentTable, resident_name};
@@ -155,11 +155,48 @@ pub fn BuildingPage() -> impl IntoView {
     }
 }
 
+/// "lent until 14 Dec · Sok Dara's, away": a lent bed's term (from when and to whom, if that
+/// is to come), and whose bed it is when it is a boarder's.
+pub fn lent_text(
+    i18n: I18n,
+    lent: &Lent,
+    occupant: Option<&Occupant>,
+    today: chrono::NaiveDate,
+) -> String {
+    let until = if lent.from_on > today {
+        let to = resident_name(i18n, &lent.name_km, &lent.name_latin);
+        i18n.fmt(
+            Key::BedLentFrom,
+            &[
+                ("from", &i18n.date_short(lent.from_on)),
+                ("until", &i18n.date_short(lent.until_on)),
+                ("to", &to),
+            ],
+        )
+    } else {
+        i18n.fmt(
+            Key::BedLentUntil,
+            &[("until", &i18n.date_short(lent.until_on))],
+        )
+    };
+    match occupant {
+        Some(o) => format!(
+            "{until} · {}",
+            i18n.fmt(
+                Key::LoanBoarderAway,
+                &[("name", &resident_name(i18n, &o.name_km, &o.name_latin))]
+            )
+        ),
+        None => until,
+    }
+}
+
 #[component]
 fn Plan(plan: BuildingPlan) -> impl IntoView {
     let i18n = use_i18n();
     let b = plan.building;
     let can_manage = plan.can_manage;
+    let today = plan.today;
     let building_id = b.id;
     let name = if i18n.lang == crate::base::i18n::Lang::Km {
         b.name_km
@@ -177,6 +214,7 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
             <span class="bed-key free">{i18n.t(Key::BedFree)}</span>
             <span class="bed-key occupied">{i18n.t(Key::BedOccupied)}</span>
             <span class="bed-key out">{i18n.t(Key::BedOutOfService)}</span>
+            <span class="bed-key lent">{i18n.t(Key::BedLent)}</span>
             <a class="button secondary" href=format!("/roll/{}", b.id)>{i18n.t(Key::RollTitle)}</a>
         </p>
         <div class="plan">
@@ -196,16 +234,21 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
                                     .beds
                                     .into_iter()
                                     .map(|bed| {
-                                        let (class, label) = match (&bed.occupant, bed.in_service) {
-                                            (Some(o), _) => ("bed occupied", resident_name(i18n, &o.name_km, &o.name_latin)),
-                                            (None, true) => ("bed free", i18n.t(Key::BedFree).to_owned()),
-                                            (None, false) => ("bed out", i18n.t(Key::BedOutOfService).to_owned()),
+                                        let tonight = bed.lent.as_ref().filter(|lent| lent.from_on <= today);
+                                        let (class, label) = match (&bed.occupant, bed.in_service, tonight) {
+                                            (_, _, Some(lent)) => ("bed lent", resident_name(i18n, &lent.name_km, &lent.name_latin)),
+                                            (Some(o), _, None) => ("bed occupied", resident_name(i18n, &o.name_km, &o.name_latin)),
+                                            (None, true, None) => ("bed free", i18n.t(Key::BedFree).to_owned()),
+                                            (None, false, None) => ("bed out", i18n.t(Key::BedOutOfService).to_owned()),
                                         };
+                                        let boarder = bed.occupant.as_ref().filter(|_| tonight.is_some());
+                                        let lent = bed.lent.as_ref().map(|lent| lent_text(i18n, lent, boarder, today));
                                         view! {
                                             <li>
                                                 <a class=class href=format!("/beds/{}", bed.id)>
                                                     <span class="bed-code">{bed.code}</span>
                                                     <span class="bed-who">{label}</span>
+                                                    {lent.map(|text| view! { <span class="bed-lent">{text}</span> })}
                                                 </a>
                                             </li>
                                         }
@@ -414,6 +457,17 @@ fn BedView(bed: BedData) -> impl IntoView {
             }.into_any(),
             None => view! { <p class="notice">{i18n.t(Key::BedOutOfService)}</p> }.into_any(),
         }}
+        {(!bed.loans.is_empty()).then(|| view! {
+            <h2>{i18n.t(Key::BedLent)}</h2>
+            <ul class="loans">
+                {bed.loans.iter().map(|loan| view! {
+                    <li>
+                        <a href=format!("/camps/{}/beds/{}", loan.camp_id, loan.camper_id)>{resident_name(i18n, &loan.name_km, &loan.name_latin)}</a>
+                        {format!(" · {}", lent_text(i18n, loan, None, bed.today))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         {bed.can_manage.then(|| view! {
             <form class="inline" method="post" action=SetBedService::url()>
                 <input type="hidden" name="bed_id" value=bed_id />

@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDate};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{
-    AllocationProblem, Changeover, PlaceProblem, Warning, check_override, warnings,
+    AllocationProblem, Changeover, LoanProblem, PlaceProblem, Warning, check_loan_nights,
+    check_override, warnings,
 };
 use super::repo;
 use crate::base::access::Writer;
@@ -337,4 +338,104 @@ pub async fn add_bed(pool: &SqlitePool, by: &Writer, room_id: i64) -> Result<i64
     };
     commit_with(tx, &by.actor, change).await?;
     Ok(building)
+}
+
+/// A database refusal by one of the loan rules, as the user's answer.
+pub fn loan_error(error: sqlx::Error) -> AppError {
+    use AllocationProblem::{OutOfService, SexMismatch};
+    use LoanProblem::{BedLent, CamperHasBed, OccupantPresent, OutsideCamp};
+    on_constraint(
+        error,
+        [
+            (Rule("bed_loan_outside_camp"), OutsideCamp.into()),
+            (Rule("bed_loan_bed_lent"), BedLent.into()),
+            (Rule("bed_loan_camper_has_bed"), CamperHasBed.into()),
+            (Rule("bed_loan_occupant_present"), OccupantPresent.into()),
+            (Rule("allocation_sex_mismatch"), SexMismatch.into()),
+            (Rule("allocation_bed_out_of_service"), OutOfService.into()),
+            (Missing, AppError::NotFound),
+        ],
+    )
+}
+
+/// A loan as the audit log keeps it.
+fn loan_entry(
+    camper: &str,
+    bed_id: i64,
+    (from_on, until_on): (NaiveDate, NaiveDate),
+) -> serde_json::Value {
+    serde_json::json!({ "camper": camper, "bed_id": bed_id, "from_on": from_on, "until_on": until_on })
+}
+
+/// Lends `bed_id` to a camper of the residential camp `camp_id` for the nights from
+/// `nights.0` until the morning of `nights.1`: a free bed, or a boarder's who is away on all of
+/// them (the schema refuses any other). A camper who already has a lent bed on those nights
+/// moves: that loan ends the morning the new one starts (or is emptied, if it had not begun),
+/// in the same transaction. Returns the new loan's id.
+pub async fn lend(
+    pool: &SqlitePool,
+    by: &Writer,
+    (camp_id, camper_id): (i64, i64),
+    bed_id: i64,
+    nights: (NaiveDate, NaiveDate),
+    (today, now): (NaiveDate, i64),
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let camp = crate::camps::repo::camp(&mut tx, camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if camp.kind != crate::camps::model::Kind::Residential {
+        return Err(LoanProblem::OutsideCamp.into());
+    }
+    check_loan_nights(
+        nights.0,
+        nights.1,
+        (camp.rules.starts_on, camp.rules.ends_on),
+        today,
+    )?;
+    let camper = crate::camps::repo::camper(&mut tx, camper_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (from_on, until_on) = nights;
+    for (place, held) in
+        repo::loans(&mut tx, (None, Some(camp_id), Some(camper_id)), from_on).await?
+    {
+        if held.from_on >= until_on {
+            continue;
+        }
+        let ends = held.from_on.max(from_on);
+        repo::end_loan(&mut tx, held.loan_id, ends)
+            .await
+            .map_err(loan_error)?;
+        let change = Change {
+            entity: "bed_loan",
+            entity_id: held.loan_id.to_string(),
+            action: "give_back",
+            before: Some(loan_entry(
+                &camper.name_latin,
+                place.bed_id,
+                (held.from_on, held.until_on),
+            )),
+            after: Some(serde_json::json!({ "until_on": ends })),
+        };
+        record(&mut tx, &by.actor, change).await?;
+    }
+    let id = repo::insert_loan(
+        &mut tx,
+        (camp_id, camper_id),
+        bed_id,
+        nights,
+        (by.staff_id, now),
+    )
+    .await
+    .map_err(loan_error)?;
+    let change = Change {
+        entity: "bed_loan",
+        entity_id: id.to_string(),
+        action: "lend",
+        before: None,
+        after: Some(loan_entry(&camper.name_latin, bed_id, nights)),
+    };
+    commit_with(tx, &by.actor, change).await?;
+    Ok(id)
 }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::SqliteConnection;
 
 use super::model::{
-    AllocationEntry, BedCell, BedPlace, BuildingSummary, Changeover, FreeBed, OccupancyRow,
+    AllocationEntry, BedCell, BedPlace, BuildingSummary, Changeover, FreeBed, Lent, OccupancyRow,
     Occupant, Placement, Room, SiblingRoom, parse_clock,
 };
 use crate::residents::model::{Programme, Sex};
@@ -68,23 +68,34 @@ async fn buildings_where(
         .collect())
 }
 
-/// A building's rooms and beds with who sleeps in each now.
+/// A building's rooms and beds with who sleeps in each now, and each bed's next loan not over
+/// by `night` (the one of tonight, if it is lent tonight).
 pub async fn rooms(
     conn: &mut SqliteConnection,
     building_id: i64,
+    night: NaiveDate,
 ) -> Result<Vec<Room>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex, ro.min_age AS "min_age!: i32",
                   ro.max_age AS "max_age!: i32", b.id AS "bed_id?: i64", b.code AS "bed_code?: String",
                   b.in_service AS "in_service?: bool", r.id AS "resident_id?: i64",
-                  r.name_km AS "name_km?: String", r.name_latin AS "name_latin?: String"
+                  r.name_km AS "name_km?: String", r.name_latin AS "name_latin?: String",
+                  l.id AS "loan_id?: i64", l.camp_id AS "camp_id?: i64",
+                  l.camper_id AS "camper_id?: i64", l.from_on AS "loan_from?: NaiveDate",
+                  l.until_on AS "loan_until?: NaiveDate", k.name_km AS "camper_km?: String",
+                  k.name_latin AS "camper_latin?: String"
            FROM room ro
            LEFT JOIN bed b ON b.room_id = ro.id
            LEFT JOIN allocation a ON a.bed_id = b.id AND a.until_on IS NULL
            LEFT JOIN resident r ON r.id = a.resident_id
-           WHERE ro.building_id = ?
+           LEFT JOIN bed_loan l ON l.id = (
+                SELECT id FROM bed_loan WHERE bed_id = b.id AND until_on > ?2 AND until_on > from_on
+                ORDER BY from_on LIMIT 1)
+           LEFT JOIN camper k ON k.id = l.camper_id
+           WHERE ro.building_id = ?1
            ORDER BY length(ro.code), ro.code, length(b.code), b.code"#,
-        building_id
+        building_id,
+        night
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -109,11 +120,40 @@ pub async fn rooms(
                 }),
                 _ => None,
             };
+            let lent = match (
+                r.loan_id,
+                r.camp_id,
+                r.camper_id,
+                r.camper_km,
+                r.camper_latin,
+                r.loan_from,
+                r.loan_until,
+            ) {
+                (
+                    Some(loan_id),
+                    Some(camp_id),
+                    Some(camper_id),
+                    Some(name_km),
+                    Some(name_latin),
+                    Some(from_on),
+                    Some(until_on),
+                ) => Some(Lent {
+                    loan_id,
+                    camp_id,
+                    camper_id,
+                    name_km,
+                    name_latin,
+                    from_on,
+                    until_on,
+                }),
+                _ => None,
+            };
             room.beds.push(BedCell {
                 id,
                 code,
                 in_service: r.in_service.unwrap_or(false),
                 occupant,
+                lent,
             });
         }
     }
@@ -171,7 +211,10 @@ pub async fn bed(conn: &mut SqliteConnection, id: i64) -> Result<Option<StoredBe
 }
 
 /// Beds in service with nobody in them now (and no one due in them later).
-pub async fn free_beds(conn: &mut SqliteConnection) -> Result<Vec<FreeBed>, sqlx::Error> {
+pub async fn free_beds(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<Vec<FreeBed>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT b.id AS "id!: i64", b.code, ro.id AS "room_id!: i64", ro.code AS room_code, ro.sex,
                   ro.min_age AS "min_age!: i32", ro.max_age AS "max_age!: i32",
@@ -180,7 +223,10 @@ pub async fn free_beds(conn: &mut SqliteConnection) -> Result<Vec<FreeBed>, sqlx
            JOIN facility f ON f.id = bu.facility_id
            WHERE b.in_service = 1
              AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.bed_id = b.id AND a.until_on IS NULL)
-           ORDER BY bu.code, length(ro.code), ro.code, length(b.code), b.code"#
+             AND NOT EXISTS (SELECT 1 FROM bed_loan l
+                             WHERE l.bed_id = b.id AND l.until_on > ?1 AND l.until_on > l.from_on)
+           ORDER BY bu.code, length(ro.code), ro.code, length(b.code), b.code"#,
+        day
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -529,4 +575,93 @@ pub async fn insert_next_bed(
     .fetch_one(&mut *conn)
     .await?;
     Ok(Some((id, room.building_id)))
+}
+
+/// The loans not over by `day` (the current one first): of a bed, of a camp, of a camper,
+/// as far as each is given.
+pub async fn loans(
+    conn: &mut SqliteConnection,
+    (bed_id, camp_id, camper_id): (Option<i64>, Option<i64>, Option<i64>),
+    day: NaiveDate,
+) -> Result<Vec<(BedPlace, Lent)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT l.id AS "id!: i64", l.bed_id AS "bed_id!: i64", l.camp_id AS "camp_id!: i64",
+                  l.camper_id AS "camper_id!: i64", l.from_on AS "from_on!: NaiveDate",
+                  l.until_on AS "until_on!: NaiveDate", k.name_km, k.name_latin,
+                  b.code AS bed_code, ro.code AS room_code, bu.code AS building_code
+           FROM bed_loan l JOIN camper k ON k.id = l.camper_id JOIN bed b ON b.id = l.bed_id
+           JOIN room ro ON ro.id = b.room_id JOIN building bu ON bu.id = ro.building_id
+           WHERE (?1 IS NULL OR l.bed_id = ?1) AND (?2 IS NULL OR l.camp_id = ?2)
+             AND (?3 IS NULL OR l.camper_id = ?3)
+             AND l.until_on > ?4 AND l.until_on > l.from_on
+           ORDER BY l.from_on, l.id"#,
+        bed_id,
+        camp_id,
+        camper_id,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                BedPlace {
+                    bed_id: r.bed_id,
+                    building: r.building_code,
+                    room: r.room_code,
+                    bed: r.bed_code,
+                },
+                Lent {
+                    loan_id: r.id,
+                    camp_id: r.camp_id,
+                    camper_id: r.camper_id,
+                    name_km: r.name_km,
+                    name_latin: r.name_latin,
+                    from_on: r.from_on,
+                    until_on: r.until_on,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Lends `bed_id` to a camper of `camp_id` for the nights from `from_on` until `until_on`, and
+/// returns the loan's id. The schema refuses what breaks a rule.
+pub async fn insert_loan(
+    conn: &mut SqliteConnection,
+    (camp_id, camper_id): (i64, i64),
+    bed_id: i64,
+    (from_on, until_on): (NaiveDate, NaiveDate),
+    (lent_by, lent_at): (Option<i64>, i64),
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO bed_loan (bed_id, camp_id, camper_id, from_on, until_on, lent_by, lent_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        bed_id,
+        camp_id,
+        camper_id,
+        from_on,
+        until_on,
+        lent_by,
+        lent_at
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Ends a loan early: the bed is given back on the morning of `until_on`.
+pub async fn end_loan(
+    conn: &mut SqliteConnection,
+    id: i64,
+    until_on: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE bed_loan SET until_on = ? WHERE id = ?",
+        until_on,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -142,6 +142,53 @@ impl Away {
     }
 }
 
+/// Whether a residential camper in a bed lent for the nights from `nights.0` until the
+/// morning of `nights.1` is at the centre on `day`: from the day of the first night until the
+/// morning they leave (a day camp's children are counted by their check-in instead).
+pub fn sleeps_over(nights: (NaiveDate, NaiveDate), day: NaiveDate) -> bool {
+    nights.0 < nights.1 && nights.0 <= day && day <= nights.1
+}
+
+/// When night `night` is counted: its roll call.
+pub fn roll_of(night: NaiveDate) -> i64 {
+    instant(night, roll_time())
+}
+
+/// Whether a boarder's bed (their `stay` in it, their `absences`) may be lent for the nights
+/// from `from_on` until `until_on`: one absence covers the roll call of every night the loan
+/// shares with the stay, from the first to the last. The schema holds the same rule
+/// (`bed_loan_occupant_present`); nights the stay does not cover need nothing.
+pub fn away_for_loan(
+    stay: &Nights,
+    absences: &[Away],
+    from_on: NaiveDate,
+    until_on: NaiveDate,
+) -> bool {
+    let first = from_on.max(stay.from_on);
+    let end = stay.until_on.map_or(until_on, |until| until.min(until_on));
+    let Some(last) = end.pred_opt().filter(|last| *last >= first) else {
+        return true;
+    };
+    absences.iter().any(|away| {
+        away.starts_at <= roll_of(first) && away.end().is_none_or(|end| end > roll_of(last))
+    })
+}
+
+/// The first night from `from_on`, before `until_on`, on which the boarder whose bed is lent
+/// sleeps at the centre after all (back early, or their plan shortened): by the presence rule
+/// at that night's roll call. That night the bed is needed back.
+pub fn first_night_back(
+    stay: &Nights,
+    absences: &[Away],
+    from_on: NaiveDate,
+    until_on: NaiveDate,
+) -> Option<NaiveDate> {
+    from_on
+        .iter_days()
+        .take_while(|night| *night < until_on)
+        .find(|night| is_present(std::slice::from_ref(stay), absences, roll_of(*night)))
+}
+
 /// Why a resident is away at some moment from `from` until `until`, if one of `absences`
 /// says so (the latest to start first): the absence half of the presence rule, over a span.
 /// Visits read it: a child away during a slot cannot be visited then.
@@ -481,6 +528,32 @@ pub struct Alerts {
     pub missing: Vec<MissingAlert>,
     /// Not back from an absence, past its planned end and the grace period.
     pub overdue: Vec<OverdueAlert>,
+    /// Lent beds whose boarder sleeps at the centre again on a lent night.
+    #[serde(default)]
+    pub beds_needed: Vec<BedNeeded>,
+}
+
+/// A boarder's bed lent to a camper, needed back on a night of the loan because the boarder
+/// is at the centre again: the camper must move. On every staff page until they have.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BedNeeded {
+    pub loan_id: i64,
+    pub camp_id: i64,
+    pub camper_id: i64,
+    /// The camper's name in Khmer script.
+    pub camper_km: String,
+    /// The camper's name in Latin letters.
+    pub camper_latin: String,
+    /// The bed ("A · G3 · 2").
+    pub bed: String,
+    /// The boarder's name in Khmer script.
+    pub resident_km: String,
+    /// The boarder's name in Latin letters.
+    pub resident_latin: String,
+    /// The first night the boarder sleeps there again.
+    pub night: NaiveDate,
+    /// Whether that night is tonight (or already past).
+    pub tonight: bool,
 }
 
 /// The grace period after a planned end the admin may set: from none to a day, in minutes.
@@ -816,6 +889,124 @@ mod tests {
         );
         let open = vec![row(None, Some(Mark::Present)), row(None, None)];
         assert!(check_close(&open).is_err());
+    }
+
+    /// A home stay from `from` at 09:00 until `until` at 17:00 (planned), back `back` if given.
+    fn home_stay(from: &str, until: &str, back: Option<&str>) -> Away {
+        Away {
+            starts_at: at(from, "09:00"),
+            ends_at: Some(at(until, "17:00")),
+            returned_at: back.map(|b| at(b, "15:00")),
+        }
+    }
+
+    #[test]
+    fn a_bed_is_lent_only_for_nights_its_boarder_is_away_all_of_them() {
+        let bed = stay("2026-09-01", None);
+        let away = [home_stay("2026-12-19", "2026-12-30", None)];
+        // Every night of the stay away: lent.
+        assert!(away_for_loan(
+            &bed,
+            &away,
+            day("2026-12-20"),
+            day("2026-12-27")
+        ));
+        // The last night before the home stay ends: still away at its roll call.
+        assert!(away_for_loan(
+            &bed,
+            &away,
+            day("2026-12-20"),
+            day("2026-12-30")
+        ));
+        // One night more, and she sleeps there.
+        assert!(!away_for_loan(
+            &bed,
+            &away,
+            day("2026-12-20"),
+            day("2026-12-31")
+        ));
+        assert!(!away_for_loan(
+            &bed,
+            &[],
+            day("2026-12-20"),
+            day("2026-12-21")
+        ));
+        // Nights after the boarder has left the bed need nothing.
+        let left = stay("2026-09-01", Some("2026-12-19"));
+        assert!(away_for_loan(
+            &left,
+            &[],
+            day("2026-12-20"),
+            day("2026-12-27")
+        ));
+    }
+
+    #[test]
+    fn a_residential_camper_is_here_from_the_first_night_to_the_last_morning() {
+        let nights = (day("2026-12-20"), day("2026-12-27"));
+        assert!(!sleeps_over(nights, day("2026-12-19")));
+        assert!(sleeps_over(nights, day("2026-12-20")));
+        assert!(
+            sleeps_over(nights, day("2026-12-27")),
+            "breakfast before leaving"
+        );
+        assert!(!sleeps_over(nights, day("2026-12-28")));
+        // A loan emptied before its first night holds no one.
+        assert!(!sleeps_over(
+            (day("2026-12-20"), day("2026-12-20")),
+            day("2026-12-20")
+        ));
+    }
+
+    #[test]
+    fn a_boarder_back_early_needs_the_bed_back_that_night() {
+        let bed = stay("2026-09-01", None);
+        let back = [home_stay("2026-12-19", "2026-12-30", Some("2026-12-23"))];
+        let (from, until) = (day("2026-12-20"), day("2026-12-27"));
+        assert_eq!(
+            first_night_back(&bed, &back, from, until),
+            Some(day("2026-12-23"))
+        );
+        let away = [home_stay("2026-12-19", "2026-12-30", None)];
+        assert_eq!(first_night_back(&bed, &away, from, until), None);
+    }
+
+    proptest::proptest! {
+        /// Soundness of the loan rule: a bed lent by it is never slept in by its boarder on a
+        /// lent night, by the one presence rule at that night's roll call.
+        #[test]
+        fn a_loan_never_overlaps_a_night_its_boarder_is_present(
+            stay_from in 0..40i64,
+            stay_len in proptest::option::of(1..40i64),
+            loan_from in 0..40i64,
+            loan_len in 1..15i64,
+            absences in proptest::collection::vec((0..60i64 * 24, 1..30i64 * 24, proptest::bool::ANY), 0..3),
+        ) {
+            let origin = day("2026-12-01");
+            let days = |n: i64| origin + chrono::Duration::days(n);
+            let bed = Nights {
+                from_on: days(stay_from),
+                until_on: stay_len.map(|len| days(stay_from + len)),
+                arrives: crate::housing::model::usual_arrival(),
+                leaves: crate::housing::model::usual_departure(),
+            };
+            let hours = |h: i64| instant(origin, NaiveTime::MIN) + h * 3600;
+            let away: Vec<Away> = absences
+                .into_iter()
+                .map(|(start, len, open)| Away {
+                    starts_at: hours(start),
+                    ends_at: (!open).then(|| hours(start + len)),
+                    returned_at: None,
+                })
+                .collect();
+            let (from, until) = (days(loan_from), days(loan_from + loan_len));
+            if away_for_loan(&bed, &away, from, until) {
+                for night in from.iter_days().take_while(|n| *n < until) {
+                    proptest::prop_assert!(!is_present(std::slice::from_ref(&bed), &away, roll_of(night)), "{night}");
+                }
+                proptest::prop_assert_eq!(first_night_back(&bed, &away, from, until), None);
+            }
+        }
     }
 }
 

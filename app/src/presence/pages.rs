@@ -11,7 +11,9 @@ use super::api::{
     CloseRoll, MarkRoll, MarkRollAllPresent, RollNight, RollPage as RollData, SavePresenceSettings,
     get_roll_call, missing_alerts, roll_overview,
 };
-use super::model::{Alerts, Mark, MissingAlert, OverdueAlert, RollRow, RollTally, local};
+use super::model::{
+    Alerts, BedNeeded, Mark, MissingAlert, OverdueAlert, RollRow, RollTally, local,
+};
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
 use crate::base::ui::{
@@ -68,8 +70,8 @@ pub fn tally_line(i18n: I18n, tally: RollTally) -> String {
     )
 }
 
-/// Residents marked missing and not found yet, then residents overdue back: at the top of
-/// every staff page.
+/// Residents marked missing and not found yet, then residents overdue back, then lent beds
+/// needed back: at the top of every staff page.
 #[component]
 pub fn MissingBanner() -> impl IntoView {
     let i18n = use_i18n();
@@ -78,7 +80,7 @@ pub fn MissingBanner() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 // Only staff get alerts; anyone else gets a refusal, and sees nothing here.
-                let Alerts { missing, overdue } = alerts.await.unwrap_or_default();
+                let Alerts { missing, overdue, beds_needed } = alerts.await.unwrap_or_default();
                 view! {
                     {(!missing.is_empty()).then(|| view! {
                         <section class="alert missing-banner" role="alert">
@@ -90,6 +92,12 @@ pub fn MissingBanner() -> impl IntoView {
                         <section class="alert overdue-banner" role="alert">
                             <p class="alert-title">{i18n.t(Key::AlertOverdueTitle)}</p>
                             <OverdueList alerts=overdue />
+                        </section>
+                    })}
+                    {(!beds_needed.is_empty()).then(|| view! {
+                        <section class="alert bed-needed-banner" role="alert">
+                            <p class="alert-title">{i18n.fmt(Key::AlertBedNeededTitle, &[("count", &i18n.num(beds_needed.len() as i64))])}</p>
+                            <BedNeededList alerts=beds_needed />
                         </section>
                     })}
                 }
@@ -109,6 +117,32 @@ pub fn OverdueList(alerts: Vec<OverdueAlert>) -> impl IntoView {
                 let due = i18n.fmt(Key::AlertOverdueSince, &[("due", &i18n.date_time(local(alert.due_at)))]);
                 view! {
                     <AlertItem href=format!("/residents/{}#absences", alert.resident_id) name=resident_name(i18n, &alert.name_km, &alert.name_latin) detail=format!(" · {} · {}", i18n.t(alert.reason.label()), due) />
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Lent beds needed back: each camper linked to the page that moves them to another bed,
+/// with the bed and the boarder who sleeps there again, and from which night.
+#[component]
+pub fn BedNeededList(alerts: Vec<BedNeeded>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul>
+            {alerts.into_iter().map(|alert| {
+                let when = if alert.tonight {
+                    i18n.t(Key::AlertBedNeededTonight).to_owned()
+                } else {
+                    i18n.fmt(Key::AlertBedNeededFrom, &[("night", &i18n.date_short(alert.night))])
+                };
+                let detail = format!(
+                    " · {} · {} · {when}",
+                    alert.bed,
+                    resident_name(i18n, &alert.resident_km, &alert.resident_latin),
+                );
+                view! {
+                    <AlertItem href=format!("/camps/{}/beds/{}", alert.camp_id, alert.camper_id) name=resident_name(i18n, &alert.camper_km, &alert.camper_latin) detail />
                 }
             }).collect_view()}
         </ul>

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::model::{
-    AbsenceEntry, AbsenceReason, Alerts, Away, Mark, MissingAlert, Nights, Occupant, OverdueAlert,
-    PresentResident, RollRow, clock, instant, local,
+    AbsenceEntry, AbsenceReason, Alerts, Away, BedNeeded, Mark, MissingAlert, Nights, Occupant,
+    OverdueAlert, PresentResident, RollRow, away_for_loan, clock, first_night_back, instant, local,
+    roll_of, sleeps_over,
 };
 use crate::base::db::decode;
-use crate::housing::model::parse_clock;
+use crate::housing::model::{BedPlace, FreeBed, Occupant as BedOccupant, parse_clock};
 use crate::residents::model::{Allergen, Diet, Programme, Sex};
 
 /// **Presence**: the residents at the centre at the instant `at` (such as a meal time): a bed
@@ -602,6 +603,7 @@ pub async fn alerts(conn: &mut SqliteConnection, now: i64) -> Result<Alerts, sql
     Ok(Alerts {
         missing: open_alerts(conn).await?,
         overdue: overdue_at(conn, now, grace).await?,
+        beds_needed: beds_needed(conn, local(now).date()).await?,
     })
 }
 
@@ -690,13 +692,231 @@ pub async fn roll_history(
 
 /// The camp children at the centre each day from `from` to `until` (inclusive), as things
 /// stand `today`: the other half of who is here, beside the residents of
-/// [`occupants_between`]. Registered children for the days to come, those checked in on the
-/// day and before (`camps::model::expected_on`).
+/// [`occupants_between`]. A day camp's: registered children for the days to come, those
+/// checked in on the day and before (`camps::model::expected_on`). A residential camp's: by
+/// night, in the beds lent to them (`model::sleeps_over`).
 pub async fn campers_between(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     until: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<crate::camps::model::CamperDay>, sqlx::Error> {
-    crate::camps::repo::expected_between(conn, (from, until), today).await
+    let mut days = crate::camps::repo::expected_between(conn, (from, until), today).await?;
+    days.extend(sleepers_between(conn, from, until).await?);
+    Ok(days)
+}
+
+/// The residential campers at the centre each day from `from` to `until` (inclusive): from
+/// the day of a lent bed's first night until the morning it is given back.
+async fn sleepers_between(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<crate::camps::model::CamperDay>, sqlx::Error> {
+    use crate::camps::model::{CamperDay, Meals};
+    let rows = sqlx::query!(
+        r#"SELECT l.from_on AS "from_on!: NaiveDate", l.until_on AS "until_on!: NaiveDate",
+                  c.meals, k.diet, k.allergies
+           FROM bed_loan l JOIN camp c ON c.id = l.camp_id JOIN camper k ON k.id = l.camper_id
+           WHERE l.until_on >= ?1 AND l.from_on <= ?2 AND l.until_on > l.from_on
+             AND k.resident_id IS NULL"#,
+        from,
+        until
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let diet = decode(Diet::parse(&r.diet), "diet", &r.diet)?;
+        let allergies = decode(Allergen::split(&r.allergies), "allergies", &r.allergies)?;
+        let meals = Meals(u8::try_from(r.meals).unwrap_or_default());
+        for day in from.iter_days().take_while(|day| *day <= until) {
+            if sleeps_over((r.from_on, r.until_on), day) {
+                out.push(CamperDay {
+                    day,
+                    meals,
+                    diet,
+                    allergies: allergies.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An allocation's stay as stored (first night, until, arrival and departure), as `Nights`.
+fn stay(
+    from_on: NaiveDate,
+    until_on: Option<NaiveDate>,
+    arrives: &str,
+    leaves: &str,
+) -> Result<Nights, sqlx::Error> {
+    Ok(Nights {
+        from_on,
+        until_on,
+        arrives: decode(parse_clock(arrives), "arrival", arrives)?,
+        leaves: decode(parse_clock(leaves), "departure", leaves)?,
+    })
+}
+
+/// Absences packed by SQLite as `[[starts_at, ends_at, returned_at], ...]`.
+fn unpack_away(packed: &str) -> Result<Vec<Away>, sqlx::Error> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
+        serde_json::from_str(packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    Ok(rows
+        .into_iter()
+        .map(|(starts_at, ends_at, returned_at)| Away {
+            starts_at,
+            ends_at,
+            returned_at,
+        })
+        .collect())
+}
+
+/// The lent beds needed back from `today` on: a loan's night on which the boarder whose bed
+/// it is sleeps at the centre (`model::first_night_back`), earliest night first.
+pub async fn beds_needed(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+) -> Result<Vec<BedNeeded>, sqlx::Error> {
+    let since = roll_of(today);
+    let rows = sqlx::query!(
+        r#"SELECT l.id AS "loan_id!: i64", l.camp_id AS "camp_id!: i64",
+                  l.camper_id AS "camper_id!: i64", k.name_km AS camper_km,
+                  k.name_latin AS camper_latin, l.from_on AS "loan_from!: NaiveDate",
+                  l.until_on AS "loan_until!: NaiveDate",
+                  bu.code || ' · ' || ro.code || ' · ' || b.code AS "bed!: String",
+                  r.name_km AS resident_km, r.name_latin AS resident_latin,
+                  a.from_on AS "from_on!: NaiveDate", a.until_on AS "until_on?: NaiveDate",
+                  a.arrives_at, a.leaves_at,
+                  (SELECT json_group_array(json_array(x.starts_at, x.ends_at, x.returned_at))
+                   FROM absence x
+                   WHERE x.resident_id = a.resident_id
+                     AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                          OR coalesce(x.returned_at, x.ends_at) > ?2)) AS "away!: String"
+           FROM bed_loan l
+           JOIN camper k ON k.id = l.camper_id
+           JOIN bed b ON b.id = l.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN building bu ON bu.id = ro.building_id
+           JOIN allocation a ON a.bed_id = l.bed_id AND a.from_on IS NOT a.until_on
+                AND a.from_on < l.until_on AND (a.until_on IS NULL OR a.until_on > ?1)
+           JOIN resident r ON r.id = a.resident_id
+           WHERE l.until_on > ?1 AND l.until_on > l.from_on
+           ORDER BY l.id"#,
+        today,
+        since
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut needed: Vec<BedNeeded> = Vec::new();
+    for r in rows {
+        let stay = stay(r.from_on, r.until_on, &r.arrives_at, &r.leaves_at)?;
+        let away = unpack_away(&r.away)?;
+        let Some(night) = first_night_back(&stay, &away, r.loan_from.max(today), r.loan_until)
+        else {
+            continue;
+        };
+        if let Some(known) = needed.iter_mut().find(|n| n.loan_id == r.loan_id) {
+            known.night = known.night.min(night);
+            known.tonight = known.night <= today;
+            continue;
+        }
+        needed.push(BedNeeded {
+            loan_id: r.loan_id,
+            camp_id: r.camp_id,
+            camper_id: r.camper_id,
+            camper_km: r.camper_km,
+            camper_latin: r.camper_latin,
+            bed: r.bed,
+            resident_km: r.resident_km,
+            resident_latin: r.resident_latin,
+            night,
+            tonight: night <= today,
+        });
+    }
+    needed.sort_by_key(|n| (n.night, n.loan_id));
+    Ok(needed)
+}
+
+/// The beds that may be lent for the nights from `from_on` until `until_on`: in service, not
+/// lent on any of them, and either free on all of them or held by boarders away on all of
+/// them (`model::away_for_loan`), with the boarder whose bed it is. By bed.
+pub async fn lendable_beds(
+    conn: &mut SqliteConnection,
+    from_on: NaiveDate,
+    until_on: NaiveDate,
+) -> Result<Vec<(FreeBed, Option<BedOccupant>)>, sqlx::Error> {
+    let since = roll_of(from_on);
+    let rows = sqlx::query!(
+        r#"SELECT b.id AS "bed_id!: i64", b.code AS bed_code, ro.id AS "room_id!: i64",
+                  ro.code AS room_code, ro.sex, ro.min_age AS "min_age!: i32",
+                  ro.max_age AS "max_age!: i32", bu.code AS building_code, f.kind,
+                  r.id AS "resident_id?: i64", r.name_km AS "name_km?: String",
+                  r.name_latin AS "name_latin?: String", a.from_on AS "from_on?: NaiveDate",
+                  a.until_on AS "until_on?: NaiveDate", a.arrives_at AS "arrives_at?: String",
+                  a.leaves_at AS "leaves_at?: String",
+                  (SELECT json_group_array(json_array(x.starts_at, x.ends_at, x.returned_at))
+                   FROM absence x
+                   WHERE x.resident_id = a.resident_id
+                     AND (coalesce(x.returned_at, x.ends_at) IS NULL
+                          OR coalesce(x.returned_at, x.ends_at) > ?3)) AS "away!: String"
+           FROM bed b JOIN room ro ON ro.id = b.room_id JOIN building bu ON bu.id = ro.building_id
+           JOIN facility f ON f.id = bu.facility_id
+           LEFT JOIN allocation a ON a.bed_id = b.id AND a.from_on IS NOT a.until_on
+                AND a.from_on < ?2 AND (a.until_on IS NULL OR a.until_on > ?1)
+           LEFT JOIN resident r ON r.id = a.resident_id
+           WHERE b.in_service = 1
+             AND NOT EXISTS (SELECT 1 FROM bed_loan l
+                             WHERE l.bed_id = b.id AND l.until_on > ?1 AND l.from_on < ?2
+                               AND l.until_on > l.from_on)
+           ORDER BY b.id, a.from_on"#,
+        from_on,
+        until_on,
+        since
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut beds: Vec<(FreeBed, Option<BedOccupant>, bool)> = Vec::new();
+    for r in rows {
+        if beds
+            .last()
+            .is_none_or(|(bed, _, _)| bed.place.bed_id != r.bed_id)
+        {
+            let bed = FreeBed {
+                place: BedPlace {
+                    bed_id: r.bed_id,
+                    building: r.building_code,
+                    room: r.room_code,
+                    bed: r.bed_code,
+                },
+                room_id: r.room_id,
+                sex: decode(Sex::parse(&r.sex), "sex", &r.sex)?,
+                min_age: r.min_age,
+                max_age: r.max_age,
+                programme: Programme::parse(&r.kind),
+            };
+            beds.push((bed, None, true));
+        }
+        let (Some(last), Some(resident_id), Some(name_km), Some(name_latin)) =
+            (beds.last_mut(), r.resident_id, r.name_km, r.name_latin)
+        else {
+            continue;
+        };
+        let (Some(from), Some(arrives), Some(leaves)) = (r.from_on, r.arrives_at, r.leaves_at)
+        else {
+            continue;
+        };
+        let stay = stay(from, r.until_on, &arrives, &leaves)?;
+        last.2 &= away_for_loan(&stay, &unpack_away(&r.away)?, from_on, until_on);
+        last.1 = Some(BedOccupant {
+            resident_id,
+            name_km,
+            name_latin,
+        });
+    }
+    Ok(beds
+        .into_iter()
+        .filter(|(_, _, lendable)| *lendable)
+        .map(|(bed, occupant, _)| (bed, occupant))
+        .collect())
 }

@@ -88,6 +88,9 @@ struct CampsFixture {
     child: i64,
     monitor: i64,
     leaving: std::collections::HashMap<usize, (i64, i64)>,
+    /// A residential camp, and for each call `n` of the lending a girl of it without a bed.
+    residential: i64,
+    sleepers: std::collections::HashMap<usize, i64>,
 }
 
 /// The camps fixture: a child for each call of the functions in `leaving`.
@@ -106,7 +109,7 @@ async fn camps_fixture(
             .expect("centre")
             .boarding_school
     };
-    let camp = model::NewCamp {
+    let camp_form = model::NewCamp {
         name: "Camp".into(),
         facility_id: facility,
         kind: model::Kind::Day,
@@ -118,7 +121,9 @@ async fn camps_fixture(
         meals: model::Meals(model::Meals::LUNCH),
         day_ends_at: chrono::NaiveTime::from_hms_opt(16, 30, 0).expect("time"),
     };
-    let camp = record::create_camp(pool, &by, &camp).await.expect("camp");
+    let camp = record::create_camp(pool, &by, &camp_form)
+        .await
+        .expect("camp");
     let group = record::add_group(pool, &by, camp, "Dolphins", Some(monitor))
         .await
         .expect("group");
@@ -161,12 +166,44 @@ async fn camps_fixture(
             leaving.insert(*n, register(*n).await);
         }
     }
+    let residential = model::NewCamp {
+        name: "Camp with nights".into(),
+        kind: model::Kind::Residential,
+        ..camp_form
+    };
+    let residential = record::create_camp(pool, by, &residential)
+        .await
+        .expect("camp");
+    let eagles = record::add_group(pool, by, residential, "Eagles", None)
+        .await
+        .expect("group");
+    let mut sleepers = std::collections::HashMap::new();
+    for n in &runs["/api/lend_bed"] {
+        let form = model::CamperForm {
+            name_km: format!("សុខ {n}"),
+            name_latin: format!("Sleeper {n}"),
+            sex: "f".into(),
+            born_on: "2016-01-01".into(),
+            guardian1_name: "Mother".into(),
+            guardian1_phone: format!("013{:06}", 100_000 + n),
+            guardian1_relationship: "mother".into(),
+            guardian1_may_collect: Some("on".into()),
+            ..model::CamperForm::default()
+        };
+        let (camper, guardians) = model::check_camper(&form, today).expect("form");
+        let id = record::register(pool, by, (residential, eagles), &camper, &guardians, 0)
+            .await
+            .expect("camper");
+        sleepers.insert(*n, id);
+    }
     CampsFixture {
         camp,
         group,
         child,
         monitor,
         leaving,
+        residential,
+        sleepers,
     }
 }
 
@@ -1064,6 +1101,31 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         }),
         ("/api/get_camper", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}", f.camps.child)
+        }),
+        ("/api/get_camp_beds", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}", f.camps.residential)
+        }),
+        ("/api/get_lend_page", Allowed::Staff(HOUSE), |f, _| {
+            format!(
+                "camp_id={}&camper_id={}",
+                f.camps.residential,
+                f.camps
+                    .sleepers
+                    .values()
+                    .next()
+                    .copied()
+                    .unwrap_or_default()
+            )
+        }),
+        ("/api/lend_bed", Allowed::Staff(HOUSE), |f, n| {
+            format!(
+                "camp_id={}&camper_id={}&bed_id={}&from_on={}&until_on={}",
+                f.camps.residential,
+                f.camps.sleepers[&n],
+                f.slots[n].free_bed,
+                f.today,
+                f.today + chrono::Days::new(3)
+            )
         }),
         ("/api/create_building", Allowed::Staff(ADMIN), |f, n| {
             format!(

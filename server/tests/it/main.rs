@@ -20,6 +20,7 @@ mod dashboard;
 mod history;
 mod homework;
 mod http;
+mod lent_beds;
 mod offline;
 mod outbox;
 mod pool;

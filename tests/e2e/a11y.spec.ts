@@ -43,7 +43,7 @@ test('staff pages have no serious accessibility findings', async ({ page }, test
   await check(page, '/admin/audit');
   // The camps: a camp with its registration form, and a group's day with its children.
   await page.goto('/camps');
-  const camp = (await page.locator('a[href^="/camps/"]').first().getAttribute('href')) as string;
+  const camp = (await page.locator('a[href^="/camps/"]', { hasText: /^Holiday day camp$/ }).first().getAttribute('href')) as string;
   await check(page, camp);
   const group = (await page.locator('a[href^="/camps/groups/"]').first().getAttribute('href')) as string;
   await check(page, group);

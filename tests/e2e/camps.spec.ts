@@ -89,7 +89,7 @@ test('on the camp’s weak Wi-Fi, the morning check-in made offline reaches the 
   const page = await context.newPage();
   await signInAsRole(page, 'house_staff');
   // A group no other test marks.
-  const camp = (await page.goto('/camps'), await page.locator('a[href^="/camps/"]').first().getAttribute('href')) as string;
+  const camp = (await page.goto('/camps'), await page.locator('a[href^="/camps/"]', { hasText: /^Holiday day camp$/ }).first().getAttribute('href')) as string;
   await page.goto(camp);
   const group = (await page.locator('a[href^="/camps/groups/"]', { hasText: 'Eagles' }).getAttribute('href')) as string;
   await page.goto(group);

@@ -56,7 +56,7 @@ test('house staff lend a boarder’s bed to a residential camper for the camp’
   const loans = sql('SELECT bed_id FROM bed_loan WHERE camper_id = ?', Number(camperId));
   expect(loans).toEqual([[bedId]]);
   const audited = sql(
-    "SELECT count(*) FROM audit_log WHERE entity = 'bed_loan' AND action = 'lend' AND after LIKE ?",
+    "SELECT count(*) FROM audit_log WHERE entity = 'bed_loan' AND action = 'lend' AND after_json LIKE ?",
     `%"bed_id":${bedId}%`,
   );
   expect(audited[0][0]).toBe(1);

@@ -432,7 +432,17 @@ pub async fn seed_residential(
     let mut lent = 0;
     let mut home = 0;
     let mut k = 1000;
-    for bed in beds.iter().step_by(2).take(SLEEPERS + SPARE_BEDS) {
+    // Every other bed, 40 to lend; then spare beds, half a girl's and half a boy's.
+    let lending = beds.iter().step_by(2).take(SLEEPERS);
+    let spare = |sex: &'static str| {
+        beds.iter()
+            .skip(1)
+            .step_by(2)
+            .filter(move |bed| bed.sex == sex)
+            .take(SPARE_BEDS / 2)
+    };
+    for (n, bed) in lending.chain(spare("f")).chain(spare("m")).enumerate() {
+        let to_lend = n < SLEEPERS;
         let away = crate::presence::model::Away {
             starts_at: leaves,
             ends_at: Some(back),
@@ -447,7 +457,7 @@ pub async fn seed_residential(
         )
         .await?;
         home += 1;
-        if lent == SLEEPERS {
+        if !to_lend {
             continue;
         }
         let sex = Sex::parse(&bed.sex).unwrap_or(Sex::Female);

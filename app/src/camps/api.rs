@@ -201,6 +201,80 @@ pub async fn register_camper(
     crate::base::write::saved(&format!("/camps/{camp_id}#register"))
 }
 
+/// Takes a spreadsheet of children for a camp, saved as CSV (the `file` field, with
+/// `camp_id`), and opens its preview. Nothing is registered until the preview is confirmed.
+/// House staff and admin.
+#[server(endpoint = "upload_campers", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_campers(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::residents::import::{FileProblem, MAX_BYTES};
+
+    let staff = crate::base::guard::require(&MANAGE).await?;
+    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
+    let (mut camp_id, mut upload) = (None, None);
+    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name: String = field
+            .file_name()
+            .unwrap_or("campers.csv")
+            .chars()
+            .take(200)
+            .collect();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > MAX_BYTES {
+                return Err(FileProblem::TooLarge.into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "camp_id" => {
+                camp_id = String::from_utf8(bytes)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<i64>().ok());
+            }
+            "file" => upload = Some((file_name, bytes)),
+            _ => {}
+        }
+    }
+    let camp_id = camp_id.ok_or(AppError::BadRequest)?;
+    let (file_name, bytes) = upload.ok_or(FileProblem::Empty)?;
+    let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+    let id = super::record::store_import(
+        &crate::base::db::pool()?,
+        (camp_id, staff.id),
+        (&file_name, &text),
+        (
+            crate::base::clock::today_at_centre(),
+            chrono::Utc::now().timestamp(),
+        ),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/camps/imports/{id}"));
+    Ok(())
+}
+
+/// An uploaded file of children: every row, and whether confirming registers them (new, or
+/// found from an earlier camp), skips them or refuses them and why. House staff and admin.
+#[server(endpoint = "get_camper_import")]
+pub async fn get_camper_import(id: i64) -> Result<super::import::CamperImportPreview, AppError> {
+    crate::base::guard::require(&MANAGE).await?;
+    let mut conn = crate::base::db::pool()?.acquire().await?;
+    let today = crate::base::clock::today_at_centre();
+    let (preview, _) = super::record::read_import(&mut conn, id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(preview)
+}
+
+/// Registers the ready rows of an uploaded file, then shows the file again. House staff and
+/// admin.
+#[server(endpoint = "confirm_camper_import")]
+pub async fn confirm_camper_import(id: i64) -> Result<(), AppError> {
+    let w = crate::base::write::staff(&MANAGE).await?;
+    super::record::confirm_import(&w.pool, &w.by, id, (w.today, w.now)).await?;
+    crate::base::write::saved(&format!("/camps/imports/{id}"))
+}
+
 /// A resident joins a camp's group. House staff and admin.
 #[server(endpoint = "camp_add_resident")]
 pub async fn camp_add_resident(

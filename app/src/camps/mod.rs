@@ -4,6 +4,7 @@
 //! monitor's phone: check-in in one tap, then pick-up only by a guardian named for the child.
 
 pub mod api;
+pub mod import;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

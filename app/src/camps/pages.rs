@@ -9,9 +9,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     AddCampActivity, AddCampGroup, AddCampMonitor, CampAddResident, CampAllPresent, CampCheckIn,
-    CampHandOver, CampPickUp, CreateCamp, RegisterCamper, get_camp, get_camper, get_camps,
-    get_group_day, uncollected_alerts,
+    CampHandOver, CampPickUp, ConfirmCamperImport, CreateCamp, RegisterCamper, UploadCampers,
+    get_camp, get_camper, get_camper_import, get_camps, get_group_day, uncollected_alerts,
 };
+use super::import::{CamperImportPreview, CamperRowStatus};
 use super::model::{
     Camp, CampPage as CampData, CamperPage as CamperData, CampsPage as CampsData, DayRow,
     DayStatus, DayTally, GroupDayPage as GroupDayData, Kind, Uncollected,
@@ -233,6 +234,7 @@ fn CampView(page: CampData) -> impl IntoView {
         } else {
             view! {
                 <RegisterForm camp_id=id groups=choices.clone() />
+                <ImportForm camp_id=id />
                 {(!page.residents.is_empty()).then(|| view! {
                     <details class="more" id="resident-joins">
                         <summary>{i18n.t(Key::CampResidentJoins)}</summary>
@@ -678,4 +680,89 @@ pub fn UncollectedAlert(alerts: Vec<Uncollected>) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// Registering many children at once: a spreadsheet saved as CSV, previewed before anything
+/// is registered.
+#[component]
+fn ImportForm(camp_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="more" id="import">
+            <summary>{i18n.t(Key::CampImportTitle)}</summary>
+            <p>{i18n.t(Key::CampImportExplain)}</p>
+            <pre class="sample">"name_km,name_latin,sex,born_on,group,diet,allergies,medical_note,guardian1_name,guardian1_phone,guardian1_relationship,guardian1_may_collect"</pre>
+            <FormError url=UploadCampers::url() />
+            <form class="stack narrow" method="post" action=UploadCampers::url() enctype="multipart/form-data">
+                <input type="hidden" name="camp_id" value=camp_id />
+                <label for="campers-file">{i18n.t(Key::ImportFile)}</label>
+                <input id="campers-file" name="file" type="file" accept=".csv,text/csv" required />
+                <button class="button" type="submit">{i18n.t(Key::ImportCheck)}</button>
+            </form>
+        </details>
+    }
+}
+
+/// `/camps/imports/:id`: a file of children, every row checked in words, then confirm.
+#[component]
+pub fn CamperImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = resource_by_id(get_camper_import);
+    view! {
+        <Title text=i18n.t(Key::CampImportTitle) />
+        <p class="breadcrumb"><a href="/camps">{i18n.t(Key::CampsTitle)}</a></p>
+        {page_data(data, |preview| view! { <ImportPreview preview /> })}
+    }
+}
+
+#[component]
+fn ImportPreview(preview: CamperImportPreview) -> impl IntoView {
+    let i18n = use_i18n();
+    let (new, known, skipped) = preview.counts();
+    let summary = i18n.fmt(
+        Key::CampImportSummary,
+        &[
+            ("new", &i18n.num(new as i64)),
+            ("known", &i18n.num(known as i64)),
+            ("skipped", &i18n.num(skipped as i64)),
+        ],
+    );
+    let id = preview.id;
+    view! {
+        <p class="breadcrumb"><a href=format!("/camps/{}#campers", preview.camp_id)>{preview.camp.clone()}</a></p>
+        <h1>{preview.file_name.clone()}</h1>
+        {preview.confirmed.then(|| view! {
+            <p class="form-saved" role="status">{i18n.fmt(Key::CampImportDone, &[("count", &i18n.num(preview.added))])}</p>
+        })}
+        <p class="tally">{summary}</p>
+        {(!preview.confirmed && new + known > 0).then(|| view! {
+            <FormError url=ConfirmCamperImport::url() />
+            <form class="inline" method="post" action=ConfirmCamperImport::url()>
+                <input type="hidden" name="id" value=id />
+                <button class="button big-button" type="submit">
+                    {i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num((new + known) as i64))])}
+                </button>
+            </form>
+        })}
+        <ListTable headers=vec![Key::ImportLine, Key::FieldName, Key::CampGroup, Key::ImportStatus]>
+            {preview.rows.into_iter().map(|row| {
+                let (class, words) = match &row.status {
+                    CamperRowStatus::New => ("ready", i18n.t(Key::CampImportNew)),
+                    CamperRowStatus::Known => ("ready", i18n.t(Key::CampImportKnown)),
+                    CamperRowStatus::InCamp => ("skipped", i18n.t(Key::CampImportInCamp)),
+                    CamperRowStatus::Repeated => ("skipped", i18n.t(Key::ImportRepeated)),
+                    CamperRowStatus::Problem(problem) => ("refused", i18n.t(*problem)),
+                };
+                view! {
+                    <tr class=format!("import-{class}")>
+                        <td>{i18n.num(row.line as i64)}</td>
+                        <td>{format!("{} · {}", row.name_km, row.name_latin)}</td>
+                        <td>{row.group}</td>
+                        <td>{words}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </ListTable>
+    }
+    .into_any()
 }

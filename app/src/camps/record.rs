@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use super::import::{CamperEntry, CamperImportPreview as Preview, read_rows};
 use super::model::{
     Activity, DayStatus, NewCamp, NewCamper, NewGuardian, PlaceProblem, Stop, check_day_change,
     check_place, collector, is_camp_day,
@@ -510,4 +511,107 @@ pub async fn mark_day(
     }
     tx.commit().await?;
     Ok(recorded)
+}
+
+/// Keeps a file of children uploaded by staff member `by` for `camp_id`, for its preview; a
+/// file the preview could not show is refused now and not kept. Returns its id.
+pub async fn store_import(
+    pool: &SqlitePool,
+    (camp_id, by): (i64, i64),
+    (file_name, text): (&str, &str),
+    (today, now): (NaiveDate, i64),
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    repo::camp(&mut tx, camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let id = repo::insert_import(&mut tx, camp_id, (by, now), file_name, text).await?;
+    read_import(&mut tx, id, today).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Reads a stored file of children against today's records: the preview, with what each
+/// ready row registers. `None` when there is no such file.
+pub async fn read_import(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Option<(Preview, Vec<CamperEntry>)>, AppError> {
+    use crate::residents::import::parse_csv;
+    let Some(stored) = repo::import(conn, id).await? else {
+        return Ok(None);
+    };
+    let camp = repo::camp(conn, stored.camp_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let groups: Vec<(i64, String)> = repo::groups(conn, Some(camp.id), None)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let identities = repo::identities(conn, camp.id).await?;
+    let known = |name: &str, born_on: NaiveDate| {
+        let name = name.to_lowercase();
+        identities
+            .iter()
+            .find(|(n, b, _)| *n == name && *b == born_on)
+            .map_or((false, false), |(_, _, in_camp)| (true, *in_camp))
+    };
+    let records = parse_csv(&stored.csv)?;
+    let (rows, entries): (Vec<_>, Vec<_>) =
+        read_rows(&records, (&groups, &camp.rules), today, known)?
+            .into_iter()
+            .unzip();
+    let preview = Preview {
+        id,
+        camp_id: camp.id,
+        camp: camp.name,
+        file_name: stored.file_name,
+        rows,
+        confirmed: stored.confirmed,
+        added: stored.added,
+    };
+    Ok(Some((preview, entries.into_iter().flatten().collect())))
+}
+
+/// Registers the ready rows of a confirmed file, each as the form registers a child (in its
+/// own transaction, audited), until the camp is full; then marks the file done with how many
+/// it registered. A file confirmed already registers nothing again. Returns that count.
+pub async fn confirm_import(
+    pool: &SqlitePool,
+    by: &Writer,
+    id: i64,
+    (today, now): (NaiveDate, i64),
+) -> Result<i64, AppError> {
+    let mut conn = pool.acquire().await?;
+    let (preview, entries) = read_import(&mut conn, id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    if preview.confirmed {
+        return Ok(preview.added);
+    }
+    let mut added = 0;
+    for entry in &entries {
+        let place = (preview.camp_id, entry.group_id);
+        match register(pool, by, place, &entry.camper, &entry.guardians, now).await {
+            Ok(_) => added += 1,
+            Err(error) if error == PlaceProblem::Full.into() => break,
+            // Registered since the preview (by hand, or another confirmation): skipped.
+            Err(error) if error == PlaceProblem::Already.into() => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let mut tx = begin_write(pool).await?;
+    if repo::set_import_done(&mut tx, id, now, added).await? {
+        let change = Change::of(
+            "camper_import",
+            id,
+            "confirm",
+            Some(json!({ "added": added })),
+        );
+        commit_with(tx, &by.actor, change).await?;
+    }
+    Ok(added)
 }

@@ -873,3 +873,93 @@ pub async fn residents_for(
         .map(|r| (r.id, r.name_km, r.name_latin))
         .collect())
 }
+
+/// Stores a file of children uploaded for `camp_id` by `by` at `at`; its id.
+pub async fn insert_import(
+    conn: &mut SqliteConnection,
+    camp_id: i64,
+    (by, at): (i64, i64),
+    file_name: &str,
+    csv: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO camper_import (camp_id, created_by, created_at, file_name, csv)
+           VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+        camp_id,
+        by,
+        at,
+        file_name,
+        csv
+    )
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A stored file of children: for which camp, its name and text, and whether it was confirmed
+/// and how many it registered.
+pub struct StoredImport {
+    pub camp_id: i64,
+    pub file_name: String,
+    pub csv: String,
+    pub confirmed: bool,
+    pub added: i64,
+}
+
+/// A stored file of children, or `None`.
+pub async fn import(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<StoredImport>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT camp_id, file_name, csv, confirmed_at, added FROM camper_import WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| StoredImport {
+        camp_id: r.camp_id,
+        file_name: r.file_name,
+        csv: r.csv,
+        confirmed: r.confirmed_at.is_some(),
+        added: r.added,
+    }))
+}
+
+/// Marks a file confirmed at `at`, having registered `added`; false when it was already.
+pub async fn set_import_done(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: i64,
+    added: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE camper_import SET confirmed_at = ?, added = ? WHERE id = ? AND confirmed_at IS NULL",
+        at,
+        added,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every child who came to a camp (Latin name in lower case, date of birth), and whether they
+/// hold a place in `camp_id`: what an import's preview checks its rows against.
+pub async fn identities(
+    conn: &mut SqliteConnection,
+    camp_id: i64,
+) -> Result<Vec<(String, NaiveDate, bool)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT lower(k.name_latin) AS "name!: String", k.born_on AS "born_on: NaiveDate",
+                  EXISTS (SELECT 1 FROM camp_place p WHERE p.camper_id = k.id AND p.camp_id = ?)
+                      AS "in_camp!: bool"
+           FROM camper k"#,
+        camp_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.name, r.born_on, r.in_camp))
+        .collect())
+}

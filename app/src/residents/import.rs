@@ -162,42 +162,68 @@ pub struct ImportRow {
     pub status: RowStatus,
 }
 
+/// A parsed file's data rows, read by column: its header says where each column is, by any
+/// of the column's names (case aside). The campers' import reads its files the same way.
+pub struct Sheet<'a> {
+    positions: Vec<(&'static str, Option<usize>)>,
+    /// The data rows, the header left out.
+    pub rows: &'a [Vec<String>],
+}
+
+impl<'a> Sheet<'a> {
+    /// Reads `records` whose first is the header: `columns` by their names, every one of
+    /// `required` present, and at least one data row.
+    pub fn read(
+        records: &'a [Vec<String>],
+        columns: &[(&'static str, &[&str])],
+        required: &[&str],
+    ) -> Result<Self, FileProblem> {
+        let (header, rows) = records.split_first().ok_or(FileProblem::Empty)?;
+        if rows.is_empty() {
+            return Err(FileProblem::Empty);
+        }
+        let positions: Vec<(&'static str, Option<usize>)> = columns
+            .iter()
+            .map(|(column, names)| {
+                let at = header
+                    .iter()
+                    .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+                (*column, at)
+            })
+            .collect();
+        let sheet = Sheet { positions, rows };
+        if required.iter().any(|column| sheet.index(column).is_none()) {
+            return Err(FileProblem::MissingColumn);
+        }
+        Ok(sheet)
+    }
+
+    fn index(&self, column: &str) -> Option<usize> {
+        self.positions
+            .iter()
+            .find(|(c, _)| *c == column)
+            .and_then(|(_, at)| *at)
+    }
+
+    /// `row`'s value in `column`, trimmed; empty when the file has no such column.
+    pub fn cell(&self, row: &[String], column: &str) -> String {
+        self.index(column)
+            .and_then(|i| row.get(i))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Reads every data row of a parsed file: the header names the columns.
 pub fn read_rows(
     records: &[Vec<String>],
     today: NaiveDate,
 ) -> Result<Vec<(ImportRow, Option<ResidentFields>)>, FileProblem> {
-    let (header, rows) = records.split_first().ok_or(FileProblem::Empty)?;
-    if rows.is_empty() {
-        return Err(FileProblem::Empty);
-    }
-    // Where each column is, found once from the header.
-    let positions: Vec<(&str, Option<usize>)> = COLUMNS
-        .iter()
-        .map(|(column, names)| {
-            let at = header
-                .iter()
-                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
-            (*column, at)
-        })
-        .collect();
-    let index = |column: &str| {
-        positions
-            .iter()
-            .find(|(c, _)| *c == column)
-            .and_then(|(_, at)| *at)
-    };
-    if REQUIRED.iter().any(|column| index(column).is_none()) {
-        return Err(FileProblem::MissingColumn);
-    }
-    let cell = |row: &[String], column: &str| {
-        index(column)
-            .and_then(|i| row.get(i))
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let sheet = Sheet::read(records, &COLUMNS, &REQUIRED)?;
+    let cell = |row: &[String], column: &str| sheet.cell(row, column);
     let mut seen: Vec<(String, NaiveDate)> = Vec::new();
-    Ok(rows
+    Ok(sheet
+        .rows
         .iter()
         .enumerate()
         .map(|(n, row)| {

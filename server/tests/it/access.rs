@@ -91,6 +91,8 @@ struct CampsFixture {
     /// A residential camp, and for each call `n` of the lending a girl of it without a bed.
     residential: i64,
     sleepers: std::collections::HashMap<usize, i64>,
+    /// A stored spreadsheet of children for the camp, waiting for its preview.
+    import_id: i64,
 }
 
 /// The camps fixture: a child for each call of the functions in `leaving`.
@@ -196,6 +198,13 @@ async fn camps_fixture(
             .expect("camper");
         sleepers.insert(*n, id);
     }
+    let import_id = {
+        let mut conn = pool.acquire().await.expect("connection");
+        let csv = "name_km,name_latin,sex,born_on,group,guardian1_name,guardian1_phone,guardian1_relationship\nសុខ,Listed,m,2017-01-01,Dolphins,Father,016123456,father\n";
+        app::camps::repo::insert_import(&mut conn, camp, (monitor, 0), "c.csv", csv)
+            .await
+            .expect("import")
+    };
     CampsFixture {
         camp,
         group,
@@ -204,6 +213,7 @@ async fn camps_fixture(
         leaving,
         residential,
         sleepers,
+        import_id,
     }
 }
 
@@ -484,6 +494,18 @@ const UPLOAD: &str = "/api/upload_import";
 fn multipart_csv(csv: &str) -> String {
     format!(
         "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
+    )
+}
+
+/// A multipart body holding `camp_id` and, as the `file` field, a spreadsheet of one child
+/// for call `n`, in the camp's group "Dolphins".
+fn multipart_campers(camp_id: i64, n: usize) -> String {
+    let csv = format!(
+        "name_km,name_latin,sex,born_on,group,guardian1_name,guardian1_phone,guardian1_relationship\nសុខ,Uploaded {n},f,2017-01-01,Dolphins,Mother,014{:06},mother\n",
+        100_000 + n
+    );
+    format!(
+        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"camp_id\"\r\n\r\n{camp_id}\r\n--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"campers.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
     )
 }
 
@@ -1102,6 +1124,17 @@ fn table() -> Vec<(&'static str, Allowed, MakeBody)> {
         ("/api/get_camper", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}", f.camps.child)
         }),
+        ("/api/upload_campers", Allowed::Staff(HOUSE), |f, n| {
+            multipart_campers(f.camps.camp, n)
+        }),
+        ("/api/get_camper_import", Allowed::Staff(HOUSE), |f, _| {
+            format!("id={}", f.camps.import_id)
+        }),
+        (
+            "/api/confirm_camper_import",
+            Allowed::Staff(HOUSE),
+            |f, _| format!("id={}", f.camps.import_id),
+        ),
         ("/api/get_camp_beds", Allowed::Staff(HOUSE), |f, _| {
             format!("id={}", f.camps.residential)
         }),
@@ -1439,7 +1472,7 @@ async fn every_server_function_lets_in_exactly_the_roles_in_the_table(pool: Sqli
             n += 1;
             let mut request = form_post_as(
                 path,
-                if *path == UPLOAD {
+                if path.starts_with("/api/upload_") {
                     "multipart/form-data; boundary=XBOUNDARY"
                 } else {
                     "application/x-www-form-urlencoded"

@@ -838,3 +838,120 @@ async fn a_resident_joins_a_camp_once_and_eats_as_a_resident(pool: SqlitePool) {
         assert!(day.meals.iter().all(|m| m.live.campers == 0));
     }
 }
+
+/// A file of children posted from the camp's page, as a browser without JavaScript sends it.
+fn upload_campers(cookie: &str, camp: i64, csv: &str) -> axum::http::Request<Body> {
+    form_post_as("/api/upload_campers", "multipart/form-data; boundary=XB")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, format!("http://centre.local/camps/{camp}"))
+        .header(header::COOKIE, cookie)
+        .body(Body::from(format!(
+            "--XB\r\nContent-Disposition: form-data; name=\"camp_id\"\r\n\r\n{camp}\r\n--XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"campers.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
+        )))
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_spreadsheet_of_children_is_previewed_then_registered_once_never_entering_a_child_twice(
+    pool: SqlitePool,
+) {
+    let this = camp(&pool, 20).await;
+    let dolphins = group(&pool, this, "ផ្សោត Dolphins 8–9", None).await;
+    // Sok Dara 1 is in this camp already; Sok Dara 2 came to another camp before.
+    register(&pool, this, dolphins, 1).await;
+    let other = camp(&pool, 20).await;
+    let elsewhere = group(&pool, other, "Tigers", None).await;
+    register(&pool, other, elsewhere, 2).await;
+    let born = |k: usize| {
+        model::check_camper(&form(k, 8), today())
+            .expect("form")
+            .0
+            .born_on
+    };
+    let csv = format!(
+        "name_km,name_latin,sex,born_on,group,allergies,guardian1_name,guardian1_phone,guardian1_relationship\n\
+         សុខ ដារ៉ា 1,Sok Dara 1,m,{},Dolphins,,Sok Malis,012111001,mother\n\
+         សុខ ដារ៉ា 2,Sok Dara 2,f,{},dolphins,peanut,Sok Malis,012111002,mother\n\
+         ចាន់ ស្រី,Chan Srey,f,{},Dolphins,,Chan Vy,012111003,grandmother\n\
+         ហេង បូ,Heng Bo,m,{},Sharks,,Heng Vy,012111004,mother\n",
+        born(1),
+        born(2),
+        born(3),
+        born(4)
+    );
+    let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
+    let (_, m) = staff_session(&pool, "camille", &[Role::Monitor]).await;
+    let app = router(pool.clone(), "camp-import");
+    // A monitor may not register children.
+    let refused = send(app.clone(), upload_campers(&m, this, &csv)).await;
+    assert_eq!(refusal(&refused), app::base::error::AppError::Forbidden);
+    let places = "SELECT count(*) FROM camp_place";
+    let before = count(&pool, places).await;
+    let uploaded = send(app.clone(), upload_campers(&house, this, &csv)).await;
+    assert!(uploaded.status().is_redirection(), "{}", uploaded.status());
+    let preview = uploaded.headers()[header::LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(preview.starts_with("/camps/imports/"), "{preview}");
+    // Nothing is registered by the upload: the preview says what confirming will do.
+    assert_eq!(count(&pool, places).await, before);
+    let html = page(&app, &house, &preview).await;
+    for words in [
+        "Already in this camp",
+        "Came before: found",
+        "New child",
+        "No group of this camp has this name.",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    let id = preview.rsplit('/').next().expect("id").to_owned();
+    for _ in 0..2 {
+        let (status, body) = post_as(
+            &app,
+            &house,
+            "/api/confirm_camper_import",
+            format!("id={id}"),
+        )
+        .await;
+        assert!(
+            status.is_redirection() || status.is_success(),
+            "{status}: {body}"
+        );
+    }
+    // Two registered, once however often it is confirmed; the child who came before is the
+    // same camper, not a second one.
+    assert_eq!(count(&pool, places).await, before + 2);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM camper WHERE name_latin = 'Sok Dara 2'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_log WHERE entity = 'camper_import' AND action = 'confirm'"
+        )
+        .await,
+        1
+    );
+    let done = page(&app, &house, &preview).await;
+    assert!(done.contains("Registered: 2."), "{done}");
+    // A file without the group column is refused whole, on the camp's page.
+    let broken = send(
+        app.clone(),
+        upload_campers(&house, this, "name_km,name_latin\nក,K\n"),
+    )
+    .await;
+    assert!(broken.status().is_redirection());
+    let back = broken.headers()[header::LOCATION].to_str().expect("ascii");
+    assert!(back.contains(&format!("/camps/{this}?")), "{back}");
+    assert_eq!(
+        refusal(&broken).message(),
+        app::base::i18n::Key::ImportMissingColumn
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM camper_import").await, 1);
+}

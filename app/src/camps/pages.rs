@@ -740,7 +740,7 @@ fn ImportPreview(preview: CamperImportPreview) -> impl IntoView {
             <form class="inline" method="post" action=ConfirmCamperImport::url()>
                 <input type="hidden" name="id" value=id />
                 <button class="button big-button" type="submit">
-                    {i18n.fmt(Key::ImportConfirm, &[("count", &i18n.num((new + known) as i64))])}
+                    {i18n.fmt(Key::CampImportConfirm, &[("count", &i18n.num((new + known) as i64))])}
                 </button>
             </form>
         })}

@@ -155,8 +155,8 @@ pub fn BuildingPage() -> impl IntoView {
     }
 }
 
-/// "lent until 14 Dec · Sok Dara's, away": a lent bed's term (from when and to whom, if that
-/// is to come), and whose bed it is when it is a boarder's.
+/// "lent until 14/12 · Sok Dara's, away": a lent bed's term (from when, if that is to come),
+/// and whose bed it is when it is a boarder's.
 pub fn lent_text(
     i18n: I18n,
     lent: &Lent,
@@ -164,19 +164,17 @@ pub fn lent_text(
     today: chrono::NaiveDate,
 ) -> String {
     let until = if lent.from_on > today {
-        let to = resident_name(i18n, &lent.name_km, &lent.name_latin);
         i18n.fmt(
             Key::BedLentFrom,
             &[
-                ("from", &i18n.date_short(lent.from_on)),
-                ("until", &i18n.date_short(lent.until_on)),
-                ("to", &to),
+                ("from", &i18n.day_month(lent.from_on)),
+                ("until", &i18n.day_month(lent.until_on)),
             ],
         )
     } else {
         i18n.fmt(
             Key::BedLentUntil,
-            &[("until", &i18n.date_short(lent.until_on))],
+            &[("until", &i18n.day_month(lent.until_on))],
         )
     };
     match occupant {
@@ -247,8 +245,10 @@ fn Plan(plan: BuildingPlan) -> impl IntoView {
                                             <li>
                                                 <a class=class href=format!("/beds/{}", bed.id)>
                                                     <span class="bed-code">{bed.code}</span>
-                                                    <span class="bed-who">{label}</span>
-                                                    {lent.map(|text| view! { <span class="bed-lent">{text}</span> })}
+                                                    <span class="bed-who">
+                                                        {label}
+                                                        {lent.map(|text| view! { <span class="bed-lent">{text}</span> })}
+                                                    </span>
                                                 </a>
                                             </li>
                                         }

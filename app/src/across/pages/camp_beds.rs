@@ -16,7 +16,6 @@ use crate::camps::model::Kind;
 use crate::camps::pages::dates;
 use crate::housing::model::{BedPlace, Lent};
 use crate::housing::pages::WarningList;
-use crate::presence::pages::BedNeededList;
 use crate::residents::pages::resident_name;
 
 /// "A · G3 · 2 · until 14 Dec" for each bed a camper has from tonight on.
@@ -60,12 +59,6 @@ fn CampBedsView(page: CampBeds) -> impl IntoView {
         <h1>{i18n.t(Key::LoanCampBeds)}</h1>
         <p class="today">{format!("{} · {}", camp.name, dates(i18n, &camp))}</p>
         <SavedNotice message=Key::Saved />
-        {(!page.beds_needed.is_empty()).then(|| view! {
-            <section class="alert bed-needed-banner" role="alert">
-                <p class="alert-title">{i18n.fmt(Key::AlertBedNeededTitle, &[("count", &i18n.num(page.beds_needed.len() as i64))])}</p>
-                <BedNeededList alerts=page.beds_needed.clone() />
-            </section>
-        })}
         {if camp.kind == Kind::Day {
             view! { <p class="empty">{i18n.t(Key::LoanDayCamp)}</p> }.into_any()
         } else {
@@ -74,11 +67,22 @@ fn CampBedsView(page: CampBeds) -> impl IntoView {
                 <ListTable headers=vec![Key::FieldName, Key::CampAge, Key::LoanBed, Key::LoanAction]>
                     {page.campers.iter().map(|(camper, beds)| {
                         let action = if beds.is_empty() { Key::LoanFind } else { Key::LoanMove };
+                        // The alert on every page names this child too; here, on their row.
+                        let needed = page.beds_needed.iter().find(|n| n.camper_id == camper.id).map(|n| {
+                            if n.tonight {
+                                i18n.t(Key::AlertBedNeededTonight).to_owned()
+                            } else {
+                                i18n.fmt(Key::AlertBedNeededFrom, &[("night", &i18n.date_short(n.night))])
+                            }
+                        });
                         view! {
                             <tr id=format!("k{}", camper.id)>
                                 <td><a href=format!("/camps/campers/{}", camper.id)>{resident_name(i18n, &camper.name_km, &camper.name_latin)}</a></td>
                                 <td>{format!("{} · {}", i18n.num(i64::from(camper.age)), i18n.t(camper.sex.label()))}</td>
-                                <td class="loan-bed">{if beds.is_empty() { "—".to_owned() } else { beds_text(i18n, beds) }}</td>
+                                <td class="loan-bed">
+                                    {if beds.is_empty() { "—".to_owned() } else { beds_text(i18n, beds) }}
+                                    {needed.map(|text| view! { <strong class="warn">{format!(" · {text}")}</strong> })}
+                                </td>
                                 <td><a class="button secondary" href=format!("/camps/{id}/beds/{}", camper.id)>{i18n.t(action)}</a></td>
                             </tr>
                         }

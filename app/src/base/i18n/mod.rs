@@ -132,7 +132,17 @@ impl I18n {
 impl I18n {
     /// A date in figures, day first, in the language's digits: "២២/១១/២០២៦", "22/11/2026".
     pub fn date_short(self, date: NaiveDate) -> String {
-        let text = date.format("%d/%m/%Y").to_string();
+        self.date_as(date, "%d/%m/%Y")
+    }
+
+    /// A day without its year, "17/12", for a tight space such as a bed in a building's plan.
+    pub fn day_month(self, date: NaiveDate) -> String {
+        self.date_as(date, "%d/%m")
+    }
+
+    /// `date` in `format`, in the language's digits.
+    fn date_as(self, date: NaiveDate, format: &str) -> String {
+        let text = date.format(format).to_string();
         match self.lang {
             Lang::Km => text.chars().map(khmer_digit).collect(),
             Lang::En | Lang::Fr => text,

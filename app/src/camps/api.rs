@@ -206,39 +206,17 @@ pub async fn register_camper(
 /// House staff and admin.
 #[server(endpoint = "upload_campers", input = server_fn::codec::MultipartFormData)]
 pub async fn upload_campers(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::residents::import::{FileProblem, MAX_BYTES};
+    use crate::residents::import::{upload_fields, uploaded_text};
 
     let staff = crate::base::guard::require(&MANAGE).await?;
-    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
-    let (mut camp_id, mut upload) = (None, None);
-    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name: String = field
-            .file_name()
-            .unwrap_or("campers.csv")
-            .chars()
-            .take(200)
-            .collect();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
-            if bytes.len() + chunk.len() > MAX_BYTES {
-                return Err(FileProblem::TooLarge.into());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "camp_id" => {
-                camp_id = String::from_utf8(bytes)
-                    .ok()
-                    .and_then(|t| t.trim().parse::<i64>().ok());
-            }
-            "file" => upload = Some((file_name, bytes)),
-            _ => {}
-        }
-    }
-    let camp_id = camp_id.ok_or(AppError::BadRequest)?;
-    let (file_name, bytes) = upload.ok_or(FileProblem::Empty)?;
-    let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+    let fields = upload_fields(data).await?;
+    let camp_id = fields
+        .iter()
+        .find(|field| field.name == "camp_id")
+        .and_then(|field| std::str::from_utf8(&field.bytes).ok())
+        .and_then(|text| text.trim().parse::<i64>().ok())
+        .ok_or(AppError::BadRequest)?;
+    let (file_name, text) = uploaded_text(fields, "campers.csv")?;
     let id = super::record::store_import(
         &crate::base::db::pool()?,
         (camp_id, staff.id),

@@ -10,29 +10,20 @@ use super::model::{
     CampRules, CamperForm, NewCamper, NewGuardian, PlaceProblem, check_camper, check_place,
 };
 use crate::base::i18n::Key;
-use crate::residents::import::{FileProblem, Sheet};
+use crate::residents::import::{
+    ALLERGIES, BORN_ON, Column, DIET, FileProblem, NAME_KM, NAME_LATIN, SEX, Sheet,
+};
 
-/// The columns, by their header in the file (English, French or Khmer), in form order.
-const COLUMNS: [(&str, &[&str]); 16] = [
-    ("name_km", &["name_km", "khmer name", "nom khmer", "ឈ្មោះខ្មែរ"]),
-    (
-        "name_latin",
-        &["name_latin", "latin name", "name", "nom", "ឈ្មោះឡាតាំង"],
-    ),
-    ("sex", &["sex", "sexe", "ភេទ"]),
-    (
-        "born_on",
-        &[
-            "born_on",
-            "date of birth",
-            "birth date",
-            "date de naissance",
-            "ថ្ងៃកំណើត",
-        ],
-    ),
+/// The columns, in form order: the child's as the residents' import reads them, then the
+/// group and the guardians.
+const COLUMNS: [Column; 16] = [
+    NAME_KM,
+    NAME_LATIN,
+    SEX,
+    BORN_ON,
     ("group", &["group", "groupe", "ក្រុម"]),
-    ("diet", &["diet", "régime", "regime", "របបអាហារ"]),
-    ("allergies", &["allergies", "allergy", "អាឡែស៊ី"]),
+    DIET,
+    ALLERGIES,
     (
         "medical_note",
         &[
@@ -295,6 +286,16 @@ mod tests {
         សុខ ស្រីមុំ;SOK SREYMOM;f;2017-03-09;dolphins;;Sok Malis;012 345 001;mother;yes;;;;\r\n\
         លី ណារី;Ly Nary;f;2016-02-02;Dolphins;;Ly Vy;012 345 005;mother;;;;;\r\n";
 
+    fn rules() -> CampRules {
+        CampRules {
+            starts_on: day("2026-12-20"),
+            ends_on: day("2027-01-10"),
+            min_age: 6,
+            max_age: 14,
+            places: 150,
+        }
+    }
+
     fn groups() -> Vec<(i64, String)> {
         vec![
             (1, "ផ្សោត Dolphins 8–9".into()),
@@ -304,13 +305,7 @@ mod tests {
 
     #[test]
     fn each_row_says_what_confirming_will_do_or_what_is_wrong() {
-        let rules = CampRules {
-            starts_on: day("2026-12-20"),
-            ends_on: day("2027-01-10"),
-            min_age: 6,
-            max_age: 14,
-            places: 150,
-        };
+        let rules = rules();
         let records = parse_csv(FILE).expect("parsed");
         let known = |name: &str, _: NaiveDate| match name {
             "Chan Dara" => (true, false),
@@ -348,13 +343,7 @@ mod tests {
 
     #[test]
     fn a_file_without_the_group_or_a_guardian_is_refused_whole() {
-        let rules = CampRules {
-            starts_on: day("2026-12-20"),
-            ends_on: day("2027-01-10"),
-            min_age: 6,
-            max_age: 14,
-            places: 150,
-        };
+        let rules = rules();
         let no_group = "name_km,name_latin,sex,born_on,guardian,phone,relationship\nក,K,f,2017-01-01,G,012345678,mother\n";
         let records = parse_csv(no_group).expect("parsed");
         assert_eq!(

@@ -532,6 +532,12 @@ pub fn expected_on(day: NaiveDate, today: NaiveDate, status: Option<DayStatus>) 
     }
 }
 
+/// Whether a camp's children leave with a guardian on `day`: every evening from a day camp,
+/// and from a residential camp on its last day only (they sleep at the centre until then).
+pub fn leaves_on(kind: Kind, camp: &CampRules, day: NaiveDate) -> bool {
+    kind == Kind::Day || day == camp.ends_on
+}
+
 /// Whether `day` is a day of a camp running `from` to `until`.
 pub fn is_camp_day(camp: &CampRules, day: NaiveDate) -> bool {
     camp.starts_on <= day && day <= camp.ends_on

@@ -416,6 +416,7 @@ fn GroupDay(page: GroupDayData) -> impl IntoView {
     let group_id = page.group.id;
     let tally = DayTally::of(&page.rows);
     let can_mark = page.can_mark;
+    let can_leave = super::model::leaves_on(page.camp.kind, &page.camp.rules, page.day);
     view! {
         <h1>{format!("{} · {}", page.group.name, page.camp.name)}</h1>
         <p class="today">{i18n.date_long(page.day)}</p>
@@ -458,7 +459,7 @@ fn GroupDay(page: GroupDayData) -> impl IntoView {
                 </form>
             })}
             <ul class="roll camp-day">
-                {page.rows.into_iter().map(|row| view! { <ChildRow row group_id can_mark /> }).collect_view()}
+                {page.rows.into_iter().map(|row| view! { <ChildRow row group_id can_mark can_leave /> }).collect_view()}
             </ul>
         </MarkSender>
         {page.can_manage.then(|| view! { <ManageGroup group_id day=page.day monitors=page.monitors.clone() /> })}
@@ -509,9 +510,10 @@ fn ManageGroup(
 }
 
 /// One child of a group's day: who they are, what they eat, and the marks of the moment:
-/// check-in while not gone; once on site, the pick-up by one of their guardians.
+/// check-in while not gone; once on site, the pick-up by one of their guardians on a day they
+/// leave (`can_leave`: every day from a day camp, the last from a residential one).
 #[component]
-fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
+fn ChildRow(row: DayRow, group_id: i64, can_mark: bool, can_leave: bool) -> impl IntoView {
     let i18n = use_i18n();
     let (class_name, state_text) = state(i18n, &row);
     let camper_id = row.camper_id;
@@ -554,7 +556,7 @@ fn ChildRow(row: DayRow, group_id: i64, can_mark: bool) -> impl IntoView {
             })}
             // Shown once the child is on site (by the row's class, which a mark sent in the
             // background changes too).
-            {(can_mark && !gone).then(|| view! {
+            {(can_mark && can_leave && !gone).then(|| view! {
                 <details class="pick-up">
                     <summary>{i18n.t(Key::CampPickUp)}</summary>
                     {if no_guardians {

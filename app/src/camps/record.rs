@@ -9,7 +9,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use super::import::{CamperEntry, CamperImportPreview as Preview, read_rows};
 use super::model::{
     Activity, DayStatus, NewCamp, NewCamper, NewGuardian, PlaceProblem, Stop, check_day_change,
-    check_place, collector, is_camp_day,
+    check_place, collector, is_camp_day, leaves_on,
 };
 use super::repo;
 use crate::base::access::Writer;
@@ -426,6 +426,11 @@ pub async fn mark_day(
                 .map(|row| (row.camper_id, DayStatus::Present))
                 .collect();
             (unmarked, None)
+        }
+        DayMark::PickUp { .. } | DayMark::HandOver { .. }
+            if !leaves_on(camp.kind, &camp.rules, day) =>
+        {
+            return Err(AppError::conflict(Key::ProblemCampStaysTheNight));
         }
         DayMark::PickUp {
             camper_id,

@@ -465,29 +465,11 @@ pub async fn seed_residential(
             i64::from(bed.min_age.max(8)),
             i64::from(bed.max_age.min(14)),
         ) as i32;
-        let Some(id) = residential_camper(
-            &mut tx,
-            &mut rng,
-            &mut k,
-            (sex, age),
-            starts_on,
-            registered_at,
-        )
-        .await?
-        else {
+        let camp = (camp_id, starts_on, age_groups.as_slice());
+        let child = residential_camper(&mut tx, &mut rng, &mut k, (sex, age), camp, registered_at);
+        let Some(id) = child.await? else {
             continue;
         };
-        if !place(
-            &mut tx,
-            (&age_groups, 0),
-            (camp_id, starts_on),
-            (id, age_born(starts_on, age)),
-            registered_at,
-        )
-        .await?
-        {
-            continue;
-        }
         crate::housing::repo::insert_loan(
             &mut tx,
             (camp_id, id),
@@ -502,25 +484,8 @@ pub async fn seed_residential(
     for n in 0..WAITING_FOR_A_BED {
         let sex = if n % 2 == 0 { Sex::Female } else { Sex::Male };
         let age = 9 + n as i32;
-        if let Some(id) = residential_camper(
-            &mut tx,
-            &mut rng,
-            &mut k,
-            (sex, age),
-            starts_on,
-            registered_at,
-        )
-        .await?
-        {
-            place(
-                &mut tx,
-                (&age_groups, 0),
-                (camp_id, starts_on),
-                (id, age_born(starts_on, age)),
-                registered_at,
-            )
-            .await?;
-        }
+        let camp = (camp_id, starts_on, age_groups.as_slice());
+        residential_camper(&mut tx, &mut rng, &mut k, (sex, age), camp, registered_at).await?;
     }
     super::seeded(
         tx,
@@ -535,14 +500,15 @@ fn age_born(on: NaiveDate, age: i32) -> NaiveDate {
     years_before(on, age) - days(30)
 }
 
-/// A new camp child of `sex`, `age` years old on `on`, with their guardians; none if the
-/// name drawn is someone's already.
+/// A new camp child of `sex`, `age` years old on the camp's first day, with their guardians,
+/// given a place in the camp's group for their age: `(camp, first day, groups)`. None if no
+/// new name could be drawn or no group takes them.
 async fn residential_camper(
     tx: &mut SqliteConnection,
     rng: &mut Rng,
     k: &mut usize,
     (sex, age): (Sex, i32),
-    on: NaiveDate,
+    (camp_id, on, groups): (i64, NaiveDate, &[AgeGroup]),
     registered_at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     for _ in 0..20 {
@@ -569,7 +535,14 @@ async fn residential_camper(
         for guardian in guardians(rng, *k, family_latin) {
             repo::upsert_guardian(tx, id, &guardian).await?;
         }
-        return Ok(Some(id));
+        let placed = place(
+            tx,
+            (groups, 0),
+            (camp_id, on),
+            (id, camper.born_on),
+            registered_at,
+        );
+        return Ok(placed.await?.then_some(id));
     }
     Ok(None)
 }

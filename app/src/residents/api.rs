@@ -180,32 +180,10 @@ pub async fn unlink_sibling(id: i64, back: i64) -> Result<(), AppError> {
 /// added until the preview is confirmed. House staff and admin.
 #[server(endpoint = "upload_import", input = server_fn::codec::MultipartFormData)]
 pub async fn upload_import(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use super::import::{FileProblem, MAX_BYTES, parse_csv, read_rows};
+    use super::import::{parse_csv, read_rows, upload_fields, uploaded_text};
 
     let staff = crate::base::guard::require(&HOUSE).await?;
-    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
-    let mut upload = None;
-    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name: String = field
-            .file_name()
-            .unwrap_or("residents.csv")
-            .chars()
-            .take(200)
-            .collect();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
-            if bytes.len() + chunk.len() > MAX_BYTES {
-                return Err(FileProblem::TooLarge.into());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        upload = Some((name, bytes));
-    }
-    let (name, bytes) = upload.ok_or(FileProblem::Empty)?;
-    let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+    let (name, text) = uploaded_text(upload_fields(data).await?, "residents.csv")?;
     // A file the preview could not show is refused now, on the upload page.
     read_rows(&parse_csv(&text)?, crate::base::clock::today_at_centre())?;
     let mut conn = crate::base::db::pool()?.acquire().await?;

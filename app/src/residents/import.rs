@@ -14,32 +14,43 @@ pub const MAX_STEP_ROWS: usize = 1000;
 /// The largest file accepted: far more than a centre's spreadsheet.
 pub const MAX_BYTES: usize = 1_000_000;
 
-/// The columns, by their header in the file (English, French or Khmer), in form order.
-const COLUMNS: [(&str, &[&str]); 9] = [
-    ("name_km", &["name_km", "khmer name", "nom khmer", "ឈ្មោះខ្មែរ"]),
-    (
-        "name_latin",
-        &["name_latin", "latin name", "name", "nom", "ឈ្មោះឡាតាំង"],
-    ),
-    ("sex", &["sex", "sexe", "ភេទ"]),
-    (
+/// A column of a file: its name here, and the headers it goes by (English, French or Khmer).
+pub type Column = (&'static str, &'static [&'static str]);
+
+/// The columns of a child's names, sex, birth, diet and allergies: both imports read them.
+pub const NAME_KM: Column = ("name_km", &["name_km", "khmer name", "nom khmer", "ឈ្មោះខ្មែរ"]);
+pub const NAME_LATIN: Column = (
+    "name_latin",
+    &["name_latin", "latin name", "name", "nom", "ឈ្មោះឡាតាំង"],
+);
+pub const SEX: Column = ("sex", &["sex", "sexe", "ភេទ"]);
+pub const BORN_ON: Column = (
+    "born_on",
+    &[
         "born_on",
-        &[
-            "born_on",
-            "date of birth",
-            "birth date",
-            "date de naissance",
-            "ថ្ងៃកំណើត",
-        ],
-    ),
+        "date of birth",
+        "birth date",
+        "date de naissance",
+        "ថ្ងៃកំណើត",
+    ],
+);
+pub const DIET: Column = ("diet", &["diet", "régime", "regime", "របបអាហារ"]);
+pub const ALLERGIES: Column = ("allergies", &["allergies", "allergy", "អាឡែស៊ី"]);
+
+/// The columns, in form order.
+const COLUMNS: [Column; 9] = [
+    NAME_KM,
+    NAME_LATIN,
+    SEX,
+    BORN_ON,
     ("grade", &["grade", "classe", "ថ្នាក់"]),
     ("programme", &["programme", "program", "កម្មវិធី"]),
     (
         "admitted_on",
         &["admitted_on", "admission date", "date d'admission", "ថ្ងៃចូល"],
     ),
-    ("diet", &["diet", "régime", "regime", "របបអាហារ"]),
-    ("allergies", &["allergies", "allergy", "អាឡែស៊ី"]),
+    DIET,
+    ALLERGIES,
 ];
 
 /// Columns a file must have.
@@ -87,6 +98,53 @@ impl From<FileProblem> for crate::base::error::AppError {
             message: problem.message(),
         }
     }
+}
+
+/// A field of an uploaded form: its name, the file's name when it is a file, its bytes.
+#[cfg(feature = "ssr")]
+pub struct Upload {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads every field of an uploaded form (a file and what comes with it), refusing a file over
+/// [`MAX_BYTES`] as soon as it is: both imports take their files through it.
+#[cfg(feature = "ssr")]
+pub async fn upload_fields(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<Vec<Upload>, crate::base::error::AppError> {
+    use crate::base::error::AppError;
+    let mut form = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut fields = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(|n| n.chars().take(200).collect());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > MAX_BYTES {
+                return Err(FileProblem::TooLarge.into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        fields.push(Upload {
+            name,
+            file_name,
+            bytes,
+        });
+    }
+    Ok(fields)
+}
+
+/// The text of the uploaded `file` field, and the file's name (`default` when none is given).
+#[cfg(feature = "ssr")]
+pub fn uploaded_text(fields: Vec<Upload>, default: &str) -> Result<(String, String), FileProblem> {
+    let file = fields
+        .into_iter()
+        .find(|field| field.name == "file")
+        .ok_or(FileProblem::Empty)?;
+    let text = String::from_utf8(file.bytes).map_err(|_| FileProblem::NotText)?;
+    Ok((file.file_name.unwrap_or_else(|| default.to_owned()), text))
 }
 
 /// Splits CSV text into records of fields: commas or semicolons (as spreadsheets set to
@@ -175,7 +233,7 @@ impl<'a> Sheet<'a> {
     /// `required` present, and at least one data row.
     pub fn read(
         records: &'a [Vec<String>],
-        columns: &[(&'static str, &[&str])],
+        columns: &[Column],
         required: &[&str],
     ) -> Result<Self, FileProblem> {
         let (header, rows) = records.split_first().ok_or(FileProblem::Empty)?;

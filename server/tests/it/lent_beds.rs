@@ -390,8 +390,14 @@ async fn house_staff_lend_a_bed_and_a_boarders_early_return_raises_bed_needed_ba
         .await
         .expect("absence");
     assert!(returned.is_some());
-    // ...and her bed is needed back tonight: an alert on staff pages and the dashboard.
-    for (cookie, path) in [(&house, "/roll"), (&cook, "/canteen"), (&house, "/")] {
+    // ...and her bed is needed back tonight: an alert on house staff's pages and the
+    // dashboard; not the canteen's work.
+    assert!(
+        !page(&app, &cook, "/canteen")
+            .await
+            .contains("bed-needed-banner")
+    );
+    for (cookie, path) in [(&house, "/roll"), (&house, "/canteen"), (&house, "/")] {
         let html = page(&app, cookie, path).await;
         assert!(html.contains("bed-needed-banner"), "{path}: {html}");
         assert!(html.contains("needed back tonight"), "{path}");
@@ -438,4 +444,40 @@ async fn house_staff_lend_a_bed_and_a_boarders_early_return_raises_bed_needed_ba
             .await
             .contains("bed-needed-banner")
     );
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn a_residential_camps_children_do_not_go_home_before_its_last_day(pool: SqlitePool) {
+    let c = centre(&pool, model::Kind::Residential).await;
+    let ana = camper(&pool, &c, 1, true).await;
+    let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
+    let app = router(pool.clone(), "residential-day");
+    let body = format!("group_id={}&camper_id={ana}&status=present", c.group);
+    let (status, text) = post_as(&app, &house, "/api/camp_check_in", body).await;
+    assert!(status.is_redirection() || status.is_success(), "{text}");
+    // Today is not the camp's last day: no pick-up offered, and none taken.
+    let day = page(&app, &house, &format!("/camps/groups/{}", c.group)).await;
+    assert!(!day.contains("details class=\"pick-up\""), "{day}");
+    let mother: i64 = sqlx::query_scalar("SELECT id FROM camp_guardian WHERE camper_id = ?")
+        .bind(ana)
+        .fetch_one(&pool)
+        .await
+        .expect("mother");
+    let leave = format!("group_id={}&camper_id={ana}&guardian_id={mother}", c.group);
+    let (status, _) = post_as(&app, &house, "/api/camp_pick_up", leave.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = post_as(
+        &app,
+        &house,
+        "/api/camp_hand_over",
+        format!("group_id={}&camper_id={ana}", c.group),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let present: String = sqlx::query_scalar("SELECT status FROM camp_day WHERE camper_id = ?")
+        .bind(ana)
+        .fetch_one(&pool)
+        .await
+        .expect("day");
+    assert_eq!(present, "present");
 }

@@ -267,3 +267,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_residential_camps_children_leave_on_its_last_day_only() {
+    let camp = CampRules {
+        starts_on: day("2026-12-20"),
+        ends_on: day("2026-12-26"),
+        min_age: 8,
+        max_age: 14,
+        places: 40,
+    };
+    assert!(leaves_on(Kind::Day, &camp, day("2026-12-21")));
+    assert!(!leaves_on(Kind::Residential, &camp, day("2026-12-21")));
+    assert!(leaves_on(Kind::Residential, &camp, day("2026-12-26")));
+}

@@ -317,7 +317,8 @@ pub async fn get_camp_beds(id: i64) -> Result<CampBeds, AppError> {
             (camper, beds)
         })
         .collect();
-    let mut beds_needed = crate::presence::repo::beds_needed(&mut conn, today).await?;
+    let now = chrono::Utc::now().timestamp();
+    let mut beds_needed = crate::presence::repo::beds_needed(&mut conn, now).await?;
     beds_needed.retain(|needed| needed.camp_id == id);
     Ok(CampBeds {
         camp,
@@ -358,7 +359,7 @@ pub async fn get_lend_page(
     let beds =
         crate::housing::repo::loans(&mut conn, (None, Some(camp_id), Some(camper_id)), today)
             .await?;
-    let needed_from = crate::presence::repo::beds_needed(&mut conn, today)
+    let needed_from = crate::presence::repo::beds_needed(&mut conn, chrono::Utc::now().timestamp())
         .await?
         .into_iter()
         .find(|needed| needed.camp_id == camp_id && needed.camper_id == camper_id)

@@ -176,17 +176,21 @@ pub fn away_for_loan(
 
 /// The first night from `from_on`, before `until_on`, on which the boarder whose bed is lent
 /// sleeps at the centre after all (back early, or their plan shortened): by the presence rule
-/// at that night's roll call. That night the bed is needed back.
+/// at that night's roll call, or at `now` once it is past (a boarder back after the roll
+/// sleeps here tonight all the same). That night the bed is needed back.
 pub fn first_night_back(
     stay: &Nights,
     absences: &[Away],
-    from_on: NaiveDate,
-    until_on: NaiveDate,
+    (from_on, until_on): (NaiveDate, NaiveDate),
+    now: i64,
 ) -> Option<NaiveDate> {
     from_on
         .iter_days()
         .take_while(|night| *night < until_on)
-        .find(|night| is_present(std::slice::from_ref(stay), absences, roll_of(*night)))
+        .find(|night| {
+            let at = roll_of(*night).max(now);
+            is_present(std::slice::from_ref(stay), absences, at)
+        })
 }
 
 /// Why a resident is away at some moment from `from` until `until`, if one of `absences`
@@ -964,11 +968,26 @@ mod tests {
         let back = [home_stay("2026-12-19", "2026-12-30", Some("2026-12-23"))];
         let (from, until) = (day("2026-12-20"), day("2026-12-27"));
         assert_eq!(
-            first_night_back(&bed, &back, from, until),
+            first_night_back(&bed, &back, (from, until), 0),
             Some(day("2026-12-23"))
         );
         let away = [home_stay("2026-12-19", "2026-12-30", None)];
-        assert_eq!(first_night_back(&bed, &away, from, until), None);
+        assert_eq!(first_night_back(&bed, &away, (from, until), 0), None);
+        // Back at 21:30, after tonight's roll call: the bed is needed tonight all the same.
+        let late = [Away {
+            returned_at: Some(at("2026-12-23", "21:30")),
+            ..away[0]
+        }];
+        let now = at("2026-12-23", "21:31");
+        let tonight = (day("2026-12-23"), until);
+        assert_eq!(
+            first_night_back(&bed, &late, tonight, now),
+            Some(day("2026-12-23"))
+        );
+        assert_eq!(
+            first_night_back(&bed, &late, tonight, 0),
+            Some(day("2026-12-24"))
+        );
     }
 
     proptest::proptest! {
@@ -1004,7 +1023,7 @@ mod tests {
                 for night in from.iter_days().take_while(|n| *n < until) {
                     proptest::prop_assert!(!is_present(std::slice::from_ref(&bed), &away, roll_of(night)), "{night}");
                 }
-                proptest::prop_assert_eq!(first_night_back(&bed, &away, from, until), None);
+                proptest::prop_assert_eq!(first_night_back(&bed, &away, (from, until), 0), None);
             }
         }
     }

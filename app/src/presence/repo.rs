@@ -603,7 +603,7 @@ pub async fn alerts(conn: &mut SqliteConnection, now: i64) -> Result<Alerts, sql
     Ok(Alerts {
         missing: open_alerts(conn).await?,
         overdue: overdue_at(conn, now, grace).await?,
-        beds_needed: beds_needed(conn, local(now).date()).await?,
+        beds_needed: beds_needed(conn, now).await?,
     })
 }
 
@@ -773,13 +773,14 @@ fn unpack_away(packed: &str) -> Result<Vec<Away>, sqlx::Error> {
         .collect())
 }
 
-/// The lent beds needed back from `today` on: a loan's night on which the boarder whose bed
-/// it is sleeps at the centre (`model::first_night_back`), earliest night first.
+/// The lent beds needed back from tonight on (`now`): a loan's night on which the boarder
+/// whose bed it is sleeps at the centre (`model::first_night_back`), earliest night first.
 pub async fn beds_needed(
     conn: &mut SqliteConnection,
-    today: NaiveDate,
+    now: i64,
 ) -> Result<Vec<BedNeeded>, sqlx::Error> {
-    let since = roll_of(today);
+    let today = local(now).date();
+    let since = roll_of(today).min(now);
     let rows = sqlx::query!(
         r#"SELECT l.id AS "loan_id!: i64", l.camp_id AS "camp_id!: i64",
                   l.camper_id AS "camper_id!: i64", k.name_km AS camper_km,
@@ -812,8 +813,8 @@ pub async fn beds_needed(
     for r in rows {
         let stay = stay(r.from_on, r.until_on, &r.arrives_at, &r.leaves_at)?;
         let away = unpack_away(&r.away)?;
-        let Some(night) = first_night_back(&stay, &away, r.loan_from.max(today), r.loan_until)
-        else {
+        let nights = (r.loan_from.max(today), r.loan_until);
+        let Some(night) = first_night_back(&stay, &away, nights, now) else {
             continue;
         };
         if let Some(known) = needed.iter_mut().find(|n| n.loan_id == r.loan_id) {

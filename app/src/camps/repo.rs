@@ -17,11 +17,13 @@ fn sex(raw: &str) -> Result<Sex, sqlx::Error> {
     decode(Sex::parse(raw), "sex", raw)
 }
 
-fn diet(raw: &str) -> Result<Diet, sqlx::Error> {
+/// A stored diet, read.
+pub fn diet(raw: &str) -> Result<Diet, sqlx::Error> {
     decode(Diet::parse(raw), "diet", raw)
 }
 
-fn allergies(raw: &str) -> Result<Vec<Allergen>, sqlx::Error> {
+/// Stored allergies, read.
+pub fn allergies(raw: &str) -> Result<Vec<Allergen>, sqlx::Error> {
     decode(Allergen::split(raw), "allergies", raw)
 }
 
@@ -805,17 +807,11 @@ pub async fn expected_between(
         let (diet, allergies) = (diet(&p.diet)?, allergies(&p.allergies)?);
         let meals = Meals(u8::try_from(p.meals).unwrap_or_default());
         let (first, last) = (p.starts_on.max(from), p.ends_on.min(until));
-        for day in first.iter_days().take_while(|d| *d <= last) {
-            let marked = status.get(&(p.camp_id, p.camper_id, day)).copied();
-            if super::model::expected_on(day, today, marked) {
-                out.push(CamperDay {
-                    day,
-                    meals,
-                    diet,
-                    allergies: allergies.clone(),
-                });
-            }
-        }
+        let days = first.iter_days().take_while(|d| *d <= last).filter(|day| {
+            let marked = status.get(&(p.camp_id, p.camper_id, *day)).copied();
+            super::model::expected_on(*day, today, marked)
+        });
+        out.extend(CamperDay::on_days(days, meals, (diet, &allergies)));
     }
     Ok(out)
 }

@@ -195,7 +195,7 @@ async fn residents(
 ) -> Result<Residents, sqlx::Error> {
     let (rolls, tonight) = repo::rolls(conn, today, instant(today, roll_time())).await?;
     Ok(Residents {
-        alerts: crate::presence::repo::alerts(conn, chrono::Utc::now().timestamp()).await?,
+        alerts: crate::presence::repo::alerts(conn, chrono::Utc::now().timestamp(), true).await?,
         beds: crate::housing::repo::occupancy(conn, today).await?,
         tonight,
         rolls,

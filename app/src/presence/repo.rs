@@ -151,12 +151,7 @@ pub async fn occupants_between(
                     nights: stays
                         .into_iter()
                         .map(|(from_on, until_on, arrives, leaves)| {
-                            Ok(Nights {
-                                from_on,
-                                until_on,
-                                arrives: decode(parse_clock(&arrives), "arrival", &arrives)?,
-                                leaves: decode(parse_clock(&leaves), "departure", &leaves)?,
-                            })
+                            stay(from_on, until_on, &arrives, &leaves)
                         })
                         .collect::<Result<_, sqlx::Error>>()?,
                     away,
@@ -597,13 +592,22 @@ pub async fn home_stay_of(
     .await
 }
 
-/// Every alert at `now`: residents missing, and residents overdue past the grace period.
-pub async fn alerts(conn: &mut SqliteConnection, now: i64) -> Result<Alerts, sqlx::Error> {
+/// Every alert at `now`: residents missing, residents overdue past the grace period, and,
+/// when `lent_beds` (for those who move campers), lent beds needed back.
+pub async fn alerts(
+    conn: &mut SqliteConnection,
+    now: i64,
+    lent_beds: bool,
+) -> Result<Alerts, sqlx::Error> {
     let grace = overdue_grace(conn).await?;
     Ok(Alerts {
         missing: open_alerts(conn).await?,
         overdue: overdue_at(conn, now, grace).await?,
-        beds_needed: beds_needed(conn, now).await?,
+        beds_needed: if lent_beds {
+            beds_needed(conn, now).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -714,6 +718,7 @@ async fn sleepers_between(
     until: NaiveDate,
 ) -> Result<Vec<crate::camps::model::CamperDay>, sqlx::Error> {
     use crate::camps::model::{CamperDay, Meals};
+    use crate::camps::repo as camps;
     let rows = sqlx::query!(
         r#"SELECT l.from_on AS "from_on!: NaiveDate", l.until_on AS "until_on!: NaiveDate",
                   c.meals, k.diet, k.allergies
@@ -727,19 +732,13 @@ async fn sleepers_between(
     .await?;
     let mut out = Vec::new();
     for r in rows {
-        let diet = decode(Diet::parse(&r.diet), "diet", &r.diet)?;
-        let allergies = decode(Allergen::split(&r.allergies), "allergies", &r.allergies)?;
+        let eats = (camps::diet(&r.diet)?, camps::allergies(&r.allergies)?);
         let meals = Meals(u8::try_from(r.meals).unwrap_or_default());
-        for day in from.iter_days().take_while(|day| *day <= until) {
-            if sleeps_over((r.from_on, r.until_on), day) {
-                out.push(CamperDay {
-                    day,
-                    meals,
-                    diet,
-                    allergies: allergies.clone(),
-                });
-            }
-        }
+        let days = from
+            .iter_days()
+            .take_while(|day| *day <= until)
+            .filter(|day| sleeps_over((r.from_on, r.until_on), *day));
+        out.extend(CamperDay::on_days(days, meals, (eats.0, &eats.1)));
     }
     Ok(out)
 }

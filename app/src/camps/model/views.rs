@@ -223,3 +223,20 @@ pub struct CamperDay {
     pub diet: Diet,
     pub allergies: Vec<Allergen>,
 }
+
+impl CamperDay {
+    /// A camper eating `diet` without `allergies`, at a camp providing `meals`, on each of
+    /// `days`.
+    pub fn on_days(
+        days: impl Iterator<Item = NaiveDate>,
+        meals: Meals,
+        (diet, allergies): (Diet, &[Allergen]),
+    ) -> impl Iterator<Item = CamperDay> {
+        days.map(move |day| CamperDay {
+            day,
+            meals,
+            diet,
+            allergies: allergies.to_vec(),
+        })
+    }
+}

@@ -97,10 +97,9 @@ pub async fn record_absence(
     let resolved = if absence.away.covers(now) {
         presence::repo::resolve_alerts(
             &mut tx,
-            resident_id,
+            presence::model::Sleeper::Resident(resident_id),
             Resolution::Absence,
-            by.staff_member()?,
-            now,
+            (by.staff_member()?, now),
         )
         .await?
     } else {

@@ -32,8 +32,10 @@ impl Topics {
             "resident" | "building" | "room" | "bed" | "allocation" | "facility" | "centre" => {
                 Topics::BEDS
             }
+            // A lent bed changes who sleeps where, and a residential camp's figures.
+            "bed_loan" => Topics::BEDS.with(Topics::CAMPS),
             "absence" => Topics::PRESENCE.with(Topics::ABSENCES),
-            "roll_call" | "roll_mark" | "presence_setting" => Topics::PRESENCE,
+            "roll_call" | "roll_mark" | "camper_roll_mark" | "presence_setting" => Topics::PRESENCE,
             "meal_service" | "extra_heads" | "meal_freeze" | "meal_served" | "canteen_setting" => {
                 Topics::MEALS
             }
@@ -121,6 +123,8 @@ mod tests {
     #[test]
     fn writes_are_sorted_into_topics_by_table() {
         assert_eq!(Topics::of_table("roll_mark"), Topics::PRESENCE);
+        assert_eq!(Topics::of_table("camper_roll_mark"), Topics::PRESENCE);
+        assert!(Topics::of_table("bed_loan").meets(Topics::BEDS));
         // An absence is presence, and also moves the meal counts; a roll mark does not.
         assert!(Topics::of_table("absence").meets(Topics::PRESENCE));
         assert!(Topics::of_table("absence").meets(Topics::ABSENCES));

@@ -44,19 +44,25 @@ pub fn saved(page: &str) -> Result<(), AppError> {
 
 /// `page` with `saved=1` added to its query, before any `#anchor`.
 pub fn with_saved(page: &str) -> String {
+    with_flag(page, "saved")
+}
+
+/// `page` with `<flag>=1` added to its query, before any `#anchor`: a page showing more than
+/// one kind of notice (`base::ui::SavedNotice`) tells them apart.
+pub fn with_flag(page: &str, flag: &str) -> String {
     let (path, anchor) = page
         .split_once('#')
         .map_or((page, None), |(p, a)| (p, Some(a)));
     let glue = if path.contains('?') { '&' } else { '?' };
     match anchor {
-        Some(anchor) => format!("{path}{glue}saved=1#{anchor}"),
-        None => format!("{path}{glue}saved=1"),
+        Some(anchor) => format!("{path}{glue}{flag}=1#{anchor}"),
+        None => format!("{path}{glue}{flag}=1"),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::with_saved;
+    use super::{with_flag, with_saved};
 
     #[test]
     fn the_saved_notice_goes_into_the_query_before_the_anchor() {
@@ -70,5 +76,9 @@ mod tests {
             "/canteen/day?on=2026-12-04&saved=1#lunch"
         );
         assert_eq!(with_saved("/visits?x=1"), "/visits?x=1&saved=1");
+        assert_eq!(
+            with_flag("/roll/2?night=2026-12-20#c7", "resolved"),
+            "/roll/2?night=2026-12-20&resolved=1#c7"
+        );
     }
 }

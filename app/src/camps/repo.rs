@@ -745,6 +745,7 @@ pub async fn camps_on(
                 collected: r.collected,
                 on_site: r.on_site,
                 absent: r.absent,
+                in_beds: None,
             })
         })
         .collect()

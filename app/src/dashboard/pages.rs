@@ -482,6 +482,7 @@ fn CampCard(camp: CampToday) -> impl IntoView {
                 {figure(Key::DashboardCampCheckedIn, camp.checked_in)}
                 {figure(Key::DashboardCampCollected, camp.collected)}
                 {figure(Key::DashboardCampOnSite, camp.on_site)}
+                {camp.in_beds.map(|n| figure(Key::DashboardCampInBeds, n))}
             </ul>
         </section>
     }

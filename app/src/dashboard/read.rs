@@ -169,7 +169,7 @@ pub async fn dashboard(
         Some(super::model::CampsToday {
             uncollected: crate::camps::repo::uncollected(&mut tx, crate::base::clock::now(), None)
                 .await?,
-            running: crate::camps::repo::camps_on(&mut tx, today).await?,
+            running: camps_today(&mut tx, today).await?,
         })
     } else {
         None
@@ -305,6 +305,24 @@ async fn homework(
         sessions: sessions_on(&classes, today, &cancelled, &marks, away),
         weeks: weekly(&days, first_monday, HOMEWORK_WEEKS),
     })
+}
+
+/// The camps running `today`, a residential camp's with its children in lent beds tonight.
+async fn camps_today(
+    conn: &mut sqlx::SqliteConnection,
+    today: NaiveDate,
+) -> Result<Vec<crate::camps::model::CampToday>, sqlx::Error> {
+    use crate::camps::model::Kind;
+    let mut camps = crate::camps::repo::camps_on(conn, today).await?;
+    for camp in camps.iter_mut().filter(|c| c.kind == Kind::Residential) {
+        let loans = crate::housing::repo::loans(conn, (None, Some(camp.camp_id), None), today);
+        let tonight = loans
+            .await?
+            .into_iter()
+            .filter(|(_, lent)| lent.from_on <= today);
+        camp.in_beds = Some(tonight.count() as i64);
+    }
+    Ok(camps)
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use crate::centre::model::Name;
 use crate::presence::model::RollTally;
 
 /// Every building's roll call for `night`, taken at the instant `at` that evening (residents
-/// away then count as away), and who sleeps here then (as `presence::repo::roll_rows`): one
-/// pass over the night's allocations.
+/// away then count as away), and who sleeps here then, campers in lent beds included (as
+/// `presence::repo::roll_rows`): one pass over the night's allocations and loans.
 pub async fn rolls(
     conn: &mut SqliteConnection,
     night: NaiveDate,
@@ -30,20 +30,34 @@ pub async fn rolls(
                FROM allocation a JOIN bed b ON b.id = a.bed_id JOIN room ro ON ro.id = b.room_id
                WHERE a.from_on <= ?3 AND (a.until_on IS NULL OR a.until_on >= ?3)
                  AND (a.from_on < ?3 OR a.arrives_at <= ?4)
-                 AND (a.until_on IS NULL OR a.until_on > ?3 OR a.leaves_at > ?4))
+                 AND (a.until_on IS NULL OR a.until_on > ?3 OR a.leaves_at > ?4)),
+           -- Residential campers in lent beds: on the roll, never away.
+           camping AS (
+               SELECT ro.building_id, l.camper_id
+               FROM bed_loan l JOIN bed b ON b.id = l.bed_id JOIN room ro ON ro.id = b.room_id
+               WHERE l.from_on <= ?3 AND l.until_on > ?3),
+           sleeping AS (
+               SELECT h.building_id, h.away, m.status
+               FROM housed h
+               LEFT JOIN roll_call rc ON rc.building_id = h.building_id AND rc.night = ?1
+               LEFT JOIN roll_mark m ON m.roll_call_id = rc.id AND m.resident_id = h.resident_id
+               UNION ALL
+               SELECT c.building_id, 0, m.status
+               FROM camping c
+               LEFT JOIN roll_call rc ON rc.building_id = c.building_id AND rc.night = ?1
+               LEFT JOIN camper_roll_mark m ON m.roll_call_id = rc.id AND m.camper_id = c.camper_id)
            SELECT bu.id AS "id!: i64", bu.name_km, bu.name_latin,
                   rc.closed_at IS NOT NULL AS "closed!: bool",
-                  count(h.resident_id) AS "housed!: i64",
-                  coalesce(sum(h.away), 0) AS "away!: i64",
-                  coalesce(sum(NOT h.away AND m.status = 'present'), 0) AS "present!: i64",
-                  coalesce(sum(NOT h.away AND m.status = 'missing'), 0) AS "missing!: i64"
+                  count(s.building_id) AS "housed!: i64",
+                  coalesce(sum(s.away), 0) AS "away!: i64",
+                  coalesce(sum(NOT s.away AND s.status = 'present'), 0) AS "present!: i64",
+                  coalesce(sum(NOT s.away AND s.status = 'missing'), 0) AS "missing!: i64"
            FROM building bu
            JOIN facility f ON f.id = bu.facility_id
-           LEFT JOIN housed h ON h.building_id = bu.id
+           LEFT JOIN sleeping s ON s.building_id = bu.id
            LEFT JOIN roll_call rc ON rc.building_id = bu.id AND rc.night = ?1
-           LEFT JOIN roll_mark m ON m.roll_call_id = rc.id AND m.resident_id = h.resident_id
            GROUP BY bu.id
-           HAVING count(h.resident_id) > 0 OR rc.id IS NOT NULL
+           HAVING count(s.building_id) > 0 OR rc.id IS NOT NULL
            ORDER BY f.kind = 'camp', f.kind, bu.code"#,
         night,
         at,

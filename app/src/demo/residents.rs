@@ -15,7 +15,7 @@ use crate::housing::model::{Changeover, usual_arrival, usual_departure};
 use crate::housing::repo::{
     end_allocation, insert_allocation, insert_building, insert_room, set_in_service,
 };
-use crate::presence::model::{AbsenceReason, Away, Mark, Resolution, instant, roll_time};
+use crate::presence::model::{AbsenceReason, Away, Mark, Resolution, Sleeper, instant, roll_time};
 use crate::presence::repo::{
     close_roll_call, insert_absence, open_roll_call, resolve_alerts, roll_rows, set_mark,
 };
@@ -826,10 +826,14 @@ async fn write_roll_history(
             let called = instant(night, roll_time());
             let (roll, _) = open_roll_call(conn, *building, night, called - 5 * 60).await?;
             let rows = roll_rows(conn, *building, night, called, called).await?;
+            // The month before: residents only, no bed is lent yet.
             let mut here: Vec<i64> = rows
                 .iter()
                 .filter(|row| row.away.is_none())
-                .map(|row| row.resident_id)
+                .filter_map(|row| match row.who {
+                    Sleeper::Resident(id) => Some(id),
+                    Sleeper::Camper(_) => None,
+                })
                 .collect();
             let mut incident = None;
             let tonight = incidents
@@ -858,12 +862,13 @@ async fn write_roll_history(
             .execute(&mut *conn)
             .await?;
             if let Some((resident, resolution)) = incident {
-                set_mark(conn, roll, resident, Mark::Missing, staff, called + 10 * 60).await?;
+                let who = Sleeper::Resident(resident);
+                set_mark(conn, roll, who, Mark::Missing, (staff, called + 10 * 60)).await?;
                 let later = match resolution {
                     Resolution::Found => 40 * 60,
                     _ => 95 * 60,
                 };
-                resolve_alerts(conn, resident, resolution, staff, called + later).await?;
+                resolve_alerts(conn, who, resolution, (staff, called + later)).await?;
             }
             let closed = called + 25 * 60 + rng.between(0, 10) * 60;
             close_roll_call(conn, roll, staff, closed).await?;

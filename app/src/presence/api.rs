@@ -19,6 +19,9 @@ pub struct RollPage {
     pub roll: RollCall,
     /// Whether the caller may mark and close it (and it is still open and recent).
     pub can_mark: bool,
+    /// Whether the caller may resolve a missing camper's alert on its row (open or closed).
+    #[serde(default)]
+    pub can_resolve: bool,
     /// Earlier nights of this building's roll, newest first: night, closed, present, missing.
     pub history: Vec<(NaiveDate, bool, i64, i64)>,
     /// Who is looking, and marks.
@@ -137,8 +140,10 @@ pub async fn get_roll_call(
         .await?;
     let (building, rows, closed, history) = kept.as_ref().clone().ok_or(AppError::NotFound)?;
     let recent = night <= today && night >= today - chrono::Duration::days(1);
+    let house = HOUSE.iter().any(|role| staff.has(*role));
     Ok(RollPage {
-        can_mark: HOUSE.iter().any(|role| staff.has(*role)) && !closed && recent,
+        can_mark: house && !closed && recent,
+        can_resolve: house,
         roll: RollCall {
             building_id,
             building_km: building.name_km,
@@ -152,29 +157,33 @@ pub async fn get_roll_call(
     })
 }
 
-/// Marks one resident present or missing. House staff and admin. A tablet's outbox names the
-/// mark (`sent[mark_id]`, `sent[made_ms]`, `sent[sent_ms]`): it is applied once, dated by when it was made (`base::outbox`).
+/// Marks one resident, or one camper sleeping in a lent bed, present or missing. House staff
+/// and admin. A tablet's outbox names the mark (`sent[mark_id]`, `sent[made_ms]`,
+/// `sent[sent_ms]`): it is applied once, dated by when it was made (`base::outbox`).
 #[server(endpoint = "mark_roll")]
 pub async fn mark_roll(
     building_id: i64,
     night: String,
-    resident_id: i64,
+    #[server(default)] resident_id: Option<i64>,
+    #[server(default)] camper_id: Option<i64>,
     mark: String,
     #[server(default)] sent: crate::base::outbox::SentFields,
 ) -> Result<Marked, AppError> {
     let w = crate::base::write::staff(&HOUSE).await?;
     let night = night_or_today(&night)?;
+    let who = super::model::Sleeper::named(resident_id, camper_id).ok_or(AppError::BadRequest)?;
     let mark = super::model::Mark::parse(&mark).ok_or(AppError::BadRequest)?;
     let sent = sent.parse()?;
     let roll_mark = super::record::RollMark {
         building_id,
         night,
-        resident_id,
+        who,
         mark,
         sent,
     };
     let recorded = super::record::mark(&w.pool, &w.by, roll_mark, w.now_ms, w.today).await?;
-    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#r{resident_id}"));
+    let row = who.row_id();
+    leptos_axum::redirect(&format!("/roll/{building_id}?night={night}#{row}"));
     Ok(Marked {
         recorded: recorded.code().to_owned(),
         ..marked(building_id, night).await?
@@ -196,7 +205,7 @@ pub async fn mark_roll_all_present(building_id: i64, night: String) -> Result<Ma
 #[cfg(feature = "ssr")]
 async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> {
     use super::model::tally;
-    use super::pages::{row_id, row_state, tally_line};
+    use super::pages::{row_state, tally_line};
     use crate::base::ui::MarkedRow;
 
     let i18n = crate::base::i18n::I18n {
@@ -212,7 +221,7 @@ async fn marked(building_id: i64, night: NaiveDate) -> Result<Marked, AppError> 
             .map(|row| {
                 let (class, state) = row_state(i18n, row);
                 MarkedRow {
-                    id: row_id(row.resident_id),
+                    id: row.who.row_id(),
                     class: class.to_owned(),
                     state,
                     pressed: row
@@ -257,16 +266,29 @@ pub async fn save_presence_settings(overdue_grace_minutes: String) -> Result<(),
     crate::base::write::saved("/roll#overdue")
 }
 
-/// Ends a resident's missing alert: found, or came back. House staff and admin.
+/// Ends a resident's or camper's missing alert: found, or came back. House staff and admin.
+/// Back to `back` (the roll a camper's row is on), else to their page.
 #[server(endpoint = "resolve_alert")]
-pub async fn resolve_alert(resident_id: i64, resolution: String) -> Result<(), AppError> {
+pub async fn resolve_alert(
+    #[server(default)] resident_id: Option<i64>,
+    #[server(default)] camper_id: Option<i64>,
+    resolution: String,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
     use super::model::Resolution;
 
     let w = crate::base::write::staff(&HOUSE).await?;
+    let who = super::model::Sleeper::named(resident_id, camper_id).ok_or(AppError::BadRequest)?;
     let resolution = match Resolution::parse(&resolution) {
         Some(resolution @ (Resolution::Found | Resolution::Returned)) => resolution,
         _ => return Err(AppError::BadRequest),
     };
-    super::record::resolve(&w.pool, &w.by, resident_id, resolution, w.now).await?;
-    crate::base::write::saved(&format!("/residents/{resident_id}"))
+    super::record::resolve(&w.pool, &w.by, who, resolution, w.now).await?;
+    if back.is_empty() {
+        return crate::base::write::saved(&who.page());
+    }
+    // Back to the roll, whose own notice says it was closed: this one says the alert ended.
+    let back = crate::base::fields::local_path(&back);
+    leptos_axum::redirect(&crate::base::write::with_flag(back, "resolved"));
+    Ok(())
 }

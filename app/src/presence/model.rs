@@ -387,10 +387,53 @@ impl Mark {
     }
 }
 
+/// Who sleeps in a bed on a roll: a resident in their own bed, or a residential camp's child
+/// in a bed lent to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sleeper {
+    Resident(i64),
+    Camper(i64),
+}
+
+impl Sleeper {
+    /// The one named by a mark's fields: a resident or a camper, never both nor neither.
+    pub fn named(resident_id: Option<i64>, camper_id: Option<i64>) -> Option<Self> {
+        match (resident_id, camper_id) {
+            (Some(id), None) => Some(Sleeper::Resident(id)),
+            (None, Some(id)) => Some(Sleeper::Camper(id)),
+            _ => None,
+        }
+    }
+
+    /// Their row's element id on the roll ("r12", "c7"), for its anchors and background marks.
+    pub fn row_id(self) -> String {
+        match self {
+            Sleeper::Resident(id) => format!("r{id}"),
+            Sleeper::Camper(id) => format!("c{id}"),
+        }
+    }
+
+    /// The form field that names them, and its value.
+    pub fn field(self) -> (&'static str, i64) {
+        match self {
+            Sleeper::Resident(id) => ("resident_id", id),
+            Sleeper::Camper(id) => ("camper_id", id),
+        }
+    }
+
+    /// Their page: a resident's, or a camper's file.
+    pub fn page(self) -> String {
+        match self {
+            Sleeper::Resident(id) => format!("/residents/{id}"),
+            Sleeper::Camper(id) => format!("/camps/campers/{id}"),
+        }
+    }
+}
+
 /// One row of a roll call: a bed slept in that night.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollRow {
-    pub resident_id: i64,
+    pub who: Sleeper,
     /// Name in Khmer script.
     pub name_km: String,
     /// Name in Latin letters.
@@ -407,6 +450,10 @@ pub struct RollRow {
     pub overdue_since: Option<i64>,
     /// The latest mark, if any.
     pub mark: Option<Mark>,
+    /// A camper marked missing and not found yet: their alert is resolved on this row (a
+    /// resident's, on their page, where it may also become an absence).
+    #[serde(default)]
+    pub alert_open: bool,
 }
 
 impl RollRow {
@@ -494,19 +541,34 @@ pub struct RollSummary {
     pub tally: RollTally,
 }
 
-/// A resident marked missing and not found yet: on every staff page until resolved.
+/// A resident or camper marked missing and not found yet: on every staff page until resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingAlert {
     /// The roll call that found them missing.
     pub roll_call_id: i64,
     pub night: NaiveDate,
-    pub resident_id: i64,
+    pub who: Sleeper,
+    /// The building whose roll it was.
+    pub building_id: i64,
     /// Name in Khmer script.
     pub name_km: String,
     /// Name in Latin letters.
     pub name_latin: String,
     /// The building's code.
     pub building: String,
+}
+
+impl MissingAlert {
+    /// Where the alert is dealt with: a resident's page (found, back, or away after all); a
+    /// camper's row on the roll that found them missing (found, or back).
+    pub fn page(&self) -> String {
+        match self.who {
+            Sleeper::Resident(id) => format!("/residents/{id}"),
+            Sleeper::Camper(id) => {
+                format!("/roll/{}?night={}#c{id}", self.building_id, self.night)
+            }
+        }
+    }
 }
 
 /// A resident not back from an absence with a planned end, past the grace period: on every
@@ -863,7 +925,7 @@ mod tests {
 
     fn row(away: Option<AbsenceReason>, mark: Option<Mark>) -> RollRow {
         RollRow {
-            resident_id: 1,
+            who: Sleeper::Resident(1),
             name_km: "សុខ".into(),
             name_latin: "Sok".into(),
             room: "G1".into(),
@@ -871,7 +933,36 @@ mod tests {
             away,
             overdue_since: None,
             mark,
+            alert_open: false,
         }
+    }
+
+    #[test]
+    fn a_mark_names_a_resident_or_a_camper_never_both_nor_neither() {
+        assert_eq!(Sleeper::named(Some(4), None), Some(Sleeper::Resident(4)));
+        assert_eq!(Sleeper::named(None, Some(4)), Some(Sleeper::Camper(4)));
+        assert_eq!(Sleeper::named(Some(4), Some(5)), None);
+        assert_eq!(Sleeper::named(None, None), None);
+        // Their rows never share an element id, whatever the ids.
+        assert_ne!(Sleeper::Resident(4).row_id(), Sleeper::Camper(4).row_id());
+    }
+
+    #[test]
+    fn a_missing_camper_is_dealt_with_on_the_row_of_the_roll_that_found_them() {
+        let alert = |who| MissingAlert {
+            roll_call_id: 1,
+            night: "2026-12-20".parse().expect("date"),
+            who,
+            building_id: 3,
+            name_km: "សុខ".into(),
+            name_latin: "Sok".into(),
+            building: "A".into(),
+        };
+        assert_eq!(alert(Sleeper::Resident(9)).page(), "/residents/9");
+        assert_eq!(
+            alert(Sleeper::Camper(9)).page(),
+            "/roll/3?night=2026-12-20#c9"
+        );
     }
 
     #[test]

@@ -8,11 +8,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    CloseRoll, MarkRoll, MarkRollAllPresent, RollNight, RollPage as RollData, SavePresenceSettings,
-    get_roll_call, missing_alerts, roll_overview,
+    CloseRoll, MarkRoll, MarkRollAllPresent, ResolveAlert, RollNight, RollPage as RollData,
+    SavePresenceSettings, get_roll_call, missing_alerts, roll_overview,
 };
 use super::model::{
-    Alerts, BedNeeded, Mark, MissingAlert, OverdueAlert, RollRow, RollTally, local,
+    Alerts, BedNeeded, Mark, MissingAlert, OverdueAlert, RollRow, RollTally, Sleeper, local,
 };
 use crate::base::error::AppError;
 use crate::base::i18n::{I18n, Key, Lang, use_i18n};
@@ -21,11 +21,6 @@ use crate::base::ui::{
     page_data, use_islands,
 };
 use crate::residents::pages::resident_name;
-
-/// A row of the roll: its element id, for the page's anchors and the background marks.
-pub fn row_id(resident_id: i64) -> String {
-    format!("r{resident_id}")
-}
 
 /// What a row of the roll shows: its class and its state in words.
 pub fn row_state(i18n: I18n, row: &RollRow) -> (&'static str, String) {
@@ -149,14 +144,14 @@ pub fn BedNeededList(alerts: Vec<BedNeeded>) -> impl IntoView {
     }
 }
 
-/// The residents missing: each linked to their page, where the alert is resolved.
+/// The residents and campers missing: each linked to their page, where the alert is resolved.
 #[component]
 pub fn MissingList(alerts: Vec<MissingAlert>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ul>
             {alerts.into_iter().map(|alert| view! {
-                <AlertItem href=format!("/residents/{}", alert.resident_id) name=resident_name(i18n, &alert.name_km, &alert.name_latin) detail=format!(" · {} · {}", alert.building, i18n.date_short(alert.night)) />
+                <AlertItem href=alert.page() name=resident_name(i18n, &alert.name_km, &alert.name_latin) detail=format!(" · {} · {}", alert.building, i18n.date_short(alert.night)) />
             }).collect_view()}
         </ul>
     }
@@ -253,6 +248,8 @@ fn RollView(page: RollData) -> impl IntoView {
         roll.building_latin.clone()
     };
     let can_mark = page.can_mark;
+    let can_resolve = page.can_resolve;
+    let this_roll = format!("/roll/{building}?night={night}");
     let routine = roll.rows.iter().filter(|row| row.routine()).count() as i64;
     view! {
         <p class="breadcrumb">
@@ -263,11 +260,13 @@ fn RollView(page: RollData) -> impl IntoView {
         <h1>{format!("{} · {}", i18n.t(Key::RollTitle), name)}</h1>
         <p class="today">{i18n.date_long(roll.night)}</p>
         <SavedNotice message=Key::RollClosedNotice />
+        <SavedNotice flag="resolved" message=Key::Saved />
         <p class="tally" role="status">{tally_line(i18n, tally)}</p>
         {roll.closed.then(|| view! { <p class="notice">{i18n.t(Key::RollClosed)}</p> })}
         <FormError url=MarkRoll::url() />
         <FormError url=MarkRollAllPresent::url() />
         <FormError url=CloseRoll::url() />
+        <FormError url=ResolveAlert::url() />
         // With JavaScript the marks are sent in the background; without, each is a form post.
         <MarkSender>
             <SendWords texts=mark_texts(i18n) marker=page.marker.clone() />
@@ -287,25 +286,38 @@ fn RollView(page: RollData) -> impl IntoView {
                     let badge = row.overdue_since.filter(|_| row.mark.is_some()).map(|due| overdue_text(i18n, due));
                     let markable = can_mark && row.away.is_none();
                     let night = night.clone();
+                    let back = format!("{this_roll}#{}", row.who.row_id());
+                    let (field, id) = row.who.field();
+                    let camper = matches!(row.who, Sleeper::Camper(_));
                     view! {
-                        <li id=row_id(row.resident_id) class=format!("roll-row {class}")>
+                        <li id=row.who.row_id() class=format!("roll-row {class}")>
                             <span class="roll-bed">{format!("{} · {}", row.room, row.bed)}</span>
-                            <a class="roll-name" href=format!("/residents/{}", row.resident_id)>
+                            <a class="roll-name" href=row.who.page()>
                                 {resident_name(i18n, &row.name_km, &row.name_latin)}
                             </a>
+                            {camper.then(|| view! { <span class="badge camper">{i18n.t(Key::CampCamper)}</span> })}
                             <span class="roll-state">{state}</span>
                             {badge.map(|text| view! { <span class="badge overdue">{text}</span> })}
                             {markable.then(|| view! {
                                 <form class="roll-marks" method="post" action=MarkRoll::url() data-mark="row">
                                     <input type="hidden" name="building_id" value=building />
                                     <input type="hidden" name="night" value=night />
-                                    <input type="hidden" name="resident_id" value=row.resident_id />
+                                    <input type="hidden" name=field value=id />
                                     <button class="button present" type="submit" name="mark" value="present" aria-pressed=(row.mark == Some(Mark::Present)).to_string()>
                                         {i18n.t(Key::RollPresent)}
                                     </button>
                                     <button class="button missing" type="submit" name="mark" value="missing" aria-pressed=(row.mark == Some(Mark::Missing)).to_string()>
                                         {i18n.t(Key::RollMissing)}
                                     </button>
+                                </form>
+                            })}
+                            // A camper has no page of absences: their alert ends here.
+                            {(row.alert_open && can_resolve).then(|| view! {
+                                <form class="roll-resolve" method="post" action=ResolveAlert::url()>
+                                    <input type="hidden" name=field value=id />
+                                    <input type="hidden" name="back" value=back />
+                                    <button class="button secondary" type="submit" name="resolution" value="found">{i18n.t(Key::AlertFound)}</button>
+                                    <button class="button secondary" type="submit" name="resolution" value="returned">{i18n.t(Key::AlertReturned)}</button>
                                 </form>
                             })}
                         </li>

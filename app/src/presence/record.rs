@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use sqlx::SqlitePool;
 
-use super::model::{AbsenceProblem, Mark, Resolution, check_close, instant, roll_time};
+use super::model::{AbsenceProblem, Mark, Resolution, Sleeper, check_close, instant, roll_time};
 use super::repo;
 use crate::base::access::Writer;
 use crate::base::audit::{Change, commit_with};
@@ -92,13 +92,13 @@ async fn open_roll(
 pub struct RollMark {
     pub building_id: i64,
     pub night: NaiveDate,
-    pub resident_id: i64,
+    pub who: Sleeper,
     pub mark: Mark,
     /// Its id and time when a tablet sent it from its outbox; a mark without is dated now.
     pub sent: Option<Sent>,
 }
 
-/// Marks one resident of a building's roll for `night`, once however often it arrives
+/// Marks one resident or camper of a building's roll for `night`, once however often it arrives
 /// (`now_ms`: Unix milliseconds). The mark made later stands (`base::outbox`); an older one is
 /// audited and changes nothing.
 pub async fn mark(
@@ -112,10 +112,11 @@ pub async fn mark(
     let RollMark {
         building_id,
         night,
-        resident_id,
+        who,
         mark,
         sent,
     } = roll_mark;
+    let entity = entity_of(who);
     let mut tx = begin_write(pool).await?;
     if let Some(sent) = &sent
         && outbox::repo::taken(&mut tx, &sent.id).await?
@@ -124,9 +125,9 @@ pub async fn mark(
     }
     if let Some(sent) = sent.as_ref().filter(|sent| sent.discard) {
         // Neither applied nor opening a roll: named by the building, night and child.
-        let entity_id = format!("{building_id}:{night}:{resident_id}");
+        let entity_id = format!("{building_id}:{night}:{}", who.field().1);
         let what = serde_json::json!({ "status": mark.code(), "night": night });
-        return outbox::discard(tx, by, sent, ("roll_mark", entity_id), (what, now)).await;
+        return outbox::discard(tx, by, sent, (entity, entity_id), (what, now)).await;
     }
     // Not before the roll opened: a roll this mark opens, not before the night's day began.
     let earliest = repo::roll_opened_at(&mut tx, building_id, night)
@@ -138,25 +139,25 @@ pub async fn mark(
     let (roll_id, rows) = open_roll(&mut tx, building_id, night, (dated.at, now), today).await?;
     let row = rows
         .iter()
-        .find(|row| row.resident_id == resident_id)
+        .find(|row| row.who == who)
         .ok_or(AppError::NotFound)?;
     if row.away.is_some() {
         return Err(AppError::Conflict {
             message: Key::ProblemRollAway,
         });
     }
-    let before = repo::mark_of(&mut tx, roll_id, resident_id).await?;
+    let before = repo::mark_of(&mut tx, roll_id, who).await?;
     let applied = outbox::stands(
         dated,
         sent.as_ref().is_some_and(|s| s.all_present),
         before.map(|(_, changed)| changed),
     );
     let staff_id = by.staff_member()?;
-    let entity_id = format!("{roll_id}:{resident_id}");
+    let entity_id = format!("{roll_id}:{}", who.field().1);
     if let Some(sent) = &sent {
         let receipt = outbox::repo::Receipt {
             sent,
-            entity: "roll_mark",
+            entity,
             entity_id: &entity_id,
             staff_id,
             dated_at: dated.at,
@@ -166,14 +167,14 @@ pub async fn mark(
         outbox::repo::take(&mut tx, &receipt).await?;
     }
     if applied {
-        repo::set_mark(&mut tx, roll_id, resident_id, mark, staff_id, dated.at).await?;
+        repo::set_mark(&mut tx, roll_id, who, mark, (staff_id, dated.at)).await?;
     }
     let mut after = serde_json::json!({ "status": mark.code(), "night": night });
     if let Some(sent) = &sent {
         sent.audit_into(&mut after, dated.at, now);
     }
     let change = Change {
-        entity: "roll_mark",
+        entity,
         entity_id,
         action: if applied { "mark" } else { "mark_older" },
         before: before.map(|(m, _)| serde_json::json!({ "status": m.code() })),
@@ -187,9 +188,17 @@ pub async fn mark(
     })
 }
 
-/// Marks every resident of the roll who has no mark yet as present: the one tap before the
-/// exceptions. Marks already made (by this or another tablet) stay, and a resident overdue
-/// back is left to be marked on their own. Returns how many.
+/// What the audit log calls a mark of `who`: a resident's, or a camper's.
+fn entity_of(who: Sleeper) -> &'static str {
+    match who {
+        Sleeper::Resident(_) => "roll_mark",
+        Sleeper::Camper(_) => "camper_roll_mark",
+    }
+}
+
+/// Marks every resident and camper of the roll who has no mark yet as present: the one tap
+/// before the exceptions. Marks already made (by this or another tablet) stay, and a resident
+/// overdue back is left to be marked on their own. Returns how many.
 pub async fn mark_all_present(
     pool: &SqlitePool,
     by: &Writer,
@@ -200,28 +209,33 @@ pub async fn mark_all_present(
 ) -> Result<usize, AppError> {
     let mut tx = begin_write(pool).await?;
     let (roll_id, rows) = open_roll(&mut tx, building_id, night, (now, now), today).await?;
-    let unmarked: Vec<i64> = rows
+    let unmarked: Vec<Sleeper> = rows
         .iter()
         .filter(|row| row.routine())
-        .map(|row| row.resident_id)
+        .map(|row| row.who)
         .collect();
-    for resident_id in &unmarked {
-        repo::set_mark(
-            &mut tx,
-            roll_id,
-            *resident_id,
-            Mark::Present,
-            by.staff_member()?,
-            now,
-        )
-        .await?;
+    let staff_id = by.staff_member()?;
+    for who in &unmarked {
+        repo::set_mark(&mut tx, roll_id, *who, Mark::Present, (staff_id, now)).await?;
+    }
+    let (residents, campers): (Vec<Sleeper>, Vec<Sleeper>) = unmarked
+        .iter()
+        .partition(|who| matches!(who, Sleeper::Resident(_)));
+    let ids = |whos: Vec<Sleeper>| {
+        whos.into_iter()
+            .map(|who| who.field().1)
+            .collect::<Vec<_>>()
+    };
+    let mut after = serde_json::json!({ "night": night, "present": ids(residents) });
+    if !campers.is_empty() {
+        after["campers_present"] = serde_json::json!(ids(campers));
     }
     let change = Change {
         entity: "roll_call",
         entity_id: roll_id.to_string(),
         action: "all_present",
         before: None,
-        after: Some(serde_json::json!({ "night": night, "present": unmarked })),
+        after: Some(after),
     };
     commit_with(tx, &by.actor, change).await?;
     Ok(unmarked.len())
@@ -256,23 +270,27 @@ pub async fn close(
     Ok(commit_with(tx, &by.actor, change).await?)
 }
 
-/// Ends the missing alert of a resident: found at the centre, or came back.
+/// Ends the missing alert of a resident or camper: found at the centre, or came back.
 pub async fn resolve(
     pool: &SqlitePool,
     by: &Writer,
-    resident_id: i64,
+    who: Sleeper,
     resolution: Resolution,
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     let resolved =
-        repo::resolve_alerts(&mut tx, resident_id, resolution, by.staff_member()?, now).await?;
+        repo::resolve_alerts(&mut tx, who, resolution, (by.staff_member()?, now)).await?;
     if resolved == 0 {
         return Err(AppError::NotFound);
     }
+    let (entity, id) = match who {
+        Sleeper::Resident(id) => ("resident", id),
+        Sleeper::Camper(id) => ("camper", id),
+    };
     let change = Change {
-        entity: "resident",
-        entity_id: resident_id.to_string(),
+        entity,
+        entity_id: id.to_string(),
         action: "alert_resolved",
         before: None,
         after: Some(serde_json::json!({ "resolution": resolution.code(), "alerts": resolved })),

@@ -6,8 +6,8 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     AbsenceEntry, AbsenceReason, Alerts, Away, BedNeeded, Mark, MissingAlert, Nights, Occupant,
-    OverdueAlert, PresentResident, RollRow, away_for_loan, clock, first_night_back, instant, local,
-    roll_of, sleeps_over,
+    OverdueAlert, PresentResident, RollRow, Sleeper, away_for_loan, clock, first_night_back,
+    instant, local, roll_of, sleeps_over,
 };
 use crate::base::db::decode;
 use crate::housing::model::{BedPlace, FreeBed, Occupant as BedOccupant, parse_clock};
@@ -336,8 +336,7 @@ pub async fn roll_rows(
            WHERE ro.building_id = ?1
              AND a.from_on <= ?4 AND (a.until_on IS NULL OR a.until_on >= ?4)
              AND (a.from_on < ?4 OR a.arrives_at <= ?5)
-             AND (a.until_on IS NULL OR a.until_on > ?4 OR a.leaves_at > ?5)
-           ORDER BY length(ro.code), ro.code, length(b.code), b.code"#,
+             AND (a.until_on IS NULL OR a.until_on > ?4 OR a.leaves_at > ?5)"#,
         building_id,
         night,
         at,
@@ -347,11 +346,12 @@ pub async fn roll_rows(
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
+    let mut out = rows
+        .into_iter()
         .map(|r| {
             Ok(RollRow {
                 overdue_since: r.overdue_since,
-                resident_id: r.id,
+                who: Sleeper::Resident(r.id),
                 name_km: r.name_km,
                 name_latin: r.name_latin,
                 room: r.room,
@@ -360,10 +360,64 @@ pub async fn roll_rows(
                     Some(code) => Some(decode(AbsenceReason::parse(&code), "reason", &code)?),
                     None => None,
                 },
-                mark: match r.mark {
-                    Some(code) => Some(decode(Mark::parse(&code), "mark", &code)?),
-                    None => None,
-                },
+                mark: read_mark(r.mark)?,
+                alert_open: false,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    out.extend(camper_rows(conn, building_id, night, day).await?);
+    out.sort_by(|a, b| bed_order(a).cmp(&bed_order(b)));
+    Ok(out)
+}
+
+fn read_mark(code: Option<String>) -> Result<Option<Mark>, sqlx::Error> {
+    match code {
+        Some(code) => Ok(Some(decode(Mark::parse(&code), "mark", &code)?)),
+        None => Ok(None),
+    }
+}
+
+/// Where a row's bed comes in the roll: by room, then bed, as the building's plan reads.
+fn bed_order(row: &RollRow) -> (usize, &str, usize, &str) {
+    (row.room.len(), &row.room, row.bed.len(), &row.bed)
+}
+
+/// The rows of residential campers sleeping in the building's lent beds on the night of
+/// `day`, with their latest mark: a camper has no absences and is never overdue.
+async fn camper_rows(
+    conn: &mut SqliteConnection,
+    building_id: i64,
+    night: NaiveDate,
+    day: NaiveDate,
+) -> Result<Vec<RollRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT k.id AS "id!: i64", k.name_km, k.name_latin, ro.code AS room, b.code AS bed,
+                  m.status AS "mark?: String",
+                  coalesce(m.status = 'missing' AND m.resolved_at IS NULL, 0) AS "alert_open!: bool"
+           FROM bed_loan l
+           JOIN bed b ON b.id = l.bed_id JOIN room ro ON ro.id = b.room_id
+           JOIN camper k ON k.id = l.camper_id
+           LEFT JOIN roll_call rc ON rc.building_id = ?1 AND rc.night = ?2
+           LEFT JOIN camper_roll_mark m ON m.roll_call_id = rc.id AND m.camper_id = k.id
+           WHERE ro.building_id = ?1 AND l.from_on <= ?3 AND l.until_on > ?3"#,
+        building_id,
+        night,
+        day
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RollRow {
+                who: Sleeper::Camper(r.id),
+                name_km: r.name_km,
+                name_latin: r.name_latin,
+                room: r.room,
+                bed: r.bed,
+                away: None,
+                overdue_since: None,
+                mark: read_mark(r.mark)?,
+                alert_open: r.alert_open,
             })
         })
         .collect()
@@ -416,22 +470,40 @@ pub async fn open_roll_call(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
-/// The mark of a resident in a roll call, and when it last changed: marked, or its alert
-/// resolved, whichever came later.
+/// The mark of a resident or camper in a roll call, and when it last changed: marked, or its
+/// alert resolved, whichever came later.
 pub async fn mark_of(
     conn: &mut SqliteConnection,
     roll_call_id: i64,
-    resident_id: i64,
+    who: Sleeper,
 ) -> Result<Option<(Mark, i64)>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT status, max(marked_at, coalesce(resolved_at, marked_at)) AS "changed!: i64"
-           FROM roll_mark WHERE roll_call_id = ? AND resident_id = ?"#,
-        roll_call_id,
-        resident_id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = match who {
+        Sleeper::Resident(id) => sqlx::query_as!(
+            Changed,
+            r#"SELECT status, max(marked_at, coalesce(resolved_at, marked_at)) AS "changed!: i64"
+               FROM roll_mark WHERE roll_call_id = ? AND resident_id = ?"#,
+            roll_call_id,
+            id
+        )
+        .fetch_optional(&mut *conn)
+        .await?,
+        Sleeper::Camper(id) => sqlx::query_as!(
+            Changed,
+            r#"SELECT status, max(marked_at, coalesce(resolved_at, marked_at)) AS "changed!: i64"
+               FROM camper_roll_mark WHERE roll_call_id = ? AND camper_id = ?"#,
+            roll_call_id,
+            id
+        )
+        .fetch_optional(&mut *conn)
+        .await?,
+    };
     Ok(row.and_then(|r| Mark::parse(&r.status).map(|mark| (mark, r.changed))))
+}
+
+/// A stored mark and when it last changed.
+struct Changed {
+    status: String,
+    changed: i64,
 }
 
 /// When a building's roll for `night` was opened, if it was.
@@ -449,31 +521,51 @@ pub async fn roll_opened_at(
     .await
 }
 
-/// Sets a resident's mark, made at `at`, clearing an old resolution.
+/// Sets a resident's or camper's mark, made at `at`, clearing an old resolution.
 pub async fn set_mark(
     conn: &mut SqliteConnection,
     roll_call_id: i64,
-    resident_id: i64,
+    who: Sleeper,
     mark: Mark,
-    staff_id: i64,
-    at: i64,
+    (staff_id, at): (i64, i64),
 ) -> Result<(), sqlx::Error> {
     let status = mark.code();
-    sqlx::query!(
-        "INSERT INTO roll_mark (roll_call_id, resident_id, status, marked_at, marked_by)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (roll_call_id, resident_id) DO UPDATE
-         SET status = excluded.status, marked_at = excluded.marked_at,
-             marked_by = excluded.marked_by, resolved_at = NULL, resolution = NULL,
-             resolved_by = NULL",
-        roll_call_id,
-        resident_id,
-        status,
-        at,
-        staff_id
-    )
-    .execute(&mut *conn)
-    .await?;
+    match who {
+        Sleeper::Resident(id) => {
+            sqlx::query!(
+                "INSERT INTO roll_mark (roll_call_id, resident_id, status, marked_at, marked_by)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (roll_call_id, resident_id) DO UPDATE
+             SET status = excluded.status, marked_at = excluded.marked_at,
+                 marked_by = excluded.marked_by, resolved_at = NULL, resolution = NULL,
+                 resolved_by = NULL",
+                roll_call_id,
+                id,
+                status,
+                at,
+                staff_id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Sleeper::Camper(id) => {
+            sqlx::query!(
+            "INSERT INTO camper_roll_mark (roll_call_id, camper_id, status, marked_at, marked_by)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (roll_call_id, camper_id) DO UPDATE
+             SET status = excluded.status, marked_at = excluded.marked_at,
+                 marked_by = excluded.marked_by, resolved_at = NULL, resolution = NULL,
+                 resolved_by = NULL",
+            roll_call_id,
+            id,
+            status,
+            at,
+            staff_id
+        )
+            .execute(&mut *conn)
+            .await?
+        }
+    };
     Ok(())
 }
 
@@ -495,15 +587,21 @@ pub async fn close_roll_call(
     Ok(())
 }
 
-/// Residents marked missing and not yet found, most recent first.
+/// Residents and campers marked missing and not yet found, most recent first.
 pub async fn open_alerts(conn: &mut SqliteConnection) -> Result<Vec<MissingAlert>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.roll_call_id AS "roll_call_id!: i64", rc.night AS "night: NaiveDate",
-                  r.id AS "resident_id!: i64", r.name_km, r.name_latin, bu.code AS building
+        r#"SELECT m.roll_call_id AS "roll_call_id!: i64", rc.night AS "night!: NaiveDate",
+                  r.id AS "id!: i64", 0 AS "camper!: bool", r.name_km, r.name_latin,
+                  bu.code AS building, bu.id AS "building_id!: i64"
            FROM roll_mark m JOIN roll_call rc ON rc.id = m.roll_call_id
            JOIN resident r ON r.id = m.resident_id JOIN building bu ON bu.id = rc.building_id
            WHERE m.status = 'missing' AND m.resolved_at IS NULL
-           ORDER BY rc.night DESC, r.name_latin"#
+           UNION ALL
+           SELECT m.roll_call_id, rc.night, k.id, 1, k.name_km, k.name_latin, bu.code, bu.id
+           FROM camper_roll_mark m JOIN roll_call rc ON rc.id = m.roll_call_id
+           JOIN camper k ON k.id = m.camper_id JOIN building bu ON bu.id = rc.building_id
+           WHERE m.status = 'missing' AND m.resolved_at IS NULL
+           ORDER BY 2 DESC, 6"#
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -512,10 +610,15 @@ pub async fn open_alerts(conn: &mut SqliteConnection) -> Result<Vec<MissingAlert
         .map(|r| MissingAlert {
             roll_call_id: r.roll_call_id,
             night: r.night,
-            resident_id: r.resident_id,
+            who: if r.camper {
+                Sleeper::Camper(r.id)
+            } else {
+                Sleeper::Resident(r.id)
+            },
             name_km: r.name_km,
             name_latin: r.name_latin,
             building: r.building,
+            building_id: r.building_id,
         })
         .collect())
 }
@@ -635,40 +738,69 @@ pub async fn set_overdue_grace(
     Ok(before)
 }
 
-/// Whether a resident is marked missing and not yet found.
+/// Whether a resident or camper is marked missing and not yet found.
 pub async fn has_open_alert(
     conn: &mut SqliteConnection,
-    resident_id: i64,
+    who: Sleeper,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM roll_mark
-                          WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL)
-           AS "missing!: bool""#,
-        resident_id
-    )
-    .fetch_one(&mut *conn)
-    .await
+    match who {
+        Sleeper::Resident(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM roll_mark
+                              WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL)
+               AS "missing!: bool""#,
+                id
+            )
+            .fetch_one(&mut *conn)
+            .await
+        }
+        Sleeper::Camper(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM camper_roll_mark
+                              WHERE camper_id = ? AND status = 'missing' AND resolved_at IS NULL)
+               AS "missing!: bool""#,
+                id
+            )
+            .fetch_one(&mut *conn)
+            .await
+        }
+    }
 }
 
-/// Resolves every open alert of a resident; returns how many were resolved.
+/// Resolves every open alert of a resident or camper; returns how many were resolved.
 pub async fn resolve_alerts(
     conn: &mut SqliteConnection,
-    resident_id: i64,
+    who: Sleeper,
     resolution: super::model::Resolution,
-    staff_id: i64,
-    now: i64,
+    (staff_id, now): (i64, i64),
 ) -> Result<u64, sqlx::Error> {
     let code = resolution.code();
-    let done = sqlx::query!(
-        "UPDATE roll_mark SET resolved_at = ?, resolution = ?, resolved_by = ?
-         WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL",
-        now,
-        code,
-        staff_id,
-        resident_id
-    )
-    .execute(&mut *conn)
-    .await?;
+    let done = match who {
+        Sleeper::Resident(id) => {
+            sqlx::query!(
+                "UPDATE roll_mark SET resolved_at = ?, resolution = ?, resolved_by = ?
+             WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL",
+                now,
+                code,
+                staff_id,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+        Sleeper::Camper(id) => {
+            sqlx::query!(
+                "UPDATE camper_roll_mark SET resolved_at = ?, resolution = ?, resolved_by = ?
+             WHERE camper_id = ? AND status = 'missing' AND resolved_at IS NULL",
+                now,
+                code,
+                staff_id,
+                id
+            )
+            .execute(&mut *conn)
+            .await?
+        }
+    };
     Ok(done.rows_affected())
 }
 
@@ -679,9 +811,12 @@ pub async fn roll_history(
 ) -> Result<Vec<(NaiveDate, bool, i64, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT rc.night AS "night: NaiveDate", rc.closed_at IS NOT NULL AS "closed!: bool",
-                  count(m.resident_id) FILTER (WHERE m.status = 'present') AS "present!: i64",
-                  count(m.resident_id) FILTER (WHERE m.status = 'missing') AS "missing!: i64"
-           FROM roll_call rc LEFT JOIN roll_mark m ON m.roll_call_id = rc.id
+                  count(*) FILTER (WHERE m.status = 'present') AS "present!: i64",
+                  count(*) FILTER (WHERE m.status = 'missing') AS "missing!: i64"
+           FROM roll_call rc
+           LEFT JOIN (SELECT roll_call_id, status FROM roll_mark
+                      UNION ALL SELECT roll_call_id, status FROM camper_roll_mark) m
+             ON m.roll_call_id = rc.id
            WHERE rc.building_id = ?
            GROUP BY rc.id ORDER BY rc.night DESC LIMIT 35"#,
         building_id

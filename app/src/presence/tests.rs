@@ -375,19 +375,19 @@ async fn the_presence_query_agrees_with_the_presence_rule_on_random_histories(po
                 .await
                 .expect("building");
         // Each row says whether they are overdue then, with the grace period as set (2 h).
-        let roll: Vec<(i64, Option<i64>)> =
+        let roll: Vec<(super::model::Sleeper, Option<i64>)> =
             super::repo::roll_rows(&mut conn, building, probe_day, at, i64::MAX)
                 .await
                 .expect("roll")
                 .into_iter()
-                .map(|row| (row.resident_id, row.overdue_since))
+                .map(|row| (row.who, row.overdue_since))
                 .collect();
-        let housed: Vec<(i64, Option<i64>)> = expected
+        let housed: Vec<(super::model::Sleeper, Option<i64>)> = expected
             .iter()
             .filter(|(_, nights, _)| is_present(nights, &[], at))
             .map(|(id, _, aways)| {
                 let due = aways.iter().filter_map(|a| a.overdue_since(at, 7200)).min();
-                (*id, due)
+                (super::model::Sleeper::Resident(*id), due)
             })
             .collect();
         assert_eq!(roll, housed, "roll, on {probe_day} at {time}");

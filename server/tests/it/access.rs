@@ -536,7 +536,7 @@ async fn housing_fixture(
 ) -> (i64, i64, i64, Vec<Slot>) {
     use app::housing::repo as housing;
     use app::presence::{
-        model::{AbsenceReason, Away, Mark},
+        model::{AbsenceReason, Away, Mark, Sleeper},
         repo as presence,
     };
     use app::residents::model::{Diet, Programme, ResidentFields, Sex};
@@ -609,9 +609,15 @@ async fn housing_fixture(
         )
         .await
         .expect("absence");
-        presence::set_mark(&mut tx, roll, housed, Mark::Missing, marker, 0)
-            .await
-            .expect("mark");
+        presence::set_mark(
+            &mut tx,
+            roll,
+            Sleeper::Resident(housed),
+            Mark::Missing,
+            (marker, 0),
+        )
+        .await
+        .expect("mark");
         let empty_building =
             housing::insert_building(&mut tx, facility, &format!("E{n}"), "អគារ", "Empty")
                 .await

@@ -168,7 +168,10 @@ async fn unmarked(pool: &SqlitePool) -> (i64, i64) {
         .iter()
         .find(|r| r.away.is_none() && r.mark.is_none())
         .expect("someone unmarked");
-    (building, resident.resident_id)
+    match resident.who {
+        app::presence::model::Sleeper::Resident(id) => (building, id),
+        other => panic!("a resident, not {other:?}"),
+    }
 }
 
 /// Who sees which section of `/`, by the ids of the sections.
@@ -195,7 +198,7 @@ async fn each_role_sees_the_sections_of_its_work(pool: SqlitePool) {
     let roll_mark = app::presence::record::RollMark {
         building_id: building,
         night: today,
-        resident_id: missing,
+        who: app::presence::model::Sleeper::Resident(missing),
         mark,
         sent: None,
     };

@@ -439,11 +439,11 @@ async fn house_staff_lend_a_bed_and_a_boarders_early_return_raises_bed_needed_ba
         loans,
         vec![(c.beds[0], t.clone(), t.clone()), (c.beds[2], t, end)]
     );
-    assert!(
-        !page(&app, &house, "/roll")
-            .await
-            .contains("bed-needed-banner")
-    );
+    // Gone from every page, the dashboard too (read again: the loan changed the beds).
+    for path in ["/roll", "/"] {
+        let html = page(&app, &house, path).await;
+        assert!(!html.contains("bed-needed-banner"), "{path}: {html}");
+    }
 }
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
@@ -480,4 +480,268 @@ async fn a_residential_camps_children_do_not_go_home_before_its_last_day(pool: S
         .await
         .expect("day");
     assert_eq!(present, "present");
+}
+
+/// Whether a form post went through: a redirect back to its page, or (without one) 200.
+fn done(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
+}
+
+/// Inserts a mark for `camper` on the roll of `building` for the night `night` days from
+/// today, straight into the tables: the schema's answer.
+async fn raw_camper_mark(
+    pool: &SqlitePool,
+    building: i64,
+    night: u64,
+    camper: i64,
+) -> Result<(), String> {
+    let night = today() + Days::new(night);
+    sqlx::query(
+        "INSERT INTO roll_call (building_id, night, opened_at) VALUES (?, ?, 0)
+         ON CONFLICT (building_id, night) DO NOTHING",
+    )
+    .bind(building)
+    .bind(night)
+    .execute(pool)
+    .await
+    .expect("roll");
+    let staff: i64 = sqlx::query_scalar("SELECT min(id) FROM staff_user")
+        .fetch_one(pool)
+        .await
+        .expect("staff");
+    sqlx::query(
+        "INSERT INTO camper_roll_mark (roll_call_id, camper_id, status, marked_at, marked_by)
+         SELECT id, ?, 'present', 0, ? FROM roll_call WHERE building_id = ? AND night = ?",
+    )
+    .bind(camper)
+    .bind(staff)
+    .bind(building)
+    .bind(night)
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .map_err(|error| match error {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    })
+}
+
+#[sqlx::test(migrator = "app::base::db::MIGRATOR")]
+async fn the_schema_marks_a_camper_only_on_the_roll_of_the_building_lending_their_bed(
+    pool: SqlitePool,
+) {
+    let c = centre(&pool, model::Kind::Residential).await;
+    let (ana, chea) = (
+        camper(&pool, &c, 1, true).await,
+        camper(&pool, &c, 2, true).await,
+    );
+    staff_account(&pool, "housemother", "a long enough password").await;
+    let mut conn = pool.acquire().await.expect("connection");
+    let (other, _) = girls_room(&mut conn, "M", "អគារ M", 2).await;
+    drop(conn);
+    // Ana sleeps in L1's third bed for two nights from tomorrow; Chea has no bed.
+    assert_eq!(raw_loan(&pool, &c, (c.beds[2], ana), (1, 3)).await, Ok(()));
+    assert_eq!(raw_camper_mark(&pool, c.building, 1, ana).await, Ok(()));
+    assert_eq!(raw_camper_mark(&pool, c.building, 2, ana).await, Ok(()));
+    let refused = Err("camper_not_in_building".to_owned());
+    // Not tonight (before her first night), nor the morning she gives the bed back.
+    assert_eq!(raw_camper_mark(&pool, c.building, 0, ana).await, refused);
+    assert_eq!(raw_camper_mark(&pool, c.building, 3, ana).await, refused);
+    // Not on another building's roll, and never a camper without a bed.
+    assert_eq!(raw_camper_mark(&pool, other, 1, ana).await, refused);
+    assert_eq!(raw_camper_mark(&pool, c.building, 1, chea).await, refused);
+    // A closed roll's marks no longer change, nor move to another camper.
+    sqlx::query("UPDATE roll_call SET closed_at = 1, closed_by = (SELECT min(id) FROM staff_user) WHERE night = ?")
+        .bind(today() + Days::new(1))
+        .execute(&pool)
+        .await
+        .expect("closed");
+    let change = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            match sqlx::query(sql).bind(ana).execute(&pool).await {
+                Err(sqlx::Error::Database(db)) => db.message().to_owned(),
+                other => format!("{other:?}"),
+            }
+        }
+    };
+    assert_eq!(
+        change("UPDATE camper_roll_mark SET status = 'missing' WHERE camper_id = ?").await,
+        "roll_closed"
+    );
+    assert_eq!(
+        change("UPDATE camper_roll_mark SET camper_id = camper_id + 1 WHERE camper_id = ?").await,
+        "camper_roll_mark_fixed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_residential_camper_is_on_the_roll_of_the_building_lending_their_bed() {
+    // A database file whose connections report their commits, as the server runs it: the
+    // roll a tablet read before the loan is read again after it.
+    let changes = app::base::hub::Changes::new();
+    let (pool, dir) = file_pool("camper-roll", &changes).await;
+    let c = centre(&pool, model::Kind::Residential).await;
+    let ana = camper(&pool, &c, 1, true).await;
+    let (_, house) = staff_session(&pool, "housemother", &[Role::HouseStaff]).await;
+    let (_, night_tablet) = staff_session(&pool, "nightwatch", &[Role::HouseStaff]).await;
+    let (_, cook) = staff_session(&pool, "cook", &[Role::Canteen]).await;
+    let (_, m) = staff_session(&pool, "camille", &[Role::Monitor]).await;
+    let app = router_with(pool.clone(), "camper-roll", false, changes);
+    // Tonight's roll, read before the loan (and kept until beds or presence change).
+    let roll = format!("/roll/{}?night={}", c.building, today());
+    let before = page(&app, &house, &roll).await;
+    assert!(
+        before.contains("Bopha") && !before.contains("Camper 1"),
+        "{before}"
+    );
+    let lend = format!(
+        "camp_id={}&camper_id={ana}&bed_id={}&from_on={}&until_on={}",
+        c.camp,
+        c.beds[2],
+        today(),
+        today() + Days::new(7)
+    );
+    let (status, body) = post_as(&app, &house, "/api/lend_bed", lend).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    // Tonight's roll of the building: Bopha in her bed, Ana in the lent one; Dara is away.
+    let html = page(&app, &house, &roll).await;
+    assert!(html.contains(&format!("id=\"c{ana}\"")), "{html}");
+    assert!(
+        html.contains("Camper 1") && html.contains("Bopha"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("name=\"camper_id\" value=\"{ana}\"")),
+        "{html}"
+    );
+    let marked = |cookie: &str, fields: String| {
+        let (app, cookie) = (app.clone(), cookie.to_owned());
+        async move {
+            let body = format!("building_id={}&night={}&{fields}", c.building, today());
+            post_response(&app, &cookie, "/api/mark_roll", body).await
+        }
+    };
+    let status_of = |who: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let sql = match who {
+                "ana" => "SELECT status FROM camper_roll_mark",
+                _ => "SELECT status FROM roll_mark",
+            };
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&pool)
+                .await
+                .expect("marks")
+        }
+    };
+    // Neither a monitor nor the canteen marks a roll; a mark names one child, not two.
+    for cookie in [&m, &cook] {
+        let refused = marked(cookie, format!("camper_id={ana}&mark=present")).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let both = marked(
+        &house,
+        format!("camper_id={ana}&resident_id={}&mark=present", c.bopha),
+    )
+    .await;
+    assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+    // A camper of another building, or with no bed tonight, is not on this roll.
+    let chea = camper(&pool, &c, 2, true).await;
+    let stranger = marked(&house, format!("camper_id={chea}&mark=present")).await;
+    assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
+    assert!(status_of("ana").await.is_empty(), "nothing marked");
+    // Bopha is marked; the roll does not close while Ana is unmarked.
+    let bopha = marked(&house, format!("resident_id={}&mark=present", c.bopha)).await;
+    assert!(done(bopha.status()), "{:?}", bopha.status());
+    let close = format!("building_id={}&night={}", c.building, today());
+    let open = post_response(&app, &house, "/api/close_roll", close.clone()).await;
+    assert_eq!(open.status(), StatusCode::CONFLICT);
+    // The night tablet marks Ana missing: an alert on every staff page, to her row.
+    let missing = marked(&night_tablet, format!("camper_id={ana}&mark=missing")).await;
+    assert!(done(missing.status()), "{:?}", missing.status());
+    assert_eq!(status_of("ana").await, vec!["missing".to_owned()]);
+    let row = format!("/roll/{}?night={}#c{ana}", c.building, today());
+    for cookie in [&cook, &house] {
+        let html = page(&app, cookie, "/canteen").await;
+        assert!(html.contains("missing-banner"), "{html}");
+        assert!(
+            html.contains(&row.replace('&', "&amp;")) || html.contains(&row),
+            "{html}"
+        );
+    }
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity = 'camper_roll_mark' AND action = 'mark'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
+    // "All present" leaves her mark; the roll closes with her counted missing.
+    let all = post_response(&app, &house, "/api/mark_roll_all_present", close.clone()).await;
+    assert!(done(all.status()), "{:?}", all.status());
+    assert_eq!(status_of("ana").await, vec!["missing".to_owned()]);
+    let closed = post_response(&app, &house, "/api/close_roll", close).await;
+    assert!(done(closed.status()), "{:?}", closed.status());
+    let summary: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_log WHERE entity = 'roll_call' AND action = 'close'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("closed");
+    assert!(
+        summary.contains("\"missing\":1") && summary.contains("\"present\":1"),
+        "{summary}"
+    );
+    // Found at the centre, on her row of the closed roll: the alert ends, and the answer
+    // goes back to the roll (never to another site).
+    let html = page(&app, &house, &roll).await;
+    assert!(html.contains("roll-resolve"), "{html}");
+    // The dashboard counts her among the camp's children in lent beds tonight.
+    let board = page(&app, &house, "/").await;
+    assert!(board.contains("In lent beds tonight"), "{board}");
+    assert!(!page(&app, &cook, &roll).await.contains("roll-resolve"));
+    let refused = post_response(
+        &app,
+        &cook,
+        "/api/resolve_alert",
+        format!("camper_id={ana}&resolution=found"),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // A browser without JavaScript posts the form from the roll's page.
+    let request = form_post("/api/resolve_alert")
+        .header(axum::http::header::COOKIE, &house)
+        .header(axum::http::header::ACCEPT, "text/html")
+        .header(axum::http::header::REFERER, "http://centre.local/roll")
+        .body(axum::body::Body::from(format!(
+            "camper_id={ana}&resolution=found&back=//elsewhere.example/roll"
+        )))
+        .expect("request");
+    let found = send(app.clone(), request).await;
+    assert!(found.status().is_redirection(), "{:?}", found.status());
+    let location = found.headers()[axum::http::header::LOCATION]
+        .to_str()
+        .expect("ASCII");
+    assert!(
+        location.starts_with('/') && !location.starts_with("//"),
+        "{location}"
+    );
+    assert!(
+        !page(&app, &cook, "/canteen")
+            .await
+            .contains("missing-banner")
+    );
+    let resolved: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity = 'camper' AND action = 'alert_resolved'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(resolved, 1);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(dir);
 }

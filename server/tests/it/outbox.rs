@@ -233,7 +233,7 @@ async fn a_missing_mark_made_before_the_child_was_found_does_not_raise_the_alert
     let mark = |mark: Mark, sent: Option<(&str, i64)>| RollMark {
         building_id: building,
         night: today,
-        resident_id: girls[0],
+        who: app::presence::model::Sleeper::Resident(girls[0]),
         mark,
         sent: sent.map(|(id, made)| app::base::outbox::Sent {
             id: id.into(),
@@ -254,9 +254,15 @@ async fn a_missing_mark_made_before_the_child_was_found_does_not_raise_the_alert
     )
     .await
     .expect("missing");
-    record::resolve(&pool, &by, girls[0], Resolution::Found, now - 300)
-        .await
-        .expect("found");
+    record::resolve(
+        &pool,
+        &by,
+        app::presence::model::Sleeper::Resident(girls[0]),
+        Resolution::Found,
+        now - 300,
+    )
+    .await
+    .expect("found");
     // A tablet that was offline marked her missing too, seven minutes ago: it arrives now.
     let late = mark(Mark::Missing, Some(("tablet-a-0000000009", now - 420)));
     let recorded = record::mark(&pool, &by, late, now * 1000, today)

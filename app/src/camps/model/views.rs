@@ -211,6 +211,9 @@ pub struct CampToday {
     /// Checked in and still on site.
     pub on_site: i64,
     pub absent: i64,
+    /// A residential camp's children in lent beds tonight (counted where the loans are).
+    #[serde(default)]
+    pub in_beds: Option<i64>,
 }
 
 /// A camp child expected at the centre on a day, as the canteen counts them: registered for a

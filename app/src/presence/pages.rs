@@ -291,11 +291,13 @@ fn RollView(page: RollData) -> impl IntoView {
                     let camper = matches!(row.who, Sleeper::Camper(_));
                     view! {
                         <li id=row.who.row_id() class=format!("roll-row {class}")>
-                            <span class="roll-bed">{format!("{} · {}", row.room, row.bed)}</span>
+                            <span class="roll-bed">
+                                {format!("{} · {}", row.room, row.bed)}
+                                {camper.then(|| view! { <span class="badge camper">{i18n.t(Key::CampCamper)}</span> })}
+                            </span>
                             <a class="roll-name" href=row.who.page()>
                                 {resident_name(i18n, &row.name_km, &row.name_latin)}
                             </a>
-                            {camper.then(|| view! { <span class="badge camper">{i18n.t(Key::CampCamper)}</span> })}
                             <span class="roll-state">{state}</span>
                             {badge.map(|text| view! { <span class="badge overdue">{text}</span> })}
                             {markable.then(|| view! {

@@ -106,6 +106,23 @@ async fn camper(pool: &SqlitePool, c: &Centre, k: usize, girl: bool) -> i64 {
         .expect("registered")
 }
 
+/// The lending form for `camper` in `bed`, for the camp's seven nights from tonight.
+fn lend_form(c: &Centre, camper: i64, bed: i64) -> String {
+    let (from, until) = (today(), today() + Days::new(7));
+    format!(
+        "camp_id={}&camper_id={camper}&bed_id={bed}&from_on={from}&until_on={until}",
+        c.camp
+    )
+}
+
+/// A write straight at the tables: done, or the rule the schema refused it by.
+fn schema_says(done: Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error>) -> Result<(), String> {
+    done.map(|_| ()).map_err(|error| match error {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    })
+}
+
 /// Inserts a loan straight into the table, as no page would: the schema's answer.
 async fn raw_loan(
     pool: &SqlitePool,
@@ -113,7 +130,7 @@ async fn raw_loan(
     (bed, camper): (i64, i64),
     (from, until): (u64, u64),
 ) -> Result<(), String> {
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO bed_loan (bed_id, camp_id, camper_id, from_on, until_on, lent_at)
          VALUES (?, ?, ?, ?, ?, 0)",
     )
@@ -123,12 +140,8 @@ async fn raw_loan(
     .bind(today() + Days::new(from))
     .bind(today() + Days::new(until))
     .execute(pool)
-    .await
-    .map(|_| ())
-    .map_err(|error| match error {
-        sqlx::Error::Database(db) => db.message().to_owned(),
-        other => other.to_string(),
-    })
+    .await;
+    schema_says(done)
 }
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
@@ -302,13 +315,7 @@ async fn house_staff_lend_a_bed_and_a_boarders_early_return_raises_bed_needed_ba
     assert!(!offer.contains(&place(1)), "Bopha is here: {offer}");
     assert!(offer.contains("Dara"), "whose bed it is");
     // A monitor may not lend beds, nor see who sleeps where.
-    let nights = format!(
-        "camp_id={}&camper_id={ana}&bed_id={}&from_on={}&until_on={}",
-        c.camp,
-        c.beds[0],
-        today(),
-        today() + Days::new(7)
-    );
+    let nights = lend_form(&c, ana, c.beds[0]);
     let (status, _) = post_as(&app, &m, "/api/lend_bed", nights.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let refused = send(app.clone(), get_as(&m, &format!("/camps/{}/beds", c.camp))).await;
@@ -417,13 +424,7 @@ async fn house_staff_lend_a_bed_and_a_boarders_early_return_raises_bed_needed_ba
     assert!(offer.contains(&bed_value(c.beds[2])), "{offer}");
     assert!(!offer.contains(&bed_value(c.beds[0])), "{offer}");
     // Moved to a free bed: the old loan ends this morning, the alert is gone.
-    let moved = format!(
-        "camp_id={}&camper_id={ana}&bed_id={}&from_on={}&until_on={}",
-        c.camp,
-        c.beds[2],
-        today(),
-        today() + Days::new(7)
-    );
+    let moved = lend_form(&c, ana, c.beds[2]);
     let (status, body) = post_as(&app, &house, "/api/lend_bed", moved).await;
     assert!(
         status.is_redirection() || status.is_success(),
@@ -509,7 +510,7 @@ async fn raw_camper_mark(
         .fetch_one(pool)
         .await
         .expect("staff");
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO camper_roll_mark (roll_call_id, camper_id, status, marked_at, marked_by)
          SELECT id, ?, 'present', 0, ? FROM roll_call WHERE building_id = ? AND night = ?",
     )
@@ -518,12 +519,8 @@ async fn raw_camper_mark(
     .bind(building)
     .bind(night)
     .execute(pool)
-    .await
-    .map(|_| ())
-    .map_err(|error| match error {
-        sqlx::Error::Database(db) => db.message().to_owned(),
-        other => other.to_string(),
-    })
+    .await;
+    schema_says(done)
 }
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]
@@ -595,13 +592,7 @@ async fn a_residential_camper_is_on_the_roll_of_the_building_lending_their_bed()
         before.contains("Bopha") && !before.contains("Camper 1"),
         "{before}"
     );
-    let lend = format!(
-        "camp_id={}&camper_id={ana}&bed_id={}&from_on={}&until_on={}",
-        c.camp,
-        c.beds[2],
-        today(),
-        today() + Days::new(7)
-    );
+    let lend = lend_form(&c, ana, c.beds[2]);
     let (status, body) = post_as(&app, &house, "/api/lend_bed", lend).await;
     assert!(
         status.is_success() || status.is_redirection(),

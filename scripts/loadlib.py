@@ -232,7 +232,9 @@ def prepare(port, families=50, seed=0, log=print):
             continue
         b = building["building_id"]
         _, page = must(api(house, "get_roll_call", {"building_id": b, "night": night}), f"roll {b}")
-        rows = [r["resident_id"] for r in page["roll"]["rows"] if r["away"] is None]
+        # The residents' rows (a camper in a lent bed is `{"Camper": id}`).
+        rows = [r["who"]["Resident"] for r in page["roll"]["rows"]
+                if r["away"] is None and "Resident" in r["who"]]
         if page["can_mark"] and rows:
             rolls[str(b)] = rows
     if not rolls:

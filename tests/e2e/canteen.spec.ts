@@ -64,6 +64,8 @@ test('the kitchen sheet prints on A4 with its Khmer text', async ({ page }, test
   await expect(page.getByRole('heading', { level: 1 })).toContainText('តារាងផ្ទះបាយ');
   await expect(page.locator('.sheet-meal')).toHaveCount(3);
   await expect(page.locator('.sheet-meal').first()).toContainText('អាហារពេលព្រឹក');
+  // The holiday day camp's children with a diet or an allergy are named too, as the camp's.
+  await expect(page.locator('tr', { has: page.locator('.badge.camper') }).first()).toContainText(/[\u1780-\u17FF]/);
 
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('nav.mainnav')).toBeHidden();

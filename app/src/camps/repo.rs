@@ -812,7 +812,12 @@ pub async fn expected_between(
             let marked = status.get(&(p.camp_id, p.camper_id, *day)).copied();
             super::model::expected_on(*day, today, marked)
         });
-        out.extend(CamperDay::on_days(days, meals, (diet, &allergies)));
+        out.extend(CamperDay::on_days(
+            p.camper_id,
+            days,
+            meals,
+            (diet, &allergies),
+        ));
     }
     Ok(out)
 }

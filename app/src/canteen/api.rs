@@ -209,9 +209,34 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
                 .filter(|s| super::model::eats(o, s, day))
                 .map(|s| s.id)
                 .collect(),
+            camper: false,
         })
         .filter(|child| !child.meals.is_empty())
         .collect();
+    // Camp children with a diet or allergies, at the meals their camp provides.
+    let today = crate::base::clock::today_at_centre();
+    let campers = crate::presence::repo::campers_between(&mut conn, day, day, today).await?;
+    for camper in campers
+        .iter()
+        .filter(|c| c.diet != Diet::Normal || !c.allergies.is_empty())
+    {
+        let Some(file) = crate::camps::repo::camper(&mut conn, camper.camper_id).await? else {
+            continue;
+        };
+        let meals = services
+            .iter()
+            .filter(|s| camper.meals.0 & super::model::camp_meal(s) != 0)
+            .map(|s| s.id)
+            .collect();
+        children.push(KitchenChild {
+            name_km: file.name_km,
+            name_latin: file.name_latin,
+            diet: camper.diet,
+            allergies: camper.allergies.clone(),
+            meals,
+            camper: true,
+        });
+    }
     children.sort_by(|a, b| a.name_latin.cmp(&b.name_latin));
     Ok(KitchenSheet {
         day,

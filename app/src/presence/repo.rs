@@ -855,8 +855,8 @@ async fn sleepers_between(
     use crate::camps::model::{CamperDay, Meals};
     use crate::camps::repo as camps;
     let rows = sqlx::query!(
-        r#"SELECT l.from_on AS "from_on!: NaiveDate", l.until_on AS "until_on!: NaiveDate",
-                  c.meals, k.diet, k.allergies
+        r#"SELECT l.camper_id, l.from_on AS "from_on!: NaiveDate",
+                  l.until_on AS "until_on!: NaiveDate", c.meals, k.diet, k.allergies
            FROM bed_loan l JOIN camp c ON c.id = l.camp_id JOIN camper k ON k.id = l.camper_id
            WHERE l.until_on >= ?1 AND l.from_on <= ?2 AND l.until_on > l.from_on
              AND k.resident_id IS NULL"#,
@@ -873,7 +873,12 @@ async fn sleepers_between(
             .iter_days()
             .take_while(|day| *day <= until)
             .filter(|day| sleeps_over((r.from_on, r.until_on), *day));
-        out.extend(CamperDay::on_days(days, meals, (eats.0, &eats.1)));
+        out.extend(CamperDay::on_days(
+            r.camper_id,
+            days,
+            meals,
+            (eats.0, &eats.1),
+        ));
     }
     Ok(out)
 }

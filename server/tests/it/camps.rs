@@ -784,6 +784,18 @@ async fn meal_counts_follow_check_in(pool: SqlitePool) {
     let (_, cook) = staff_session(&pool, "cook", &[Role::Canteen]).await;
     let html = page(&app, &cook, &format!("/canteen/day?on={}", today())).await;
     assert!(html.contains("Camp children"), "{html}");
+    // The kitchen sheet names the camp children with an allergy (peanuts, all three), at the
+    // meal their camp provides: today those checked in, tomorrow every one registered.
+    let sheet = page(&app, &cook, &format!("/canteen/kitchen?on={}", today())).await;
+    assert!(
+        sheet.contains("Sok Dara 0") && sheet.contains("Sok Dara 1"),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("Sok Dara 2"), "absent today: {sheet}");
+    assert!(sheet.contains("Peanut"), "{sheet}");
+    let tomorrow = today() + Days::new(1);
+    let sheet = page(&app, &cook, &format!("/canteen/kitchen?on={tomorrow}")).await;
+    assert!(sheet.contains("Sok Dara 2"), "{sheet}");
 }
 
 #[sqlx::test(migrator = "app::base::db::MIGRATOR")]

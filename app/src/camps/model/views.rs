@@ -220,6 +220,7 @@ pub struct CampToday {
 /// day to come, checked in on the day (and on the days gone by).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CamperDay {
+    pub camper_id: i64,
     pub day: NaiveDate,
     /// The meals their camp provides.
     pub meals: Meals,
@@ -228,14 +229,16 @@ pub struct CamperDay {
 }
 
 impl CamperDay {
-    /// A camper eating `diet` without `allergies`, at a camp providing `meals`, on each of
-    /// `days`.
+    /// Camper `camper_id`, eating `diet` without `allergies`, at a camp providing `meals`, on
+    /// each of `days`.
     pub fn on_days(
+        camper_id: i64,
         days: impl Iterator<Item = NaiveDate>,
         meals: Meals,
         (diet, allergies): (Diet, &[Allergen]),
     ) -> impl Iterator<Item = CamperDay> {
         days.map(move |day| CamperDay {
+            camper_id,
             day,
             meals,
             diet,

@@ -188,6 +188,7 @@ fn counts_split_by_diet_with_allergies_and_extras() {
 fn camp_children_eat_the_meals_their_camp_provides_on_their_days() {
     use crate::camps::model::{CamperDay, Meals};
     let camper = |d: u32, meals: u8, diet: Diet, allergies: &[Allergen]| CamperDay {
+        camper_id: 1,
         day: day(d),
         meals: Meals(meals),
         diet,

@@ -98,6 +98,9 @@ pub struct KitchenChild {
     pub allergies: Vec<Allergen>,
     /// The meals they are expected at.
     pub meals: Vec<i64>,
+    /// A camp's child, not a resident.
+    #[serde(default)]
+    pub camper: bool,
 }
 
 /// `/canteen/kitchen`: the printable sheet for a day (tomorrow by default).

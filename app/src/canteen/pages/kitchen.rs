@@ -63,7 +63,10 @@ fn Sheet(sheet: SheetData) -> impl IntoView {
                             let allergies: Vec<&str> = child.allergies.iter().map(|a| i18n.t(a.label())).collect();
                             view! {
                                 <tr>
-                                    <td>{resident_name(i18n, &child.name_km, &child.name_latin)}</td>
+                                    <td>
+                                        {resident_name(i18n, &child.name_km, &child.name_latin)}
+                                        {child.camper.then(|| view! { <span class="badge camper">{i18n.t(Key::CampCamper)}</span> })}
+                                    </td>
                                     <td>{i18n.t(child.diet.label())}</td>
                                     <td><strong>{allergies.join(", ")}</strong></td>
                                     <td>{meals.join(", ")}</td>

@@ -467,9 +467,10 @@ fn MealSection(
                             <label for=format!("heads-{id}")>{i18n.t(Key::CanteenHeads)}</label>
                             <input id=format!("heads-{id}") name="heads" type="number" min="1" max="2000" inputmode="numeric" required />
                             <label for=format!("kind-{id}")>{i18n.t(Key::CanteenExtraKind)}</label>
-                            <select id=format!("kind-{id}") name="kind">
+                            <select id=format!("kind-{id}") name="kind" aria-describedby=format!("kind-hint-{id}")>
                                 {ExtraKind::ALL.iter().map(|k| view! { <option value=k.code()>{i18n.t(k.label())}</option> }).collect_view()}
                             </select>
+                            <p class="hint" id=format!("kind-hint-{id}")>{i18n.t(Key::CanteenExtraCampHint)}</p>
                             <label for=format!("diet-{id}")>{i18n.t(Key::FieldDiet)}</label>
                             <select id=format!("diet-{id}") name="diet">
                                 {Diet::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(d.label())}</option> }).collect_view()}

@@ -560,7 +560,7 @@ async fn a_family_naming_another_familys_child_booking_or_contact_finds_nothing(
     assert!(
         !page(&app, &a.cookie, "/family")
             .await
-            .contains(&format!("b{b_booking}")),
+            .contains(&format!("id=\"b{b_booking}\"")),
         "B's booking is not on A's portal"
     );
 

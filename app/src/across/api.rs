@@ -165,11 +165,7 @@ pub async fn get_resident_page(
             absence.note.clear();
         }
     }
-    let missing = crate::presence::repo::has_open_alert(
-        &mut conn,
-        crate::presence::model::Sleeper::Resident(id),
-    )
-    .await?;
+    let missing = crate::presence::repo::has_open_alert(&mut conn, id).await?;
     let homework = can_edit
         || (staff.has(Role::Tutor)
             && crate::homework::repo::taught_by(&mut conn, id, staff.id).await?);

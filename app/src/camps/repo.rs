@@ -621,6 +621,25 @@ pub async fn set_left(
     Ok(())
 }
 
+/// The names (Khmer script, Latin letters) of the campers `ids`, by id: one query.
+pub async fn names(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, String)>, sqlx::Error> {
+    let list = serde_json::to_string(ids).unwrap_or_default();
+    let rows = sqlx::query!(
+        r#"SELECT k.id AS "id!: i64", k.name_km, k.name_latin
+           FROM camper k JOIN json_each(?) j ON j.value = k.id"#,
+        list
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, (r.name_km, r.name_latin)))
+        .collect())
+}
+
 /// A camper's file: (names, sex, born on, diet, allergies, medical note, resident).
 pub async fn camper(
     conn: &mut SqliteConnection,

@@ -216,11 +216,14 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
     // Camp children with a diet or allergies, at the meals their camp provides.
     let today = crate::base::clock::today_at_centre();
     let campers = crate::presence::repo::campers_between(&mut conn, day, day, today).await?;
-    for camper in campers
+    let special: Vec<_> = campers
         .iter()
         .filter(|c| c.diet != Diet::Normal || !c.allergies.is_empty())
-    {
-        let Some(file) = crate::camps::repo::camper(&mut conn, camper.camper_id).await? else {
+        .collect();
+    let ids: Vec<i64> = special.iter().map(|c| c.camper_id).collect();
+    let names = crate::camps::repo::names(&mut conn, &ids).await?;
+    for camper in special {
+        let Some((name_km, name_latin)) = names.get(&camper.camper_id).cloned() else {
             continue;
         };
         let meals = services
@@ -229,8 +232,8 @@ pub async fn get_kitchen_sheet(#[server(default)] on: String) -> Result<KitchenS
             .map(|s| s.id)
             .collect();
         children.push(KitchenChild {
-            name_km: file.name_km,
-            name_latin: file.name_latin,
+            name_km,
+            name_latin,
             diet: camper.diet,
             allergies: camper.allergies.clone(),
             meals,

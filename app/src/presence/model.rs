@@ -413,6 +413,13 @@ impl Sleeper {
         }
     }
 
+    /// Their id: a resident's or a camper's, as the kind says.
+    pub fn id(self) -> i64 {
+        match self {
+            Sleeper::Resident(id) | Sleeper::Camper(id) => id,
+        }
+    }
+
     /// The form field that names them, and its value.
     pub fn field(self) -> (&'static str, i64) {
         match self {

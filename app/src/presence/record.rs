@@ -125,7 +125,7 @@ pub async fn mark(
     }
     if let Some(sent) = sent.as_ref().filter(|sent| sent.discard) {
         // Neither applied nor opening a roll: named by the building, night and child.
-        let entity_id = format!("{building_id}:{night}:{}", who.field().1);
+        let entity_id = format!("{building_id}:{night}:{}", who.id());
         let what = serde_json::json!({ "status": mark.code(), "night": night });
         return outbox::discard(tx, by, sent, (entity, entity_id), (what, now)).await;
     }
@@ -153,7 +153,7 @@ pub async fn mark(
         before.map(|(_, changed)| changed),
     );
     let staff_id = by.staff_member()?;
-    let entity_id = format!("{roll_id}:{}", who.field().1);
+    let entity_id = format!("{roll_id}:{}", who.id());
     if let Some(sent) = &sent {
         let receipt = outbox::repo::Receipt {
             sent,
@@ -221,11 +221,7 @@ pub async fn mark_all_present(
     let (residents, campers): (Vec<Sleeper>, Vec<Sleeper>) = unmarked
         .iter()
         .partition(|who| matches!(who, Sleeper::Resident(_)));
-    let ids = |whos: Vec<Sleeper>| {
-        whos.into_iter()
-            .map(|who| who.field().1)
-            .collect::<Vec<_>>()
-    };
+    let ids = |whos: Vec<Sleeper>| whos.into_iter().map(Sleeper::id).collect::<Vec<_>>();
     let mut after = serde_json::json!({ "night": night, "present": ids(residents) });
     if !campers.is_empty() {
         after["campers_present"] = serde_json::json!(ids(campers));
@@ -284,13 +280,13 @@ pub async fn resolve(
     if resolved == 0 {
         return Err(AppError::NotFound);
     }
-    let (entity, id) = match who {
-        Sleeper::Resident(id) => ("resident", id),
-        Sleeper::Camper(id) => ("camper", id),
+    let entity = match who {
+        Sleeper::Resident(_) => "resident",
+        Sleeper::Camper(_) => "camper",
     };
     let change = Change {
         entity,
-        entity_id: id.to_string(),
+        entity_id: who.id().to_string(),
         action: "alert_resolved",
         before: None,
         after: Some(serde_json::json!({ "resolution": resolution.code(), "alerts": resolved })),

@@ -738,33 +738,20 @@ pub async fn set_overdue_grace(
     Ok(before)
 }
 
-/// Whether a resident or camper is marked missing and not yet found.
+/// Whether a resident is marked missing and not yet found (a camper's open alert is read
+/// with their row of the roll: `camper_rows`).
 pub async fn has_open_alert(
     conn: &mut SqliteConnection,
-    who: Sleeper,
+    resident_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    match who {
-        Sleeper::Resident(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM roll_mark
-                              WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL)
-               AS "missing!: bool""#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await
-        }
-        Sleeper::Camper(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM camper_roll_mark
-                              WHERE camper_id = ? AND status = 'missing' AND resolved_at IS NULL)
-               AS "missing!: bool""#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await
-        }
-    }
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM roll_mark
+                          WHERE resident_id = ? AND status = 'missing' AND resolved_at IS NULL)
+           AS "missing!: bool""#,
+        resident_id
+    )
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Resolves every open alert of a resident or camper; returns how many were resolved.
